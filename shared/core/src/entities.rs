@@ -1,0 +1,483 @@
+//! The entities of spec/001 "Data Model", as plain serde types.
+//!
+//! Times are UTC (`DateTime<Utc>`); wall-clock rules (business hours,
+//! availability) are `NaiveTime`s interpreted in the organization's IANA zone.
+//! Money is integer cents. Ids are UUIDs (v7 for time-ordered entities).
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub type OrgId = Uuid;
+pub type LocationId = Uuid;
+pub type StaffId = Uuid;
+pub type ServiceId = Uuid;
+pub type SpotId = Uuid;
+pub type CustomerId = Uuid;
+pub type AppointmentId = Uuid;
+pub type ConversationId = Uuid;
+pub type MessageId = Uuid;
+pub type BlockId = Uuid;
+pub type AvailabilityId = Uuid;
+
+/// Default zone for new businesses (spec/001 §1.1.7).
+pub const DEFAULT_TIMEZONE: &str = "America/Mexico_City";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgStatus {
+    Onboarding,
+    Active,
+    Suspended,
+    Churned,
+}
+
+/// Per-business booking rules the scheduling engine honours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BookingPolicy {
+    /// Earliest a customer may book, counted from now.
+    pub min_notice_minutes: u32,
+    /// Latest day a customer may book, counted from today (local).
+    pub max_advance_days: u32,
+    /// Grid on which slots start, counted from the opening time.
+    pub slot_step_minutes: u32,
+    /// Clean-up time kept free after every appointment (added to the
+    /// service's own buffer).
+    pub buffer_minutes: u32,
+}
+
+impl Default for BookingPolicy {
+    fn default() -> Self {
+        Self {
+            min_notice_minutes: 60,
+            max_advance_days: 60,
+            slot_step_minutes: 15,
+            buffer_minutes: 0,
+        }
+    }
+}
+
+/// Flexible business settings (spec: `settings: JSONB`), typed where Parlo
+/// reads them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrgSettings {
+    pub booking: BookingPolicy,
+    pub business_type: Option<String>,
+    /// Hours before the appointment for the first reminder (default 24).
+    pub reminder_hours_before: Option<u32>,
+    pub second_reminder_enabled: bool,
+    pub review_request_enabled: bool,
+    pub review_link: Option<String>,
+    /// Local hour (0–23) of the owner's daily summary (default 8).
+    pub daily_summary_hour: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: OrgId,
+    pub name: String,
+    /// The business's WhatsApp number in E.164; `None` while onboarding.
+    pub whatsapp_number: Option<String>,
+    /// IANA zone name, e.g. "America/Mexico_City".
+    pub timezone: String,
+    pub status: OrgStatus,
+    #[serde(default)]
+    pub settings: OrgSettings,
+    #[serde(default)]
+    pub onboarding_state: Option<String>,
+    #[serde(default)]
+    pub onboarding_data: serde_json::Value,
+    #[serde(default)]
+    pub last_message_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A wall-clock interval within one local day, `start < end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TimeRange {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl TimeRange {
+    pub fn new(start: NaiveTime, end: NaiveTime) -> Option<Self> {
+        (start < end).then_some(Self { start, end })
+    }
+
+    /// `TimeRange::hm((10, 0), (20, 0))`: a convenience for tests and seeds.
+    pub fn hm(start: (u32, u32), end: (u32, u32)) -> Self {
+        let t = |(h, m): (u32, u32)| NaiveTime::from_hms_opt(h, m, 0).expect("valid time");
+        Self::new(t(start), t(end)).expect("start before end")
+    }
+}
+
+/// Opening hours per weekday, Monday first. An empty day is closed. Several
+/// ranges allow split shifts (e.g. closed at lunch).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklyHours {
+    pub days: [Vec<TimeRange>; 7],
+}
+
+impl WeeklyHours {
+    pub fn on(&self, weekday: chrono::Weekday) -> &[TimeRange] {
+        &self.days[weekday.num_days_from_monday() as usize]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    pub id: LocationId,
+    pub org_id: OrgId,
+    pub name: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    pub is_primary: bool,
+    pub business_hours: WeeklyHours,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Owner,
+    Employee,
+}
+
+/// Ordered from least to most powerful, so `>=` compares levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PermissionLevel {
+    Viewer,
+    Staff,
+    Admin,
+    Owner,
+}
+
+/// A person who works at the business (spec: ParloUser / Staff).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Staff {
+    pub id: StaffId,
+    pub org_id: OrgId,
+    #[serde(default)]
+    pub location_id: Option<LocationId>,
+    pub name: String,
+    /// Personal WhatsApp number, E.164. Unique within the organization.
+    pub phone: String,
+    pub role: StaffRole,
+    pub permission_level: PermissionLevel,
+    pub is_active: bool,
+    /// `None` until the first WhatsApp message (drives staff onboarding).
+    #[serde(default)]
+    pub first_message_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub default_spot_id: Option<SpotId>,
+    /// Services this person performs.
+    #[serde(default)]
+    pub service_ids: Vec<ServiceId>,
+    /// Whether this person takes appointments at all (an owner who only
+    /// manages does not).
+    #[serde(default = "yes")]
+    pub bookable: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceType {
+    pub id: ServiceId,
+    pub org_id: OrgId,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub duration_minutes: u32,
+    pub price_cents: i64,
+    pub currency: String,
+    pub is_active: bool,
+    /// Extra clean-up minutes after this service (on top of the business's).
+    #[serde(default)]
+    pub buffer_minutes: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A physical station: chair, table, bed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Spot {
+    pub id: SpotId,
+    pub org_id: OrgId,
+    pub location_id: LocationId,
+    pub name: String,
+    pub display_order: u32,
+    pub is_active: bool,
+    pub service_ids: Vec<ServiceId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub org_id: OrgId,
+    /// E.164; the customer's identity within the business.
+    pub phone: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub name_verified_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentStatus {
+    Pending,
+    Confirmed,
+    Completed,
+    Cancelled,
+    NoShow,
+}
+
+impl AppointmentStatus {
+    /// Whether the appointment still occupies its staff member and spot.
+    /// Completed and no-show appointments keep their interval busy: the
+    /// time has passed (or the chair was held) and must not be re-offered.
+    pub fn occupies_time(self) -> bool {
+        !matches!(self, AppointmentStatus::Cancelled)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentSource {
+    Whatsapp,
+    Web,
+    Manual,
+    WalkIn,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Appointment {
+    pub id: AppointmentId,
+    pub org_id: OrgId,
+    pub location_id: LocationId,
+    pub customer_id: CustomerId,
+    pub staff_id: StaffId,
+    #[serde(default)]
+    pub spot_id: Option<SpotId>,
+    pub service_id: ServiceId,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Minutes after `end` the staff member and spot stay busy.
+    #[serde(default)]
+    pub buffer_minutes: u32,
+    pub status: AppointmentStatus,
+    pub source: AppointmentSource,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub cancellation_reason: Option<String>,
+    #[serde(default)]
+    pub reminder_sent_at: Option<DateTime<Utc>>,
+    /// Price at booking time, so later price changes don't rewrite history.
+    #[serde(default)]
+    pub price_cents: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Appointment {
+    /// The interval this appointment keeps its resources busy, buffer
+    /// included.
+    pub fn busy_until(&self) -> DateTime<Utc> {
+        self.end + chrono::Duration::minutes(i64::from(self.buffer_minutes))
+    }
+}
+
+/// A staff member's recurring weekly availability (spec: Availability,
+/// type=recurring). A staff member with no recurring rows follows the
+/// location's business hours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecurringAvailability {
+    pub id: AvailabilityId,
+    pub org_id: OrgId,
+    pub staff_id: StaffId,
+    /// 0 = Monday … 6 = Sunday.
+    pub weekday: u8,
+    pub range: TimeRange,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A one-off change for one local date (spec: Availability, type=exception).
+/// `is_available = false` with no range: the whole day off. With a range:
+/// that range off (`false`) or worked in place of the usual hours (`true`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AvailabilityException {
+    pub id: AvailabilityId,
+    pub org_id: OrgId,
+    pub staff_id: StaffId,
+    pub date: NaiveDate,
+    #[serde(default)]
+    pub range: Option<TimeRange>,
+    pub is_available: bool,
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Blocked time: a staff member's lunch or errand, or (with no staff) a
+/// closure of the whole business such as a holiday.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeBlock {
+    pub id: BlockId,
+    pub org_id: OrgId,
+    /// `None` blocks the whole business.
+    #[serde(default)]
+    pub staff_id: Option<StaffId>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub created_by: Option<StaffId>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationStatus {
+    Active,
+    Resolved,
+    HandedOff,
+}
+
+/// Who the other party of a conversation is, as routing decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConversationKind {
+    Customer,
+    Staff,
+    Onboarding,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub org_id: OrgId,
+    pub kind: ConversationKind,
+    /// The sender's E.164 number.
+    pub peer_phone: String,
+    #[serde(default)]
+    pub customer_id: Option<CustomerId>,
+    #[serde(default)]
+    pub staff_id: Option<StaffId>,
+    pub status: ConversationStatus,
+    #[serde(default)]
+    pub handed_off_until: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub context: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_message_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SenderType {
+    Customer,
+    Ai,
+    Staff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentType {
+    Text,
+    Image,
+    Audio,
+    Location,
+    Template,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub org_id: OrgId,
+    pub conversation_id: ConversationId,
+    pub direction: Direction,
+    pub sender_type: SenderType,
+    pub content_type: ContentType,
+    pub content: String,
+    #[serde(default)]
+    pub media_url: Option<String>,
+    /// Twilio's MessageSid.
+    #[serde(default)]
+    pub provider_id: Option<String>,
+    #[serde(default)]
+    pub delivery_status: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowType {
+    Booking,
+    Modify,
+    Cancel,
+    Rating,
+    Inquiry,
+    MyAppointments,
+    StaffOnboarding,
+    BlockTime,
+    ChangeHours,
+    ChangeServiceDuration,
+    AddStaff,
+    RemoveStaff,
+    ChangePermissions,
+    WalkIn,
+}
+
+/// State of a multi-turn flow for one conversation (spec:
+/// CustomerFlowSession and StaffOnboardingSession share this shape).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowSession {
+    pub org_id: OrgId,
+    pub conversation_id: ConversationId,
+    pub flow_type: FlowType,
+    pub state: String,
+    #[serde(default)]
+    pub collected_data: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A magic-link token, stored only as its SHA-256 hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthToken {
+    pub token_hash: String,
+    pub org_id: OrgId,
+    pub staff_id: StaffId,
+    pub expires_at: DateTime<Utc>,
+    #[serde(default)]
+    pub used_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}

@@ -1,0 +1,1 @@
+//! Day ledgers (design.md §4): busy intervals per resource and local day.

@@ -1,0 +1,12 @@
+//! Parlo's domain core.
+//!
+//! Pure by design: no AWS types, no HTTP, no clock reads, no randomness.
+//! Callers pass `now` and fresh ids in, so every rule here is testable with
+//! fixed inputs.
+
+pub mod entities;
+pub mod ledger;
+pub mod phone;
+pub mod time;
+
+pub use entities::*;

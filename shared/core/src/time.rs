@@ -1,0 +1,1 @@
+//! Wall clock ⇄ UTC in a business's IANA zone, DST-safe.

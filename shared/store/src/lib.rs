@@ -1,0 +1,1 @@
+//! DynamoDB adapter for Parlo's single table (docs/data-model.md).
