@@ -1,0 +1,2 @@
+//! Twilio adapter: request signatures and (later) the Messages API client.
+pub mod signature;
