@@ -1,2 +1,4 @@
-//! Twilio adapter: request signatures and (later) the Messages API client.
+//! Twilio adapter: request signatures, webhook payloads and (later) the
+//! Messages API client.
+pub mod inbound;
 pub mod signature;
