@@ -37,7 +37,10 @@ fn field<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-fn required<'a>(params: &'a [(String, String)], name: &'static str) -> Result<&'a str, PayloadError> {
+fn required<'a>(
+    params: &'a [(String, String)],
+    name: &'static str,
+) -> Result<&'a str, PayloadError> {
     field(params, name).ok_or(PayloadError::Missing(name))
 }
 
@@ -77,8 +80,9 @@ pub struct InboundMessage {
 
 impl InboundMessage {
     pub fn from_params(params: &[(String, String)]) -> Result<Self, PayloadError> {
-        let message_sid = required(params, "MessageSid")
-            .or_else(|_| required(params, "SmsMessageSid"))?
+        let message_sid = field(params, "MessageSid")
+            .or_else(|| field(params, "SmsMessageSid"))
+            .ok_or(PayloadError::Missing("MessageSid"))?
             .to_string();
         if !message_sid.chars().all(|c| c.is_ascii_alphanumeric()) || message_sid.len() > 64 {
             return Err(PayloadError::Malformed("MessageSid"));
@@ -94,7 +98,8 @@ impl InboundMessage {
             .filter_map(|i| {
                 field(params, &format!("MediaUrl{i}")).map(|url| Media {
                     url: url.to_string(),
-                    content_type: field(params, &format!("MediaContentType{i}")).map(str::to_string),
+                    content_type: field(params, &format!("MediaContentType{i}"))
+                        .map(str::to_string),
                 })
             })
             .collect::<Vec<_>>();
@@ -110,7 +115,10 @@ impl InboundMessage {
         let button_text = field(params, "ButtonText");
 
         // A button reply's visible text is what the customer "said".
-        let body = field(params, "Body").or(button_text).unwrap_or("").to_string();
+        let body = field(params, "Body")
+            .or(button_text)
+            .unwrap_or("")
+            .to_string();
         let kind = if button_payload.is_some() || button_text.is_some() {
             InboundKind::Button
         } else if latitude.is_some() && longitude.is_some() {
@@ -147,12 +155,21 @@ pub struct StatusCallback {
 
 impl StatusCallback {
     pub fn from_params(params: &[(String, String)]) -> Result<Self, PayloadError> {
-        let status = required(params, "MessageStatus")
-            .or_else(|_| required(params, "SmsStatus"))?
+        let status = field(params, "MessageStatus")
+            .or_else(|| field(params, "SmsStatus"))
+            .ok_or(PayloadError::Missing("MessageStatus"))?
             .to_ascii_lowercase();
         const KNOWN: [&str; 10] = [
-            "accepted", "scheduled", "queued", "sending", "sent", "delivered", "read", "failed",
-            "undelivered", "canceled",
+            "accepted",
+            "scheduled",
+            "queued",
+            "sending",
+            "sent",
+            "delivered",
+            "read",
+            "failed",
+            "undelivered",
+            "canceled",
         ];
         if !KNOWN.contains(&status.as_str()) {
             return Err(PayloadError::Malformed("MessageStatus"));
@@ -222,7 +239,10 @@ mod tests {
             InboundMessage::from_params(&form("MessageSid=SM%2F..&From=a&To=b")),
             Err(PayloadError::Malformed("MessageSid"))
         );
-        assert_eq!(parse_form(&vec![b'a'; MAX_BODY_BYTES + 1]), Err(PayloadError::TooLarge));
+        assert_eq!(
+            parse_form(&vec![b'a'; MAX_BODY_BYTES + 1]),
+            Err(PayloadError::TooLarge)
+        );
         // Invalid UTF-8 decodes lossily; the signature check then rejects it.
         assert!(parse_form(b"%ZZ=\xff\xfe").is_ok());
     }
@@ -235,7 +255,9 @@ mod tests {
         .unwrap();
         assert_eq!(s.status, "undelivered");
         assert_eq!(s.error_code.as_deref(), Some("63016"));
-        assert!(StatusCallback::from_params(&form("MessageSid=SM9&MessageStatus=exploded")).is_err());
+        assert!(
+            StatusCallback::from_params(&form("MessageSid=SM9&MessageStatus=exploded")).is_err()
+        );
     }
 
     proptest::proptest! {

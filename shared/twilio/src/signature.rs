@@ -38,7 +38,10 @@ pub fn is_valid(auth_token: &str, url: &str, params: &[(String, String)], signat
     }
     url_variants(url).iter().any(|candidate| {
         let expected = compute(auth_token, candidate, params);
-        expected.as_bytes().ct_eq(signature.trim().as_bytes()).into()
+        expected
+            .as_bytes()
+            .ct_eq(signature.trim().as_bytes())
+            .into()
     })
 }
 
@@ -97,12 +100,27 @@ mod tests {
     fn default_port_is_optional_both_ways() {
         let p = params(&[("Body", "Hola")]);
         let with_port = compute("tok", "https://api.parlo.mx:443/webhooks/twilio", &p);
-        assert!(is_valid("tok", "https://api.parlo.mx/webhooks/twilio", &p, &with_port));
+        assert!(is_valid(
+            "tok",
+            "https://api.parlo.mx/webhooks/twilio",
+            &p,
+            &with_port
+        ));
         let without = compute("tok", "https://api.parlo.mx/webhooks/twilio", &p);
-        assert!(is_valid("tok", "https://api.parlo.mx:443/webhooks/twilio", &p, &without));
+        assert!(is_valid(
+            "tok",
+            "https://api.parlo.mx:443/webhooks/twilio",
+            &p,
+            &without
+        ));
         // A non-default port is part of the identity of the URL.
         let other = compute("tok", "https://api.parlo.mx:8443/webhooks/twilio", &p);
-        assert!(!is_valid("tok", "https://api.parlo.mx/webhooks/twilio", &p, &other));
+        assert!(!is_valid(
+            "tok",
+            "https://api.parlo.mx/webhooks/twilio",
+            &p,
+            &other
+        ));
     }
 
     #[test]
@@ -116,6 +134,11 @@ mod tests {
         assert!(!is_valid("secret", url, &p, "AAAAAAAAAAAAAAAAAAAAAAAAAAA="));
         let tampered = params(&[("Body", "Hola!"), ("From", "whatsapp:+5215512345678")]);
         assert!(!is_valid("secret", url, &tampered, &good));
-        assert!(!is_valid("secret", "https://evil.example/webhooks/twilio", &p, &good));
+        assert!(!is_valid(
+            "secret",
+            "https://evil.example/webhooks/twilio",
+            &p,
+            &good
+        ));
     }
 }
