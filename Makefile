@@ -44,7 +44,10 @@ lint: bootstrap
 	cargo clippy --workspace --all-targets -- -D warnings
 
 # cargo-lambda finds zig (pip ziglang) only with the venv's bin first on PATH.
+# Lambda functions are arm64: cargo-lambda cross-compiles with zig but needs
+# the target's standard library (only deploys need it, so make test doesn't).
 sam-build: bootstrap
+	rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
 	PATH="$(VENV)/bin:$$PATH" AWS_DEFAULT_REGION=us-east-1 sam build --template template.yaml
 
 clean-local:

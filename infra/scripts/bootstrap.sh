@@ -29,10 +29,3 @@ command -v java >/dev/null || {
   echo "bootstrap: installing Java 17 for DynamoDB Local" >&2
   apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
 }
-
-# Lambda functions are arm64 (template.yaml); cargo-lambda cross-compiles
-# with zig but needs the target's standard library.
-if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
-  echo "bootstrap: adding Rust target aarch64-unknown-linux-gnu (for sam build)" >&2
-  rustup target add aarch64-unknown-linux-gnu >&2
-fi
