@@ -7,6 +7,7 @@
 pub mod entities;
 pub mod ledger;
 pub mod phone;
+pub mod scheduling;
 pub mod time;
 
 pub use entities::*;
