@@ -1,0 +1,241 @@
+//! The Twilio webhook: verify, record, enqueue, answer `<Response/>`.
+//! Nothing slow happens here (no LLM, no routing): Twilio gets its answer
+//! in milliseconds and the turn function does the work from the queue.
+//!
+//! Answers are chosen so Twilio retries only what may succeed later: a
+//! forged request gets 403, a malformed one 400, an oversized one 413 (none
+//! retried by Twilio), and only a failure of our own storage or queue gets
+//! a 503.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use lambda_http::http::{HeaderMap, Method, StatusCode};
+use lambda_http::{Body, Request, Response};
+use parlo_twilio::inbound::{self, InboundMessage, PayloadError, StatusCallback};
+use parlo_twilio::signature;
+
+use crate::clock::Clock;
+
+pub const TWIML_EMPTY: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
+
+/// Whether an inbound message was seen before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepted {
+    New,
+    Duplicate,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SinkError(pub String);
+
+/// Where verified webhook payloads go: the idempotent inbound record plus
+/// the turn queue, and the delivery status of outbound messages.
+pub trait InboundSink: Send + Sync {
+    fn accept(
+        &self,
+        message: &InboundMessage,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Accepted, SinkError>> + Send;
+
+    fn delivery_status(
+        &self,
+        callback: &StatusCallback,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), SinkError>> + Send;
+}
+
+#[derive(Clone)]
+pub struct WebhookConfig {
+    pub auth_token: String,
+    /// The public origin Twilio is configured with (e.g.
+    /// `https://api.parlo.mx`). When unset the URL is rebuilt from the
+    /// request's Host and X-Forwarded-* headers, as API Gateway sets them.
+    pub public_base_url: Option<String>,
+}
+
+impl std::fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("auth_token", &"<redacted>")
+            .field("public_base_url", &self.public_base_url)
+            .finish()
+    }
+}
+
+pub struct Webhook<S> {
+    config: WebhookConfig,
+    sink: S,
+    clock: Clock,
+}
+
+impl<S: InboundSink> Webhook<S> {
+    pub fn new(config: WebhookConfig, sink: S, clock: Clock) -> Self {
+        Self {
+            config,
+            sink,
+            clock,
+        }
+    }
+
+    pub fn sink(&self) -> &S {
+        &self.sink
+    }
+
+    pub async fn handle(&self, request: Request) -> Response<Body> {
+        let path = request.uri().path().trim_end_matches('/').to_string();
+        match (request.method(), path.as_str()) {
+            (&Method::GET, "/health") => json(StatusCode::OK, r#"{"status":"ok"}"#),
+            (&Method::POST, "/webhooks/twilio") => self.inbound(&request).await,
+            (&Method::POST, "/webhooks/twilio/status") => self.status(&request).await,
+            (_, "/health" | "/webhooks/twilio" | "/webhooks/twilio/status") => json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                r#"{"error":"method_not_allowed"}"#,
+            ),
+            _ => json(StatusCode::NOT_FOUND, r#"{"error":"not_found"}"#),
+        }
+    }
+
+    /// Parses and verifies a signed form body.
+    fn verified_params(&self, request: &Request) -> Result<Vec<(String, String)>, Rejection> {
+        let params = inbound::parse_form(request.body().as_ref()).map_err(Rejection::Payload)?;
+        let url = public_url(
+            self.config.public_base_url.as_deref(),
+            request.headers(),
+            request.uri().path(),
+            request.uri().query(),
+        );
+        let signature = request
+            .headers()
+            .get("x-twilio-signature")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !signature::is_valid(&self.config.auth_token, &url, &params, signature) {
+            tracing::warn!(%url, has_signature = !signature.is_empty(), "rejected unsigned or forged webhook");
+            return Err(Rejection::Forged);
+        }
+        Ok(params)
+    }
+
+    async fn inbound(&self, request: &Request) -> Response<Body> {
+        let params = match self.verified_params(request) {
+            Ok(p) => p,
+            Err(rejection) => return rejection.response(),
+        };
+        let message = match InboundMessage::from_params(&params) {
+            Ok(m) => m,
+            Err(e) => return payload_error(e),
+        };
+        let span = tracing::info_span!("inbound", message_sid = %message.message_sid);
+        let _guard = span.enter();
+        match self.sink.accept(&message, self.clock.now()).await {
+            Ok(accepted) => {
+                tracing::info!(?accepted, kind = ?message.kind, "inbound accepted");
+                twiml()
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "inbound not recorded; Twilio will retry");
+                json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    r#"{"error":"temporarily_unavailable"}"#,
+                )
+            }
+        }
+    }
+
+    async fn status(&self, request: &Request) -> Response<Body> {
+        let params = match self.verified_params(request) {
+            Ok(p) => p,
+            Err(rejection) => return rejection.response(),
+        };
+        let callback = match StatusCallback::from_params(&params) {
+            Ok(c) => c,
+            Err(e) => return payload_error(e),
+        };
+        match self.sink.delivery_status(&callback, self.clock.now()).await {
+            Ok(()) => json(StatusCode::OK, r#"{"status":"recorded"}"#),
+            Err(e) => {
+                tracing::error!(message_sid = %callback.message_sid, error = %e, "status not recorded");
+                json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    r#"{"error":"temporarily_unavailable"}"#,
+                )
+            }
+        }
+    }
+}
+
+/// Why a webhook request was refused before reaching the sink.
+enum Rejection {
+    Payload(PayloadError),
+    Forged,
+}
+
+impl Rejection {
+    fn response(self) -> Response<Body> {
+        match self {
+            Rejection::Payload(e) => payload_error(e),
+            Rejection::Forged => json(StatusCode::FORBIDDEN, r#"{"error":"invalid_signature"}"#),
+        }
+    }
+}
+
+/// The URL Twilio signed: the configured public origin, or the origin
+/// rebuilt from the headers API Gateway forwards, plus path and query.
+pub fn public_url(
+    base: Option<&str>,
+    headers: &HeaderMap,
+    path: &str,
+    query: Option<&str>,
+) -> String {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let origin = match base {
+        Some(base) if !base.is_empty() => base.trim_end_matches('/').to_string(),
+        _ => {
+            let proto = header("x-forwarded-proto").unwrap_or("https");
+            let host = header("host").unwrap_or("localhost");
+            match header("x-forwarded-port") {
+                Some(port) if !host.contains(':') && !is_default_port(proto, port) => {
+                    format!("{proto}://{host}:{port}")
+                }
+                _ => format!("{proto}://{host}"),
+            }
+        }
+    };
+    match query {
+        Some(q) if !q.is_empty() => format!("{origin}{path}?{q}"),
+        _ => format!("{origin}{path}"),
+    }
+}
+
+fn is_default_port(proto: &str, port: &str) -> bool {
+    matches!((proto, port), ("https", "443") | ("http", "80"))
+}
+
+fn twiml() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header("content-type", "text/xml")
+        .body(Body::from(TWIML_EMPTY))
+        .expect("static response")
+}
+
+fn json(status: StatusCode, body: &'static str) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .expect("static response")
+}
+
+fn payload_error(e: PayloadError) -> Response<Body> {
+    tracing::warn!(error = %e, "malformed webhook payload");
+    match e {
+        PayloadError::TooLarge => json(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            r#"{"error":"payload_too_large"}"#,
+        ),
+        _ => json(StatusCode::BAD_REQUEST, r#"{"error":"malformed_payload"}"#),
+    }
+}

@@ -1,0 +1,238 @@
+//! The webhook handler against real lambda_http requests and a recording
+//! sink; signatures computed independently (Python's hmac, see vectors).
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request};
+use parlo_twilio::inbound::{InboundMessage, StatusCallback};
+
+use crate::clock::Clock;
+use crate::webhook::*;
+
+#[derive(Default)]
+struct Recorder {
+    seen: Mutex<Vec<String>>,
+    statuses: Mutex<Vec<StatusCallback>>,
+    fail: bool,
+}
+
+impl InboundSink for Recorder {
+    async fn accept(&self, m: &InboundMessage, _now: DateTime<Utc>) -> Result<Accepted, SinkError> {
+        if self.fail {
+            return Err(SinkError("queue down".into()));
+        }
+        let mut seen = self.seen.lock().unwrap();
+        if seen.contains(&m.message_sid) {
+            return Ok(Accepted::Duplicate);
+        }
+        seen.push(m.message_sid.clone());
+        Ok(Accepted::New)
+    }
+
+    async fn delivery_status(
+        &self,
+        c: &StatusCallback,
+        _now: DateTime<Utc>,
+    ) -> Result<(), SinkError> {
+        self.statuses.lock().unwrap().push(c.clone());
+        Ok(())
+    }
+}
+
+const TOKEN: &str = "local-twilio-auth-token-not-secret";
+const BODY: &str = "MessageSid=SM0123456789abcdef&From=whatsapp%3A%2B5215512345678&To=whatsapp%3A%2B5215500000001&Body=Hola&NumMedia=0";
+/// HMAC-SHA1 of "https://abc.execute-api.us-east-1.amazonaws.com/webhooks/twilio"
+/// + sorted params, keyed with TOKEN, computed with Python's hmac/base64.
+const SIGNATURE: &str = "UyqptaRPErDlYiUjxEKbi2FcaGQ=";
+
+fn request(path: &str, body: &str, signature: Option<&str>) -> Request {
+    let mut builder = lambda_http::http::Request::builder()
+        .method("POST")
+        .uri(format!(
+            "https://abc.execute-api.us-east-1.amazonaws.com{path}"
+        ))
+        .header("host", "abc.execute-api.us-east-1.amazonaws.com")
+        .header("x-forwarded-proto", "https")
+        .header("x-forwarded-port", "443")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(sig) = signature {
+        builder = builder.header("x-twilio-signature", sig);
+    }
+    builder
+        .body(Body::Binary(body.as_bytes().to_vec()))
+        .unwrap()
+}
+
+fn webhook(sink: Recorder) -> Webhook<Recorder> {
+    Webhook::new(
+        WebhookConfig {
+            auth_token: TOKEN.into(),
+            public_base_url: None,
+        },
+        sink,
+        Clock::System,
+    )
+}
+
+fn sign(url: &str, body: &str) -> String {
+    let params = parlo_twilio::inbound::parse_form(body.as_bytes()).unwrap();
+    parlo_twilio::signature::compute(TOKEN, url, &params)
+}
+
+async fn body_of(r: lambda_http::Response<Body>) -> (StatusCode, String) {
+    let status = r.status();
+    let body = match r.into_body() {
+        Body::Text(t) => t,
+        Body::Binary(b) => String::from_utf8(b).unwrap(),
+        Body::Empty => String::new(),
+        _ => String::new(),
+    };
+    (status, body)
+}
+
+#[tokio::test]
+async fn signed_inbound_is_accepted_once_and_answered_with_empty_twiml() {
+    let wh = webhook(Recorder::default());
+    assert_eq!(
+        sign(
+            "https://abc.execute-api.us-east-1.amazonaws.com/webhooks/twilio",
+            BODY
+        ),
+        SIGNATURE
+    );
+    for _ in 0..3 {
+        let (status, body) = body_of(
+            wh.handle(request("/webhooks/twilio", BODY, Some(SIGNATURE)))
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, TWIML_EMPTY);
+    }
+    assert_eq!(wh_seen(&wh), vec!["SM0123456789abcdef".to_string()]);
+}
+
+fn wh_seen(wh: &Webhook<Recorder>) -> Vec<String> {
+    wh.sink().seen.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn forged_missing_and_stale_signatures_are_403_with_no_side_effect() {
+    let wh = webhook(Recorder::default());
+    let stale_body = BODY.replace("Hola", "Adios");
+    for (body, sig) in [
+        (BODY, None),
+        (BODY, Some("bm90IGEgc2lnbmF0dXJl")),
+        (stale_body.as_str(), Some(SIGNATURE)),
+    ] {
+        let (status, _) = body_of(wh.handle(request("/webhooks/twilio", body, sig)).await).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    assert!(wh_seen(&wh).is_empty());
+}
+
+#[tokio::test]
+async fn query_string_and_port_are_part_of_the_signed_url() {
+    let wh = webhook(Recorder::default());
+    let url = "https://abc.execute-api.us-east-1.amazonaws.com/webhooks/twilio?tenant=x";
+    let sig = sign(url, BODY);
+    let (status, _) = body_of(
+        wh.handle(request("/webhooks/twilio?tenant=x", BODY, Some(&sig)))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // The same signature for a different query string is a forgery.
+    let (status, _) = body_of(
+        wh.handle(request("/webhooks/twilio?tenant=y", BODY, Some(&sig)))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_bodies_are_4xx_not_5xx() {
+    let wh = webhook(Recorder::default());
+    let missing_sid = "From=a&To=b&Body=hola";
+    let url = "https://abc.execute-api.us-east-1.amazonaws.com/webhooks/twilio";
+    let (status, _) = body_of(
+        wh.handle(request(
+            "/webhooks/twilio",
+            missing_sid,
+            Some(&sign(url, missing_sid)),
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let huge = "a=".to_string() + &"x".repeat(parlo_twilio::inbound::MAX_BODY_BYTES);
+    let (status, _) = body_of(wh.handle(request("/webhooks/twilio", &huge, None)).await).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn sink_failure_is_503_so_twilio_retries() {
+    let wh = webhook(Recorder {
+        fail: true,
+        ..Default::default()
+    });
+    let (status, _) = body_of(
+        wh.handle(request("/webhooks/twilio", BODY, Some(SIGNATURE)))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn status_callbacks_are_signed_and_recorded() {
+    let wh = webhook(Recorder::default());
+    let body = "MessageSid=SM1&MessageStatus=delivered";
+    let url = "https://abc.execute-api.us-east-1.amazonaws.com/webhooks/twilio/status";
+    let (status, _) = body_of(
+        wh.handle(request(
+            "/webhooks/twilio/status",
+            body,
+            Some(&sign(url, body)),
+        ))
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = body_of(
+        wh.handle(request("/webhooks/twilio/status", body, None))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(wh.sink().statuses.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods() {
+    let wh = webhook(Recorder::default());
+    let get = lambda_http::http::Request::builder()
+        .method("GET")
+        .uri("/webhooks/twilio")
+        .body(Body::Empty)
+        .unwrap();
+    assert_eq!(
+        wh.handle(get).await.status(),
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    let other = lambda_http::http::Request::builder()
+        .method("POST")
+        .uri("/nope")
+        .body(Body::Empty)
+        .unwrap();
+    assert_eq!(wh.handle(other).await.status(), StatusCode::NOT_FOUND);
+    let health = lambda_http::http::Request::builder()
+        .method("GET")
+        .uri("/health")
+        .body(Body::Empty)
+        .unwrap();
+    assert_eq!(wh.handle(health).await.status(), StatusCode::OK);
+}
