@@ -7,6 +7,7 @@
 pub mod entities;
 pub mod ledger;
 pub mod phone;
+pub mod routing;
 pub mod scheduling;
 pub mod time;
 
