@@ -1,1 +1,120 @@
 //! DynamoDB adapter for Parlo's single table (docs/data-model.md).
+//!
+//! [`Store`] holds the SDK client and the table name; every entity has its
+//! CRUD here, keyed only through [`keys`]. Bookings go through the day
+//! ledgers of `parlo_core::ledger` in one `TransactWriteItems` each, so
+//! DynamoDB itself refuses an overlap (design.md §4).
+//!
+//! Items are the serde form of the `parlo_core` entities (`serde_dynamo`)
+//! plus `PK`/`SK`, the GSI keys and `type`; store-internal attributes
+//! (`version`, `ledger_keys`, `ttl`) sit beside them and never leak into
+//! the entities.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::Client;
+
+mod booking;
+mod catalogue;
+mod conversations;
+mod customers;
+mod db;
+mod error;
+pub mod keys;
+mod org;
+
+pub use booking::{
+    BookRequest, RescheduleRequest, StaffChoice, WalkInRequest, APPOINTMENT_LOOKBACK,
+};
+pub use catalogue::Availability;
+pub use conversations::INBOUND_DEDUPE_TTL;
+pub use db::Page;
+pub use error::{Result, StoreError};
+
+/// Default table name when `TABLE_NAME` is unset (the local stack's).
+pub const DEFAULT_TABLE: &str = "parlo-local";
+
+/// How many times a booking re-reads its ledgers and retries after a
+/// concurrent change to the same staff-day or spot-day.
+pub const DEFAULT_BOOKING_ATTEMPTS: u32 = 5;
+
+/// The DynamoDB store. Cheap to clone (the client and counters are shared).
+#[derive(Clone)]
+pub struct Store {
+    client: Client,
+    table: Arc<str>,
+    booking_attempts: u32,
+    stats: Arc<Counters>,
+}
+
+#[derive(Default)]
+struct Counters {
+    transactions: AtomicU64,
+    retries: AtomicU64,
+    slot_taken: AtomicU64,
+    gave_up: AtomicU64,
+}
+
+/// Counters of the ledger transactions this store (and its clones) ran.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreStats {
+    /// `TransactWriteItems` calls made by bookings, blocks and cancels.
+    pub transactions: u64,
+    /// Transactions cancelled by a concurrent change and retried.
+    pub retries: u64,
+    /// Answers of [`StoreError::SlotTaken`] (all causes).
+    pub slot_taken: u64,
+    /// Of those, the ones given after every attempt was cancelled by
+    /// contention (the slot may have been free; the caller may retry).
+    pub gave_up: u64,
+}
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<Arc<str>>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+            booking_attempts: DEFAULT_BOOKING_ATTEMPTS,
+            stats: Arc::default(),
+        }
+    }
+
+    /// From an SDK config (`aws_config::load_defaults`), which honours
+    /// `AWS_ENDPOINT_URL_DYNAMODB` for the local stack.
+    pub fn from_config(config: &aws_config::SdkConfig, table: impl Into<Arc<str>>) -> Self {
+        Self::new(Client::new(config), table)
+    }
+
+    /// From the environment: the default AWS config chain and `TABLE_NAME`
+    /// (default [`DEFAULT_TABLE`]).
+    pub async fn from_env() -> Self {
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| DEFAULT_TABLE.to_string());
+        Self::from_config(&config, table)
+    }
+
+    /// Sets how many attempts a contended booking makes before answering
+    /// `SlotTaken` (at least 1).
+    pub fn with_booking_attempts(mut self, attempts: u32) -> Self {
+        self.booking_attempts = attempts.max(1);
+        self
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub fn stats(&self) -> StoreStats {
+        StoreStats {
+            transactions: self.stats.transactions.load(Ordering::Relaxed),
+            retries: self.stats.retries.load(Ordering::Relaxed),
+            slot_taken: self.stats.slot_taken.load(Ordering::Relaxed),
+            gave_up: self.stats.gave_up.load(Ordering::Relaxed),
+        }
+    }
+}

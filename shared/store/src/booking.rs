@@ -1,0 +1,1158 @@
+//! Bookings on day ledgers (design.md §4, docs/data-model.md "No
+//! overlaps, ever"): the scheduling engine picks who and where, the pure
+//! ledger checks the overlap, and one `TransactWriteItems` conditioned on
+//! every touched ledger's version writes ledgers and appointment together.
+//! A concurrent change to the same staff-day or spot-day cancels the
+//! transaction; the booking re-reads and retries a bounded number of
+//! times, then answers [`StoreError::SlotTaken`].
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::atomic::Ordering;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono_tz::Tz;
+use parlo_core::ledger::{DayLedger, EntryKind, LedgerChange, LedgerEntry, LedgerKey, Resource};
+use parlo_core::scheduling::{assignment_at, Assignment, Busy, Calendar, Unavailable};
+use parlo_core::*;
+use rand::Rng;
+use uuid::Uuid;
+
+use crate::catalogue::of_kind;
+use crate::db::{
+    self, code_failed, item, with_gsi, Cond, Filter, Item, Page, Query, Range, TxError,
+};
+use crate::error::{Result, StoreError};
+use crate::keys::{self, kind, GSI1, GSI2, GSI3};
+use crate::Store;
+
+/// How far before a range `load_calendar` looks for appointments that
+/// started earlier and still run into it (longer services are not offered).
+pub const APPOINTMENT_LOOKBACK: Duration = Duration::days(1);
+
+const LEDGER_KEYS: &str = "ledger_keys";
+
+/// Which staff member a reschedule uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StaffChoice {
+    /// The appointment's current staff member (the customer's stylist).
+    #[default]
+    Keep,
+    /// Whoever is free (the engine's preference order).
+    Any,
+    Exactly(StaffId),
+}
+
+/// A booking at an exact start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookRequest {
+    /// Chosen by the caller: a retried turn that passes the same id gets
+    /// the same appointment back instead of a second booking.
+    pub id: AppointmentId,
+    pub org_id: OrgId,
+    pub location_id: LocationId,
+    pub service_id: ServiceId,
+    pub customer_id: CustomerId,
+    pub start: DateTime<Utc>,
+    pub staff_pref: Option<StaffId>,
+    pub spot_pref: Option<SpotId>,
+    pub source: AppointmentSource,
+    /// `Confirmed` normally; `Pending` for a hold awaiting a deposit.
+    pub status: AppointmentStatus,
+    pub notes: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+/// A walk-in: starts now (to the minute), no minimum notice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalkInRequest {
+    pub id: AppointmentId,
+    pub org_id: OrgId,
+    pub location_id: LocationId,
+    pub service_id: ServiceId,
+    pub customer_id: CustomerId,
+    pub staff_pref: Option<StaffId>,
+    pub spot_pref: Option<SpotId>,
+    pub notes: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RescheduleRequest {
+    pub org_id: OrgId,
+    pub appointment_id: AppointmentId,
+    pub new_start: DateTime<Utc>,
+    pub staff: StaffChoice,
+    pub spot_pref: Option<SpotId>,
+    pub now: DateTime<Utc>,
+}
+
+/// A business location's catalogue as the engine needs it.
+struct Catalogue {
+    org: Organization,
+    tz: Tz,
+    location: Location,
+    services: Vec<ServiceType>,
+    staff: Vec<Staff>,
+    spots: Vec<Spot>,
+    recurring: Vec<RecurringAvailability>,
+    exceptions: Vec<AvailabilityException>,
+    blocks: Vec<TimeBlock>,
+}
+
+impl Catalogue {
+    fn calendar(&self, busy: Vec<Busy>, extra_blocks: Vec<TimeBlock>) -> Calendar {
+        let mut blocks = self.blocks.clone();
+        let known: HashSet<BlockId> = blocks.iter().map(|b| b.id).collect();
+        blocks.extend(extra_blocks.into_iter().filter(|b| !known.contains(&b.id)));
+        Calendar {
+            tz: self.tz,
+            policy: self.org.settings.booking.clone(),
+            hours: self.location.business_hours.clone(),
+            services: self.services.clone(),
+            staff: self.staff.clone(),
+            spots: self.spots.clone(),
+            recurring: self.recurring.clone(),
+            exceptions: self.exceptions.clone(),
+            blocks,
+            busy,
+        }
+    }
+
+    /// Resources whose ledgers can matter for a booking: the preferred
+    /// staff member (else every active bookable one) and every active spot.
+    /// A spot preference is only a preference (the engine may pick another
+    /// spot when it is taken), so every spot's ledger is read.
+    fn candidates(&self, staff_pref: Option<StaffId>) -> Vec<Resource> {
+        let staff = self
+            .staff
+            .iter()
+            .filter(|s| s.is_active && s.bookable && staff_pref.is_none_or(|p| p == s.id))
+            .map(|s| Resource::Staff(s.id));
+        let spots = self
+            .spots
+            .iter()
+            .filter(|s| s.is_active)
+            .map(|s| Resource::Spot(s.id));
+        staff.chain(spots).collect()
+    }
+
+    /// `[start, start + duration + buffers)` of a service, for reading
+    /// ledgers before the engine runs.
+    fn span(&self, service: ServiceId, start: DateTime<Utc>) -> DateTime<Utc> {
+        let minutes = self
+            .services
+            .iter()
+            .find(|s| s.id == service)
+            .map_or(0, |s| {
+                s.duration_minutes + s.buffer_minutes + self.org.settings.booking.buffer_minutes
+            });
+        start + Duration::minutes(i64::from(minutes))
+    }
+}
+
+/// What the store keeps beside an appointment.
+struct StoredAppointment {
+    appt: Appointment,
+    version: u64,
+    ledger_keys: Vec<LedgerKey>,
+}
+
+fn appointment_item(a: &Appointment, version: u64, ledger_keys: &[LedgerKey]) -> Result<Item> {
+    let t = keys::appointment_time_sk(a.start, a.id);
+    let mut it = item(
+        a,
+        kind::APPOINTMENT,
+        keys::org_pk(a.org_id),
+        keys::appointment_sk(a.id),
+    )?;
+    it = with_gsi(it, GSI1, keys::appointments_gsi1pk(a.org_id), t.clone());
+    it = with_gsi(
+        it,
+        GSI2,
+        keys::staff_appointments_gsi2pk(a.org_id, a.staff_id),
+        t.clone(),
+    );
+    it = with_gsi(
+        it,
+        GSI3,
+        keys::customer_appointments_gsi3pk(a.org_id, a.customer_id),
+        t,
+    );
+    it.insert(keys::VERSION.into(), db::n(version));
+    it.insert(LEDGER_KEYS.into(), db::to_av(&ledger_keys)?);
+    Ok(it)
+}
+
+fn stored_appointment(it: Item) -> Result<StoredAppointment> {
+    let version = db::u64_attr(&it, keys::VERSION).unwrap_or(0);
+    let ledger_keys = match it.get(LEDGER_KEYS) {
+        Some(v) => serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(v.clone())?,
+        None => Vec::new(),
+    };
+    Ok(StoredAppointment {
+        appt: db::decode(it)?,
+        version,
+        ledger_keys,
+    })
+}
+
+fn block_item(b: &TimeBlock, ledger_keys: &[LedgerKey]) -> Result<Item> {
+    let mut it = item(
+        b,
+        kind::BLOCK,
+        keys::org_pk(b.org_id),
+        keys::block_sk(b.end, b.id),
+    )?;
+    it.insert(LEDGER_KEYS.into(), db::to_av(&ledger_keys)?);
+    Ok(it)
+}
+
+fn not_cancelled() -> Filter {
+    Filter {
+        expr: "#st <> :cancelled",
+        names: vec![("#st", "status")],
+        values: vec![(
+            ":cancelled",
+            db::s(keys::enum_str(&AppointmentStatus::Cancelled)),
+        )],
+    }
+}
+
+fn is_open(status: AppointmentStatus) -> bool {
+    matches!(
+        status,
+        AppointmentStatus::Pending | AppointmentStatus::Confirmed
+    )
+}
+
+/// The busy intervals and staff blocks the ledgers hold, as the engine
+/// takes them (appointments as `Busy`, blocks as `TimeBlock`), leaving out
+/// `ignore` (the appointment being moved).
+fn from_ledgers(
+    org: OrgId,
+    ledgers: &BTreeMap<LedgerKey, DayLedger>,
+    ignore: Option<Uuid>,
+) -> (Vec<Busy>, Vec<TimeBlock>) {
+    let mut seen = HashSet::new();
+    let mut busy = Vec::new();
+    let mut blocks = Vec::new();
+    for l in ledgers.values() {
+        for e in &l.entries {
+            if Some(e.ref_id) == ignore || !seen.insert((l.resource, e.ref_id)) {
+                continue;
+            }
+            match (e.kind, l.resource) {
+                (EntryKind::Appointment, Resource::Staff(s)) => busy.push(Busy {
+                    staff_id: Some(s),
+                    spot_id: None,
+                    start: e.start,
+                    end: e.end,
+                }),
+                (EntryKind::Appointment, Resource::Spot(p)) => busy.push(Busy {
+                    staff_id: None,
+                    spot_id: Some(p),
+                    start: e.start,
+                    end: e.end,
+                }),
+                (EntryKind::Block, Resource::Staff(s)) => blocks.push(TimeBlock {
+                    id: e.ref_id,
+                    org_id: org,
+                    staff_id: Some(s),
+                    start: e.start,
+                    end: e.end,
+                    reason: None,
+                    created_by: None,
+                    created_at: e.start,
+                }),
+                (EntryKind::Block, Resource::Spot(_)) => {}
+            }
+        }
+    }
+    (busy, blocks)
+}
+
+fn resources_of(a: &Assignment) -> Vec<Resource> {
+    let mut r = vec![Resource::Staff(a.staff_id)];
+    r.extend(a.spot_id.map(Resource::Spot));
+    r
+}
+
+/// A retryable cancellation: a condition failed or a concurrent
+/// transaction touched one of the items.
+fn contended(codes: &[Option<String>]) -> bool {
+    codes
+        .iter()
+        .flatten()
+        .any(|c| c == "ConditionalCheckFailed" || c == "TransactionConflict")
+}
+
+impl Store {
+    fn slot_taken(&self, start: DateTime<Utc>) -> StoreError {
+        self.stats.slot_taken.fetch_add(1, Ordering::Relaxed);
+        StoreError::SlotTaken { start }
+    }
+
+    fn gave_up(&self, start: DateTime<Utc>) -> StoreError {
+        self.stats.gave_up.fetch_add(1, Ordering::Relaxed);
+        self.slot_taken(start)
+    }
+
+    /// Counts a contended attempt and sleeps a few jittered milliseconds
+    /// (growing with the attempt) before the fresh read.
+    async fn backoff(&self, attempt: u32) {
+        self.stats.retries.fetch_add(1, Ordering::Relaxed);
+        let ms = rand::rng().random_range(1..=5u64 << attempt.min(4));
+        tracing::debug!(
+            attempt,
+            sleep_ms = ms,
+            "ledger transaction contended; retrying"
+        );
+        tokio::time::sleep(StdDuration::from_millis(ms)).await;
+    }
+
+    async fn transact_counted(
+        &self,
+        tx: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+    ) -> Result<(), TxError> {
+        self.stats.transactions.fetch_add(1, Ordering::Relaxed);
+        self.transact(tx).await
+    }
+
+    async fn load_catalogue(
+        &self,
+        org: OrgId,
+        location: LocationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Catalogue> {
+        let pk = keys::org_pk(org);
+        let q_catalogue = Query::table(
+            pk.clone(),
+            Range::Between(keys::CATALOGUE_FROM.into(), keys::CATALOGUE_TO.into()),
+        );
+        let q_availability = Query::table(
+            pk.clone(),
+            Range::BeginsWith(keys::AVAILABILITY_PREFIX.into()),
+        );
+        let q_blocks = Query::table(
+            pk,
+            Range::Between(keys::block_from(from), keys::BLOCK_TO.into()),
+        );
+        let (catalogue, loc, availability, blocks) = tokio::try_join!(
+            self.query_all(&q_catalogue, None),
+            self.get_location(org, location),
+            self.query_all(&q_availability, None),
+            self.query_all(&q_blocks, None),
+        )?;
+        let org_item: Organization =
+            of_kind(&catalogue, kind::ORG)?
+                .into_iter()
+                .next()
+                .ok_or(StoreError::NotFound {
+                    what: "organization",
+                })?;
+        let location = loc.ok_or(StoreError::NotFound { what: "location" })?;
+        let tz: Tz = org_item.timezone.parse().map_err(|_| {
+            StoreError::Conflict(format!("unknown timezone {:?}", org_item.timezone))
+        })?;
+        let staff = of_kind::<Staff>(&catalogue, kind::STAFF)?
+            .into_iter()
+            .filter(|s| s.location_id.is_none_or(|l| l == location.id))
+            .collect();
+        let spots = of_kind::<Spot>(&catalogue, kind::SPOT)?
+            .into_iter()
+            .filter(|s| s.location_id == location.id)
+            .collect();
+        let blocks = of_kind::<TimeBlock>(&blocks, kind::BLOCK)?
+            .into_iter()
+            .filter(|b| b.start < to)
+            .collect();
+        Ok(Catalogue {
+            tz,
+            location,
+            services: of_kind(&catalogue, kind::SERVICE)?,
+            staff,
+            spots,
+            recurring: of_kind(&availability, kind::RECURRING)?,
+            exceptions: of_kind(&availability, kind::EXCEPTION)?,
+            blocks,
+            org: org_item,
+        })
+    }
+
+    /// Everything the scheduling engine needs for one location over
+    /// `[from, to)`: business, hours, services, staff, spots,
+    /// availability, blocks in force, and the busy intervals of the
+    /// appointments that occupy time then (GSI1 `ORG#o#APPT`, looking back
+    /// [`APPOINTMENT_LOOKBACK`] for ones that started earlier). Five
+    /// queries, run concurrently. For `free_slots`; bookings re-check
+    /// against the ledgers.
+    pub async fn load_calendar(
+        &self,
+        org: OrgId,
+        location: LocationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Calendar> {
+        let q_appts = Query::gsi(
+            GSI1,
+            keys::appointments_gsi1pk(org),
+            Range::Between(keys::ts(from - APPOINTMENT_LOOKBACK), keys::ts(to)),
+        )
+        .filter(not_cancelled());
+        let (cat, appts) = tokio::try_join!(
+            self.load_catalogue(org, location, from, to),
+            self.query_all(&q_appts, None)
+        )?;
+        let busy = appts
+            .into_iter()
+            .map(db::decode::<Appointment>)
+            .filter(|a| {
+                a.as_ref().map_or(true, |a| {
+                    a.status.occupies_time() && a.start < to && a.busy_until() > from
+                })
+            })
+            .map(|a| a.map(|a| Busy::of(&a)))
+            .collect::<Result<_>>()?;
+        Ok(cat.calendar(busy, Vec::new()))
+    }
+
+    async fn read_ledgers(
+        &self,
+        org: OrgId,
+        keys: &[LedgerKey],
+    ) -> Result<BTreeMap<LedgerKey, DayLedger>> {
+        let pk = keys::org_pk(org);
+        let items = self
+            .batch_get(
+                keys.iter()
+                    .map(|k| (pk.clone(), keys::ledger_sk(k)))
+                    .collect(),
+                true,
+            )
+            .await?;
+        items
+            .into_iter()
+            .map(|it| db::decode::<DayLedger>(it).map(|l| (l.key(), l)))
+            .collect()
+    }
+
+    /// The day ledgers of a business with these keys (absent: never
+    /// written).
+    pub async fn get_ledgers(&self, org: OrgId, keys: &[LedgerKey]) -> Result<Vec<DayLedger>> {
+        Ok(self.read_ledgers(org, keys).await?.into_values().collect())
+    }
+
+    /// Every day ledger of a business (audits and tests).
+    pub async fn list_ledgers(&self, org: OrgId) -> Result<Vec<DayLedger>> {
+        let q = Query::table(
+            keys::org_pk(org),
+            Range::BeginsWith(keys::LEDGER_PREFIX.into()),
+        );
+        self.query_all(&q, None)
+            .await?
+            .into_iter()
+            .map(db::decode)
+            .collect()
+    }
+
+    /// Conditional puts of the changed ledgers: each at `version = seen`
+    /// (or new), stored at `seen + 1`. A never-written ledger left empty
+    /// is not written.
+    fn ledger_writes(
+        &self,
+        org: OrgId,
+        changed: Vec<DayLedger>,
+    ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>> {
+        changed
+            .into_iter()
+            .filter(|l| l.exists() || !l.entries.is_empty())
+            .map(|mut l| {
+                let cond = Cond::version_or_new(l.version);
+                l.version += 1;
+                let it = item(
+                    &l,
+                    kind::LEDGER,
+                    keys::org_pk(org),
+                    keys::ledger_sk(&l.key()),
+                )?;
+                self.tx_put(it, Some(cond))
+            })
+            .collect()
+    }
+
+    async fn read_appointment(
+        &self,
+        org: OrgId,
+        id: AppointmentId,
+    ) -> Result<Option<StoredAppointment>> {
+        self.get_item(keys::org_pk(org), keys::appointment_sk(id))
+            .await?
+            .map(stored_appointment)
+            .transpose()
+    }
+
+    // ---- booking ------------------------------------------------------------
+
+    /// Books `req.service_id` at exactly `req.start`, picking staff and spot
+    /// with the engine (honouring preferences). Errors: `SlotTaken`
+    /// (including after the retries), `Unavailable(reason)`, `NotFound`
+    /// (business or location). Idempotent on `req.id`.
+    pub async fn book(&self, req: &BookRequest) -> Result<Appointment> {
+        self.book_inner(req, false).await
+    }
+
+    /// Books a walk-in starting now (truncated to the minute), with no
+    /// minimum notice, with whoever is free (or the preferred staff).
+    pub async fn walk_in(&self, req: &WalkInRequest) -> Result<Appointment> {
+        let start = req
+            .now
+            .duration_trunc(Duration::minutes(1))
+            .unwrap_or(req.now);
+        let book = BookRequest {
+            id: req.id,
+            org_id: req.org_id,
+            location_id: req.location_id,
+            service_id: req.service_id,
+            customer_id: req.customer_id,
+            start,
+            staff_pref: req.staff_pref,
+            spot_pref: req.spot_pref,
+            source: AppointmentSource::WalkIn,
+            status: AppointmentStatus::Confirmed,
+            notes: req.notes.clone(),
+            now: start,
+        };
+        self.book_inner(&book, true).await
+    }
+
+    async fn book_inner(&self, req: &BookRequest, walk_in: bool) -> Result<Appointment> {
+        if let Some(existing) = self.replayed(req).await? {
+            return Ok(existing);
+        }
+        let cat = self
+            .load_catalogue(
+                req.org_id,
+                req.location_id,
+                req.start - Duration::days(1),
+                req.start + Duration::days(2),
+            )
+            .await?;
+        let candidates = cat.candidates(req.staff_pref);
+        let read_keys = parlo_core::ledger::keys_for(
+            cat.tz,
+            &candidates,
+            req.start,
+            cat.span(req.service_id, req.start),
+        );
+        for attempt in 0..self.booking_attempts {
+            let mut ledgers = self.read_ledgers(req.org_id, &read_keys).await?;
+            let (busy, blocks) = from_ledgers(req.org_id, &ledgers, None);
+            let mut cal = cat.calendar(busy, blocks);
+            if walk_in {
+                cal.policy.min_notice_minutes = 0;
+            }
+            let a = match assignment_at(
+                &cal,
+                req.service_id,
+                req.start,
+                req.staff_pref,
+                req.spot_pref,
+                req.now,
+            ) {
+                Ok(a) => a,
+                Err(Unavailable::SlotTaken) => return Err(self.slot_taken(req.start)),
+                Err(u) => return Err(StoreError::Unavailable(u)),
+            };
+            let busy_until = a.end + Duration::minutes(i64::from(a.buffer_minutes));
+            let keys = parlo_core::ledger::keys_for(cat.tz, &resources_of(&a), a.start, busy_until);
+            let missing: Vec<LedgerKey> = keys
+                .iter()
+                .filter(|k| !read_keys.contains(k))
+                .copied()
+                .collect();
+            if !missing.is_empty() {
+                ledgers.extend(self.read_ledgers(req.org_id, &missing).await?);
+            }
+            let entry = LedgerEntry {
+                ref_id: req.id,
+                kind: EntryKind::Appointment,
+                start: a.start,
+                end: busy_until,
+            };
+            let change = LedgerChange {
+                remove: None,
+                add: Some((entry, keys.clone())),
+            };
+            let Ok(changed) = change.apply(&ledgers) else {
+                return Err(self.slot_taken(req.start));
+            };
+            let service = cat.services.iter().find(|s| s.id == req.service_id);
+            let appt = Appointment {
+                id: req.id,
+                org_id: req.org_id,
+                location_id: req.location_id,
+                customer_id: req.customer_id,
+                staff_id: a.staff_id,
+                spot_id: a.spot_id,
+                service_id: req.service_id,
+                start: a.start,
+                end: a.end,
+                buffer_minutes: a.buffer_minutes,
+                status: req.status,
+                source: req.source,
+                notes: req.notes.clone(),
+                cancellation_reason: None,
+                reminder_sent_at: None,
+                price_cents: service.map_or(0, |s| s.price_cents),
+                created_at: req.now,
+                updated_at: req.now,
+            };
+            let mut tx = self.ledger_writes(req.org_id, changed)?;
+            let appt_at = tx.len();
+            tx.push(self.tx_put(appointment_item(&appt, 1, &keys)?, Some(Cond::not_exists()))?);
+            match self.transact_counted(tx).await {
+                Ok(()) => return Ok(appt),
+                Err(TxError::Cancelled(codes)) if code_failed(&codes, appt_at) => {
+                    // The same id was booked meanwhile (a concurrent retry
+                    // of the same request).
+                    return match self.replayed(req).await? {
+                        Some(existing) => Ok(existing),
+                        None => Err(StoreError::AlreadyExists {
+                            what: "appointment",
+                        }),
+                    };
+                }
+                Err(TxError::Cancelled(codes)) if contended(&codes) => self.backoff(attempt).await,
+                Err(e) => return Err(e.into_store("book")),
+            }
+        }
+        Err(self.gave_up(req.start))
+    }
+
+    /// The appointment already stored under `req.id`, when this is a replay
+    /// of the same booking; `AlreadyExists` when the id belongs to another.
+    async fn replayed(&self, req: &BookRequest) -> Result<Option<Appointment>> {
+        match self.read_appointment(req.org_id, req.id).await? {
+            None => Ok(None),
+            Some(s)
+                if s.appt.customer_id == req.customer_id && s.appt.service_id == req.service_id =>
+            {
+                Ok(Some(s.appt))
+            }
+            Some(_) => Err(StoreError::AlreadyExists {
+                what: "appointment",
+            }),
+        }
+    }
+
+    /// Moves an open appointment to `new_start` atomically: the old
+    /// interval leaves its ledgers and the new one enters its ledgers in
+    /// the same transaction as the appointment's update (conditioned on
+    /// its version), so the old time is released only if the new one is
+    /// taken. Errors as [`Store::book`], plus `NotFound` and
+    /// `InvalidStatus` (cancelled, completed, no-show).
+    pub async fn reschedule(&self, req: &RescheduleRequest) -> Result<Appointment> {
+        let mut stored = self
+            .read_appointment(req.org_id, req.appointment_id)
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "appointment",
+            })?;
+        let cat = self
+            .load_catalogue(
+                req.org_id,
+                stored.appt.location_id,
+                req.new_start - Duration::days(1),
+                req.new_start + Duration::days(2),
+            )
+            .await?;
+        for attempt in 0..self.booking_attempts {
+            if attempt > 0 {
+                stored = self
+                    .read_appointment(req.org_id, req.appointment_id)
+                    .await?
+                    .ok_or(StoreError::NotFound {
+                        what: "appointment",
+                    })?;
+            }
+            let old = &stored.appt;
+            if !is_open(old.status) {
+                return Err(StoreError::InvalidStatus { status: old.status });
+            }
+            let staff_pref = match req.staff {
+                StaffChoice::Keep => Some(old.staff_id),
+                StaffChoice::Any => None,
+                StaffChoice::Exactly(s) => Some(s),
+            };
+            let candidates = cat.candidates(staff_pref);
+            let mut read_keys = parlo_core::ledger::keys_for(
+                cat.tz,
+                &candidates,
+                req.new_start,
+                cat.span(old.service_id, req.new_start),
+            );
+            read_keys.extend(stored.ledger_keys.iter().copied());
+            let read_keys: Vec<LedgerKey> = read_keys
+                .into_iter()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let mut ledgers = self.read_ledgers(req.org_id, &read_keys).await?;
+            let (busy, blocks) = from_ledgers(req.org_id, &ledgers, Some(old.id));
+            let cal = cat.calendar(busy, blocks);
+            let a = match assignment_at(
+                &cal,
+                old.service_id,
+                req.new_start,
+                staff_pref,
+                req.spot_pref,
+                req.now,
+            ) {
+                Ok(a) => a,
+                Err(Unavailable::SlotTaken) => return Err(self.slot_taken(req.new_start)),
+                Err(u) => return Err(StoreError::Unavailable(u)),
+            };
+            let busy_until = a.end + Duration::minutes(i64::from(a.buffer_minutes));
+            let keys = parlo_core::ledger::keys_for(cat.tz, &resources_of(&a), a.start, busy_until);
+            let missing: Vec<LedgerKey> = keys
+                .iter()
+                .filter(|k| !ledgers.contains_key(k) && !read_keys.contains(k))
+                .copied()
+                .collect();
+            if !missing.is_empty() {
+                ledgers.extend(self.read_ledgers(req.org_id, &missing).await?);
+            }
+            let entry = LedgerEntry {
+                ref_id: old.id,
+                kind: EntryKind::Appointment,
+                start: a.start,
+                end: busy_until,
+            };
+            let change = LedgerChange {
+                remove: Some((old.id, stored.ledger_keys.clone())),
+                add: Some((entry, keys.clone())),
+            };
+            let Ok(changed) = change.apply(&ledgers) else {
+                return Err(self.slot_taken(req.new_start));
+            };
+            let appt = Appointment {
+                staff_id: a.staff_id,
+                spot_id: a.spot_id,
+                start: a.start,
+                end: a.end,
+                buffer_minutes: a.buffer_minutes,
+                reminder_sent_at: None,
+                updated_at: req.now,
+                ..old.clone()
+            };
+            let mut tx = self.ledger_writes(req.org_id, changed)?;
+            tx.push(self.tx_put(
+                appointment_item(&appt, stored.version + 1, &keys)?,
+                Some(Cond::version(stored.version)),
+            )?);
+            match self.transact_counted(tx).await {
+                Ok(()) => return Ok(appt),
+                Err(TxError::Cancelled(codes)) if contended(&codes) => self.backoff(attempt).await,
+                Err(e) => return Err(e.into_store("reschedule")),
+            }
+        }
+        Err(self.gave_up(req.new_start))
+    }
+
+    /// Cancels an open appointment: status `cancelled` with the reason, and
+    /// its interval leaves the ledgers, in one transaction.
+    /// `InvalidStatus` when it is not open (already cancelled, completed,
+    /// no-show); `Conflict` when concurrent changes kept winning.
+    pub async fn cancel(
+        &self,
+        org: OrgId,
+        id: AppointmentId,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment> {
+        for attempt in 0..self.booking_attempts {
+            let stored = self
+                .read_appointment(org, id)
+                .await?
+                .ok_or(StoreError::NotFound {
+                    what: "appointment",
+                })?;
+            if !is_open(stored.appt.status) {
+                return Err(StoreError::InvalidStatus {
+                    status: stored.appt.status,
+                });
+            }
+            let ledgers = self.read_ledgers(org, &stored.ledger_keys).await?;
+            let change = LedgerChange {
+                remove: Some((id, stored.ledger_keys.clone())),
+                add: None,
+            };
+            let changed = change
+                .apply(&ledgers)
+                .map_err(|o| StoreError::Conflict(o.to_string()))?;
+            let appt = Appointment {
+                status: AppointmentStatus::Cancelled,
+                cancellation_reason: reason.clone(),
+                updated_at: now,
+                ..stored.appt
+            };
+            let mut tx = self.ledger_writes(org, changed)?;
+            tx.push(self.tx_put(
+                appointment_item(&appt, stored.version + 1, &[])?,
+                Some(Cond::version(stored.version)),
+            )?);
+            match self.transact_counted(tx).await {
+                Ok(()) => return Ok(appt),
+                Err(TxError::Cancelled(codes)) if contended(&codes) => self.backoff(attempt).await,
+                Err(e) => return Err(e.into_store("cancel")),
+            }
+        }
+        Err(StoreError::Conflict(
+            "cancel kept racing with other changes".into(),
+        ))
+    }
+
+    /// Marks an open appointment completed (it keeps its time).
+    pub async fn complete(
+        &self,
+        org: OrgId,
+        id: AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment> {
+        self.set_status(
+            org,
+            id,
+            &[AppointmentStatus::Pending, AppointmentStatus::Confirmed],
+            AppointmentStatus::Completed,
+            now,
+        )
+        .await
+    }
+
+    /// Marks an open appointment as a no-show (it keeps its time).
+    pub async fn no_show(
+        &self,
+        org: OrgId,
+        id: AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment> {
+        self.set_status(
+            org,
+            id,
+            &[AppointmentStatus::Pending, AppointmentStatus::Confirmed],
+            AppointmentStatus::NoShow,
+            now,
+        )
+        .await
+    }
+
+    /// Confirms a pending appointment (a hold whose deposit arrived).
+    pub async fn confirm(
+        &self,
+        org: OrgId,
+        id: AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment> {
+        self.set_status(
+            org,
+            id,
+            &[AppointmentStatus::Pending],
+            AppointmentStatus::Confirmed,
+            now,
+        )
+        .await
+    }
+
+    /// A status change that does not move time: one conditional update.
+    async fn set_status(
+        &self,
+        org: OrgId,
+        id: AppointmentId,
+        from: &[AppointmentStatus],
+        to: AppointmentStatus,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment> {
+        let mut req = self
+            .client
+            .update_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(db::key(keys::org_pk(org), keys::appointment_sk(id))))
+            .update_expression("SET #st = :to, updated_at = :now, #ver = #ver + :one")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_names("#ver", keys::VERSION)
+            .expression_attribute_values(":to", db::s(keys::enum_str(&to)))
+            .expression_attribute_values(":now", db::to_av(&now)?)
+            .expression_attribute_values(":one", db::n(1));
+        let mut allowed = Vec::new();
+        for (i, s) in from.iter().enumerate() {
+            let p = format!(":from{i}");
+            req = req.expression_attribute_values(&p, db::s(keys::enum_str(s)));
+            allowed.push(p);
+        }
+        let res = req
+            .condition_expression(format!(
+                "attribute_exists(PK) AND #st IN ({})",
+                allowed.join(", ")
+            ))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => db::decode(out.attributes.unwrap_or_default()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                match self.read_appointment(org, id).await? {
+                    None => Err(StoreError::NotFound {
+                        what: "appointment",
+                    }),
+                    Some(s) => Err(StoreError::InvalidStatus {
+                        status: s.appt.status,
+                    }),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Records that the reminder went out (one update, no version bump:
+    /// it changes no time).
+    pub async fn set_reminder_sent(
+        &self,
+        org: OrgId,
+        id: AppointmentId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(db::key(keys::org_pk(org), keys::appointment_sk(id))))
+            .update_expression("SET reminder_sent_at = :at")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":at", db::to_av(&at)?)
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(StoreError::NotFound {
+                    what: "appointment",
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    // ---- appointment reads ----------------------------------------------------
+
+    pub async fn get_appointment(
+        &self,
+        org: OrgId,
+        id: AppointmentId,
+    ) -> Result<Option<Appointment>> {
+        Ok(self.read_appointment(org, id).await?.map(|s| s.appt))
+    }
+
+    /// Appointments of a business starting in `[from, to)`, by start, any
+    /// status (A7, GSI1).
+    pub async fn appointments_between(
+        &self,
+        org: OrgId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<Appointment>> {
+        let q = Query::gsi(
+            GSI1,
+            keys::appointments_gsi1pk(org),
+            Range::Between(keys::ts(from), keys::ts(to)),
+        );
+        self.query_page(&q, Some(limit), cursor)
+            .await?
+            .try_map(db::decode)
+    }
+
+    /// A staff member's appointments starting in `[from, to)`, by start
+    /// (A8, GSI2).
+    pub async fn staff_appointments(
+        &self,
+        org: OrgId,
+        staff: StaffId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>> {
+        let q = Query::gsi(
+            GSI2,
+            keys::staff_appointments_gsi2pk(org, staff),
+            Range::Between(keys::ts(from), keys::ts(to)),
+        );
+        self.query_all(&q, None)
+            .await?
+            .into_iter()
+            .map(db::decode)
+            .collect()
+    }
+
+    /// A customer's appointments starting at or after `from` (all when
+    /// `None`), by start (A9, GSI3).
+    pub async fn customer_appointments(
+        &self,
+        org: OrgId,
+        customer: CustomerId,
+        from: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Appointment>> {
+        let range = from.map_or(Range::All, |f| Range::AtLeast(keys::ts(f)));
+        let q = Query::gsi(
+            GSI3,
+            keys::customer_appointments_gsi3pk(org, customer),
+            range,
+        );
+        self.query_all(&q, None)
+            .await?
+            .into_iter()
+            .map(db::decode)
+            .collect()
+    }
+
+    /// Every appointment of a business, consistent (audits and tests).
+    pub async fn all_appointments(&self, org: OrgId) -> Result<Vec<Appointment>> {
+        let q = Query::table(
+            keys::org_pk(org),
+            Range::BeginsWith(keys::APPOINTMENT_PREFIX.into()),
+        );
+        self.query_all(&q, None)
+            .await?
+            .into_iter()
+            .map(db::decode)
+            .collect()
+    }
+
+    // ---- blocks -------------------------------------------------------------
+
+    /// Creates a block. A staff block enters the staff member's ledgers in
+    /// the same transaction, so a block and a booking racing for the same
+    /// time cannot both win: `SlotTaken` when an appointment holds part of
+    /// it. A whole-business closure (no staff) is not ledgered.
+    pub async fn create_block(&self, b: &TimeBlock) -> Result<()> {
+        let Some(staff) = b.staff_id else {
+            return self
+                .put_if(
+                    block_item(b, &[])?,
+                    Some(Cond::not_exists()),
+                    StoreError::AlreadyExists { what: "block" },
+                )
+                .await;
+        };
+        if b.end <= b.start {
+            return Err(StoreError::Conflict(
+                "a block must end after it starts".into(),
+            ));
+        }
+        let org = self
+            .get_organization(b.org_id)
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "organization",
+            })?;
+        let tz: Tz = org
+            .timezone
+            .parse()
+            .map_err(|_| StoreError::Conflict(format!("unknown timezone {:?}", org.timezone)))?;
+        let keys = parlo_core::ledger::keys_for(tz, &[Resource::Staff(staff)], b.start, b.end);
+        for attempt in 0..self.booking_attempts {
+            let ledgers = self.read_ledgers(b.org_id, &keys).await?;
+            let entry = LedgerEntry {
+                ref_id: b.id,
+                kind: EntryKind::Block,
+                start: b.start,
+                end: b.end,
+            };
+            let change = LedgerChange {
+                remove: None,
+                add: Some((entry, keys.clone())),
+            };
+            let Ok(changed) = change.apply(&ledgers) else {
+                return Err(self.slot_taken(b.start));
+            };
+            let mut tx = self.ledger_writes(b.org_id, changed)?;
+            let block_at = tx.len();
+            tx.push(self.tx_put(block_item(b, &keys)?, Some(Cond::not_exists()))?);
+            match self.transact_counted(tx).await {
+                Ok(()) => return Ok(()),
+                Err(TxError::Cancelled(codes)) if code_failed(&codes, block_at) => {
+                    return Err(StoreError::AlreadyExists { what: "block" })
+                }
+                Err(TxError::Cancelled(codes)) if contended(&codes) => self.backoff(attempt).await,
+                Err(e) => return Err(e.into_store("create block")),
+            }
+        }
+        Err(self.gave_up(b.start))
+    }
+
+    /// Deletes a block (and frees its ledger time); `false` when there was
+    /// none. Blocks are keyed by their end, which the caller has from the
+    /// listing.
+    pub async fn delete_block(&self, org: OrgId, end: DateTime<Utc>, id: BlockId) -> Result<bool> {
+        for attempt in 0..self.booking_attempts {
+            let Some(it) = self
+                .get_item(keys::org_pk(org), keys::block_sk(end, id))
+                .await?
+            else {
+                return Ok(false);
+            };
+            let ledger_keys: Vec<LedgerKey> = match it.get(LEDGER_KEYS) {
+                Some(v) => serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(v.clone())?,
+                None => Vec::new(),
+            };
+            let ledgers = self.read_ledgers(org, &ledger_keys).await?;
+            let change = LedgerChange {
+                remove: Some((id, ledger_keys)),
+                add: None,
+            };
+            let changed = change
+                .apply(&ledgers)
+                .map_err(|o| StoreError::Conflict(o.to_string()))?;
+            let mut tx = self.ledger_writes(org, changed)?;
+            tx.push(self.tx_delete(
+                keys::org_pk(org),
+                keys::block_sk(end, id),
+                Some(Cond::exists()),
+            )?);
+            match self.transact_counted(tx).await {
+                Ok(()) => return Ok(true),
+                Err(TxError::Cancelled(codes)) if contended(&codes) => self.backoff(attempt).await,
+                Err(e) => return Err(e.into_store("delete block")),
+            }
+        }
+        Err(StoreError::Conflict(
+            "delete block kept racing with other changes".into(),
+        ))
+    }
+
+    /// Blocks in force during `[from, to)` (A14: ending after `from`,
+    /// starting before `to`), by end.
+    pub async fn list_blocks(
+        &self,
+        org: OrgId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<TimeBlock>> {
+        let q = Query::table(
+            keys::org_pk(org),
+            Range::Between(keys::block_from(from), keys::BLOCK_TO.into()),
+        );
+        let blocks: Vec<TimeBlock> = of_kind(&self.query_all(&q, None).await?, kind::BLOCK)?;
+        Ok(blocks
+            .into_iter()
+            .filter(|b| b.end > from && b.start < to)
+            .collect())
+    }
+}

@@ -1,0 +1,266 @@
+//! Conversations, messages, flow sessions, inbound dedupe and magic-link
+//! tokens (A15–A19).
+
+use chrono::{DateTime, Duration, Utc};
+use parlo_core::{AuthToken, Conversation, ConversationId, FlowSession, Message, OrgId};
+
+use crate::db::{self, item, Cond, Item, Page, Query, Range};
+use crate::error::{Result, StoreError};
+use crate::keys::{self, kind};
+use crate::Store;
+
+/// How long a MessageSid is remembered for dedupe (Twilio retries within
+/// minutes; a week is generous).
+pub const INBOUND_DEDUPE_TTL: Duration = Duration::days(7);
+
+fn conversation_item(c: &Conversation) -> Result<Item> {
+    item(
+        c,
+        kind::CONVERSATION,
+        keys::org_pk(c.org_id),
+        keys::conversation_sk(&c.peer_phone),
+    )
+}
+
+fn message_item(m: &Message) -> Result<Item> {
+    item(
+        m,
+        kind::MESSAGE,
+        keys::org_pk(m.org_id),
+        keys::message_sk(m.conversation_id, m.created_at, m.id),
+    )
+}
+
+fn flow_item(f: &FlowSession) -> Result<Item> {
+    item(
+        f,
+        kind::FLOW,
+        keys::org_pk(f.org_id),
+        keys::flow_sk(f.conversation_id),
+    )
+}
+
+impl Store {
+    // ---- conversations ------------------------------------------------------
+
+    /// The business's conversation with a phone (A15).
+    pub async fn get_conversation(
+        &self,
+        org: OrgId,
+        peer_e164: &str,
+    ) -> Result<Option<Conversation>> {
+        self.get(keys::org_pk(org), keys::conversation_sk(peer_e164))
+            .await
+    }
+
+    /// Creates a conversation; `AlreadyExists` when the business already
+    /// has one with that phone (read it instead).
+    pub async fn create_conversation(&self, c: &Conversation) -> Result<()> {
+        self.put_if(
+            conversation_item(c)?,
+            Some(Cond::not_exists()),
+            StoreError::AlreadyExists {
+                what: "conversation",
+            },
+        )
+        .await
+    }
+
+    /// Creates or replaces a conversation.
+    pub async fn put_conversation(&self, c: &Conversation) -> Result<()> {
+        self.put_if(
+            conversation_item(c)?,
+            None,
+            StoreError::Conflict(String::new()),
+        )
+        .await
+    }
+
+    /// Every conversation of a business (by phone).
+    pub async fn list_conversations(
+        &self,
+        org: OrgId,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<Conversation>> {
+        let q = Query::table(keys::org_pk(org), Range::BeginsWith("CONV#".into()));
+        self.query_page(&q, Some(limit), cursor)
+            .await?
+            .try_map(db::decode)
+    }
+
+    // ---- messages -----------------------------------------------------------
+
+    /// Appends a message; returns `false` when this exact message (same
+    /// conversation, time and id) was already stored.
+    pub async fn append_message(&self, m: &Message) -> Result<bool> {
+        match self
+            .put_if(
+                message_item(m)?,
+                Some(Cond::not_exists()),
+                StoreError::AlreadyExists { what: "message" },
+            )
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::AlreadyExists { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Messages of a conversation, oldest first, a page at a time (A16).
+    pub async fn list_messages(
+        &self,
+        org: OrgId,
+        conversation: ConversationId,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<Message>> {
+        let q = Query::table(
+            keys::org_pk(org),
+            Range::BeginsWith(keys::message_prefix(conversation)),
+        );
+        self.query_page(&q, Some(limit), cursor)
+            .await?
+            .try_map(db::decode)
+    }
+
+    /// The last `n` messages of a conversation, oldest first (the context
+    /// of a turn): one query read backwards.
+    pub async fn recent_messages(
+        &self,
+        org: OrgId,
+        conversation: ConversationId,
+        n: usize,
+    ) -> Result<Vec<Message>> {
+        let q = Query::table(
+            keys::org_pk(org),
+            Range::BeginsWith(keys::message_prefix(conversation)),
+        )
+        .backwards();
+        let mut out: Vec<Message> = self
+            .query_all(&q, Some(n))
+            .await?
+            .into_iter()
+            .map(db::decode)
+            .collect::<Result<_>>()?;
+        out.reverse();
+        Ok(out)
+    }
+
+    // ---- flow sessions ------------------------------------------------------
+
+    pub async fn get_flow(
+        &self,
+        org: OrgId,
+        conversation: ConversationId,
+    ) -> Result<Option<FlowSession>> {
+        self.get(keys::org_pk(org), keys::flow_sk(conversation))
+            .await
+    }
+
+    pub async fn put_flow(&self, f: &FlowSession) -> Result<()> {
+        self.put_if(flow_item(f)?, None, StoreError::Conflict(String::new()))
+            .await
+    }
+
+    pub async fn delete_flow(&self, org: OrgId, conversation: ConversationId) -> Result<bool> {
+        Ok(self
+            .delete_if(keys::org_pk(org), keys::flow_sk(conversation), None)
+            .await?
+            .is_some())
+    }
+
+    // ---- inbound dedupe -----------------------------------------------------
+
+    /// Records a provider message id (Twilio MessageSid) the first time it
+    /// is seen (A18): `true` when new, `false` for a duplicate delivery.
+    /// The record expires after [`INBOUND_DEDUPE_TTL`].
+    pub async fn record_inbound(&self, message_sid: &str, now: DateTime<Utc>) -> Result<bool> {
+        let mut it = db::key(keys::inbound_pk(message_sid), keys::INBOUND_SK);
+        it.insert(keys::TYPE.into(), db::s(kind::INBOUND));
+        it.insert("received_at".into(), db::s(keys::ts_ms(now)));
+        it.insert(
+            keys::TTL.into(),
+            db::n((now + INBOUND_DEDUPE_TTL).timestamp()),
+        );
+        match self
+            .put_if(
+                it,
+                Some(Cond::not_exists()),
+                StoreError::AlreadyExists { what: "inbound" },
+            )
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::AlreadyExists { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    // ---- magic-link tokens ------------------------------------------------
+
+    /// Stores a token (by hash) that expires at `expires_at` (also its TTL).
+    pub async fn put_auth_token(&self, t: &AuthToken) -> Result<()> {
+        let mut it = item(
+            t,
+            kind::TOKEN,
+            keys::token_pk(&t.token_hash),
+            keys::TOKEN_SK.into(),
+        )?;
+        it.insert(keys::TTL.into(), db::n(t.expires_at.timestamp()));
+        self.put_if(
+            it,
+            Some(Cond::not_exists()),
+            StoreError::AlreadyExists { what: "token" },
+        )
+        .await
+    }
+
+    /// Redeems a token once (A19): one conditional update marks it used
+    /// only if unused and unexpired, so two concurrent redeems cannot both
+    /// win. `NotFound`, `Expired`, or `Conflict` (already used).
+    pub async fn redeem_auth_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<AuthToken> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(db::key(keys::token_pk(token_hash), keys::TOKEN_SK)))
+            .update_expression("SET used_at = :now")
+            .condition_expression(
+                "attribute_exists(PK) AND #ttl > :epoch AND (attribute_not_exists(used_at) OR attribute_type(used_at, :null))",
+            )
+            .expression_attribute_names("#ttl", keys::TTL)
+            .expression_attribute_values(":now", db::to_av(&now)?)
+            .expression_attribute_values(":epoch", db::n(now.timestamp()))
+            .expression_attribute_values(":null", db::s("NULL"))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match res {
+            Ok(out) => db::decode(out.attributes.unwrap_or_default()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                let Some(it) = self
+                    .get_item(keys::token_pk(token_hash), keys::TOKEN_SK)
+                    .await?
+                else {
+                    return Err(StoreError::NotFound { what: "token" });
+                };
+                let t: AuthToken = db::decode(it)?;
+                if t.used_at.is_some() {
+                    Err(StoreError::Conflict("token already used".into()))
+                } else {
+                    Err(StoreError::Expired { what: "token" })
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

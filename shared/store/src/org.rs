@@ -1,0 +1,136 @@
+//! Organizations and their WhatsApp-number sentinels (A1, A20, A21).
+
+use parlo_core::{OrgId, OrgStatus, Organization};
+
+use crate::db::{self, code_failed, item, with_gsi, Cond, Item, Page, Query, Range, TxError};
+use crate::error::{Result, StoreError};
+use crate::keys::{self, kind, GSI1, GSI2};
+use crate::Store;
+
+fn org_item(o: &Organization) -> Result<Item> {
+    let mut it = item(o, kind::ORG, keys::org_pk(o.id), keys::ORG_SK.into())?;
+    if let Some(wa) = &o.whatsapp_number {
+        it = with_gsi(it, GSI1, keys::wa_pk(wa), keys::org_pk(o.id));
+    }
+    Ok(with_gsi(
+        it,
+        GSI2,
+        keys::ORGS_GSI2PK.into(),
+        keys::orgs_gsi2sk(o.status, o.created_at, o.id),
+    ))
+}
+
+/// The uniqueness sentinel of a WhatsApp number: holds the org id only.
+fn wa_item(e164: &str, org: OrgId) -> Item {
+    let mut it = db::key(keys::wa_pk(e164), keys::WA_SK);
+    it.insert(keys::TYPE.into(), db::s(kind::WA));
+    it.insert("org_id".into(), db::s(org.to_string()));
+    it
+}
+
+impl Store {
+    /// Creates a business. With a WhatsApp number, the number's sentinel is
+    /// written in the same transaction, so two businesses can never share
+    /// one (`AlreadyExists { what: "whatsapp number" }`).
+    pub async fn create_organization(&self, org: &Organization) -> Result<()> {
+        let Some(wa) = &org.whatsapp_number else {
+            return self
+                .put_if(
+                    org_item(org)?,
+                    Some(Cond::not_exists()),
+                    StoreError::AlreadyExists {
+                        what: "organization",
+                    },
+                )
+                .await;
+        };
+        let tx = vec![
+            self.tx_put(org_item(org)?, Some(Cond::not_exists()))?,
+            self.tx_put(wa_item(wa, org.id), Some(Cond::not_exists()))?,
+        ];
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(TxError::Cancelled(c)) if code_failed(&c, 1) => Err(StoreError::AlreadyExists {
+                what: "whatsapp number",
+            }),
+            Err(TxError::Cancelled(c)) if code_failed(&c, 0) => Err(StoreError::AlreadyExists {
+                what: "organization",
+            }),
+            Err(e) => Err(e.into_store("create organization")),
+        }
+    }
+
+    pub async fn get_organization(&self, id: OrgId) -> Result<Option<Organization>> {
+        self.get(keys::org_pk(id), keys::ORG_SK).await
+    }
+
+    /// Replaces the business's item. A changed WhatsApp number moves its
+    /// sentinel in the same transaction. Refused with `Conflict` when the
+    /// stored item changed since this call read it.
+    pub async fn update_organization(&self, org: &Organization) -> Result<()> {
+        let current: Organization =
+            self.get_organization(org.id)
+                .await?
+                .ok_or(StoreError::NotFound {
+                    what: "organization",
+                })?;
+        let unchanged = Cond::equals("updated_at", db::to_av(&current.updated_at)?);
+        if current.whatsapp_number == org.whatsapp_number {
+            return self
+                .put_if(
+                    org_item(org)?,
+                    Some(unchanged),
+                    StoreError::Conflict("organization changed concurrently".into()),
+                )
+                .await;
+        }
+        let mut tx = vec![self.tx_put(org_item(org)?, Some(unchanged))?];
+        let mut new_at = None;
+        if let Some(old) = &current.whatsapp_number {
+            let mine = Cond::equals("org_id", db::s(org.id.to_string()));
+            tx.push(self.tx_delete(keys::wa_pk(old), keys::WA_SK, Some(mine))?);
+        }
+        if let Some(new) = &org.whatsapp_number {
+            new_at = Some(tx.len());
+            tx.push(self.tx_put(wa_item(new, org.id), Some(Cond::not_exists()))?);
+        }
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(TxError::Cancelled(c)) if new_at.is_some_and(|i| code_failed(&c, i)) => {
+                Err(StoreError::AlreadyExists {
+                    what: "whatsapp number",
+                })
+            }
+            Err(e) => Err(e.into_store("update organization")),
+        }
+    }
+
+    /// The business answering on a WhatsApp number (A1, GSI1 `WA#<e164>`).
+    pub async fn organization_by_whatsapp(&self, e164: &str) -> Result<Option<Organization>> {
+        let q = Query::gsi(GSI1, keys::wa_pk(e164), Range::All);
+        let items = self.query_all(&q, None).await?;
+        items
+            .into_iter()
+            .find(|it| db::is_kind(it, kind::ORG))
+            .map(db::decode)
+            .transpose()
+    }
+
+    /// Businesses for the admin, newest first, optionally of one status
+    /// (A20, GSI2 `ORGS`).
+    pub async fn list_organizations(
+        &self,
+        status: Option<OrgStatus>,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<Organization>> {
+        let range = match status {
+            Some(s) => Range::BeginsWith(format!("{}#", keys::enum_str(&s))),
+            None => Range::All,
+        };
+        let q = Query::gsi(GSI2, keys::ORGS_GSI2PK.into(), range).backwards();
+        self.query_page(&q, Some(limit), cursor)
+            .await?
+            .try_map(db::decode)
+    }
+}
