@@ -60,6 +60,7 @@ pub mod kind {
     pub const FLOW: &str = "flow_session";
     pub const INBOUND: &str = "inbound";
     pub const TOKEN: &str = "auth_token";
+    pub const OUTBOX: &str = "outbox";
 }
 
 /// An instant in a sort key: RFC 3339 UTC, whole seconds, fixed width
@@ -228,6 +229,26 @@ pub fn inbound_pk(message_sid: &str) -> String {
     format!("INBOUND#{message_sid}")
 }
 pub const INBOUND_SK: &str = "INBOUND";
+
+/// Partition of outbound messages not tied to a business (the central
+/// number talking to someone who has none yet).
+pub const PLATFORM_PK: &str = "PLATFORM";
+
+pub fn outbox_sk(key: &str) -> String {
+    format!("OUT#{key}")
+}
+/// GSI1: an outbound message by Twilio's sid (status callbacks).
+pub fn provider_sid_gsi1pk(sid: &str) -> String {
+    format!("TWSID#{sid}")
+}
+pub const OUTBOX_GSI1SK: &str = "OUT";
+/// GSI2: outbound messages by recipient, in order (the mock outbox).
+pub fn outbox_to_gsi2pk(to_e164: &str) -> String {
+    format!("OUTTO#{to_e164}")
+}
+pub fn outbox_to_gsi2sk(created: DateTime<Utc>, key: &str) -> String {
+    format!("{}#{key}", ts_ms(created))
+}
 
 pub fn token_pk(token_hash: &str) -> String {
     format!("TOKEN#{token_hash}")

@@ -23,6 +23,7 @@ mod db;
 mod error;
 pub mod keys;
 mod org;
+mod outbox;
 
 pub use booking::{
     BookRequest, RescheduleRequest, StaffChoice, WalkInRequest, APPOINTMENT_LOOKBACK,
@@ -31,6 +32,7 @@ pub use catalogue::Availability;
 pub use conversations::INBOUND_DEDUPE_TTL;
 pub use db::Page;
 pub use error::{Result, StoreError};
+pub use outbox::{Claim, DeliveryStatus, OutboxRecord};
 
 /// Default table name when `TABLE_NAME` is unset (the local stack's).
 pub const DEFAULT_TABLE: &str = "parlo-local";

@@ -1,0 +1,291 @@
+//! Outbound messages and turn results: what makes a retried turn send
+//! nothing twice.
+//!
+//! Every message Parlo sends is first claimed under an idempotency key
+//! (`<inbound MessageSid>#<position>` for replies, or e.g.
+//! `appt:<id>:confirmation` for notifications). A second claim of the same
+//! key finds the first and does not send again. Delivery status callbacks
+//! find the record by Twilio's sid (GSI1) and only move it forward. In mock
+//! mode the record *is* the outbox the simulator and dashboard read (GSI2,
+//! by recipient).
+
+use chrono::{DateTime, Utc};
+use parlo_core::OrgId;
+use serde::{Deserialize, Serialize};
+
+use crate::db::{self, item, with_gsi, Cond, Query, Range};
+use crate::error::{Result, StoreError};
+use crate::keys::{self, kind, GSI1, GSI2};
+use crate::Store;
+
+/// Lifecycle of an outbound message, in the order Twilio reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Claimed, not yet handed to Twilio.
+    Pending,
+    Accepted,
+    Queued,
+    Sending,
+    Sent,
+    Delivered,
+    Read,
+    Undelivered,
+    Failed,
+    Canceled,
+}
+
+impl DeliveryStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(s.to_ascii_lowercase())).ok()
+    }
+
+    /// Progress rank: a late "sent" never overwrites "delivered".
+    fn rank(self) -> u8 {
+        match self {
+            DeliveryStatus::Pending => 0,
+            DeliveryStatus::Accepted => 1,
+            DeliveryStatus::Queued => 2,
+            DeliveryStatus::Sending => 3,
+            DeliveryStatus::Sent => 4,
+            DeliveryStatus::Delivered => 5,
+            DeliveryStatus::Read => 6,
+            DeliveryStatus::Undelivered | DeliveryStatus::Failed | DeliveryStatus::Canceled => 7,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxRecord {
+    /// Idempotency key, unique within the business (or the platform).
+    pub key: String,
+    /// `None` for messages of the central number not tied to a business.
+    pub org_id: Option<OrgId>,
+    pub conversation_id: Option<uuid::Uuid>,
+    /// E.164 recipient and sender.
+    pub to: String,
+    pub from: String,
+    pub body: Option<String>,
+    pub content_sid: Option<String>,
+    pub content_variables: Option<String>,
+    pub status: DeliveryStatus,
+    pub provider_sid: Option<String>,
+    pub error_code: Option<String>,
+    /// Recorded instead of sent (no Twilio credentials).
+    pub mock: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The result of claiming a key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    /// This caller should send it (a new record, or one an earlier attempt
+    /// claimed but never handed to Twilio).
+    Send(OutboxRecord),
+    /// Already handed to Twilio (or recorded in mock mode): do nothing.
+    AlreadySent(OutboxRecord),
+}
+
+fn owner_pk(org: Option<OrgId>) -> String {
+    org.map_or_else(|| keys::PLATFORM_PK.to_string(), keys::org_pk)
+}
+
+fn outbox_item(r: &OutboxRecord) -> Result<db::Item> {
+    let it = item(r, kind::OUTBOX, owner_pk(r.org_id), keys::outbox_sk(&r.key))?;
+    let mut it = with_gsi(
+        it,
+        GSI2,
+        keys::outbox_to_gsi2pk(&r.to),
+        keys::outbox_to_gsi2sk(r.created_at, &r.key),
+    );
+    if let Some(sid) = &r.provider_sid {
+        it = with_gsi(
+            it,
+            GSI1,
+            keys::provider_sid_gsi1pk(sid),
+            keys::OUTBOX_GSI1SK.into(),
+        );
+    }
+    it.insert("status_rank".into(), db::n(r.status.rank()));
+    Ok(it)
+}
+
+impl Store {
+    /// Claims `record.key`: the first claim gets `Send`; later claims of a
+    /// record still `Pending` get `Send` again (the earlier attempt died
+    /// before reaching Twilio), any other gets `AlreadySent`.
+    pub async fn claim_outbox(&self, record: &OutboxRecord) -> Result<Claim> {
+        match self
+            .put_if(
+                outbox_item(record)?,
+                Some(Cond::not_exists()),
+                StoreError::AlreadyExists { what: "outbox" },
+            )
+            .await
+        {
+            Ok(()) => Ok(Claim::Send(record.clone())),
+            Err(StoreError::AlreadyExists { .. }) => {
+                let existing: OutboxRecord = self
+                    .get(owner_pk(record.org_id), keys::outbox_sk(&record.key))
+                    .await?
+                    .ok_or(StoreError::NotFound { what: "outbox" })?;
+                Ok(if existing.status == DeliveryStatus::Pending {
+                    Claim::Send(existing)
+                } else {
+                    Claim::AlreadySent(existing)
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Records that the message was handed to Twilio (or to the mock
+    /// outbox), with Twilio's sid so status callbacks can find it.
+    pub async fn mark_outbox_sent(&self, record: &OutboxRecord) -> Result<()> {
+        self.put_if(
+            outbox_item(record)?,
+            None,
+            StoreError::Conflict(String::new()),
+        )
+        .await
+    }
+
+    /// Applies a delivery status callback. Returns `false` when no message
+    /// has that sid or the status would move it backwards.
+    pub async fn apply_delivery_status(
+        &self,
+        provider_sid: &str,
+        status: DeliveryStatus,
+        error_code: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let q = Query::gsi(
+            GSI1,
+            keys::provider_sid_gsi1pk(provider_sid),
+            Range::BeginsWith(keys::OUTBOX_GSI1SK.into()),
+        );
+        let Some(found) = self.query_all(&q, Some(1)).await?.into_iter().next() else {
+            return Ok(false);
+        };
+        let (Some(pk), Some(sk)) = (
+            db::str_attr(&found, keys::PK),
+            db::str_attr(&found, keys::SK),
+        ) else {
+            return Ok(false);
+        };
+        let mut req = self
+            .client
+            .update_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(db::key(pk.to_string(), sk)))
+            .update_expression("SET #st = :st, status_rank = :rank, updated_at = :now")
+            .condition_expression("attribute_exists(PK) AND status_rank <= :rank")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":st", db::to_av(&status)?)
+            .expression_attribute_values(":rank", db::n(status.rank()))
+            .expression_attribute_values(":now", db::to_av(&now)?);
+        if let Some(code) = error_code {
+            req = req
+                .update_expression(
+                    "SET #st = :st, status_rank = :rank, updated_at = :now, error_code = :code",
+                )
+                .expression_attribute_values(":code", db::s(code));
+        }
+        match req.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Messages sent to a phone, oldest first, created strictly after
+    /// `after` (an RFC 3339 instant) when given. Eventually consistent.
+    pub async fn outbox_to(
+        &self,
+        to_e164: &str,
+        after: Option<DateTime<Utc>>,
+        limit: usize,
+    ) -> Result<Vec<OutboxRecord>> {
+        let range = match after {
+            // "~" sorts after every key character, so this skips everything
+            // created at `after` itself.
+            Some(t) => Range::AtLeast(format!("{}~", keys::ts_ms(t))),
+            None => Range::All,
+        };
+        let q = Query::gsi(GSI2, keys::outbox_to_gsi2pk(to_e164), range);
+        self.query_all(&q, Some(limit))
+            .await?
+            .into_iter()
+            .map(db::decode)
+            .collect()
+    }
+
+    /// Forgets an inbound MessageSid, so Twilio's retry of a delivery we
+    /// could not enqueue is processed instead of dropped as a duplicate.
+    pub async fn forget_inbound(&self, message_sid: &str) -> Result<()> {
+        self.delete_if(keys::inbound_pk(message_sid), keys::INBOUND_SK, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// The replies saved by an earlier run of this inbound message's turn.
+    pub async fn turn_replies<T: serde::de::DeserializeOwned>(
+        &self,
+        message_sid: &str,
+    ) -> Result<Option<T>> {
+        let Some(it) = self
+            .get_item(keys::inbound_pk(message_sid), keys::INBOUND_SK)
+            .await?
+        else {
+            return Ok(None);
+        };
+        db::str_attr(&it, "replies")
+            .map(|raw| serde_json::from_str(raw).map_err(|e| StoreError::Conflict(e.to_string())))
+            .transpose()
+    }
+
+    /// Stores the replies a turn decided on, once: a retried turn gets the
+    /// first run's replies back instead of its own, so it re-sends exactly
+    /// what is still unsent. Lives on the inbound dedupe item (same TTL).
+    pub async fn save_turn_replies<T>(&self, message_sid: &str, replies: &T) -> Result<T>
+    where
+        T: Serialize + serde::de::DeserializeOwned + Clone,
+    {
+        let encoded =
+            serde_json::to_string(replies).map_err(|e| StoreError::Conflict(e.to_string()))?;
+        let res = self
+            .client
+            .update_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(db::key(
+                keys::inbound_pk(message_sid),
+                keys::INBOUND_SK,
+            )))
+            .update_expression("SET replies = :r")
+            .condition_expression("attribute_not_exists(replies)")
+            .expression_attribute_values(":r", db::s(encoded))
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(replies.clone()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                let it = self
+                    .get_item(keys::inbound_pk(message_sid), keys::INBOUND_SK)
+                    .await?
+                    .ok_or(StoreError::NotFound { what: "inbound" })?;
+                let raw = db::str_attr(&it, "replies").unwrap_or("null");
+                serde_json::from_str(raw).map_err(|e| StoreError::Conflict(e.to_string()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
