@@ -1,13 +1,28 @@
-//! Turn processor: one conversation turn per SQS message.
+//! Turn processor: one conversation turn per SQS message (behaviour in
+//! `parlo_app::turn`), partial batch failures reported to SQS.
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-
-async fn handle(_event: LambdaEvent<SqsEvent>) -> Result<SqsBatchResponse, Error> {
-    Ok(SqsBatchResponse::default())
-}
+use parlo_app::agent::GreetingAgent;
+use parlo_app::clock::Clock;
+use parlo_app::config::Config;
+use parlo_app::messenger::Messenger;
+use parlo_app::turn::TurnProcessor;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt().json().without_time().init();
-    run(service_fn(handle)).await
+    parlo_app::telemetry::init();
+    let config = Config::from_env();
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let processor = TurnProcessor {
+        store: parlo_store::Store::from_config(&sdk, config.table_name.clone()),
+        messenger: Messenger::from_env(config.public_base_url.as_deref()).await?,
+        agent: GreetingAgent,
+        clock: Clock::from_env(),
+        central_number: config.central_number.clone(),
+    };
+    let processor = &processor;
+    run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+        Ok::<SqsBatchResponse, Error>(processor.process_batch(event.payload).await)
+    }))
+    .await
 }

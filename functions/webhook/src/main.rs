@@ -1,15 +1,33 @@
-//! Twilio webhook: verifies, records and enqueues inbound messages.
-use lambda_http::{run, service_fn, Body, Error, Request, Response};
-
-async fn handle(_req: Request) -> Result<Response<Body>, Error> {
-    Ok(Response::builder()
-        .status(200)
-        .header("content-type", "application/json")
-        .body(Body::from(r#"{"status":"ok","function":"webhook"}"#))?)
-}
+//! Twilio webhook: verifies, records and enqueues inbound messages
+//! (behaviour in `parlo_app::webhook`). Init builds clients only: no
+//! network call happens before the first request.
+use lambda_http::{run, service_fn, Error, Request};
+use parlo_app::aws_sink::QueueSink;
+use parlo_app::clock::Clock;
+use parlo_app::config::{Config, LazySecret};
+use parlo_app::webhook::{Webhook, WebhookConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt().json().without_time().init();
-    run(service_fn(handle)).await
+    parlo_app::telemetry::init();
+    let config = Config::from_env();
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sink = QueueSink {
+        store: parlo_store::Store::from_config(&sdk, config.table_name.clone()),
+        sqs: aws_sdk_sqs::Client::new(&sdk),
+        queue_url: config.turn_queue_url.clone().unwrap_or_default(),
+    };
+    let webhook = Webhook::new(
+        WebhookConfig {
+            auth_token: LazySecret::from_env("TWILIO_AUTH_TOKEN"),
+            public_base_url: config.public_base_url.clone(),
+        },
+        sink,
+        Clock::from_env(),
+    );
+    let webhook = &webhook;
+    run(service_fn(move |request: Request| async move {
+        Ok::<_, Error>(webhook.handle(request).await)
+    }))
+    .await
 }

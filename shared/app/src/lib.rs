@@ -1,8 +1,15 @@
 //! Parlo's application layer: what the Lambda functions do, behind thin
 //! `main.rs` files. Adapters (store, queue, Twilio) come in through small
-//! traits so each handler is tested with real event shapes.
+//! traits or concrete clients so each handler is tested with real event
+//! shapes against the local stack.
 
+pub mod agent;
+pub mod aws_sink;
 pub mod clock;
+pub mod config;
+pub mod messenger;
+pub mod telemetry;
+pub mod turn;
 pub mod webhook;
 
 #[cfg(test)]

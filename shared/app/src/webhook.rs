@@ -16,6 +16,7 @@ use parlo_twilio::inbound::{self, InboundMessage, PayloadError, StatusCallback};
 use parlo_twilio::signature;
 
 use crate::clock::Clock;
+use crate::config::LazySecret;
 
 pub const TWIML_EMPTY: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
 
@@ -48,7 +49,8 @@ pub trait InboundSink: Send + Sync {
 
 #[derive(Clone)]
 pub struct WebhookConfig {
-    pub auth_token: String,
+    /// Twilio's auth token (resolved lazily from SSM in AWS).
+    pub auth_token: LazySecret,
     /// The public origin Twilio is configured with (e.g.
     /// `https://api.parlo.mx`). When unset the URL is rebuilt from the
     /// request's Host and X-Forwarded-* headers, as API Gateway sets them.
@@ -98,7 +100,7 @@ impl<S: InboundSink> Webhook<S> {
     }
 
     /// Parses and verifies a signed form body.
-    fn verified_params(&self, request: &Request) -> Result<Vec<(String, String)>, Rejection> {
+    async fn verified_params(&self, request: &Request) -> Result<Vec<(String, String)>, Rejection> {
         let params = inbound::parse_form(request.body().as_ref()).map_err(Rejection::Payload)?;
         let url = public_url(
             self.config.public_base_url.as_deref(),
@@ -111,7 +113,18 @@ impl<S: InboundSink> Webhook<S> {
             .get("x-twilio-signature")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        if !signature::is_valid(&self.config.auth_token, &url, &params, signature) {
+        let token = match self.config.auth_token.get().await {
+            Ok(Some(token)) => token,
+            Ok(None) => {
+                tracing::error!("no Twilio auth token configured: refusing every webhook");
+                return Err(Rejection::Forged);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "Twilio auth token unavailable");
+                return Err(Rejection::Unavailable);
+            }
+        };
+        if !signature::is_valid(token.expose(), &url, &params, signature) {
             tracing::warn!(%url, has_signature = !signature.is_empty(), "rejected unsigned or forged webhook");
             return Err(Rejection::Forged);
         }
@@ -119,7 +132,7 @@ impl<S: InboundSink> Webhook<S> {
     }
 
     async fn inbound(&self, request: &Request) -> Response<Body> {
-        let params = match self.verified_params(request) {
+        let params = match self.verified_params(request).await {
             Ok(p) => p,
             Err(rejection) => return rejection.response(),
         };
@@ -145,7 +158,7 @@ impl<S: InboundSink> Webhook<S> {
     }
 
     async fn status(&self, request: &Request) -> Response<Body> {
-        let params = match self.verified_params(request) {
+        let params = match self.verified_params(request).await {
             Ok(p) => p,
             Err(rejection) => return rejection.response(),
         };
@@ -170,6 +183,7 @@ impl<S: InboundSink> Webhook<S> {
 enum Rejection {
     Payload(PayloadError),
     Forged,
+    Unavailable,
 }
 
 impl Rejection {
@@ -177,6 +191,10 @@ impl Rejection {
         match self {
             Rejection::Payload(e) => payload_error(e),
             Rejection::Forged => json(StatusCode::FORBIDDEN, r#"{"error":"invalid_signature"}"#),
+            Rejection::Unavailable => json(
+                StatusCode::SERVICE_UNAVAILABLE,
+                r#"{"error":"temporarily_unavailable"}"#,
+            ),
         }
     }
 }

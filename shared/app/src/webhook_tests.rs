@@ -68,7 +68,7 @@ fn request(path: &str, body: &str, signature: Option<&str>) -> Request {
 fn webhook(sink: Recorder) -> Webhook<Recorder> {
     Webhook::new(
         WebhookConfig {
-            auth_token: TOKEN.into(),
+            auth_token: crate::config::LazySecret::from_vars("T", |_| Some(TOKEN.into())),
             public_base_url: None,
         },
         sink,

@@ -1,0 +1,104 @@
+//! The conversation engine's seat in the turn. The turn hands an agent
+//! everything routing learned and gets back the replies to send; the
+//! agent's side effects go through the store with ids derived from the
+//! inbound message, so a retried turn repeats none of them.
+//!
+//! [`GreetingAgent`] is the interim engine until the rule and LLM agents
+//! land: it answers each routed case with the right Spanish message and
+//! changes nothing.
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use parlo_core::routing::Route;
+use parlo_core::{Customer, Organization, Staff};
+
+/// What an agent knows about one turn.
+#[derive(Debug, Clone)]
+pub struct TurnContext {
+    pub route: Route,
+    pub text: String,
+    pub message_sid: String,
+    pub now: DateTime<Utc>,
+    pub business: Option<Organization>,
+    pub staff: Option<Staff>,
+    pub customer: Option<Customer>,
+    /// Businesses a multi-business staff member should write to directly
+    /// (case 2b): name and WhatsApp number.
+    pub redirect_to: Vec<(String, String)>,
+    /// Display name WhatsApp reports for the sender (unverified).
+    pub profile_name: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("agent failed: {0}")]
+pub struct AgentError(pub String);
+
+pub trait Agent: Send + Sync {
+    fn respond(
+        &self,
+        turn: &TurnContext,
+    ) -> impl Future<Output = Result<Vec<String>, AgentError>> + Send;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GreetingAgent;
+
+impl Agent for GreetingAgent {
+    async fn respond(&self, turn: &TurnContext) -> Result<Vec<String>, AgentError> {
+        let business = turn
+            .business
+            .as_ref()
+            .map(|b| b.name.clone())
+            .unwrap_or_else(|| "Parlo".to_string());
+        let first_name = |s: &Staff| s.name.split_whitespace().next().unwrap_or("").to_string();
+        let reply = match &turn.route {
+            Route::BusinessOnboarding { .. } => {
+                "¡Hola! Soy Parlo 👋 Te ayudo a que tus clientes agenden por WhatsApp. \
+                 Para empezar, ¿cómo se llama tu negocio?"
+                    .to_string()
+            }
+            Route::ManagementFromCentral { .. } | Route::BusinessManagement { .. } => {
+                let name = turn.staff.as_ref().map(first_name).unwrap_or_default();
+                format!("¡Hola {name}! Soy el asistente de {business}. ¿En qué te ayudo hoy?")
+            }
+            Route::StaffOnboarding { .. } => {
+                let name = turn.staff.as_ref().map(first_name).unwrap_or_default();
+                format!(
+                    "¡Hola {name}! 👋 {business} te registró en Parlo. Desde aquí podrás ver tu agenda, \
+                     bloquear horarios y registrar citas. ¿Cómo prefieres que te llame?"
+                )
+            }
+            Route::RedirectToBusinesses { .. } => {
+                let list = turn
+                    .redirect_to
+                    .iter()
+                    .map(|(name, number)| format!("• {name}: {number}"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                format!(
+                    "Estás registrado en varios negocios. Para gestionarlos, escríbele directamente \
+                     al WhatsApp de cada uno:\n{list}"
+                )
+            }
+            Route::Customer { .. } => {
+                let name = turn
+                    .customer
+                    .as_ref()
+                    .and_then(|c| c.name.clone())
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default();
+                format!(
+                    "¡Hola{name}! Soy el asistente de {business}. ¿Te ayudo a agendar una cita?"
+                )
+            }
+            Route::BusinessUnavailable { .. } => {
+                "Por el momento este negocio no está recibiendo mensajes por aquí. \
+                 Te pedimos contactarlo por otro medio."
+                    .to_string()
+            }
+            Route::UnknownNumber => return Ok(vec![]),
+        };
+        Ok(vec![reply])
+    }
+}

@@ -1,0 +1,186 @@
+//! The one configuration loader. Plain settings come from the environment;
+//! secrets come from the environment (local stack) or, in AWS, from SSM
+//! Parameter Store by the parameter *name* the template passes
+//! (`<NAME>_PARAM`), read once, lazily, on the first request that needs
+//! them, so cold starts make no network call. Secrets never reach a log:
+//! [`Secret`]'s `Debug` is redacted.
+
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
+/// A secret value. `Debug`/`Display` never print it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Env {
+    Local,
+    Aws,
+}
+
+/// Settings every function shares.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub env: Env,
+    pub table_name: String,
+    pub turn_queue_url: Option<String>,
+    pub schedule_group: Option<String>,
+    /// Parlo's own WhatsApp number (E.164), where owners onboard.
+    pub central_number: String,
+    /// Public origin of the HTTP API (signature URLs, status callbacks).
+    pub public_base_url: Option<String>,
+}
+
+/// Where a secret comes from.
+#[derive(Debug, Clone)]
+enum Source {
+    Value(Secret),
+    Ssm(String),
+    Missing,
+}
+
+/// A secret resolved at most once per process.
+#[derive(Debug, Clone)]
+pub struct LazySecret {
+    source: Source,
+    cell: Arc<OnceCell<Option<Secret>>>,
+}
+
+impl LazySecret {
+    /// `NAME` (the value) wins over `NAME_PARAM` (an SSM parameter name).
+    pub fn from_env(name: &str) -> Self {
+        Self::from_vars(name, |n| std::env::var(n).ok())
+    }
+
+    pub fn from_vars(name: &str, var: impl Fn(&str) -> Option<String>) -> Self {
+        let source = match (var(name), var(&format!("{name}_PARAM"))) {
+            (Some(v), _) if !v.is_empty() => Source::Value(Secret::new(v)),
+            (_, Some(p)) if !p.is_empty() => Source::Ssm(p),
+            _ => Source::Missing,
+        };
+        Self {
+            source,
+            cell: Arc::new(OnceCell::new()),
+        }
+    }
+
+    pub fn is_configured(&self) -> bool {
+        !matches!(self.source, Source::Missing)
+    }
+
+    /// The secret, fetching it from SSM the first time if needed.
+    pub async fn get(&self) -> Result<Option<Secret>, ConfigError> {
+        self.cell
+            .get_or_try_init(|| async {
+                match &self.source {
+                    Source::Value(s) => Ok(Some(s.clone())),
+                    Source::Missing => Ok(None),
+                    Source::Ssm(name) => fetch_ssm(name).await.map(Some),
+                }
+            })
+            .await
+            .cloned()
+    }
+}
+
+async fn fetch_ssm(name: &str) -> Result<Secret, ConfigError> {
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let out = aws_sdk_ssm::Client::new(&sdk)
+        .get_parameter()
+        .name(name)
+        .with_decryption(true)
+        .send()
+        .await
+        .map_err(|e| ConfigError(format!("SSM parameter {name}: {e}")))?;
+    out.parameter
+        .and_then(|p| p.value)
+        .map(Secret::new)
+        .ok_or_else(|| ConfigError(format!("SSM parameter {name} has no value")))
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+/// The default central number of the local stack's demo data.
+pub const LOCAL_CENTRAL_NUMBER: &str = "+525500000000";
+
+impl Config {
+    pub fn from_env() -> Self {
+        Self::from_vars(|n| std::env::var(n).ok())
+    }
+
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let non_empty = |n: &str| var(n).filter(|v| !v.trim().is_empty());
+        let env = match non_empty("PARLO_ENV").as_deref() {
+            Some("local") => Env::Local,
+            _ => Env::Aws,
+        };
+        let central = non_empty("CENTRAL_WHATSAPP_NUMBER")
+            .and_then(|n| parlo_core::phone::normalize(&n, parlo_core::phone::Region::Mexico).ok())
+            .unwrap_or_else(|| LOCAL_CENTRAL_NUMBER.to_string());
+        Self {
+            env,
+            table_name: non_empty("TABLE_NAME").unwrap_or_else(|| "parlo-local".into()),
+            turn_queue_url: non_empty("TURN_QUEUE_URL"),
+            schedule_group: non_empty("SCHEDULE_GROUP"),
+            central_number: central,
+            public_base_url: non_empty("PUBLIC_BASE_URL"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s:?}"), "<redacted>");
+        let lazy = LazySecret::from_vars("TWILIO_AUTH_TOKEN", |n| {
+            (n == "TWILIO_AUTH_TOKEN").then(|| "hunter2".to_string())
+        });
+        assert!(!format!("{lazy:?}").contains("hunter2"));
+    }
+
+    #[tokio::test]
+    async fn value_wins_over_parameter_and_missing_is_none() {
+        let lazy = LazySecret::from_vars("X", |n| match n {
+            "X" => Some("direct".into()),
+            "X_PARAM" => Some("/parlo/x".into()),
+            _ => None,
+        });
+        assert_eq!(lazy.get().await.unwrap().unwrap().expose(), "direct");
+        let missing = LazySecret::from_vars("X", |_| None);
+        assert!(!missing.is_configured());
+        assert!(missing.get().await.unwrap().is_none());
+    }
+
+    #[test]
+    fn central_number_is_normalised() {
+        let c = Config::from_vars(|n| match n {
+            "CENTRAL_WHATSAPP_NUMBER" => Some("whatsapp:+5215500000000".into()),
+            "PARLO_ENV" => Some("local".into()),
+            _ => None,
+        });
+        assert_eq!(c.central_number, "+525500000000");
+        assert_eq!(c.env, Env::Local);
+    }
+}

@@ -1,0 +1,512 @@
+//! One conversation turn per queued inbound message: identify, route
+//! (cases 1–5), persist, ask the agent, send the replies exactly once.
+//!
+//! Idempotent under SQS redelivery: the inbound message is stored under an
+//! id derived from its MessageSid; the agent's replies are saved on the
+//! inbound record the first time, so a retry re-sends exactly what the
+//! first run decided; every reply is claimed in the outbox under
+//! `<MessageSid>#<position>` before it is sent, so none goes out twice.
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use chrono::{DateTime, Duration, Utc};
+use parlo_core::phone::{self, Region};
+use parlo_core::routing::{self, Registration, Route};
+use parlo_core::*;
+use parlo_store::{Claim, DeliveryStatus, OutboxRecord, Store, StoreError};
+use parlo_twilio::inbound::{InboundKind, InboundMessage};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::agent::{Agent, TurnContext};
+use crate::clock::Clock;
+use crate::messenger::Messenger;
+
+/// The SQS message body the webhook enqueues.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedInbound {
+    pub message: InboundMessage,
+    pub received_at: DateTime<Utc>,
+}
+
+/// FIFO group of one conversation: receiving number + sender, so the turns
+/// of one chat never run concurrently nor out of order.
+pub fn message_group_id(message: &InboundMessage) -> String {
+    let strip = |s: &str| s.trim_start_matches("whatsapp:").to_string();
+    format!("{}|{}", strip(&message.to), strip(&message.from))
+}
+
+/// How long a handed-off conversation stays with the humans unless
+/// released earlier.
+pub const HANDOFF_WINDOW: Duration = Duration::hours(24);
+
+/// Namespace of ids derived from a Twilio MessageSid (uuid v5).
+const SID_NAMESPACE: Uuid = Uuid::from_u128(0x7061_726c_6f00_4d53_4700_0000_0000_0001);
+
+pub fn derived_id(parts: &[&str]) -> Uuid {
+    Uuid::new_v5(&SID_NAMESPACE, parts.join("\u{1f}").as_bytes())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TurnError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("agent: {0}")]
+    Agent(#[from] crate::agent::AgentError),
+    #[error("sending: {0}")]
+    Send(String),
+    #[error("bad queue message: {0}")]
+    Poison(String),
+}
+
+impl TurnError {
+    /// Whether a redelivery may succeed. Poison messages are dropped with
+    /// a log line instead of cycling until the DLQ.
+    pub fn is_retryable(&self) -> bool {
+        !matches!(self, TurnError::Poison(_))
+    }
+}
+
+/// What a turn did (for logs and tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TurnOutcome {
+    Answered {
+        route: Route,
+        sent: usize,
+        skipped: usize,
+    },
+    HandedOff,
+    Dropped(&'static str),
+}
+
+pub struct TurnProcessor<A> {
+    pub store: Store,
+    pub messenger: Messenger,
+    pub agent: A,
+    pub clock: Clock,
+    pub central_number: String,
+}
+
+/// A reply the turn decided on (saved once per inbound message).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct PlannedReply {
+    body: String,
+}
+
+impl<A: Agent> TurnProcessor<A> {
+    /// Processes an SQS batch, reporting failures per item. Once a message
+    /// of a conversation fails, its later messages in the batch are failed
+    /// too without running, so FIFO order holds on redelivery.
+    pub async fn process_batch(&self, event: SqsEvent) -> SqsBatchResponse {
+        let mut failed_groups: Vec<String> = Vec::new();
+        let mut response = SqsBatchResponse::default();
+        for record in event.records {
+            let id = record.message_id.clone().unwrap_or_default();
+            let group = record
+                .attributes
+                .get("MessageGroupId")
+                .cloned()
+                .unwrap_or_default();
+            if failed_groups.contains(&group) {
+                response.batch_item_failures.push(failure(id));
+                continue;
+            }
+            let body = record.body.as_deref().unwrap_or("");
+            let result = match serde_json::from_str::<QueuedInbound>(body) {
+                Ok(queued) => self.process(&queued).await,
+                Err(e) => Err(TurnError::Poison(e.to_string())),
+            };
+            match result {
+                Ok(outcome) => tracing::info!(sqs_message_id = %id, ?outcome, "turn done"),
+                Err(e) if !e.is_retryable() => {
+                    tracing::error!(sqs_message_id = %id, error = %e, "dropping poison message");
+                }
+                Err(e) => {
+                    tracing::warn!(sqs_message_id = %id, error = %e, "turn failed; will be retried");
+                    failed_groups.push(group);
+                    response.batch_item_failures.push(failure(id));
+                }
+            }
+        }
+        response
+    }
+
+    pub async fn process(&self, queued: &QueuedInbound) -> Result<TurnOutcome, TurnError> {
+        let message = &queued.message;
+        let span = tracing::info_span!("turn", message_sid = %message.message_sid);
+        let _guard = span.enter();
+        let now = self.clock.now();
+
+        let (Ok(sender), Ok(recipient)) = (
+            phone::normalize(&message.from, Region::Mexico),
+            phone::normalize(&message.to, Region::Mexico),
+        ) else {
+            tracing::warn!("unparseable sender or recipient number");
+            return Ok(TurnOutcome::Dropped("bad_number"));
+        };
+
+        let is_central = recipient == self.central_number;
+        let (business, memberships) = tokio::try_join!(
+            async {
+                if is_central {
+                    Ok(None)
+                } else {
+                    self.store.organization_by_whatsapp(&recipient).await
+                }
+            },
+            self.store.staff_memberships(&sender),
+        )?;
+        let orgs = self
+            .membership_orgs(&memberships, business.as_ref())
+            .await?;
+        let registrations: Vec<Registration<'_>> = memberships
+            .iter()
+            .filter_map(|staff| {
+                orgs.iter()
+                    .find(|o| o.id == staff.org_id)
+                    .map(|org| Registration { staff, org })
+            })
+            .collect();
+        let mut route = routing::route(
+            &recipient,
+            &self.central_number,
+            business.as_ref(),
+            &registrations,
+        );
+        tracing::info!(route = ?route, "routed");
+
+        let mut ctx = TurnContext {
+            route: route.clone(),
+            text: message.body.clone(),
+            message_sid: message.message_sid.clone(),
+            now,
+            business: business.clone(),
+            staff: None,
+            customer: None,
+            redirect_to: Vec::new(),
+            profile_name: message.profile_name.clone(),
+        };
+
+        // Who the conversation is with, inside which business.
+        let (org, kind, sender_type) = match &route {
+            Route::UnknownNumber => {
+                tracing::warn!(%recipient, "message for a number Parlo does not serve; dropped");
+                return Ok(TurnOutcome::Dropped("unknown_number"));
+            }
+            Route::BusinessUnavailable { .. } => {
+                let org = business.clone().expect("routed to a business");
+                (Some(org), ConversationKind::Customer, SenderType::Customer)
+            }
+            Route::RedirectToBusinesses { org_ids } => {
+                ctx.redirect_to = orgs
+                    .iter()
+                    .filter(|o| org_ids.contains(&o.id))
+                    .filter_map(|o| o.whatsapp_number.clone().map(|n| (o.name.clone(), n)))
+                    .collect();
+                (None, ConversationKind::Staff, SenderType::Staff)
+            }
+            Route::BusinessOnboarding { org_id } => {
+                let org = match org_id {
+                    Some(id) => orgs.iter().find(|o| o.id == *id).cloned(),
+                    None => Some(self.start_onboarding(&sender, message, now).await?),
+                };
+                if let Some(org) = &org {
+                    route = Route::BusinessOnboarding {
+                        org_id: Some(org.id),
+                    };
+                    ctx.route = route.clone();
+                }
+                ctx.business = org.clone();
+                (org, ConversationKind::Onboarding, SenderType::Staff)
+            }
+            Route::ManagementFromCentral { org_id, staff_id }
+            | Route::BusinessManagement { org_id, staff_id }
+            | Route::StaffOnboarding { org_id, staff_id } => {
+                let org = orgs.iter().find(|o| o.id == *org_id).cloned();
+                ctx.staff = memberships.iter().find(|s| s.id == *staff_id).cloned();
+                ctx.business = org.clone();
+                (org, ConversationKind::Staff, SenderType::Staff)
+            }
+            Route::Customer { org_id } => {
+                let (customer, _) = self
+                    .store
+                    .get_or_create_customer(*org_id, &sender, None, now)
+                    .await?;
+                ctx.customer = Some(customer);
+                (
+                    business.clone(),
+                    ConversationKind::Customer,
+                    SenderType::Customer,
+                )
+            }
+        };
+
+        // Persist the conversation and the inbound message.
+        let conversation = match &org {
+            Some(org) => Some(self.conversation(org, &sender, kind, &ctx, now).await?),
+            None => None,
+        };
+        if let (Some(org), Some(conv)) = (&org, &conversation) {
+            self.store
+                .append_message(&Message {
+                    id: derived_id(&[&message.message_sid, "in"]),
+                    org_id: org.id,
+                    conversation_id: conv.id,
+                    direction: Direction::Inbound,
+                    sender_type,
+                    content_type: content_type(message.kind),
+                    content: message.body.clone(),
+                    media_url: message.media.first().map(|m| m.url.clone()),
+                    provider_id: Some(message.message_sid.clone()),
+                    delivery_status: None,
+                    created_at: queued.received_at,
+                })
+                .await?;
+            if conv.status == ConversationStatus::HandedOff
+                && conv.handed_off_until.is_some_and(|until| until > now)
+            {
+                tracing::info!("conversation is with a human; Parlo stays silent");
+                return Ok(TurnOutcome::HandedOff);
+            }
+        }
+
+        // The replies: the first run's if this is a redelivery.
+        let planned: Option<Vec<PlannedReply>> =
+            self.store.turn_replies(&message.message_sid).await?;
+        let planned = match planned {
+            Some(p) => p,
+            None => {
+                let bodies = self.agent.respond(&ctx).await?;
+                let replies: Vec<PlannedReply> = bodies
+                    .into_iter()
+                    .map(|body| PlannedReply { body })
+                    .collect();
+                self.store
+                    .save_turn_replies(&message.message_sid, &replies)
+                    .await?
+            }
+        };
+
+        let from = if is_central {
+            self.central_number.clone()
+        } else {
+            recipient.clone()
+        };
+        let (mut sent, mut skipped) = (0, 0);
+        for (position, reply) in planned.iter().enumerate() {
+            let key = format!("{}#{position}", message.message_sid);
+            let record = OutboxRecord {
+                key: key.clone(),
+                org_id: org.as_ref().map(|o| o.id),
+                conversation_id: conversation.as_ref().map(|c| c.id),
+                to: sender.clone(),
+                from: from.clone(),
+                body: Some(reply.body.clone()),
+                content_sid: None,
+                content_variables: None,
+                status: DeliveryStatus::Pending,
+                provider_sid: None,
+                error_code: None,
+                mock: self.messenger.is_mock(),
+                created_at: now,
+                updated_at: now,
+            };
+            match self.store.claim_outbox(&record).await? {
+                Claim::AlreadySent(_) => skipped += 1,
+                Claim::Send(record) => {
+                    self.deliver(record).await?;
+                    sent += 1;
+                }
+            }
+            if let (Some(org), Some(conv)) = (&org, &conversation) {
+                self.store
+                    .append_message(&Message {
+                        id: derived_id(&[&key, "out"]),
+                        org_id: org.id,
+                        conversation_id: conv.id,
+                        direction: Direction::Outbound,
+                        sender_type: SenderType::Ai,
+                        content_type: ContentType::Text,
+                        content: reply.body.clone(),
+                        media_url: None,
+                        provider_id: None,
+                        delivery_status: None,
+                        // Replies sort after the message they answer.
+                        created_at: queued.received_at
+                            + Duration::milliseconds(1 + position as i64),
+                    })
+                    .await?;
+            }
+        }
+
+        if let Route::StaffOnboarding { .. } = route {
+            if let Some(staff) = &ctx.staff {
+                let mut staff = staff.clone();
+                staff.first_message_at = Some(now);
+                staff.updated_at = now;
+                match self.store.update_staff(&staff).await {
+                    Ok(()) | Err(StoreError::Conflict(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        Ok(TurnOutcome::Answered {
+            route,
+            sent,
+            skipped,
+        })
+    }
+
+    async fn deliver(&self, mut record: OutboxRecord) -> Result<(), TurnError> {
+        match self.messenger.send(&record).await {
+            Ok(handed) => {
+                record.provider_sid = Some(handed.provider_sid);
+                record.status = handed.status;
+                record.mock = handed.mock;
+            }
+            Err(e) if !e.is_retryable() => {
+                // A refused message (bad number, blocked): record it, never retry.
+                tracing::error!(error = %e, key = %record.key, "Twilio refused the message");
+                record.status = DeliveryStatus::Failed;
+                record.error_code = Some(e.to_string());
+            }
+            Err(e) => return Err(TurnError::Send(e.to_string())),
+        }
+        record.updated_at = self.clock.now();
+        self.store.mark_outbox_sent(&record).await?;
+        Ok(())
+    }
+
+    /// The businesses behind the sender's staff records (usually one),
+    /// read concurrently.
+    async fn membership_orgs(
+        &self,
+        memberships: &[Staff],
+        business: Option<&Organization>,
+    ) -> Result<Vec<Organization>, StoreError> {
+        let mut ids: Vec<OrgId> = memberships.iter().map(|s| s.org_id).collect();
+        ids.sort();
+        ids.dedup();
+        let mut known: Vec<Organization> = business.cloned().into_iter().collect();
+        ids.retain(|id| !known.iter().any(|o| o.id == *id));
+        let fetched =
+            futures::future::try_join_all(ids.iter().map(|id| self.store.get_organization(*id)))
+                .await?;
+        known.extend(fetched.into_iter().flatten());
+        Ok(known)
+    }
+
+    /// Case 1 with nobody behind the number yet: the business exists from
+    /// the first message, in `onboarding`, with the sender as its owner.
+    /// Ids derive from the MessageSid, so a retried turn finds the same.
+    async fn start_onboarding(
+        &self,
+        sender: &str,
+        message: &InboundMessage,
+        now: DateTime<Utc>,
+    ) -> Result<Organization, StoreError> {
+        let org_id = derived_id(&[&message.message_sid, "org"]);
+        if let Some(existing) = self.store.get_organization(org_id).await? {
+            return Ok(existing);
+        }
+        let org = Organization {
+            id: org_id,
+            name: String::new(),
+            whatsapp_number: None,
+            timezone: DEFAULT_TIMEZONE.to_string(),
+            status: OrgStatus::Onboarding,
+            settings: OrgSettings::default(),
+            onboarding_state: Some("initiated".into()),
+            onboarding_data: serde_json::json!({}),
+            last_message_at: Some(now),
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.create_organization(&org).await {
+            Ok(()) | Err(StoreError::AlreadyExists { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let owner = Staff {
+            id: derived_id(&[&message.message_sid, "owner"]),
+            org_id,
+            location_id: None,
+            name: message.profile_name.clone().unwrap_or_default(),
+            phone: sender.to_string(),
+            role: StaffRole::Owner,
+            permission_level: PermissionLevel::Owner,
+            is_active: true,
+            first_message_at: Some(now),
+            default_spot_id: None,
+            service_ids: vec![],
+            bookable: true,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.create_staff(&owner).await {
+            Ok(()) | Err(StoreError::AlreadyExists { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(org)
+    }
+
+    async fn conversation(
+        &self,
+        org: &Organization,
+        peer: &str,
+        kind: ConversationKind,
+        ctx: &TurnContext,
+        now: DateTime<Utc>,
+    ) -> Result<Conversation, StoreError> {
+        if let Some(mut c) = self.store.get_conversation(org.id, peer).await? {
+            // A handoff that timed out returns the chat to Parlo.
+            if c.status == ConversationStatus::HandedOff
+                && c.handed_off_until.is_some_and(|u| u <= now)
+            {
+                c.status = ConversationStatus::Active;
+                c.handed_off_until = None;
+            }
+            c.last_message_at = now;
+            c.updated_at = now;
+            self.store.put_conversation(&c).await?;
+            return Ok(c);
+        }
+        let c = Conversation {
+            id: derived_id(&[&org.id.to_string(), peer, "conversation"]),
+            org_id: org.id,
+            kind,
+            peer_phone: peer.to_string(),
+            customer_id: ctx.customer.as_ref().map(|c| c.id),
+            staff_id: ctx.staff.as_ref().map(|s| s.id),
+            status: ConversationStatus::Active,
+            handed_off_until: None,
+            context: serde_json::Value::Null,
+            created_at: now,
+            updated_at: now,
+            last_message_at: now,
+        };
+        match self.store.create_conversation(&c).await {
+            Ok(()) => Ok(c),
+            Err(StoreError::AlreadyExists { .. }) => {
+                Ok(self.store.get_conversation(org.id, peer).await?.ok_or(
+                    StoreError::NotFound {
+                        what: "conversation",
+                    },
+                )?)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn failure(id: String) -> BatchItemFailure {
+    let mut f = BatchItemFailure::default();
+    f.item_identifier = id;
+    f
+}
+
+fn content_type(kind: InboundKind) -> ContentType {
+    match kind {
+        InboundKind::Text | InboundKind::Button => ContentType::Text,
+        InboundKind::Media => ContentType::Image,
+        InboundKind::Location => ContentType::Location,
+    }
+}
