@@ -1,43 +1,194 @@
 #!/usr/bin/env bash
-# Local development session (make dev): starts the local stack, prints the
-# environment to use in other shells, and waits. Ctrl-C stops what this
-# session started (a stack that was already up is left running).
+# Local development session (make dev): the whole of Parlo on this machine.
+#   1. infra/scripts/up.sh                 DynamoDB Local + moto, resources, .local/env
+#   2. cargo build                         parlo-local and the four functions
+#   3. cargo lambda watch                  127.0.0.1:${PARLO_LAMBDA_PORT:-9000}, the
+#                                          function binaries (Lambda runtime emulator)
+#   4. parlo-local gateway                 127.0.0.1:${PARLO_GATEWAY_PORT:-3000}: API
+#                                          Gateway (HTTP API v2), the turn queue's
+#                                          event source, the Scheduler firer
+# then waits until GET /health answers through the gateway and prints how to
+# talk to it.
+#
+#   dev.sh               foreground: follows the logs; Ctrl-C stops what this
+#                        session started (a stack already up is left running)
+#   dev.sh --background  starts the same and returns; infra/scripts/down.sh
+#                        stops everything (pids in .local/{lambda,gateway}.pid)
+#
+# The functions get .local/env, infra/local/local.env (the local Twilio auth
+# token), PARLO_ENV=local, PUBLIC_BASE_URL=http://127.0.0.1:<gateway port>,
+# PARLO_CLOCK_FILE=<checkout>/.local/clock, and PARLO_NOW / RUST_LOG when set.
+# PARLO_DEV_TIMEOUT (default 600 s) bounds the wait for the first answer
+# (it may include compiling the webhook function).
 set -euo pipefail
 # shellcheck source=infra/scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 cd "$PARLO_ROOT"
 
+BACKGROUND=0
+case "${1:-}" in
+  "") ;;
+  --background | -b) BACKGROUND=1 ;;
+  -h | --help)
+    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+    exit 0
+    ;;
+  *) die "unknown argument: $1 (usage: dev.sh [--background])" ;;
+esac
+
 STARTED_STACK=0
+STARTED_DEV=()
+TAIL_PID=""
+DONE=0
+
 # shellcheck disable=SC2317 # invoked by trap
 cleanup() {
+  local rc=$?
   trap - EXIT INT TERM
+  if [ -n "$TAIL_PID" ]; then
+    kill "$TAIL_PID" 2>/dev/null || true
+    wait "$TAIL_PID" 2>/dev/null || true
+  fi
+  exec 9>&- # never hold the stack lock while down.sh wants it
+  # In the background a successful start leaves everything running.
+  if [ "$BACKGROUND" = 1 ] && [ "$DONE" = 1 ]; then
+    exit "$rc"
+  fi
+  if [ "${#STARTED_DEV[@]}" -gt 0 ]; then
+    say "stopping ${STARTED_DEV[*]}"
+    "$PARLO_ROOT/infra/scripts/down.sh" "${STARTED_DEV[@]}" || rc=1
+  fi
   if [ "$STARTED_STACK" = 1 ]; then
     say "stopping the local stack"
-    "$PARLO_ROOT/infra/scripts/down.sh"
+    "$PARLO_ROOT/infra/scripts/down.sh" || rc=1
   fi
+  exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 0' INT # Ctrl-C is how a dev session ends
 trap 'exit 143' TERM
 
+fail() {
+  local svc
+  say "error: $*"
+  for svc in "${STARTED_DEV[@]}"; do
+    say "--- last lines of $(log_file "$svc") ---"
+    tail -n 30 "$(log_file "$svc")" >&2 || true
+  done
+  exit 1
+}
+
 stack_up || STARTED_STACK=1
 infra/scripts/up.sh
 
+say "building parlo-local and the functions (cargo build)"
+cargo build -p parlo-local
+# One build per function, exactly as cargo lambda watch runs them
+# (`cargo run --manifest-path Cargo.toml --bin <name>`): building them
+# together would unify their features into other artifacts, and the first
+# invocation would compile again.
+for bin in webhook api turn reminders; do
+  cargo build --manifest-path Cargo.toml --bin "$bin"
+done
+TARGET_DIR="$(cargo metadata --format-version 1 --no-deps |
+  "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+PARLO_LOCAL_BIN="$TARGET_DIR/debug/parlo-local"
+[ -x "$PARLO_LOCAL_BIN" ] || die "$PARLO_LOCAL_BIN not built"
+[ -x "$VENV/bin/cargo-lambda" ] || die "cargo-lambda not in .venv; run infra/scripts/bootstrap.sh"
+
+# The environment of the functions (and of the gateway).
+set -a
+# shellcheck source=/dev/null
+. "$LOCAL_DIR/env"
+# shellcheck source=/dev/null
+. "$PARLO_ROOT/infra/local/local.env"
+set +a
+unset AWS_ENDPOINT_URL AWS_SESSION_TOKEN AWS_PROFILE
+export PARLO_ENV=local
+export PUBLIC_BASE_URL="http://127.0.0.1:$GATEWAY_PORT"
+export PARLO_CLOCK_FILE="$LOCAL_DIR/clock"
+export PARLO_ROOT
+export RUST_LOG="${RUST_LOG:-info}"
+# cargo-lambda finds zig only with the venv's bin first on PATH.
+export PATH="$VENV/bin:$PATH"
+
+start_dev() {
+  local svc="$1" port pid
+  shift
+  port="$(service_port "$svc")"
+  if [ -n "$(service_pid "$svc")" ]; then
+    say "$svc already running (pid $(service_pid "$svc")); leaving it as it is"
+    return 0
+  fi
+  if port_open "$port"; then
+    fail "127.0.0.1:$port is taken by a process dev.sh did not start (for $svc).
+  Stop it, or pick another port: PARLO_LAMBDA_PORT / PARLO_GATEWAY_PORT."
+  fi
+  setsid "$@" </dev/null >"$(log_file "$svc")" 2>&1 9>&- &
+  pid=$!
+  echo "$pid" >"$(pid_file "$svc")"
+  STARTED_DEV+=("$svc")
+  say "started $svc (pid $pid, 127.0.0.1:$port, log .local/$svc.log)"
+}
+
+wait_port() {
+  local svc="$1" port deadline
+  port="$(service_port "$svc")"
+  deadline=$((SECONDS + ${PARLO_UP_TIMEOUT:-60}))
+  until port_open "$port"; do
+    [ -n "$(service_pid "$svc")" ] || fail "$svc exited during start-up"
+    [ "$SECONDS" -lt "$deadline" ] || fail "$svc did not answer on 127.0.0.1:$port within ${PARLO_UP_TIMEOUT:-60}s"
+    sleep 0.2
+  done
+}
+
+take_lock # one starter at a time (shared with up.sh/down.sh)
+start_dev lambda "$VENV/bin/cargo-lambda" lambda watch \
+  --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --ignore-changes
+start_dev gateway "$PARLO_LOCAL_BIN" gateway \
+  --listen "127.0.0.1:$GATEWAY_PORT" --invoke-url "http://127.0.0.1:$LAMBDA_PORT"
+exec 9>&-
+wait_port lambda
+wait_port gateway
+
+say "waiting for GET /health through the gateway (the first call may compile the webhook)"
+health="$(curl -sS --max-time "${PARLO_DEV_TIMEOUT:-600}" \
+  -w ' (HTTP %{http_code})' "http://127.0.0.1:$GATEWAY_PORT/health" 2>&1)" ||
+  fail "GET /health failed: $health"
+[[ "$health" == *"(HTTP 200)" ]] || fail "GET /health answered $health"
+say "GET /health -> $health"
+
+BIN="${PARLO_LOCAL_BIN#"$PARLO_ROOT"/}"
 cat >&2 <<EOF
 
-Local stack is up. In another shell:
-  set -a; . $LOCAL_DIR/env; set +a
-  cargo test --workspace
+Parlo runs locally:
+  gateway    http://127.0.0.1:$GATEWAY_PORT   (API Gateway HTTP API; turn-queue poller; Scheduler firer)  .local/gateway.log
+  functions  cargo lambda watch on 127.0.0.1:$LAMBDA_PORT (webhook, api, turn, reminders)        .local/lambda.log
+  stack      DynamoDB Local 127.0.0.1:$DYNAMODB_PORT, moto 127.0.0.1:$MOTO_PORT; environment in .local/env
 
-Environment (.local/env):
+Talk to it:
+  curl http://127.0.0.1:$GATEWAY_PORT/health
+  $BIN say --from +5215512345678 --to +5215500000001 "Hola, quiero una cita"
+  $BIN chat --from +5215512345678 --to +5215500000001
+  $BIN clock set 2025-03-12T09:00:00-06:00    # freeze "now" (clock advance 1h, clock reset)
+Tests in another shell:
+  set -a; . .local/env; set +a; cargo test --workspace
 EOF
-grep '^export ' "$LOCAL_DIR/env" | sed 's/^export /  /' >&2
-printf '\nCtrl-C to stop.\n' >&2
 
-# Wait until interrupted (or until one of the emulators dies).
-while stack_up; do
+if [ "$BACKGROUND" = 1 ]; then
+  DONE=1
+  say "running in the background; stop with infra/scripts/down.sh (make down)"
+  exit 0
+fi
+
+printf '\nCtrl-C to stop. Following .local/gateway.log and .local/lambda.log:\n\n' >&2
+tail -n 0 -F "$(log_file gateway)" "$(log_file lambda)" >&2 &
+TAIL_PID=$!
+
+# Wait until interrupted, or until one of the processes dies.
+while stack_up && service_up lambda && service_up gateway; do
   sleep 2 &
   wait $! || true
 done
-say "an emulator stopped; see .local/*.log"
+say "a process stopped; see .local/*.log"
 exit 1

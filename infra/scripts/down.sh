@@ -2,7 +2,8 @@
 # Stops the local stack started by up.sh: kills exactly the process groups
 # whose pids are in .local/*.pid (after checking they are still ours), waits
 # for them to exit and for their ports to free. Safe to run twice.
-# Usage: down.sh [dynamodb] [moto]   (default: both)
+# Usage: down.sh [gateway] [lambda] [dynamodb] [moto]
+#   (default: all; gateway and lambda are the dev.sh processes, if running)
 set -euo pipefail
 # shellcheck source=infra/scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -17,6 +18,9 @@ stop_service() {
   pid="$(service_pid "$svc")"
   if [ -z "$pid" ]; then
     rm -f "$(pid_file "$svc")"
+    # Optional dev.sh processes: nothing to say, and their port may belong
+    # to someone else.
+    is_dev_service "$svc" && return 0
     say "$svc not running"
   else
     pgid="$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || true)"
@@ -48,7 +52,7 @@ stop_service() {
 }
 
 services=("$@")
-[ "${#services[@]}" -gt 0 ] || services=(moto dynamodb)
+[ "${#services[@]}" -gt 0 ] || services=("${DEV_SERVICES[@]}" moto dynamodb)
 for svc in "${services[@]}"; do
   service_port "$svc" >/dev/null
   stop_service "$svc"

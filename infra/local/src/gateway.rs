@@ -1,0 +1,238 @@
+//! `parlo-local gateway`: the HTTP server (API Gateway stand-in) plus, in
+//! the same process, the SQS poller of the turn queue and the scheduler
+//! firer.
+use crate::apigw::{self, GatewayResponse, IncomingRequest, StageContext};
+use crate::invoke::Invoker;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// API Gateway's payload limit.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// What the HTTP side needs.
+#[derive(Clone)]
+pub struct HttpState {
+    pub invoker: Invoker,
+    pub account_id: String,
+    pub api_id: String,
+    /// The port clients called (`x-forwarded-port`).
+    pub port: u16,
+}
+
+/// The turn queue's event source mapping.
+#[derive(Debug, Clone)]
+pub struct SqsSettings {
+    pub queue_url: String,
+    pub function: String,
+    pub visibility_timeout: i32,
+    pub wait_seconds: i32,
+}
+
+#[derive(Clone)]
+pub struct GatewayConfig {
+    pub listen: SocketAddr,
+    pub invoker: Invoker,
+    pub account_id: String,
+    pub api_id: String,
+    pub sqs: Option<SqsSettings>,
+    pub schedule_group: Option<String>,
+}
+
+fn to_hyper(r: GatewayResponse, request_id: &str) -> Response<Full<Bytes>> {
+    let mut builder = Response::builder().status(r.status);
+    for (name, value) in &r.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder = builder.header("apigw-requestid", request_id);
+    builder
+        .body(Full::new(Bytes::from(r.body)))
+        .unwrap_or_else(|e| {
+            let mut fallback = Response::new(Full::new(Bytes::from(
+                json!({"message": "Bad Gateway", "error": format!("unusable response: {e}")})
+                    .to_string(),
+            )));
+            *fallback.status_mut() = hyper::StatusCode::BAD_GATEWAY;
+            fallback
+        })
+}
+
+/// Serves one request: route, build the event, invoke, map the result.
+pub async fn handle(
+    state: Arc<HttpState>,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str().to_string();
+    let path = parts.uri.path().to_string();
+    let request_id = apigw::new_request_id();
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let r = GatewayResponse::json(413, &json!({"message": "Request Entity Too Large"}));
+            return Ok(to_hyper(r, &request_id));
+        }
+    };
+    let Some(route) = apigw::match_route(&method, &path) else {
+        tracing::info!(%method, %path, status = 404, "no route");
+        let r = GatewayResponse::json(404, &json!({"message": "Not Found"}));
+        return Ok(to_hyper(r, &request_id));
+    };
+    let incoming = IncomingRequest {
+        method: &method,
+        path: &path,
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body: &body,
+        source_ip: peer.ip().to_string(),
+        protocol: format!("{:?}", parts.version),
+    };
+    let ctx = StageContext {
+        account_id: state.account_id.clone(),
+        api_id: state.api_id.clone(),
+        port: state.port,
+        request_id: request_id.clone(),
+        now: crate::clock::now(),
+    };
+    let event = apigw::build_event(&incoming, &route, &ctx);
+    let response = match state.invoker.invoke(route.function, &event).await {
+        Ok(result) => apigw::map_response(&result).unwrap_or_else(|e| {
+            GatewayResponse::json(
+                502,
+                &json!({"message": "Bad Gateway", "function": route.function, "error": e}),
+            )
+        }),
+        Err(e) => GatewayResponse::json(
+            502,
+            &json!({"message": "Bad Gateway", "function": route.function, "error": e.to_string()}),
+        ),
+    };
+    let ms = started.elapsed().as_millis();
+    if response.status == 502 {
+        tracing::warn!(%method, %path, function = route.function, status = 502, ms, "{}", String::from_utf8_lossy(&response.body));
+    } else {
+        tracing::info!(%method, %path, function = route.function, status = response.status, ms, "invoked");
+    }
+    Ok(to_hyper(response, &request_id))
+}
+
+/// Accepts connections until the task is dropped.
+pub async fn serve(listener: TcpListener, state: Arc<HttpState>) {
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::warn!("accept: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handle(state.clone(), req, peer));
+            if let Err(e) = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+            {
+                tracing::debug!("connection from {peer}: {e}");
+            }
+        });
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// Runs the gateway, the SQS poller and the scheduler firer until SIGINT or
+/// SIGTERM.
+pub async fn run(config: GatewayConfig) -> Result<(), String> {
+    if !config.listen.ip().is_loopback() {
+        return Err(format!(
+            "refusing to listen on {}: the local gateway binds loopback only",
+            config.listen
+        ));
+    }
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let state = Arc::new(HttpState {
+        invoker: config.invoker.clone(),
+        account_id: config.account_id.clone(),
+        api_id: config.api_id.clone(),
+        port: config.listen.port(),
+    });
+
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let region = aws
+        .region()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let mut tasks = Vec::new();
+    match &config.sqs {
+        Some(sqs) => {
+            let poller = crate::sqs::SqsPoller {
+                client: aws_sdk_sqs::Client::new(&aws),
+                queue_url: sqs.queue_url.clone(),
+                region: region.clone(),
+                invoker: config.invoker.clone(),
+                function: sqs.function.clone(),
+                visibility_timeout: sqs.visibility_timeout,
+                wait_seconds: sqs.wait_seconds,
+            };
+            tasks.push(tokio::spawn(poller.run()));
+        }
+        None => tracing::warn!("no TURN_QUEUE_URL: the SQS poller is off"),
+    }
+    match &config.schedule_group {
+        Some(group) => {
+            let firer = crate::scheduler::SchedulerFirer::new(
+                aws_sdk_scheduler::Client::new(&aws),
+                group.clone(),
+                config.invoker.clone(),
+            );
+            tasks.push(tokio::spawn(firer.run()));
+        }
+        None => tracing::warn!("no SCHEDULE_GROUP: the scheduler firer is off"),
+    }
+    match crate::clock::now_with_source() {
+        Ok((now, source)) => tracing::info!("clock: {} ({source})", crate::clock::format(now)),
+        Err(e) => tracing::warn!("clock override unusable, using the system clock: {e}"),
+    }
+    tracing::info!(
+        "gateway listening on http://{} (functions via {})",
+        config.listen,
+        config.invoker.url("<function>")
+    );
+    tokio::select! {
+        _ = serve(listener, state) => {},
+        _ = shutdown_signal() => tracing::info!("stopping"),
+    }
+    for task in tasks {
+        task.abort();
+    }
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! `parlo-local`: the local stand-in for the AWS pieces that no emulator
+//! provides, in front of the real function binaries run by
+//! `cargo lambda watch` (the Lambda runtime emulator on 127.0.0.1:9000).
+//!
+//! - [`gateway`]: API Gateway HTTP API (payload format 2.0) on
+//!   127.0.0.1:3000, routed like `template.yaml` ([`apigw`]).
+//! - [`sqs`]: the SQS event source mapping of the turn FIFO queue (batches of
+//!   up to 10, `ReportBatchItemFailures`).
+//! - [`scheduler`]: fires due EventBridge Scheduler schedules stored in moto.
+//! - [`clock`]: the local clock override (`.local/clock`, `PARLO_NOW`).
+//! - [`say`]: a Twilio-like WhatsApp sender and the dev outbox reader.
+pub mod apigw;
+pub mod clock;
+pub mod env;
+pub mod gateway;
+pub mod invoke;
+pub mod say;
+pub mod scheduler;
+pub mod sqs;
+
+/// The function binaries of the workspace (`template.yaml`'s
+/// `BuildProperties.Binary`), as `cargo lambda watch` knows them.
+pub const FUNCTIONS: [&str; 4] = ["webhook", "api", "turn", "reminders"];

@@ -1,0 +1,322 @@
+//! `parlo-local`: see the crate docs (`src/lib.rs`) and docs/local-stack.md.
+use clap::{Args, Parser, Subcommand};
+use parlo_local::{clock, env, gateway, invoke::Invoker, say};
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "parlo-local",
+    about = "Local API Gateway + SQS event source + Scheduler firer in front of `cargo lambda watch`, and a WhatsApp simulator",
+    after_help = "Environment: missing variables are read from <checkout>/.local/env (written by infra/scripts/up.sh)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// HTTP API on 127.0.0.1:3000, turn-queue poller, scheduler firer.
+    Gateway(GatewayArgs),
+    /// The local clock (.local/clock): set, advance, show, reset.
+    Clock {
+        #[command(subcommand)]
+        command: ClockCommand,
+    },
+    /// Send one WhatsApp message as a customer and print the replies.
+    ///
+    /// Exit status: 0 replies settled (or --no-wait), 1 error, 3 no reply in time.
+    Say {
+        #[command(flatten)]
+        chat: ChatArgs,
+        /// Print one JSON document (the sent message and the replies).
+        #[arg(long)]
+        json: bool,
+        /// The message text.
+        text: String,
+    },
+    /// Interactive chat: each stdin line is sent like `say`.
+    Chat {
+        #[command(flatten)]
+        chat: ChatArgs,
+    },
+}
+
+#[derive(Args)]
+struct GatewayArgs {
+    /// Address to listen on (loopback only).
+    #[arg(long, env = "PARLO_GATEWAY_LISTEN", default_value = "127.0.0.1:3000")]
+    listen: SocketAddr,
+    /// The Lambda runtime emulator (`cargo lambda watch`).
+    #[arg(long, env = "PARLO_INVOKE_URL", default_value = parlo_local::invoke::DEFAULT_INVOKE_URL)]
+    invoke_url: String,
+    /// Bound on one invocation, in seconds (the first one may compile).
+    #[arg(long, default_value_t = 600)]
+    invoke_timeout: u64,
+    /// The turn FIFO queue to poll.
+    #[arg(long, env = "TURN_QUEUE_URL")]
+    turn_queue_url: Option<String>,
+    /// Visibility timeout set on receive, in seconds: how soon a failed
+    /// turn is retried locally (AWS uses the queue's 360 s).
+    #[arg(long, default_value_t = 5)]
+    visibility_timeout: i32,
+    /// The schedule group whose schedules are fired.
+    #[arg(long, env = "SCHEDULE_GROUP")]
+    schedule_group: Option<String>,
+    /// Do not poll the turn queue.
+    #[arg(long)]
+    no_sqs: bool,
+    /// Do not fire schedules.
+    #[arg(long)]
+    no_scheduler: bool,
+    /// requestContext.accountId (moto's account).
+    #[arg(long, default_value = "123456789012")]
+    account_id: String,
+    /// requestContext.apiId.
+    #[arg(long, default_value = "parlolocal")]
+    api_id: String,
+}
+
+#[derive(Subcommand)]
+enum ClockCommand {
+    /// Freeze the local clock at an RFC 3339 instant.
+    Set { instant: String },
+    /// Move the local clock by a duration (90s, 15m, -2h, 1d); starts from
+    /// the current local now.
+    Advance {
+        #[arg(allow_hyphen_values = true)]
+        by: String,
+    },
+    /// Print the local now and where it comes from.
+    Show,
+    /// Remove .local/clock (back to PARLO_NOW or the system clock).
+    Reset,
+}
+
+#[derive(Args)]
+struct ChatArgs {
+    /// The customer's phone (E.164, e.g. +5215512345678).
+    #[arg(long)]
+    from: String,
+    /// The business's WhatsApp number (E.164).
+    #[arg(long)]
+    to: String,
+    /// WhatsApp profile name (ProfileName).
+    #[arg(long)]
+    name: Option<String>,
+    /// The local gateway.
+    #[arg(
+        long,
+        env = "PARLO_GATEWAY_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    gateway_url: String,
+    /// Twilio auth token to sign with [default: TWILIO_AUTH_TOKEN of infra/local/local.env]
+    #[arg(long)]
+    auth_token: Option<String>,
+    /// Seconds to wait for the first reply.
+    #[arg(long, default_value_t = 20.0)]
+    timeout: f64,
+    /// Replies are complete after this many milliseconds without a new one.
+    #[arg(long, default_value_t = 1500)]
+    settle_ms: u64,
+    /// Post and return without reading replies.
+    #[arg(long)]
+    no_wait: bool,
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PARLO_LOCAL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn simulator(args: &ChatArgs) -> Result<say::Simulator, String> {
+    let token = match &args.auth_token {
+        Some(t) => t.clone(),
+        None => {
+            let file = env::local_settings_file();
+            env::env_file_value(&file, "TWILIO_AUTH_TOKEN")
+                .ok_or_else(|| format!("no TWILIO_AUTH_TOKEN in {}", file.display()))?
+        }
+    };
+    if !args.timeout.is_finite() || args.timeout < 0.0 {
+        return Err("--timeout must be a non-negative number of seconds".into());
+    }
+    let mut sim = say::Simulator::new(&args.gateway_url, &token, &args.from, &args.to);
+    sim.profile_name = args.name.clone();
+    sim.timeout = Duration::from_secs_f64(args.timeout);
+    sim.settle = Duration::from_millis(args.settle_ms);
+    Ok(sim)
+}
+
+fn exit_for(e: &say::SayError) -> ExitCode {
+    match e {
+        say::SayError::NoReply(_) => ExitCode::from(3),
+        _ => ExitCode::from(1),
+    }
+}
+
+fn run_say(chat: ChatArgs, json: bool, text: String) -> ExitCode {
+    let sim = match simulator(&chat) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("parlo-local say: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime().block_on(sim.say(&text, !chat.no_wait, |m| {
+        if !json {
+            println!("{}", m.body);
+        }
+    }));
+    match result {
+        Ok(exchange) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&exchange).expect("serialisable")
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("parlo-local say: {e}");
+            exit_for(&e)
+        }
+    }
+}
+
+fn run_chat(chat: ChatArgs) -> ExitCode {
+    let sim = match simulator(&chat) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("parlo-local chat: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let rt = runtime();
+    let interactive = std::io::stdin().is_terminal();
+    if interactive {
+        eprintln!(
+            "Chatting as {} with {} via {} (Ctrl-D to end).",
+            chat.from, chat.to, chat.gateway_url
+        );
+    }
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    loop {
+        if interactive {
+            eprint!("> ");
+            let _ = std::io::stderr().flush();
+        }
+        let Some(Ok(line)) = lines.next() else {
+            return ExitCode::SUCCESS;
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let result = rt.block_on(sim.say(line, !chat.no_wait, |m| {
+            println!("< {}", m.body.replace('\n', "\n  "));
+        }));
+        if let Err(e) = result {
+            eprintln!("! {e}");
+            if matches!(e, say::SayError::Gateway(_) | say::SayError::Outbox(_)) && !interactive {
+                return exit_for(&e);
+            }
+        }
+    }
+}
+
+fn run_clock(command: ClockCommand) -> ExitCode {
+    let file = clock::clock_file();
+    let result = match command {
+        ClockCommand::Set { instant } => clock::parse_instant(&instant)
+            .and_then(|t| clock::set(&file, t).map_err(|e| e.to_string())),
+        ClockCommand::Advance { by } => clock::parse_duration(&by).and_then(|d| {
+            let (now, _) = clock::now_with_source()?;
+            clock::set(&file, now + d).map_err(|e| e.to_string())
+        }),
+        ClockCommand::Reset => clock::reset(&file).map_err(|e| e.to_string()),
+        ClockCommand::Show => Ok(()),
+    };
+    if let Err(e) = result {
+        eprintln!("parlo-local clock: {e}");
+        return ExitCode::from(1);
+    }
+    match clock::now_with_source() {
+        Ok((now, source)) => {
+            println!("{} ({source})", clock::format(now));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("parlo-local clock: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_gateway(args: GatewayArgs) -> ExitCode {
+    let invoker = Invoker::new(&args.invoke_url, Duration::from_secs(args.invoke_timeout));
+    let sqs = match (&args.turn_queue_url, args.no_sqs) {
+        (Some(url), false) if !url.is_empty() => Some(gateway::SqsSettings {
+            queue_url: url.clone(),
+            function: "turn".to_string(),
+            visibility_timeout: args.visibility_timeout,
+            wait_seconds: 20,
+        }),
+        _ => None,
+    };
+    let schedule_group = args
+        .schedule_group
+        .clone()
+        .filter(|g| !g.is_empty() && !args.no_scheduler);
+    let config = gateway::GatewayConfig {
+        listen: args.listen,
+        invoker,
+        account_id: args.account_id,
+        api_id: args.api_id,
+        sqs,
+        schedule_group,
+    };
+    match runtime().block_on(gateway::run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("parlo-local gateway: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    // Before any thread exists: fill missing variables from .local/env.
+    env::load_local_env_defaults();
+    if std::env::var_os("PARLO_ENV").is_none() {
+        std::env::set_var("PARLO_ENV", "local");
+    }
+    let cli = Cli::parse();
+    init_tracing();
+    match cli.command {
+        Command::Gateway(args) => run_gateway(args),
+        Command::Clock { command } => run_clock(command),
+        Command::Say { chat, json, text } => run_say(chat, json, text),
+        Command::Chat { chat } => run_chat(chat),
+    }
+}
