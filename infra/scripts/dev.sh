@@ -112,6 +112,9 @@ export RUST_LOG="${RUST_LOG:-info}"
 # cargo-lambda finds zig only with the venv's bin first on PATH.
 export PATH="$VENV/bin:$PATH"
 
+# The demo business (Barbería Don Carlos) unless it exists already.
+"$PARLO_LOCAL_BIN" seed
+
 start_dev() {
   local svc="$1" port pid
   shift

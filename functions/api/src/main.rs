@@ -1,15 +1,20 @@
-//! Dashboard and admin HTTP API.
-use lambda_http::{run, service_fn, Body, Error, Request, Response};
-
-async fn handle(_req: Request) -> Result<Response<Body>, Error> {
-    Ok(Response::builder()
-        .status(200)
-        .header("content-type", "application/json")
-        .body(Body::from(r#"{"status":"ok","function":"api"}"#))?)
-}
+//! Dashboard and admin HTTP API (behaviour in `parlo_app::api`).
+use lambda_http::{run, service_fn, Error, Request};
+use parlo_app::api::Api;
+use parlo_app::config::Config;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt().json().without_time().init();
-    run(service_fn(handle)).await
+    parlo_app::telemetry::init();
+    let config = Config::from_env();
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let api = Api {
+        store: parlo_store::Store::from_config(&sdk, config.table_name.clone()),
+        config,
+    };
+    let api = &api;
+    run(service_fn(move |request: Request| async move {
+        Ok::<_, Error>(api.handle(request).await)
+    }))
+    .await
 }

@@ -43,6 +43,8 @@ enum Command {
         #[command(flatten)]
         chat: ChatArgs,
     },
+    /// Seed the demo business (Barbería Don Carlos) unless it exists.
+    Seed,
 }
 
 #[derive(Args)]
@@ -273,6 +275,33 @@ fn run_clock(command: ClockCommand) -> ExitCode {
     }
 }
 
+fn run_seed() -> ExitCode {
+    let result = runtime().block_on(async {
+        let store = parlo_store::Store::from_env().await;
+        let now = parlo_app::clock::Clock::from_env().now();
+        parlo_app::demo::seed(&store, now).await
+    });
+    match result {
+        Ok(parlo_app::demo::Seeded::Created) => {
+            println!(
+                "seeded Barbería Don Carlos on {} (owner Carlos {}, staff Pedro {})",
+                parlo_app::demo::BUSINESS_NUMBER,
+                parlo_app::demo::OWNER_PHONE,
+                parlo_app::demo::STAFF_PHONE
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(parlo_app::demo::Seeded::AlreadyThere) => {
+            println!("demo business already there");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("parlo-local seed: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn run_gateway(args: GatewayArgs) -> ExitCode {
     let invoker = Invoker::new(&args.invoke_url, Duration::from_secs(args.invoke_timeout));
     let sqs = match (&args.turn_queue_url, args.no_sqs) {
@@ -318,5 +347,6 @@ fn main() -> ExitCode {
         Command::Clock { command } => run_clock(command),
         Command::Say { chat, json, text } => run_say(chat, json, text),
         Command::Chat { chat } => run_chat(chat),
+        Command::Seed => run_seed(),
     }
 }

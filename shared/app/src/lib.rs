@@ -4,9 +4,12 @@
 //! shapes against the local stack.
 
 pub mod agent;
+pub mod api;
 pub mod aws_sink;
 pub mod clock;
 pub mod config;
+pub mod demo;
+pub mod dev;
 pub mod messenger;
 pub mod telemetry;
 pub mod turn;

@@ -309,6 +309,7 @@ impl<A: Agent> TurnProcessor<A> {
                 mock: self.messenger.is_mock(),
                 created_at: now,
                 updated_at: now,
+                seq: String::new(),
             };
             match self.store.claim_outbox(&record).await? {
                 Claim::AlreadySent(_) => skipped += 1,

@@ -246,8 +246,8 @@ pub const OUTBOX_GSI1SK: &str = "OUT";
 pub fn outbox_to_gsi2pk(to_e164: &str) -> String {
     format!("OUTTO#{to_e164}")
 }
-pub fn outbox_to_gsi2sk(created: DateTime<Utc>, key: &str) -> String {
-    format!("{}#{key}", ts_ms(created))
+pub fn outbox_to_gsi2sk(seq: &str, key: &str) -> String {
+    format!("{seq}#{key}")
 }
 
 pub fn token_pk(token_hash: &str) -> String {

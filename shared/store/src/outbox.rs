@@ -75,6 +75,10 @@ pub struct OutboxRecord {
     pub mock: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Recording order (a UUIDv7 set when first claimed): the local clock
+    /// may be frozen, so `created_at` alone cannot order the outbox.
+    #[serde(default)]
+    pub seq: String,
 }
 
 /// The result of claiming a key.
@@ -97,7 +101,7 @@ fn outbox_item(r: &OutboxRecord) -> Result<db::Item> {
         it,
         GSI2,
         keys::outbox_to_gsi2pk(&r.to),
-        keys::outbox_to_gsi2sk(r.created_at, &r.key),
+        keys::outbox_to_gsi2sk(&r.seq, &r.key),
     );
     if let Some(sid) = &r.provider_sid {
         it = with_gsi(
@@ -116,6 +120,11 @@ impl Store {
     /// record still `Pending` get `Send` again (the earlier attempt died
     /// before reaching Twilio), any other gets `AlreadySent`.
     pub async fn claim_outbox(&self, record: &OutboxRecord) -> Result<Claim> {
+        let mut record = record.clone();
+        if record.seq.is_empty() {
+            record.seq = uuid::Uuid::now_v7().to_string();
+        }
+        let record = &record;
         match self
             .put_if(
                 outbox_item(record)?,
@@ -204,18 +213,17 @@ impl Store {
         }
     }
 
-    /// Messages sent to a phone, oldest first, created strictly after
-    /// `after` (an RFC 3339 instant) when given. Eventually consistent.
+    /// Messages sent to a phone in the order they were recorded; with
+    /// `after_seq`, only those recorded after it. Eventually consistent.
     pub async fn outbox_to(
         &self,
         to_e164: &str,
-        after: Option<DateTime<Utc>>,
+        after_seq: Option<&str>,
         limit: usize,
     ) -> Result<Vec<OutboxRecord>> {
-        let range = match after {
-            // "~" sorts after every key character, so this skips everything
-            // created at `after` itself.
-            Some(t) => Range::AtLeast(format!("{}~", keys::ts_ms(t))),
+        let range = match after_seq {
+            // "~" sorts after every key character: skips `after_seq` itself.
+            Some(seq) => Range::AtLeast(format!("{seq}#~")),
             None => Range::All,
         };
         let q = Query::gsi(GSI2, keys::outbox_to_gsi2pk(to_e164), range);
