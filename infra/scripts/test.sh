@@ -56,13 +56,15 @@ else
   say "PARLO_SKIP_LINT=1: skipping fmt, clippy, template"
 fi
 
-step stack "infra/scripts/up.sh"
+step stack "infra/scripts/dev.sh --background (emulators, functions, gateway)"
 if stack_up; then
   say "local stack already running: leaving it running afterwards"
 else
   STARTED_STACK=1
 fi
-infra/scripts/up.sh
+infra/scripts/dev.sh --background
+# The end-to-end tests (tests/e2e.rs) run only against this stack.
+export PARLO_E2E=1
 
 step tests "cargo test --workspace${*:+ $*}"
 set -a
