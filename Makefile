@@ -10,9 +10,9 @@ export SAM_CLI_TELEMETRY := 0
 
 help:
 	@echo "make bootstrap    install the local tools (.venv, DynamoDB Local, Java)"
-	@echo "make up           start DynamoDB Local + moto in the background, create resources, write .local/env"
+	@echo "make up           make dev in the background (emulators, functions, gateway, demo data)"
 	@echo "make down         stop them"
-	@echo "make dev          up in the foreground; Ctrl-C stops"
+	@echo "make dev          Parlo locally in the foreground: emulators, functions, gateway, demo data; Ctrl-C stops"
 	@echo "make test         fmt, clippy, template lint, up, cargo test --workspace, down (what CI runs)"
 	@echo "make bench        cargo bench -p parlo-core"
 	@echo "make lint         sam validate --lint, cfn-lint, cargo fmt --check, cargo clippy"
@@ -23,7 +23,7 @@ bootstrap:
 	@infra/scripts/bootstrap.sh
 
 up:
-	@infra/scripts/up.sh
+	@infra/scripts/dev.sh --background
 
 down:
 	@infra/scripts/down.sh

@@ -64,7 +64,7 @@ else
 fi
 infra/scripts/dev.sh --background
 # The end-to-end tests (tests/e2e.rs) run only against this stack.
-export PARLO_E2E=1
+export PARLO_E2E=1 PARLO_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT"
 
 step tests "cargo test --workspace${*:+ $*}"
 set -a
