@@ -516,8 +516,12 @@ async fn a_failed_message_fails_the_rest_of_its_conversation_in_the_batch() {
         .map(|f| f.item_identifier.clone())
         .collect();
     // "4" never ran (its conversation failed earlier in the batch); the
-    // poison "5" is dropped, not retried; beto is unaffected.
-    assert_eq!(failed, vec!["2".to_string(), "4".to_string()]);
+    // poison "5" fails every time, so SQS parks it in the DLQ; beto is
+    // unaffected.
+    assert_eq!(
+        failed,
+        vec!["2".to_string(), "4".to_string(), "5".to_string()]
+    );
     assert_eq!(replies_to(&store, &ana).await, vec!["eco: uno".to_string()]);
     assert_eq!(
         replies_to(&store, &beto).await,

@@ -59,8 +59,8 @@ pub enum TurnError {
 }
 
 impl TurnError {
-    /// Whether a redelivery may succeed. Poison messages are dropped with
-    /// a log line instead of cycling until the DLQ.
+    /// Whether a redelivery may succeed. Poison messages never will: they
+    /// fail until SQS moves them to the DLQ (maxReceiveCount 5).
     pub fn is_retryable(&self) -> bool {
         !matches!(self, TurnError::Poison(_))
     }
@@ -118,7 +118,11 @@ impl<A: Agent> TurnProcessor<A> {
             match result {
                 Ok(outcome) => tracing::info!(sqs_message_id = %id, ?outcome, "turn done"),
                 Err(e) if !e.is_retryable() => {
-                    tracing::error!(sqs_message_id = %id, error = %e, "dropping poison message");
+                    // Reported as failed so the queue's redrive policy parks
+                    // it in the DLQ for a human, instead of losing it.
+                    tracing::error!(sqs_message_id = %id, error = %e, "poison message; bound for the DLQ");
+                    failed_groups.push(group);
+                    response.batch_item_failures.push(failure(id));
                 }
                 Err(e) => {
                     tracing::warn!(sqs_message_id = %id, error = %e, "turn failed; will be retried");
