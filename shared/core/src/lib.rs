@@ -5,6 +5,7 @@
 //! fixed inputs.
 
 pub mod entities;
+pub mod es;
 pub mod ledger;
 pub mod phone;
 pub mod routing;
