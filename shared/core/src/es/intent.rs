@@ -1,0 +1,1312 @@
+//! Deterministic intent classifier for WhatsApp messages in Mexican
+//! Spanish, from customers and from staff/owners.
+//!
+//! Rules are keyword/phrase patterns over normalised words (lowercase, no
+//! accents, no punctuation, WhatsApp spellings like "q", "kiero", "sita"
+//! folded), tried in a fixed priority order: the first rule that matches
+//! wins. Short social replies (yes/no/thanks/greeting) are decided last
+//! unless the message opens with "sí,"/"no," as an answer.
+//!
+//! The classifier does not know who is writing: `MyAppointments` ("¿cuándo
+//! es mi cita?") from a staff phone should be read as `MySchedule`, and
+//! staff commands from a customer phone should be ignored by the caller.
+
+use super::fuzzy::normalize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Intent {
+    // ── Customers ──
+    Greeting,
+    /// Wants an appointment, or asks for availability ("¿hay espacio hoy?").
+    Book,
+    Reschedule,
+    Cancel,
+    /// "¿A qué hora es mi cita?", "¿tengo cita mañana?".
+    MyAppointments,
+    Prices,
+    /// What the business offers, how long a service takes.
+    Services,
+    /// Opening hours.
+    Hours,
+    Location,
+    TalkToHuman,
+    Thanks,
+    Yes,
+    No,
+    Unknown,
+    // ── Staff / owner commands ──
+    /// "¿Qué tengo hoy?" — the sender's own agenda.
+    MySchedule,
+    /// "Agenda de hoy", "citas de mañana" — everyone's agenda.
+    BusinessSchedule,
+    BlockTime,
+    Unblock,
+    MarkNoShow,
+    MarkCompleted,
+    WalkIn,
+    AddStaff,
+    RemoveStaff,
+    ChangePermissions,
+    ChangeHours,
+    ChangeServiceDuration,
+    ChangePrice,
+    AddService,
+    DeactivateService,
+    Stats,
+    /// A staff member takes a conversation over from the bot: "yo me
+    /// encargo", "suelta la conversación", "déjamelo a mí".
+    TakeOver,
+    /// A staff member hands a conversation back to the bot (ends a handoff):
+    /// "ya puedes seguir tú", "regrésale la conversación al bot".
+    ReleaseHandoff,
+    /// "Mándame el link del panel".
+    MagicLink,
+}
+
+impl Intent {
+    /// Staff/owner commands (meaningless from a customer phone).
+    pub fn is_staff_command(self) -> bool {
+        use Intent::*;
+        matches!(
+            self,
+            MySchedule
+                | BusinessSchedule
+                | BlockTime
+                | Unblock
+                | MarkNoShow
+                | MarkCompleted
+                | WalkIn
+                | AddStaff
+                | RemoveStaff
+                | ChangePermissions
+                | ChangeHours
+                | ChangeServiceDuration
+                | ChangePrice
+                | AddService
+                | DeactivateService
+                | Stats
+                | TakeOver
+                | ReleaseHandoff
+                | MagicLink
+        )
+    }
+
+    /// Owner-level commands: changing the team, prices, hours, services.
+    pub fn is_owner_command(self) -> bool {
+        use Intent::*;
+        matches!(
+            self,
+            AddStaff
+                | RemoveStaff
+                | ChangePermissions
+                | ChangeHours
+                | ChangeServiceDuration
+                | ChangePrice
+                | AddService
+                | DeactivateService
+                | Stats
+        )
+    }
+}
+
+/// WhatsApp spellings folded to the dictionary word before matching.
+const SPELLINGS: &[(&str, &str)] = &[
+    ("q", "que"),
+    ("k", "que"),
+    ("ke", "que"),
+    ("qe", "que"),
+    ("kiero", "quiero"),
+    ("qiero", "quiero"),
+    ("kisiera", "quisiera"),
+    ("sita", "cita"),
+    ("zita", "cita"),
+    ("sitas", "citas"),
+    ("grax", "gracias"),
+    ("grasias", "gracias"),
+    ("gracia", "gracias"),
+    ("graciaz", "gracias"),
+    ("thx", "gracias"),
+    ("ola", "hola"),
+    ("holi", "hola"),
+    ("holis", "hola"),
+    ("holaa", "hola"),
+    ("sii", "si"),
+    ("sip", "si"),
+    ("sep", "si"),
+    ("zi", "si"),
+    ("simon", "si"),
+    ("nop", "no"),
+    ("nel", "no"),
+    ("noo", "no"),
+    ("nah", "no"),
+    ("oki", "ok"),
+    ("okey", "ok"),
+    ("okay", "ok"),
+    ("okis", "ok"),
+    ("oka", "ok"),
+    ("dnd", "donde"),
+    ("dond", "donde"),
+    ("kuanto", "cuanto"),
+    ("cuato", "cuanto"),
+    ("kuesta", "cuesta"),
+    ("nesesito", "necesito"),
+    ("nesecito", "necesito"),
+    ("nececito", "necesito"),
+    ("tmb", "tambien"),
+    ("tb", "tambien"),
+    ("d", "de"),
+    ("x", "por"),
+    ("xfa", "porfavor"),
+    ("porfa", "porfavor"),
+    ("hr", "hora"),
+    ("hrs", "horas"),
+    ("mnn", "manana"),
+    ("mñn", "manana"),
+    ("aki", "aqui"),
+    ("aca", "aqui"),
+    ("horaio", "horario"),
+    ("orario", "horario"),
+    ("direcion", "direccion"),
+    ("presio", "precio"),
+    ("presios", "precios"),
+];
+
+/// Collapses runs of three or more identical letters: "holaaa" → "hola",
+/// "siiiii" → "si" (doubles like "ll", "rr", "cc" stay).
+fn squeeze(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let mut j = i;
+        while j < chars.len() && chars[j] == chars[i] {
+            j += 1;
+        }
+        let run = j - i;
+        let keep = if run >= 3 { 1 } else { run };
+        for _ in 0..keep {
+            out.push(chars[i]);
+        }
+        i = j;
+    }
+    out
+}
+
+/// Emoji that carry an answer, turned into words before normalising.
+fn words_for_emoji(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '👍' | '👌' | '✅' | '🆗' | '✔' => out.push_str(" si "),
+            '👎' | '❌' => out.push_str(" no "),
+            '🙏' => out.push_str(" gracias "),
+            '👋' => out.push_str(" hola "),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The normalised, spelling-folded words of a message.
+pub fn message_words(text: &str) -> Vec<String> {
+    normalize(&words_for_emoji(text))
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = squeeze(w);
+            SPELLINGS
+                .iter()
+                .find(|(from, _)| *from == w)
+                .map_or(w, |(_, to)| to.to_string())
+        })
+        .collect()
+}
+
+/// Does the pattern word match the message word? A trailing `*` makes the
+/// pattern a prefix; `#` matches any number.
+fn word_matches(pattern: &str, word: &str) -> bool {
+    if pattern == "#" {
+        return word.chars().all(|c| c.is_ascii_digit());
+    }
+    match pattern.strip_suffix('*') {
+        Some(prefix) => word.starts_with(prefix),
+        None => pattern == word,
+    }
+}
+
+/// Does `phrase` (space-separated pattern words) occur as consecutive words
+/// of the message?
+fn has(words: &[String], phrase: &str) -> bool {
+    let pat: Vec<&str> = phrase.split(' ').collect();
+    if pat.len() > words.len() {
+        return false;
+    }
+    words
+        .windows(pat.len())
+        .any(|w| w.iter().zip(&pat).all(|(word, p)| word_matches(p, word)))
+}
+
+fn has_any(words: &[String], phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| has(words, p))
+}
+
+/// One classification rule: matches when some `any` phrase occurs, or when
+/// every group of `all` has an occurrence, and no `none` phrase occurs.
+struct Rule {
+    intent: Intent,
+    any: &'static [&'static str],
+    all: &'static [&'static [&'static str]],
+    none: &'static [&'static str],
+}
+
+impl Rule {
+    fn matches(&self, words: &[String]) -> bool {
+        let hit = has_any(words, self.any)
+            || (!self.all.is_empty() && self.all.iter().all(|g| has_any(words, g)));
+        hit && !has_any(words, self.none)
+    }
+}
+
+const STAFF_NOUNS: &[&str] = &[
+    "empleado*",
+    "empleada*",
+    "barbero*",
+    "barbera*",
+    "estilista*",
+    "manicurista*",
+    "colaborador*",
+    "trabajador*",
+    "personal",
+    "staff",
+    "equipo",
+    "chalan*",
+];
+
+const CANCEL_NEGATED: &[&str] = &[
+    "no cancel*",
+    "no quiero cancel*",
+    "no la cancel*",
+    "no lo cancel*",
+    "no me cancel*",
+    "sin cancel*",
+    "no vayas a cancel*",
+];
+
+/// Rules in priority order: the first match wins.
+const RULES: &[Rule] = &[
+    Rule {
+        intent: Intent::TalkToHuman,
+        any: &[
+            "hablar con alguien",
+            "hablar con una persona",
+            "hablar con un humano",
+            "hablar con el dueno",
+            "hablar con la duena",
+            "hablar con el encargado",
+            "hablar con la encargada",
+            "hablar con el jefe",
+            "hablar con la jefa",
+            "hablar con un asesor",
+            "hablar con una asesora",
+            "persona real",
+            "ser humano",
+            "un humano",
+            "con una persona",
+            "alguien real",
+            "comunicame con",
+            "me comunicas con",
+            "pasame con",
+            "pasame al",
+            "pasame a la",
+            "quiero hablar con",
+            "necesito hablar con",
+            "puedo hablar con",
+            "eres un bot",
+            "eres bot",
+            "eres robot",
+            "eres un robot",
+            "eres una maquina",
+            "asesor",
+            "asesora",
+            "operador*",
+            "atencion personal",
+            "que me llame alguien",
+            "que alguien me llame",
+            "que me marquen",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::TakeOver,
+        any: &[
+            "yo me encargo",
+            "yo lo atiendo",
+            "yo la atiendo",
+            "yo le contesto",
+            "yo le respondo",
+            "yo le escribo",
+            "dejamelo a mi",
+            "dejamela a mi",
+            "dejamelo",
+            "dejamela",
+            "suelta la conversacion",
+            "suelta el chat",
+            "suelta la platica",
+            "tomo la conversacion",
+            "tomo el chat",
+            "tomo el control",
+            "pausa el bot",
+            "deja de contestar*",
+            "ya no le contestes",
+            "ya no contestes",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::ReleaseHandoff,
+        any: &[
+            "sigue tu",
+            "siguele tu",
+            "continua tu",
+            "ya puedes seguir",
+            "ya puedes contestar",
+            "ya puedes responder",
+            "puedes seguir tu",
+            "retoma la conversacion",
+            "retomala",
+            "retomalo",
+            "regresale la conversacion",
+            "devuelvele la conversacion",
+            "reactiva el bot",
+            "activa el bot",
+            "libera la conversacion",
+            "cierra el handoff",
+            "termina el handoff",
+            "ya quedo atendido",
+            "ya quedo atendida",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::MagicLink,
+        any: &[
+            "panel",
+            "dashboard",
+            "iniciar sesion",
+            "inicio de sesion",
+            "login",
+        ],
+        all: &[
+            &[
+                "link*", "liga*", "enlace*", "acceso", "entrar", "ingresar", "url",
+            ],
+            &[
+                "panel",
+                "pagina",
+                "web",
+                "admin*",
+                "sistema",
+                "plataforma",
+                "portal",
+                "entrar",
+                "ingresar",
+            ],
+        ],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Stats,
+        any: &[
+            "como vamos",
+            "como va el mes",
+            "como va la semana",
+            "como nos fue",
+            "como nos va",
+            "como me fue",
+            "estadistica*",
+            "metricas",
+            "numeros del mes",
+            "numeros de la semana",
+            "cuanto vendimos",
+            "cuanto hemos vendido",
+            "cuanto llevamos",
+            "cuanto gane",
+            "cuanto ganamos",
+            "cuanto hicimos",
+            "cuanto se vendio",
+            "ingresos",
+            "ventas",
+            "reporte",
+            "resumen del mes",
+            "resumen de la semana",
+            "cuantas citas llevamos",
+            "cuantas citas hubo",
+            "cuantas citas tuvimos",
+            "cuantos clientes",
+            "cuantos no show*",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::MarkNoShow,
+        any: &[
+            "no llego",
+            "no vino",
+            "no se presento",
+            "no asistio",
+            "no show",
+            "noshow",
+            "dejo plantado",
+            "me planto",
+            "nos planto",
+            "como falta",
+            "falto a su cita",
+            "no se aparecio",
+        ],
+        all: &[],
+        none: &[
+            "voy",
+            "mi cita",
+            "puedo",
+            "alcanzo",
+            "a tiempo",
+            "llegar",
+            "mensaje",
+            "recordatorio",
+            "link",
+            "codigo",
+            "correo",
+            "notificacion",
+            "confirmacion",
+            "cuantos",
+        ],
+    },
+    Rule {
+        intent: Intent::MarkCompleted,
+        any: &[
+            "ya termine",
+            "termine con",
+            "ya acabe",
+            "acabe con",
+            "ya atendi",
+            "ya lo atendi",
+            "ya la atendi",
+            "marca* como completad*",
+            "marca* como terminad*",
+            "completada",
+            "completado",
+            "listo con",
+            "ya se fue",
+            "ya quedo el",
+            "ya quedo la",
+            "ya salio",
+        ],
+        all: &[],
+        none: &["mi cita", "conversacion"],
+    },
+    Rule {
+        intent: Intent::WalkIn,
+        any: &[
+            "sin cita",
+            "walk in",
+            "walkin",
+            "walk ins",
+            "acaba de llegar",
+            "acaba de entrar",
+            "acaban de llegar",
+            "llego un cliente",
+            "llego una clienta",
+            "llego alguien",
+            "llego un senor",
+            "llego una senora",
+            "llego un chavo",
+            "llego una chava",
+            "tengo un cliente aqui",
+            "tengo una clienta aqui",
+            "esta aqui un cliente",
+            "aqui esta un cliente",
+            "cliente en el local",
+            "registra a un cliente",
+            "registrar un cliente",
+            "registra un cliente",
+        ],
+        all: &[],
+        none: &[
+            "puedo", "se puede", "aceptan", "atienden", "reciben", "pueden",
+        ],
+    },
+    Rule {
+        intent: Intent::AddService,
+        any: &[
+            "nuevo servicio",
+            "agrega* servicio",
+            "agrega* el servicio",
+            "agrega* un servicio",
+            "anade el servicio",
+            "crea* servicio",
+            "crea* un servicio",
+            "dar de alta el servicio",
+            "da de alta el servicio",
+            "vamos a ofrecer",
+            "ahora ofrecemos",
+            "ahora tambien hacemos",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::DeactivateService,
+        any: &[
+            "ya no hacemos",
+            "ya no ofrecemos",
+            "ya no damos",
+            "ya no vamos a ofrecer",
+            "desactiva*",
+            "pausa el servicio",
+            "quita* el servicio",
+            "elimina* el servicio",
+            "borra* el servicio",
+            "da de baja el servicio",
+            "dar de baja el servicio",
+            "quita* del menu",
+            "quita* de la lista",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::ChangePermissions,
+        any: &[
+            "permiso*",
+            "hazlo admin*",
+            "hazla admin*",
+            "hazlo encargad*",
+            "hazla encargad*",
+            "dale acceso",
+            "quitale el acceso",
+            "quitale acceso",
+            "administrador*",
+            "admin",
+            "cambia* su rol",
+            "cambia* el rol",
+            "que pueda ver",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::AddStaff,
+        any: &[
+            "nuevo empleado",
+            "nueva empleada",
+            "nuevo barbero",
+            "nueva barbera",
+            "nuevo estilista",
+            "nueva estilista",
+            "nueva manicurista",
+            "contrate a",
+            "contratamos a",
+            "entra a trabajar",
+            "empieza a trabajar",
+        ],
+        all: &[
+            &[
+                "agrega*",
+                "anade*",
+                "anadir",
+                "dar de alta",
+                "da de alta",
+                "registra*",
+                "suma*",
+                "mete*",
+            ],
+            STAFF_NOUNS,
+        ],
+        none: &["cita"],
+    },
+    Rule {
+        intent: Intent::RemoveStaff,
+        any: &[
+            "ya no trabaja",
+            "ya no va a trabajar",
+            "renuncio",
+            "lo despedi",
+            "la despedi",
+            "se fue del equipo",
+            "dalo de baja",
+            "dala de baja",
+        ],
+        all: &[
+            &[
+                "quita*",
+                "elimina*",
+                "borra*",
+                "da de baja",
+                "dar de baja",
+                "saca*",
+                "despedi*",
+            ],
+            STAFF_NOUNS,
+        ],
+        none: &["cita"],
+    },
+    Rule {
+        intent: Intent::ChangeServiceDuration,
+        any: &[
+            "ahora dura",
+            "ahora tarda",
+            "que dure",
+            "que tarde #",
+            "dura # min*",
+            "dura # hora*",
+            "dura una hora",
+            "dura media hora",
+            "duracion del",
+            "duracion de la",
+            "duracion de",
+        ],
+        all: &[
+            &["cambia*", "pon*", "actualiza*", "sube*", "baja*"],
+            &["duracion", "dura", "tiempo"],
+        ],
+        none: &["cuanto", "cuanta", "que tanto", "horario"],
+    },
+    Rule {
+        intent: Intent::ChangePrice,
+        any: &[
+            "nuevo precio",
+            "ahora cuesta",
+            "ahora vale",
+            "ahora cobra*",
+            "que cueste",
+            "que valga",
+            "que cobre*",
+            "sube el precio",
+            "subele",
+            "baja el precio",
+            "bajale",
+            "aumenta el precio",
+            "cambia el precio",
+            "cambiar el precio",
+            "actualiza el precio",
+            "cambia los precios",
+            "ponle de precio",
+        ],
+        all: &[
+            &[
+                "cambia*",
+                "pon*",
+                "actualiza*",
+                "sube*",
+                "baja*",
+                "aumenta*",
+            ],
+            &["precio*", "costo*"],
+        ],
+        none: &["cuanto"],
+    },
+    Rule {
+        intent: Intent::ChangeHours,
+        any: &[
+            "cambia el horario",
+            "cambiar el horario",
+            "cambia* los horarios",
+            "cambio de horario",
+            "nuevo horario",
+            "modifica* el horario",
+            "actualiza* el horario",
+            "abrimos",
+            "cerramos",
+            "no abrimos",
+            "vamos a abrir",
+            "vamos a cerrar",
+            "no vamos a abrir",
+            "el horario del",
+            "el horario de los",
+            "el horario ahora",
+            "horario ahora es",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Unblock,
+        any: &[
+            "desbloque*",
+            "quita el bloqueo",
+            "quitar el bloqueo",
+            "quita* mi bloqueo",
+            "elimina el bloqueo",
+            "borra el bloqueo",
+            "ya no bloquees",
+            "ya no lo bloquees",
+            "siempre si puedo",
+            "siempre si voy a estar",
+            "libera el espacio",
+            "libera mi",
+            "abre el espacio",
+            "abre mi agenda",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::BlockTime,
+        any: &[
+            "bloque*",
+            "no me agendes",
+            "no agendes",
+            "tengo que salir",
+            "voy a salir",
+            "me voy a comer",
+            "voy a comer",
+            "hora de comida",
+            "tiempo personal",
+            "cierra mi agenda",
+            "no voy a atender",
+            "no atiendo",
+            "no voy a trabajar",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::MySchedule,
+        any: &[
+            "que tengo",
+            "mi agenda",
+            "como tengo el dia",
+            "como tengo hoy",
+            "como esta mi dia",
+            "quien sigue",
+            "quien me toca",
+            "a quien tengo",
+            "que me toca",
+            "mis citas de hoy",
+            "mis citas de manana",
+            "mis citas de la semana",
+            "cuantas citas tengo",
+            "mi siguiente cliente",
+            "mi proximo cliente",
+        ],
+        all: &[],
+        none: &["que tengo que"],
+    },
+    Rule {
+        intent: Intent::BusinessSchedule,
+        any: &[
+            "agenda de hoy",
+            "agenda de manana",
+            "agenda del dia",
+            "agenda de la semana",
+            "la agenda",
+            "ver agenda",
+            "agenda general",
+            "agenda del negocio",
+            "agenda de todos",
+            "agenda de",
+            "citas de hoy",
+            "citas de manana",
+            "citas del dia",
+            "citas de la semana",
+            "todas las citas",
+            "cuantas citas hay",
+            "cuantas citas tenemos",
+            "que hay hoy",
+            "como viene el dia",
+            "como esta el dia",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Reschedule,
+        any: &[
+            "reagend*",
+            "reajend*",
+            "re agendar",
+            "reprogram*",
+            "pospon*",
+            "posterg*",
+            "recorr*",
+            "cambiala",
+            "cambiarla",
+            "cambiamela",
+            "cambiarmela",
+            "cambiame",
+            "muevela",
+            "moverla",
+            "muevemela",
+            "movermela",
+            "pasala",
+            "pasarla",
+            "pasamela",
+            "la cambi*",
+            "lo cambi*",
+            "puedes cambiar*",
+            "puedo cambiar*",
+            "se puede cambiar*",
+            "podemos cambiar*",
+            "podrias cambiar*",
+            "otro horario",
+            "otra hora",
+        ],
+        all: &[
+            &["cambi*", "mover", "muev*", "adelant*"],
+            &[
+                "cita", "citas", "hora", "horario", "dia", "reserv*", "fecha", "turno",
+            ],
+        ],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Cancel,
+        any: &[
+            "cancel*",
+            "cansel*",
+            "kancel*",
+            "kansel*",
+            "anul*",
+            "ya no voy",
+            "ya no ire",
+            "ya no puedo ir",
+            "ya no podre ir",
+            "no voy a poder ir",
+            "no voy a poder llegar",
+            "no podre ir",
+            "no podre llegar",
+            "no voy a ir",
+            "no puedo ir",
+            "no voy a llegar",
+            "borra mi cita",
+            "borrar mi cita",
+            "elimina mi cita",
+            "eliminar mi cita",
+            "quita mi cita",
+            "quitar mi cita",
+            "ya no la necesito",
+            "ya no quiero la cita",
+            "no voy a poder asistir",
+        ],
+        all: &[],
+        none: CANCEL_NEGATED,
+    },
+    Rule {
+        intent: Intent::MyAppointments,
+        any: &[
+            "mi cita",
+            "mis citas",
+            "tengo cita",
+            "tengo una cita",
+            "tengo citas",
+            "cuando es mi",
+            "a que hora es mi",
+            "a que hora era mi",
+            "mi reservacion",
+            "mi reserva",
+            "para cuando quede",
+            "a que hora quede",
+            "que dia quede",
+            "olvide la hora",
+            "tengo algo agendado",
+            "estoy agendado",
+            "estoy agendada",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Services,
+        any: &[
+            "cuanto dura",
+            "cuanto tarda",
+            "cuanto tiempo",
+            "que tanto dura",
+            "que tanto tarda",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Prices,
+        any: &[
+            "cuanto",
+            "precio*",
+            "costo*",
+            "cuesta*",
+            "cobran",
+            "cobras",
+            "tarifa*",
+            "que vale",
+            "lo que vale",
+            "cuestan",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        // Availability questions are booking, not opening hours.
+        intent: Intent::Book,
+        any: &[
+            "horarios disponibles",
+            "horario disponible",
+            "hay espacio",
+            "tienes espacio",
+            "tienen espacio",
+            "hay lugar",
+            "tienes lugar",
+            "tienen lugar",
+            "hay disponibilidad",
+            "tienes disponible",
+            "tienen disponible",
+            "que horarios tienes",
+            "que horarios tienen",
+            "que horarios hay",
+            "hay horario",
+            "tienes horario",
+            "hay chance",
+            "hay hueco",
+            "tienes hueco",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Hours,
+        any: &[
+            "a que hora abr*",
+            "a que hora cierr*",
+            "hasta que hora",
+            "desde que hora",
+            "a que horas abr*",
+            "a que horas cierr*",
+            "abren",
+            "cierran",
+            "estan abiertos",
+            "esta abierto",
+            "abierto",
+            "abiertos",
+            "que dias",
+            "su horario",
+            "el horario",
+            "tu horario",
+            "sus horarios",
+            "horario de atencion",
+            "horarios de atencion",
+            "horario de servicio",
+            "dias de atencion",
+            "trabajan hoy",
+            "trabajan el",
+            "trabajan los",
+            "atienden hoy",
+            "atienden el",
+            "atienden los",
+            "abre",
+            "cierra",
+            "horario",
+            "horarios",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Location,
+        any: &[
+            "donde",
+            "direccion",
+            "ubicacion",
+            "ubicados",
+            "ubicada",
+            "ubicado",
+            "ubican",
+            "como llego",
+            "como llegar",
+            "mapa",
+            "maps",
+            "que calle",
+            "en que calle",
+            "domicilio",
+            "sucursal*",
+            "local queda",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Services,
+        any: &[
+            "servicio*",
+            "que hacen",
+            "que ofrecen",
+            "que manejan",
+            "hacen",
+            "manejan",
+            "catalogo",
+            "menu",
+            "que incluye",
+            "en que consiste",
+            "que me recomiendas",
+            "que recomiendas",
+            "tienen tinte*",
+            "tienen manicure",
+            "tienen pedicure",
+            "hacen tinte*",
+        ],
+        all: &[],
+        none: &[],
+    },
+    Rule {
+        intent: Intent::Book,
+        any: &[
+            "cita",
+            "agend*",
+            "ajend*",
+            "reserv*",
+            "apart*",
+            "turno",
+            "me puedes atender",
+            "me atiendes",
+            "me pueden atender",
+            "quiero un corte",
+            "quiero corte",
+            "quiero cortarme",
+            "me quiero cortar",
+            "cortarme",
+            "cortar el pelo",
+            "cortar el cabello",
+            "para un corte",
+            "para corte",
+            "quiero ir",
+            "puedo ir",
+            "puedo pasar",
+            "paso hoy",
+            "paso manana",
+            "quiero pasar",
+            "espacio",
+            "disponib*",
+            "quiero un",
+            "quiero una",
+            "quisiera un",
+            "quisiera una",
+            "me haces",
+            "me hace",
+            "necesito un corte",
+        ],
+        all: &[],
+        none: &[],
+    },
+];
+
+/// Opening words that answer a yes/no question.
+const YES_LEAD: &[&str] = &[
+    "si",
+    "ok",
+    "va",
+    "vale",
+    "sale",
+    "claro",
+    "dale",
+    "orale",
+    "perfecto",
+    "correcto",
+    "exacto",
+    "listo",
+    "andale",
+    "de acuerdo",
+    "esta bien",
+    "me parece",
+    "confirmo",
+    "confirmado",
+    "afirmativo",
+    "seguro",
+    "por supuesto",
+    "obvio",
+    "excelente",
+    "genial",
+    "asi es",
+    "eso",
+    "simona",
+    "ajam",
+    "aja",
+    "yes",
+    "bien",
+];
+
+const NO_LEAD: &[&str] = &[
+    "no",
+    "mejor no",
+    "negativo",
+    "para nada",
+    "tampoco",
+    "ninguno",
+    "ninguna",
+    "nunca",
+];
+
+const THANKS: &[&str] = &[
+    "gracias",
+    "agradezco",
+    "agradecido",
+    "agradecida",
+    "muy amable",
+    "mil gracias",
+];
+
+const GREETINGS: &[&str] = &[
+    "hola",
+    "buenas",
+    "buenos dias",
+    "buen dia",
+    "buenas tardes",
+    "buenas noches",
+    "que tal",
+    "hey",
+    "saludos",
+    "que onda",
+    "hello",
+    "hi",
+    "quibo",
+    "quiubo",
+];
+
+/// Rules that may override an answer that starts with "sí," / "no,".
+const OVERRIDE_AFTER_YES: &[Intent] = &[Intent::Cancel, Intent::TalkToHuman];
+const OVERRIDE_AFTER_NO: &[Intent] = &[
+    Intent::Cancel,
+    Intent::Reschedule,
+    Intent::TalkToHuman,
+    Intent::MarkNoShow,
+];
+
+/// How many words the leading phrase uses, if the message starts with one
+/// of `phrases`.
+fn lead_len(words: &[String], phrases: &[&str]) -> Option<usize> {
+    phrases
+        .iter()
+        .filter_map(|p| {
+            let pat: Vec<&str> = p.split(' ').collect();
+            (words.len() >= pat.len() && words.iter().zip(&pat).all(|(w, p)| w == p))
+                .then_some(pat.len())
+        })
+        .max()
+}
+
+/// Is the leading phrase of `n` words set off by punctuation (or emoji) in
+/// the raw text, like "Sí, dile que…" or "No. Mejor…"?
+fn lead_is_separated(text: &str, n: usize) -> bool {
+    let mut seen = 0;
+    for chunk in text.split_whitespace() {
+        let count = normalize(&words_for_emoji(chunk))
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .count();
+        if count == 0 {
+            // A lone emoji or punctuation between words.
+            if seen >= n {
+                return true;
+            }
+            continue;
+        }
+        if seen >= n {
+            // The lead ended at the previous chunk, next comes a word.
+            return false;
+        }
+        seen += count;
+        if seen > n || (seen == n && chunk.chars().last().is_some_and(|c| !c.is_alphanumeric())) {
+            return true;
+        }
+    }
+    false
+}
+
+fn first_rule(words: &[String], only: Option<&[Intent]>) -> Option<Intent> {
+    RULES
+        .iter()
+        .filter(|r| only.is_none_or(|o| o.contains(&r.intent)))
+        .find(|r| r.matches(words))
+        .map(|r| r.intent)
+}
+
+/// Classifies one WhatsApp message. Deterministic and allocation-light;
+/// never fails (`Intent::Unknown` when nothing applies, e.g. "mañana en la
+/// tarde" — the caller's conversation state gives that one meaning).
+pub fn classify(text: &str) -> Intent {
+    let words = message_words(text);
+    if words.is_empty() {
+        return Intent::Unknown;
+    }
+
+    let yes = lead_len(&words, YES_LEAD);
+    let no = lead_len(&words, NO_LEAD);
+    // "no" wins over "no…" yes-phrases only by length; "mejor no" vs "mejor".
+    let lead = match (yes, no) {
+        (Some(y), Some(n)) if n >= y => Some((Intent::No, n)),
+        (Some(y), _) => Some((Intent::Yes, y)),
+        (None, Some(n)) => Some((Intent::No, n)),
+        (None, None) => None,
+    };
+
+    if let Some((answer, n)) = lead {
+        let separated = words.len() > n && lead_is_separated(text, n);
+        if words.len() <= 2 || words.len() == n || separated {
+            let overrides = if answer == Intent::Yes {
+                OVERRIDE_AFTER_YES
+            } else {
+                OVERRIDE_AFTER_NO
+            };
+            // After "No," only the rest counts ("No, cancélala"); a bare
+            // "no llegó" is read whole.
+            let scope = if separated { &words[n..] } else { &words[..] };
+            return first_rule(scope, Some(overrides)).unwrap_or(answer);
+        }
+    }
+
+    if let Some(intent) = first_rule(&words, None) {
+        return intent;
+    }
+    if let Some((answer, _)) = lead {
+        return answer;
+    }
+    if has_any(&words, THANKS) {
+        return Intent::Thanks;
+    }
+    if has_any(&words, GREETINGS) {
+        return Intent::Greeting;
+    }
+    Intent::Unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_folded() {
+        assert_eq!(message_words("Holaaaa q tal!!"), vec!["hola", "que", "tal"]);
+        assert_eq!(message_words("👍"), vec!["si"]);
+        assert_eq!(
+            message_words("Kiero una sita"),
+            vec!["quiero", "una", "cita"]
+        );
+    }
+
+    #[test]
+    fn patterns() {
+        let w = message_words("el corte ahora dura 40 minutos");
+        assert!(has(&w, "dura # min*"));
+        assert!(!has(&w, "dura # hora*"));
+        assert!(has(&w, "ahora dura"));
+    }
+
+    #[test]
+    fn separated_leads() {
+        assert!(lead_is_separated("Si, dile que sí", 1));
+        assert!(!lead_is_separated("si hay espacio", 1));
+        assert!(lead_is_separated("Sí 😊 perfecto", 1));
+        assert!(lead_is_separated("Esta bien. Gracias", 2));
+    }
+}
