@@ -8,10 +8,11 @@ async fn main() -> Result<(), Error> {
     parlo_app::telemetry::init();
     let config = Config::from_env();
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let api = Api {
-        store: parlo_store::Store::from_config(&sdk, config.table_name.clone()),
+    let api = Api::new(
+        parlo_store::Store::from_config(&sdk, config.table_name.clone()),
         config,
-    };
+        parlo_app::clock::Clock::from_env(),
+    );
     let api = &api;
     run(service_fn(move |request: Request| async move {
         Ok::<_, Error>(api.handle(request).await)

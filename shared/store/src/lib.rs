@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
 
+mod auth;
 mod booking;
 mod catalogue;
 mod conversations;
@@ -25,6 +26,7 @@ pub mod keys;
 mod org;
 mod outbox;
 
+pub use auth::{rate_pk, revoked_pk, SessionState, RATE_SK, REVOKED_SK};
 pub use booking::{
     BookRequest, RescheduleRequest, StaffChoice, WalkInRequest, APPOINTMENT_LOOKBACK,
 };
