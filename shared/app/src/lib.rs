@@ -13,6 +13,7 @@ pub mod demo;
 pub mod dev;
 pub mod messenger;
 pub mod telemetry;
+pub mod tools;
 pub mod turn;
 pub mod webhook;
 

@@ -1,0 +1,628 @@
+//! The one typed layer through which a conversation reads or changes data.
+//!
+//! Every tool the conversation engine (rule-based or LLM) may call is a
+//! method on [`Tools`] taking the [`Actor`] (decided by routing, never by
+//! model output) and a typed, serde-able argument struct, and returning a
+//! compact serde-able result or a [`ToolError`]. The tools enforce:
+//!
+//! - permissions for staff actors ([`parlo_core::permissions::allows`]);
+//! - ownership for customers: a customer sees, cancels and moves only their
+//!   own appointments; any other id (another customer's, another
+//!   business's, malformed) answers [`ToolError::NotFound`], never a
+//!   "forbidden" that would confirm the id exists;
+//! - name resolution with [`parlo_core::es::fuzzy::best_match`]
+//!   ([`ToolError::Ambiguous`] when several names tie);
+//! - idempotency: everything created gets an id from
+//!   [`derived_id`]`(&[turn_key, "<tool>", …args])`, so a retried turn
+//!   (same MessageSid) creates nothing twice;
+//! - on a taken or closed time, [`ToolError::SlotTaken`] /
+//!   [`ToolError::Unavailable`] carry the nearest free alternatives.
+//!
+//! Tools never send messages: [`Notification`]s come back for the caller.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use parlo_core::es::format;
+use parlo_core::es::fuzzy::{best_match, Match};
+use parlo_core::permissions::{allows, Action};
+use parlo_core::routing::Route;
+use parlo_core::scheduling::{free_slots, SlotQuery, Unavailable};
+use parlo_core::time::{day_bounds_utc, local_date, local_to_utc, utc_to_local};
+use parlo_core::*;
+use parlo_store::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+
+use crate::agent::TurnContext;
+pub use crate::turn::derived_id;
+
+mod customer;
+mod owner;
+mod staff;
+
+pub use customer::*;
+pub use owner::*;
+pub use staff::*;
+
+/// Slots a `check_availability` answer lists at most (default).
+pub const DEFAULT_SLOT_LIMIT: usize = 8;
+/// Alternatives offered when a time is taken.
+pub const ALTERNATIVES: usize = 3;
+/// Days after the requested one searched for alternatives.
+pub const ALTERNATIVE_DAYS: u64 = 7;
+/// Longest date range one availability query covers.
+pub const MAX_QUERY_DAYS: i64 = 14;
+/// How long a handoff silences the assistant.
+pub const HANDOFF_HOURS: i64 = 24;
+
+/// Who is acting, as routing decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Actor {
+    Customer { org: OrgId, customer: CustomerId },
+    Staff { org: OrgId, staff: StaffId },
+}
+
+impl Actor {
+    pub fn org(&self) -> OrgId {
+        match *self {
+            Actor::Customer { org, .. } | Actor::Staff { org, .. } => org,
+        }
+    }
+
+    /// The actor of a routed turn: staff routes (management, staff
+    /// onboarding) act as that staff member; the customer route acts as the
+    /// turn's customer record. Anything else (onboarding a business,
+    /// redirects, unknown numbers) has no actor and no tools.
+    pub fn from_route(route: &Route, customer: Option<&Customer>) -> Option<Actor> {
+        match route {
+            Route::ManagementFromCentral { org_id, staff_id }
+            | Route::BusinessManagement { org_id, staff_id }
+            | Route::StaffOnboarding { org_id, staff_id } => Some(Actor::Staff {
+                org: *org_id,
+                staff: *staff_id,
+            }),
+            Route::Customer { org_id } => {
+                customer
+                    .filter(|c| c.org_id == *org_id)
+                    .map(|c| Actor::Customer {
+                        org: *org_id,
+                        customer: c.id,
+                    })
+            }
+            Route::BusinessOnboarding { .. }
+            | Route::RedirectToBusinesses { .. }
+            | Route::UnknownNumber
+            | Route::BusinessUnavailable { .. } => None,
+        }
+    }
+
+    pub fn from_turn(turn: &TurnContext) -> Option<Actor> {
+        Self::from_route(&turn.route, turn.customer.as_ref())
+    }
+}
+
+/// The tool layer for one turn.
+#[derive(Clone)]
+pub struct Tools {
+    pub store: Store,
+    pub now: DateTime<Utc>,
+    /// The inbound MessageSid: the seed of every id a tool creates.
+    pub turn_key: String,
+}
+
+/// A bookable start, as the model and the person read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    pub start: DateTime<Utc>,
+    /// Wall clock of the business, `YYYY-MM-DDTHH:MM:SS`.
+    pub local: NaiveDateTime,
+    /// "mañana a las 11:00 AM".
+    pub label: String,
+    /// Who is free then, in preference order.
+    pub staff: Vec<String>,
+}
+
+/// A message the caller should send (tools never send).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    /// E.164.
+    pub to: String,
+    pub text: String,
+}
+
+/// Everything a tool can fail with. Serialises as `{"error": "...", ...}`
+/// for the model; [`ToolError::user_message`] is the Spanish sentence for
+/// the person.
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
+pub enum ToolError {
+    /// A staff member's level does not allow the action.
+    #[error("forbidden: {action:?}")]
+    Forbidden { action: Action },
+    /// The tool is not offered to this kind of actor (a customer calling a
+    /// staff tool, or the reverse).
+    #[error("tool not available to this actor")]
+    NotForActor,
+    /// Unknown, or not the actor's to see (the same answer on purpose).
+    #[error("{what} not found")]
+    NotFound {
+        what: &'static str,
+        /// Valid names, when the thing was looked up by name.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        options: Vec<String>,
+    },
+    /// A name matched several things equally well.
+    #[error("ambiguous {what}: {options:?}")]
+    Ambiguous {
+        what: &'static str,
+        options: Vec<String>,
+    },
+    /// The time was taken; the nearest free ones.
+    #[error("slot taken")]
+    SlotTaken { alternatives: Vec<Slot> },
+    /// The time is not bookable for another reason (closed, too soon…).
+    #[error("unavailable: {reason}")]
+    Unavailable {
+        reason: Unavailable,
+        alternatives: Vec<Slot>,
+    },
+    /// A block over time that already has appointments.
+    #[error("time has appointments")]
+    TimeHasAppointments,
+    /// The appointment's status does not allow the change.
+    #[error("appointment is {status:?}")]
+    InvalidStatus { status: AppointmentStatus },
+    #[error("invalid {field}: {message}")]
+    InvalidArgument {
+        field: &'static str,
+        message: String,
+    },
+    /// Already exists (a staff phone, for instance).
+    #[error("{what} already exists")]
+    AlreadyExists { what: &'static str },
+    /// Storage failed; the turn may be retried.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ToolError {
+    fn not_found(what: &'static str) -> Self {
+        ToolError::NotFound {
+            what,
+            options: Vec::new(),
+        }
+    }
+
+    /// What to tell the person, in Mexican Spanish.
+    pub fn user_message(&self) -> String {
+        match self {
+            ToolError::Forbidden { action } => format!(
+                "No tienes permiso para {}. Pídele al dueño del negocio que lo haga o que te dé acceso.",
+                action.describe_es()
+            ),
+            ToolError::NotForActor => "Eso no lo puedo hacer desde esta conversación.".into(),
+            ToolError::NotFound { what, options } => {
+                let thing = match *what {
+                    "appointment" => "esa cita",
+                    "service" => "ese servicio",
+                    "staff" => "esa persona del equipo",
+                    "customer" => "a ese cliente",
+                    "block" => "ese bloqueo",
+                    "conversation" => "la conversación",
+                    _ => "lo que buscas",
+                };
+                let mut s = format!("No encontré {thing}.");
+                if !options.is_empty() {
+                    s.push_str(&format!(" Opciones: {}.", format::join_or(options)));
+                }
+                s
+            }
+            ToolError::Ambiguous { options, .. } => {
+                format!("¿Cuál de estos? {}", format::join_or(options))
+            }
+            ToolError::SlotTaken { alternatives } => {
+                with_alternatives("Ese horario ya se ocupó.", alternatives)
+            }
+            ToolError::Unavailable {
+                reason,
+                alternatives,
+            } => {
+                let why = match reason {
+                    Unavailable::UnknownService => "Ese servicio no está disponible.",
+                    Unavailable::StaffCannotPerform => "Esa persona no realiza ese servicio.",
+                    Unavailable::TooSoon => "Ese horario es demasiado pronto para agendar.",
+                    Unavailable::TooFarAhead => "Todavía no abrimos la agenda para esa fecha.",
+                    Unavailable::Closed => "A esa hora no hay servicio.",
+                    Unavailable::SlotTaken => "Ese horario ya se ocupó.",
+                    Unavailable::RangeTooLong => "Ese rango de fechas es demasiado largo.",
+                };
+                with_alternatives(why, alternatives)
+            }
+            ToolError::TimeHasAppointments => {
+                "Ya hay citas en ese horario; muévelas o cancélalas antes de bloquearlo.".into()
+            }
+            ToolError::InvalidStatus { status } => match status {
+                AppointmentStatus::Cancelled => "Esa cita ya estaba cancelada.".into(),
+                AppointmentStatus::Completed => "Esa cita ya se completó.".into(),
+                AppointmentStatus::NoShow => "Esa cita ya quedó como no asistida.".into(),
+                _ => "Esa cita no se puede cambiar ahora.".into(),
+            },
+            ToolError::InvalidArgument { field, message } => {
+                format!("No entendí {field}: {message}")
+            }
+            ToolError::AlreadyExists { .. } => "Eso ya está registrado.".into(),
+            ToolError::Internal(_) => {
+                "Tuve un problema técnico. ¿Me lo repites en un momento?".into()
+            }
+        }
+    }
+}
+
+fn with_alternatives(why: &str, alternatives: &[Slot]) -> String {
+    if alternatives.is_empty() {
+        return format!("{why} No encontré otros horarios cercanos.");
+    }
+    let labels: Vec<&str> = alternatives.iter().map(|s| s.label.as_str()).collect();
+    format!("{why} Tengo disponible: {}.", format::join_or(&labels))
+}
+
+impl From<StoreError> for ToolError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { what } => ToolError::not_found(what),
+            StoreError::InvalidStatus { status } => ToolError::InvalidStatus { status },
+            StoreError::AlreadyExists { what } => ToolError::AlreadyExists { what },
+            StoreError::Unavailable(reason) => ToolError::Unavailable {
+                reason,
+                alternatives: Vec::new(),
+            },
+            StoreError::SlotTaken { .. } => ToolError::SlotTaken {
+                alternatives: Vec::new(),
+            },
+            other => ToolError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub type ToolResult<T> = Result<T, ToolError>;
+
+/// A compact appointment, as results show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentSummary {
+    pub appointment_id: AppointmentId,
+    pub service: String,
+    /// "martes 8 de enero".
+    pub date: String,
+    /// "11:00 AM".
+    pub time: String,
+    pub start: DateTime<Utc>,
+    pub local_start: NaiveDateTime,
+    pub duration_minutes: u32,
+    /// "$150".
+    pub price: String,
+    pub staff: String,
+    pub status: AppointmentStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+}
+
+/// The business as one tool call sees it.
+pub(crate) struct Ctx {
+    pub org: Organization,
+    pub tz: Tz,
+    pub location: Location,
+    pub services: Vec<ServiceType>,
+    pub staff: Vec<Staff>,
+    /// The acting staff member (staff actors).
+    pub me: Option<Staff>,
+    pub today: NaiveDate,
+}
+
+impl Ctx {
+    pub fn service(&self, id: ServiceId) -> Option<&ServiceType> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn staff_name(&self, id: StaffId) -> String {
+        self.staff
+            .iter()
+            .find(|s| s.id == id)
+            .map_or_else(String::new, |s| s.name.clone())
+    }
+
+    pub fn summary(&self, a: &Appointment, customer: Option<String>) -> AppointmentSummary {
+        let local = utc_to_local(self.tz, a.start);
+        let service = self.service(a.service_id);
+        AppointmentSummary {
+            appointment_id: a.id,
+            service: service.map_or_else(String::new, |s| s.name.clone()),
+            date: format::date_long(local.date(), self.today),
+            time: format::time_12h(local.time()),
+            start: a.start,
+            local_start: local,
+            duration_minutes: (a.end - a.start).num_minutes().max(0) as u32,
+            price: format::price(
+                a.price_cents,
+                service.map_or("MXN", |s| s.currency.as_str()),
+            ),
+            staff: self.staff_name(a.staff_id),
+            status: a.status,
+            customer,
+        }
+    }
+
+    pub fn slot(&self, s: &parlo_core::scheduling::Slot) -> Slot {
+        Slot {
+            start: s.start,
+            local: s.local_start,
+            label: format::slot_label(s.local_start, self.today),
+            staff: s.staff_ids.iter().map(|id| self.staff_name(*id)).collect(),
+        }
+    }
+
+    /// A service by id or (fuzzy) name, active ones only.
+    pub fn resolve_service(&self, query: &str) -> ToolResult<&ServiceType> {
+        let active: Vec<ServiceType> = self
+            .services
+            .iter()
+            .filter(|s| s.is_active)
+            .cloned()
+            .collect();
+        let id = resolve(query, &active, |s| s.id, |s| &s.name, "service")?;
+        Ok(self.service(id).expect("resolved from the list"))
+    }
+
+    /// An active staff member by id or (fuzzy) name.
+    pub fn resolve_staff(&self, query: &str) -> ToolResult<&Staff> {
+        let active: Vec<Staff> = self.staff.iter().filter(|s| s.is_active).cloned().collect();
+        let id = resolve(query, &active, |s| s.id, |s| &s.name, "staff")?;
+        Ok(self
+            .staff
+            .iter()
+            .find(|s| s.id == id)
+            .expect("resolved from the list"))
+    }
+
+    /// A date-time argument: RFC 3339 with an offset is an instant; without
+    /// one (`2030-01-08T11:00`, `2030-01-08 11:00`) it is the business's
+    /// wall clock.
+    pub fn instant(&self, field: &'static str, s: &str) -> ToolResult<DateTime<Utc>> {
+        let s = s.trim();
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Ok(t.with_timezone(&Utc));
+        }
+        let naive = [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+        ]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .ok_or_else(|| ToolError::InvalidArgument {
+            field,
+            message: format!("«{s}» no es una fecha y hora (AAAA-MM-DDTHH:MM)"),
+        })?;
+        local_to_utc(self.tz, naive).ok_or_else(|| ToolError::InvalidArgument {
+            field,
+            message: format!("«{s}» no existe en la zona del negocio"),
+        })
+    }
+
+    /// Up to `n` free starts near `wanted`: the same local day first
+    /// (nearest first), then the following days in order.
+    pub async fn alternatives(
+        &self,
+        store: &Store,
+        service: ServiceId,
+        staff: Option<StaffId>,
+        wanted: DateTime<Utc>,
+        now: DateTime<Utc>,
+        n: usize,
+    ) -> ToolResult<Vec<Slot>> {
+        let day = local_date(self.tz, wanted);
+        let last = day + chrono::Days::new(ALTERNATIVE_DAYS);
+        let slots = self
+            .free_slots(store, service, day, last, staff, now)
+            .await?;
+        let (mut same, later): (Vec<_>, Vec<_>) =
+            slots.into_iter().partition(|s| s.local_start.date() == day);
+        same.retain(|s| s.start != wanted);
+        same.sort_by_key(|s| ((s.start - wanted).num_seconds().abs(), s.start));
+        Ok(same
+            .iter()
+            .chain(later.iter())
+            .take(n)
+            .map(|s| self.slot(s))
+            .collect())
+    }
+
+    pub async fn free_slots(
+        &self,
+        store: &Store,
+        service: ServiceId,
+        from: NaiveDate,
+        to: NaiveDate,
+        staff: Option<StaffId>,
+        now: DateTime<Utc>,
+    ) -> ToolResult<Vec<parlo_core::scheduling::Slot>> {
+        let (lo, _) = day_bounds_utc(self.tz, from);
+        let (_, hi) = day_bounds_utc(self.tz, to + chrono::Days::new(1));
+        let calendar = store
+            .load_calendar(self.org.id, self.location.id, lo, hi)
+            .await?;
+        free_slots(
+            &calendar,
+            &SlotQuery {
+                service_id: service,
+                from,
+                to,
+                staff_id: staff,
+                now,
+            },
+        )
+        .map_err(|reason| ToolError::Unavailable {
+            reason,
+            alternatives: Vec::new(),
+        })
+    }
+
+    /// Customer names by id (one read each, concurrently).
+    pub async fn customer_names(
+        &self,
+        store: &Store,
+        ids: impl IntoIterator<Item = CustomerId>,
+    ) -> ToolResult<HashMap<CustomerId, String>> {
+        let mut ids: Vec<CustomerId> = ids.into_iter().collect();
+        ids.sort();
+        ids.dedup();
+        let found = futures::future::try_join_all(
+            ids.iter().map(|id| store.get_customer(self.org.id, *id)),
+        )
+        .await?;
+        Ok(found
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let name = c.name.clone().unwrap_or_else(|| c.phone.clone());
+                (c.id, name)
+            })
+            .collect())
+    }
+}
+
+/// Id (exact UUID) or fuzzy name among `items`.
+fn resolve<T>(
+    query: &str,
+    items: &[T],
+    id: impl Fn(&T) -> uuid::Uuid,
+    name: impl Fn(&T) -> &str,
+    what: &'static str,
+) -> ToolResult<uuid::Uuid> {
+    if let Ok(u) = query.trim().parse::<uuid::Uuid>() {
+        return items
+            .iter()
+            .find(|i| id(i) == u)
+            .map(&id)
+            .ok_or_else(|| ToolError::not_found(what));
+    }
+    match best_match(query, items, &name) {
+        Some(Match::Found(s)) => Ok(id(s.item)),
+        Some(Match::Ambiguous(v)) => Err(ToolError::Ambiguous {
+            what,
+            options: v.iter().map(|s| name(s.item).to_string()).collect(),
+        }),
+        None => Err(ToolError::NotFound {
+            what,
+            options: items.iter().map(|i| name(i).to_string()).collect(),
+        }),
+    }
+}
+
+/// An appointment id argument (malformed: not found, like any other).
+pub(crate) fn appointment_id(s: &str) -> ToolResult<AppointmentId> {
+    s.trim()
+        .parse()
+        .map_err(|_| ToolError::not_found("appointment"))
+}
+
+impl Tools {
+    pub fn new(store: Store, now: DateTime<Utc>, turn_key: impl Into<String>) -> Self {
+        Self {
+            store,
+            now,
+            turn_key: turn_key.into(),
+        }
+    }
+
+    /// The deterministic id of something `tool` creates from `parts`.
+    pub fn id_for(&self, tool: &str, parts: &[&str]) -> uuid::Uuid {
+        let mut all = vec![self.turn_key.as_str(), tool];
+        all.extend_from_slice(parts);
+        derived_id(&all)
+    }
+
+    /// Loads the business and checks the actor belongs to it (an inactive
+    /// or unknown staff member is refused).
+    pub(crate) async fn ctx(&self, actor: &Actor) -> ToolResult<Ctx> {
+        let org_id = actor.org();
+        let (org, locations, services, staff) = tokio::try_join!(
+            self.store.get_organization(org_id),
+            self.store.list_locations(org_id),
+            self.store.list_services(org_id),
+            self.store.list_staff(org_id),
+        )?;
+        let org = org.ok_or_else(|| ToolError::not_found("organization"))?;
+        let tz: Tz = org
+            .timezone
+            .parse()
+            .map_err(|_| ToolError::Internal(format!("unknown timezone {:?}", org.timezone)))?;
+        let location = locations
+            .iter()
+            .find(|l| l.is_primary)
+            .or(locations.first())
+            .cloned()
+            .ok_or_else(|| ToolError::not_found("location"))?;
+        let me = match *actor {
+            Actor::Staff { staff: id, .. } => {
+                let me = staff
+                    .iter()
+                    .find(|s| s.id == id && s.is_active)
+                    .cloned()
+                    .ok_or(ToolError::NotForActor)?;
+                Some(me)
+            }
+            Actor::Customer { .. } => None,
+        };
+        Ok(Ctx {
+            today: local_date(tz, self.now),
+            org,
+            tz,
+            location,
+            services,
+            staff,
+            me,
+        })
+    }
+
+    /// The context for a staff-only tool, after checking `action`.
+    pub(crate) async fn staff_ctx(&self, actor: &Actor, action: Action) -> ToolResult<Ctx> {
+        if !matches!(actor, Actor::Staff { .. }) {
+            return Err(ToolError::NotForActor);
+        }
+        let ctx = self.ctx(actor).await?;
+        let level = ctx.me.as_ref().map(|m| m.permission_level);
+        match level {
+            Some(level) if allows(level, action) => Ok(ctx),
+            _ => Err(ToolError::Forbidden { action }),
+        }
+    }
+
+    /// An appointment the actor may see: a customer's own, or any of the
+    /// business's for staff. Everything else is `NotFound`.
+    pub(crate) async fn visible_appointment(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> ToolResult<Appointment> {
+        let id = appointment_id(id)?;
+        let appt = self
+            .store
+            .get_appointment(actor.org(), id)
+            .await?
+            .filter(|a| a.org_id == actor.org())
+            .ok_or_else(|| ToolError::not_found("appointment"))?;
+        match *actor {
+            Actor::Customer { customer, .. } if appt.customer_id != customer => {
+                Err(ToolError::not_found("appointment"))
+            }
+            _ => Ok(appt),
+        }
+    }
+}
+
+pub(crate) fn hours(h: i64) -> Duration {
+    Duration::hours(h)
+}

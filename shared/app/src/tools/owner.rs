@@ -1,0 +1,374 @@
+//! Owner/admin tools: business hours, services, staff, permissions, stats.
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use parlo_core::es::format;
+use parlo_core::phone;
+use parlo_core::*;
+use parlo_store::StoreError;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursRange {
+    /// "10:00".
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeHoursArgs {
+    /// "Mon" … "Sun" (or "Monday" …).
+    pub weekday: Weekday,
+    /// Empty: closed that day. Several ranges: split shift.
+    pub ranges: Vec<HoursRange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursResult {
+    pub weekday: String,
+    /// "10:00 AM - 8:00 PM" per range; empty when closed.
+    pub ranges: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeServiceArgs {
+    pub service: String,
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    #[serde(default)]
+    pub price_cents: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceResult {
+    pub service_id: ServiceId,
+    pub name: String,
+    pub duration_minutes: u32,
+    pub price: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddStaffArgs {
+    pub name: String,
+    pub phone: String,
+    /// Default `staff`; `admin`/`owner` need [`Action::ChangePermissions`].
+    #[serde(default)]
+    pub permission_level: Option<PermissionLevel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffResult {
+    pub staff_id: StaffId,
+    pub name: String,
+    pub phone: String,
+    pub permission_level: PermissionLevel,
+    pub is_active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveStaffArgs {
+    pub staff: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePermissionsArgs {
+    pub staff: String,
+    pub permission_level: PermissionLevel,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsArgs {
+    pub date_from: NaiveDate,
+    /// Inclusive; defaults to `date_from`.
+    #[serde(default)]
+    pub date_to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub date_from: NaiveDate,
+    pub date_to: NaiveDate,
+    pub appointments: usize,
+    pub completed: usize,
+    pub no_shows: usize,
+    pub cancelled: usize,
+    pub upcoming: usize,
+    /// Sum of completed appointments' prices.
+    pub revenue: String,
+    pub revenue_cents: i64,
+}
+
+fn staff_result(s: &Staff) -> StaffResult {
+    StaffResult {
+        staff_id: s.id,
+        name: s.name.clone(),
+        phone: s.phone.clone(),
+        permission_level: s.permission_level,
+        is_active: s.is_active,
+    }
+}
+
+impl Tools {
+    /// `change_business_hours` (Owner): one weekday's opening hours at the
+    /// primary location.
+    pub async fn change_business_hours(
+        &self,
+        actor: &Actor,
+        args: &ChangeHoursArgs,
+    ) -> ToolResult<HoursResult> {
+        let ctx = self.staff_ctx(actor, Action::ChangeBusinessHours).await?;
+        let ranges = args
+            .ranges
+            .iter()
+            .map(|r| {
+                TimeRange::new(r.start, r.end).ok_or(ToolError::InvalidArgument {
+                    field: "ranges",
+                    message: "cada horario debe cerrar después de abrir".into(),
+                })
+            })
+            .collect::<ToolResult<Vec<_>>>()?;
+        let mut location = ctx.location.clone();
+        location.business_hours.days[args.weekday.num_days_from_monday() as usize] = ranges.clone();
+        location.updated_at = self.now;
+        self.store.update_location(&location).await?;
+        Ok(HoursResult {
+            weekday: format::weekday_name(args.weekday).to_string(),
+            ranges: ranges
+                .iter()
+                .map(|r| format::time_range(r.start, r.end))
+                .collect(),
+        })
+    }
+
+    /// `change_service` (Owner): duration needs
+    /// [`Action::ChangeServiceDurations`], price
+    /// [`Action::ModifyServicesPrices`]. Existing appointments keep theirs.
+    pub async fn change_service(
+        &self,
+        actor: &Actor,
+        args: &ChangeServiceArgs,
+    ) -> ToolResult<ServiceResult> {
+        if args.duration_minutes.is_none() && args.price_cents.is_none() {
+            return Err(ToolError::InvalidArgument {
+                field: "service",
+                message: "indica la nueva duración o el nuevo precio".into(),
+            });
+        }
+        let ctx = self.staff_ctx(actor, Action::ViewOwnSchedule).await?;
+        let level = ctx.me.as_ref().map(|m| m.permission_level);
+        let needs = [
+            (
+                args.duration_minutes.is_some(),
+                Action::ChangeServiceDurations,
+            ),
+            (args.price_cents.is_some(), Action::ModifyServicesPrices),
+        ];
+        for (wanted, action) in needs {
+            if wanted && !level.is_some_and(|l| allows(l, action)) {
+                return Err(ToolError::Forbidden { action });
+            }
+        }
+        let mut service = ctx.resolve_service(&args.service)?.clone();
+        if let Some(d) = args.duration_minutes {
+            if d == 0 || d > 12 * 60 {
+                return Err(ToolError::InvalidArgument {
+                    field: "duration_minutes",
+                    message: "entre 1 y 720 minutos".into(),
+                });
+            }
+            service.duration_minutes = d;
+        }
+        if let Some(p) = args.price_cents {
+            if p < 0 {
+                return Err(ToolError::InvalidArgument {
+                    field: "price_cents",
+                    message: "no puede ser negativo".into(),
+                });
+            }
+            service.price_cents = p;
+        }
+        service.updated_at = self.now;
+        self.store.update_service(&service).await?;
+        Ok(ServiceResult {
+            service_id: service.id,
+            name: service.name.clone(),
+            duration_minutes: service.duration_minutes,
+            price: format::price(service.price_cents, &service.currency),
+        })
+    }
+
+    /// `add_staff` (Admin+): a new staff member who performs every active
+    /// service. Levels above `staff` need [`Action::ChangePermissions`].
+    /// Idempotent per turn and phone.
+    pub async fn add_staff(&self, actor: &Actor, args: &AddStaffArgs) -> ToolResult<StaffResult> {
+        let ctx = self.staff_ctx(actor, Action::AddStaff).await?;
+        let me = ctx.me.clone().expect("staff context");
+        let level = args.permission_level.unwrap_or(PermissionLevel::Staff);
+        if level > PermissionLevel::Staff && !allows(me.permission_level, Action::ChangePermissions)
+        {
+            return Err(ToolError::Forbidden {
+                action: Action::ChangePermissions,
+            });
+        }
+        let e164 = phone::normalize(&args.phone, phone::Region::for_timezone(&ctx.org.timezone))
+            .map_err(|e| ToolError::InvalidArgument {
+                field: "phone",
+                message: e.to_string(),
+            })?;
+        let name = args.name.trim();
+        if name.is_empty() {
+            return Err(ToolError::InvalidArgument {
+                field: "name",
+                message: "falta el nombre".into(),
+            });
+        }
+        let id = self.id_for("add_staff", &[&e164]);
+        let staff = Staff {
+            id,
+            org_id: ctx.org.id,
+            location_id: Some(ctx.location.id),
+            name: name.to_string(),
+            phone: e164.clone(),
+            role: if level == PermissionLevel::Owner {
+                StaffRole::Owner
+            } else {
+                StaffRole::Employee
+            },
+            permission_level: level,
+            is_active: true,
+            first_message_at: None,
+            default_spot_id: None,
+            service_ids: ctx
+                .services
+                .iter()
+                .filter(|s| s.is_active)
+                .map(|s| s.id)
+                .collect(),
+            bookable: true,
+            created_at: self.now,
+            updated_at: self.now,
+        };
+        match self.store.create_staff(&staff).await {
+            Ok(()) => Ok(staff_result(&staff)),
+            // A retried turn: the same person is already there.
+            Err(StoreError::AlreadyExists { .. }) => {
+                match self.store.staff_by_phone(ctx.org.id, &e164).await? {
+                    Some(s) if s.id == id => Ok(staff_result(&s)),
+                    _ => Err(ToolError::AlreadyExists {
+                        what: "staff phone",
+                    }),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `remove_staff` (Admin+): deactivates (history stays readable).
+    /// Nobody removes themselves; only an Owner removes an Owner.
+    pub async fn remove_staff(
+        &self,
+        actor: &Actor,
+        args: &RemoveStaffArgs,
+    ) -> ToolResult<StaffResult> {
+        let ctx = self.staff_ctx(actor, Action::RemoveStaff).await?;
+        let me = ctx.me.clone().expect("staff context");
+        let mut target = ctx.resolve_staff(&args.staff)?.clone();
+        if target.id == me.id {
+            return Err(ToolError::InvalidArgument {
+                field: "staff",
+                message: "no puedes darte de baja a ti mismo".into(),
+            });
+        }
+        if target.permission_level > me.permission_level {
+            return Err(ToolError::Forbidden {
+                action: Action::ChangePermissions,
+            });
+        }
+        target.is_active = false;
+        target.updated_at = self.now;
+        self.store.update_staff(&target).await?;
+        Ok(staff_result(&target))
+    }
+
+    /// `change_permissions` (Owner): another staff member's level.
+    pub async fn change_permissions(
+        &self,
+        actor: &Actor,
+        args: &ChangePermissionsArgs,
+    ) -> ToolResult<StaffResult> {
+        let ctx = self.staff_ctx(actor, Action::ChangePermissions).await?;
+        let me = ctx.me.clone().expect("staff context");
+        let mut target = ctx.resolve_staff(&args.staff)?.clone();
+        if target.id == me.id {
+            return Err(ToolError::InvalidArgument {
+                field: "staff",
+                message: "no puedes cambiar tu propio permiso".into(),
+            });
+        }
+        if target.permission_level != args.permission_level {
+            target.permission_level = args.permission_level;
+            target.updated_at = self.now;
+            self.store.update_staff(&target).await?;
+        }
+        Ok(staff_result(&target))
+    }
+
+    /// `view_stats` (Admin+): appointment counts and revenue over local
+    /// dates (at most 62 days).
+    pub async fn view_stats(&self, actor: &Actor, args: &StatsArgs) -> ToolResult<Stats> {
+        let ctx = self.staff_ctx(actor, Action::ViewStats).await?;
+        let to = args.date_to.unwrap_or(args.date_from);
+        if to < args.date_from || (to - args.date_from).num_days() > 62 {
+            return Err(ToolError::InvalidArgument {
+                field: "date_to",
+                message: "debe estar entre date_from y 62 días después".into(),
+            });
+        }
+        let (lo, _) = day_bounds_utc(ctx.tz, args.date_from);
+        let (hi, _) = day_bounds_utc(ctx.tz, to + chrono::Days::new(1));
+        let mut appts = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self
+                .store
+                .appointments_between(ctx.org.id, lo, hi, 500, cursor.as_deref())
+                .await?;
+            appts.extend(page.items);
+            match page.next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+        let count = |s: AppointmentStatus| appts.iter().filter(|a| a.status == s).count();
+        let revenue_cents: i64 = appts
+            .iter()
+            .filter(|a| a.status == AppointmentStatus::Completed)
+            .map(|a| a.price_cents)
+            .sum();
+        let currency = ctx
+            .services
+            .first()
+            .map_or("MXN".to_string(), |s| s.currency.clone());
+        Ok(Stats {
+            date_from: args.date_from,
+            date_to: to,
+            appointments: appts.len(),
+            completed: count(AppointmentStatus::Completed),
+            no_shows: count(AppointmentStatus::NoShow),
+            cancelled: count(AppointmentStatus::Cancelled),
+            upcoming: appts
+                .iter()
+                .filter(|a| {
+                    a.start >= self.now
+                        && matches!(
+                            a.status,
+                            AppointmentStatus::Pending | AppointmentStatus::Confirmed
+                        )
+                })
+                .count(),
+            revenue: format::price(revenue_cents, &currency),
+            revenue_cents,
+        })
+    }
+}

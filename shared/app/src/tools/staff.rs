@@ -1,0 +1,537 @@
+//! Staff tools (spec/001 "staff_tools"): schedules, blocks, attendance,
+//! walk-ins, customer history. Every one checks the permission matrix.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use parlo_core::es::format;
+use parlo_core::phone;
+use parlo_core::*;
+use parlo_store::{StoreError, WalkInRequest};
+use serde::{Deserialize, Serialize};
+
+use super::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleArgs {
+    /// Local date; defaults to today.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleItemKind {
+    Appointment,
+    Block,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleItem {
+    pub kind: ScheduleItemKind,
+    pub id: uuid::Uuid,
+    /// "10:00 AM - 10:30 AM" (local).
+    pub time: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Empty for a whole-business closure.
+    pub staff: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<AppointmentStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    pub date: NaiveDate,
+    /// "martes 8 de enero".
+    pub label: String,
+    /// Open and finished appointments and blocks, by start (cancelled
+    /// appointments left out).
+    pub items: Vec<ScheduleItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockTimeArgs {
+    /// Wall clock (`2030-01-08T14:00`) or RFC 3339.
+    pub start: String,
+    pub end: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Another staff member (Admin and Owner only); omitted: oneself.
+    #[serde(default)]
+    pub staff: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockResult {
+    pub block_id: BlockId,
+    pub staff: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// "martes 8 de enero, 2:00 PM - 3:00 PM".
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveBlockArgs {
+    pub block_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttendanceStatus {
+    Completed,
+    NoShow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkStatusArgs {
+    pub appointment_id: String,
+    pub status: AttendanceStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkInArgs {
+    pub service: String,
+    #[serde(default)]
+    pub customer_phone: Option<String>,
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    #[serde(default)]
+    pub staff: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerHistoryArgs {
+    /// A phone number (any format) or the start of a name.
+    pub customer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerHistory {
+    pub customer_id: CustomerId,
+    pub name: Option<String>,
+    pub phone: String,
+    pub completed: usize,
+    pub no_shows: usize,
+    pub cancelled: usize,
+    /// Upcoming open appointments, soonest first.
+    pub upcoming: Vec<AppointmentSummary>,
+    /// The latest past ones (at most 5), latest first.
+    pub recent: Vec<AppointmentSummary>,
+}
+
+/// Phone-shaped text: mostly digits, at least 7.
+fn looks_like_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let other = s
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !" +-().".contains(*c))
+        .count();
+    digits >= 7 && other == 0
+}
+
+impl Tools {
+    fn schedule_item_appt(
+        &self,
+        ctx: &Ctx,
+        a: &Appointment,
+        customer: Option<String>,
+    ) -> ScheduleItem {
+        ScheduleItem {
+            kind: ScheduleItemKind::Appointment,
+            id: a.id,
+            time: format::time_range(
+                utc_to_local(ctx.tz, a.start).time(),
+                utc_to_local(ctx.tz, a.end).time(),
+            ),
+            start: a.start,
+            end: a.end,
+            staff: ctx.staff_name(a.staff_id),
+            service: ctx.service(a.service_id).map(|s| s.name.clone()),
+            customer,
+            status: Some(a.status),
+            reason: None,
+        }
+    }
+
+    fn schedule_item_block(&self, ctx: &Ctx, b: &TimeBlock) -> ScheduleItem {
+        ScheduleItem {
+            kind: ScheduleItemKind::Block,
+            id: b.id,
+            time: format::time_range(
+                utc_to_local(ctx.tz, b.start).time(),
+                utc_to_local(ctx.tz, b.end).time(),
+            ),
+            start: b.start,
+            end: b.end,
+            staff: b.staff_id.map(|s| ctx.staff_name(s)).unwrap_or_default(),
+            service: None,
+            customer: None,
+            status: None,
+            reason: b.reason.clone(),
+        }
+    }
+
+    async fn schedule(
+        &self,
+        ctx: &Ctx,
+        date: NaiveDate,
+        only: Option<StaffId>,
+    ) -> ToolResult<Schedule> {
+        let (lo, _) = day_bounds_utc(ctx.tz, date);
+        let (hi, _) = day_bounds_utc(ctx.tz, date + Days::new(1));
+        let org = ctx.org.id;
+        let appts = match only {
+            Some(staff) => self.store.staff_appointments(org, staff, lo, hi).await?,
+            None => {
+                let mut all = Vec::new();
+                let mut cursor: Option<String> = None;
+                loop {
+                    let page = self
+                        .store
+                        .appointments_between(org, lo, hi, 200, cursor.as_deref())
+                        .await?;
+                    all.extend(page.items);
+                    match page.next {
+                        Some(n) => cursor = Some(n),
+                        None => break,
+                    }
+                }
+                all
+            }
+        };
+        let appts: Vec<Appointment> = appts
+            .into_iter()
+            .filter(|a| a.status.occupies_time())
+            .collect();
+        let blocks = self.store.list_blocks(org, lo, hi).await?;
+        let names = ctx
+            .customer_names(&self.store, appts.iter().map(|a| a.customer_id))
+            .await?;
+        let mut items: Vec<ScheduleItem> = appts
+            .iter()
+            .map(|a| self.schedule_item_appt(ctx, a, names.get(&a.customer_id).cloned()))
+            .chain(
+                blocks
+                    .iter()
+                    .filter(|b| only.is_none() || b.staff_id.is_none() || b.staff_id == only)
+                    .map(|b| self.schedule_item_block(ctx, b)),
+            )
+            .collect();
+        items.sort_by_key(|i| (i.start, i.id));
+        Ok(Schedule {
+            date,
+            label: format::date_long(date, ctx.today),
+            items,
+        })
+    }
+
+    /// `get_my_schedule`: the acting staff member's day.
+    pub async fn get_my_schedule(
+        &self,
+        actor: &Actor,
+        args: &ScheduleArgs,
+    ) -> ToolResult<Schedule> {
+        let ctx = self.staff_ctx(actor, Action::ViewOwnSchedule).await?;
+        let me = ctx.me.as_ref().map(|m| m.id);
+        self.schedule(&ctx, args.date.unwrap_or(ctx.today), me)
+            .await
+    }
+
+    /// `get_business_schedule`: everyone's day.
+    pub async fn get_business_schedule(
+        &self,
+        actor: &Actor,
+        args: &ScheduleArgs,
+    ) -> ToolResult<Schedule> {
+        let ctx = self.staff_ctx(actor, Action::ViewBusinessSchedule).await?;
+        self.schedule(&ctx, args.date.unwrap_or(ctx.today), None)
+            .await
+    }
+
+    /// `block_time`: blocks the actor's time ([`Action::BlockOwnTime`]) or
+    /// another staff member's ([`Action::BlockOthersTime`]). Refused with
+    /// [`ToolError::TimeHasAppointments`] when appointments hold part of it.
+    pub async fn block_time(&self, actor: &Actor, args: &BlockTimeArgs) -> ToolResult<BlockResult> {
+        let ctx = self.staff_ctx(actor, Action::BlockOwnTime).await?;
+        let me = ctx.me.clone().expect("staff context");
+        let target = match &args.staff {
+            Some(s) => ctx.resolve_staff(s)?.clone(),
+            None => me.clone(),
+        };
+        if target.id != me.id && !allows(me.permission_level, Action::BlockOthersTime) {
+            return Err(ToolError::Forbidden {
+                action: Action::BlockOthersTime,
+            });
+        }
+        let start = ctx.instant("start", &args.start)?;
+        let end = ctx.instant("end", &args.end)?;
+        if end <= start {
+            return Err(ToolError::InvalidArgument {
+                field: "end",
+                message: "debe ser después del inicio".into(),
+            });
+        }
+        let id = self.id_for(
+            "block_time",
+            &[
+                &target.id.to_string(),
+                &start.to_rfc3339(),
+                &end.to_rfc3339(),
+            ],
+        );
+        let block = TimeBlock {
+            id,
+            org_id: ctx.org.id,
+            staff_id: Some(target.id),
+            start,
+            end,
+            reason: args.reason.clone(),
+            created_by: Some(me.id),
+            created_at: self.now,
+        };
+        match self.store.create_block(&block).await {
+            // A retried turn finds its own block already there.
+            Ok(()) | Err(StoreError::AlreadyExists { what: "block" }) => {}
+            Err(StoreError::SlotTaken { .. }) => return Err(ToolError::TimeHasAppointments),
+            Err(e) => return Err(e.into()),
+        }
+        let (ls, le) = (utc_to_local(ctx.tz, start), utc_to_local(ctx.tz, end));
+        Ok(BlockResult {
+            block_id: id,
+            staff: target.name.clone(),
+            start,
+            end,
+            label: format!(
+                "{}, {}",
+                format::date_long(ls.date(), ctx.today),
+                format::time_range(ls.time(), le.time())
+            ),
+        })
+    }
+
+    /// `remove_block`: removes one of the actor's blocks (or, for Admin and
+    /// Owner, anyone's or a closure). Only current and future blocks.
+    pub async fn remove_block(&self, actor: &Actor, args: &RemoveBlockArgs) -> ToolResult<BlockId> {
+        let ctx = self.staff_ctx(actor, Action::BlockOwnTime).await?;
+        let me = ctx.me.clone().expect("staff context");
+        let id: BlockId = args
+            .block_id
+            .trim()
+            .parse()
+            .map_err(|_| ToolError::not_found("block"))?;
+        let blocks = self
+            .store
+            .list_blocks(ctx.org.id, self.now, self.now + chrono::Duration::days(400))
+            .await?;
+        let block = blocks
+            .into_iter()
+            .find(|b| b.id == id)
+            .ok_or_else(|| ToolError::not_found("block"))?;
+        if block.staff_id != Some(me.id) && !allows(me.permission_level, Action::BlockOthersTime) {
+            return Err(ToolError::Forbidden {
+                action: Action::BlockOthersTime,
+            });
+        }
+        self.store
+            .delete_block(ctx.org.id, block.end, block.id)
+            .await?;
+        Ok(block.id)
+    }
+
+    /// `mark_appointment_status`: completed or no-show
+    /// ([`Action::MarkAttendance`]). Marking the status it already has
+    /// answers its summary (a retried turn).
+    pub async fn mark_appointment_status(
+        &self,
+        actor: &Actor,
+        args: &MarkStatusArgs,
+    ) -> ToolResult<AppointmentSummary> {
+        let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
+        let appt = self
+            .visible_appointment(actor, &args.appointment_id)
+            .await?;
+        let target = match args.status {
+            AttendanceStatus::Completed => AppointmentStatus::Completed,
+            AttendanceStatus::NoShow => AppointmentStatus::NoShow,
+        };
+        if appt.status == target {
+            return Ok(ctx.summary(&appt, None));
+        }
+        let done = match args.status {
+            AttendanceStatus::Completed => {
+                self.store.complete(ctx.org.id, appt.id, self.now).await?
+            }
+            AttendanceStatus::NoShow => self.store.no_show(ctx.org.id, appt.id, self.now).await?,
+        };
+        Ok(ctx.summary(&done, None))
+    }
+
+    /// `book_walk_in`: a customer who just arrived, starting now
+    /// ([`Action::CreateBooking`]). With a phone the customer is found or
+    /// created; without one, a customer with a placeholder phone
+    /// `walk-in:<id>` is created (idempotently per turn).
+    pub async fn book_walk_in(
+        &self,
+        actor: &Actor,
+        args: &WalkInArgs,
+    ) -> ToolResult<AppointmentSummary> {
+        let ctx = self.staff_ctx(actor, Action::CreateBooking).await?;
+        let service = ctx.resolve_service(&args.service)?;
+        let staff = match &args.staff {
+            Some(s) => Some(ctx.resolve_staff(s)?.id),
+            None => None,
+        };
+        let name = args
+            .customer_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let customer = match args
+            .customer_phone
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+        {
+            Some(raw) => {
+                let e164 = phone::normalize(raw, phone::Region::for_timezone(&ctx.org.timezone))
+                    .map_err(|e| ToolError::InvalidArgument {
+                        field: "customer_phone",
+                        message: e.to_string(),
+                    })?;
+                self.store
+                    .get_or_create_customer(ctx.org.id, &e164, name, self.now)
+                    .await?
+                    .0
+            }
+            None => self.placeholder_customer(&ctx, name).await?,
+        };
+        let staff_part = staff.map(|s| s.to_string()).unwrap_or_default();
+        let id = self.id_for(
+            "book_walk_in",
+            &[
+                &service.id.to_string(),
+                &customer.id.to_string(),
+                &staff_part,
+            ],
+        );
+        let req = WalkInRequest {
+            id,
+            org_id: ctx.org.id,
+            location_id: ctx.location.id,
+            service_id: service.id,
+            customer_id: customer.id,
+            staff_pref: staff,
+            spot_pref: None,
+            notes: None,
+            now: self.now,
+        };
+        match self.store.walk_in(&req).await {
+            Ok(a) => Ok(ctx.summary(&a, customer.name.clone())),
+            Err(e) => Err(self
+                .with_alternatives(&ctx, e, service.id, staff, self.now)
+                .await),
+        }
+    }
+
+    async fn placeholder_customer(&self, ctx: &Ctx, name: Option<&str>) -> ToolResult<Customer> {
+        let id = self.id_for("book_walk_in", &["customer"]);
+        let c = Customer {
+            id,
+            org_id: ctx.org.id,
+            phone: format!("walk-in:{id}"),
+            name: Some(name.unwrap_or("Cliente sin cita").to_string()),
+            name_verified_at: None,
+            email: None,
+            notes: None,
+            created_at: self.now,
+            updated_at: self.now,
+        };
+        match self.store.create_customer(&c).await {
+            Ok(()) => Ok(c),
+            Err(StoreError::AlreadyExists { .. }) => self
+                .store
+                .get_customer(ctx.org.id, id)
+                .await?
+                .ok_or_else(|| ToolError::Internal("walk-in customer vanished".into())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `get_customer_history`: one customer's visits, by phone or name
+    /// ([`Action::ViewBusinessSchedule`]).
+    pub async fn get_customer_history(
+        &self,
+        actor: &Actor,
+        args: &CustomerHistoryArgs,
+    ) -> ToolResult<CustomerHistory> {
+        let ctx = self.staff_ctx(actor, Action::ViewBusinessSchedule).await?;
+        let query = args.customer.trim();
+        let customer = if looks_like_phone(query) {
+            let e164 = phone::normalize(query, phone::Region::for_timezone(&ctx.org.timezone))
+                .map_err(|e| ToolError::InvalidArgument {
+                    field: "customer",
+                    message: e.to_string(),
+                })?;
+            self.store
+                .customer_by_phone(ctx.org.id, &e164)
+                .await?
+                .ok_or_else(|| ToolError::not_found("customer"))?
+        } else {
+            let mut found = self
+                .store
+                .search_customers_by_name(ctx.org.id, query, 6)
+                .await?;
+            match found.len() {
+                0 => return Err(ToolError::not_found("customer")),
+                1 => found.remove(0),
+                _ => {
+                    return Err(ToolError::Ambiguous {
+                        what: "customer",
+                        options: found
+                            .iter()
+                            .map(|c| format!("{} ({})", c.name.as_deref().unwrap_or("?"), c.phone))
+                            .collect(),
+                    })
+                }
+            }
+        };
+        let appts = self
+            .store
+            .customer_appointments(ctx.org.id, customer.id, None)
+            .await?;
+        let count = |s: AppointmentStatus| appts.iter().filter(|a| a.status == s).count();
+        let upcoming = appts
+            .iter()
+            .filter(|a| {
+                a.start >= self.now
+                    && matches!(
+                        a.status,
+                        AppointmentStatus::Pending | AppointmentStatus::Confirmed
+                    )
+            })
+            .map(|a| ctx.summary(a, None))
+            .collect();
+        let recent = appts
+            .iter()
+            .rev()
+            .filter(|a| a.start < self.now)
+            .take(5)
+            .map(|a| ctx.summary(a, None))
+            .collect();
+        Ok(CustomerHistory {
+            customer_id: customer.id,
+            name: customer.name.clone(),
+            phone: customer.phone.clone(),
+            completed: count(AppointmentStatus::Completed),
+            no_shows: count(AppointmentStatus::NoShow),
+            cancelled: count(AppointmentStatus::Cancelled),
+            upcoming,
+            recent,
+        })
+    }
+}
