@@ -14,7 +14,7 @@ help:
 	@echo "make down         stop them"
 	@echo "make dev          Parlo locally in the foreground: emulators, functions, gateway, demo data; Ctrl-C stops"
 	@echo "make test         fmt, clippy, template lint, up, cargo test --workspace, down (what CI runs)"
-	@echo "make bench        cargo bench -p parlo-core"
+	@echo "make bench        criterion benchmarks: scheduling engine, webhook handler"
 	@echo "make lint         sam validate --lint, cfn-lint, cargo fmt --check, cargo clippy"
 	@echo "make sam-build    sam build (cargo-lambda, arm64) into .aws-sam/"
 	@echo "make clean-local  down, then remove .local/ and .aws-sam/"
@@ -36,6 +36,7 @@ test:
 
 bench:
 	cargo bench -p parlo-core
+	cargo bench -p parlo-app --bench webhook
 
 lint: bootstrap
 	AWS_DEFAULT_REGION=us-east-1 $(VENV)/bin/sam validate --lint --template template.yaml
