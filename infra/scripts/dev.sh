@@ -134,25 +134,14 @@ start_dev() {
   say "started $svc (pid $pid, 127.0.0.1:$port, log .local/$svc.log)"
 }
 
-wait_port() {
-  local svc="$1" port deadline
-  port="$(service_port "$svc")"
-  deadline=$((SECONDS + ${PARLO_UP_TIMEOUT:-60}))
-  until port_open "$port"; do
-    [ -n "$(service_pid "$svc")" ] || fail "$svc exited during start-up"
-    [ "$SECONDS" -lt "$deadline" ] || fail "$svc did not answer on 127.0.0.1:$port within ${PARLO_UP_TIMEOUT:-60}s"
-    sleep 0.2
-  done
-}
-
 take_lock # one starter at a time (shared with up.sh/down.sh)
 start_dev lambda "$VENV/bin/cargo-lambda" lambda watch \
   --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --ignore-changes
 start_dev gateway "$PARLO_LOCAL_BIN" gateway \
   --listen "127.0.0.1:$GATEWAY_PORT" --invoke-url "http://127.0.0.1:$LAMBDA_PORT"
 exec 9>&-
-wait_port lambda
-wait_port gateway
+wait_service lambda
+wait_service gateway
 
 say "waiting for GET /health through the gateway (the first call may compile the webhook)"
 health="$(curl -sS --max-time "${PARLO_DEV_TIMEOUT:-600}" \
@@ -175,7 +164,7 @@ Talk to it:
   $BIN chat --from +5215512345678 --to +5215500000001
   $BIN clock set 2025-03-12T09:00:00-06:00    # freeze "now" (clock advance 1h, clock reset)
 Tests in another shell:
-  set -a; . .local/env; set +a; cargo test --workspace
+  set -a; . .local/env; set +a; PARLO_E2E=1 cargo test --workspace
 EOF
 
 if [ "$BACKGROUND" = 1 ]; then

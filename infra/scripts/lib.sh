@@ -103,3 +103,16 @@ dynamodb_lib_dir() {
   fi
   echo "$dir"
 }
+
+# Waits until a service started by the calling script answers on its port;
+# `fail` is the caller's (it stops what the caller started).
+wait_service() {
+  local svc="$1" port deadline
+  port="$(service_port "$svc")"
+  deadline=$((SECONDS + ${PARLO_UP_TIMEOUT:-60}))
+  until port_open "$port"; do
+    [ -n "$(service_pid "$svc")" ] || fail "$svc exited during start-up"
+    [ "$SECONDS" -lt "$deadline" ] || fail "$svc did not answer on 127.0.0.1:$port within ${PARLO_UP_TIMEOUT:-60}s"
+    sleep 0.2
+  done
+}

@@ -62,17 +62,6 @@ start_service() {
   say "started $svc (pid $pid, 127.0.0.1:$port, log .local/$svc.log)"
 }
 
-wait_service() {
-  local svc="$1" port deadline
-  port="$(service_port "$svc")"
-  deadline=$((SECONDS + ${PARLO_UP_TIMEOUT:-60}))
-  until port_open "$port"; do
-    [ -n "$(service_pid "$svc")" ] || fail "$svc exited during start-up"
-    [ "$SECONDS" -lt "$deadline" ] || fail "$svc did not answer on 127.0.0.1:$port within ${PARLO_UP_TIMEOUT:-60}s"
-    sleep 0.2
-  done
-}
-
 if stack_up; then
   say "already running (dynamodb pid $(service_pid dynamodb), moto pid $(service_pid moto))"
 fi
