@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use chrono::{DateTime, Duration, Utc};
-use parlo_app::agent::{Agent, AgentError, GreetingAgent, TurnContext};
+use parlo_app::agent::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
 use parlo_app::aws_sink::QueueSink;
 use parlo_app::clock::Clock;
 use parlo_app::messenger::Messenger;
@@ -343,7 +343,7 @@ struct BookThenCrash {
 }
 
 impl Agent for BookThenCrash {
-    async fn respond(&self, turn: &TurnContext) -> Result<Vec<String>, AgentError> {
+    async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
         let customer = turn.customer.as_ref().expect("customer turn");
         let org = turn.business.as_ref().unwrap();
         let location = self.store.list_locations(org.id).await.unwrap()[0].id;
@@ -368,7 +368,10 @@ impl Agent for BookThenCrash {
         if self.runs.fetch_add(1, Ordering::SeqCst) == 0 {
             return Err(AgentError("crashed after booking".into()));
         }
-        Ok(vec![format!("¡Listo! Tu cita quedó a las {}", appt.start)])
+        Ok(AgentReply::text(format!(
+            "¡Listo! Tu cita quedó a las {}",
+            appt.start
+        )))
     }
 }
 
@@ -474,11 +477,11 @@ fn sqs_record(id: &str, group: &str, body: &str) -> SqsMessage {
 struct FailOn(&'static str);
 
 impl Agent for FailOn {
-    async fn respond(&self, turn: &TurnContext) -> Result<Vec<String>, AgentError> {
+    async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
         if turn.text == self.0 {
             Err(AgentError("boom".into()))
         } else {
-            Ok(vec![format!("eco: {}", turn.text)])
+            Ok(AgentReply::text(format!("eco: {}", turn.text)))
         }
     }
 }

@@ -17,7 +17,7 @@ use parlo_twilio::inbound::{InboundKind, InboundMessage};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::agent::{Agent, TurnContext};
+use crate::agent::{Agent, TurnContext, HISTORY_WINDOW};
 use crate::clock::Clock;
 use crate::messenger::Messenger;
 
@@ -90,6 +90,9 @@ pub struct TurnProcessor<A> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct PlannedReply {
     body: String,
+    /// Someone other than the sender (a notification), E.164.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    to: Option<String>,
 }
 
 impl<A: Agent> TurnProcessor<A> {
@@ -188,6 +191,8 @@ impl<A: Agent> TurnProcessor<A> {
             customer: None,
             redirect_to: Vec::new(),
             profile_name: message.profile_name.clone(),
+            conversation: None,
+            history: Vec::new(),
         };
 
         // Who the conversation is with, inside which business.
@@ -279,10 +284,28 @@ impl<A: Agent> TurnProcessor<A> {
         let planned = match planned {
             Some(p) => p,
             None => {
-                let bodies = self.agent.respond(&ctx).await?;
-                let replies: Vec<PlannedReply> = bodies
+                if let (Some(org), Some(conv)) = (&org, &conversation) {
+                    let inbound_id = derived_id(&[&message.message_sid, "in"]);
+                    let mut history = self
+                        .store
+                        .recent_messages(org.id, conv.id, HISTORY_WINDOW + 1)
+                        .await?;
+                    history.retain(|m| m.id != inbound_id);
+                    if history.len() > HISTORY_WINDOW {
+                        history.drain(..history.len() - HISTORY_WINDOW);
+                    }
+                    ctx.history = history;
+                    ctx.conversation = Some(conv.clone());
+                }
+                let answer = self.agent.respond(&ctx).await?;
+                let replies: Vec<PlannedReply> = answer
+                    .replies
                     .into_iter()
-                    .map(|body| PlannedReply { body })
+                    .map(|body| PlannedReply { body, to: None })
+                    .chain(answer.notifications.into_iter().map(|n| PlannedReply {
+                        body: n.text,
+                        to: Some(n.to),
+                    }))
                     .collect();
                 self.store
                     .save_turn_replies(&message.message_sid, &replies)
@@ -295,15 +318,25 @@ impl<A: Agent> TurnProcessor<A> {
         } else {
             recipient.clone()
         };
+        // Notifications come from the business's own number when it has one.
+        let notify_from = org
+            .as_ref()
+            .and_then(|o| o.whatsapp_number.clone())
+            .unwrap_or_else(|| from.clone());
         let (mut sent, mut skipped) = (0, 0);
         for (position, reply) in planned.iter().enumerate() {
             let key = format!("{}#{position}", message.message_sid);
+            let to_sender = reply.to.as_ref().is_none_or(|to| *to == sender);
             let record = OutboxRecord {
                 key: key.clone(),
                 org_id: org.as_ref().map(|o| o.id),
-                conversation_id: conversation.as_ref().map(|c| c.id),
-                to: sender.clone(),
-                from: from.clone(),
+                conversation_id: conversation.as_ref().filter(|_| to_sender).map(|c| c.id),
+                to: reply.to.clone().unwrap_or_else(|| sender.clone()),
+                from: if to_sender {
+                    from.clone()
+                } else {
+                    notify_from.clone()
+                },
                 body: Some(reply.body.clone()),
                 content_sid: None,
                 content_variables: None,
@@ -322,7 +355,7 @@ impl<A: Agent> TurnProcessor<A> {
                     sent += 1;
                 }
             }
-            if let (Some(org), Some(conv)) = (&org, &conversation) {
+            if let (Some(org), Some(conv), true) = (&org, &conversation, to_sender) {
                 self.store
                     .append_message(&Message {
                         id: derived_id(&[&key, "out"]),

@@ -11,7 +11,13 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use parlo_core::routing::Route;
-use parlo_core::{Customer, Organization, Staff};
+use parlo_core::{Conversation, Customer, Message, Organization, Staff};
+use serde::{Deserialize, Serialize};
+
+pub use crate::tools::Notification;
+
+/// How many earlier messages of the conversation a turn carries.
+pub const HISTORY_WINDOW: usize = 16;
 
 /// What an agent knows about one turn.
 #[derive(Debug, Clone)]
@@ -28,6 +34,44 @@ pub struct TurnContext {
     pub redirect_to: Vec<(String, String)>,
     /// Display name WhatsApp reports for the sender (unverified).
     pub profile_name: Option<String>,
+    /// The sender's conversation with the business (none for redirects).
+    pub conversation: Option<Conversation>,
+    /// Up to [`HISTORY_WINDOW`] earlier messages, oldest first, without
+    /// this turn's inbound message.
+    pub history: Vec<Message>,
+}
+
+/// What a turn answers: replies to the sender, in order, and messages for
+/// other people (the owner told of a booking, a customer told their
+/// appointment moved). Both go through the outbox with ids derived from the
+/// inbound message, so a retried turn sends each once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentReply {
+    pub replies: Vec<String>,
+    #[serde(default)]
+    pub notifications: Vec<Notification>,
+}
+
+impl AgentReply {
+    pub fn text(s: impl Into<String>) -> Self {
+        Self {
+            replies: vec![s.into()],
+            notifications: Vec::new(),
+        }
+    }
+
+    pub fn silent() -> Self {
+        Self::default()
+    }
+}
+
+impl From<Vec<String>> for AgentReply {
+    fn from(replies: Vec<String>) -> Self {
+        Self {
+            replies,
+            notifications: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,14 +82,14 @@ pub trait Agent: Send + Sync {
     fn respond(
         &self,
         turn: &TurnContext,
-    ) -> impl Future<Output = Result<Vec<String>, AgentError>> + Send;
+    ) -> impl Future<Output = Result<AgentReply, AgentError>> + Send;
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct GreetingAgent;
 
 impl Agent for GreetingAgent {
-    async fn respond(&self, turn: &TurnContext) -> Result<Vec<String>, AgentError> {
+    async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
         let business = turn
             .business
             .as_ref()
@@ -97,8 +141,8 @@ impl Agent for GreetingAgent {
                  Te pedimos contactarlo por otro medio."
                     .to_string()
             }
-            Route::UnknownNumber => return Ok(vec![]),
+            Route::UnknownNumber => return Ok(AgentReply::silent()),
         };
-        Ok(vec![reply])
+        Ok(AgentReply::text(reply))
     }
 }
