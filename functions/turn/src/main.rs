@@ -2,7 +2,7 @@
 //! `parlo_app::turn`), partial batch failures reported to SQS.
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use parlo_app::agent::GreetingAgent;
+use parlo_app::agent::rules::RuleAgent;
 use parlo_app::clock::Clock;
 use parlo_app::config::Config;
 use parlo_app::messenger::Messenger;
@@ -13,10 +13,11 @@ async fn main() -> Result<(), Error> {
     parlo_app::telemetry::init();
     let config = Config::from_env();
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let store = parlo_store::Store::from_config(&sdk, config.table_name.clone());
     let processor = TurnProcessor {
-        store: parlo_store::Store::from_config(&sdk, config.table_name.clone()),
+        agent: RuleAgent::new(store.clone()),
+        store,
         messenger: Messenger::from_env(config.public_base_url.as_deref()).await?,
-        agent: GreetingAgent,
         clock: Clock::from_env(),
         central_number: config.central_number.clone(),
     };

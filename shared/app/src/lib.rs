@@ -12,6 +12,7 @@ pub mod config;
 pub mod demo;
 pub mod dev;
 pub mod messenger;
+pub mod schedules;
 pub mod telemetry;
 pub mod tools;
 pub mod turn;

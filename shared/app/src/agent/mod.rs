@@ -14,6 +14,8 @@ use parlo_core::routing::Route;
 use parlo_core::{Conversation, Customer, Message, Organization, Staff};
 use serde::{Deserialize, Serialize};
 
+pub mod rules;
+
 pub use crate::tools::Notification;
 
 /// How many earlier messages of the conversation a turn carries.

@@ -35,6 +35,7 @@ use parlo_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::agent::TurnContext;
+use crate::schedules::Schedules;
 pub use crate::turn::derived_id;
 
 mod customer;
@@ -110,6 +111,8 @@ pub struct Tools {
     pub now: DateTime<Utc>,
     /// The inbound MessageSid: the seed of every id a tool creates.
     pub turn_key: String,
+    /// Reminders and follow-ups kept in line with every appointment change.
+    pub schedules: Schedules,
 }
 
 /// A bookable start, as the model and the person read it.
@@ -534,7 +537,13 @@ impl Tools {
             store,
             now,
             turn_key: turn_key.into(),
+            schedules: Schedules::Disabled,
         }
+    }
+
+    pub fn with_schedules(mut self, schedules: Schedules) -> Self {
+        self.schedules = schedules;
+        self
     }
 
     /// The deterministic id of something `tool` creates from `parts`.

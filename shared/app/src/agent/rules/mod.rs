@@ -1,0 +1,63 @@
+//! The rule-based Spanish agent: deterministic, no network. It drives the
+//! flow state machines of spec/001 over the [`crate::tools`] layer, with
+//! each conversation's flow state persisted as a [`parlo_core::FlowSession`]
+//! (see [`flow`]).
+//!
+//! Dispatch by route: customers → [`customer`], staff and owners (on the
+//! business number or the central one, and staff onboarding) → [`staff`],
+//! a business being set up on the central number → [`onboarding`].
+//! Anything else (redirects, unavailable businesses) gets the fixed answers
+//! of [`GreetingAgent`].
+
+use parlo_core::routing::Route;
+use parlo_store::Store;
+
+use super::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
+use crate::schedules::Schedules;
+use crate::tools::Tools;
+
+pub mod customer;
+pub mod flow;
+pub mod onboarding;
+pub mod staff;
+
+#[derive(Clone)]
+pub struct RuleAgent {
+    pub store: Store,
+    pub schedules: Schedules,
+}
+
+impl RuleAgent {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            schedules: Schedules::Disabled,
+        }
+    }
+
+    pub fn with_schedules(mut self, schedules: Schedules) -> Self {
+        self.schedules = schedules;
+        self
+    }
+
+    /// The tool layer for this turn (ids derive from the MessageSid).
+    pub fn tools(&self, turn: &TurnContext) -> Tools {
+        Tools::new(self.store.clone(), turn.now, turn.message_sid.clone())
+            .with_schedules(self.schedules.clone())
+    }
+}
+
+impl Agent for RuleAgent {
+    async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
+        match &turn.route {
+            Route::Customer { .. } => customer::respond(self, turn).await,
+            Route::ManagementFromCentral { .. }
+            | Route::BusinessManagement { .. }
+            | Route::StaffOnboarding { .. } => staff::respond(self, turn).await,
+            Route::BusinessOnboarding { .. } => onboarding::respond(self, turn).await,
+            Route::RedirectToBusinesses { .. }
+            | Route::BusinessUnavailable { .. }
+            | Route::UnknownNumber => GreetingAgent.respond(turn).await,
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Placeholder until the staff flows land: the fixed greeting.
+
+use super::RuleAgent;
+use crate::agent::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
+
+pub async fn respond(_agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply, AgentError> {
+    GreetingAgent.respond(turn).await
+}
