@@ -1,10 +1,13 @@
 //! Turn processor: one conversation turn per SQS message (behaviour in
-//! `parlo_app::turn`), partial batch failures reported to SQS.
+//! `parlo_app::turn`), partial batch failures reported to SQS. With an
+//! OpenAI key configured the LLM answers (the rule agent as its fallback);
+//! without one, the rule agent alone.
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
+use parlo_app::agent::llm::TurnAgent;
 use parlo_app::agent::rules::RuleAgent;
 use parlo_app::clock::Clock;
-use parlo_app::config::Config;
+use parlo_app::config::{Config, LlmConfig};
 use parlo_app::messenger::Messenger;
 use parlo_app::turn::TurnProcessor;
 
@@ -15,7 +18,7 @@ async fn main() -> Result<(), Error> {
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = parlo_store::Store::from_config(&sdk, config.table_name.clone());
     let processor = TurnProcessor {
-        agent: RuleAgent::new(store.clone()),
+        agent: TurnAgent::from_config(RuleAgent::new(store.clone()), LlmConfig::from_env()),
         store,
         messenger: Messenger::from_env(config.public_base_url.as_deref()).await?,
         clock: Clock::from_env(),

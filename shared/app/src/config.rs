@@ -146,6 +146,50 @@ impl Config {
     }
 }
 
+/// The LLM agent's model when `OPENAI_MODEL` is unset.
+pub const DEFAULT_LLM_MODEL: &str = "gpt-4.1";
+/// Time one turn may spend on the model before the rule agent answers.
+pub const DEFAULT_LLM_TURN_TIMEOUT_MS: u64 = 12_000;
+
+/// Settings of the LLM agent. Any OpenAI-compatible server works: the key
+/// (`OPENAI_API_KEY`, or `OPENAI_API_KEY_PARAM` naming an SSM parameter,
+/// read lazily), `OPENAI_BASE_URL` (default OpenAI's), `OPENAI_MODEL` and
+/// `LLM_TURN_TIMEOUT_MS`. Without a key the rule agent answers alone.
+#[derive(Debug, Clone)]
+pub struct LlmConfig {
+    pub api_key: LazySecret,
+    pub base_url: Option<String>,
+    pub model: String,
+    pub turn_timeout: std::time::Duration,
+}
+
+impl LlmConfig {
+    pub fn from_env() -> Self {
+        Self::from_vars(|n| std::env::var(n).ok())
+    }
+
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let non_empty = |n: &str| var(n).filter(|v| !v.trim().is_empty());
+        let timeout_ms = non_empty("LLM_TURN_TIMEOUT_MS")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|ms| *ms > 0)
+            .unwrap_or(DEFAULT_LLM_TURN_TIMEOUT_MS);
+        Self {
+            api_key: LazySecret::from_vars("OPENAI_API_KEY", &var),
+            base_url: non_empty("OPENAI_BASE_URL").map(|u| u.trim().to_string()),
+            model: non_empty("OPENAI_MODEL")
+                .map(|m| m.trim().to_string())
+                .unwrap_or_else(|| DEFAULT_LLM_MODEL.to_string()),
+            turn_timeout: std::time::Duration::from_millis(timeout_ms),
+        }
+    }
+
+    /// Whether the LLM agent should run at all.
+    pub fn is_configured(&self) -> bool {
+        self.api_key.is_configured()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +226,24 @@ mod tests {
         });
         assert_eq!(c.central_number, "+525500000000");
         assert_eq!(c.env, Env::Local);
+    }
+
+    #[test]
+    fn llm_defaults_and_overrides() {
+        let none = LlmConfig::from_vars(|_| None);
+        assert!(!none.is_configured());
+        assert_eq!(none.model, DEFAULT_LLM_MODEL);
+        assert_eq!(none.turn_timeout.as_millis(), 12_000);
+        let set = LlmConfig::from_vars(|n| match n {
+            "OPENAI_API_KEY_PARAM" => Some("/parlo/openai".into()),
+            "OPENAI_BASE_URL" => Some("http://127.0.0.1:9/v1".into()),
+            "OPENAI_MODEL" => Some("local-model".into()),
+            "LLM_TURN_TIMEOUT_MS" => Some("2500".into()),
+            _ => None,
+        });
+        assert!(set.is_configured());
+        assert_eq!(set.base_url.as_deref(), Some("http://127.0.0.1:9/v1"));
+        assert_eq!(set.model, "local-model");
+        assert_eq!(set.turn_timeout.as_millis(), 2500);
     }
 }

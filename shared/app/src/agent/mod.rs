@@ -14,6 +14,7 @@ use parlo_core::routing::Route;
 use parlo_core::{Conversation, Customer, Message, Organization, Staff};
 use serde::{Deserialize, Serialize};
 
+pub mod llm;
 pub mod rules;
 
 pub use crate::tools::Notification;

@@ -1,0 +1,156 @@
+//! Runs one parsed tool call on [`Tools`] as the routed [`Actor`] (never
+//! an actor named by the model) and shapes what goes back to the model.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::catalog::Call;
+use crate::tools::{
+    AppointmentSummary, AttendanceStatus, Actor, Notification, ToolError, ToolResult, Tools,
+};
+
+/// What one tool call produced.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Compact JSON for the model: the result, or
+    /// `{"error": "...", ..., "message": "<Spanish sentence>"}`.
+    pub result: String,
+    /// Messages for other people (the owner told of a handoff).
+    pub notifications: Vec<Notification>,
+    /// When the call changed something: the Spanish sentence that
+    /// confirms it, used if the model fails after the change (the turn
+    /// must not fall back to an agent that would redo it differently).
+    pub done: Option<String>,
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| format!(r#"{{"error":"internal","message":"{e}"}}"#))
+}
+
+fn error_json(e: &ToolError) -> String {
+    let mut v = serde_json::to_value(e).unwrap_or_else(|_| serde_json::json!({"error": "internal"}));
+    if let Value::Object(m) = &mut v {
+        m.insert("message".into(), Value::String(e.user_message()));
+    }
+    v.to_string()
+}
+
+fn reading<T: Serialize>(r: ToolResult<T>) -> Outcome {
+    Outcome {
+        result: r.as_ref().map_or_else(error_json, to_json),
+        ..Outcome::default()
+    }
+}
+
+fn change<T: Serialize>(r: ToolResult<T>, done: impl FnOnce(&T) -> String) -> Outcome {
+    match r {
+        Ok(v) => Outcome {
+            result: to_json(&v),
+            done: Some(done(&v)),
+            notifications: Vec::new(),
+        },
+        Err(e) => Outcome {
+            result: error_json(&e),
+            ..Outcome::default()
+        },
+    }
+}
+
+fn when(a: &AppointmentSummary) -> String {
+    format!("{} a las {}", a.date, a.time)
+}
+
+/// Executes `call` for `actor`.
+pub async fn execute(tools: &Tools, actor: &Actor, call: &Call) -> Outcome {
+    match call {
+        Call::CheckAvailability(a) => reading(tools.check_availability(actor, a).await),
+        Call::GetCustomerAppointments(_) => reading(tools.get_customer_appointments(actor).await),
+        Call::GetMySchedule(a) => reading(tools.get_my_schedule(actor, a).await),
+        Call::GetBusinessSchedule(a) => reading(tools.get_business_schedule(actor, a).await),
+        Call::GetCustomerHistory(a) => reading(tools.get_customer_history(actor, a).await),
+        Call::ViewStats(a) => reading(tools.view_stats(actor, a).await),
+        Call::BookAppointment(a) => change(tools.book_appointment(actor, a).await, |s| {
+            format!(
+                "¡Listo! Tu cita quedó agendada: {}, {} con {}. Precio: {}.",
+                s.service,
+                when(s),
+                s.staff,
+                s.price
+            )
+        }),
+        Call::CancelAppointment(a) => change(tools.cancel_appointment(actor, a).await, |s| {
+            format!("Listo, la cita de {} del {} quedó cancelada.", s.service, when(s))
+        }),
+        Call::RescheduleAppointment(a) => {
+            change(tools.reschedule_appointment(actor, a).await, |s| {
+                format!(
+                    "Listo, la cita de {} quedó para el {} con {}.",
+                    s.service,
+                    when(s),
+                    s.staff
+                )
+            })
+        }
+        Call::HandoffToHuman(a) => match tools.handoff_to_human(actor, a).await {
+            Ok(h) => Outcome {
+                result: serde_json::json!({"handed_off_until": h.handed_off_until}).to_string(),
+                notifications: h.notifications,
+                done: Some(
+                    "Le avisé al equipo del negocio; en cuanto puedan te escriben por aquí.".into(),
+                ),
+            },
+            Err(e) => Outcome {
+                result: error_json(&e),
+                ..Outcome::default()
+            },
+        },
+        Call::BlockTime(a) => change(tools.block_time(actor, a).await, |b| {
+            format!("Listo, bloqueado: {} ✓", b.label)
+        }),
+        Call::RemoveBlock(a) => change(tools.remove_block(actor, a).await, |_| {
+            "Listo, quité el bloqueo ✓".into()
+        }),
+        Call::MarkAppointmentStatus(a) => {
+            let status = a.status;
+            change(tools.mark_appointment_status(actor, a).await, move |s| {
+                let what = match status {
+                    AttendanceStatus::Completed => "completada",
+                    AttendanceStatus::NoShow => "como no asistida",
+                };
+                format!("Listo, la cita de {} del {} quedó {what} ✓", s.service, when(s))
+            })
+        }
+        Call::BookWalkIn(a) => change(tools.book_walk_in(actor, a).await, |s| {
+            format!(
+                "Listo, registré la cita: {}, {} con {} ✓",
+                s.service,
+                when(s),
+                s.staff
+            )
+        }),
+        Call::AddStaff(a) => change(tools.add_staff(actor, a).await, |s| {
+            format!("Listo, registré a {} ✓", s.name)
+        }),
+        Call::RemoveStaff(a) => change(tools.remove_staff(actor, a).await, |s| {
+            format!("Listo, di de baja a {} ✓", s.name)
+        }),
+        Call::ChangePermissions(a) => change(tools.change_permissions(actor, a).await, |s| {
+            format!("Listo, cambié los permisos de {} ✓", s.name)
+        }),
+        Call::ChangeBusinessHours(a) => {
+            change(tools.change_business_hours(actor, a).await, |h| {
+                if h.ranges.is_empty() {
+                    format!("Listo, el {} queda cerrado ✓", h.weekday)
+                } else {
+                    format!("Listo, el {} abres {} ✓", h.weekday, h.ranges.join(" y "))
+                }
+            })
+        }
+        Call::ChangeService(a) => change(tools.change_service(actor, a).await, |s| {
+            format!(
+                "Listo, {} queda en {} y {} minutos ✓",
+                s.name, s.price, s.duration_minutes
+            )
+        }),
+    }
+}

@@ -1,0 +1,403 @@
+//! The LLM agent: an OpenAI-compatible chat model (gpt-4.1 by default)
+//! with tool calling over the [`crate::tools`] layer.
+//!
+//! One turn: a Spanish system prompt built from the business's data
+//! ([`prompt`]), the windowed history as user/assistant messages, the
+//! inbound text, and the tools the routed actor may use ([`catalog`]).
+//! The model's tool calls run as the actor routing decided
+//! ([`Actor::from_turn`], never anything the model says), and their
+//! results go back as compact JSON ([`dispatch`]), for at most
+//! [`MAX_STEPS`] model calls within the configured turn budget.
+//!
+//! Failure (timeout, HTTP error, malformed tool call, no answer within the
+//! steps) is an error, so [`FallbackAgent`] lets the rule agent answer the
+//! turn instead: a customer never meets silence. Except after a change:
+//! once a tool has changed something (booked, cancelled…), a later failure
+//! answers with the fixed Spanish confirmation of what was done instead of
+//! failing. The rule agent would start that request over from the text
+//! and could book again with other arguments (another staff member: a
+//! different derived id, so a second appointment), which is the one way a
+//! fallback could double-book. Changes themselves are idempotent per
+//! MessageSid (ids derive from the turn key and the arguments), so an SQS
+//! redelivery replaying the same calls creates nothing twice.
+//!
+//! The budget bounds the model calls and the prompt's reads; a tool call
+//! that has started is never cut off halfway (a booking whose write went
+//! out must be known to have happened): the deadline is checked before
+//! each tool call instead.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_openai::config::OpenAIConfig;
+use async_openai::types::chat::{
+    ChatCompletionMessageToolCalls, ChatCompletionRequestAssistantMessageArgs,
+    ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
+    ChatCompletionRequestToolMessageArgs, ChatCompletionRequestUserMessage, ChatCompletionTool,
+    ChatCompletionTools, CreateChatCompletionRequestArgs, FunctionObject,
+};
+use async_openai::Client;
+use parlo_core::routing::Route;
+use parlo_core::Direction;
+use parlo_store::Store;
+use tokio::sync::OnceCell;
+use tokio::time::Instant;
+
+use super::rules::RuleAgent;
+use super::{Agent, AgentError, AgentReply, TurnContext};
+use crate::config::LlmConfig;
+use crate::schedules::Schedules;
+use crate::tools::{Actor, Notification, Tools};
+
+pub mod catalog;
+pub mod dispatch;
+pub mod fallback;
+pub mod prompt;
+
+pub use fallback::FallbackAgent;
+
+use catalog::Call;
+use prompt::{Person, PromptData};
+
+/// Model calls one turn may make.
+pub const MAX_STEPS: usize = 6;
+/// Tool calls one turn may make (a model may ask for several at once).
+pub const MAX_TOOL_CALLS: usize = 12;
+/// Longest answer (spec/001: max_tokens 1024).
+const MAX_COMPLETION_TOKENS: u32 = 1024;
+/// Low temperature: a scheduling assistant, not a writer.
+const TEMPERATURE: f32 = 0.3;
+
+/// Why the LLM could not answer a turn.
+#[derive(Debug, thiserror::Error)]
+pub enum LlmError {
+    #[error("no actor for this route")]
+    NoActor,
+    #[error("no API key configured")]
+    NotConfigured,
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("turn budget of {0:?} exhausted")]
+    Timeout(Duration),
+    #[error("model request failed: {0}")]
+    Request(String),
+    #[error("malformed tool call: {0}")]
+    MalformedToolCall(String),
+    #[error("no final answer within {0} steps")]
+    StepsExhausted(usize),
+    #[error("the model answered nothing")]
+    EmptyAnswer,
+    #[error("{0}")]
+    Data(AgentError),
+}
+
+#[derive(Clone)]
+pub struct LlmAgent {
+    store: Store,
+    schedules: Schedules,
+    config: LlmConfig,
+    max_steps: usize,
+    /// Built on the first turn (the key may come from SSM): no network at
+    /// init.
+    client: Arc<OnceCell<Client<OpenAIConfig>>>,
+}
+
+/// What the tools changed so far in a turn.
+#[derive(Debug, Default)]
+struct Progress {
+    done: Vec<String>,
+    notifications: Vec<Notification>,
+    model_calls: usize,
+    tool_calls: usize,
+}
+
+async fn within<F: Future>(deadline: Instant, budget: Duration, f: F) -> Result<F::Output, LlmError> {
+    tokio::time::timeout_at(deadline, f)
+        .await
+        .map_err(|_| LlmError::Timeout(budget))
+}
+
+impl LlmAgent {
+    pub fn new(store: Store, config: LlmConfig) -> Self {
+        Self {
+            store,
+            schedules: Schedules::Disabled,
+            config,
+            max_steps: MAX_STEPS,
+            client: Arc::new(OnceCell::new()),
+        }
+    }
+
+    pub fn with_schedules(mut self, schedules: Schedules) -> Self {
+        self.schedules = schedules;
+        self
+    }
+
+    pub fn with_max_steps(mut self, steps: usize) -> Self {
+        self.max_steps = steps.max(1);
+        self
+    }
+
+    pub fn config(&self) -> &LlmConfig {
+        &self.config
+    }
+
+    /// The turns the model answers: customers, and staff managing their
+    /// business. Onboarding (a state machine with fixed questions),
+    /// redirects and closed businesses stay with the rule agent.
+    pub fn handles(turn: &TurnContext) -> bool {
+        matches!(
+            turn.route,
+            Route::Customer { .. }
+                | Route::ManagementFromCentral { .. }
+                | Route::BusinessManagement { .. }
+        ) && Actor::from_turn(turn).is_some()
+    }
+
+    async fn client(&self) -> Result<&Client<OpenAIConfig>, LlmError> {
+        self.client
+            .get_or_try_init(|| async {
+                let key = self
+                    .config
+                    .api_key
+                    .get()
+                    .await
+                    .map_err(|e| LlmError::Config(e.to_string()))?
+                    .ok_or(LlmError::NotConfigured)?;
+                let mut config = OpenAIConfig::new().with_api_key(key.expose());
+                if let Some(base) = &self.config.base_url {
+                    config = config.with_api_base(base);
+                }
+                Ok(Client::with_config(config))
+            })
+            .await
+    }
+
+    /// The system prompt and the tool definitions a turn would send (for
+    /// measuring the prompt; reads the store).
+    pub async fn prompt_for(
+        &self,
+        turn: &TurnContext,
+    ) -> Result<(String, Vec<catalog::ToolDef>), LlmError> {
+        let actor = Actor::from_turn(turn).ok_or(LlmError::NoActor)?;
+        let data = PromptData::load(&self.store, turn, &actor)
+            .await
+            .map_err(LlmError::Data)?;
+        Ok((data.system_prompt(), catalog::offered(level(&data))))
+    }
+
+    /// Answers one turn. Once a tool changed something, a later failure
+    /// still answers (with the confirmation of the change).
+    pub async fn run(&self, turn: &TurnContext) -> Result<AgentReply, LlmError> {
+        let started = Instant::now();
+        let actor = Actor::from_turn(turn).ok_or(LlmError::NoActor)?;
+        let mut progress = Progress::default();
+        let result = self
+            .tool_loop(turn, &actor, started + self.config.turn_timeout, &mut progress)
+            .await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        match result {
+            Ok(text) => {
+                tracing::info!(
+                    model_calls = progress.model_calls,
+                    tool_calls = progress.tool_calls,
+                    elapsed_ms,
+                    "llm turn answered"
+                );
+                Ok(AgentReply {
+                    replies: vec![text],
+                    notifications: progress.notifications,
+                })
+            }
+            Err(e) if progress.done.is_empty() => Err(e),
+            Err(e) => {
+                tracing::warn!(
+                    error = %e,
+                    model_calls = progress.model_calls,
+                    tool_calls = progress.tool_calls,
+                    elapsed_ms,
+                    "llm failed after a change; confirming the change instead of falling back"
+                );
+                Ok(AgentReply {
+                    replies: vec![progress.done.join("\n")],
+                    notifications: progress.notifications,
+                })
+            }
+        }
+    }
+
+    async fn tool_loop(
+        &self,
+        turn: &TurnContext,
+        actor: &Actor,
+        deadline: Instant,
+        progress: &mut Progress,
+    ) -> Result<String, LlmError> {
+        let budget = self.config.turn_timeout;
+        let data = within(deadline, budget, PromptData::load(&self.store, turn, actor))
+            .await?
+            .map_err(LlmError::Data)?;
+        let tools: Vec<ChatCompletionTools> = catalog::offered(level(&data))
+            .into_iter()
+            .map(|d| {
+                ChatCompletionTools::Function(ChatCompletionTool {
+                    function: FunctionObject {
+                        name: d.name.to_string(),
+                        description: Some(d.description.to_string()),
+                        parameters: Some(d.parameters),
+                        strict: None,
+                    },
+                })
+            })
+            .collect();
+        let mut messages = vec![ChatCompletionRequestMessage::System(
+            ChatCompletionRequestSystemMessage::from(data.system_prompt()),
+        )];
+        messages.extend(history(turn));
+        messages.push(ChatCompletionRequestMessage::User(
+            ChatCompletionRequestUserMessage::from(turn.text.as_str()),
+        ));
+        let kit = Tools::new(self.store.clone(), turn.now, turn.message_sid.clone())
+            .with_schedules(self.schedules.clone());
+        let client = within(deadline, budget, self.client()).await??;
+
+        for _ in 0..self.max_steps {
+            let request = CreateChatCompletionRequestArgs::default()
+                .model(self.config.model.clone())
+                .messages(messages.clone())
+                .tools(tools.clone())
+                .max_completion_tokens(MAX_COMPLETION_TOKENS)
+                .temperature(TEMPERATURE)
+                .build()
+                .map_err(|e| LlmError::Request(e.to_string()))?;
+            progress.model_calls += 1;
+            let response = within(deadline, budget, client.chat().create(request))
+                .await?
+                .map_err(|e| LlmError::Request(e.to_string()))?;
+            let message = response
+                .choices
+                .into_iter()
+                .next()
+                .ok_or(LlmError::EmptyAnswer)?
+                .message;
+            let calls = message.tool_calls.clone().unwrap_or_default();
+            if calls.is_empty() {
+                let text = message.content.unwrap_or_default().trim().to_string();
+                return if text.is_empty() {
+                    Err(LlmError::EmptyAnswer)
+                } else {
+                    Ok(text)
+                };
+            }
+            // Every call of the batch is parsed before any runs: a
+            // malformed one fails the turn with nothing changed by it.
+            let mut parsed = Vec::with_capacity(calls.len());
+            for call in &calls {
+                match call {
+                    ChatCompletionMessageToolCalls::Function(f) => {
+                        let c = Call::parse(&f.function.name, &f.function.arguments)
+                            .map_err(|e| LlmError::MalformedToolCall(e.to_string()))?;
+                        parsed.push((f.id.clone(), c));
+                    }
+                    ChatCompletionMessageToolCalls::Custom(c) => {
+                        return Err(LlmError::MalformedToolCall(format!(
+                            "custom tool {:?}",
+                            c.custom_tool.name
+                        )))
+                    }
+                }
+            }
+            if progress.tool_calls + parsed.len() > MAX_TOOL_CALLS {
+                return Err(LlmError::StepsExhausted(progress.model_calls));
+            }
+            let mut assistant = ChatCompletionRequestAssistantMessageArgs::default();
+            assistant.tool_calls(calls);
+            if let Some(content) = message.content.filter(|c| !c.trim().is_empty()) {
+                assistant.content(content);
+            }
+            messages.push(ChatCompletionRequestMessage::Assistant(
+                assistant
+                    .build()
+                    .map_err(|e| LlmError::Request(e.to_string()))?,
+            ));
+            for (id, call) in parsed {
+                if Instant::now() >= deadline {
+                    return Err(LlmError::Timeout(budget));
+                }
+                progress.tool_calls += 1;
+                let outcome = dispatch::execute(&kit, actor, &call).await;
+                progress.notifications.extend(outcome.notifications);
+                progress.done.extend(outcome.done);
+                messages.push(ChatCompletionRequestMessage::Tool(
+                    ChatCompletionRequestToolMessageArgs::default()
+                        .tool_call_id(id)
+                        .content(outcome.result)
+                        .build()
+                        .map_err(|e| LlmError::Request(e.to_string()))?,
+                ));
+            }
+        }
+        Err(LlmError::StepsExhausted(self.max_steps))
+    }
+}
+
+fn level(data: &PromptData) -> Option<parlo_core::PermissionLevel> {
+    match &data.person {
+        Person::Staff(s) => Some(s.permission_level),
+        Person::Customer { .. } => None,
+    }
+}
+
+/// The windowed history: the person's messages as `user`, ours (the
+/// assistant's and staff replies during a handoff) as `assistant`.
+fn history(turn: &TurnContext) -> Vec<ChatCompletionRequestMessage> {
+    turn.history
+        .iter()
+        .filter(|m| !m.content.trim().is_empty())
+        .map(|m| match m.direction {
+            Direction::Inbound => ChatCompletionRequestMessage::User(
+                ChatCompletionRequestUserMessage::from(m.content.as_str()),
+            ),
+            Direction::Outbound => ChatCompletionRequestMessage::Assistant(m.content.as_str().into()),
+        })
+        .collect()
+}
+
+impl Agent for LlmAgent {
+    async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
+        self.run(turn)
+            .await
+            .map_err(|e| AgentError(format!("llm: {e}")))
+    }
+}
+
+/// The turn function's agent: the rule agent alone without an API key;
+/// with one, the LLM for the turns it handles with the rule agent as its
+/// fallback, and the rule agent for the rest.
+pub enum TurnAgent {
+    Rules(RuleAgent),
+    Llm(Box<FallbackAgent<LlmAgent, RuleAgent>>),
+}
+
+impl TurnAgent {
+    /// Builds no client and reads no secret: that happens on the first
+    /// LLM turn.
+    pub fn from_config(rules: RuleAgent, config: LlmConfig) -> Self {
+        if !config.is_configured() {
+            return TurnAgent::Rules(rules);
+        }
+        let llm = LlmAgent::new(rules.store.clone(), config).with_schedules(rules.schedules.clone());
+        TurnAgent::Llm(Box::new(FallbackAgent::new(llm, rules)))
+    }
+}
+
+impl Agent for TurnAgent {
+    async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
+        match self {
+            TurnAgent::Rules(rules) => rules.respond(turn).await,
+            TurnAgent::Llm(agent) if LlmAgent::handles(turn) => agent.respond(turn).await,
+            TurnAgent::Llm(agent) => agent.fallback.respond(turn).await,
+        }
+    }
+}
