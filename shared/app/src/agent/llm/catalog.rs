@@ -145,7 +145,8 @@ pub fn all() -> Vec<ToolDef> {
         },
         ToolDef {
             name: "handoff_to_human",
-            description: "Pass the conversation to the business owner (complaints, special prices, \
+            description:
+                "Pass the conversation to the business owner (complaints, special prices, \
                           anything you cannot solve, or the customer asks for a person).",
             parameters: object(json!({"reason": string("short summary")}), &["reason"]),
             example: json!({"reason": "queja por el servicio"}),
@@ -464,7 +465,10 @@ mod tests {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             Call::parse(def.name, &Value::Object(minimal).to_string()).unwrap_or_else(|e| {
-                panic!("{}: only the required arguments do not parse: {e}", def.name)
+                panic!(
+                    "{}: only the required arguments do not parse: {e}",
+                    def.name
+                )
             });
         }
     }
@@ -505,7 +509,9 @@ mod tests {
         assert!(!staff.contains(&"view_stats") && !staff.contains(&"add_staff"));
         let admin = names(Some(PermissionLevel::Admin));
         assert!(admin.contains(&"view_stats") && admin.contains(&"add_staff"));
-        assert!(!admin.contains(&"change_business_hours") && !admin.contains(&"change_permissions"));
+        assert!(
+            !admin.contains(&"change_business_hours") && !admin.contains(&"change_permissions")
+        );
         let owner = names(Some(PermissionLevel::Owner));
         assert!(owner.contains(&"change_business_hours") && owner.contains(&"change_service"));
         assert_eq!(owner.len(), 16);

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::catalog::Call;
 use crate::tools::{
-    AppointmentSummary, AttendanceStatus, Actor, Notification, ToolError, ToolResult, Tools,
+    Actor, AppointmentSummary, AttendanceStatus, Notification, ToolError, ToolResult, Tools,
 };
 
 /// What one tool call produced.
@@ -24,11 +24,13 @@ pub struct Outcome {
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|e| format!(r#"{{"error":"internal","message":"{e}"}}"#))
+    serde_json::to_string(value)
+        .unwrap_or_else(|e| format!(r#"{{"error":"internal","message":"{e}"}}"#))
 }
 
 fn error_json(e: &ToolError) -> String {
-    let mut v = serde_json::to_value(e).unwrap_or_else(|_| serde_json::json!({"error": "internal"}));
+    let mut v =
+        serde_json::to_value(e).unwrap_or_else(|_| serde_json::json!({"error": "internal"}));
     if let Value::Object(m) = &mut v {
         m.insert("message".into(), Value::String(e.user_message()));
     }
@@ -79,7 +81,11 @@ pub async fn execute(tools: &Tools, actor: &Actor, call: &Call) -> Outcome {
             )
         }),
         Call::CancelAppointment(a) => change(tools.cancel_appointment(actor, a).await, |s| {
-            format!("Listo, la cita de {} del {} quedó cancelada.", s.service, when(s))
+            format!(
+                "Listo, la cita de {} del {} quedó cancelada.",
+                s.service,
+                when(s)
+            )
         }),
         Call::RescheduleAppointment(a) => {
             change(tools.reschedule_appointment(actor, a).await, |s| {
@@ -117,7 +123,11 @@ pub async fn execute(tools: &Tools, actor: &Actor, call: &Call) -> Outcome {
                     AttendanceStatus::Completed => "completada",
                     AttendanceStatus::NoShow => "como no asistida",
                 };
-                format!("Listo, la cita de {} del {} quedó {what} ✓", s.service, when(s))
+                format!(
+                    "Listo, la cita de {} del {} quedó {what} ✓",
+                    s.service,
+                    when(s)
+                )
             })
         }
         Call::BookWalkIn(a) => change(tools.book_walk_in(actor, a).await, |s| {
@@ -137,15 +147,13 @@ pub async fn execute(tools: &Tools, actor: &Actor, call: &Call) -> Outcome {
         Call::ChangePermissions(a) => change(tools.change_permissions(actor, a).await, |s| {
             format!("Listo, cambié los permisos de {} ✓", s.name)
         }),
-        Call::ChangeBusinessHours(a) => {
-            change(tools.change_business_hours(actor, a).await, |h| {
-                if h.ranges.is_empty() {
-                    format!("Listo, el {} queda cerrado ✓", h.weekday)
-                } else {
-                    format!("Listo, el {} abres {} ✓", h.weekday, h.ranges.join(" y "))
-                }
-            })
-        }
+        Call::ChangeBusinessHours(a) => change(tools.change_business_hours(actor, a).await, |h| {
+            if h.ranges.is_empty() {
+                format!("Listo, el {} queda cerrado ✓", h.weekday)
+            } else {
+                format!("Listo, el {} abres {} ✓", h.weekday, h.ranges.join(" y "))
+            }
+        }),
         Call::ChangeService(a) => change(tools.change_service(actor, a).await, |s| {
             format!(
                 "Listo, {} queda en {} y {} minutos ✓",

@@ -21,7 +21,8 @@
 //! MessageSid (ids derive from the turn key and the arguments), so an SQS
 //! redelivery replaying the same calls creates nothing twice.
 //!
-//! The budget bounds the model calls and the prompt's reads; a tool call
+//! The budget bounds the model calls (async-openai's own retries of a 429
+//! or 5xx, three with backoff, included) and the prompt's reads; a tool call
 //! that has started is never cut off halfway (a booking whose write went
 //! out must be known to have happened): the deadline is checked before
 //! each tool call instead.
@@ -112,7 +113,11 @@ struct Progress {
     tool_calls: usize,
 }
 
-async fn within<F: Future>(deadline: Instant, budget: Duration, f: F) -> Result<F::Output, LlmError> {
+async fn within<F: Future>(
+    deadline: Instant,
+    budget: Duration,
+    f: F,
+) -> Result<F::Output, LlmError> {
     tokio::time::timeout_at(deadline, f)
         .await
         .map_err(|_| LlmError::Timeout(budget))
@@ -193,9 +198,15 @@ impl LlmAgent {
         let started = Instant::now();
         let actor = Actor::from_turn(turn).ok_or(LlmError::NoActor)?;
         let mut progress = Progress::default();
-        let result = self
-            .tool_loop(turn, &actor, started + self.config.turn_timeout, &mut progress)
-            .await;
+        // Boxed: the loop's future (the HTTP client's included) is large,
+        // and deep on a 2 MiB thread stack in debug builds.
+        let result = Box::pin(self.tool_loop(
+            turn,
+            &actor,
+            started + self.config.turn_timeout,
+            &mut progress,
+        ))
+        .await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         match result {
             Ok(text) => {
@@ -235,9 +246,13 @@ impl LlmAgent {
         progress: &mut Progress,
     ) -> Result<String, LlmError> {
         let budget = self.config.turn_timeout;
-        let data = within(deadline, budget, PromptData::load(&self.store, turn, actor))
-            .await?
-            .map_err(LlmError::Data)?;
+        let data = within(
+            deadline,
+            budget,
+            Box::pin(PromptData::load(&self.store, turn, actor)),
+        )
+        .await?
+        .map_err(LlmError::Data)?;
         let tools: Vec<ChatCompletionTools> = catalog::offered(level(&data))
             .into_iter()
             .map(|d| {
@@ -272,7 +287,7 @@ impl LlmAgent {
                 .build()
                 .map_err(|e| LlmError::Request(e.to_string()))?;
             progress.model_calls += 1;
-            let response = within(deadline, budget, client.chat().create(request))
+            let response = within(deadline, budget, Box::pin(client.chat().create(request)))
                 .await?
                 .map_err(|e| LlmError::Request(e.to_string()))?;
             let message = response
@@ -326,7 +341,7 @@ impl LlmAgent {
                     return Err(LlmError::Timeout(budget));
                 }
                 progress.tool_calls += 1;
-                let outcome = dispatch::execute(&kit, actor, &call).await;
+                let outcome = Box::pin(dispatch::execute(&kit, actor, &call)).await;
                 progress.notifications.extend(outcome.notifications);
                 progress.done.extend(outcome.done);
                 messages.push(ChatCompletionRequestMessage::Tool(
@@ -359,7 +374,9 @@ fn history(turn: &TurnContext) -> Vec<ChatCompletionRequestMessage> {
             Direction::Inbound => ChatCompletionRequestMessage::User(
                 ChatCompletionRequestUserMessage::from(m.content.as_str()),
             ),
-            Direction::Outbound => ChatCompletionRequestMessage::Assistant(m.content.as_str().into()),
+            Direction::Outbound => {
+                ChatCompletionRequestMessage::Assistant(m.content.as_str().into())
+            }
         })
         .collect()
 }
@@ -387,7 +404,8 @@ impl TurnAgent {
         if !config.is_configured() {
             return TurnAgent::Rules(rules);
         }
-        let llm = LlmAgent::new(rules.store.clone(), config).with_schedules(rules.schedules.clone());
+        let llm =
+            LlmAgent::new(rules.store.clone(), config).with_schedules(rules.schedules.clone());
         TurnAgent::Llm(Box::new(FallbackAgent::new(llm, rules)))
     }
 }

@@ -48,7 +48,11 @@ fn store_err(e: parlo_store::StoreError) -> AgentError {
 impl PromptData {
     /// Loads the business (and the customer's upcoming appointments) with
     /// one round of concurrent reads.
-    pub async fn load(store: &Store, turn: &TurnContext, actor: &Actor) -> Result<Self, AgentError> {
+    pub async fn load(
+        store: &Store,
+        turn: &TurnContext,
+        actor: &Actor,
+    ) -> Result<Self, AgentError> {
         let org_id = actor.org();
         let upcoming = async {
             match actor {
@@ -74,7 +78,10 @@ impl PromptData {
         )
         .map_err(store_err)?;
         let org = org.ok_or_else(|| AgentError("business not found".into()))?;
-        let tz: Tz = org.timezone.parse().unwrap_or(chrono_tz::America::Mexico_City);
+        let tz: Tz = org
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::America::Mexico_City);
         let location = locations
             .iter()
             .find(|l| l.is_primary)
@@ -106,7 +113,9 @@ impl PromptData {
 
     pub fn system_prompt(&self) -> String {
         match &self.person {
-            Person::Customer { customer, upcoming } => self.customer_prompt(customer.as_ref(), upcoming),
+            Person::Customer { customer, upcoming } => {
+                self.customer_prompt(customer.as_ref(), upcoming)
+            }
             Person::Staff(me) => self.staff_prompt(me),
         }
     }
