@@ -506,4 +506,28 @@ async fn the_demo_customer_prompt_and_tools_fit_in_2500_tokens() {
     assert!(system.contains("lunes a viernes: 10:00 AM - 8:00 PM"));
     assert!(system.contains("domingo: cerrado"));
     assert!(total < 2_500, "prompt is {total} tokens");
+
+    // The owner's prompt (every tool) for comparison.
+    let owner = store
+        .get_staff(org.id, parlo_app::demo::OWNER_ID)
+        .await
+        .unwrap()
+        .expect("demo owner");
+    let mut owner_turn = turn.clone();
+    owner_turn.route = Route::BusinessManagement {
+        org_id: org.id,
+        staff_id: owner.id,
+    };
+    owner_turn.customer = None;
+    owner_turn.staff = Some(owner);
+    let (system, tools) = llm.prompt_for(&owner_turn).await.expect("owner prompt");
+    let tools_json =
+        serde_json::to_string(&tools.iter().map(|t| t.openai_json()).collect::<Vec<_>>()).unwrap();
+    let owner_total = bpe.encode_with_special_tokens(&system).len()
+        + bpe.encode_with_special_tokens(&tools_json).len();
+    println!(
+        "demo owner prompt: {owner_total} o200k_base tokens ({} tools)",
+        tools.len()
+    );
+    assert!(owner_total < 4_000, "owner prompt is {owner_total} tokens");
 }
