@@ -531,3 +531,103 @@ async fn the_demo_customer_prompt_and_tools_fit_in_2500_tokens() {
     );
     assert!(owner_total < 4_000, "owner prompt is {owner_total} tokens");
 }
+
+fn inbound(sid: &str, from: &str, to: &str, body: &str) -> parlo_twilio::inbound::InboundMessage {
+    parlo_twilio::inbound::InboundMessage {
+        message_sid: sid.to_string(),
+        account_sid: Some("AC0".into()),
+        from: format!("whatsapp:{from}"),
+        to: format!("whatsapp:{to}"),
+        body: body.to_string(),
+        kind: parlo_twilio::inbound::InboundKind::Text,
+        profile_name: Some("Cliente".into()),
+        media: vec![],
+        latitude: None,
+        longitude: None,
+        button_payload: None,
+    }
+}
+
+async fn replies_to(store: &Store, phone: &str, at_least: usize) -> Vec<String> {
+    // GSI reads are eventually consistent: give DynamoDB Local a moment.
+    for _ in 0..40 {
+        let out = store.outbox_to(phone, None, 100).await.unwrap();
+        if out.len() >= at_least {
+            return out.into_iter().filter_map(|r| r.body).collect();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    vec![]
+}
+
+#[tokio::test]
+async fn through_the_turn_processor_the_llm_books_replies_and_sees_the_history() {
+    use parlo_app::clock::Clock;
+    use parlo_app::messenger::Messenger;
+    use parlo_app::turn::{QueuedInbound, TurnProcessor};
+
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let number = biz.org.whatsapp_number.clone().unwrap();
+    let phone = random_phone();
+    let confirmed = "¡Listo! Tu corte quedó para el martes 8 de enero a las 11:00 AM.";
+    let server = model(vec![
+        tool_call(
+            "book_appointment",
+            r#"{"service": "corte", "start": "2030-01-08T11:00"}"#,
+        ),
+        answer(confirmed),
+        answer("¡De nada! Te esperamos."),
+    ])
+    .await;
+    let processor = TurnProcessor {
+        store: store.clone(),
+        messenger: Messenger::Mock,
+        agent: TurnAgent::from_config(RuleAgent::new(store.clone()), config(&server, 10_000)),
+        clock: Clock::Fixed(now()),
+        central_number: random_phone(),
+    };
+    let turn = |sid: &str, body: &str| QueuedInbound {
+        message: inbound(sid, &phone, &number, body),
+        received_at: now(),
+    };
+
+    processor
+        .process(&turn(
+            &format!("SM{}", Uuid::new_v4().simple()),
+            "un corte mañana a las 11",
+        ))
+        .await
+        .expect("first turn");
+    assert_eq!(
+        replies_to(&store, &phone, 1).await,
+        vec![confirmed.to_string()]
+    );
+    let customer = store
+        .customer_by_phone(biz.id(), &phone)
+        .await
+        .unwrap()
+        .expect("customer created by the turn");
+    assert_eq!(open_appointments(&store, &biz, &customer).await.len(), 1);
+
+    processor
+        .process(&turn(&format!("SM{}", Uuid::new_v4().simple()), "gracias"))
+        .await
+        .expect("second turn");
+    let sent = bodies(&server).await;
+    assert_eq!(sent.len(), 3);
+    // The second turn carried the first as history, and the prompt lists
+    // the new appointment.
+    let messages = sent[2]["messages"].as_array().unwrap();
+    let roles: Vec<&str> = messages
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["system", "user", "assistant", "user"]);
+    assert_eq!(messages[1]["content"], "un corte mañana a las 11");
+    assert_eq!(messages[2]["content"], confirmed);
+    assert!(messages[0]["content"]
+        .as_str()
+        .unwrap()
+        .contains("martes 8 de enero a las 11:00 AM"));
+}

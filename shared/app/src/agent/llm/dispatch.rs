@@ -1,6 +1,7 @@
 //! Runs one parsed tool call on [`Tools`] as the routed [`Actor`] (never
 //! an actor named by the model) and shapes what goes back to the model.
 
+use futures::future::BoxFuture;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -62,103 +63,154 @@ fn when(a: &AppointmentSummary) -> String {
     format!("{} a las {}", a.date, a.time)
 }
 
+/// Builds one tool's future in a frame of its own and boxes it. The
+/// match below would otherwise give every tool's (large) future its own
+/// stack slot in one frame: over 1 MiB in debug builds, enough to
+/// overflow a 2 MiB thread stack.
+fn boxed<'a, F, Fut>(make: F) -> BoxFuture<'a, Outcome>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Outcome> + Send + 'a,
+{
+    Box::pin(make())
+}
+
 /// Executes `call` for `actor`.
-pub async fn execute(tools: &Tools, actor: &Actor, call: &Call) -> Outcome {
+pub fn execute<'a>(tools: &'a Tools, actor: &'a Actor, call: &'a Call) -> BoxFuture<'a, Outcome> {
     match call {
-        Call::CheckAvailability(a) => reading(tools.check_availability(actor, a).await),
-        Call::GetCustomerAppointments(_) => reading(tools.get_customer_appointments(actor).await),
-        Call::GetMySchedule(a) => reading(tools.get_my_schedule(actor, a).await),
-        Call::GetBusinessSchedule(a) => reading(tools.get_business_schedule(actor, a).await),
-        Call::GetCustomerHistory(a) => reading(tools.get_customer_history(actor, a).await),
-        Call::ViewStats(a) => reading(tools.view_stats(actor, a).await),
-        Call::BookAppointment(a) => change(tools.book_appointment(actor, a).await, |s| {
-            format!(
-                "¡Listo! Tu cita quedó agendada: {}, {} con {}. Precio: {}.",
-                s.service,
-                when(s),
-                s.staff,
-                s.price
-            )
-        }),
-        Call::CancelAppointment(a) => change(tools.cancel_appointment(actor, a).await, |s| {
-            format!(
-                "Listo, la cita de {} del {} quedó cancelada.",
-                s.service,
-                when(s)
-            )
-        }),
-        Call::RescheduleAppointment(a) => {
-            change(tools.reschedule_appointment(actor, a).await, |s| {
+        Call::CheckAvailability(a) => {
+            boxed(move || async move { reading(tools.check_availability(actor, a).await) })
+        }
+        Call::GetCustomerAppointments(_) => {
+            boxed(move || async move { reading(tools.get_customer_appointments(actor).await) })
+        }
+        Call::GetMySchedule(a) => {
+            boxed(move || async move { reading(tools.get_my_schedule(actor, a).await) })
+        }
+        Call::GetBusinessSchedule(a) => {
+            boxed(move || async move { reading(tools.get_business_schedule(actor, a).await) })
+        }
+        Call::GetCustomerHistory(a) => {
+            boxed(move || async move { reading(tools.get_customer_history(actor, a).await) })
+        }
+        Call::ViewStats(a) => {
+            boxed(move || async move { reading(tools.view_stats(actor, a).await) })
+        }
+        Call::BookAppointment(a) => boxed(move || async move {
+            change(tools.book_appointment(actor, a).await, |s| {
                 format!(
-                    "Listo, la cita de {} quedó para el {} con {}.",
+                    "¡Listo! Tu cita quedó agendada: {}, {} con {}. Precio: {}.",
+                    s.service,
+                    when(s),
+                    s.staff,
+                    s.price
+                )
+            })
+        }),
+        Call::CancelAppointment(a) => boxed(move || async move {
+            change(tools.cancel_appointment(actor, a).await, |s| {
+                format!(
+                    "Listo, la cita de {} del {} quedó cancelada.",
+                    s.service,
+                    when(s)
+                )
+            })
+        }),
+        Call::RescheduleAppointment(a) => boxed(move || async move {
+            {
+                change(tools.reschedule_appointment(actor, a).await, |s| {
+                    format!(
+                        "Listo, la cita de {} quedó para el {} con {}.",
+                        s.service,
+                        when(s),
+                        s.staff
+                    )
+                })
+            }
+        }),
+        Call::HandoffToHuman(a) => boxed(move || async move {
+            match tools.handoff_to_human(actor, a).await {
+                Ok(h) => Outcome {
+                    result: serde_json::json!({"handed_off_until": h.handed_off_until}).to_string(),
+                    notifications: h.notifications,
+                    done: Some(
+                        "Le avisé al equipo del negocio; en cuanto puedan te escriben por aquí."
+                            .into(),
+                    ),
+                },
+                Err(e) => Outcome {
+                    result: error_json(&e),
+                    ..Outcome::default()
+                },
+            }
+        }),
+        Call::BlockTime(a) => boxed(move || async move {
+            change(tools.block_time(actor, a).await, |b| {
+                format!("Listo, bloqueado: {} ✓", b.label)
+            })
+        }),
+        Call::RemoveBlock(a) => boxed(move || async move {
+            change(tools.remove_block(actor, a).await, |_| {
+                "Listo, quité el bloqueo ✓".into()
+            })
+        }),
+        Call::MarkAppointmentStatus(a) => boxed(move || async move {
+            {
+                let status = a.status;
+                change(tools.mark_appointment_status(actor, a).await, move |s| {
+                    let what = match status {
+                        AttendanceStatus::Completed => "completada",
+                        AttendanceStatus::NoShow => "como no asistida",
+                    };
+                    format!(
+                        "Listo, la cita de {} del {} quedó {what} ✓",
+                        s.service,
+                        when(s)
+                    )
+                })
+            }
+        }),
+        Call::BookWalkIn(a) => boxed(move || async move {
+            change(tools.book_walk_in(actor, a).await, |s| {
+                format!(
+                    "Listo, registré la cita: {}, {} con {} ✓",
                     s.service,
                     when(s),
                     s.staff
                 )
             })
-        }
-        Call::HandoffToHuman(a) => match tools.handoff_to_human(actor, a).await {
-            Ok(h) => Outcome {
-                result: serde_json::json!({"handed_off_until": h.handed_off_until}).to_string(),
-                notifications: h.notifications,
-                done: Some(
-                    "Le avisé al equipo del negocio; en cuanto puedan te escriben por aquí.".into(),
-                ),
-            },
-            Err(e) => Outcome {
-                result: error_json(&e),
-                ..Outcome::default()
-            },
-        },
-        Call::BlockTime(a) => change(tools.block_time(actor, a).await, |b| {
-            format!("Listo, bloqueado: {} ✓", b.label)
         }),
-        Call::RemoveBlock(a) => change(tools.remove_block(actor, a).await, |_| {
-            "Listo, quité el bloqueo ✓".into()
+        Call::AddStaff(a) => boxed(move || async move {
+            change(tools.add_staff(actor, a).await, |s| {
+                format!("Listo, registré a {} ✓", s.name)
+            })
         }),
-        Call::MarkAppointmentStatus(a) => {
-            let status = a.status;
-            change(tools.mark_appointment_status(actor, a).await, move |s| {
-                let what = match status {
-                    AttendanceStatus::Completed => "completada",
-                    AttendanceStatus::NoShow => "como no asistida",
-                };
+        Call::RemoveStaff(a) => boxed(move || async move {
+            change(tools.remove_staff(actor, a).await, |s| {
+                format!("Listo, di de baja a {} ✓", s.name)
+            })
+        }),
+        Call::ChangePermissions(a) => boxed(move || async move {
+            change(tools.change_permissions(actor, a).await, |s| {
+                format!("Listo, cambié los permisos de {} ✓", s.name)
+            })
+        }),
+        Call::ChangeBusinessHours(a) => boxed(move || async move {
+            change(tools.change_business_hours(actor, a).await, |h| {
+                if h.ranges.is_empty() {
+                    format!("Listo, el {} queda cerrado ✓", h.weekday)
+                } else {
+                    format!("Listo, el {} abres {} ✓", h.weekday, h.ranges.join(" y "))
+                }
+            })
+        }),
+        Call::ChangeService(a) => boxed(move || async move {
+            change(tools.change_service(actor, a).await, |s| {
                 format!(
-                    "Listo, la cita de {} del {} quedó {what} ✓",
-                    s.service,
-                    when(s)
+                    "Listo, {} queda en {} y {} minutos ✓",
+                    s.name, s.price, s.duration_minutes
                 )
             })
-        }
-        Call::BookWalkIn(a) => change(tools.book_walk_in(actor, a).await, |s| {
-            format!(
-                "Listo, registré la cita: {}, {} con {} ✓",
-                s.service,
-                when(s),
-                s.staff
-            )
-        }),
-        Call::AddStaff(a) => change(tools.add_staff(actor, a).await, |s| {
-            format!("Listo, registré a {} ✓", s.name)
-        }),
-        Call::RemoveStaff(a) => change(tools.remove_staff(actor, a).await, |s| {
-            format!("Listo, di de baja a {} ✓", s.name)
-        }),
-        Call::ChangePermissions(a) => change(tools.change_permissions(actor, a).await, |s| {
-            format!("Listo, cambié los permisos de {} ✓", s.name)
-        }),
-        Call::ChangeBusinessHours(a) => change(tools.change_business_hours(actor, a).await, |h| {
-            if h.ranges.is_empty() {
-                format!("Listo, el {} queda cerrado ✓", h.weekday)
-            } else {
-                format!("Listo, el {} abres {} ✓", h.weekday, h.ranges.join(" y "))
-            }
-        }),
-        Call::ChangeService(a) => change(tools.change_service(actor, a).await, |s| {
-            format!(
-                "Listo, {} queda en {} y {} minutos ✓",
-                s.name, s.price, s.duration_minutes
-            )
         }),
     }
 }

@@ -24,17 +24,19 @@ impl<P, F> FallbackAgent<P, F> {
 
 impl<P: Agent, F: Agent> Agent for FallbackAgent<P, F> {
     async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
-        match self.primary.respond(turn).await {
+        // Boxed: both futures are large (SDK calls inside) and would
+        // otherwise sit side by side on the caller's stack.
+        match Box::pin(self.primary.respond(turn)).await {
             Ok(reply) if !reply.replies.is_empty() => Ok(reply),
             Ok(silent) => {
                 tracing::warn!("primary agent answered nothing; the fallback answers");
-                let mut reply = self.fallback.respond(turn).await?;
+                let mut reply = Box::pin(self.fallback.respond(turn)).await?;
                 reply.notifications.extend(silent.notifications);
                 Ok(reply)
             }
             Err(e) => {
                 tracing::warn!(error = %e, "primary agent failed; the fallback answers");
-                self.fallback.respond(turn).await
+                Box::pin(self.fallback.respond(turn)).await
             }
         }
     }

@@ -341,7 +341,7 @@ impl LlmAgent {
                     return Err(LlmError::Timeout(budget));
                 }
                 progress.tool_calls += 1;
-                let outcome = Box::pin(dispatch::execute(&kit, actor, &call)).await;
+                let outcome = dispatch::execute(&kit, actor, &call).await;
                 progress.notifications.extend(outcome.notifications);
                 progress.done.extend(outcome.done);
                 messages.push(ChatCompletionRequestMessage::Tool(
@@ -413,9 +413,9 @@ impl TurnAgent {
 impl Agent for TurnAgent {
     async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
         match self {
-            TurnAgent::Rules(rules) => rules.respond(turn).await,
-            TurnAgent::Llm(agent) if LlmAgent::handles(turn) => agent.respond(turn).await,
-            TurnAgent::Llm(agent) => agent.fallback.respond(turn).await,
+            TurnAgent::Rules(rules) => Box::pin(rules.respond(turn)).await,
+            TurnAgent::Llm(agent) if LlmAgent::handles(turn) => Box::pin(agent.respond(turn)).await,
+            TurnAgent::Llm(agent) => Box::pin(agent.fallback.respond(turn)).await,
         }
     }
 }
