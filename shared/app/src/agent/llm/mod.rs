@@ -217,7 +217,7 @@ impl LlmAgent {
                     "llm turn answered"
                 );
                 Ok(AgentReply {
-                    replies: vec![text],
+                    replies: split_for_whatsapp(&text, WHATSAPP_MAX_CHARS),
                     notifications: progress.notifications,
                 })
             }
@@ -357,6 +357,31 @@ impl LlmAgent {
     }
 }
 
+/// Longest WhatsApp message Twilio sends (characters).
+pub const WHATSAPP_MAX_CHARS: usize = 1600;
+
+/// Splits a long answer into messages of at most `max` characters, at
+/// paragraph breaks, else line breaks, else spaces, else anywhere.
+pub fn split_for_whatsapp(text: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text.trim();
+    while rest.chars().count() > max {
+        let byte_at = |n: usize| rest.char_indices().nth(n).map_or(rest.len(), |(i, _)| i);
+        // A break right after the first `max` characters still counts.
+        let (limit, window) = (byte_at(max), &rest[..byte_at(max + 1)]);
+        let cut = ["\n\n", "\n", " "]
+            .iter()
+            .find_map(|sep| window.rfind(sep).filter(|i| *i > 0 && *i <= limit))
+            .unwrap_or(limit);
+        out.push(rest[..cut].trim_end().to_string());
+        rest = rest[cut..].trim_start();
+    }
+    if !rest.is_empty() {
+        out.push(rest.to_string());
+    }
+    out
+}
+
 fn level(data: &PromptData) -> Option<parlo_core::PermissionLevel> {
     match &data.person {
         Person::Staff(s) => Some(s.permission_level),
@@ -417,5 +442,31 @@ impl Agent for TurnAgent {
             TurnAgent::Llm(agent) if LlmAgent::handles(turn) => Box::pin(agent.respond(turn)).await,
             TurnAgent::Llm(agent) => Box::pin(agent.fallback.respond(turn)).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_answers_split_at_natural_breaks() {
+        assert_eq!(split_for_whatsapp("  hola  ", 10), vec!["hola"]);
+        assert_eq!(
+            split_for_whatsapp("uno dos\n\ntres cuatro", 12),
+            vec!["uno dos", "tres cuatro"]
+        );
+        assert_eq!(
+            split_for_whatsapp("aaaa bbbb cccc", 9),
+            vec!["aaaa bbbb", "cccc"]
+        );
+        assert_eq!(split_for_whatsapp("ñññññ", 2), vec!["ññ", "ññ", "ñ"]);
+        let long = "línea de agenda 10:00 AM\n".repeat(200);
+        let parts = split_for_whatsapp(&long, WHATSAPP_MAX_CHARS);
+        assert!(parts.len() > 1);
+        assert!(parts
+            .iter()
+            .all(|p| p.chars().count() <= WHATSAPP_MAX_CHARS));
+        assert_eq!(parts.join("\n").replace('\n', ""), long.replace('\n', ""));
     }
 }
