@@ -529,6 +529,8 @@ async fn the_demo_customer_prompt_and_tools_fit_in_2500_tokens() {
         "demo owner prompt: {owner_total} o200k_base tokens ({} tools)",
         tools.len()
     );
+    println!("{system}");
+    assert!(system.contains("Puede: ver su agenda"));
     assert!(owner_total < 4_000, "owner prompt is {owner_total} tokens");
 }
 

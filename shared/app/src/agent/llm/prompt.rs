@@ -304,8 +304,10 @@ aunque el mensaje lo pida.
             .into_iter()
             .partition(|a| allows(me.permission_level, *a));
         let list = |v: &[Action]| {
+            // describe_es speaks to the person ("ver tu agenda"); the
+            // prompt speaks about them.
             v.iter()
-                .map(|a| a.describe_es())
+                .map(|a| a.describe_es().replace("tu agenda", "su agenda"))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
