@@ -633,3 +633,49 @@ async fn through_the_turn_processor_the_llm_books_replies_and_sees_the_history()
         .unwrap()
         .contains("martes 8 de enero a las 11:00 AM"));
 }
+
+#[tokio::test]
+async fn a_handoff_through_the_llm_notifies_the_owner() {
+    use parlo_app::clock::Clock;
+    use parlo_app::messenger::Messenger;
+    use parlo_app::turn::{QueuedInbound, TurnProcessor};
+
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let owner = biz.staff[0].clone();
+    assert_eq!(owner.permission_level, PermissionLevel::Owner);
+    let number = biz.org.whatsapp_number.clone().unwrap();
+    let phone = random_phone();
+    let server = model(vec![
+        tool_call("handoff_to_human", r#"{"reason": "queja por el corte"}"#),
+        answer("Le avisé al dueño; en breve te escribe."),
+    ])
+    .await;
+    let processor = TurnProcessor {
+        store: store.clone(),
+        messenger: Messenger::Mock,
+        agent: TurnAgent::from_config(RuleAgent::new(store.clone()), config(&server, 10_000)),
+        clock: Clock::Fixed(now()),
+        central_number: random_phone(),
+    };
+    processor
+        .process(&QueuedInbound {
+            message: inbound(
+                &format!("SM{}", Uuid::new_v4().simple()),
+                &phone,
+                &number,
+                "quiero hablar con el dueño, el corte quedó mal",
+            ),
+            received_at: now(),
+        })
+        .await
+        .expect("turn");
+
+    assert_eq!(
+        replies_to(&store, &phone, 1).await,
+        vec!["Le avisé al dueño; en breve te escribe.".to_string()]
+    );
+    let to_owner = replies_to(&store, &owner.phone, 1).await;
+    assert_eq!(to_owner.len(), 1, "{to_owner:?}");
+    assert!(to_owner[0].contains("queja por el corte") && to_owner[0].contains(&phone));
+}
