@@ -679,3 +679,75 @@ async fn a_handoff_through_the_llm_notifies_the_owner() {
     assert_eq!(to_owner.len(), 1, "{to_owner:?}");
     assert!(to_owner[0].contains("queja por el corte") && to_owner[0].contains(&phone));
 }
+
+#[tokio::test]
+async fn an_answered_llm_turn_clears_a_flow_left_by_an_earlier_fallback() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let ana = biz.customer(&store, "Ana").await;
+    let conv = Conversation {
+        id: Uuid::now_v7(),
+        org_id: biz.id(),
+        kind: ConversationKind::Customer,
+        peer_phone: ana.phone.clone(),
+        customer_id: Some(ana.id),
+        staff_id: None,
+        status: ConversationStatus::Active,
+        handed_off_until: None,
+        context: json!({}),
+        created_at: now(),
+        updated_at: now(),
+        last_message_at: now(),
+    };
+    store
+        .create_conversation(&conv)
+        .await
+        .expect("conversation");
+    // What the rule agent saved while it answered a fallback turn.
+    let stale = FlowSession {
+        org_id: biz.id(),
+        conversation_id: conv.id,
+        flow_type: FlowType::Booking,
+        state: "awaiting_time".into(),
+        collected_data: json!({"service": "Corte"}),
+        created_at: now() - chrono::Duration::minutes(3),
+        updated_at: now() - chrono::Duration::minutes(2),
+    };
+    store.put_flow(&stale).await.expect("flow");
+    let mut turn = customer_turn(&biz.org, &ana, "mejor dime tus horarios");
+    turn.conversation = Some(conv.clone());
+
+    // A failed model turn leaves the flow to the fallback that answers it.
+    let failing = model(vec![tool_call("no_such_tool", "{}")]).await;
+    let reply = agent(&store, &failing, 10_000)
+        .respond(&turn)
+        .await
+        .expect("reply");
+    assert_eq!(reply.replies, vec![CANNED.to_string()]);
+    assert_eq!(
+        store
+            .get_flow(biz.id(), conv.id)
+            .await
+            .expect("get")
+            .as_ref(),
+        Some(&stale)
+    );
+
+    // An answered one ends it: a later fallback starts afresh.
+    let text = "Abrimos de lunes a sábado de 10:00 AM a 8:00 PM.";
+    let server = model(vec![answer(text)]).await;
+    let agent = agent(&store, &server, 10_000);
+    let reply = agent.respond(&turn).await.expect("reply");
+    assert_eq!(reply.replies, vec![text.to_string()]);
+    assert_eq!(agent.fallback.calls.load(Ordering::SeqCst), 0);
+    assert!(store
+        .get_flow(biz.id(), conv.id)
+        .await
+        .expect("get")
+        .is_none());
+
+    // No conversation yet (a first message): nothing to clear, no error.
+    let first = customer_turn(&biz.org, &ana, "hola");
+    let reply = agent.respond(&first).await.expect("reply");
+    assert_eq!(reply.replies, vec![text.to_string()]);
+}

@@ -208,7 +208,7 @@ impl LlmAgent {
         ))
         .await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
-        match result {
+        let reply = match result {
             Ok(text) => {
                 tracing::info!(
                     model_calls = progress.model_calls,
@@ -235,6 +235,19 @@ impl LlmAgent {
                     notifications: progress.notifications,
                 })
             }
+        }?;
+        self.forget_rule_flow(turn).await;
+        Ok(reply)
+    }
+
+    /// The model answered this turn, so a rule-agent flow left on the
+    /// conversation by an earlier fallback turn is stale: a later fallback
+    /// must not resume it ("Seguíamos con…") over what the model did since.
+    /// Best effort: the answer stands (a change may already be made), so a
+    /// failed delete is logged, not turned into a fallback.
+    async fn forget_rule_flow(&self, turn: &TurnContext) {
+        if let Err(e) = super::rules::flow::clear(&self.store, turn).await {
+            tracing::warn!(error = %e, "could not clear the rule agent's flow after an llm turn");
         }
     }
 
