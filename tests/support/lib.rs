@@ -35,8 +35,11 @@ pub async fn store() -> Store {
     let region = env("AWS_REGION")
         .or_else(|| env("AWS_DEFAULT_REGION"))
         .unwrap_or_else(|| "us-east-1".into());
-    let mut loader =
-        aws_config::defaults(aws_config::BehaviorVersion::latest()).region(Region::new(region));
+    // The functions' HTTP client (compiled-in roots, connector built on the
+    // first request), so every store test exercises it.
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(Region::new(region))
+        .http_client(parlo_app::aws::http_client());
     if env("AWS_ACCESS_KEY_ID").is_none() {
         loader = loader.credentials_provider(Credentials::new(
             "local",

@@ -7,7 +7,7 @@ use parlo_app::config::Config;
 async fn main() -> Result<(), Error> {
     parlo_app::telemetry::init();
     let config = Config::from_env();
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = parlo_app::aws::sdk_config().await;
     let api = Api::new(
         parlo_store::Store::from_config(&sdk, config.table_name.clone()),
         config,

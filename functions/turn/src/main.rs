@@ -15,7 +15,7 @@ use parlo_app::turn::TurnProcessor;
 async fn main() -> Result<(), Error> {
     parlo_app::telemetry::init();
     let config = Config::from_env();
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = parlo_app::aws::sdk_config().await;
     let store = parlo_store::Store::from_config(&sdk, config.table_name.clone());
     let processor = TurnProcessor {
         agent: TurnAgent::from_config(RuleAgent::new(store.clone()), LlmConfig::from_env()),

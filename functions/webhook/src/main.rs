@@ -11,7 +11,7 @@ use parlo_app::webhook::{Webhook, WebhookConfig};
 async fn main() -> Result<(), Error> {
     parlo_app::telemetry::init();
     let config = Config::from_env();
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = parlo_app::aws::sdk_config().await;
     let sink = QueueSink {
         store: parlo_store::Store::from_config(&sdk, config.table_name.clone()),
         sqs: aws_sdk_sqs::Client::new(&sdk),

@@ -100,7 +100,7 @@ impl LazySecret {
 }
 
 async fn fetch_ssm(name: &str) -> Result<Secret, ConfigError> {
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = crate::aws::sdk_config().await;
     let out = aws_sdk_ssm::Client::new(&sdk)
         .get_parameter()
         .name(name)

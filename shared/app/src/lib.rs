@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod api;
 pub mod auth;
+pub mod aws;
 pub mod aws_sink;
 pub mod clock;
 pub mod config;
