@@ -126,7 +126,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
     };
 
     if let Route::StaffOnboarding { .. } = turn.route {
-        return staff_onboarding::start(&st).await;
+        return Box::pin(staff_onboarding::start(&st)).await;
     }
 
     let text = turn.text.trim();
@@ -136,7 +136,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
                 st.clear().await?;
                 return Ok(AgentReply::text("Listo, lo dejamos así. ¿Algo más?"));
             }
-            if let Some(reply) = continue_flow(&st, &f, text).await? {
+            if let Some(reply) = Box::pin(continue_flow(&st, &f, text)).await? {
                 return Ok(reply);
             }
         }
@@ -148,7 +148,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         Loaded::Abandoned(_) => st.clear().await?,
         Loaded::None => {}
     }
-    command(&st, text).await
+    Box::pin(command(&st, text)).await
 }
 
 /// The next step of the flow in progress; `None` when the message starts
@@ -159,15 +159,17 @@ async fn continue_flow(
     text: &str,
 ) -> Result<Option<AgentReply>, AgentError> {
     match f.flow_type {
-        FlowType::StaffOnboarding => staff_onboarding::step(st, f, text).await.map(Some),
-        FlowType::BlockTime => staff_flows::block_step(st, f, text).await,
-        staff_flows::ATTENDANCE_FLOW => staff_flows::attendance_step(st, f, text).await,
-        FlowType::WalkIn => staff_flows::walk_in_step(st, f, text).await,
-        FlowType::AddStaff => staff_flows::add_staff_step(st, f, text).await,
+        FlowType::StaffOnboarding => Box::pin(staff_onboarding::step(st, f, text))
+            .await
+            .map(Some),
+        FlowType::BlockTime => Box::pin(staff_flows::block_step(st, f, text)).await,
+        staff_flows::ATTENDANCE_FLOW => Box::pin(staff_flows::attendance_step(st, f, text)).await,
+        FlowType::WalkIn => Box::pin(staff_flows::walk_in_step(st, f, text)).await,
+        FlowType::AddStaff => Box::pin(staff_flows::add_staff_step(st, f, text)).await,
         FlowType::RemoveStaff
         | FlowType::ChangePermissions
         | FlowType::ChangeHours
-        | FlowType::ChangeServiceDuration => staff_flows::owner_step(st, f, text).await,
+        | FlowType::ChangeServiceDuration => Box::pin(staff_flows::owner_step(st, f, text)).await,
         _ => {
             st.clear().await?;
             Ok(None)
@@ -188,38 +190,47 @@ fn is_abort(text: &str) -> bool {
 pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
     let n = normalize(text);
     if n.contains("historial") || n.starts_with("quien es") {
-        return customer_history(st, text).await;
+        return Box::pin(customer_history(st, text)).await;
     }
     if n.contains("mensaje a") || n.starts_with("dile a ") || n.starts_with("avisale a ") {
-        return staff_flows::message_customer(st, text).await;
+        return Box::pin(staff_flows::message_customer(st, text)).await;
+    }
+    // "ya atendí a +52…" (not a finished appointment) / "yo me encargo de …".
+    if phone_in(text).is_some() {
+        if n.contains("ya atendi") || n.contains("ya lo atendi") || n.contains("ya la atendi") {
+            return Box::pin(staff_flows::conversation(st, text, false)).await;
+        }
+        if n.contains("me encargo") {
+            return Box::pin(staff_flows::conversation(st, text, true)).await;
+        }
     }
     match classify(text) {
-        Intent::MySchedule => schedule(st, text, Audience::Own).await,
-        Intent::BusinessSchedule => schedule(st, text, Audience::Business).await,
-        Intent::BlockTime => staff_flows::block_start(st, text).await,
+        Intent::MySchedule => Box::pin(schedule(st, text, Audience::Own)).await,
+        Intent::BusinessSchedule => Box::pin(schedule(st, text, Audience::Business)).await,
+        Intent::BlockTime => Box::pin(staff_flows::block_start(st, text)).await,
         Intent::Unblock => Ok(AgentReply::text(
             "Para quitar un bloqueo, búscalo en tu panel. ¿Te mando el enlace? Escribe «panel».",
         )),
-        Intent::MarkNoShow => staff_flows::attendance_start(st, text, AttendanceStatus::NoShow).await,
+        Intent::MarkNoShow => Box::pin(staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await,
         Intent::MarkCompleted => {
-            staff_flows::attendance_start(st, text, AttendanceStatus::Completed).await
+            Box::pin(staff_flows::attendance_start(st, text, AttendanceStatus::Completed)).await
         }
-        Intent::WalkIn => staff_flows::walk_in_start(st, text).await,
-        Intent::AddStaff => staff_flows::add_staff_start(st, text).await,
-        Intent::RemoveStaff => staff_flows::owner_start(st, FlowType::RemoveStaff, text).await,
+        Intent::WalkIn => Box::pin(staff_flows::walk_in_start(st, text)).await,
+        Intent::AddStaff => Box::pin(staff_flows::add_staff_start(st, text)).await,
+        Intent::RemoveStaff => Box::pin(staff_flows::owner_start(st, FlowType::RemoveStaff, text)).await,
         Intent::ChangePermissions => {
-            staff_flows::owner_start(st, FlowType::ChangePermissions, text).await
+            Box::pin(staff_flows::owner_start(st, FlowType::ChangePermissions, text)).await
         }
-        Intent::ChangeHours => staff_flows::owner_start(st, FlowType::ChangeHours, text).await,
+        Intent::ChangeHours => Box::pin(staff_flows::owner_start(st, FlowType::ChangeHours, text)).await,
         Intent::ChangeServiceDuration | Intent::ChangePrice => {
-            staff_flows::owner_start(st, FlowType::ChangeServiceDuration, text).await
+            Box::pin(staff_flows::owner_start(st, FlowType::ChangeServiceDuration, text)).await
         }
         Intent::AddService | Intent::DeactivateService => Ok(AgentReply::text(
             "Los servicios nuevos o dados de baja se manejan desde tu panel. Escribe «panel» y te mando el enlace.",
         )),
-        Intent::Stats => stats(st, text).await,
-        Intent::TakeOver => staff_flows::conversation(st, text, true).await,
-        Intent::ReleaseHandoff => staff_flows::conversation(st, text, false).await,
+        Intent::Stats => Box::pin(stats(st, text)).await,
+        Intent::TakeOver => Box::pin(staff_flows::conversation(st, text, true)).await,
+        Intent::ReleaseHandoff => Box::pin(staff_flows::conversation(st, text, false)).await,
         Intent::Greeting => Ok(AgentReply::text(format!(
             "¡Hola {}! ¿En qué te ayudo? Puedo mostrarte tu agenda, bloquear horarios, \
              registrar a alguien que llegó sin cita o marcar citas.",

@@ -143,6 +143,14 @@ async fn block_with(
     let (open, close) = opening(st, day).await?.unwrap_or((hm(9, 0), hm(20, 0)));
     let n = normalize(text);
     let whole_day = n.contains("todo el dia") || n.contains("el dia completo");
+    // "las 4, tengo que salir temprano": "temprano" reads as morning, but
+    // an hour before opening that fits in the afternoon means the afternoon.
+    let time = match time {
+        Some(TimeSpec::At(t)) if t < open && t.hour() < 12 && t + Duration::hours(12) < close => {
+            Some(TimeSpec::At(t + Duration::hours(12)))
+        }
+        other => other,
+    };
     let range = match time {
         Some(TimeSpec::At(t)) => Some((t, (t + Duration::hours(1)).min(hm(23, 59)), true)),
         Some(TimeSpec::Between(a, b)) => Some((a, b, false)),
@@ -635,6 +643,8 @@ fn service_menu(services: &[ServiceType]) -> String {
 async fn services(st: &StaffTurn<'_>) -> Result<Vec<ServiceType>, AgentError> {
     let mut all = st.agent.store.list_services(st.org.id).await.map_err(err)?;
     all.retain(|s| s.is_active);
+    // Cheapest first, as a menu reads (spec Example 5).
+    all.sort_by(|a, b| (a.price_cents, &a.name).cmp(&(b.price_cents, &b.name)));
     Ok(all)
 }
 
