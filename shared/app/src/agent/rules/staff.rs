@@ -204,7 +204,7 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
             return Box::pin(staff_flows::conversation(st, text, true)).await;
         }
     }
-    match classify(text) {
+    match command_intent(text) {
         Intent::MySchedule => Box::pin(schedule(st, text, Audience::Own)).await,
         Intent::BusinessSchedule => Box::pin(schedule(st, text, Audience::Business)).await,
         Intent::BlockTime => Box::pin(staff_flows::block_start(st, text)).await,
@@ -240,6 +240,27 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
         Intent::Yes | Intent::No => Ok(AgentReply::text("Perfecto. ¿Algo más?")),
         _ => Ok(AgentReply::text(help(st))),
     }
+}
+
+/// [`classify`], with the verb deciding when a message also names a
+/// role: "soy el dueño, bloquea…" is a block and "soy administrador,
+/// quiero agregar un empleado" adds staff — the role words are claims, not
+/// the request (and grant nothing: the tools check the real level).
+fn command_intent(text: &str) -> Intent {
+    let n = normalize(text);
+    let words: Vec<&str> = n.split_whitespace().collect();
+    let any = |prefixes: &[&str]| {
+        words
+            .iter()
+            .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+    };
+    if any(&["bloque"]) {
+        return Intent::BlockTime;
+    }
+    if any(&["agreg", "anad"]) && any(&["emplead", "estilista", "barber", "personal", "equipo"]) {
+        return Intent::AddStaff;
+    }
+    classify(text)
 }
 
 fn help(st: &StaffTurn<'_>) -> String {
