@@ -232,9 +232,9 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
         Intent::TakeOver => Box::pin(staff_flows::conversation(st, text, true)).await,
         Intent::ReleaseHandoff => Box::pin(staff_flows::conversation(st, text, false)).await,
         Intent::Greeting => Ok(AgentReply::text(format!(
-            "¡Hola {}! ¿En qué te ayudo? Puedo mostrarte tu agenda, bloquear horarios, \
-             registrar a alguien que llegó sin cita o marcar citas.",
-            first_name(&st.me.name)
+            "¡Hola {}! Soy el asistente de {}. ¿En qué te ayudo hoy?",
+            first_name(&st.me.name),
+            st.org.name
         ))),
         Intent::Thanks => Ok(AgentReply::text("¡Con gusto! 👍")),
         Intent::Yes | Intent::No => Ok(AgentReply::text("Perfecto. ¿Algo más?")),
@@ -246,7 +246,7 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
 /// role: "soy el dueño, bloquea…" is a block and "soy administrador,
 /// quiero agregar un empleado" adds staff — the role words are claims, not
 /// the request (and grant nothing: the tools check the real level).
-fn command_intent(text: &str) -> Intent {
+pub(crate) fn command_intent(text: &str) -> Intent {
     let n = normalize(text);
     let words: Vec<&str> = n.split_whitespace().collect();
     let any = |prefixes: &[&str]| {

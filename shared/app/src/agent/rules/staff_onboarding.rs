@@ -4,12 +4,11 @@
 //! [`FlowType::StaffOnboarding`] flow, so a staff member who goes quiet
 //! resumes where they stopped ("¡Hola de nuevo!").
 
-use parlo_core::es::intent::classify;
 use parlo_core::{FlowSession, FlowType, PermissionLevel};
 use serde::{Deserialize, Serialize};
 
 use super::flow;
-use super::staff::{command, first_name, is_yes, StaffTurn};
+use super::staff::{command, command_intent, first_name, is_yes, StaffTurn};
 use super::staff_flows::clean_name;
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::Notification;
@@ -63,6 +62,12 @@ pub(crate) async fn step(
     text: &str,
 ) -> Result<AgentReply, AgentError> {
     let mut data: Onboarding = flow::data(f);
+    // A command instead of an answer: they know what they want; the
+    // onboarding ends here and the command is answered.
+    if command_intent(text).is_staff_command() && f.state != SHOWING_TUTORIAL {
+        st.clear().await?;
+        return command(st, text).await;
+    }
     match f.state.as_str() {
         COLLECTING_NAME => {
             let current = first_name(&st.me.name);
@@ -137,7 +142,7 @@ pub(crate) async fn step(
                     text: format!("✓ {name} ya activó su WhatsApp en Parlo.{hours}"),
                 })
                 .collect();
-            let mut reply = if classify(text).is_staff_command() {
+            let mut reply = if command_intent(text).is_staff_command() {
                 command(st, text).await?
             } else {
                 AgentReply::text("¡Listo! Escríbeme cuando me necesites 👍")
