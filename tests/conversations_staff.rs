@@ -542,3 +542,67 @@ async fn history_and_stats() {
     assert!(text.contains("Ingresos: $150."), "{text}");
     assert_eq!(chat.now.date_naive().weekday(), Weekday::Mon);
 }
+
+#[tokio::test]
+async fn a_new_business_sets_itself_up_on_the_central_number() {
+    let store = store().await;
+    let t = team(&store).await;
+    let owner = random_phone();
+    let mut chat = Chat::new(&store, &t.biz, &owner, chat_now(&t.biz));
+    chat.to = chat.processor.central_number.clone();
+    let turn = chat.say("Hola, tengo una estética").await;
+    assert!(
+        turn.text().contains("¿cómo se llama tu negocio?"),
+        "{}",
+        turn.text()
+    );
+    let org_id = store.staff_memberships(&owner).await.unwrap()[0].org_id;
+    let turn = chat.say("Estética Lupita").await;
+    assert!(
+        turn.text().contains("¿Qué tipo de negocio es?"),
+        "{}",
+        turn.text()
+    );
+    chat.say("Salón de belleza").await;
+    let turn = chat.say("hola").await;
+    assert!(
+        turn.text().starts_with("No logré leer los servicios"),
+        "{}",
+        turn.text()
+    );
+    let turn = chat
+        .say("Corte - $150 - 30 min\nTinte - $800 - 2 horas")
+        .await;
+    assert!(
+        turn.text().contains("• Tinte - $800 (2 horas)"),
+        "{}",
+        turn.text()
+    );
+    let turn = chat.say("lunes a sábado de 10 a 8").await;
+    assert!(
+        turn.text()
+            .starts_with("¡Listo! ✓ Estética Lupita quedó configurado."),
+        "{}",
+        turn.text()
+    );
+
+    let org = store.get_organization(org_id).await.unwrap().unwrap();
+    assert_eq!(org.name, "Estética Lupita");
+    assert_eq!(org.onboarding_state.as_deref(), Some("completed"));
+    assert_eq!(org.onboarding_data["type"], "Salón de belleza");
+    let mut services = store.list_services(org_id).await.unwrap();
+    services.sort_by_key(|s| s.price_cents);
+    let got: Vec<(String, i64, u32)> = services
+        .iter()
+        .map(|s| (s.name.clone(), s.price_cents, s.duration_minutes))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("Corte".into(), 15000, 30), ("Tinte".into(), 80000, 120)]
+    );
+    let locations = store.list_locations(org_id).await.unwrap();
+    assert_eq!(locations.len(), 1);
+    let hours = &locations[0].business_hours;
+    assert_eq!(hours.on(Weekday::Sat), &[TimeRange::hm((10, 0), (20, 0))]);
+    assert!(hours.on(Weekday::Sun).is_empty());
+}

@@ -1172,7 +1172,7 @@ async fn change_permissions(st: &StaffTurn<'_>, text: &str) -> Result<Outcome, A
     ))
 }
 
-const WEEKDAYS: [(&str, Weekday); 7] = [
+pub(crate) const WEEKDAYS: [(&str, Weekday); 7] = [
     ("lunes", Weekday::Mon),
     ("martes", Weekday::Tue),
     ("miercoles", Weekday::Wed),
@@ -1184,7 +1184,7 @@ const WEEKDAYS: [(&str, Weekday); 7] = [
 
 /// The weekdays a message names: "el sábado", "de lunes a viernes",
 /// "entre semana", "fin de semana", "diario".
-fn weekdays_in(text: &str) -> Vec<Weekday> {
+pub(crate) fn weekdays_in(text: &str) -> Vec<Weekday> {
     let n = normalize(text);
     let words: Vec<&str> = n.split_whitespace().collect();
     if n.contains("entre semana") {
@@ -1277,7 +1277,7 @@ async fn change_hours(st: &StaffTurn<'_>, text: &str) -> Outcome {
 }
 
 /// A price in the message: "$180", "cuesta 180", "a 180 pesos".
-fn price_in(text: &str) -> Option<i64> {
+pub(crate) fn price_in(text: &str) -> Option<i64> {
     if let Some(i) = text.find('$') {
         let digits: String = text[i + 1..]
             .chars()
@@ -1308,7 +1308,7 @@ fn price_in(text: &str) -> Option<i64> {
 }
 
 /// A duration in the message: "45 minutos", "1 hora", "hora y media".
-fn duration_in(text: &str) -> Option<u32> {
+pub(crate) fn duration_in(text: &str) -> Option<u32> {
     let n = normalize(text);
     let words: Vec<&str> = n.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
