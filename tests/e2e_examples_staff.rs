@@ -46,14 +46,30 @@ fn friday() -> NaiveDate {
 }
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
-    tz().from_local_datetime(&friday().and_hms_opt(h, m, 0).unwrap())
+    at_on(friday(), h, m)
+}
+
+fn at_on(day: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
+    tz().from_local_datetime(&day.and_hms_opt(h, m, 0).unwrap())
         .unwrap()
         .with_timezone(&Utc)
 }
 
-/// Freezes the stack's clock (every function reads the clock file).
-fn set_clock(t: DateTime<Utc>) {
+/// Freezes the stack's clock (every function reads the clock file) until
+/// the guard drops, even when the test fails: later tests (and people
+/// chatting with the stack) get the system clock back.
+#[must_use]
+fn set_clock(t: DateTime<Utc>) -> ClockGuard {
     parlo_local::clock::set(&parlo_local::clock::clock_file(), t).expect("clock file");
+    ClockGuard
+}
+
+struct ClockGuard;
+
+impl Drop for ClockGuard {
+    fn drop(&mut self) {
+        let _ = parlo_local::clock::reset(&parlo_local::clock::clock_file());
+    }
 }
 
 async fn say(gw: &str, from: &str, text: &str) -> String {
@@ -95,8 +111,7 @@ async fn onboarded(store: &Store, id: StaffId) {
 async fn book(
     store: &Store,
     customer: &str,
-    h: u32,
-    m: u32,
+    start: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> (Customer, Appointment) {
     let (c, _) = store
@@ -116,7 +131,7 @@ async fn book(
             location_id: location,
             service_id: corte.id,
             customer_id: c.id,
-            start: at(h, m),
+            start,
             staff_pref: Some(demo::STAFF_ID),
             spot_pref: None,
             source: AppointmentSource::Whatsapp,
@@ -136,9 +151,9 @@ async fn example_4_staff_checks_the_day_and_blocks_the_4() {
     let store = store().await;
     onboarded(&store, demo::STAFF_ID).await;
     let now = at(9, 0);
-    set_clock(now);
-    book(&store, "Juan Pérez", 10, 0, now).await;
-    book(&store, "Roberto García", 17, 0, now).await;
+    let _clock = set_clock(now);
+    book(&store, "Juan Pérez", at(10, 0), now).await;
+    book(&store, "Roberto García", at(17, 0), now).await;
 
     let text = say(&gw, demo::STAFF_PHONE, "Qué tengo hoy?").await;
     assert!(
@@ -182,8 +197,9 @@ async fn example_5_staff_registers_a_walk_in() {
     let _one = SERIAL.lock().await;
     let store = store().await;
     onboarded(&store, demo::STAFF_ID).await;
-    let now = at(11, 30);
-    set_clock(now);
+    // The Friday after Example 4's, so neither sees the other's day.
+    let now = at_on(friday() + chrono::Days::new(7), 11, 30);
+    let _clock = set_clock(now);
     let text = say(&gw, demo::STAFF_PHONE, "Acaba de llegar alguien para uñas").await;
     assert!(
         text.starts_with("¿Qué servicio quiere? Tenemos:\n• "),
@@ -223,10 +239,17 @@ async fn example_6_owner_marks_a_no_show_and_messages_the_customer() {
     let Some(gw) = gateway() else { return };
     let _one = SERIAL.lock().await;
     let store = store().await;
-    let now = at(15, 20);
-    set_clock(now);
+    // Two Fridays after Example 4's, so neither sees the other's day.
+    let day = friday() + chrono::Days::new(14);
+    let _clock = set_clock(at_on(day, 15, 20));
     // Booked that morning; at 3:20 PM he has not come.
-    let (roberto, appt) = book(&store, "Roberto García", 15, 0, at(9, 0)).await;
+    let (roberto, appt) = book(
+        &store,
+        "Roberto García",
+        at_on(day, 15, 0),
+        at_on(day, 9, 0),
+    )
+    .await;
     let text = say(&gw, demo::OWNER_PHONE, "El de las 3 no llegó").await;
     assert_eq!(
         text,
@@ -262,7 +285,7 @@ async fn example_7_owner_adds_staff_and_sends_a_welcome() {
     let Some(gw) = gateway() else { return };
     let _one = SERIAL.lock().await;
     let store = store().await;
-    set_clock(at(12, 0));
+    let _clock = set_clock(at(12, 0));
     let text = say(&gw, demo::OWNER_PHONE, "Quiero agregar un nuevo empleado").await;
     assert_eq!(text, "¡Claro! Necesito algunos datos:\n1. ¿Cómo se llama?");
     let text = say(&gw, demo::OWNER_PHONE, "Pedro Hernández").await;
