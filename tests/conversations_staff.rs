@@ -606,3 +606,43 @@ async fn a_new_business_sets_itself_up_on_the_central_number() {
     assert_eq!(hours.on(Weekday::Sat), &[TimeRange::hm((10, 0), (20, 0))]);
     assert!(hours.on(Weekday::Sun).is_empty());
 }
+
+#[tokio::test]
+async fn a_flow_left_for_40_minutes_resumes_or_gives_way_to_a_new_command() {
+    let store = store().await;
+    let t = team(&store).await;
+    let at = local(t.biz.tz, "2030-01-07", 11, 0);
+    let chat = Chat::new(&store, &t.biz, &t.staff.phone, at);
+    chat.say("Llegó alguien para corte").await;
+    chat.say("no").await;
+    // 40 minutes later the name arrives: the walk-in resumes.
+    let later = Chat::new(
+        &store,
+        &t.biz,
+        &t.staff.phone,
+        at + chrono::Duration::minutes(40),
+    );
+    let turn = later.say("Ana").await;
+    assert!(
+        turn.text()
+            .starts_with("¡Hola de nuevo! Seguíamos con el registro de quien llegó sin cita. Listo ✓ Registré a Ana"),
+        "{}",
+        turn.text()
+    );
+    assert_eq!(appointments(&store, &t.biz).await.len(), 1);
+
+    // A new command after a silence replaces the old flow.
+    later.say("Bloquea las 4").await;
+    let much_later = Chat::new(
+        &store,
+        &t.biz,
+        &t.staff.phone,
+        at + chrono::Duration::minutes(90),
+    );
+    let turn = much_later.say("Qué tengo hoy?").await;
+    assert!(
+        turn.text().starts_with("Hola Pedro, aquí está tu agenda"),
+        "{}",
+        turn.text()
+    );
+}

@@ -145,7 +145,21 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
                 return Ok(reply);
             }
         }
-        Loaded::Abandoned(_) => st.clear().await?,
+        // Back after a silence: a new command starts fresh; anything else
+        // answers the question left open (spec "abandoned" pattern).
+        Loaded::Abandoned(f) => {
+            if is_abort(text) || command_intent(text).is_staff_command() {
+                st.clear().await?;
+            } else if let Some(mut reply) = Box::pin(continue_flow(&st, &f, text)).await? {
+                if let Some(first) = reply.replies.first_mut() {
+                    *first = format!(
+                        "¡Hola de nuevo! Seguíamos con {}. {first}",
+                        flow_label(f.flow_type)
+                    );
+                }
+                return Ok(reply);
+            }
+        }
         Loaded::None => {}
     }
     Box::pin(command(&st, text)).await
@@ -174,6 +188,20 @@ async fn continue_flow(
             st.clear().await?;
             Ok(None)
         }
+    }
+}
+
+/// What a flow is about, for "Seguíamos con …".
+fn flow_label(flow_type: FlowType) -> &'static str {
+    match flow_type {
+        FlowType::BlockTime => "el bloqueo de tu horario",
+        FlowType::WalkIn => "el registro de quien llegó sin cita",
+        FlowType::AddStaff => "el alta de la persona nueva",
+        FlowType::RemoveStaff => "la baja del equipo",
+        FlowType::ChangePermissions => "el cambio de permisos",
+        FlowType::ChangeHours => "el cambio de horario",
+        FlowType::ChangeServiceDuration => "el cambio del servicio",
+        _ => "la cita que estábamos marcando",
     }
 }
 
