@@ -535,3 +535,196 @@ impl Tools {
         })
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendMessageArgs {
+    /// The customer's id, phone number (any format) or name.
+    pub customer: String,
+    /// What to say; the business's name is appended as the signature.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentMessage {
+    pub customer_id: CustomerId,
+    pub name: Option<String>,
+    pub phone: String,
+    /// The text as the customer receives it (signed).
+    pub text: String,
+    /// For the turn to send from the business's number.
+    pub notification: Notification,
+}
+
+/// Longest message a staff member may relay (WhatsApp allows 4096).
+const MAX_RELAYED_CHARS: usize = 1000;
+
+impl Tools {
+    /// A customer of the actor's business by id, phone or (partial) name.
+    async fn find_customer(&self, ctx: &Ctx, query: &str) -> ToolResult<Customer> {
+        let query = query.trim();
+        if let Ok(id) = query.parse::<CustomerId>() {
+            return self
+                .store
+                .get_customer(ctx.org.id, id)
+                .await?
+                .filter(|c| c.org_id == ctx.org.id)
+                .ok_or_else(|| ToolError::not_found("customer"));
+        }
+        if looks_like_phone(query) {
+            let e164 = phone::normalize(query, phone::Region::for_timezone(&ctx.org.timezone))
+                .map_err(|e| ToolError::InvalidArgument {
+                    field: "customer",
+                    message: e.to_string(),
+                })?;
+            return self
+                .store
+                .customer_by_phone(ctx.org.id, &e164)
+                .await?
+                .ok_or_else(|| ToolError::not_found("customer"));
+        }
+        let mut found = self
+            .store
+            .search_customers_by_name(ctx.org.id, query, 6)
+            .await?;
+        match found.len() {
+            0 => Err(ToolError::not_found("customer")),
+            1 => Ok(found.remove(0)),
+            _ => Err(ToolError::Ambiguous {
+                what: "customer",
+                options: found
+                    .iter()
+                    .map(|c| format!("{} ({})", c.name.as_deref().unwrap_or("?"), c.phone))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// `send_message_to_customer`: a message from the business to one of
+    /// its customers ([`Action::MarkAttendance`]: a viewer only reads). The
+    /// text is signed "- <business name>" (spec Example 6) and comes back
+    /// as a [`Notification`]; the turn's outbox sends it once.
+    pub async fn send_message_to_customer(
+        &self,
+        actor: &Actor,
+        args: &SendMessageArgs,
+    ) -> ToolResult<SentMessage> {
+        let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
+        let body = args.message.trim();
+        if body.is_empty() {
+            return Err(ToolError::InvalidArgument {
+                field: "message",
+                message: "el mensaje está vacío".into(),
+            });
+        }
+        if body.chars().count() > MAX_RELAYED_CHARS {
+            return Err(ToolError::InvalidArgument {
+                field: "message",
+                message: format!("es muy largo (máximo {MAX_RELAYED_CHARS} caracteres)"),
+            });
+        }
+        let customer = self.find_customer(&ctx, &args.customer).await?;
+        if !customer.phone.starts_with('+') {
+            // A walk-in registered without a phone: nowhere to send.
+            return Err(ToolError::InvalidArgument {
+                field: "customer",
+                message: "no tiene un teléfono registrado".into(),
+            });
+        }
+        let signature = format!("- {}", ctx.org.name);
+        let text = if body.ends_with(&signature) {
+            body.to_string()
+        } else {
+            format!("{body} {signature}")
+        };
+        let notification = Notification {
+            to: customer.phone.clone(),
+            text: text.clone(),
+        };
+        Ok(SentMessage {
+            customer_id: customer.id,
+            name: customer.name.clone(),
+            phone: customer.phone.clone(),
+            text,
+            notification,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationArgs {
+    /// The customer's phone number (any format), id or name.
+    pub customer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationResult {
+    pub customer: String,
+    pub phone: String,
+    pub status: ConversationStatus,
+    pub handed_off_until: Option<DateTime<Utc>>,
+}
+
+impl Tools {
+    async fn customer_conversation(
+        &self,
+        ctx: &Ctx,
+        query: &str,
+    ) -> ToolResult<(Customer, Conversation)> {
+        let customer = self.find_customer(ctx, query).await?;
+        let conv = self
+            .store
+            .get_conversation(ctx.org.id, &customer.phone)
+            .await?
+            .filter(|c| c.kind == ConversationKind::Customer)
+            .ok_or_else(|| ToolError::not_found("conversation"))?;
+        Ok((customer, conv))
+    }
+
+    fn conversation_result(customer: &Customer, conv: &Conversation) -> ConversationResult {
+        ConversationResult {
+            customer: customer
+                .name
+                .clone()
+                .unwrap_or_else(|| customer.phone.clone()),
+            phone: customer.phone.clone(),
+            status: conv.status,
+            handed_off_until: conv.handed_off_until,
+        }
+    }
+
+    /// `release_conversation`: a staff member is done with a handed-off
+    /// customer ("ya atendí a +52…"); the assistant answers them again
+    /// ([`Action::MarkAttendance`]). Releasing an active one changes nothing.
+    pub async fn release_conversation(
+        &self,
+        actor: &Actor,
+        args: &ConversationArgs,
+    ) -> ToolResult<ConversationResult> {
+        let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
+        let (customer, mut conv) = self.customer_conversation(&ctx, &args.customer).await?;
+        if conv.status == ConversationStatus::HandedOff {
+            conv.status = ConversationStatus::Active;
+            conv.handed_off_until = None;
+            conv.updated_at = self.now;
+            self.store.put_conversation(&conv).await?;
+        }
+        Ok(Self::conversation_result(&customer, &conv))
+    }
+
+    /// `take_over_conversation`: a staff member answers a customer
+    /// personally; the assistant stays silent with them for
+    /// [`HANDOFF_HOURS`] ([`Action::MarkAttendance`]).
+    pub async fn take_over_conversation(
+        &self,
+        actor: &Actor,
+        args: &ConversationArgs,
+    ) -> ToolResult<ConversationResult> {
+        let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
+        let (customer, mut conv) = self.customer_conversation(&ctx, &args.customer).await?;
+        conv.status = ConversationStatus::HandedOff;
+        conv.handed_off_until = Some(self.now + hours(HANDOFF_HOURS));
+        conv.updated_at = self.now;
+        self.store.put_conversation(&conv).await?;
+        Ok(Self::conversation_result(&customer, &conv))
+    }
+}
