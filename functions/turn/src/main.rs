@@ -6,6 +6,7 @@ use parlo_app::agent::rules::RuleAgent;
 use parlo_app::clock::Clock;
 use parlo_app::config::Config;
 use parlo_app::messenger::Messenger;
+use parlo_app::schedules::Schedules;
 use parlo_app::turn::TurnProcessor;
 
 #[tokio::main]
@@ -15,7 +16,7 @@ async fn main() -> Result<(), Error> {
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = parlo_store::Store::from_config(&sdk, config.table_name.clone());
     let processor = TurnProcessor {
-        agent: RuleAgent::new(store.clone()),
+        agent: RuleAgent::new(store.clone()).with_schedules(Schedules::from_env(&sdk)),
         store,
         messenger: Messenger::from_env(config.public_base_url.as_deref()).await?,
         clock: Clock::from_env(),
