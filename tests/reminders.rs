@@ -55,7 +55,12 @@ async fn a_reminder_invoked_twice_sends_once() {
     assert_eq!((second.status, second.sent), ("already_done", 0));
     let sent = outbox(&store, &ana.phone).await;
     assert_eq!(sent.len(), 1, "{sent:?}");
-    let staff = &biz.staff.iter().find(|s| s.id == appt.staff_id).unwrap().name;
+    let staff = &biz
+        .staff
+        .iter()
+        .find(|s| s.id == appt.staff_id)
+        .unwrap()
+        .name;
     assert_eq!(
         sent[0].body.as_deref(),
         Some(
@@ -320,7 +325,10 @@ async fn the_daily_summary_of_a_busy_day() {
     book("Roberto García", "Corte", local_mx(17, 0), pedro.id).await;
     book("Ana Torres", "Corte", local_mx(11, 0), carlos.id).await;
     let cancelled = book("Nadie", "Corte", local_mx(18, 0), carlos.id).await;
-    store.cancel(biz.id(), cancelled.id, None, now()).await.unwrap();
+    store
+        .cancel(biz.id(), cancelled.id, None, now())
+        .await
+        .unwrap();
     store
         .create_block(&TimeBlock {
             id: Uuid::new_v4(),

@@ -288,7 +288,7 @@ async fn madrid_right_after_spring_forward_and_in_the_repeated_hour() {
         &biz,
         &appt,
         [
-            (Reminder, Some("2030-03-30T07:00:00Z")), // 08:00 CET
+            (Reminder, Some("2030-03-30T07:00:00Z")),       // 08:00 CET
             (SecondReminder, Some("2030-03-31T05:00:00Z")), // 07:00 CEST
             (ReviewRequest, Some("2030-03-31T08:30:00Z")),
             (NoShowCheck, Some("2030-03-31T07:45:00Z")),
@@ -377,7 +377,10 @@ async fn sync_is_idempotent_and_ensures_the_daily_summary() {
         .await
         .expect("daily summary schedule");
     assert_eq!(daily.schedule_expression(), Some("cron(0 7 * * ? *)"));
-    assert_eq!(daily.schedule_expression_timezone(), Some("America/Tijuana"));
+    assert_eq!(
+        daily.schedule_expression_timezone(),
+        Some("America/Tijuana")
+    );
     let job: Job = serde_json::from_str(daily.target().unwrap().input().unwrap()).unwrap();
     assert!(matches!(job, Job::DailySummary { org_id, .. } if org_id == biz.id()));
 }

@@ -67,7 +67,11 @@ pub struct Templates {
 
 impl Templates {
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
-        let sid = |n: &str| var(n).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let sid = |n: &str| {
+            var(n)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         Self {
             appointment_confirmation: sid("TEMPLATE_APPOINTMENT_CONFIRMATION"),
             appointment_reminder: sid("TEMPLATE_APPOINTMENT_REMINDER"),

@@ -113,7 +113,11 @@ impl MissedCalls {
         ) else {
             return Ok(VoiceOutcome::Ignored);
         };
-        let Some(org) = self.store.organization_by_whatsapp(&business_number).await? else {
+        let Some(org) = self
+            .store
+            .organization_by_whatsapp(&business_number)
+            .await?
+        else {
             tracing::warn!("voice status for a number Parlo does not serve");
             return Ok(VoiceOutcome::Ignored);
         };

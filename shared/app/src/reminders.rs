@@ -267,13 +267,10 @@ impl Reminders {
                     .await?;
                 match kind {
                     AppointmentJob::ReviewRequest => {
-                        self.start_rating(&org, &conversation, appt.id, now)
-                            .await?
+                        self.start_rating(&org, &conversation, appt.id, now).await?
                     }
                     AppointmentJob::Reminder => {
-                        self.store
-                            .set_reminder_sent(org.id, appt.id, now)
-                            .await?
+                        self.store.set_reminder_sent(org.id, appt.id, now).await?
                     }
                     _ => {}
                 }
@@ -376,7 +373,9 @@ impl Reminders {
         now: DateTime<Utc>,
     ) -> Result<bool, ReminderError> {
         let Some(from) = org.whatsapp_number.clone() else {
-            return Err(ReminderError::Send("the business has no WhatsApp number".into()));
+            return Err(ReminderError::Send(
+                "the business has no WhatsApp number".into(),
+            ));
         };
         let in_window = send
             .conversation
@@ -664,7 +663,11 @@ pub fn daily_summary_text(
         format!("¡Buenos días, {first}!")
     };
     let label = format::day_label_with_weekday(day, day);
-    let whose = if whole_business { "del negocio" } else { "tu agenda" };
+    let whose = if whole_business {
+        "del negocio"
+    } else {
+        "tu agenda"
+    };
     let mut lines = Vec::new();
     let mut appointments = 0;
     for item in &schedule.items {

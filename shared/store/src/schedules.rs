@@ -278,9 +278,7 @@ impl Store {
             .await
         {
             Ok(()) => Ok(None),
-            Err(StoreError::AlreadyExists { .. }) => {
-                self.get_followup(f.org_id, &f.call_sid).await
-            }
+            Err(StoreError::AlreadyExists { .. }) => self.get_followup(f.org_id, &f.call_sid).await,
             Err(e) => Err(e),
         }
     }
@@ -310,10 +308,7 @@ impl Store {
 
     /// The business's follow-up log (one query; dashboards and tests).
     pub async fn list_followups(&self, org: OrgId) -> Result<Vec<MissedCallFollowup>> {
-        let q = Query::table(
-            keys::org_pk(org),
-            Range::BeginsWith(FOLLOWUP_PREFIX.into()),
-        );
+        let q = Query::table(keys::org_pk(org), Range::BeginsWith(FOLLOWUP_PREFIX.into()));
         self.query_all(&q, None)
             .await?
             .into_iter()

@@ -217,7 +217,9 @@ pub fn plan(org: &Organization, appt: &Appointment, now: DateTime<Utc>) -> Vec<P
 }
 
 pub fn business_zone(org: &Organization) -> Tz {
-    org.timezone.parse().unwrap_or(chrono_tz::America::Mexico_City)
+    org.timezone
+        .parse()
+        .unwrap_or(chrono_tz::America::Mexico_City)
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -548,7 +550,12 @@ impl AwsSchedules {
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| ScheduleError(format!("UpdateSchedule {name}: {}", DisplayErrorContext(&e))))
+            .map_err(|e| {
+                ScheduleError(format!(
+                    "UpdateSchedule {name}: {}",
+                    DisplayErrorContext(&e)
+                ))
+            })
     }
 
     async fn delete(&self, name: &str) -> Result<(), ScheduleError> {
