@@ -390,3 +390,55 @@ async fn the_daily_summary_of_a_busy_day() {
          Hay 6 citas."
     );
 }
+
+/// With the dev stack running (`infra/scripts/dev.sh --background`,
+/// PARLO_E2E=1): moving the local clock makes the gateway's Scheduler firer
+/// invoke the real reminders function, which sends the reminder.
+#[tokio::test]
+async fn the_local_stack_fires_a_due_reminder() {
+    if std::env::var("PARLO_E2E").as_deref() != Ok("1") {
+        eprintln!("skipped: PARLO_E2E=1 and the dev stack are needed");
+        return;
+    }
+    let store = store().await;
+    let biz = business(&store, "America/Mexico_City").await;
+    let (ana, appt) = booked(&store, &biz, "Ana", "2030-01-08T16:00:00Z").await;
+    schedules(&store, now()).await.sync(&biz.org, &appt).await;
+    assert!(store.schedule_repairs(biz.id()).await.unwrap().is_empty());
+
+    let clock = parlo_local::clock::clock_file();
+    let before = std::fs::read_to_string(&clock).ok();
+    parlo_local::clock::set(&clock, utc("2030-01-07T16:00:05Z")).unwrap();
+    let mut sent = Vec::new();
+    for _ in 0..120 {
+        sent = outbox(&store, &ana.phone).await;
+        if !sent.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    match before {
+        Some(t) => std::fs::write(&clock, t).unwrap(),
+        None => parlo_local::clock::reset(&clock).unwrap(),
+    }
+    assert_eq!(sent.len(), 1, "the firer did not deliver the reminder");
+    assert!(sent[0]
+        .body
+        .as_deref()
+        .unwrap()
+        .contains("Te recuerdo tu cita de Corte"));
+    // One-time schedules delete themselves after firing.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let gone = scheduler_client()
+        .await
+        .get_schedule()
+        .group_name(group())
+        .name(parlo_app::schedules::appointment_schedule_name(
+            appt.id,
+            AppointmentJob::Reminder,
+        ))
+        .send()
+        .await
+        .is_err();
+    assert!(gone, "the fired reminder schedule should be deleted");
+}
