@@ -367,24 +367,24 @@ async fn the_daily_summary_of_a_busy_day() {
     let pedro_text = outbox(&store, &pedro.phone).await.remove(0).body.unwrap();
     assert_eq!(
         pedro_text,
-        "¡Buenos días, Pedro! Aquí está tu agenda para hoy viernes:\n\n\
+        "Hola Pedro, aquí está tu agenda para hoy viernes:\n\n\
          ⏰ 10:00 AM - Corte - Juan Pérez\n\
          ⏰ 11:00 AM - Corte y barba - Miguel Sánchez\n\
          ⏰ 12:30 PM - Corte - Luis Ramírez\n\
          🍽️ 2:00 PM - 3:00 PM - Bloqueado (comida)\n\
          ⏰ 3:00 PM - Barba - Carlos Mendoza\n\
          ⏰ 5:00 PM - Corte - Roberto García\n\n\
-         Hay 5 citas."
+         Tienes 5 citas."
     );
     let owner_text = outbox(&store, &carlos.phone).await.remove(0).body.unwrap();
     assert_eq!(
         owner_text,
-        "¡Buenos días, Carlos! Esta es la agenda del negocio para hoy viernes:\n\n\
+        "Hola Carlos, aquí está la agenda del negocio para hoy viernes:\n\n\
          ⏰ 10:00 AM - Corte - Juan Pérez (con Pedro)\n\
          ⏰ 11:00 AM - Corte y barba - Miguel Sánchez (con Pedro)\n\
          ⏰ 11:00 AM - Corte - Ana Torres (con Carlos Mendoza)\n\
          ⏰ 12:30 PM - Corte - Luis Ramírez (con Pedro)\n\
-         🍽️ 2:00 PM - 3:00 PM - Bloqueado (comida) - Pedro\n\
+         🍽️ 2:00 PM - 3:00 PM - Bloqueado Pedro (comida)\n\
          ⏰ 3:00 PM - Barba - Carlos Mendoza (con Pedro)\n\
          ⏰ 5:00 PM - Corte - Roberto García (con Pedro)\n\n\
          Hay 6 citas."

@@ -3,6 +3,7 @@
 //! traits or concrete clients so each handler is tested with real event
 //! shapes against the local stack.
 
+pub mod agenda;
 pub mod agent;
 pub mod api;
 pub mod auth;

@@ -22,11 +22,12 @@ use parlo_store::{
 use serde::Serialize;
 use serde_json::json;
 
+use crate::agenda;
 use crate::clock::Clock;
 use crate::config::Templates;
 use crate::messenger::Messenger;
 use crate::schedules::{business_zone, AppointmentJob, Job, Schedules};
-use crate::tools::{Actor, Schedule, ScheduleArgs, ScheduleItemKind, Tools};
+use crate::tools::{Actor, Schedule, ScheduleArgs, Tools};
 use crate::turn::derived_id;
 
 /// How long after a customer's last message free-form text may be sent.
@@ -646,9 +647,8 @@ pub fn missed_call_text(org: &Organization) -> String {
     }
 }
 
-/// The daily summary text in the spec's agenda format (Example 4): one
-/// line per appointment and block. A minimal rendering until the shared
-/// agenda renderer (`agenda.rs`) lands; it should replace this body.
+/// The daily summary: the agenda of the day in the format of the staff
+/// agent's answers (spec/001 Example 4), from the shared renderer.
 pub fn daily_summary_text(
     name: &str,
     schedule: &Schedule,
@@ -656,64 +656,17 @@ pub fn daily_summary_text(
     tz: Tz,
     day: chrono::NaiveDate,
 ) -> String {
-    let first = name.split_whitespace().next().unwrap_or("");
-    let greeting = if first.is_empty() {
-        "¡Buenos días!".to_string()
-    } else {
-        format!("¡Buenos días, {first}!")
-    };
-    let label = format::day_label_with_weekday(day, day);
-    let whose = if whole_business {
-        "del negocio"
-    } else {
-        "tu agenda"
-    };
-    let mut lines = Vec::new();
-    let mut appointments = 0;
-    for item in &schedule.items {
-        let start = format::time_12h(utc_to_local(tz, item.start).time());
-        match item.kind {
-            ScheduleItemKind::Appointment => {
-                appointments += 1;
-                let mut line = format!("⏰ {start}");
-                if let Some(s) = &item.service {
-                    line.push_str(&format!(" - {s}"));
-                }
-                if let Some(c) = &item.customer {
-                    line.push_str(&format!(" - {c}"));
-                }
-                if whole_business && !item.staff.is_empty() {
-                    line.push_str(&format!(" (con {})", item.staff));
-                }
-                lines.push(line);
-            }
-            ScheduleItemKind::Block => {
-                let reason = item
-                    .reason
-                    .as_deref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default();
-                let who = if whole_business && !item.staff.is_empty() {
-                    format!(" - {}", item.staff)
-                } else {
-                    String::new()
-                };
-                lines.push(format!("🍽️ {} - Bloqueado{reason}{who}", item.time));
-            }
-        }
-    }
-    let intro = if whole_business {
-        format!("{greeting} Esta es la agenda {whose} para {label}:")
-    } else {
-        format!("{greeting} Aquí está {whose} para {label}:")
-    };
-    if lines.is_empty() {
-        return format!("{greeting} Para {label} no hay citas agendadas.");
-    }
-    let total = match appointments {
-        0 => "No hay citas, solo bloqueos.".to_string(),
-        1 => "Hay 1 cita.".to_string(),
-        n => format!("Hay {n} citas."),
-    };
-    format!("{intro}\n\n{}\n\n{total}", lines.join("\n"))
+    let first = name.split_whitespace().next().filter(|n| !n.is_empty());
+    agenda::render(&agenda::Agenda {
+        schedule,
+        tz,
+        today: day,
+        reader: first,
+        audience: if whole_business {
+            agenda::Audience::Business
+        } else {
+            agenda::Audience::Own
+        },
+        gaps: &[],
+    })
 }
