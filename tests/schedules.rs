@@ -361,8 +361,10 @@ async fn sync_is_idempotent_and_ensures_the_daily_summary() {
         .await
         .unwrap();
     let s = schedules(&store, now()).await;
-    for _ in 0..3 {
+    for i in 0..3 {
+        let started = std::time::Instant::now();
         s.sync(&biz.org, &appt).await;
+        eprintln!("sync #{i}: {:?}", started.elapsed());
     }
     assert!(store.schedule_repairs(biz.id()).await.unwrap().is_empty());
     assert!(stored(&appointment_schedule_name(appt.id, Reminder))
