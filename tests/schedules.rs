@@ -386,3 +386,90 @@ async fn sync_is_idempotent_and_ensures_the_daily_summary() {
     let job: Job = serde_json::from_str(daily.target().unwrap().input().unwrap()).unwrap();
     assert!(matches!(job, Job::DailySummary { org_id, .. } if org_id == biz.id()));
 }
+
+#[tokio::test]
+async fn attendance_and_walk_ins_through_the_staff_tools() {
+    let store = store().await;
+    let biz = business(&store, "America/Mexico_City").await;
+    let owner = Actor::Staff {
+        org: biz.id(),
+        staff: biz.staff[0].id,
+    };
+    // Completed: the review request stays, the rest goes.
+    let done = book(&store, &biz, now(), "2030-01-08T10:00").await;
+    let later = utc("2030-01-08T16:40:00Z");
+    tools(&store, later)
+        .await
+        .mark_appointment_status(
+            &owner,
+            &MarkStatusArgs {
+                appointment_id: done.appointment_id.to_string(),
+                status: AttendanceStatus::Completed,
+            },
+        )
+        .await
+        .expect("completed");
+    assert_schedules(
+        &biz,
+        &done,
+        [
+            (Reminder, None),
+            (SecondReminder, None),
+            (ReviewRequest, Some("2030-01-08T17:30:00Z")),
+            (NoShowCheck, None),
+        ],
+    )
+    .await;
+    // No-show: nothing is left.
+    let missed = book(&store, &biz, now(), "2030-01-08T12:00").await;
+    tools(&store, utc("2030-01-08T18:40:00Z"))
+        .await
+        .mark_appointment_status(
+            &owner,
+            &MarkStatusArgs {
+                appointment_id: missed.appointment_id.to_string(),
+                status: AttendanceStatus::NoShow,
+            },
+        )
+        .await
+        .expect("no-show");
+    assert_schedules(
+        &biz,
+        &missed,
+        [
+            (Reminder, None),
+            (SecondReminder, None),
+            (ReviewRequest, None),
+            (NoShowCheck, None),
+        ],
+    )
+    .await;
+    // A walk-in starts now (10:00 in Mexico City): only what comes after.
+    let walk_in = tools(&store, utc("2030-01-07T16:00:00Z"))
+        .await
+        .book_walk_in(
+            &owner,
+            &WalkInArgs {
+                service: "Corte".into(),
+                customer_phone: Some(random_phone()),
+                customer_name: Some("Ana".into()),
+                staff: None,
+            },
+        )
+        .await
+        .expect("walk-in");
+    let end = walk_in.start + Duration::minutes(30);
+    let review = (end + Duration::hours(1)).to_rfc3339();
+    let check = (end + Duration::minutes(15)).to_rfc3339();
+    assert_schedules(
+        &biz,
+        &walk_in,
+        [
+            (Reminder, None),
+            (SecondReminder, None),
+            (ReviewRequest, Some(review.as_str())),
+            (NoShowCheck, Some(check.as_str())),
+        ],
+    )
+    .await;
+}
