@@ -13,6 +13,8 @@ pub mod config;
 pub mod demo;
 pub mod dev;
 pub mod messenger;
+pub mod missed_calls;
+pub mod reminders;
 pub mod schedules;
 pub mod telemetry;
 pub mod tools;

@@ -72,6 +72,39 @@ pub struct OrgSettings {
     pub review_link: Option<String>,
     /// Local hour (0–23) of the owner's daily summary (default 8).
     pub daily_summary_hour: Option<u8>,
+    /// Staff members who opted in to their own daily summary.
+    pub daily_summary_staff: Vec<StaffId>,
+    /// The missed-call → WhatsApp follow-up automation.
+    pub missed_call: MissedCallSettings,
+}
+
+/// Per-business settings of the missed-call follow-up (spec/002's
+/// call → WhatsApp automation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MissedCallSettings {
+    pub enabled: bool,
+    /// Minutes after the call before the WhatsApp message goes out.
+    pub delay_minutes: u32,
+    /// A completed call shorter than this counts as missed.
+    pub min_answered_seconds: u32,
+    /// Nobody gets two follow-ups within this many hours.
+    pub min_gap_hours: u32,
+    /// The message; `{negocio}` is replaced by the business's name. `None`:
+    /// Parlo's default text.
+    pub message: Option<String>,
+}
+
+impl Default for MissedCallSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            delay_minutes: 2,
+            min_answered_seconds: 10,
+            min_gap_hours: 24,
+            message: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

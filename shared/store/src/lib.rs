@@ -25,6 +25,7 @@ mod error;
 pub mod keys;
 mod org;
 mod outbox;
+pub mod schedules;
 
 pub use auth::{rate_pk, revoked_pk, SessionState, RATE_SK, REVOKED_SK};
 pub use booking::{
@@ -35,6 +36,9 @@ pub use conversations::INBOUND_DEDUPE_TTL;
 pub use db::Page;
 pub use error::{Result, StoreError};
 pub use outbox::{Claim, DeliveryStatus, OutboxRecord};
+pub use schedules::{
+    FollowupStatus, JobClaim, JobRecord, JobStatus, MissedCallFollowup, ScheduleRepair,
+};
 
 /// Default table name when `TABLE_NAME` is unset (the local stack's).
 pub const DEFAULT_TABLE: &str = "parlo-local";

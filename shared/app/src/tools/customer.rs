@@ -181,7 +181,10 @@ impl Tools {
             now: self.now,
         };
         match self.store.book(&req).await {
-            Ok(a) => Ok(ctx.summary(&a, None)),
+            Ok(a) => {
+                self.schedules.sync(&ctx.org, &a).await;
+                Ok(ctx.summary(&a, None))
+            }
             Err(e) => Err(self
                 .with_alternatives(&ctx, e, service.id, staff, start)
                 .await),
@@ -274,6 +277,7 @@ impl Tools {
             .store
             .cancel(ctx.org.id, appt.id, args.reason.clone(), self.now)
             .await?;
+        self.schedules.sync(&ctx.org, &done).await;
         Ok(ctx.summary(&done, None))
     }
 
@@ -319,7 +323,10 @@ impl Tools {
             now: self.now,
         };
         match self.store.reschedule(&req).await {
-            Ok(a) => Ok(ctx.summary(&a, None)),
+            Ok(a) => {
+                self.schedules.sync(&ctx.org, &a).await;
+                Ok(ctx.summary(&a, None))
+            }
             Err(e) => Err(self
                 .with_alternatives(&ctx, e, appt.service_id, staff_for_alternatives, new_start)
                 .await),

@@ -369,6 +369,7 @@ impl Tools {
             }
             AttendanceStatus::NoShow => self.store.no_show(ctx.org.id, appt.id, self.now).await?,
         };
+        self.schedules.sync(&ctx.org, &done).await;
         Ok(ctx.summary(&done, None))
     }
 
@@ -431,7 +432,10 @@ impl Tools {
             now: self.now,
         };
         match self.store.walk_in(&req).await {
-            Ok(a) => Ok(ctx.summary(&a, customer.name.clone())),
+            Ok(a) => {
+                self.schedules.sync(&ctx.org, &a).await;
+                Ok(ctx.summary(&a, customer.name.clone()))
+            }
             Err(e) => Err(self
                 .with_alternatives(&ctx, e, service.id, staff, self.now)
                 .await),
