@@ -701,10 +701,22 @@ pub(crate) async fn handoff(
             },
         )
         .await;
-    let notifications = match result {
+    let recipients = match result {
         Ok(r) => r.notifications,
         Err(e) => return Ok(AgentReply::text(tool_text(&e)?)),
     };
+    // The tool picks who to tell; the words follow spec Example 3.
+    let text = format!(
+        "🙋 {reason}\nCliente: {}\nRespóndele directamente; el asistente queda en pausa con este cliente por 24 horas.",
+        cx.who(None)
+    );
+    let notifications = recipients
+        .into_iter()
+        .map(|n| Notification {
+            to: n.to,
+            text: text.clone(),
+        })
+        .collect();
     cx.clear().await?;
     let owner = owner_first_name(cx);
     let mut replies = Vec::new();
