@@ -752,3 +752,56 @@ fn a_retried_turn_books_once() {
         assert_eq!(chat.local(&appts[0]), at(TOMORROW, 10, 0));
     });
 }
+
+#[tokio::test]
+async fn ratings_are_refused_out_of_range_and_for_unknown_appointments() {
+    let store = store().await;
+    let biz = create_business(&store, &spec(1)).await;
+    let ana = biz.customer(&store, "Ana Ruiz").await;
+    let appt = booked(&store, &biz, ana.id, local(biz.tz, TOMORROW, 10, 0)).await;
+    assert!(store
+        .rate_appointment(biz.id(), appt.id, 6, None)
+        .await
+        .is_err());
+    assert!(store
+        .rate_appointment(biz.id(), appt.id, 0, None)
+        .await
+        .is_err());
+    assert!(matches!(
+        store
+            .rate_appointment(biz.id(), uuid::Uuid::new_v4(), 4, None)
+            .await,
+        Err(parlo_store::StoreError::NotFound { .. })
+    ));
+    // Another business cannot rate it either (tenant-scoped key).
+    let other = create_business(&store, &spec(1)).await;
+    assert!(store
+        .rate_appointment(other.id(), appt.id, 4, None)
+        .await
+        .is_err());
+    store
+        .rate_appointment(biz.id(), appt.id, 4, Some("  "))
+        .await
+        .unwrap();
+    let rated = store
+        .get_appointment(biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((rated.rating, rated.feedback), (Some(4), None));
+    // A rating changes no time: the appointment still moves normally.
+    assert_eq!(rated.start, appt.start);
+}
+
+#[test]
+fn a_date_alone_starts_a_booking() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec(1)).await;
+        let mut chat = Chat::new(&store, &biz, &random_phone());
+        let r = chat.say("mañana a las 4").await;
+        assert!(joined(&r).contains("¿Qué servicio te gustaría?"), "{r:?}");
+        let r = chat.say("corte y barba").await;
+        assert!(joined(&r).contains("nombre"), "{r:?}");
+    });
+}

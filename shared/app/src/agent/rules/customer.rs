@@ -250,7 +250,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
     if cx.intent == Intent::TalkToHuman {
         return handoff(
             &cx,
-            &format!("Pidió hablar con una persona: «{}»", turn.text.trim()),
+            &format!("Pide hablar con una persona: «{}»", turn.text.trim()),
             None,
         )
         .await;
@@ -376,7 +376,7 @@ async fn idle(cx: &Cx<'_>) -> Result<AgentReply, AgentError> {
         Intent::TalkToHuman => {
             handoff(
                 cx,
-                &format!("Pidió hablar con una persona: «{}»", cx.text().trim()),
+                &format!("Pide hablar con una persona: «{}»", cx.text().trim()),
                 None,
             )
             .await
@@ -389,7 +389,10 @@ async fn idle(cx: &Cx<'_>) -> Result<AgentReply, AgentError> {
             "Eso solo lo puede hacer el equipo de {biz_name}. Yo te ayudo con tus propias citas: \
              agendar, cambiar, cancelar o consultarlas. ¿Qué necesitas?"
         ))),
-        _ if cx.service_in_text().is_some() => Box::pin(booking::handle(cx, None)).await,
+        // "Un corte", "mañana a las 4": the start of a booking.
+        _ if cx.service_in_text().is_some() || !cx.when().is_empty() => {
+            Box::pin(booking::handle(cx, None)).await
+        }
         Intent::Greeting | Intent::Yes => {
             let name = cx.first_name().map(|n| format!(" {n}")).unwrap_or_default();
             let welcome = if cx.customer_name().is_some() {
@@ -552,6 +555,14 @@ const INQUIRY_FILLER: &[&str] = &[
     "caballero",
     "ninos",
     "nino",
+    "barberia",
+    "salon",
+    "estetica",
+    "negocio",
+    "lugar",
+    "ahorita",
+    "hoy",
+    "manana",
 ];
 
 /// Answers a question about the business from its profile. A question
@@ -596,9 +607,7 @@ async fn inquiry(cx: &Cx<'_>) -> Result<AgentReply, AgentError> {
         .filter(|w| !INQUIRY_FILLER.contains(&w.as_str()) && w.chars().count() > 2)
         .collect();
     let names: Vec<String> = services.iter().map(|s| s.name.to_lowercase()).collect();
-    if !subject.is_empty() && cx.intent == Intent::Services
-        || !subject.is_empty() && cx.intent == Intent::Prices
-    {
+    if !subject.is_empty() {
         let owner = owner_first_name(cx);
         let prefix = format!(
             "Actualmente los servicios que tenemos son {}. Para preguntas sobre servicios adicionales, deja que le pase tu mensaje a {owner}, el dueño.",

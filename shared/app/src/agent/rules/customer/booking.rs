@@ -161,7 +161,7 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
             return true;
         }
         CONFIRMING if cx.intent == Intent::No => {
-            if let Some(name) = name_in(cx) {
+            if let Some(name) = name_in(cx.text()) {
                 d.name = Some(name);
                 d.confirmed = true;
             } else {
@@ -184,7 +184,7 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
     }
     let when = cx.when();
     if state == COLLECTING_DATETIME || state == COLLECTING_INFO || state == CONFIRMING {
-        if let Some(o) = slots::pick(cx, &d.offered, &when) {
+        if let Some(o) = slots::pick(&cx.words, &d.offered, &when) {
             if d.start.as_ref() != Some(&o) {
                 d.confirmed = false;
             }
@@ -209,7 +209,7 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
         return true;
     }
     if state == COLLECTING_INFO && !progress {
-        if let Some(name) = name_in(cx) {
+        if let Some(name) = name_in(cx.text()) {
             d.name = Some(name);
             return true;
         }
@@ -232,8 +232,8 @@ const NAME_LEADS: &[&str] = &[
 
 /// A person's name in the message, title-cased: one to four words of
 /// letters.
-pub fn name_in(cx: &Cx<'_>) -> Option<String> {
-    let raw = cx.text().trim().trim_end_matches(['.', '!', '¡']);
+pub fn name_in(text: &str) -> Option<String> {
+    let raw = text.trim().trim_end_matches(['.', '!', '¡']);
     let lower = raw.to_lowercase();
     let mut rest = raw;
     for lead in NAME_LEADS {
@@ -497,5 +497,24 @@ async fn remember_name(cx: &Cx<'_>, name: &str) -> Result<(), AgentError> {
         // A concurrent edit (the owner on the web) wins; the booking stands.
         Ok(()) | Err(parlo_store::StoreError::Conflict(_)) => Ok(()),
         Err(e) => Err(err(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_read_with_or_without_a_lead() {
+        assert_eq!(name_in("Juan Pérez").as_deref(), Some("Juan Pérez"));
+        assert_eq!(name_in("me llamo ana lópez").as_deref(), Some("Ana López"));
+        assert_eq!(name_in("Soy Luis.").as_deref(), Some("Luis"));
+        assert_eq!(
+            name_in("a nombre de María José").as_deref(),
+            Some("María José")
+        );
+        assert_eq!(name_in("sí"), None);
+        assert_eq!(name_in("mañana a las 4"), None);
+        assert_eq!(name_in("quiero cambiar la hora de mi cita por favor"), None);
     }
 }

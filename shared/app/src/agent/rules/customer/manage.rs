@@ -424,7 +424,7 @@ pub async fn handle(cx: &Cx<'_>, f: FlowSession) -> Result<Option<AgentReply>, A
         },
         (FlowType::Modify, NEW_DATETIME) => {
             let when = cx.when();
-            if let Some(o) = slots::pick(cx, &d.offered, &when) {
+            if let Some(o) = slots::pick(&cx.words, &d.offered, &when) {
                 return Box::pin(reschedule(cx, d, Some(&f), o)).await.map(Some);
             }
             if when.is_empty() {

@@ -80,11 +80,12 @@ pub async fn handle(cx: &Cx<'_>, f: FlowSession) -> Result<Option<AgentReply>, A
     let store = &cx.agent.store;
     match f.state.as_str() {
         AWAITING_RATING => {
+            // "Quiero otra cita mañana a las 5" is not a 5.
+            if moved_on {
+                cx.clear().await?;
+                return Ok(None);
+            }
             let Some(rating) = rating_in(cx.text(), &cx.words) else {
-                if moved_on {
-                    cx.clear().await?;
-                    return Ok(None);
-                }
                 d.misses += 1;
                 if d.misses >= MAX_MISSES {
                     // Not worth a person's time: just stop asking.

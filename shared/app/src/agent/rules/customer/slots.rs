@@ -272,16 +272,17 @@ const ORDINALS: &[(&str, usize)] = &[
 
 /// The offered time the customer picked: "la primera", "la última",
 /// "a las 4", "4:30", "11:30", or a bare hour ("4").
-pub fn pick(cx: &Cx<'_>, offers: &[Offer], when: &When) -> Option<Offer> {
+pub fn pick(words: &[String], offers: &[Offer], when: &When) -> Option<Offer> {
     if offers.is_empty() {
         return None;
     }
+    let has = |w: &str| words.iter().any(|x| x == w);
     for (w, i) in ORDINALS {
-        if cx.has_word(w) {
+        if has(w) {
             return offers.get(*i).cloned();
         }
     }
-    if cx.has_any(&["ultima", "ultimo"]) {
+    if has("ultima") || has("ultimo") {
         return offers.last().cloned();
     }
     let on_day = |o: &&Offer| when.date.is_none_or(|d| d.contains(o.local.date()));
@@ -295,11 +296,7 @@ pub fn pick(cx: &Cx<'_>, offers: &[Offer], when: &When) -> Option<Offer> {
         return None;
     }
     // A bare hour, "4" or "4 30", read against the offered times.
-    let nums: Vec<u32> = cx
-        .words
-        .iter()
-        .filter_map(|w| w.parse::<u32>().ok())
-        .collect();
+    let nums: Vec<u32> = words.iter().filter_map(|w| w.parse::<u32>().ok()).collect();
     let (hour, minute) = match nums.as_slice() {
         [h] => (*h, None),
         [h, m] if *m < 60 => (*h, Some(*m)),
@@ -317,4 +314,53 @@ pub fn pick(cx: &Cx<'_>, offers: &[Offer], when: &When) -> Option<Offer> {
         .find(|o| o.local.minute() == 0)
         .or(hits.first())
         .map(|o| (*o).clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parlo_core::es::intent::message_words;
+    use parlo_core::es::when::parse_when_local;
+
+    fn offer(h: u32, m: u32) -> Offer {
+        Offer {
+            local: NaiveDate::from_ymd_opt(2030, 1, 8)
+                .unwrap()
+                .and_hms_opt(h, m, 0)
+                .unwrap(),
+            staff: vec![],
+        }
+    }
+
+    fn picked(text: &str, offers: &[Offer]) -> Option<(u32, u32)> {
+        let now = NaiveDate::from_ymd_opt(2030, 1, 7)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        pick(&message_words(text), offers, &parse_when_local(text, now))
+            .map(|o| (o.local.hour(), o.local.minute()))
+    }
+
+    #[test]
+    fn picks_by_position_hour_and_exact_time() {
+        let offers = [offer(15, 0), offer(16, 0), offer(17, 30)];
+        assert_eq!(picked("la primera", &offers), Some((15, 0)));
+        assert_eq!(picked("la última", &offers), Some((17, 30)));
+        assert_eq!(picked("A las 4", &offers), Some((16, 0)));
+        assert_eq!(picked("4", &offers), Some((16, 0)));
+        assert_eq!(picked("5:30", &offers), Some((17, 30)));
+        assert_eq!(picked("a las 9", &offers), None);
+        assert_eq!(picked("no sé", &offers), None);
+    }
+
+    #[test]
+    fn spreads_a_long_day_over_whole_hours() {
+        let day: Vec<Offer> = (10..20)
+            .flat_map(|h| [offer(h, 0), offer(h, 15), offer(h, 30), offer(h, 45)])
+            .collect();
+        let shown = spread(&day);
+        assert_eq!(shown.len(), PER_SINGLE_DAY);
+        assert!(shown.iter().all(|o| o.local.minute() == 0));
+        assert_eq!(shown[0].local.hour(), 10);
+    }
 }
