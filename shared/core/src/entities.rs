@@ -327,6 +327,12 @@ pub struct Appointment {
     /// Price at booking time, so later price changes don't rewrite history.
     #[serde(default)]
     pub price_cents: i64,
+    /// The customer's 1–5 rating after the visit (review request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+    /// The customer's optional comment with the rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -25,6 +25,7 @@ mod error;
 pub mod keys;
 mod org;
 mod outbox;
+mod ratings;
 pub mod schedules;
 
 pub use auth::{rate_pk, revoked_pk, SessionState, RATE_SK, REVOKED_SK};

@@ -359,10 +359,11 @@ impl Tools {
         conv.handed_off_until = Some(until);
         conv.updated_at = self.now;
         self.store.put_conversation(&conv).await?;
-        let who = customer.name.as_deref().map_or_else(
-            || customer.phone.clone(),
-            |n| format!("{n} ({})", customer.phone),
-        );
+        let phone = format::phone(&customer.phone);
+        let who = customer
+            .name
+            .as_deref()
+            .map_or_else(|| phone.clone(), |n| format!("{n} ({phone})"));
         let text = format!(
             "🙋 {who} pidió hablar con una persona: «{}». Respóndele directamente; \
              el asistente queda en pausa con este cliente por {HANDOFF_HOURS} horas.",
