@@ -454,6 +454,8 @@ pub enum FlowType {
     RemoveStaff,
     ChangePermissions,
     WalkIn,
+    /// Staff marking an appointment attended / no-show.
+    MarkAttendance,
 }
 
 /// State of a multi-turn flow for one conversation (spec:
