@@ -294,7 +294,6 @@ async fn confirm_chosen(
         new_start,
         new_time: None,
         options: Vec::new(),
-        ..data
     };
     if !is_move(flow_type) {
         st.save(previous, flow_type, "confirm", &data).await?;
@@ -526,14 +525,12 @@ async fn remove_block(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, Agen
         .iter()
         .filter(|i| i.kind == ScheduleItemKind::Block && i.end > st.turn.now)
         .collect();
-    if let Some((from, _)) = w.time.map(|t| t.window()) {
-        if let Some(t) = from {
-            blocks.retain(|b| {
-                let start = utc_to_local(st.tz, b.start).time();
-                let end = utc_to_local(st.tz, b.end).time();
-                start <= t && t < end
-            });
-        }
+    if let Some(t) = w.time.and_then(|t| t.window().0) {
+        blocks.retain(|b| {
+            let start = utc_to_local(st.tz, b.start).time();
+            let end = utc_to_local(st.tz, b.end).time();
+            start <= t && t < end
+        });
     }
     let day = format::date_long(date, st.today());
     match blocks.as_slice() {
