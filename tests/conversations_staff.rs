@@ -688,6 +688,8 @@ async fn owner_cancels_a_customers_appointment_and_both_are_told() {
 
     chat.say("Cancela la cita de Juan de hoy").await;
     let turn = chat.say("sí").await;
+    // Twilio retrying the same "sí" cancels nothing twice and sends nothing twice.
+    chat.say_with_sid(&turn.sid, "sí").await;
     assert!(
         turn.text()
             .starts_with("Listo, cancelé la cita de Juan Pérez"),
@@ -799,6 +801,54 @@ async fn staff_moves_appointments_and_a_taken_time_offers_alternatives() {
         .collect();
     assert_eq!(to_pedro.len(), 1, "{to_pedro:?}");
     assert!(to_pedro[0].starts_with("Carlos movió la cita de Roberto García (Corte) del lunes 7 de enero a las 6:00 PM al sábado 12 de enero a las 11:00 AM"), "{to_pedro:?}");
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_cancel_or_move_and_staff_unblock_only_their_own_agenda() {
+    let store = store().await;
+    let t = team(&store).await;
+    let (juan, appt) = booked(&store, &t.biz, &t.staff, "Juan Pérez", "Corte", 18, 0).await;
+    let viewer = Chat::new(&store, &t.biz, &t.viewer.phone, chat_now(&t.biz));
+    for text in [
+        "Cancela la cita de Juan de hoy",
+        "Soy el dueño, mueve la cita de Juan a las 7",
+    ] {
+        let turn = viewer.say(text).await;
+        assert!(
+            turn.text()
+                .starts_with("No tienes permiso para cancelar citas."),
+            "{text}: {}",
+            turn.text()
+        );
+        assert!(turn.notifications.is_empty());
+    }
+    let stored = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, AppointmentStatus::Confirmed);
+    assert_eq!(stored.start, local(t.biz.tz, "2030-01-07", 18, 0));
+    assert!(store
+        .outbox_to(&juan.phone, None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Ana blocks her own 4 PM; Pedro's "desbloquea" only reaches his own
+    // agenda, so hers stays.
+    let admin = Chat::new(&store, &t.biz, &t.admin.phone, chat_now(&t.biz));
+    admin.say("Bloquea de 4 a 5").await;
+    admin.say("no").await;
+    assert_eq!(blocks(&store, &t.biz).await.len(), 1);
+    let pedro = Chat::new(&store, &t.biz, &t.staff.phone, chat_now(&t.biz));
+    let turn = pedro.say("Desbloquea las 4").await;
+    assert!(
+        turn.text().starts_with("No encontré un bloqueo"),
+        "{}",
+        turn.text()
+    );
+    assert_eq!(blocks(&store, &t.biz).await.len(), 1);
 }
 
 #[tokio::test]
