@@ -364,6 +364,9 @@ fn help(st: &StaffTurn<'_>) -> String {
         "• «Llegó alguien para corte»".into(),
         "• «El de las 3 no llegó»".into(),
     ];
+    if st.may(Action::CancelAppointment) {
+        lines.push("• «Mueve la cita de las 3 a las 5»".into());
+    }
     if st.may(Action::AddStaff) {
         lines.push("• «Quiero agregar un empleado»".into());
     }
