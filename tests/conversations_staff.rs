@@ -646,3 +646,230 @@ async fn a_flow_left_for_40_minutes_resumes_or_gives_way_to_a_new_command() {
         turn.text()
     );
 }
+
+/// The customer's and the staff member's messages, as the outbox holds
+/// them (polling: the outbox is written after the turn's reply).
+async fn outbox_bodies(store: &parlo_store::Store, phone: &str) -> Vec<String> {
+    let mut sent = Vec::new();
+    for _ in 0..20 {
+        sent = store.outbox_to(phone, None, 10).await.unwrap();
+        if !sent.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    sent.into_iter().filter_map(|m| m.body).collect()
+}
+
+#[tokio::test]
+async fn owner_cancels_a_customers_appointment_and_both_are_told() {
+    let store = store().await;
+    let t = team(&store).await;
+    let (juan, appt) = booked(&store, &t.biz, &t.staff, "Juan Pérez", "Corte", 18, 0).await;
+    booked(&store, &t.biz, &t.staff, "Luis Ramírez", "Corte", 19, 0).await;
+    let chat = Chat::new(&store, &t.biz, &t.owner.phone, chat_now(&t.biz));
+    let turn = chat.say("Cancela la cita de Juan de hoy").await;
+    assert_eq!(
+        turn.text(),
+        "¿Cancelo la cita de Juan Pérez (Corte) del lunes 7 de enero a las 6:00 PM con Pedro Gómez? Le aviso al cliente."
+    );
+    // "No" changes nothing.
+    assert!(chat
+        .say("no")
+        .await
+        .text()
+        .starts_with("Entendido, no cambié nada"));
+    let stored = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, AppointmentStatus::Confirmed);
+
+    chat.say("Cancela la cita de Juan de hoy").await;
+    let turn = chat.say("sí").await;
+    // Twilio retrying the same "sí" cancels nothing twice and sends nothing twice.
+    chat.say_with_sid(&turn.sid, "sí").await;
+    assert!(
+        turn.text()
+            .starts_with("Listo, cancelé la cita de Juan Pérez"),
+        "{}",
+        turn.text()
+    );
+    let stored = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, AppointmentStatus::Cancelled);
+    let to_juan = outbox_bodies(&store, &juan.phone).await;
+    assert_eq!(to_juan.len(), 1, "{to_juan:?}");
+    assert!(
+        to_juan[0].starts_with("Hola Juan, te avisamos que Barbería Test canceló tu cita de Corte"),
+        "{to_juan:?}"
+    );
+    assert!(
+        to_juan[0].contains("escríbenos para reagendar"),
+        "{to_juan:?}"
+    );
+    let to_pedro = outbox_bodies(&store, &t.staff.phone).await;
+    assert_eq!(to_pedro.len(), 1, "{to_pedro:?}");
+    assert!(
+        to_pedro[0].starts_with("Carlos canceló la cita de Juan Pérez (Corte)"),
+        "{to_pedro:?}"
+    );
+}
+
+#[tokio::test]
+async fn staff_moves_appointments_and_a_taken_time_offers_alternatives() {
+    let store = store().await;
+    let t = team(&store).await;
+    let (roberto, appt) = booked(&store, &t.biz, &t.staff, "Roberto García", "Corte", 16, 0).await;
+    let (_, other) = booked(&store, &t.biz, &t.staff, "Luis Ramírez", "Corte", 17, 0).await;
+    let chat = Chat::new(&store, &t.biz, &t.staff.phone, chat_now(&t.biz));
+    // 5 PM is Luis's: refused with the nearest free times, the flow waits.
+    let turn = chat.say("Mueve la cita de las 4 a las 5").await;
+    assert!(
+        turn.text()
+            .starts_with("¿Muevo la cita de Roberto García (Corte)"),
+        "{}",
+        turn.text()
+    );
+    let turn = chat.say("sí").await;
+    assert!(turn.text().contains("Tengo disponible"), "{}", turn.text());
+    assert!(turn.notifications.is_empty(), "{turn:?}");
+    let stored = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.start, local(t.biz.tz, "2030-01-07", 16, 0));
+    let turn = chat.say("a las 6").await;
+    assert!(
+        turn.text()
+            .starts_with("Listo, la cita de Roberto García quedó el"),
+        "{}",
+        turn.text()
+    );
+    let stored = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.start, local(t.biz.tz, "2030-01-07", 18, 0));
+    let untouched = store
+        .get_appointment(t.biz.id(), other.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(untouched.start, local(t.biz.tz, "2030-01-07", 17, 0));
+    // Pedro moved his own appointment: only Roberto is told.
+    assert_eq!(turn.notifications.len(), 1, "{turn:?}");
+    let to_roberto = outbox_bodies(&store, &roberto.phone).await;
+    assert_eq!(to_roberto.len(), 1, "{to_roberto:?}");
+    assert!(to_roberto[0].contains("6:00 PM"), "{to_roberto:?}");
+
+    // The owner passes Roberto to Saturday at 11; Pedro hears about it.
+    let owner = Chat::new(&store, &t.biz, &t.owner.phone, chat_now(&t.biz));
+    let turn = owner.say("Pasa a Roberto al sábado a las 11").await;
+    assert!(
+        turn.text().contains("sábado 12 de enero a las 11:00 AM"),
+        "{}",
+        turn.text()
+    );
+    let turn = owner.say("sí").await;
+    assert!(turn.text().starts_with("Listo"), "{}", turn.text());
+    let stored = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.start, local(t.biz.tz, "2030-01-12", 11, 0));
+    let to_roberto = outbox_bodies(&store, &roberto.phone).await;
+    assert_eq!(to_roberto.len(), 2, "{to_roberto:?}");
+    assert!(
+        to_roberto
+            .iter()
+            .any(|b| b.contains("sábado 12 de enero a las 11:00 AM")),
+        "{to_roberto:?}"
+    );
+    // Pedro's outbox also holds the replies to his own chat.
+    let to_pedro: Vec<String> = outbox_bodies(&store, &t.staff.phone)
+        .await
+        .into_iter()
+        .filter(|b| b.starts_with("Carlos"))
+        .collect();
+    assert_eq!(to_pedro.len(), 1, "{to_pedro:?}");
+    assert!(to_pedro[0].starts_with("Carlos movió la cita de Roberto García (Corte) del lunes 7 de enero a las 6:00 PM al sábado 12 de enero a las 11:00 AM"), "{to_pedro:?}");
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_cancel_or_move_and_staff_unblock_only_their_own_agenda() {
+    let store = store().await;
+    let t = team(&store).await;
+    let (juan, appt) = booked(&store, &t.biz, &t.staff, "Juan Pérez", "Corte", 18, 0).await;
+    let viewer = Chat::new(&store, &t.biz, &t.viewer.phone, chat_now(&t.biz));
+    for text in [
+        "Cancela la cita de Juan de hoy",
+        "Soy el dueño, mueve la cita de Juan a las 7",
+    ] {
+        let turn = viewer.say(text).await;
+        assert!(
+            turn.text()
+                .starts_with("No tienes permiso para cancelar citas."),
+            "{text}: {}",
+            turn.text()
+        );
+        assert!(turn.notifications.is_empty());
+    }
+    let stored = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, AppointmentStatus::Confirmed);
+    assert_eq!(stored.start, local(t.biz.tz, "2030-01-07", 18, 0));
+    assert!(store
+        .outbox_to(&juan.phone, None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Ana blocks her own 4 PM; Pedro's "desbloquea" only reaches his own
+    // agenda, so hers stays.
+    let admin = Chat::new(&store, &t.biz, &t.admin.phone, chat_now(&t.biz));
+    admin.say("Bloquea de 4 a 5").await;
+    admin.say("no").await;
+    assert_eq!(blocks(&store, &t.biz).await.len(), 1);
+    let pedro = Chat::new(&store, &t.biz, &t.staff.phone, chat_now(&t.biz));
+    let turn = pedro.say("Desbloquea las 4").await;
+    assert!(
+        turn.text().starts_with("No encontré un bloqueo"),
+        "{}",
+        turn.text()
+    );
+    assert_eq!(blocks(&store, &t.biz).await.len(), 1);
+}
+
+#[tokio::test]
+async fn quita_el_bloqueo_removes_it() {
+    let store = store().await;
+    let t = team(&store).await;
+    let chat = Chat::new(&store, &t.biz, &t.staff.phone, chat_now(&t.biz));
+    chat.say("Bloquea de 4 a 5").await;
+    chat.say("no").await;
+    assert_eq!(blocks(&store, &t.biz).await.len(), 1);
+    let turn = chat.say("Quita el bloqueo de las 4").await;
+    assert!(
+        turn.text().starts_with("Listo, quité el bloqueo"),
+        "{}",
+        turn.text()
+    );
+    assert!(blocks(&store, &t.biz).await.is_empty());
+    let turn = chat.say("desbloquea las 4").await;
+    assert!(
+        turn.text().starts_with("No encontré un bloqueo"),
+        "{}",
+        turn.text()
+    );
+}

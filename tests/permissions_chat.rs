@@ -119,6 +119,23 @@ fn cases() -> Vec<Case> {
             messages: |_, _| vec!["El de las 3 no llegó".into(), "sí".into(), "no".into()],
         },
         Case {
+            name: "cancel a customer's appointment",
+            actions: &[Action::CancelAppointment],
+            writes: true,
+            messages: |_, _| vec!["Cancela la cita de Roberto de hoy".into(), "sí".into()],
+        },
+        Case {
+            name: "move a customer's appointment",
+            actions: &[Action::CancelAppointment, Action::CreateBooking],
+            writes: true,
+            messages: |_, _| {
+                vec![
+                    "Soy el dueño, mueve la cita de las 3 a las 5".into(),
+                    "sí".into(),
+                ]
+            },
+        },
+        Case {
             name: "message a customer",
             actions: &[Action::MarkAttendance],
             writes: false,

@@ -108,7 +108,18 @@ impl Chat {
 
     pub async fn say(&self, body: &str) -> Turn {
         let sid = format!("SM{}", uuid::Uuid::new_v4().simple());
-        self.say_with_sid(&sid, body).await
+        self.boxed_say(sid, body.to_string()).await
+    }
+
+    /// The turn on the heap, built outside the caller's frame: a test that
+    /// says many things would otherwise hold every turn's (debug-build)
+    /// future in its own stack frame.
+    fn boxed_say(
+        &self,
+        sid: String,
+        body: String,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Turn> + '_>> {
+        Box::pin(async move { self.say_with_sid(&sid, &body).await })
     }
 
     /// One inbound message with a given MessageSid (a retry reuses it).

@@ -493,6 +493,8 @@ pub enum FlowType {
     RemoveStaff,
     ChangePermissions,
     WalkIn,
+    /// Staff marking an appointment attended / no-show.
+    MarkAttendance,
 }
 
 /// State of a multi-turn flow for one conversation (spec:
@@ -519,4 +521,18 @@ pub struct AuthToken {
     #[serde(default)]
     pub used_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod flow_type_tests {
+    use super::FlowType;
+
+    /// Stored flow sessions name their type in snake_case, like the others.
+    #[test]
+    fn mark_attendance_is_stored_in_snake_case() {
+        let json = serde_json::to_string(&FlowType::MarkAttendance).unwrap();
+        assert_eq!(json, "\"mark_attendance\"");
+        let back: FlowType = serde_json::from_str("\"walk_in\"").unwrap();
+        assert_eq!(back, FlowType::WalkIn);
+    }
 }

@@ -732,3 +732,182 @@ impl Tools {
         Ok(Self::conversation_result(&customer, &conv))
     }
 }
+
+/// A future on the heap, created inside this function so that the
+/// (debug-build) temporary stays out of the caller's poll frame: the
+/// turn's call chain also runs the AWS SDK and is deep.
+fn boxed<'a, T, F>(
+    make: impl FnOnce() -> F,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>
+where
+    F: std::future::Future<Output = T> + Send + 'a,
+{
+    Box::pin(make())
+}
+
+/// A customer's appointment cancelled or moved by the business, with the
+/// messages the caller sends: the customer always (unless a walk-in
+/// without a phone), the assigned staff member(s) when not the sender.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessChange {
+    pub previous: AppointmentSummary,
+    pub appointment: AppointmentSummary,
+    pub customer: Option<String>,
+    pub notifications: Vec<Notification>,
+}
+
+impl Tools {
+    /// Upcoming open appointments of the whole business from the start of
+    /// today for `days` days ([`Action::ViewBusinessSchedule`]), one query:
+    /// used to find "la cita de Roberto" when no day is named.
+    pub async fn upcoming_appointments(
+        &self,
+        actor: &Actor,
+        days: u64,
+    ) -> ToolResult<Vec<ScheduleItem>> {
+        let ctx = self.staff_ctx(actor, Action::ViewBusinessSchedule).await?;
+        let (lo, _) = day_bounds_utc(ctx.tz, ctx.today);
+        let (hi, _) = day_bounds_utc(ctx.tz, ctx.today + Days::new(days));
+        let mut appts = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self
+                .store
+                .appointments_between(ctx.org.id, lo, hi, 200, cursor.as_deref())
+                .await?;
+            appts.extend(page.items);
+            match page.next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+        appts.retain(|a| {
+            matches!(
+                a.status,
+                AppointmentStatus::Pending | AppointmentStatus::Confirmed
+            )
+        });
+        let names = ctx
+            .customer_names(&self.store, appts.iter().map(|a| a.customer_id))
+            .await?;
+        let mut items: Vec<ScheduleItem> = appts
+            .iter()
+            .map(|a| self.schedule_item_appt(&ctx, a, names.get(&a.customer_id).cloned()))
+            .collect();
+        items.sort_by_key(|i| (i.start, i.id));
+        Ok(items)
+    }
+
+    /// The business cancels a customer's appointment (spec/001 §2.4):
+    /// [`Tools::cancel_appointment`] plus the notices.
+    pub async fn cancel_customer_appointment(
+        &self,
+        actor: &Actor,
+        args: &CancelAppointmentArgs,
+    ) -> ToolResult<BusinessChange> {
+        let ctx = self.staff_ctx(actor, Action::CancelAppointment).await?;
+        let before = self
+            .visible_appointment(actor, &args.appointment_id)
+            .await?;
+        let after = boxed(|| self.cancel_appointment(actor, args)).await?;
+        boxed(|| self.business_change(&ctx, &before, after)).await
+    }
+
+    /// The business moves a customer's appointment:
+    /// [`Tools::reschedule_appointment`] (same checks, alternatives when
+    /// the time is taken) plus the notices.
+    pub async fn reschedule_customer_appointment(
+        &self,
+        actor: &Actor,
+        args: &RescheduleAppointmentArgs,
+    ) -> ToolResult<BusinessChange> {
+        let ctx = self.staff_ctx(actor, Action::CancelAppointment).await?;
+        let before = self
+            .visible_appointment(actor, &args.appointment_id)
+            .await?;
+        let after = boxed(|| self.reschedule_appointment(actor, args)).await?;
+        boxed(|| self.business_change(&ctx, &before, after)).await
+    }
+
+    async fn business_change(
+        &self,
+        ctx: &Ctx,
+        before: &Appointment,
+        after: AppointmentSummary,
+    ) -> ToolResult<BusinessChange> {
+        let customer = self
+            .store
+            .get_customer(ctx.org.id, before.customer_id)
+            .await?;
+        let name = customer.as_ref().and_then(|c| c.name.clone());
+        let previous = ctx.summary(before, name.clone());
+        let me = ctx.me.as_ref().map(|m| m.id);
+        let sender = ctx.me.as_ref().map_or("", |m| m.name.as_str());
+        let sender = sender.split_whitespace().next().unwrap_or(sender);
+        let first = name
+            .as_deref()
+            .and_then(|n| n.split_whitespace().next())
+            .map_or_else(String::new, |n| format!(" {n}"));
+        let cancelled = after.status == AppointmentStatus::Cancelled;
+        let (to_customer, to_staff) = if cancelled {
+            (
+                format!(
+                    "Hola{first}, te avisamos que {} canceló tu cita de {} del {} a las {}. \
+                     Disculpa las molestias. Cuando gustes, escríbenos para reagendar.",
+                    ctx.org.name, previous.service, previous.date, previous.time
+                ),
+                format!(
+                    "{sender} canceló la cita de {} ({}) del {} a las {}.",
+                    name.as_deref().unwrap_or("un cliente"),
+                    previous.service,
+                    previous.date,
+                    previous.time
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "Hola{first}, {} cambió tu cita de {}: ahora es el {} a las {} con {}. \
+                     Si no te queda, escríbenos y buscamos otro horario.",
+                    ctx.org.name, after.service, after.date, after.time, after.staff
+                ),
+                format!(
+                    "{sender} movió la cita de {} ({}) del {} a las {} al {} a las {} con {}.",
+                    name.as_deref().unwrap_or("un cliente"),
+                    after.service,
+                    previous.date,
+                    previous.time,
+                    after.date,
+                    after.time,
+                    after.staff
+                ),
+            )
+        };
+        let mut notifications = Vec::new();
+        // Walk-ins without a phone have a placeholder, not a number.
+        if let Some(c) = customer.as_ref().filter(|c| c.phone.starts_with('+')) {
+            notifications.push(Notification {
+                to: c.phone.clone(),
+                text: to_customer,
+            });
+        }
+        for s in &ctx.staff {
+            let involved = s.id == before.staff_id || (!cancelled && s.name == after.staff);
+            if involved && Some(s.id) != me && s.is_active {
+                notifications.push(Notification {
+                    to: s.phone.clone(),
+                    text: to_staff.clone(),
+                });
+            }
+        }
+        Ok(BusinessChange {
+            previous,
+            appointment: AppointmentSummary {
+                customer: name.clone(),
+                ..after
+            },
+            customer: name,
+            notifications,
+        })
+    }
+}

@@ -20,6 +20,7 @@ pub mod customer;
 pub mod flow;
 pub mod onboarding;
 pub mod staff;
+pub mod staff_appointments;
 pub mod staff_flows;
 pub mod staff_onboarding;
 

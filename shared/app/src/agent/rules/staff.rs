@@ -22,7 +22,7 @@ use parlo_core::time::{local_date, utc_to_local};
 use parlo_core::{FlowSession, FlowType, Location, Organization, Staff};
 
 use super::flow::{self, Loaded};
-use super::{staff_flows, staff_onboarding, RuleAgent};
+use super::{staff_appointments, staff_flows, staff_onboarding, RuleAgent};
 use crate::agenda::{self, Agenda, Audience};
 use crate::agent::{AgentError, AgentReply, TurnContext};
 use crate::tools::*;
@@ -126,7 +126,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
     };
 
     if let Route::StaffOnboarding { .. } = turn.route {
-        return Box::pin(staff_onboarding::start(&st)).await;
+        return boxed(|| staff_onboarding::start(&st)).await;
     }
 
     let text = turn.text.trim();
@@ -136,7 +136,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
                 st.clear().await?;
                 return Ok(AgentReply::text("Listo, lo dejamos así. ¿Algo más?"));
             }
-            if let Some(reply) = Box::pin(continue_flow(&st, &f, text)).await? {
+            if let Some(reply) = boxed(|| continue_flow(&st, &f, text)).await? {
                 return Ok(reply);
             }
         }
@@ -150,7 +150,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         Loaded::Abandoned(f) => {
             if is_abort(text) || command_intent(text).is_staff_command() {
                 st.clear().await?;
-            } else if let Some(mut reply) = Box::pin(continue_flow(&st, &f, text)).await? {
+            } else if let Some(mut reply) = boxed(|| continue_flow(&st, &f, text)).await? {
                 if let Some(first) = reply.replies.first_mut() {
                     *first = format!(
                         "¡Hola de nuevo! Seguíamos con {}. {first}",
@@ -162,7 +162,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         }
         Loaded::None => {}
     }
-    Box::pin(command(&st, text)).await
+    boxed(|| command(&st, text)).await
 }
 
 /// The next step of the flow in progress; `None` when the message starts
@@ -173,17 +173,18 @@ async fn continue_flow(
     text: &str,
 ) -> Result<Option<AgentReply>, AgentError> {
     match f.flow_type {
-        FlowType::StaffOnboarding => Box::pin(staff_onboarding::step(st, f, text))
+        FlowType::StaffOnboarding => boxed(|| staff_onboarding::step(st, f, text))
             .await
             .map(Some),
-        FlowType::BlockTime => Box::pin(staff_flows::block_step(st, f, text)).await,
-        staff_flows::ATTENDANCE_FLOW => Box::pin(staff_flows::attendance_step(st, f, text)).await,
-        FlowType::WalkIn => Box::pin(staff_flows::walk_in_step(st, f, text)).await,
-        FlowType::AddStaff => Box::pin(staff_flows::add_staff_step(st, f, text)).await,
+        FlowType::BlockTime => boxed(|| staff_flows::block_step(st, f, text)).await,
+        FlowType::MarkAttendance => boxed(|| staff_flows::attendance_step(st, f, text)).await,
+        FlowType::WalkIn => boxed(|| staff_flows::walk_in_step(st, f, text)).await,
+        FlowType::Cancel | FlowType::Modify => staff_appointments::step(st, f, text).await,
+        FlowType::AddStaff => boxed(|| staff_flows::add_staff_step(st, f, text)).await,
         FlowType::RemoveStaff
         | FlowType::ChangePermissions
         | FlowType::ChangeHours
-        | FlowType::ChangeServiceDuration => Box::pin(staff_flows::owner_step(st, f, text)).await,
+        | FlowType::ChangeServiceDuration => boxed(|| staff_flows::owner_step(st, f, text)).await,
         _ => {
             st.clear().await?;
             Ok(None)
@@ -201,8 +202,25 @@ fn flow_label(flow_type: FlowType) -> &'static str {
         FlowType::ChangePermissions => "el cambio de permisos",
         FlowType::ChangeHours => "el cambio de horario",
         FlowType::ChangeServiceDuration => "el cambio del servicio",
-        _ => "la cita que estábamos marcando",
+        FlowType::MarkAttendance => "la cita que estábamos marcando",
+        FlowType::Cancel => "la cancelación de la cita",
+        FlowType::Modify => "el cambio de la cita",
+        _ => "lo que estábamos haciendo",
     }
+}
+
+/// A step's future on the heap, created inside this function: in debug
+/// builds `Box::pin(step(..))` first builds the whole future as a
+/// temporary in the caller's poll frame, and the dispatch below has one
+/// such temporary per command, which made its frame hundreds of KB deep
+/// in a call chain that also runs the AWS SDK.
+pub(crate) fn boxed<'a, T, F>(
+    make: impl FnOnce() -> F,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>
+where
+    F: std::future::Future<Output = T> + Send + 'a,
+{
+    Box::pin(make())
 }
 
 /// "cancela", "olvídalo", "ya no": leave the flow in progress.
@@ -218,47 +236,48 @@ fn is_abort(text: &str) -> bool {
 pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
     let n = normalize(text);
     if n.contains("historial") || n.starts_with("quien es") {
-        return Box::pin(customer_history(st, text)).await;
+        return boxed(|| customer_history(st, text)).await;
     }
     if n.contains("mensaje a") || n.starts_with("dile a ") || n.starts_with("avisale a ") {
-        return Box::pin(staff_flows::message_customer(st, text)).await;
+        return boxed(|| staff_flows::message_customer(st, text)).await;
     }
     // "ya atendí a +52…" (not a finished appointment) / "yo me encargo de …".
     if phone_in(text).is_some() {
         if n.contains("ya atendi") || n.contains("ya lo atendi") || n.contains("ya la atendi") {
-            return Box::pin(staff_flows::conversation(st, text, false)).await;
+            return boxed(|| staff_flows::conversation(st, text, false)).await;
         }
         if n.contains("me encargo") {
-            return Box::pin(staff_flows::conversation(st, text, true)).await;
+            return boxed(|| staff_flows::conversation(st, text, true)).await;
         }
     }
+    if let Some(flow_type) = appointment_change(text) {
+        return staff_appointments::start(st, text, flow_type).await;
+    }
     match command_intent(text) {
-        Intent::MySchedule => Box::pin(schedule(st, text, Audience::Own)).await,
-        Intent::BusinessSchedule => Box::pin(schedule(st, text, Audience::Business)).await,
-        Intent::BlockTime => Box::pin(staff_flows::block_start(st, text)).await,
-        Intent::Unblock => Ok(AgentReply::text(
-            "Para quitar un bloqueo, búscalo en tu panel. ¿Te mando el enlace? Escribe «panel».",
-        )),
-        Intent::MarkNoShow => Box::pin(staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await,
+        Intent::MySchedule => boxed(|| schedule(st, text, Audience::Own)).await,
+        Intent::BusinessSchedule => boxed(|| schedule(st, text, Audience::Business)).await,
+        Intent::BlockTime => boxed(|| staff_flows::block_start(st, text)).await,
+        Intent::Unblock => staff_appointments::unblock(st, text).await,
+        Intent::MarkNoShow => boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await,
         Intent::MarkCompleted => {
-            Box::pin(staff_flows::attendance_start(st, text, AttendanceStatus::Completed)).await
+            boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::Completed)).await
         }
-        Intent::WalkIn => Box::pin(staff_flows::walk_in_start(st, text)).await,
-        Intent::AddStaff => Box::pin(staff_flows::add_staff_start(st, text)).await,
-        Intent::RemoveStaff => Box::pin(staff_flows::owner_start(st, FlowType::RemoveStaff, text)).await,
+        Intent::WalkIn => boxed(|| staff_flows::walk_in_start(st, text)).await,
+        Intent::AddStaff => boxed(|| staff_flows::add_staff_start(st, text)).await,
+        Intent::RemoveStaff => boxed(|| staff_flows::owner_start(st, FlowType::RemoveStaff, text)).await,
         Intent::ChangePermissions => {
-            Box::pin(staff_flows::owner_start(st, FlowType::ChangePermissions, text)).await
+            boxed(|| staff_flows::owner_start(st, FlowType::ChangePermissions, text)).await
         }
-        Intent::ChangeHours => Box::pin(staff_flows::owner_start(st, FlowType::ChangeHours, text)).await,
+        Intent::ChangeHours => boxed(|| staff_flows::owner_start(st, FlowType::ChangeHours, text)).await,
         Intent::ChangeServiceDuration | Intent::ChangePrice => {
-            Box::pin(staff_flows::owner_start(st, FlowType::ChangeServiceDuration, text)).await
+            boxed(|| staff_flows::owner_start(st, FlowType::ChangeServiceDuration, text)).await
         }
         Intent::AddService | Intent::DeactivateService => Ok(AgentReply::text(
             "Los servicios nuevos o dados de baja se manejan desde tu panel. Escribe «panel» y te mando el enlace.",
         )),
-        Intent::Stats => Box::pin(stats(st, text)).await,
-        Intent::TakeOver => Box::pin(staff_flows::conversation(st, text, true)).await,
-        Intent::ReleaseHandoff => Box::pin(staff_flows::conversation(st, text, false)).await,
+        Intent::Stats => boxed(|| stats(st, text)).await,
+        Intent::TakeOver => boxed(|| staff_flows::conversation(st, text, true)).await,
+        Intent::ReleaseHandoff => boxed(|| staff_flows::conversation(st, text, false)).await,
         Intent::Greeting => Ok(AgentReply::text(format!(
             "¡Hola {}! Soy el asistente de {}. ¿En qué te ayudo hoy?",
             first_name(&st.me.name),
@@ -282,6 +301,9 @@ pub(crate) fn command_intent(text: &str) -> Intent {
             .iter()
             .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
     };
+    if any(&["desbloq"]) || (any(&["quit", "elimin", "borr"]) && any(&["bloque"])) {
+        return Intent::Unblock;
+    }
     if any(&["bloque"]) {
         return Intent::BlockTime;
     }
@@ -289,6 +311,49 @@ pub(crate) fn command_intent(text: &str) -> Intent {
         return Intent::AddStaff;
     }
     classify(text)
+}
+
+/// A request to cancel ([`FlowType::Cancel`]) or move
+/// ([`FlowType::Modify`]) a customer's appointment: "cancela la cita de
+/// Juan", "mueve la cita de las 3 a las 5", "pasa a Roberto al sábado".
+pub(crate) fn appointment_change(text: &str) -> Option<FlowType> {
+    let n = normalize(text);
+    let words: Vec<&str> = n.split_whitespace().collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let any = |prefixes: &[&str]| {
+        words
+            .iter()
+            .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+    };
+    let about_appointment = any(&["cita"]);
+    if any(&["cancel", "anul"]) && (about_appointment || words.len() >= 3) {
+        return Some(FlowType::Cancel);
+    }
+    // "Pasa a Roberto…" starts a clause ("soy el dueño, mueve la cita…");
+    // inside a sentence "pasa" means something else ("¿qué pasa?").
+    let clause_starts: Vec<String> = text
+        .split([',', '.', ';', ':'])
+        .filter_map(|c| normalize(c).split_whitespace().next().map(str::to_string))
+        .collect();
+    let moving_verb = clause_starts.iter().any(|w| {
+        [
+            "mueve",
+            "muevele",
+            "muevela",
+            "pasa",
+            "pasale",
+            "pasala",
+            "recorre",
+            "recorrele",
+        ]
+        .contains(&w.as_str())
+    }) || any(&["reagend", "reprogram"]);
+    if moving_verb || (any(&["cambi", "mover"]) && about_appointment) {
+        return Some(FlowType::Modify);
+    }
+    None
 }
 
 fn help(st: &StaffTurn<'_>) -> String {
@@ -299,6 +364,9 @@ fn help(st: &StaffTurn<'_>) -> String {
         "• «Llegó alguien para corte»".into(),
         "• «El de las 3 no llegó»".into(),
     ];
+    if st.may(Action::CancelAppointment) {
+        lines.push("• «Mueve la cita de las 3 a las 5»".into());
+    }
     if st.may(Action::AddStaff) {
         lines.push("• «Quiero agregar un empleado»".into());
     }
@@ -573,6 +641,25 @@ mod tests {
         assert_eq!(phone_in("55 9876 5432").as_deref(), Some("5598765432"));
         assert_eq!(phone_in("el de las 3"), None);
         assert_eq!(display_phone("+525598765432"), "55 9876 5432");
+    }
+
+    #[test]
+    fn appointment_changes() {
+        let cases = [
+            ("Cancela la cita de Juan de mañana", Some(FlowType::Cancel)),
+            ("Mueve la cita de las 3 a las 5", Some(FlowType::Modify)),
+            ("Pasa a Roberto al sábado a las 11", Some(FlowType::Modify)),
+            (
+                "Soy el dueño, mueve la cita de las 3 a las 5",
+                Some(FlowType::Modify),
+            ),
+            ("¿Qué pasa con la agenda?", None),
+            ("Cambia el horario del sábado de 10 a 6", None),
+            ("cancela", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(appointment_change(text), expected, "{text}");
+        }
     }
 
     #[test]

@@ -59,12 +59,6 @@ pub(crate) struct FlowData {
     pub text: String,
 }
 
-/// The flow type an attendance conversation is stored under. parlo-core
-/// has no dedicated variant yet; a staff conversation never holds a
-/// customer's "modify" flow, so the two cannot be confused. (Integrator:
-/// a `FlowType::MarkAttendance` variant can replace this constant.)
-pub(crate) const ATTENDANCE_FLOW: FlowType = FlowType::Modify;
-
 fn err(e: impl std::fmt::Display) -> AgentError {
     AgentError(e.to_string())
 }
@@ -356,7 +350,7 @@ async fn attendance_find(
     }
     match candidates.as_slice() {
         [] if time.is_none() => {
-            st.save(previous, ATTENDANCE_FLOW, "ask_time", &data)
+            st.save(previous, FlowType::MarkAttendance, "ask_time", &data)
                 .await?;
             Ok(AgentReply::text("¿De qué hora es la cita?"))
         }
@@ -370,7 +364,7 @@ async fn attendance_find(
             let label = appt_label(one, st);
             st.save(
                 previous,
-                ATTENDANCE_FLOW,
+                FlowType::MarkAttendance,
                 "confirm",
                 &FlowData {
                     appointment_id: Some(one.id.to_string()),
@@ -399,7 +393,7 @@ async fn attendance_find(
                 .join("\n");
             st.save(
                 previous,
-                ATTENDANCE_FLOW,
+                FlowType::MarkAttendance,
                 "choose",
                 &FlowData { options, ..data },
             )
@@ -439,7 +433,7 @@ pub(crate) async fn attendance_step(
             };
             st.save(
                 Some(f),
-                ATTENDANCE_FLOW,
+                FlowType::MarkAttendance,
                 "confirm",
                 &FlowData {
                     appointment_id: Some(id),
@@ -452,7 +446,8 @@ pub(crate) async fn attendance_step(
         }
         "confirm" if is_yes(text) => mark(st, f, data).await.map(Some),
         "confirm" if is_no(text) => {
-            st.save(Some(f), ATTENDANCE_FLOW, "ask_time", &data).await?;
+            st.save(Some(f), FlowType::MarkAttendance, "ask_time", &data)
+                .await?;
             Ok(Some(AgentReply::text(
                 "Entendido. ¿De qué hora es la cita?",
             )))
@@ -521,7 +516,7 @@ async fn mark(
     };
     st.save(
         Some(f),
-        ATTENDANCE_FLOW,
+        FlowType::MarkAttendance,
         "offer_message",
         &FlowData {
             customer_id: Some(appt.customer_id.to_string()),
