@@ -281,11 +281,79 @@ impl Api {
         params: &Params,
         request: &Request,
     ) -> Result<Response<Body>, ApiError> {
+        // One function per resource group keeps each future's frame small.
+        match op {
+            Op::GetOrganization | Op::UpdateOrganization => {
+                Box::pin(self.organization_routes(op, ctx, params, request)).await
+            }
+            Op::ListLocations
+            | Op::CreateLocation
+            | Op::GetLocation
+            | Op::UpdateLocation
+            | Op::DeleteLocation => Box::pin(self.locations_routes(op, ctx, params, request)).await,
+            Op::ListServices
+            | Op::CreateService
+            | Op::GetService
+            | Op::UpdateService
+            | Op::DeleteService => Box::pin(self.services_routes(op, ctx, params, request)).await,
+            Op::ListStaff
+            | Op::CreateStaff
+            | Op::GetStaff
+            | Op::UpdateStaff
+            | Op::DeleteStaff
+            | Op::DeactivateStaff
+            | Op::ReactivateStaff
+            | Op::SetStaffServices
+            | Op::GetWorkingHours
+            | Op::SetWorkingHours => Box::pin(self.staff_routes(op, ctx, params, request)).await,
+            Op::ListSpots
+            | Op::CreateSpot
+            | Op::GetSpot
+            | Op::UpdateSpot
+            | Op::DeleteSpot
+            | Op::OrderSpots => Box::pin(self.spots_routes(op, ctx, params, request)).await,
+            Op::ListCustomers | Op::GetCustomer | Op::UpdateCustomer => {
+                Box::pin(self.customers_routes(op, ctx, params, request)).await
+            }
+            Op::ListAppointments
+            | Op::CreateAppointment
+            | Op::GetAppointment
+            | Op::UpdateAppointment
+            | Op::CancelAppointment
+            | Op::CompleteAppointment
+            | Op::NoShowAppointment => {
+                Box::pin(self.appointments_routes(op, ctx, params, request)).await
+            }
+            Op::GetAvailability
+            | Op::CreateException
+            | Op::DeleteException
+            | Op::ListBlocks
+            | Op::CreateBlock
+            | Op::DeleteBlock
+            | Op::Slots => Box::pin(self.availability_routes(op, ctx, params, request)).await,
+            Op::ListConversations
+            | Op::ListMessages
+            | Op::ReleaseConversation
+            | Op::SendMessage => {
+                Box::pin(self.conversations_routes(op, ctx, params, request)).await
+            }
+            Op::Stats => Box::pin(self.stats_routes(op, ctx, params, request)).await,
+            _ => Err(ApiError::internal()),
+        }
+    }
+
+    async fn organization_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
+        let _ = (&args, org, now, params);
         match op {
-            // ---- organization ----
             Op::GetOrganization => okj(&ctx.org),
             Op::UpdateOrganization => {
                 let patch: OrganizationPatch = body(request)?;
@@ -336,8 +404,22 @@ impl Api {
                 }
                 okj(&o)
             }
+            _ => Err(ApiError::internal()),
+        }
+    }
 
-            // ---- locations ----
+    async fn locations_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let args = QueryArgs::of(request);
+        let org = ctx.org_id();
+        let now = self.clock.now();
+        let _ = (&args, org, now, params);
+        match op {
             Op::ListLocations => okj(&page_by(
                 self.store.list_locations(org).await?,
                 |l| (!l.is_primary, l.id),
@@ -392,8 +474,22 @@ impl Api {
                 self.store.delete_location(org, l.id).await?;
                 Ok(no_content())
             }
+            _ => Err(ApiError::internal()),
+        }
+    }
 
-            // ---- services ----
+    async fn services_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let args = QueryArgs::of(request);
+        let org = ctx.org_id();
+        let now = self.clock.now();
+        let _ = (&args, org, now, params);
+        match op {
             Op::ListServices => {
                 let mut all = self.store.list_services(org).await?;
                 if args.get("active") == Some("true") {
@@ -454,8 +550,22 @@ impl Api {
                 self.store.delete_service(org, s.id).await?;
                 Ok(no_content())
             }
+            _ => Err(ApiError::internal()),
+        }
+    }
 
-            // ---- staff ----
+    async fn staff_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let args = QueryArgs::of(request);
+        let org = ctx.org_id();
+        let now = self.clock.now();
+        let _ = (&args, org, now, params);
+        match op {
             Op::ListStaff => {
                 let mut all = self.store.list_staff(org).await?;
                 if args.get("active") == Some("true") {
@@ -565,8 +675,22 @@ impl Api {
                 self.store.replace_recurring(org, s.id, &rows).await?;
                 okj(&working_hours(&rows))
             }
+            _ => Err(ApiError::internal()),
+        }
+    }
 
-            // ---- spots ----
+    async fn spots_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let args = QueryArgs::of(request);
+        let org = ctx.org_id();
+        let now = self.clock.now();
+        let _ = (&args, org, now, params);
+        match op {
             Op::ListSpots => okj(&page_by(
                 self.store.list_spots(org).await?,
                 |s| (s.display_order, s.id),
@@ -654,8 +778,22 @@ impl Api {
                     next_cursor: None,
                 })
             }
+            _ => Err(ApiError::internal()),
+        }
+    }
 
-            // ---- customers ----
+    async fn customers_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let args = QueryArgs::of(request);
+        let org = ctx.org_id();
+        let now = self.clock.now();
+        let _ = (&args, org, now, params);
+        match op {
             Op::ListCustomers => {
                 let limit = args.limit()?;
                 match args.get("q").map(str::trim).filter(|q| !q.is_empty()) {
@@ -729,8 +867,22 @@ impl Api {
                 self.store.update_customer(&c).await?;
                 okj(&c)
             }
+            _ => Err(ApiError::internal()),
+        }
+    }
 
-            // ---- appointments ----
+    async fn appointments_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let args = QueryArgs::of(request);
+        let org = ctx.org_id();
+        let now = self.clock.now();
+        let _ = (&args, org, now, params);
+        match op {
             Op::ListAppointments => {
                 let (from, to) = range(&args, ctx.tz, now)?;
                 let staff = args.uuid("staff_id")?;
@@ -864,8 +1016,22 @@ impl Api {
                 self.schedules.sync(&ctx.org, &appt).await;
                 okj(&AppointmentView::new(appt, ctx.tz))
             }
+            _ => Err(ApiError::internal()),
+        }
+    }
 
-            // ---- availability ----
+    async fn availability_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let args = QueryArgs::of(request);
+        let org = ctx.org_id();
+        let now = self.clock.now();
+        let _ = (&args, org, now, params);
+        match op {
             Op::GetAvailability => {
                 let staff = args.uuid("staff_id")?;
                 let a = self.store.list_availability(org, staff).await?;
@@ -1019,8 +1185,22 @@ impl Api {
                     "slots": slots,
                 }))
             }
+            _ => Err(ApiError::internal()),
+        }
+    }
 
-            // ---- conversations ----
+    async fn conversations_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let args = QueryArgs::of(request);
+        let org = ctx.org_id();
+        let now = self.clock.now();
+        let _ = (&args, org, now, params);
+        match op {
             Op::ListConversations => {
                 let cursor = args.cursor()?;
                 let page = self
@@ -1060,8 +1240,22 @@ impl Api {
                 let m = self.send_as_business(ctx, &c, &text, &client_id).await?;
                 Ok(created(&m))
             }
+            _ => Err(ApiError::internal()),
+        }
+    }
 
-            // ---- stats ----
+    async fn stats_routes(
+        &self,
+        op: Op,
+        ctx: &Ctx,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let args = QueryArgs::of(request);
+        let org = ctx.org_id();
+        let now = self.clock.now();
+        let _ = (&args, org, now, params);
+        match op {
             Op::Stats => {
                 let today = now.with_timezone(&ctx.tz).date_naive();
                 let to = args.date("to")?.unwrap_or(today);

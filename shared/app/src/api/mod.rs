@@ -223,8 +223,7 @@ impl Api {
         let verb = routes::Verb::parse(request.method());
         let path = request.uri().path().to_string();
         match routes::find(verb, &path) {
-            Ok((route, params)) => self
-                .dispatch(route, &params, &request)
+            Ok((route, params)) => Box::pin(self.dispatch(route, &params, &request))
                 .await
                 .unwrap_or_else(ApiError::into_response),
             Err(true) => ApiError::new(
@@ -276,7 +275,9 @@ impl Api {
         if let Access::Business(Some(action)) = route.access {
             ctx.require(action)?;
         }
-        self.business(route.op, &ctx, params, request).await
+        // Boxed: the handlers' state machine is large for the stack of a
+        // debug build.
+        Box::pin(self.business(route.op, &ctx, params, request)).await
     }
 
     async fn business_ctx(&self, request: &Request) -> Result<Ctx, ApiError> {
@@ -342,7 +343,7 @@ impl Api {
             Op::DevOutbox => self.dev_outbox(request).await,
             admin_op => {
                 self.authenticate_admin(request).await?;
-                self.admin(admin_op, params, request).await
+                Box::pin(self.admin(admin_op, params, request)).await
             }
         }
     }
