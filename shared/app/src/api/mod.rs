@@ -35,6 +35,7 @@ use crate::config::{Config, Env};
 use crate::schedules::Schedules;
 use crate::tools::ToolError;
 
+pub use business::render_appointments;
 pub use dto::*;
 use routes::{Access, Op, Params, Route};
 
