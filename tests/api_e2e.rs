@@ -62,7 +62,10 @@ async fn owner_signs_in_books_and_lists_the_day_through_the_gateway() {
     let token = v["token"].as_str().unwrap().to_string();
     let get = |p: &str| call(&http, reqwest::Method::GET, api(p), Some(&token), None);
     let (s, org) = get("/api/v1/organization").await;
-    assert_eq!((s, org["id"].as_str()), (200, Some(demo::ORG_ID.to_string().as_str())));
+    assert_eq!(
+        (s, org["id"].as_str()),
+        (200, Some(demo::ORG_ID.to_string().as_str()))
+    );
     let (s, services) = get("/api/v1/services?active=true").await;
     assert_eq!(s, 200, "{services}");
     let service = services["items"][0]["id"].as_str().unwrap().to_string();
@@ -73,10 +76,21 @@ async fn owner_signs_in_books_and_lists_the_day_through_the_gateway() {
     assert_eq!(s, 200, "{v}");
     let today = v["to"].as_str().unwrap().to_string();
     let from: chrono::NaiveDate = today.parse().unwrap();
-    let day = (from + chrono::Duration::days(7)).to_string();
-    let (s, slots) = get(&format!("/api/v1/availability/slots?service_id={service}&from={day}")).await;
-    assert_eq!(s, 200, "{slots}");
-    let start = slots["slots"][0]["start"].as_str().expect("a free slot").to_string();
+    // The first day from a week ahead with a free slot (closed days have none).
+    let mut found = None;
+    for ahead in 7..14 {
+        let day = (from + chrono::Duration::days(ahead)).to_string();
+        let (s, slots) = get(&format!(
+            "/api/v1/availability/slots?service_id={service}&from={day}"
+        ))
+        .await;
+        assert_eq!(s, 200, "{slots}");
+        if let Some(start) = slots["slots"][0]["start"].as_str() {
+            found = Some((day, start.to_string()));
+            break;
+        }
+    }
+    let (day, start) = found.expect("a free slot within a week");
     let phone = parlo_tests::random_phone();
     let (s, a) = call(
         &http,
@@ -89,7 +103,11 @@ async fn owner_signs_in_books_and_lists_the_day_through_the_gateway() {
     assert_eq!(s, 201, "{a}");
     let (s, list) = get(&format!("/api/v1/appointments?from={day}&to={day}")).await;
     assert_eq!(s, 200, "{list}");
-    assert!(list["items"].as_array().unwrap().iter().any(|x| x["id"] == a["id"]));
+    assert!(list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == a["id"]));
     // The same time again with the same staff member: the chat's answer.
     let (s, v) = call(
         &http,
@@ -99,20 +117,44 @@ async fn owner_signs_in_books_and_lists_the_day_through_the_gateway() {
         Some(json!({"service_id": service, "start": start, "customer_phone": parlo_tests::random_phone(), "staff_id": a["staff_id"]})),
     )
     .await;
-    assert_eq!((s, v["error"]["code"].as_str()), (409, Some("slot_taken")), "{v}");
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (409, Some("slot_taken")),
+        "{v}"
+    );
     let (s, _) = call(
         &http,
         reqwest::Method::POST,
-        api(&format!("/api/v1/appointments/{}/cancel", a["id"].as_str().unwrap())),
+        api(&format!(
+            "/api/v1/appointments/{}/cancel",
+            a["id"].as_str().unwrap()
+        )),
         Some(&token),
         Some(json!({"reason": "prueba"})),
     )
     .await;
     assert_eq!(s, 200);
     // No session, no data; the document is public.
-    let (s, v) = call(&http, reqwest::Method::GET, api("/api/v1/services"), None, None).await;
-    assert_eq!((s, v["error"]["code"].as_str()), (401, Some("missing_token")));
-    let (s, doc) = call(&http, reqwest::Method::GET, api("/api/v1/openapi.json"), None, None).await;
+    let (s, v) = call(
+        &http,
+        reqwest::Method::GET,
+        api("/api/v1/services"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (401, Some("missing_token"))
+    );
+    let (s, doc) = call(
+        &http,
+        reqwest::Method::GET,
+        api("/api/v1/openapi.json"),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(s, 200);
     assert!(doc["paths"]["/api/v1/appointments"]["post"].is_object());
 }
