@@ -31,7 +31,11 @@ use uuid::Uuid;
 
 const SECRET: &str = "bench-jwt-secret-0123456789abcdef0123456789abcdef";
 const PATH: &str = "/api/v1/appointments";
-const QUERY: &[(&str, &str)] = &[("from", "2030-01-08"), ("to", "2030-01-08"), ("limit", "50")];
+const QUERY: &[(&str, &str)] = &[
+    ("from", "2030-01-08"),
+    ("to", "2030-01-08"),
+    ("limit", "50"),
+];
 
 fn day(n: usize) -> Vec<Appointment> {
     let org = Uuid::now_v7();
@@ -88,13 +92,10 @@ fn handler_work(token: &str, appts: &[Appointment], tz: chrono_tz::Tz) -> String
     let (route, _) = routes::find(Verb::parse(&Method::GET), PATH).expect("routed");
     let mut v = Validation::new(Algorithm::HS256);
     v.set_audience(&[BUSINESS_AUDIENCE]);
-    let claims = jsonwebtoken::decode::<Claims>(
-        token,
-        &DecodingKey::from_secret(SECRET.as_bytes()),
-        &v,
-    )
-    .expect("valid")
-    .claims;
+    let claims =
+        jsonwebtoken::decode::<Claims>(token, &DecodingKey::from_secret(SECRET.as_bytes()), &v)
+            .expect("valid")
+            .claims;
     black_box((route.op, claims.org));
     let from: chrono::NaiveDate = QUERY[0].1.parse().unwrap();
     let limit: usize = QUERY[2].1.parse().unwrap();
@@ -120,7 +121,14 @@ fn percentiles(mut ns: Vec<u64>) -> [f64; 6] {
         let i = ((p * ns.len() as f64).ceil() as usize).clamp(1, ns.len());
         ns[i - 1] as f64 / 1000.0
     };
-    [rank(0.0), rank(0.5), rank(0.9), rank(0.99), rank(0.999), rank(1.0)]
+    [
+        rank(0.0),
+        rank(0.5),
+        rank(0.9),
+        rank(0.99),
+        rank(0.999),
+        rank(1.0),
+    ]
 }
 
 fn row(name: &str, clock: &str, p: [f64; 6], unit: &str) {
@@ -163,8 +171,18 @@ fn main() {
             wall.push(w0.elapsed().as_nanos() as u64);
         }
         println!("\n| case | clock | min | p50 | p90 | p99 | p99.9 | max |\n|---|---|---|---|---|---|---|---|");
-        row("day list, 40 appointments, handler work", "thread CPU", percentiles(cpu), "µs");
-        row("day list, 40 appointments, handler work", "wall", percentiles(wall), "µs");
+        row(
+            "day list, 40 appointments, handler work",
+            "thread CPU",
+            percentiles(cpu),
+            "µs",
+        );
+        row(
+            "day list, 40 appointments, handler work",
+            "wall",
+            percentiles(wall),
+            "µs",
+        );
     }
 
     if std::env::var("PARLO_BENCH_EMULATORS").as_deref() == Ok("1") {
@@ -183,8 +201,11 @@ fn emulators(_tz: chrono_tz::Tz) {
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let table = std::env::var("TABLE_NAME").unwrap_or_else(|_| "parlo-local".into());
         let store = parlo_store::Store::from_config(&sdk, table);
-        let config = parlo_app::config::Config::from_vars(|n| (n == "PARLO_ENV").then(|| "local".into()));
-        let auth = parlo_app::auth::AuthSettings::from_vars(&config, |n| (n == "JWT_SECRET").then(|| SECRET.into()));
+        let config =
+            parlo_app::config::Config::from_vars(|n| (n == "PARLO_ENV").then(|| "local".into()));
+        let auth = parlo_app::auth::AuthSettings::from_vars(&config, |n| {
+            (n == "JWT_SECRET").then(|| SECRET.into())
+        });
         let now = Utc.with_ymd_and_hms(2030, 1, 7, 12, 0, 0).unwrap();
         let api = Api {
             store: store.clone(),
@@ -198,10 +219,19 @@ fn emulators(_tz: chrono_tz::Tz) {
             println!("emulator part skipped: seed the demo business first (parlo-local seed)");
             return;
         }
-        let owner = store.get_staff(org, parlo_app::demo::OWNER_ID).await.unwrap().unwrap();
-        let links = api.issue_magic_links(&owner.phone, Some(org)).await.unwrap();
+        let owner = store
+            .get_staff(org, parlo_app::demo::OWNER_ID)
+            .await
+            .unwrap()
+            .unwrap();
+        let links = api
+            .issue_magic_links(&owner.phone, Some(org))
+            .await
+            .unwrap();
         let session = api
-            .verify_magic_link(serde_json::from_value(serde_json::json!({"token": links[0].2.token})).unwrap())
+            .verify_magic_link(
+                serde_json::from_value(serde_json::json!({"token": links[0].2.token})).unwrap(),
+            )
             .await
             .unwrap();
         let mut wall = Vec::new();
@@ -224,6 +254,11 @@ fn emulators(_tz: chrono_tz::Tz) {
             wall.push(t0.elapsed().as_nanos() as u64);
             assert_eq!(r.status(), 200);
         }
-        row("GET appointments, full handler on DynamoDB Local", "wall", percentiles(wall), "µs");
+        row(
+            "GET appointments, full handler on DynamoDB Local",
+            "wall",
+            percentiles(wall),
+            "µs",
+        );
     });
 }

@@ -611,6 +611,9 @@ impl Api {
                 if Some(s.id) == ctx.staff_id {
                     return Err(conflict("self", "No puedes darte de baja a ti mismo."));
                 }
+                if s.permission_level == PermissionLevel::Owner {
+                    ctx.require(Action::ChangePermissions)?;
+                }
                 if self.store.staff_in_use(org, s.id).await? {
                     return Err(conflict(
                         "staff_has_appointments",
