@@ -15,6 +15,8 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
 
+mod activity;
+mod api_queries;
 mod auth;
 mod booking;
 mod catalogue;
@@ -28,6 +30,7 @@ mod outbox;
 mod ratings;
 pub mod schedules;
 
+pub use activity::{Activity, ActivityKind, ACTIVITY_PK, ACTIVITY_TTL};
 pub use auth::{rate_pk, revoked_pk, SessionState, RATE_SK, REVOKED_SK};
 pub use booking::{
     BookRequest, RescheduleRequest, StaffChoice, WalkInRequest, APPOINTMENT_LOOKBACK,
