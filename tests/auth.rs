@@ -34,6 +34,7 @@ fn api_with(store: &Store, at: DateTime<Utc>, env: &str, secret: &str) -> Api {
         config,
         clock: Clock::Fixed(at),
         auth,
+        schedules: Default::default(),
     }
 }
 
@@ -161,14 +162,17 @@ async fn unknown_phone_gets_the_same_answer_and_nothing_is_sent() {
     // Malformed input is a 400 with the common error shape.
     let (s, v) = request_link(&api, "hola").await;
     assert_eq!(s, 400);
-    assert_eq!(v["code"], "invalid_phone");
-    assert!(v["message"].as_str().unwrap().contains("número"));
+    assert_eq!(v["error"]["code"], "invalid_phone");
+    assert!(v["error"]["message"].as_str().unwrap().contains("número"));
     let (s, v) = call(
         &api,
         post("/api/v1/auth/request-magic-link", json!({}), None),
     )
     .await;
-    assert_eq!((s, v["code"].as_str()), (400, Some("invalid_request")));
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (400, Some("invalid_request"))
+    );
 }
 
 #[tokio::test]
@@ -219,7 +223,10 @@ async fn owner_gets_a_link_by_whatsapp_that_signs_in() {
     // A week later the session is over.
     let later = api_with(&store, now() + Duration::days(7), "local", SECRET);
     let (status, v) = me(&later, jwt).await;
-    assert_eq!((status, v["code"].as_str()), (401, Some("session_expired")));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (401, Some("session_expired"))
+    );
 }
 
 #[tokio::test]
@@ -257,12 +264,18 @@ async fn links_are_single_use_and_expire_in_fifteen_minutes() {
     let token = issue(&api, &biz.staff[0].phone).await;
     assert_eq!(verify(&api, &token).await.0, 200);
     let (status, v) = verify(&api, &token).await;
-    assert_eq!((status, v["code"].as_str()), (401, Some("link_used")));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (401, Some("link_used"))
+    );
 
     let token = issue(&api, &biz.staff[0].phone).await;
     let late = api_with(&store, now() + Duration::minutes(15), "local", SECRET);
     let (status, v) = verify(&late, &token).await;
-    assert_eq!((status, v["code"].as_str()), (401, Some("link_expired")));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (401, Some("link_expired"))
+    );
     // Just in time works.
     let token = issue(&api, &biz.staff[0].phone).await;
     let in_time = api_with(&store, now() + Duration::minutes(14), "local", SECRET);
@@ -277,14 +290,17 @@ async fn forged_and_garbage_tokens_are_refused() {
     for bad in ["", "nope", &"A".repeat(43), &"x".repeat(5000)] {
         let (status, v) = verify(&api, bad).await;
         assert_eq!(status, 401, "{bad:?}");
-        assert_eq!(v["code"], "invalid_link");
+        assert_eq!(v["error"]["code"], "invalid_link");
     }
     let (status, v) = call(&api, get("/api/v1/auth/me", None)).await;
-    assert_eq!((status, v["code"].as_str()), (401, Some("missing_token")));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (401, Some("missing_token"))
+    );
     for bad in ["garbage", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."] {
         let (status, v) = me(&api, bad).await;
         assert_eq!(
-            (status, v["code"].as_str()),
+            (status, v["error"]["code"].as_str()),
             (401, Some("invalid_token")),
             "{bad}"
         );
@@ -324,7 +340,7 @@ async fn twenty_concurrent_verifications_yield_one_session() {
     assert_eq!(ok.len(), 1, "{results:?}");
     assert!(results
         .iter()
-        .all(|(s, v)| *s == 200 || (*s == 401 && v["code"] == "link_used")));
+        .all(|(s, v)| *s == 200 || (*s == 401 && v["error"]["code"] == "link_used")));
 }
 
 #[tokio::test]
@@ -338,7 +354,10 @@ async fn logout_revokes_the_session() {
     let (status, _) = call(&api, post("/api/v1/auth/logout", json!({}), Some(&jwt))).await;
     assert_eq!(status, 204);
     let (status, v) = me(&api, &jwt).await;
-    assert_eq!((status, v["code"].as_str()), (401, Some("session_revoked")));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (401, Some("session_revoked"))
+    );
     // Only that session.
     assert_eq!(me(&api, &other).await.0, 200);
     // Logging out twice is harmless.
@@ -362,12 +381,12 @@ async fn suspended_business_cannot_sign_in_and_its_sessions_stop() {
 
     let (status, v) = verify(&api, &pending).await;
     assert_eq!(
-        (status, v["code"].as_str()),
+        (status, v["error"]["code"].as_str()),
         (403, Some("business_suspended"))
     );
     let (status, v) = me(&api, &jwt).await;
     assert_eq!(
-        (status, v["code"].as_str()),
+        (status, v["error"]["code"].as_str()),
         (403, Some("business_suspended"))
     );
     // No link is sent either (same answer).
@@ -397,7 +416,10 @@ async fn deactivated_staff_lose_their_session() {
     gone.updated_at = now() + Duration::seconds(1);
     store.update_staff(&gone).await.unwrap();
     let (status, v) = me(&api, &jwt).await;
-    assert_eq!((status, v["code"].as_str()), (401, Some("access_revoked")));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (401, Some("access_revoked"))
+    );
     assert!(api
         .issue_magic_links(&member.phone, None)
         .await
@@ -480,7 +502,7 @@ async fn admin_login_and_audiences() {
     let login = |pw: &str| post("/api/v1/admin/auth/login", json!({ "password": pw }), None);
     let (status, v) = call(&api, login("incorrecta")).await;
     assert_eq!(
-        (status, v["code"].as_str()),
+        (status, v["error"]["code"].as_str()),
         (401, Some("invalid_password"))
     );
     assert!(v.get("token").is_none());
@@ -550,5 +572,8 @@ async fn dev_route_issues_links_only_locally() {
         ),
     )
     .await;
-    assert_eq!((status, v["code"].as_str()), (404, Some("not_found")));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
 }

@@ -97,9 +97,10 @@ async fn each_routing_case_reaches_its_flow() {
         let gw = gw.clone();
         async move {
             let s = sim(&gw, &from, to);
-            s.post(&inbound(&from, to, text)).await.unwrap();
+            // Count first: earlier tests may have written to this number.
             let before = s.outbox(None).await.unwrap().len();
-            let got = wait_replies(&s, before.max(1), Duration::from_secs(30)).await;
+            s.post(&inbound(&from, to, text)).await.unwrap();
+            let got = wait_replies(&s, before + 1, Duration::from_secs(30)).await;
             got.last().map(|m| m.body.clone()).unwrap_or_default()
         }
     };
@@ -150,10 +151,8 @@ async fn each_routing_case_reaches_its_flow() {
         .await
         .unwrap();
     let replies = wait_replies(&s, 2, Duration::from_secs(30)).await;
-    assert!(
-        replies[1].body.contains("¿En qué te ayudo hoy?"),
-        "{replies:?}"
-    );
+    // Onboarding does not get in the way of a real question.
+    assert!(replies[1].body.contains("tu agenda"), "{replies:?}");
     assert!(store
         .customer_by_phone(demo::ORG_ID, &barber)
         .await

@@ -12,7 +12,8 @@ async fn main() -> Result<(), Error> {
         parlo_store::Store::from_config(&sdk, config.table_name.clone()),
         config,
         parlo_app::clock::Clock::from_env(),
-    );
+    )
+    .with_schedules(parlo_app::schedules::Schedules::from_env(&sdk));
     let api = &api;
     run(service_fn(move |request: Request| async move {
         Ok::<_, Error>(api.handle(request).await)

@@ -1,13 +1,32 @@
-//! Reminders: invoked by EventBridge Scheduler with a small JSON payload.
+//! Reminders: invoked by EventBridge Scheduler with a job payload
+//! (behaviour in `parlo_app::reminders`). An error fails the invocation so
+//! Scheduler retries it with backoff; a job that no longer applies answers
+//! `skipped`.
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
+use parlo_app::clock::Clock;
+use parlo_app::config::Config;
+use parlo_app::messenger::Messenger;
+use parlo_app::reminders::Reminders;
+use parlo_app::schedules::Schedules;
 use serde_json::Value;
-
-async fn handle(event: LambdaEvent<Value>) -> Result<Value, Error> {
-    Ok(serde_json::json!({ "received": event.payload }))
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt().json().without_time().init();
-    run(service_fn(handle)).await
+    parlo_app::telemetry::init();
+    let config = Config::from_env();
+    let sdk = parlo_app::aws::sdk_config().await;
+    let reminders = Reminders {
+        store: parlo_store::Store::from_config(&sdk, config.table_name.clone()),
+        messenger: Messenger::from_env(config.public_base_url.as_deref()).await?,
+        clock: Clock::from_env(),
+        schedules: Schedules::from_env(&sdk),
+        templates: config.templates.clone(),
+    };
+    let reminders = &reminders;
+    run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let outcome = reminders.handle(event.payload).await?;
+        tracing::info!(?outcome, "job done");
+        Ok::<Value, Error>(serde_json::to_value(outcome)?)
+    }))
+    .await
 }

@@ -9,6 +9,7 @@ use parlo_app::agent::rules::RuleAgent;
 use parlo_app::clock::Clock;
 use parlo_app::config::{Config, LlmConfig};
 use parlo_app::messenger::Messenger;
+use parlo_app::schedules::Schedules;
 use parlo_app::turn::TurnProcessor;
 
 #[tokio::main]
@@ -18,7 +19,10 @@ async fn main() -> Result<(), Error> {
     let sdk = parlo_app::aws::sdk_config().await;
     let store = parlo_store::Store::from_config(&sdk, config.table_name.clone());
     let processor = TurnProcessor {
-        agent: TurnAgent::from_config(RuleAgent::new(store.clone()), LlmConfig::from_env()),
+        agent: TurnAgent::from_config(
+            RuleAgent::new(store.clone()).with_schedules(Schedules::from_env(&sdk)),
+            LlmConfig::from_env(),
+        ),
         store,
         messenger: Messenger::from_env(config.public_base_url.as_deref()).await?,
         clock: Clock::from_env(),

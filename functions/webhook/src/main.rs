@@ -5,6 +5,8 @@ use lambda_http::{run, service_fn, Error, Request};
 use parlo_app::aws_sink::QueueSink;
 use parlo_app::clock::Clock;
 use parlo_app::config::{Config, LazySecret};
+use parlo_app::missed_calls::MissedCalls;
+use parlo_app::schedules::Schedules;
 use parlo_app::webhook::{Webhook, WebhookConfig};
 
 #[tokio::main]
@@ -12,8 +14,9 @@ async fn main() -> Result<(), Error> {
     parlo_app::telemetry::init();
     let config = Config::from_env();
     let sdk = parlo_app::aws::sdk_config().await;
+    let store = parlo_store::Store::from_config(&sdk, config.table_name.clone());
     let sink = QueueSink {
-        store: parlo_store::Store::from_config(&sdk, config.table_name.clone()),
+        store: store.clone(),
         sqs: aws_sdk_sqs::Client::new(&sdk),
         queue_url: config.turn_queue_url.clone().unwrap_or_default(),
     };
@@ -24,7 +27,11 @@ async fn main() -> Result<(), Error> {
         },
         sink,
         Clock::from_env(),
-    );
+    )
+    .with_missed_calls(MissedCalls {
+        store,
+        schedules: Schedules::from_env(&sdk),
+    });
     let webhook = &webhook;
     run(service_fn(move |request: Request| async move {
         Ok::<_, Error>(webhook.handle(request).await)

@@ -279,7 +279,16 @@ fn run_seed() -> ExitCode {
     let result = runtime().block_on(async {
         let store = parlo_store::Store::from_env().await;
         let now = parlo_app::clock::Clock::from_env().now();
-        parlo_app::demo::seed(&store, now).await
+        let seeded = parlo_app::demo::seed(&store, now).await?;
+        // The demo owner's daily summary (idempotent create-or-update).
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let schedules = parlo_app::schedules::Schedules::from_env(&sdk);
+        if let Some(org) = store.get_organization(parlo_app::demo::ORG_ID).await? {
+            if let Err(e) = schedules.ensure_daily_summary(&org).await {
+                eprintln!("parlo-local seed: daily summary schedule not created: {e}");
+            }
+        }
+        Ok::<_, parlo_store::StoreError>(seeded)
     });
     match result {
         Ok(parlo_app::demo::Seeded::Created) => {

@@ -334,7 +334,7 @@ pub fn json_body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T,
 // ---- the flows ----------------------------------------------------------
 
 impl Api {
-    async fn jwt_secret(&self) -> Result<Secret, ApiError> {
+    pub(crate) async fn jwt_secret(&self) -> Result<Secret, ApiError> {
         match self.auth.jwt_secret.get().await {
             Ok(Some(s)) if !s.expose().is_empty() => Ok(s),
             Ok(_) if self.config.env == Env::Local => Ok(Secret::new(LOCAL_JWT_SECRET)),
@@ -346,7 +346,7 @@ impl Api {
         }
     }
 
-    async fn messenger(&self) -> Result<&Messenger, ApiError> {
+    pub(crate) async fn messenger(&self) -> Result<&Messenger, ApiError> {
         self.auth
             .messenger
             .get_or_try_init(|| Messenger::from_env(self.config.public_base_url.as_deref()))
@@ -366,7 +366,7 @@ impl Api {
         hex(&h.finalize())[..12].to_string()
     }
 
-    fn sign(&self, secret: &Secret, claims: &Claims) -> Result<String, ApiError> {
+    pub(crate) fn sign(&self, secret: &Secret, claims: &Claims) -> Result<String, ApiError> {
         jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),
             claims,

@@ -3,6 +3,7 @@
 //! traits or concrete clients so each handler is tested with real event
 //! shapes against the local stack.
 
+pub mod agenda;
 pub mod agent;
 pub mod api;
 pub mod auth;
@@ -13,6 +14,8 @@ pub mod config;
 pub mod demo;
 pub mod dev;
 pub mod messenger;
+pub mod missed_calls;
+pub mod reminders;
 pub mod schedules;
 pub mod telemetry;
 pub mod tools;

@@ -17,6 +17,7 @@ use parlo_twilio::signature;
 
 use crate::clock::Clock;
 use crate::config::LazySecret;
+use crate::missed_calls::{MissedCalls, VoiceStatus};
 
 pub const TWIML_EMPTY: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
 
@@ -70,6 +71,9 @@ pub struct Webhook<S> {
     config: WebhookConfig,
     sink: S,
     clock: Clock,
+    /// Missed-call follow-ups (voice status callbacks); `None` answers
+    /// those callbacks without acting.
+    missed_calls: Option<MissedCalls>,
 }
 
 impl<S: InboundSink> Webhook<S> {
@@ -78,7 +82,13 @@ impl<S: InboundSink> Webhook<S> {
             config,
             sink,
             clock,
+            missed_calls: None,
         }
+    }
+
+    pub fn with_missed_calls(mut self, missed_calls: MissedCalls) -> Self {
+        self.missed_calls = Some(missed_calls);
+        self
     }
 
     pub fn sink(&self) -> &S {
@@ -91,7 +101,14 @@ impl<S: InboundSink> Webhook<S> {
             (&Method::GET, "/health") => json(StatusCode::OK, r#"{"status":"ok"}"#),
             (&Method::POST, "/webhooks/twilio") => self.inbound(&request).await,
             (&Method::POST, "/webhooks/twilio/status") => self.status(&request).await,
-            (_, "/health" | "/webhooks/twilio" | "/webhooks/twilio/status") => json(
+            (&Method::POST, "/webhooks/twilio/voice-status") => self.voice_status(&request).await,
+            (
+                _,
+                "/health"
+                | "/webhooks/twilio"
+                | "/webhooks/twilio/status"
+                | "/webhooks/twilio/voice-status",
+            ) => json(
                 StatusCode::METHOD_NOT_ALLOWED,
                 r#"{"error":"method_not_allowed"}"#,
             ),
@@ -170,6 +187,39 @@ impl<S: InboundSink> Webhook<S> {
             Ok(()) => json(StatusCode::OK, r#"{"status":"recorded"}"#),
             Err(e) => {
                 tracing::error!(message_sid = %callback.message_sid, error = %e, "status not recorded");
+                json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    r#"{"error":"temporarily_unavailable"}"#,
+                )
+            }
+        }
+    }
+}
+
+impl<S: InboundSink> Webhook<S> {
+    /// A call's final status: a missed call gets a WhatsApp follow-up
+    /// (see [`crate::missed_calls`]). Answers empty TwiML once handled; 503
+    /// only when our storage or scheduler failed (Twilio retries).
+    async fn voice_status(&self, request: &Request) -> Response<Body> {
+        let params = match self.verified_params(request).await {
+            Ok(p) => p,
+            Err(rejection) => return rejection.response(),
+        };
+        let call = match VoiceStatus::from_params(&params) {
+            Ok(c) => c,
+            Err(e) => return payload_error(e),
+        };
+        let Some(missed_calls) = &self.missed_calls else {
+            tracing::warn!(call_sid = %call.call_sid, "voice status received but follow-ups are not configured");
+            return twiml();
+        };
+        match missed_calls.handle(&call, self.clock.now()).await {
+            Ok(outcome) => {
+                tracing::info!(call_sid = %call.call_sid, status = %call.call_status, ?outcome, "voice status handled");
+                twiml()
+            }
+            Err(e) => {
+                tracing::error!(call_sid = %call.call_sid, error = %e, "missed call not handled; Twilio will retry");
                 json(
                     StatusCode::SERVICE_UNAVAILABLE,
                     r#"{"error":"temporarily_unavailable"}"#,

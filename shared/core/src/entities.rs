@@ -72,6 +72,39 @@ pub struct OrgSettings {
     pub review_link: Option<String>,
     /// Local hour (0–23) of the owner's daily summary (default 8).
     pub daily_summary_hour: Option<u8>,
+    /// Staff members who opted in to their own daily summary.
+    pub daily_summary_staff: Vec<StaffId>,
+    /// The missed-call → WhatsApp follow-up automation.
+    pub missed_call: MissedCallSettings,
+}
+
+/// Per-business settings of the missed-call follow-up (spec/002's
+/// call → WhatsApp automation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MissedCallSettings {
+    pub enabled: bool,
+    /// Minutes after the call before the WhatsApp message goes out.
+    pub delay_minutes: u32,
+    /// A completed call shorter than this counts as missed.
+    pub min_answered_seconds: u32,
+    /// Nobody gets two follow-ups within this many hours.
+    pub min_gap_hours: u32,
+    /// The message; `{negocio}` is replaced by the business's name. `None`:
+    /// Parlo's default text.
+    pub message: Option<String>,
+}
+
+impl Default for MissedCallSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            delay_minutes: 2,
+            min_answered_seconds: 10,
+            min_gap_hours: 24,
+            message: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,6 +327,12 @@ pub struct Appointment {
     /// Price at booking time, so later price changes don't rewrite history.
     #[serde(default)]
     pub price_cents: i64,
+    /// The customer's 1–5 rating after the visit (review request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+    /// The customer's optional comment with the rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -454,6 +493,8 @@ pub enum FlowType {
     RemoveStaff,
     ChangePermissions,
     WalkIn,
+    /// Staff marking an appointment attended / no-show.
+    MarkAttendance,
 }
 
 /// State of a multi-turn flow for one conversation (spec:
@@ -480,4 +521,18 @@ pub struct AuthToken {
     #[serde(default)]
     pub used_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod flow_type_tests {
+    use super::FlowType;
+
+    /// Stored flow sessions name their type in snake_case, like the others.
+    #[test]
+    fn mark_attendance_is_stored_in_snake_case() {
+        let json = serde_json::to_string(&FlowType::MarkAttendance).unwrap();
+        assert_eq!(json, "\"mark_attendance\"");
+        let back: FlowType = serde_json::from_str("\"walk_in\"").unwrap();
+        assert_eq!(back, FlowType::WalkIn);
+    }
 }

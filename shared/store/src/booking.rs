@@ -606,6 +606,8 @@ impl Store {
                 cancellation_reason: None,
                 reminder_sent_at: None,
                 price_cents: service.map_or(0, |s| s.price_cents),
+                rating: None,
+                feedback: None,
                 created_at: req.now,
                 updated_at: req.now,
             };

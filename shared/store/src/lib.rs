@@ -15,6 +15,8 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
 
+mod activity;
+mod api_queries;
 mod auth;
 mod booking;
 mod catalogue;
@@ -25,7 +27,10 @@ mod error;
 pub mod keys;
 mod org;
 mod outbox;
+mod ratings;
+pub mod schedules;
 
+pub use activity::{Activity, ActivityKind, ACTIVITY_PK, ACTIVITY_TTL};
 pub use auth::{rate_pk, revoked_pk, SessionState, RATE_SK, REVOKED_SK};
 pub use booking::{
     BookRequest, RescheduleRequest, StaffChoice, WalkInRequest, APPOINTMENT_LOOKBACK,
@@ -35,6 +40,9 @@ pub use conversations::INBOUND_DEDUPE_TTL;
 pub use db::Page;
 pub use error::{Result, StoreError};
 pub use outbox::{Claim, DeliveryStatus, OutboxRecord};
+pub use schedules::{
+    FollowupStatus, JobClaim, JobRecord, JobStatus, MissedCallFollowup, ScheduleRepair,
+};
 
 /// Default table name when `TABLE_NAME` is unset (the local stack's).
 pub const DEFAULT_TABLE: &str = "parlo-local";

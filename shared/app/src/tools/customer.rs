@@ -181,7 +181,10 @@ impl Tools {
             now: self.now,
         };
         match self.store.book(&req).await {
-            Ok(a) => Ok(ctx.summary(&a, None)),
+            Ok(a) => {
+                self.schedules.sync(&ctx.org, &a).await;
+                Ok(ctx.summary(&a, None))
+            }
             Err(e) => Err(self
                 .with_alternatives(&ctx, e, service.id, staff, start)
                 .await),
@@ -274,6 +277,7 @@ impl Tools {
             .store
             .cancel(ctx.org.id, appt.id, args.reason.clone(), self.now)
             .await?;
+        self.schedules.sync(&ctx.org, &done).await;
         Ok(ctx.summary(&done, None))
     }
 
@@ -319,7 +323,10 @@ impl Tools {
             now: self.now,
         };
         match self.store.reschedule(&req).await {
-            Ok(a) => Ok(ctx.summary(&a, None)),
+            Ok(a) => {
+                self.schedules.sync(&ctx.org, &a).await;
+                Ok(ctx.summary(&a, None))
+            }
             Err(e) => Err(self
                 .with_alternatives(&ctx, e, appt.service_id, staff_for_alternatives, new_start)
                 .await),
@@ -352,10 +359,11 @@ impl Tools {
         conv.handed_off_until = Some(until);
         conv.updated_at = self.now;
         self.store.put_conversation(&conv).await?;
-        let who = customer.name.as_deref().map_or_else(
-            || customer.phone.clone(),
-            |n| format!("{n} ({})", customer.phone),
-        );
+        let phone = format::phone(&customer.phone);
+        let who = customer
+            .name
+            .as_deref()
+            .map_or_else(|| phone.clone(), |n| format!("{n} ({phone})"));
         let text = format!(
             "🙋 {who} pidió hablar con una persona: «{}». Respóndele directamente; \
              el asistente queda en pausa con este cliente por {HANDOFF_HOURS} horas.",

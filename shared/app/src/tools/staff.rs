@@ -369,6 +369,7 @@ impl Tools {
             }
             AttendanceStatus::NoShow => self.store.no_show(ctx.org.id, appt.id, self.now).await?,
         };
+        self.schedules.sync(&ctx.org, &done).await;
         Ok(ctx.summary(&done, None))
     }
 
@@ -431,7 +432,10 @@ impl Tools {
             now: self.now,
         };
         match self.store.walk_in(&req).await {
-            Ok(a) => Ok(ctx.summary(&a, customer.name.clone())),
+            Ok(a) => {
+                self.schedules.sync(&ctx.org, &a).await;
+                Ok(ctx.summary(&a, customer.name.clone()))
+            }
             Err(e) => Err(self
                 .with_alternatives(&ctx, e, service.id, staff, self.now)
                 .await),
@@ -532,6 +536,378 @@ impl Tools {
             cancelled: count(AppointmentStatus::Cancelled),
             upcoming,
             recent,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendMessageArgs {
+    /// The customer's id, phone number (any format) or name.
+    pub customer: String,
+    /// What to say; the business's name is appended as the signature.
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentMessage {
+    pub customer_id: CustomerId,
+    pub name: Option<String>,
+    pub phone: String,
+    /// The text as the customer receives it (signed).
+    pub text: String,
+    /// For the turn to send from the business's number.
+    pub notification: Notification,
+}
+
+/// Longest message a staff member may relay (WhatsApp allows 4096).
+const MAX_RELAYED_CHARS: usize = 1000;
+
+impl Tools {
+    /// A customer of the actor's business by id, phone or (partial) name.
+    async fn find_customer(&self, ctx: &Ctx, query: &str) -> ToolResult<Customer> {
+        let query = query.trim();
+        if let Ok(id) = query.parse::<CustomerId>() {
+            return self
+                .store
+                .get_customer(ctx.org.id, id)
+                .await?
+                .filter(|c| c.org_id == ctx.org.id)
+                .ok_or_else(|| ToolError::not_found("customer"));
+        }
+        if looks_like_phone(query) {
+            let e164 = phone::normalize(query, phone::Region::for_timezone(&ctx.org.timezone))
+                .map_err(|e| ToolError::InvalidArgument {
+                    field: "customer",
+                    message: e.to_string(),
+                })?;
+            return self
+                .store
+                .customer_by_phone(ctx.org.id, &e164)
+                .await?
+                .ok_or_else(|| ToolError::not_found("customer"));
+        }
+        let mut found = self
+            .store
+            .search_customers_by_name(ctx.org.id, query, 6)
+            .await?;
+        match found.len() {
+            0 => Err(ToolError::not_found("customer")),
+            1 => Ok(found.remove(0)),
+            _ => Err(ToolError::Ambiguous {
+                what: "customer",
+                options: found
+                    .iter()
+                    .map(|c| format!("{} ({})", c.name.as_deref().unwrap_or("?"), c.phone))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// `send_message_to_customer`: a message from the business to one of
+    /// its customers ([`Action::MarkAttendance`]: a viewer only reads). The
+    /// text is signed "- <business name>" (spec Example 6) and comes back
+    /// as a [`Notification`]; the turn's outbox sends it once.
+    pub async fn send_message_to_customer(
+        &self,
+        actor: &Actor,
+        args: &SendMessageArgs,
+    ) -> ToolResult<SentMessage> {
+        let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
+        let body = args.message.trim();
+        if body.is_empty() {
+            return Err(ToolError::InvalidArgument {
+                field: "message",
+                message: "el mensaje está vacío".into(),
+            });
+        }
+        if body.chars().count() > MAX_RELAYED_CHARS {
+            return Err(ToolError::InvalidArgument {
+                field: "message",
+                message: format!("es muy largo (máximo {MAX_RELAYED_CHARS} caracteres)"),
+            });
+        }
+        let customer = self.find_customer(&ctx, &args.customer).await?;
+        if !customer.phone.starts_with('+') {
+            // A walk-in registered without a phone: nowhere to send.
+            return Err(ToolError::InvalidArgument {
+                field: "customer",
+                message: "no tiene un teléfono registrado".into(),
+            });
+        }
+        let signature = format!("- {}", ctx.org.name);
+        let text = if body.ends_with(&signature) {
+            body.to_string()
+        } else {
+            format!("{body} {signature}")
+        };
+        let notification = Notification {
+            to: customer.phone.clone(),
+            text: text.clone(),
+        };
+        Ok(SentMessage {
+            customer_id: customer.id,
+            name: customer.name.clone(),
+            phone: customer.phone.clone(),
+            text,
+            notification,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationArgs {
+    /// The customer's phone number (any format), id or name.
+    pub customer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationResult {
+    pub customer: String,
+    pub phone: String,
+    pub status: ConversationStatus,
+    pub handed_off_until: Option<DateTime<Utc>>,
+}
+
+impl Tools {
+    async fn customer_conversation(
+        &self,
+        ctx: &Ctx,
+        query: &str,
+    ) -> ToolResult<(Customer, Conversation)> {
+        let customer = self.find_customer(ctx, query).await?;
+        let conv = self
+            .store
+            .get_conversation(ctx.org.id, &customer.phone)
+            .await?
+            .filter(|c| c.kind == ConversationKind::Customer)
+            .ok_or_else(|| ToolError::not_found("conversation"))?;
+        Ok((customer, conv))
+    }
+
+    fn conversation_result(customer: &Customer, conv: &Conversation) -> ConversationResult {
+        ConversationResult {
+            customer: customer
+                .name
+                .clone()
+                .unwrap_or_else(|| customer.phone.clone()),
+            phone: customer.phone.clone(),
+            status: conv.status,
+            handed_off_until: conv.handed_off_until,
+        }
+    }
+
+    /// `release_conversation`: a staff member is done with a handed-off
+    /// customer ("ya atendí a +52…"); the assistant answers them again
+    /// ([`Action::MarkAttendance`]). Releasing an active one changes nothing.
+    pub async fn release_conversation(
+        &self,
+        actor: &Actor,
+        args: &ConversationArgs,
+    ) -> ToolResult<ConversationResult> {
+        let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
+        let (customer, mut conv) = self.customer_conversation(&ctx, &args.customer).await?;
+        if conv.status == ConversationStatus::HandedOff {
+            conv.status = ConversationStatus::Active;
+            conv.handed_off_until = None;
+            conv.updated_at = self.now;
+            self.store.put_conversation(&conv).await?;
+        }
+        Ok(Self::conversation_result(&customer, &conv))
+    }
+
+    /// `take_over_conversation`: a staff member answers a customer
+    /// personally; the assistant stays silent with them for
+    /// [`HANDOFF_HOURS`] ([`Action::MarkAttendance`]).
+    pub async fn take_over_conversation(
+        &self,
+        actor: &Actor,
+        args: &ConversationArgs,
+    ) -> ToolResult<ConversationResult> {
+        let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
+        let (customer, mut conv) = self.customer_conversation(&ctx, &args.customer).await?;
+        conv.status = ConversationStatus::HandedOff;
+        conv.handed_off_until = Some(self.now + hours(HANDOFF_HOURS));
+        conv.updated_at = self.now;
+        self.store.put_conversation(&conv).await?;
+        Ok(Self::conversation_result(&customer, &conv))
+    }
+}
+
+/// A future on the heap, created inside this function so that the
+/// (debug-build) temporary stays out of the caller's poll frame: the
+/// turn's call chain also runs the AWS SDK and is deep.
+fn boxed<'a, T, F>(
+    make: impl FnOnce() -> F,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>
+where
+    F: std::future::Future<Output = T> + Send + 'a,
+{
+    Box::pin(make())
+}
+
+/// A customer's appointment cancelled or moved by the business, with the
+/// messages the caller sends: the customer always (unless a walk-in
+/// without a phone), the assigned staff member(s) when not the sender.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessChange {
+    pub previous: AppointmentSummary,
+    pub appointment: AppointmentSummary,
+    pub customer: Option<String>,
+    pub notifications: Vec<Notification>,
+}
+
+impl Tools {
+    /// Upcoming open appointments of the whole business from the start of
+    /// today for `days` days ([`Action::ViewBusinessSchedule`]), one query:
+    /// used to find "la cita de Roberto" when no day is named.
+    pub async fn upcoming_appointments(
+        &self,
+        actor: &Actor,
+        days: u64,
+    ) -> ToolResult<Vec<ScheduleItem>> {
+        let ctx = self.staff_ctx(actor, Action::ViewBusinessSchedule).await?;
+        let (lo, _) = day_bounds_utc(ctx.tz, ctx.today);
+        let (hi, _) = day_bounds_utc(ctx.tz, ctx.today + Days::new(days));
+        let mut appts = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self
+                .store
+                .appointments_between(ctx.org.id, lo, hi, 200, cursor.as_deref())
+                .await?;
+            appts.extend(page.items);
+            match page.next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+        appts.retain(|a| {
+            matches!(
+                a.status,
+                AppointmentStatus::Pending | AppointmentStatus::Confirmed
+            )
+        });
+        let names = ctx
+            .customer_names(&self.store, appts.iter().map(|a| a.customer_id))
+            .await?;
+        let mut items: Vec<ScheduleItem> = appts
+            .iter()
+            .map(|a| self.schedule_item_appt(&ctx, a, names.get(&a.customer_id).cloned()))
+            .collect();
+        items.sort_by_key(|i| (i.start, i.id));
+        Ok(items)
+    }
+
+    /// The business cancels a customer's appointment (spec/001 §2.4):
+    /// [`Tools::cancel_appointment`] plus the notices.
+    pub async fn cancel_customer_appointment(
+        &self,
+        actor: &Actor,
+        args: &CancelAppointmentArgs,
+    ) -> ToolResult<BusinessChange> {
+        let ctx = self.staff_ctx(actor, Action::CancelAppointment).await?;
+        let before = self
+            .visible_appointment(actor, &args.appointment_id)
+            .await?;
+        let after = boxed(|| self.cancel_appointment(actor, args)).await?;
+        boxed(|| self.business_change(&ctx, &before, after)).await
+    }
+
+    /// The business moves a customer's appointment:
+    /// [`Tools::reschedule_appointment`] (same checks, alternatives when
+    /// the time is taken) plus the notices.
+    pub async fn reschedule_customer_appointment(
+        &self,
+        actor: &Actor,
+        args: &RescheduleAppointmentArgs,
+    ) -> ToolResult<BusinessChange> {
+        let ctx = self.staff_ctx(actor, Action::CancelAppointment).await?;
+        let before = self
+            .visible_appointment(actor, &args.appointment_id)
+            .await?;
+        let after = boxed(|| self.reschedule_appointment(actor, args)).await?;
+        boxed(|| self.business_change(&ctx, &before, after)).await
+    }
+
+    async fn business_change(
+        &self,
+        ctx: &Ctx,
+        before: &Appointment,
+        after: AppointmentSummary,
+    ) -> ToolResult<BusinessChange> {
+        let customer = self
+            .store
+            .get_customer(ctx.org.id, before.customer_id)
+            .await?;
+        let name = customer.as_ref().and_then(|c| c.name.clone());
+        let previous = ctx.summary(before, name.clone());
+        let me = ctx.me.as_ref().map(|m| m.id);
+        let sender = ctx.me.as_ref().map_or("", |m| m.name.as_str());
+        let sender = sender.split_whitespace().next().unwrap_or(sender);
+        let first = name
+            .as_deref()
+            .and_then(|n| n.split_whitespace().next())
+            .map_or_else(String::new, |n| format!(" {n}"));
+        let cancelled = after.status == AppointmentStatus::Cancelled;
+        let (to_customer, to_staff) = if cancelled {
+            (
+                format!(
+                    "Hola{first}, te avisamos que {} canceló tu cita de {} del {} a las {}. \
+                     Disculpa las molestias. Cuando gustes, escríbenos para reagendar.",
+                    ctx.org.name, previous.service, previous.date, previous.time
+                ),
+                format!(
+                    "{sender} canceló la cita de {} ({}) del {} a las {}.",
+                    name.as_deref().unwrap_or("un cliente"),
+                    previous.service,
+                    previous.date,
+                    previous.time
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "Hola{first}, {} cambió tu cita de {}: ahora es el {} a las {} con {}. \
+                     Si no te queda, escríbenos y buscamos otro horario.",
+                    ctx.org.name, after.service, after.date, after.time, after.staff
+                ),
+                format!(
+                    "{sender} movió la cita de {} ({}) del {} a las {} al {} a las {} con {}.",
+                    name.as_deref().unwrap_or("un cliente"),
+                    after.service,
+                    previous.date,
+                    previous.time,
+                    after.date,
+                    after.time,
+                    after.staff
+                ),
+            )
+        };
+        let mut notifications = Vec::new();
+        // Walk-ins without a phone have a placeholder, not a number.
+        if let Some(c) = customer.as_ref().filter(|c| c.phone.starts_with('+')) {
+            notifications.push(Notification {
+                to: c.phone.clone(),
+                text: to_customer,
+            });
+        }
+        for s in &ctx.staff {
+            let involved = s.id == before.staff_id || (!cancelled && s.name == after.staff);
+            if involved && Some(s.id) != me && s.is_active {
+                notifications.push(Notification {
+                    to: s.phone.clone(),
+                    text: to_staff.clone(),
+                });
+            }
+        }
+        Ok(BusinessChange {
+            previous,
+            appointment: AppointmentSummary {
+                customer: name.clone(),
+                ..after
+            },
+            customer: name,
+            notifications,
         })
     }
 }

@@ -244,6 +244,17 @@ pub fn slot_label(local: NaiveDateTime, today: NaiveDate) -> String {
     )
 }
 
+/// A phone number as people read it: "+52 55 1234 5678" for Mexican
+/// numbers (E.164 `+52` and ten digits); anything else unchanged.
+pub fn phone(e164: &str) -> String {
+    match e164.strip_prefix("+52") {
+        Some(d) if d.len() == 10 && d.chars().all(|c| c.is_ascii_digit()) => {
+            format!("+52 {} {} {}", &d[..2], &d[2..6], &d[6..])
+        }
+        _ => e164.to_string(),
+    }
+}
+
 /// Uppercases the first character, for a line that opens a message:
 /// "viernes 15 de enero" → "Viernes 15 de enero".
 pub fn capitalize(s: &str) -> String {
@@ -396,5 +407,11 @@ mod tests {
         assert_eq!(capitalize("viernes 15 de enero"), "Viernes 15 de enero");
         assert_eq!(capitalize("ésta"), "Ésta");
         assert_eq!(capitalize(""), "");
+    }
+
+    #[test]
+    fn phones_read_in_groups() {
+        assert_eq!(phone("+525512345678"), "+52 55 1234 5678");
+        assert_eq!(phone("+14155550100"), "+14155550100");
     }
 }

@@ -20,6 +20,9 @@ pub mod customer;
 pub mod flow;
 pub mod onboarding;
 pub mod staff;
+pub mod staff_appointments;
+pub mod staff_flows;
+pub mod staff_onboarding;
 
 #[derive(Clone)]
 pub struct RuleAgent {

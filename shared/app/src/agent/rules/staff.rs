@@ -1,8 +1,672 @@
-//! Placeholder until the staff flows land: the fixed greeting.
+//! The deterministic Spanish agent for staff and owners (spec/001 "Staff
+//! as WhatsApp Users", flows 8–14 and the stateless flows).
+//!
+//! Each message is either the next step of the conversation's flow
+//! (persisted with [`super::flow`]) or a new command read with
+//! [`classify`]. Everything that reads or changes data goes through
+//! [`crate::tools::Tools`] with the routed [`Actor`]: the tools enforce the
+//! permission matrix, so nothing a person writes ("soy el dueño…") can act
+//! with more rights than routing gave them. Multi-step flows also check
+//! the permission before asking their first question, so nobody answers
+//! three questions to be refused at the end.
 
-use super::RuleAgent;
-use crate::agent::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
+use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
+use chrono_tz::Tz;
+use parlo_core::es::fuzzy::{find_in_text, normalize, Match};
+use parlo_core::es::intent::{classify, Intent};
+use parlo_core::es::when::{parse_when, DateSpec, TimeSpec};
+use parlo_core::es::{format, when};
+use parlo_core::permissions::{allows, Action};
+use parlo_core::routing::Route;
+use parlo_core::time::{local_date, utc_to_local};
+use parlo_core::{FlowSession, FlowType, Location, Organization, Staff};
 
-pub async fn respond(_agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply, AgentError> {
-    GreetingAgent.respond(turn).await
+use super::flow::{self, Loaded};
+use super::{staff_appointments, staff_flows, staff_onboarding, RuleAgent};
+use crate::agenda::{self, Agenda, Audience};
+use crate::agent::{AgentError, AgentReply, TurnContext};
+use crate::tools::*;
+
+/// Everything one staff turn needs.
+pub(crate) struct StaffTurn<'a> {
+    pub agent: &'a RuleAgent,
+    pub turn: &'a TurnContext,
+    pub tools: Tools,
+    pub actor: Actor,
+    pub me: Staff,
+    pub org: Organization,
+    pub tz: Tz,
+}
+
+impl StaffTurn<'_> {
+    pub fn today(&self) -> NaiveDate {
+        local_date(self.tz, self.turn.now)
+    }
+
+    pub fn local_now(&self) -> chrono::NaiveDateTime {
+        utc_to_local(self.tz, self.turn.now)
+    }
+
+    pub fn may(&self, action: Action) -> bool {
+        allows(self.me.permission_level, action)
+    }
+
+    pub async fn save<T: serde::Serialize>(
+        &self,
+        previous: Option<&FlowSession>,
+        flow_type: FlowType,
+        state: &str,
+        data: &T,
+    ) -> Result<(), AgentError> {
+        flow::save(
+            &self.agent.store,
+            self.turn,
+            previous,
+            flow_type,
+            state,
+            data,
+        )
+        .await
+    }
+
+    pub async fn clear(&self) -> Result<(), AgentError> {
+        flow::clear(&self.agent.store, self.turn).await
+    }
+
+    /// The primary location (hours), read fresh.
+    pub async fn location(&self) -> Result<Option<Location>, AgentError> {
+        let locations = self
+            .agent
+            .store
+            .list_locations(self.org.id)
+            .await
+            .map_err(|e| AgentError(e.to_string()))?;
+        Ok(locations
+            .iter()
+            .find(|l| l.is_primary)
+            .or(locations.first())
+            .cloned())
+    }
+
+    /// The business's active team, read fresh.
+    pub async fn team(&self) -> Result<Vec<Staff>, AgentError> {
+        let mut staff = self
+            .agent
+            .store
+            .list_staff(self.org.id)
+            .await
+            .map_err(|e| AgentError(e.to_string()))?;
+        staff.retain(|s| s.is_active);
+        Ok(staff)
+    }
+}
+
+pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply, AgentError> {
+    let (Some(actor), Some(me), Some(org)) = (
+        Actor::from_turn(turn),
+        turn.staff.clone(),
+        turn.business.clone(),
+    ) else {
+        return Ok(AgentReply::text(
+            "Eso no lo puedo hacer desde esta conversación.",
+        ));
+    };
+    let tz: Tz = org
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::America::Mexico_City);
+    let st = StaffTurn {
+        agent,
+        turn,
+        tools: agent.tools(turn),
+        actor,
+        me,
+        org,
+        tz,
+    };
+
+    if let Route::StaffOnboarding { .. } = turn.route {
+        return boxed(|| staff_onboarding::start(&st)).await;
+    }
+
+    let text = turn.text.trim();
+    match flow::load(&agent.store, turn).await? {
+        Loaded::Active(f) => {
+            if is_abort(text) {
+                st.clear().await?;
+                return Ok(AgentReply::text("Listo, lo dejamos así. ¿Algo más?"));
+            }
+            if let Some(reply) = boxed(|| continue_flow(&st, &f, text)).await? {
+                return Ok(reply);
+            }
+        }
+        Loaded::Abandoned(f) if f.flow_type == FlowType::StaffOnboarding => {
+            if let Some(reply) = staff_onboarding::resume(&st, &f, text).await? {
+                return Ok(reply);
+            }
+        }
+        // Back after a silence: a new command starts fresh; anything else
+        // answers the question left open (spec "abandoned" pattern).
+        Loaded::Abandoned(f) => {
+            if is_abort(text) || command_intent(text).is_staff_command() {
+                st.clear().await?;
+            } else if let Some(mut reply) = boxed(|| continue_flow(&st, &f, text)).await? {
+                if let Some(first) = reply.replies.first_mut() {
+                    *first = format!(
+                        "¡Hola de nuevo! Seguíamos con {}. {first}",
+                        flow_label(f.flow_type)
+                    );
+                }
+                return Ok(reply);
+            }
+        }
+        Loaded::None => {}
+    }
+    boxed(|| command(&st, text)).await
+}
+
+/// The next step of the flow in progress; `None` when the message starts
+/// something else (the flow is dropped).
+async fn continue_flow(
+    st: &StaffTurn<'_>,
+    f: &FlowSession,
+    text: &str,
+) -> Result<Option<AgentReply>, AgentError> {
+    match f.flow_type {
+        FlowType::StaffOnboarding => boxed(|| staff_onboarding::step(st, f, text))
+            .await
+            .map(Some),
+        FlowType::BlockTime => boxed(|| staff_flows::block_step(st, f, text)).await,
+        FlowType::MarkAttendance => boxed(|| staff_flows::attendance_step(st, f, text)).await,
+        FlowType::WalkIn => boxed(|| staff_flows::walk_in_step(st, f, text)).await,
+        FlowType::Cancel | FlowType::Modify => staff_appointments::step(st, f, text).await,
+        FlowType::AddStaff => boxed(|| staff_flows::add_staff_step(st, f, text)).await,
+        FlowType::RemoveStaff
+        | FlowType::ChangePermissions
+        | FlowType::ChangeHours
+        | FlowType::ChangeServiceDuration => boxed(|| staff_flows::owner_step(st, f, text)).await,
+        _ => {
+            st.clear().await?;
+            Ok(None)
+        }
+    }
+}
+
+/// What a flow is about, for "Seguíamos con …".
+fn flow_label(flow_type: FlowType) -> &'static str {
+    match flow_type {
+        FlowType::BlockTime => "el bloqueo de tu horario",
+        FlowType::WalkIn => "el registro de quien llegó sin cita",
+        FlowType::AddStaff => "el alta de la persona nueva",
+        FlowType::RemoveStaff => "la baja del equipo",
+        FlowType::ChangePermissions => "el cambio de permisos",
+        FlowType::ChangeHours => "el cambio de horario",
+        FlowType::ChangeServiceDuration => "el cambio del servicio",
+        FlowType::MarkAttendance => "la cita que estábamos marcando",
+        FlowType::Cancel => "la cancelación de la cita",
+        FlowType::Modify => "el cambio de la cita",
+        _ => "lo que estábamos haciendo",
+    }
+}
+
+/// A step's future on the heap, created inside this function: in debug
+/// builds `Box::pin(step(..))` first builds the whole future as a
+/// temporary in the caller's poll frame, and the dispatch below has one
+/// such temporary per command, which made its frame hundreds of KB deep
+/// in a call chain that also runs the AWS SDK.
+pub(crate) fn boxed<'a, T, F>(
+    make: impl FnOnce() -> F,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>
+where
+    F: std::future::Future<Output = T> + Send + 'a,
+{
+    Box::pin(make())
+}
+
+/// "cancela", "olvídalo", "ya no": leave the flow in progress.
+fn is_abort(text: &str) -> bool {
+    let n = normalize(text);
+    matches!(
+        n.as_str(),
+        "cancela" | "cancelar" | "olvidalo" | "ya no" | "dejalo" | "nada" | "no gracias"
+    )
+}
+
+/// A new command.
+pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
+    let n = normalize(text);
+    if n.contains("historial") || n.starts_with("quien es") {
+        return boxed(|| customer_history(st, text)).await;
+    }
+    if n.contains("mensaje a") || n.starts_with("dile a ") || n.starts_with("avisale a ") {
+        return boxed(|| staff_flows::message_customer(st, text)).await;
+    }
+    // "ya atendí a +52…" (not a finished appointment) / "yo me encargo de …".
+    if phone_in(text).is_some() {
+        if n.contains("ya atendi") || n.contains("ya lo atendi") || n.contains("ya la atendi") {
+            return boxed(|| staff_flows::conversation(st, text, false)).await;
+        }
+        if n.contains("me encargo") {
+            return boxed(|| staff_flows::conversation(st, text, true)).await;
+        }
+    }
+    if let Some(flow_type) = appointment_change(text) {
+        return staff_appointments::start(st, text, flow_type).await;
+    }
+    match command_intent(text) {
+        Intent::MySchedule => boxed(|| schedule(st, text, Audience::Own)).await,
+        Intent::BusinessSchedule => boxed(|| schedule(st, text, Audience::Business)).await,
+        Intent::BlockTime => boxed(|| staff_flows::block_start(st, text)).await,
+        Intent::Unblock => staff_appointments::unblock(st, text).await,
+        Intent::MarkNoShow => boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await,
+        Intent::MarkCompleted => {
+            boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::Completed)).await
+        }
+        Intent::WalkIn => boxed(|| staff_flows::walk_in_start(st, text)).await,
+        Intent::AddStaff => boxed(|| staff_flows::add_staff_start(st, text)).await,
+        Intent::RemoveStaff => boxed(|| staff_flows::owner_start(st, FlowType::RemoveStaff, text)).await,
+        Intent::ChangePermissions => {
+            boxed(|| staff_flows::owner_start(st, FlowType::ChangePermissions, text)).await
+        }
+        Intent::ChangeHours => boxed(|| staff_flows::owner_start(st, FlowType::ChangeHours, text)).await,
+        Intent::ChangeServiceDuration | Intent::ChangePrice => {
+            boxed(|| staff_flows::owner_start(st, FlowType::ChangeServiceDuration, text)).await
+        }
+        Intent::AddService | Intent::DeactivateService => Ok(AgentReply::text(
+            "Los servicios nuevos o dados de baja se manejan desde tu panel. Escribe «panel» y te mando el enlace.",
+        )),
+        Intent::Stats => boxed(|| stats(st, text)).await,
+        Intent::TakeOver => boxed(|| staff_flows::conversation(st, text, true)).await,
+        Intent::ReleaseHandoff => boxed(|| staff_flows::conversation(st, text, false)).await,
+        Intent::Greeting => Ok(AgentReply::text(format!(
+            "¡Hola {}! Soy el asistente de {}. ¿En qué te ayudo hoy?",
+            first_name(&st.me.name),
+            st.org.name
+        ))),
+        Intent::Thanks => Ok(AgentReply::text("¡Con gusto! 👍")),
+        Intent::Yes | Intent::No => Ok(AgentReply::text("Perfecto. ¿Algo más?")),
+        _ => Ok(AgentReply::text(help(st))),
+    }
+}
+
+/// [`classify`], with the verb deciding when a message also names a
+/// role: "soy el dueño, bloquea…" is a block and "soy administrador,
+/// quiero agregar un empleado" adds staff — the role words are claims, not
+/// the request (and grant nothing: the tools check the real level).
+pub(crate) fn command_intent(text: &str) -> Intent {
+    let n = normalize(text);
+    let words: Vec<&str> = n.split_whitespace().collect();
+    let any = |prefixes: &[&str]| {
+        words
+            .iter()
+            .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+    };
+    if any(&["desbloq"]) || (any(&["quit", "elimin", "borr"]) && any(&["bloque"])) {
+        return Intent::Unblock;
+    }
+    if any(&["bloque"]) {
+        return Intent::BlockTime;
+    }
+    if any(&["agreg", "anad"]) && any(&["emplead", "estilista", "barber", "personal", "equipo"]) {
+        return Intent::AddStaff;
+    }
+    classify(text)
+}
+
+/// A request to cancel ([`FlowType::Cancel`]) or move
+/// ([`FlowType::Modify`]) a customer's appointment: "cancela la cita de
+/// Juan", "mueve la cita de las 3 a las 5", "pasa a Roberto al sábado".
+pub(crate) fn appointment_change(text: &str) -> Option<FlowType> {
+    let n = normalize(text);
+    let words: Vec<&str> = n.split_whitespace().collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let any = |prefixes: &[&str]| {
+        words
+            .iter()
+            .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+    };
+    let about_appointment = any(&["cita"]);
+    if any(&["cancel", "anul"]) && (about_appointment || words.len() >= 3) {
+        return Some(FlowType::Cancel);
+    }
+    // "Pasa a Roberto…" starts a clause ("soy el dueño, mueve la cita…");
+    // inside a sentence "pasa" means something else ("¿qué pasa?").
+    let clause_starts: Vec<String> = text
+        .split([',', '.', ';', ':'])
+        .filter_map(|c| normalize(c).split_whitespace().next().map(str::to_string))
+        .collect();
+    let moving_verb = clause_starts.iter().any(|w| {
+        [
+            "mueve",
+            "muevele",
+            "muevela",
+            "pasa",
+            "pasale",
+            "pasala",
+            "recorre",
+            "recorrele",
+        ]
+        .contains(&w.as_str())
+    }) || any(&["reagend", "reprogram"]);
+    if moving_verb || (any(&["cambi", "mover"]) && about_appointment) {
+        return Some(FlowType::Modify);
+    }
+    None
+}
+
+fn help(st: &StaffTurn<'_>) -> String {
+    let mut lines = vec![
+        "No te entendí. Puedo ayudarte con:".to_string(),
+        "• «¿Qué tengo hoy?»".into(),
+        "• «Bloquea de 2 a 3»".into(),
+        "• «Llegó alguien para corte»".into(),
+        "• «El de las 3 no llegó»".into(),
+    ];
+    if st.may(Action::CancelAppointment) {
+        lines.push("• «Mueve la cita de las 3 a las 5»".into());
+    }
+    if st.may(Action::AddStaff) {
+        lines.push("• «Quiero agregar un empleado»".into());
+    }
+    if st.may(Action::ChangeBusinessHours) {
+        lines.push("• «El sábado abrimos de 10 a 6»".into());
+    }
+    lines.join("\n")
+}
+
+pub(crate) fn first_name(name: &str) -> String {
+    name.split_whitespace().next().unwrap_or("").to_string()
+}
+
+/// A tool refusal or failure as the person reads it.
+pub(crate) fn refused(e: &ToolError) -> AgentReply {
+    AgentReply::text(e.user_message())
+}
+
+/// The date a message names (one day), else today.
+pub(crate) fn day_in(st: &StaffTurn<'_>, text: &str) -> NaiveDate {
+    parse_when(text, st.turn.now, st.tz)
+        .date
+        .map_or_else(|| st.today(), |d| d.first())
+}
+
+/// "¿Qué tengo hoy?" / "agenda de mañana": the agenda of Example 4.
+async fn schedule(
+    st: &StaffTurn<'_>,
+    text: &str,
+    audience: Audience,
+) -> Result<AgentReply, AgentError> {
+    let date = day_in(st, text);
+    let args = ScheduleArgs { date: Some(date) };
+    let result = match audience {
+        Audience::Own => st.tools.get_my_schedule(&st.actor, &args).await,
+        Audience::Business => st.tools.get_business_schedule(&st.actor, &args).await,
+    };
+    let schedule = match result {
+        Ok(s) => s,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let gaps = match audience {
+        Audience::Own => {
+            let windows: Vec<(NaiveTime, NaiveTime)> = st
+                .location()
+                .await?
+                .map(|l| {
+                    use chrono::Datelike;
+                    l.business_hours
+                        .on(date.weekday())
+                        .iter()
+                        .map(|r| (r.start, r.end))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let not_before =
+                (date == st.today()).then(|| round_up_half_hour(st.local_now().time()));
+            agenda::free_gaps(
+                &windows,
+                &agenda::busy_intervals(&schedule, st.tz),
+                not_before,
+                60,
+            )
+        }
+        Audience::Business => Vec::new(),
+    };
+    let reader = first_name(&st.me.name);
+    Ok(AgentReply::text(agenda::render(&Agenda {
+        schedule: &schedule,
+        tz: st.tz,
+        today: st.today(),
+        reader: Some(&reader),
+        audience,
+        gaps: &gaps,
+    })))
+}
+
+fn round_up_half_hour(t: NaiveTime) -> NaiveTime {
+    let minutes = t.hour() * 60 + t.minute();
+    let up = minutes.div_ceil(30) * 30;
+    NaiveTime::from_hms_opt((up / 60).min(23), up % 60, 0).unwrap_or(t)
+}
+
+/// "Historial de Juan Pérez", "¿quién es 55 1234 5678?".
+async fn customer_history(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
+    let query = after_keyword(
+        text,
+        &[
+            "historial de",
+            "historial del",
+            "historial",
+            "quien es",
+            "quién es",
+        ],
+    )
+    .unwrap_or_default();
+    if query.is_empty() {
+        return Ok(AgentReply::text(
+            "¿De qué cliente? Escríbeme su nombre o su teléfono.",
+        ));
+    }
+    let h = match st
+        .tools
+        .get_customer_history(&st.actor, &CustomerHistoryArgs { customer: query })
+        .await
+    {
+        Ok(h) => h,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let who = h.name.clone().unwrap_or_else(|| h.phone.clone());
+    let mut lines = vec![format!(
+        "{who} ({}): {} {} completada{}, {} sin llegar, {} cancelada{}.",
+        display_phone(&h.phone),
+        h.completed,
+        if h.completed == 1 { "cita" } else { "citas" },
+        if h.completed == 1 { "" } else { "s" },
+        h.no_shows,
+        h.cancelled,
+        if h.cancelled == 1 { "" } else { "s" },
+    )];
+    if let Some(next) = h.upcoming.first() {
+        lines.push(format!(
+            "Próxima: {} el {} a las {} con {}.",
+            next.service, next.date, next.time, next.staff
+        ));
+    }
+    if let Some(last) = h.recent.first() {
+        lines.push(format!("Última: {} el {}.", last.service, last.date));
+    }
+    Ok(AgentReply::text(lines.join("\n")))
+}
+
+/// "¿Cómo vamos hoy?", "estadísticas de la semana".
+async fn stats(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
+    let n = normalize(text);
+    let today = st.today();
+    let (from, to, label) = if n.contains("semana") {
+        let start = when::week_start(today);
+        (start, start + Duration::days(6), "Esta semana".to_string())
+    } else if n.contains("mes") {
+        use chrono::Datelike;
+        let start = today.with_day(1).unwrap_or(today);
+        (start, today, "Este mes".to_string())
+    } else {
+        match parse_when(text, st.turn.now, st.tz).date {
+            Some(DateSpec::Range { first, last }) => (
+                first,
+                last,
+                format!(
+                    "Del {} al {}",
+                    format::date_long(first, today),
+                    format::date_long(last, today)
+                ),
+            ),
+            Some(DateSpec::Day(d)) => (d, d, format::capitalize(&format::day_label(d, today))),
+            None => (today, today, "Hoy".to_string()),
+        }
+    };
+    match st
+        .tools
+        .view_stats(
+            &st.actor,
+            &StatsArgs {
+                date_from: from,
+                date_to: Some(to),
+            },
+        )
+        .await
+    {
+        Ok(s) => Ok(AgentReply::text(format!(
+            "{label}: {} citas — {} completadas, {} sin llegar, {} canceladas, {} por atender. Ingresos: {}.",
+            s.appointments, s.completed, s.no_shows, s.cancelled, s.upcoming, s.revenue
+        ))),
+        Err(e) => Ok(refused(&e)),
+    }
+}
+
+/// The text after the first of `keywords` found (case- and
+/// accent-insensitive), trimmed of punctuation.
+pub(crate) fn after_keyword(text: &str, keywords: &[&str]) -> Option<String> {
+    let lower = text.to_lowercase();
+    for k in keywords {
+        if let Some(i) = lower.find(&k.to_lowercase()) {
+            let rest = &text[i + k.len()..];
+            let rest = rest
+                .trim()
+                .trim_matches(|c: char| "?¿!¡.,:".contains(c))
+                .trim();
+            return Some(rest.to_string());
+        }
+    }
+    None
+}
+
+/// "+525598765432" → "55 9876 5432" (Mexican numbers as people write
+/// them); other numbers as they are.
+pub(crate) fn display_phone(e164: &str) -> String {
+    match e164.strip_prefix("+52") {
+        Some(n) if n.len() == 10 && n.chars().all(|c| c.is_ascii_digit()) => {
+            format!("{} {} {}", &n[..2], &n[2..6], &n[6..])
+        }
+        _ => e164.to_string(),
+    }
+}
+
+/// A phone number written inside a message ("ya atendí a +52 55 1234 5678").
+pub(crate) fn phone_in(text: &str) -> Option<String> {
+    let mut best = String::new();
+    let mut current = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() || (c == '+' && current.is_empty()) {
+            current.push(c);
+        } else if " -().".contains(c) && !current.is_empty() {
+            continue;
+        } else {
+            if current.chars().filter(char::is_ascii_digit).count()
+                > best.chars().filter(char::is_ascii_digit).count()
+            {
+                best = current.clone();
+            }
+            current.clear();
+        }
+    }
+    if current.chars().filter(char::is_ascii_digit).count()
+        > best.chars().filter(char::is_ascii_digit).count()
+    {
+        best = current;
+    }
+    (best.chars().filter(char::is_ascii_digit).count() >= 8).then_some(best)
+}
+
+/// A teammate other than the sender named in the text ("bloquea la
+/// agenda de Pedro").
+pub(crate) fn teammate_in<'a>(
+    st: &StaffTurn<'_>,
+    team: &'a [Staff],
+    text: &str,
+) -> Option<&'a Staff> {
+    let others: Vec<&Staff> = team.iter().filter(|s| s.id != st.me.id).collect();
+    match find_in_text(text, &others, |s| s.name.as_str()) {
+        Some(Match::Found(s)) => Some(*s.item),
+        _ => None,
+    }
+}
+
+/// The time a message names, as [`TimeSpec`].
+pub(crate) fn time_in(st: &StaffTurn<'_>, text: &str) -> (Option<DateSpec>, Option<TimeSpec>) {
+    let w = parse_when(text, st.turn.now, st.tz);
+    (w.date, w.time)
+}
+
+/// "sí", "va", "claro", "👍".
+pub(crate) fn is_yes(text: &str) -> bool {
+    classify(text) == Intent::Yes || normalize(text).starts_with("si ")
+}
+
+pub(crate) fn is_no(text: &str) -> bool {
+    let n = normalize(text);
+    classify(text) == Intent::No || n == "no" || n.starts_with("no ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_in_text() {
+        assert_eq!(
+            phone_in("ya atendí a +52 55 1234 5678").as_deref(),
+            Some("+525512345678")
+        );
+        assert_eq!(phone_in("55 9876 5432").as_deref(), Some("5598765432"));
+        assert_eq!(phone_in("el de las 3"), None);
+        assert_eq!(display_phone("+525598765432"), "55 9876 5432");
+    }
+
+    #[test]
+    fn appointment_changes() {
+        let cases = [
+            ("Cancela la cita de Juan de mañana", Some(FlowType::Cancel)),
+            ("Mueve la cita de las 3 a las 5", Some(FlowType::Modify)),
+            ("Pasa a Roberto al sábado a las 11", Some(FlowType::Modify)),
+            (
+                "Soy el dueño, mueve la cita de las 3 a las 5",
+                Some(FlowType::Modify),
+            ),
+            ("¿Qué pasa con la agenda?", None),
+            ("Cambia el horario del sábado de 10 a 6", None),
+            ("cancela", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(appointment_change(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn keywords() {
+        assert_eq!(
+            after_keyword("Historial de Juan Pérez?", &["historial de"]).as_deref(),
+            Some("Juan Pérez")
+        );
+    }
 }

@@ -1,0 +1,520 @@
+//! New Booking flow (spec/001 flow 3): service → date/time → staff (only
+//! when several people are free at the chosen time) → name (asked of new
+//! customers; a returning customer's is confirmed in the summary) →
+//! booked. Every message is mined for everything it says ("un corte
+//! mañana a las 4 con Pedro"), so a customer who gives service and day up
+//! front is booked within four messages.
+
+use chrono::NaiveDate;
+use parlo_core::es::format;
+use parlo_core::es::intent::Intent;
+use parlo_core::es::when::TimeSpec;
+use parlo_core::{FlowSession, FlowType};
+use serde::{Deserialize, Serialize};
+
+use super::slots::{self, Offer, Offering, Wanted};
+use super::{err, handoff, service_line, tool_text, wall_clock, Cx, MAX_MISSES};
+use crate::agent::rules::flow;
+use crate::agent::{AgentError, AgentReply};
+use crate::tools::{BookAppointmentArgs, ToolError};
+
+pub const COLLECTING_SERVICE: &str = "collecting_service";
+pub const COLLECTING_DATETIME: &str = "collecting_datetime";
+pub const COLLECTING_STAFF: &str = "collecting_staff_preference";
+pub const COLLECTING_INFO: &str = "collecting_personal_info";
+pub const CONFIRMING: &str = "confirming_summary";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BookingData {
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Services the last message could mean (asked back).
+    #[serde(default)]
+    pub service_options: Vec<String>,
+    #[serde(default)]
+    pub date_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub date_to: Option<NaiveDate>,
+    #[serde(default)]
+    pub time: Option<TimeSpec>,
+    /// The times last listed (what "la primera" refers to).
+    #[serde(default)]
+    pub offered: Vec<Offer>,
+    #[serde(default)]
+    pub start: Option<Offer>,
+    #[serde(default)]
+    pub staff: Option<String>,
+    /// The customer has no preference of staff.
+    #[serde(default)]
+    pub any_staff: bool,
+    /// The name given in this flow.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The returning customer confirmed the summary.
+    #[serde(default)]
+    pub confirmed: bool,
+    /// Failed answers to the current question in a row.
+    #[serde(default)]
+    pub misses: u8,
+}
+
+const NO_PREFERENCE: &[&str] = &[
+    "cualquiera",
+    "cualquier",
+    "igual",
+    "quien",
+    "nadie",
+    "preferencia",
+    "indistinto",
+    "sea",
+    "no",
+    "libre",
+];
+
+/// Runs one booking turn (`flow` is `None` when the booking starts now).
+pub async fn handle(cx: &Cx<'_>, flow: Option<FlowSession>) -> Result<AgentReply, AgentError> {
+    let mut d: BookingData = flow.as_ref().map(flow::data).unwrap_or_default();
+    let state = flow
+        .as_ref()
+        .map_or("initiated", |f| f.state.as_str())
+        .to_string();
+    let progress = absorb(cx, &mut d, &state);
+    let mut prefix = String::new();
+    if progress {
+        d.misses = 0;
+        if cx.resuming {
+            prefix = "¡Hola de nuevo! ".into();
+        }
+    } else if flow.is_some() {
+        if cx.resuming {
+            prefix = format!("¡Hola de nuevo! Seguíamos con {}. ", topic(&d));
+        } else if matches!(cx.intent, Intent::Greeting | Intent::Thanks) {
+            prefix = "¡Hola! ".into();
+        } else {
+            d.misses += 1;
+            if d.misses >= MAX_MISSES {
+                return handoff(
+                    cx,
+                    &format!(
+                        "El asistente no logró agendar la cita con el cliente (último mensaje: «{}»)",
+                        cx.text().trim()
+                    ),
+                    Some("Perdón, no logro entenderte.".into()),
+                )
+                .await;
+            }
+            prefix = "Perdón, no te entendí. ".into();
+        }
+    }
+    let mut reply = Box::pin(next(cx, d, flow.as_ref())).await?;
+    if let Some(first) = reply.replies.first_mut() {
+        first.insert_str(0, &prefix);
+    }
+    Ok(reply)
+}
+
+fn topic(d: &BookingData) -> String {
+    match &d.service {
+        Some(s) => format!("tu cita de {}", s.to_lowercase()),
+        None => "tu cita".into(),
+    }
+}
+
+/// Takes from the message whatever it says about the booking; whether
+/// anything was understood.
+fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
+    let mut progress = false;
+    if let Some(found) = cx.service_in_text() {
+        match found {
+            Ok(s) => {
+                if d.service.as_deref() != Some(s.name.as_str()) {
+                    d.service = Some(s.name);
+                    d.offered.clear();
+                    d.start = None;
+                    d.confirmed = false;
+                }
+                d.service_options.clear();
+            }
+            Err(options) => d.service_options = options,
+        }
+        progress = true;
+    }
+    // A name given for the booking is not a staff preference.
+    if state != COLLECTING_INFO {
+        if let Some(s) = cx.staff_in_text() {
+            if d.staff.as_deref() != Some(s.name.as_str()) {
+                d.staff = Some(s.name.clone());
+                d.any_staff = false;
+                d.confirmed = false;
+                if d.start.as_ref().is_some_and(|o| !o.staff.contains(&s.name)) {
+                    // Keep the time asked; availability says if they are free.
+                    d.time = d.start.as_ref().map(|o| TimeSpec::At(o.local.time()));
+                    d.start = None;
+                }
+            }
+            progress = true;
+        }
+    }
+    match state {
+        CONFIRMING if cx.intent == Intent::Yes => {
+            d.confirmed = true;
+            return true;
+        }
+        CONFIRMING if cx.intent == Intent::No => {
+            if let Some(name) = name_in(cx.text()) {
+                d.name = Some(name);
+                d.confirmed = true;
+            } else {
+                d.start = None;
+            }
+            return true;
+        }
+        COLLECTING_STAFF if !progress && cx.has_any(NO_PREFERENCE) => {
+            d.any_staff = true;
+            return true;
+        }
+        COLLECTING_DATETIME if matches!(cx.intent, Intent::No) && cx.when().is_empty() => {
+            d.date_from = None;
+            d.date_to = None;
+            d.time = None;
+            d.offered.clear();
+            return true;
+        }
+        _ => {}
+    }
+    let when = cx.when();
+    if state == COLLECTING_DATETIME || state == COLLECTING_INFO || state == CONFIRMING {
+        if let Some(o) = slots::pick(&cx.words, &d.offered, &when) {
+            if d.start.as_ref() != Some(&o) {
+                d.confirmed = false;
+            }
+            d.start = Some(o);
+            return true;
+        }
+    }
+    if !when.is_empty() {
+        if let Some(date) = when.date {
+            d.date_from = Some(date.first());
+            d.date_to = Some(date.last());
+            if when.time.is_none() {
+                d.time = None;
+            }
+        }
+        if let Some(t) = when.time {
+            d.time = Some(t);
+        }
+        d.start = None;
+        d.offered.clear();
+        d.confirmed = false;
+        return true;
+    }
+    if state == COLLECTING_INFO && !progress {
+        if let Some(name) = name_in(cx.text()) {
+            d.name = Some(name);
+            return true;
+        }
+    }
+    progress
+}
+
+/// Words around a name: "me llamo Juan", "soy Juan", "a nombre de Juan".
+const NAME_LEADS: &[&str] = &[
+    "me llamo ",
+    "mi nombre es ",
+    "a nombre de ",
+    "ponla a nombre de ",
+    "ponlo a nombre de ",
+    "soy ",
+    "es ",
+    "no, ",
+    "no ",
+];
+
+/// A person's name in the message, title-cased: one to four words of
+/// letters.
+pub fn name_in(text: &str) -> Option<String> {
+    let raw = text.trim().trim_end_matches(['.', '!', '¡']);
+    let lower = raw.to_lowercase();
+    let mut rest = raw;
+    for lead in NAME_LEADS {
+        if let Some(pos) = lower.find(lead) {
+            if pos == 0 || *lead == "a nombre de " || *lead == "me llamo " {
+                rest = &raw[pos + lead.len()..];
+                break;
+            }
+        }
+    }
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    if words.is_empty() || words.len() > 4 {
+        return None;
+    }
+    let is_word = |w: &&str| {
+        w.chars()
+            .all(|c| c.is_alphabetic() || c == '\'' || c == '-' || c == '.')
+    };
+    if !words.iter().all(is_word) {
+        return None;
+    }
+    let not_names = [
+        "si",
+        "sí",
+        "no",
+        "ok",
+        "va",
+        "gracias",
+        "hola",
+        "claro",
+        "dale",
+        "listo",
+        "bueno",
+        "perfecto",
+        "cualquiera",
+    ];
+    if words.len() == 1 && not_names.contains(&words[0].to_lowercase().as_str()) {
+        return None;
+    }
+    Some(
+        words
+            .iter()
+            .map(|w| format::capitalize(&w.to_lowercase()))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// Asks for what is missing, or books when nothing is.
+async fn next(
+    cx: &Cx<'_>,
+    mut d: BookingData,
+    prev: Option<&FlowSession>,
+) -> Result<AgentReply, AgentError> {
+    let save = |state: &'static str, d: BookingData, text: String| async move {
+        cx.save(prev, FlowType::Booking, state, &d).await?;
+        Ok::<_, AgentError>(AgentReply::text(text))
+    };
+    let services = cx.active_services();
+    let Some(service_name) = d.service.clone() else {
+        let text = if d.service_options.is_empty() {
+            let lines: Vec<String> = services.iter().map(service_line).collect();
+            format!("¡Claro! ¿Qué servicio te gustaría?\n{}", lines.join("\n"))
+        } else {
+            format!("¿Cuál de estos? {}", format::join_or(&d.service_options))
+        };
+        return save(COLLECTING_SERVICE, d, text).await;
+    };
+    let Some(service) = services.iter().find(|s| s.name == service_name).cloned() else {
+        d.service = None;
+        return save(
+            COLLECTING_SERVICE,
+            d,
+            "Ese servicio ya no está disponible. ¿Qué otro te gustaría?".into(),
+        )
+        .await;
+    };
+    let what = format!(
+        "{} ({})",
+        service.name.to_lowercase(),
+        format::price(service.price_cents, &service.currency)
+    );
+    let Some(from) = d.date_from else {
+        let text = format!(
+            "¡Claro! ¿Para qué día te gustaría agendar tu {}?",
+            service.name.to_lowercase()
+        );
+        return save(COLLECTING_DATETIME, d, text).await;
+    };
+    if d.start.is_none() {
+        let to = d.date_to.unwrap_or(from);
+        let found = Box::pin(slots::find(
+            cx,
+            &Wanted {
+                service: &service.name,
+                from,
+                to,
+                time: d.time,
+                staff: d.staff.as_deref(),
+            },
+        ))
+        .await?;
+        match found {
+            Ok(Offering::Exact(o)) => d.start = Some(o),
+            Ok(Offering::Options { note, offers }) => {
+                let text = slots::render(cx, note.as_deref(), Some(&what), &offers);
+                d.offered = offers;
+                return save(COLLECTING_DATETIME, d, text).await;
+            }
+            Ok(Offering::Nothing) => {
+                d.date_from = None;
+                d.date_to = None;
+                d.time = None;
+                d.offered.clear();
+                return save(
+                    COLLECTING_DATETIME,
+                    d,
+                    "No encontré espacio en esas fechas ni en la semana siguiente. ¿Quieres probar otro día?".into(),
+                )
+                .await;
+            }
+            Err(e) => {
+                let text = tool_text(&e)?;
+                d.staff = None;
+                d.date_from = None;
+                return save(
+                    COLLECTING_DATETIME,
+                    d,
+                    format!("{text} ¿Para qué día te gustaría agendar?"),
+                )
+                .await;
+            }
+        }
+    }
+    let start = d.start.clone().expect("chosen above");
+    let several_staff = cx.bookable_staff().len() > 1;
+    if several_staff && d.staff.is_none() && !d.any_staff && start.staff.len() > 1 {
+        let text = format!(
+            "¿Tienes preferencia de quién te atienda? A esa hora puede {}. Si te da igual, dime «cualquiera».",
+            format::join_or(&start.staff)
+        );
+        return save(COLLECTING_STAFF, d, text).await;
+    }
+    let slot = format::slot_label(start.local, cx.today());
+    let with = d
+        .staff
+        .as_ref()
+        .filter(|_| several_staff)
+        .map(|s| format!(" con {s}"))
+        .unwrap_or_default();
+    let known = cx.customer_name();
+    let name = d.name.clone().or(known.clone());
+    match &name {
+        None => {
+            let text = format!(
+                "Perfecto: {}{with} {slot}. ¿Me confirmas tu nombre para la cita?",
+                service.name.to_lowercase()
+            );
+            return save(COLLECTING_INFO, d, text).await;
+        }
+        Some(n) if d.name.is_none() && !d.confirmed => {
+            let text = format!(
+                "Te agendo {}{with} {slot} ({}), a nombre de {n}. ¿Lo confirmo?",
+                service.name.to_lowercase(),
+                format::price(service.price_cents, &service.currency)
+            );
+            return save(CONFIRMING, d, text).await;
+        }
+        Some(_) => {}
+    }
+    let name = name.expect("checked above");
+    Box::pin(book(cx, d, prev, &service.name, &name)).await
+}
+
+async fn book(
+    cx: &Cx<'_>,
+    mut d: BookingData,
+    prev: Option<&FlowSession>,
+    service: &str,
+    name: &str,
+) -> Result<AgentReply, AgentError> {
+    let start = d.start.clone().expect("chosen before booking");
+    let staff = if d.any_staff { None } else { d.staff.clone() };
+    let args = BookAppointmentArgs {
+        service: service.to_string(),
+        start: wall_clock(start.local),
+        staff,
+    };
+    let booked = match cx.tools.book_appointment(&cx.actor, &args).await {
+        Ok(b) => b,
+        Err(ToolError::SlotTaken { alternatives })
+        | Err(ToolError::Unavailable { alternatives, .. }) => {
+            d.start = None;
+            d.offered = alternatives.iter().map(Offer::from).collect();
+            d.confirmed = d.name.is_some();
+            let text = if d.offered.is_empty() {
+                d.date_from = None;
+                "Uy, ese horario se acaba de ocupar y no encontré otros cercanos. ¿Qué otro día te funciona?".to_string()
+            } else {
+                slots::render(
+                    cx,
+                    Some("Uy, ese horario se acaba de ocupar."),
+                    None,
+                    &d.offered,
+                )
+            };
+            cx.save(prev, FlowType::Booking, COLLECTING_DATETIME, &d)
+                .await?;
+            return Ok(AgentReply::text(text));
+        }
+        Err(e) => {
+            cx.clear().await?;
+            return Ok(AgentReply::text(tool_text(&e)?));
+        }
+    };
+    remember_name(cx, name).await?;
+    cx.clear().await?;
+    let first = name.split_whitespace().next().unwrap_or(name);
+    let with = if cx.bookable_staff().len() > 1 {
+        format!("\n👤 Con {}", booked.staff)
+    } else {
+        String::new()
+    };
+    let text = format!(
+        "¡Perfecto, {first}! Tu cita está confirmada:\n📅 {}\n⏰ {}\n💇 {} - {}{with}\n\nTe enviaré un recordatorio antes de tu cita. ¡Nos vemos!",
+        format::capitalize(&format::date_long(booked.local_start.date(), cx.today())),
+        booked.time,
+        booked.service,
+        booked.price,
+    );
+    let note = format!(
+        "📅 Nueva cita: {} — {}, {} a las {} con {}.",
+        cx.who(Some(name)),
+        booked.service,
+        format::date_long(booked.local_start.date(), cx.today()),
+        booked.time,
+        booked.staff
+    );
+    Ok(AgentReply {
+        replies: vec![text],
+        notifications: cx.notify_team(&booked.staff, &note),
+    })
+}
+
+/// Keeps the name the customer gave (or confirmed) on their record.
+async fn remember_name(cx: &Cx<'_>, name: &str) -> Result<(), AgentError> {
+    let Some(c) = &cx.turn.customer else {
+        return Ok(());
+    };
+    let store = &cx.agent.store;
+    let Some(mut current) = store.get_customer(c.org_id, c.id).await.map_err(err)? else {
+        return Ok(());
+    };
+    if current.name.as_deref() == Some(name) && current.name_verified_at.is_some() {
+        return Ok(());
+    }
+    current.name = Some(name.to_string());
+    current.name_verified_at = Some(cx.turn.now);
+    current.updated_at = cx.turn.now;
+    match store.update_customer(&current).await {
+        // A concurrent edit (the owner on the web) wins; the booking stands.
+        Ok(()) | Err(parlo_store::StoreError::Conflict(_)) => Ok(()),
+        Err(e) => Err(err(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_read_with_or_without_a_lead() {
+        assert_eq!(name_in("Juan Pérez").as_deref(), Some("Juan Pérez"));
+        assert_eq!(name_in("me llamo ana lópez").as_deref(), Some("Ana López"));
+        assert_eq!(name_in("Soy Luis.").as_deref(), Some("Luis"));
+        assert_eq!(
+            name_in("a nombre de María José").as_deref(),
+            Some("María José")
+        );
+        assert_eq!(name_in("sí"), None);
+        assert_eq!(name_in("mañana a las 4"), None);
+        assert_eq!(name_in("quiero cambiar la hora de mi cita por favor"), None);
+    }
+}

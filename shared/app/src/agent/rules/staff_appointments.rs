@@ -1,0 +1,589 @@
+//! Staff and owners cancel or move a customer's appointment by chat
+//! (spec/001 §2.4: "Cancela la cita de Juan de mañana", "Mueve la cita de
+//! las 3 a las 5", "Pasa a Roberto al sábado a las 11"), and remove a
+//! block ("Quita el bloqueo de las 4"). The appointment is confirmed
+//! before anything changes, as in the no-show flow; the tools check the
+//! permission and return the notices for the customer and the assigned
+//! staff member.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use parlo_core::es::format;
+use parlo_core::es::fuzzy::{best_match, find_in_text, normalize, Match};
+use parlo_core::es::when::parse_when;
+use parlo_core::permissions::Action;
+use parlo_core::time::utc_to_local;
+use parlo_core::{AppointmentStatus, FlowSession, FlowType};
+use serde::{Deserialize, Serialize};
+
+use super::flow;
+use super::staff::*;
+use crate::agent::{AgentError, AgentReply};
+use crate::tools::*;
+
+/// What the flow has collected so far.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct FlowData {
+    #[serde(default)]
+    appointment_id: Option<String>,
+    #[serde(default)]
+    customer_name: Option<String>,
+    /// Candidates to choose from: (appointment id, label).
+    #[serde(default)]
+    options: Vec<(String, String)>,
+    /// The new local start, once known.
+    #[serde(default)]
+    new_start: Option<NaiveDateTime>,
+    /// A new time named without a day ("a las 5"): on the appointment's day.
+    #[serde(default)]
+    new_time: Option<NaiveTime>,
+    /// The appointment's own day.
+    #[serde(default)]
+    appointment_date: Option<NaiveDate>,
+}
+
+/// How far ahead "la cita de Roberto" is looked for when no day is named.
+const LOOKAHEAD_DAYS: u64 = 14;
+/// More candidates than this: ask for the name or the time instead.
+const MAX_OPTIONS: usize = 5;
+
+/// A boxed flow step. Built in a plain function so that in debug builds
+/// the (large) future is never a temporary in the caller's poll frame:
+/// the staff dispatch matches many flows, and each such temporary adds to
+/// its stack frame.
+pub(crate) type Step<'a, T> = Pin<Box<dyn Future<Output = Result<T, AgentError>> + Send + 'a>>;
+
+/// Cancel ([`FlowType::Cancel`]) or move ([`FlowType::Modify`]).
+fn is_move(flow_type: FlowType) -> bool {
+    flow_type == FlowType::Modify
+}
+
+/// "Mueve la cita de las 3 a las 5" → ("Mueve la cita de las 3", "a las 5");
+/// "Pasa a Roberto al sábado a las 11" → ("Pasa a Roberto", "al sábado a las 11").
+/// "para …" wins over "al …", which wins over "a las …".
+pub(crate) fn split_target(text: &str) -> (String, Option<String>) {
+    let lower = text.to_lowercase();
+    for markers in [
+        &[" para el ", " para las ", " para la ", " para "][..],
+        &[" al "][..],
+        &[" a las ", " a la "][..],
+    ] {
+        let found = markers.iter().filter_map(|m| lower.find(m)).min();
+        if let Some(i) = found {
+            return (
+                text[..i].trim().to_string(),
+                Some(text[i..].trim().to_string()),
+            );
+        }
+    }
+    (text.trim().to_string(), None)
+}
+
+/// "cancela la cita de …", "mueve la cita …", "pasa a Roberto al …":
+/// starts the flow.
+pub(crate) fn start<'a>(
+    st: &'a StaffTurn<'a>,
+    text: &'a str,
+    flow_type: FlowType,
+) -> Step<'a, AgentReply> {
+    Box::pin(start_flow(st, text, flow_type))
+}
+
+async fn start_flow(
+    st: &StaffTurn<'_>,
+    text: &str,
+    flow_type: FlowType,
+) -> Result<AgentReply, AgentError> {
+    let needed: &[Action] = if is_move(flow_type) {
+        &[Action::CancelAppointment, Action::CreateBooking]
+    } else {
+        &[Action::CancelAppointment]
+    };
+    if let Some(action) = needed.iter().copied().find(|a| !st.may(*a)) {
+        return Ok(refused(&ToolError::Forbidden { action }));
+    }
+    let (origin, target) = if is_move(flow_type) {
+        split_target(text)
+    } else {
+        (text.to_string(), None)
+    };
+    let target = target.map(|t| parse_when(&t, st.turn.now, st.tz));
+    let data = FlowData {
+        new_start: target.as_ref().and_then(|w| {
+            let time = w.time?.exact()?;
+            Some(w.date.map(|d| d.first())?.and_time(time))
+        }),
+        // A target time without a day ("a las 5"): the appointment's day,
+        // filled in once the appointment is known.
+        new_time: target
+            .as_ref()
+            .and_then(|w| w.time?.exact().filter(|_| w.date.is_none())),
+        ..FlowData::default()
+    };
+    find(st, None, flow_type, &origin, data).await
+}
+
+fn find<'a>(
+    st: &'a StaffTurn<'a>,
+    previous: Option<&'a FlowSession>,
+    flow_type: FlowType,
+    text: &'a str,
+    data: FlowData,
+) -> Step<'a, AgentReply> {
+    Box::pin(find_appointment(st, previous, flow_type, text, data))
+}
+
+async fn find_appointment(
+    st: &StaffTurn<'_>,
+    previous: Option<&FlowSession>,
+    flow_type: FlowType,
+    text: &str,
+    data: FlowData,
+) -> Result<AgentReply, AgentError> {
+    let w = parse_when(text, st.turn.now, st.tz);
+    let items = match w.date {
+        Some(d) => st
+            .tools
+            .get_business_schedule(
+                &st.actor,
+                &ScheduleArgs {
+                    date: Some(d.first()),
+                },
+            )
+            .await
+            .map(|s| s.items),
+        None => {
+            st.tools
+                .upcoming_appointments(&st.actor, LOOKAHEAD_DAYS)
+                .await
+        }
+    };
+    let items = match items {
+        Ok(i) => i,
+        Err(e) => {
+            st.clear().await?;
+            return Ok(refused(&e));
+        }
+    };
+    let mut candidates: Vec<&ScheduleItem> = items
+        .iter()
+        .filter(|i| i.kind == ScheduleItemKind::Appointment)
+        .filter(|i| {
+            matches!(
+                i.status,
+                Some(AppointmentStatus::Pending | AppointmentStatus::Confirmed)
+            )
+        })
+        .collect();
+    if let Some(t) = w.time.and_then(|t| t.exact()) {
+        candidates.retain(|i| {
+            let local = utc_to_local(st.tz, i.start).time();
+            local.hour() == t.hour() && (t.minute() == 0 || local.minute() == t.minute())
+        });
+    }
+    // A customer named in the message narrows the list.
+    let named: Vec<&ScheduleItem> = {
+        let with_names: Vec<&ScheduleItem> = candidates
+            .iter()
+            .copied()
+            .filter(|i| i.customer.is_some())
+            .collect();
+        match find_in_text(text, &with_names, |i| i.customer.as_deref().unwrap_or("")) {
+            Some(Match::Found(found)) => {
+                let name = found.item.customer.clone();
+                with_names
+                    .into_iter()
+                    .filter(|i| i.customer == name)
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    if !named.is_empty() {
+        candidates = named;
+    }
+    let verb = if is_move(flow_type) {
+        "mover"
+    } else {
+        "cancelar"
+    };
+    match candidates.as_slice() {
+        [] => {
+            st.clear().await?;
+            Ok(AgentReply::text(
+                "No encontré esa cita. Dime el nombre del cliente y el día, por ejemplo «la cita de Juan de mañana».",
+            ))
+        }
+        [one] => chosen(st, previous, flow_type, one, data).await,
+        many if many.len() > MAX_OPTIONS => {
+            st.clear().await?;
+            Ok(AgentReply::text(format!(
+                "Hay {} citas. ¿Cuál quieres {verb}? Dime el nombre del cliente o la hora.",
+                many.len()
+            )))
+        }
+        many => {
+            let options: Vec<(String, String)> = many
+                .iter()
+                .map(|i| (i.id.to_string(), label(st, i)))
+                .collect();
+            let list = options
+                .iter()
+                .enumerate()
+                .map(|(n, (_, l))| format!("{}. {}", n + 1, format::capitalize(l)))
+                .collect::<Vec<_>>()
+                .join("\n");
+            st.save(previous, flow_type, "choose", &FlowData { options, ..data })
+                .await?;
+            Ok(AgentReply::text(format!("¿Cuál quieres {verb}?\n{list}")))
+        }
+    }
+}
+
+/// "la cita de Juan (Corte) del martes 8 de enero a las 3:00 PM con Pedro".
+fn label(st: &StaffTurn<'_>, i: &ScheduleItem) -> String {
+    let local = utc_to_local(st.tz, i.start);
+    format!(
+        "la cita de {} ({}) del {} a las {} con {}",
+        i.customer.as_deref().unwrap_or("un cliente"),
+        i.service.as_deref().unwrap_or(""),
+        format::date_long(local.date(), st.today()),
+        format::time_12h(local.time()),
+        i.staff
+    )
+}
+
+fn new_label(st: &StaffTurn<'_>, at: NaiveDateTime) -> String {
+    format!(
+        "al {} a las {}",
+        format::date_long(at.date(), st.today()),
+        format::time_12h(at.time())
+    )
+}
+
+/// One appointment identified: ask to confirm (or, to move it without a
+/// new time yet, ask for the time).
+fn chosen<'a>(
+    st: &'a StaffTurn<'a>,
+    previous: Option<&'a FlowSession>,
+    flow_type: FlowType,
+    item: &'a ScheduleItem,
+    data: FlowData,
+) -> Step<'a, AgentReply> {
+    Box::pin(confirm_chosen(st, previous, flow_type, item, data))
+}
+
+async fn confirm_chosen(
+    st: &StaffTurn<'_>,
+    previous: Option<&FlowSession>,
+    flow_type: FlowType,
+    item: &ScheduleItem,
+    data: FlowData,
+) -> Result<AgentReply, AgentError> {
+    let day = utc_to_local(st.tz, item.start).date();
+    let new_start = data
+        .new_start
+        .or_else(|| data.new_time.map(|t| day.and_time(t)));
+    let label = label(st, item);
+    let data = FlowData {
+        appointment_id: Some(item.id.to_string()),
+        customer_name: item.customer.clone(),
+        appointment_date: Some(day),
+        new_start,
+        new_time: None,
+        options: Vec::new(),
+    };
+    if !is_move(flow_type) {
+        st.save(previous, flow_type, "confirm", &data).await?;
+        return Ok(AgentReply::text(format!(
+            "¿Cancelo {label}? Le aviso al cliente."
+        )));
+    }
+    match new_start {
+        Some(at) => {
+            let to = new_label(st, at);
+            st.save(previous, flow_type, "confirm", &data).await?;
+            Ok(AgentReply::text(format!(
+                "¿Muevo {label} {to}? Le aviso al cliente."
+            )))
+        }
+        None => {
+            st.save(previous, flow_type, "ask_new_time", &data).await?;
+            Ok(AgentReply::text(format!("¿A qué día y hora paso {label}?")))
+        }
+    }
+}
+
+pub(crate) fn step<'a>(
+    st: &'a StaffTurn<'a>,
+    f: &'a FlowSession,
+    text: &'a str,
+) -> Step<'a, Option<AgentReply>> {
+    Box::pin(next_step(st, f, text))
+}
+
+async fn next_step(
+    st: &StaffTurn<'_>,
+    f: &FlowSession,
+    text: &str,
+) -> Result<Option<AgentReply>, AgentError> {
+    let data: FlowData = flow::data(f);
+    match f.state.as_str() {
+        "choose" => {
+            let n = normalize(text);
+            let by_number = n
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| data.options.get(i.wrapping_sub(1)));
+            let by_name = match best_match(text, &data.options, |o| o.1.as_str()) {
+                Some(Match::Found(s)) => Some(s.item),
+                _ => None,
+            };
+            let Some((id, _)) = by_number.or(by_name).cloned() else {
+                return Ok(Some(AgentReply::text(
+                    "¿Cuál? Respóndeme con el número de la lista.",
+                )));
+            };
+            // Read the chosen appointment back as a schedule item.
+            let items = match st
+                .tools
+                .upcoming_appointments(&st.actor, LOOKAHEAD_DAYS)
+                .await
+            {
+                Ok(i) => i,
+                Err(e) => return Ok(Some(refused(&e))),
+            };
+            let Some(item) = items.iter().find(|i| i.id.to_string() == id) else {
+                st.clear().await?;
+                return Ok(Some(AgentReply::text(
+                    "Esa cita ya no está pendiente. Revisa la agenda con «agenda de hoy».",
+                )));
+            };
+            chosen(st, Some(f), f.flow_type, item, data).await.map(Some)
+        }
+        "ask_new_time" => {
+            let w = parse_when(text, st.turn.now, st.tz);
+            let Some(time) = w.time.and_then(|t| t.exact()) else {
+                return Ok(Some(AgentReply::text(
+                    "¿A qué hora? Por ejemplo «el sábado a las 11».",
+                )));
+            };
+            let day = w
+                .date
+                .map(|d| d.first())
+                .or(data.new_start.map(|d| d.date()))
+                .or(data.appointment_date)
+                .unwrap_or_else(|| st.today());
+            move_now(
+                st,
+                f,
+                FlowData {
+                    new_start: Some(day.and_time(time)),
+                    ..data
+                },
+            )
+            .await
+            .map(Some)
+        }
+        "confirm" if is_yes(text) => {
+            if is_move(f.flow_type) {
+                move_now(st, f, data).await.map(Some)
+            } else {
+                cancel_now(st, data).await.map(Some)
+            }
+        }
+        "confirm" if is_no(text) => {
+            st.clear().await?;
+            Ok(Some(AgentReply::text(
+                "Entendido, no cambié nada. ¿Algo más?",
+            )))
+        }
+        "confirm" => Ok(Some(AgentReply::text(
+            "¿Sí o no? (Escribe «olvídalo» para dejarlo.)",
+        ))),
+        _ => {
+            st.clear().await?;
+            Ok(None)
+        }
+    }
+}
+
+fn cancel_now<'a>(st: &'a StaffTurn<'a>, data: FlowData) -> Step<'a, AgentReply> {
+    Box::pin(cancel_appointment(st, data))
+}
+
+async fn cancel_appointment(st: &StaffTurn<'_>, data: FlowData) -> Result<AgentReply, AgentError> {
+    st.clear().await?;
+    let Some(id) = data.appointment_id else {
+        return Ok(AgentReply::text("¿De qué cita hablamos?"));
+    };
+    let args = CancelAppointmentArgs {
+        appointment_id: id,
+        reason: Some(format!("Cancelada por {}", first_name(&st.me.name))),
+    };
+    match st.tools.cancel_customer_appointment(&st.actor, &args).await {
+        Ok(change) => Ok(AgentReply {
+            replies: vec![format!(
+                "Listo, cancelé la cita de {} del {} a las {} ✓ {}",
+                change.customer.as_deref().unwrap_or("tu cliente"),
+                change.previous.date,
+                change.previous.time,
+                notified(&change)
+            )],
+            notifications: change.notifications,
+        }),
+        Err(e) => Ok(refused(&e)),
+    }
+}
+
+fn move_now<'a>(st: &'a StaffTurn<'a>, f: &'a FlowSession, data: FlowData) -> Step<'a, AgentReply> {
+    Box::pin(move_appointment(st, f, data))
+}
+
+async fn move_appointment(
+    st: &StaffTurn<'_>,
+    f: &FlowSession,
+    data: FlowData,
+) -> Result<AgentReply, AgentError> {
+    let (Some(id), Some(at)) = (data.appointment_id.clone(), data.new_start) else {
+        st.clear().await?;
+        return Ok(AgentReply::text("¿De qué cita hablamos?"));
+    };
+    let args = RescheduleAppointmentArgs {
+        appointment_id: id,
+        new_start: at.format("%Y-%m-%dT%H:%M").to_string(),
+        staff: None,
+    };
+    match st
+        .tools
+        .reschedule_customer_appointment(&st.actor, &args)
+        .await
+    {
+        Ok(change) => {
+            st.clear().await?;
+            Ok(AgentReply {
+                replies: vec![format!(
+                    "Listo, la cita de {} quedó el {} a las {} con {} ✓ {}",
+                    change.customer.as_deref().unwrap_or("tu cliente"),
+                    change.appointment.date,
+                    change.appointment.time,
+                    change.appointment.staff,
+                    notified(&change)
+                )],
+                notifications: change.notifications,
+            })
+        }
+        // Taken or outside hours: the nearest free times, and the flow
+        // waits for the new time.
+        Err(e @ (ToolError::SlotTaken { .. } | ToolError::Unavailable { .. })) => {
+            st.save(Some(f), f.flow_type, "ask_new_time", &data).await?;
+            Ok(AgentReply::text(format!(
+                "{} ¿A qué hora la paso?",
+                e.user_message()
+            )))
+        }
+        Err(e) => {
+            st.clear().await?;
+            Ok(refused(&e))
+        }
+    }
+}
+
+fn notified(change: &BusinessChange) -> &'static str {
+    if change.notifications.is_empty() {
+        "No tengo su teléfono para avisarle."
+    } else {
+        "Ya le avisé."
+    }
+}
+
+/// "Quita el bloqueo de las 4", "desbloquea mañana de 2 a 3": removes the
+/// block at that time with the remove_block tool (which checks whose block
+/// it is).
+pub(crate) fn unblock<'a>(st: &'a StaffTurn<'a>, text: &'a str) -> Step<'a, AgentReply> {
+    Box::pin(remove_block(st, text))
+}
+
+async fn remove_block(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
+    let w = parse_when(text, st.turn.now, st.tz);
+    let date = w.date.map_or_else(|| st.today(), |d| d.first());
+    let args = ScheduleArgs { date: Some(date) };
+    let schedule = if st.may(Action::BlockOthersTime) {
+        st.tools.get_business_schedule(&st.actor, &args).await
+    } else {
+        st.tools.get_my_schedule(&st.actor, &args).await
+    };
+    let schedule = match schedule {
+        Ok(s) => s,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let mut blocks: Vec<&ScheduleItem> = schedule
+        .items
+        .iter()
+        .filter(|i| i.kind == ScheduleItemKind::Block && i.end > st.turn.now)
+        .collect();
+    if let Some(t) = w.time.and_then(|t| t.window().0) {
+        blocks.retain(|b| {
+            let start = utc_to_local(st.tz, b.start).time();
+            let end = utc_to_local(st.tz, b.end).time();
+            start <= t && t < end
+        });
+    }
+    let day = format::date_long(date, st.today());
+    match blocks.as_slice() {
+        [] => Ok(AgentReply::text(format!(
+            "No encontré un bloqueo a esa hora el {day}."
+        ))),
+        [one] => match st
+            .tools
+            .remove_block(
+                &st.actor,
+                &RemoveBlockArgs {
+                    block_id: one.id.to_string(),
+                },
+            )
+            .await
+        {
+            Ok(_) => Ok(AgentReply::text(format!(
+                "Listo, quité el bloqueo del {day} de {} ✓ Ese horario ya se puede reservar.",
+                one.time
+            ))),
+            Err(e) => Ok(refused(&e)),
+        },
+        many => {
+            let times: Vec<&str> = many.iter().map(|b| b.time.as_str()).collect();
+            Ok(AgentReply::text(format!(
+                "Hay {} bloqueos el {day}: {}. ¿Cuál quito? Dime la hora.",
+                many.len(),
+                format::join_or(&times)
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        assert_eq!(
+            split_target("Mueve la cita de las 3 a las 5"),
+            ("Mueve la cita de las 3".into(), Some("a las 5".into()))
+        );
+        assert_eq!(
+            split_target("Pasa a Roberto al sábado a las 11"),
+            ("Pasa a Roberto".into(), Some("al sábado a las 11".into()))
+        );
+        assert_eq!(
+            split_target("Cambia la cita de Ana de mañana a las 3 para el jueves a las 5"),
+            (
+                "Cambia la cita de Ana de mañana a las 3".into(),
+                Some("para el jueves a las 5".into())
+            )
+        );
+    }
+}

@@ -1,0 +1,446 @@
+//! The api function: the dashboard's REST resources under `/api/v1`, the
+//! platform admin's routes, authentication (logic in [`crate::auth`]) and,
+//! only when `PARLO_ENV=local`, dev helpers. docs/api.md describes it;
+//! `GET /api/v1/openapi.json` is generated from [`routes::ROUTES`], the
+//! same table the router reads.
+//!
+//! * The business always comes from the session ([`Api::authenticate`]);
+//!   every store call is keyed by it, so another business's id in a path
+//!   answers 404. Admins reach a business's routes under
+//!   `/api/v1/admin/organizations/{org_id}/…` with an admin session only.
+//! * Permission levels follow `parlo_core::permissions` (the route's
+//!   action; viewers only read).
+//! * Every error answers `{"error": {"code": "...", "message": "<español>"}}`.
+//! * Lists answer `{"items": [...], "next_cursor": "..."|null}`; pass
+//!   `cursor` back for the next page, `limit` (1–100, default 50).
+//! * Times are ISO 8601 UTC; appointment views add the business's local
+//!   times and `timezone`.
+
+mod admin;
+mod business;
+mod dto;
+pub mod openapi;
+pub mod routes;
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, RequestExt, Response};
+use parlo_core::permissions::{allows, Action};
+use parlo_core::{OrgId, Organization, PermissionLevel, StaffId};
+use parlo_store::{Store, StoreError};
+use serde::Serialize;
+
+use crate::auth::{self, AuthSettings};
+use crate::clock::Clock;
+use crate::config::{Config, Env};
+use crate::schedules::Schedules;
+use crate::tools::ToolError;
+
+pub use business::render_appointments;
+pub use dto::*;
+use routes::{Access, Op, Params, Route};
+
+#[derive(Clone)]
+pub struct Api {
+    pub store: Store,
+    pub config: Config,
+    pub clock: Clock,
+    pub auth: AuthSettings,
+    /// Brought in line after every appointment change.
+    pub schedules: Schedules,
+}
+
+/// An error answer: the status, a machine code and a Spanish message.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: &str) -> Self {
+        Self {
+            status,
+            code,
+            message: message.to_string(),
+        }
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Algo salió mal; intenta de nuevo.",
+        )
+    }
+
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "El servicio no está disponible por ahora; intenta más tarde.",
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "No encontramos lo que buscas.",
+        )
+    }
+
+    /// A 400 about one field.
+    pub fn invalid(field: &str, message: &str) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_field",
+            message: format!("{field}: {message}"),
+        }
+    }
+
+    pub fn forbidden(action: Action) -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: format!("No tienes permiso para {}.", action.describe_es()),
+        }
+    }
+
+    pub fn into_response(self) -> Response<Body> {
+        json(
+            self.status,
+            &ErrorBody {
+                error: ErrorDetail {
+                    code: self.code,
+                    message: &self.message,
+                },
+            },
+        )
+    }
+}
+
+/// Store errors as the chat words them (the same "slot taken" text).
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let (status, code) = match &e {
+            StoreError::NotFound { .. } => return ApiError::not_found(),
+            StoreError::SlotTaken { .. } => (StatusCode::CONFLICT, "slot_taken"),
+            StoreError::Unavailable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unavailable_time"),
+            StoreError::AlreadyExists { .. } => (StatusCode::CONFLICT, "already_exists"),
+            StoreError::InvalidStatus { .. } => (StatusCode::CONFLICT, "invalid_status"),
+            StoreError::Conflict(_) => {
+                tracing::warn!(error = %e, "store conflict");
+                return ApiError::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    "Otro cambio se cruzó con este; intenta de nuevo.",
+                );
+            }
+            StoreError::InvalidCursor => {
+                return ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_cursor",
+                    "El cursor de paginación no es válido.",
+                )
+            }
+            _ => {
+                tracing::error!(error = %e, "store call");
+                return ApiError::internal();
+            }
+        };
+        ApiError {
+            status,
+            code,
+            message: ToolError::from(e).user_message(),
+        }
+    }
+}
+
+/// The caller of a business route, with its business loaded.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub org: Organization,
+    pub tz: chrono_tz::Tz,
+    pub level: PermissionLevel,
+    /// `None` for an admin (directly or impersonating).
+    pub staff_id: Option<StaffId>,
+    pub admin: bool,
+}
+
+impl Ctx {
+    pub fn org_id(&self) -> OrgId {
+        self.org.id
+    }
+
+    pub fn require(&self, action: Action) -> Result<(), ApiError> {
+        if allows(self.level, action) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(action))
+        }
+    }
+
+    /// Blocking or changing hours: one's own needs `own`, anyone else's
+    /// (or the whole business) needs [`Action::BlockOthersTime`].
+    pub fn require_for_staff(&self, own: Action, staff: Option<StaffId>) -> Result<(), ApiError> {
+        if staff.is_some() && staff == self.staff_id {
+            self.require(own)
+        } else {
+            self.require(Action::BlockOthersTime)
+        }
+    }
+}
+
+impl Api {
+    /// From the environment (the api function's `main`).
+    pub fn new(store: Store, config: Config, clock: Clock) -> Self {
+        let auth = AuthSettings::from_env(&config);
+        Self {
+            store,
+            config,
+            clock,
+            auth,
+            schedules: Schedules::default(),
+        }
+    }
+
+    pub fn with_schedules(self, schedules: Schedules) -> Self {
+        Self { schedules, ..self }
+    }
+
+    /// Keeps the business's daily-summary schedule in line with its zone,
+    /// hour and status. A failure is logged, not answered: the next
+    /// appointment sync of a fresh process ensures it again.
+    pub(crate) async fn ensure_daily_summary(&self, org: &parlo_core::Organization) {
+        if let Err(e) = self.schedules.ensure_daily_summary(org).await {
+            tracing::warn!(org_id = %org.id, error = %e, "daily summary schedule not updated");
+        }
+    }
+
+    pub async fn handle(&self, request: Request) -> Response<Body> {
+        let verb = routes::Verb::parse(request.method());
+        let path = request.uri().path().to_string();
+        match routes::find(verb, &path) {
+            Ok((route, params)) => Box::pin(self.dispatch(route, &params, &request))
+                .await
+                .unwrap_or_else(ApiError::into_response),
+            Err(true) => ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Esa ruta no acepta este método.",
+            )
+            .into_response(),
+            Err(false) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "No encontramos esa ruta.",
+            )
+            .into_response(),
+        }
+    }
+
+    async fn dispatch(
+        &self,
+        route: &Route,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        let ctx = match (route.access, route.as_admin) {
+            (Access::Public | Access::Admin, false) => {
+                return self.platform(route.op, params, request).await
+            }
+            (Access::Dev, false) if self.config.env == Env::Local => {
+                return self.platform(route.op, params, request).await
+            }
+            (Access::Dev, _) => {
+                return Err(ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    "No encontramos esa ruta.",
+                ))
+            }
+            // A business route for the business in the path: admins only.
+            (_, true) => {
+                self.authenticate_admin(request).await?;
+                let org_id: OrgId = params
+                    .get("org_id")
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(ApiError::not_found)?;
+                self.admin_ctx(org_id).await?
+            }
+            (Access::Business(_), false) => self.business_ctx(request).await?,
+        };
+        if let Access::Business(Some(action)) = route.access {
+            ctx.require(action)?;
+        }
+        // Boxed: the handlers' state machine is large for the stack of a
+        // debug build.
+        Box::pin(self.business(route.op, &ctx, params, request)).await
+    }
+
+    async fn business_ctx(&self, request: &Request) -> Result<Ctx, ApiError> {
+        let p = self.authenticate(request).await?;
+        let org = self
+            .store
+            .get_organization(p.org_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        Ok(Ctx {
+            tz: zone(&org),
+            org,
+            level: p.level,
+            staff_id: p.staff_id,
+            admin: p.impersonated,
+        })
+    }
+
+    async fn admin_ctx(&self, org_id: OrgId) -> Result<Ctx, ApiError> {
+        let org = self
+            .store
+            .get_organization(org_id)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        Ok(Ctx {
+            tz: zone(&org),
+            org,
+            level: PermissionLevel::Owner,
+            staff_id: None,
+            admin: true,
+        })
+    }
+
+    /// Routes that are not a business's: health, auth, dev, admin.
+    async fn platform(
+        &self,
+        op: Op,
+        params: &Params,
+        request: &Request,
+    ) -> Result<Response<Body>, ApiError> {
+        match op {
+            Op::Health => Ok(json(StatusCode::OK, &serde_json::json!({"status": "ok"}))),
+            Op::OpenApi => Ok(json(StatusCode::OK, openapi::document())),
+            Op::RequestMagicLink => ok(self.request_magic_link(auth::json_body(request)?).await),
+            Op::VerifyMagicLink => ok(self.verify_magic_link(auth::json_body(request)?).await),
+            Op::Logout => self
+                .logout(request, auth::BUSINESS_AUDIENCE)
+                .await
+                .map(|()| no_content()),
+            Op::Me => ok(self.me(request).await),
+            Op::AdminLogin => ok(self.admin_login(request, auth::json_body(request)?).await),
+            Op::AdminLogout => self
+                .logout(request, auth::ADMIN_AUDIENCE)
+                .await
+                .map(|()| no_content()),
+            Op::AdminMe => self.authenticate_admin(request).await.map(|p| {
+                json(
+                    StatusCode::OK,
+                    &serde_json::json!({"role": "admin", "expires_at": p.expires_at}),
+                )
+            }),
+            Op::DevMagicLink => self.dev_magic_link(auth::json_body(request)?).await,
+            Op::DevOutbox => self.dev_outbox(request).await,
+            admin_op => {
+                self.authenticate_admin(request).await?;
+                Box::pin(self.admin(admin_op, params, request)).await
+            }
+        }
+    }
+
+    /// `GET /api/v1/auth/me`: who the session is.
+    async fn me(&self, request: &Request) -> Result<serde_json::Value, ApiError> {
+        let p = self.authenticate(request).await?;
+        Ok(serde_json::json!({
+            "org_id": p.org_id,
+            "staff_id": p.staff_id,
+            "permission_level": p.level,
+            "impersonated": p.impersonated,
+            "expires_at": p.expires_at,
+        }))
+    }
+
+    /// Dev only: links for a seeded phone, returned instead of sent.
+    async fn dev_magic_link(
+        &self,
+        body: auth::MagicLinkRequest,
+    ) -> Result<Response<Body>, ApiError> {
+        let e164 = parlo_core::phone::normalize(&body.phone, parlo_core::phone::Region::Mexico)
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_phone",
+                    "El número no es válido.",
+                )
+            })?;
+        let links: Vec<auth::IssuedLink> = self
+            .issue_magic_links(&e164, body.org_id)
+            .await?
+            .into_iter()
+            .map(|(_, _, link)| link)
+            .collect();
+        Ok(json(StatusCode::OK, &serde_json::json!({ "links": links })))
+    }
+
+    async fn dev_outbox(&self, request: &Request) -> Result<Response<Body>, ApiError> {
+        let query = request.query_string_parameters();
+        let Some(to) = query.first("to") else {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "missing_to",
+                "Falta el parámetro «to».",
+            ));
+        };
+        match crate::dev::outbox(&self.store, to, query.first("after")).await {
+            Ok(page) => Ok(json(StatusCode::OK, &page)),
+            Err(crate::dev::DevError::BadNumber(_)) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_phone",
+                "El número no es válido.",
+            )),
+            Err(e) => {
+                tracing::error!(error = %e, "dev outbox");
+                Err(ApiError::internal())
+            }
+        }
+    }
+}
+
+/// The business's zone (the default when the stored name is unknown).
+pub fn zone(org: &Organization) -> chrono_tz::Tz {
+    org.timezone
+        .parse()
+        .unwrap_or(chrono_tz::America::Mexico_City)
+}
+
+fn ok<T: Serialize>(r: Result<T, ApiError>) -> Result<Response<Body>, ApiError> {
+    r.map(|body| json(StatusCode::OK, &body))
+}
+
+fn no_content() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::NO_CONTENT)
+        .body(Body::Empty)
+        .expect("static response")
+}
+
+fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("cache-control", "no-store")
+        .body(Body::from(
+            serde_json::to_string(body).unwrap_or_else(|_| "{}".into()),
+        ))
+        .expect("static response")
+}

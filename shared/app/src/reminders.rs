@@ -1,0 +1,672 @@
+//! The reminders function: what a fired schedule does.
+//!
+//! Every job re-reads what it is about and acts only if it still applies
+//! (an appointment's status and start unchanged since the schedule was
+//! made, the business's settings still asking for it), then claims the job
+//! (`JOB#<key>`, a conditional write) before sending, and sends through
+//! the idempotent outbox under the same key: a repeated invocation (a
+//! Scheduler retry, a duplicate fire) sends nothing twice.
+//!
+//! Messages outside the 24-hour customer-service window go as approved
+//! templates (ContentSid + ContentVariables) when one is configured; in
+//! mock mode the rendered text is recorded with it.
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use parlo_core::es::format;
+use parlo_core::time::{local_date, utc_to_local};
+use parlo_core::*;
+use parlo_store::{
+    Claim, DeliveryStatus, FollowupStatus, JobClaim, JobStatus, OutboxRecord, Store, StoreError,
+};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::agenda;
+use crate::clock::Clock;
+use crate::config::Templates;
+use crate::messenger::Messenger;
+use crate::schedules::{business_zone, AppointmentJob, Job, Schedules};
+use crate::tools::{Actor, Schedule, ScheduleArgs, Tools};
+use crate::turn::derived_id;
+
+/// How long after a customer's last message free-form text may be sent.
+pub const SERVICE_WINDOW: Duration = Duration::hours(24);
+
+/// The state the review request leaves the rating flow in.
+pub const RATING_AWAITING: &str = "awaiting_rating";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReminderError {
+    #[error("bad payload: {0}")]
+    Payload(String),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// Twilio unavailable after its own retries: Scheduler retries the
+    /// invocation with backoff.
+    #[error("sending: {0}")]
+    Send(String),
+    #[error("tools: {0}")]
+    Tools(String),
+}
+
+/// What one invocation did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub job: String,
+    /// `sent`, `skipped`, `already_done`, `failed`.
+    pub status: &'static str,
+    pub sent: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Outcome {
+    fn skipped(job: &str, why: impl Into<String>) -> Self {
+        Self {
+            job: job.into(),
+            status: "skipped",
+            sent: 0,
+            detail: Some(why.into()),
+        }
+    }
+}
+
+pub struct Reminders {
+    pub store: Store,
+    pub messenger: Messenger,
+    pub clock: Clock,
+    pub schedules: Schedules,
+    pub templates: Templates,
+}
+
+/// One message to send.
+struct Send<'a> {
+    key: String,
+    to: &'a str,
+    text: String,
+    template: Option<(&'a str, serde_json::Value)>,
+    /// The recipient's conversation (window check, history).
+    conversation: Option<&'a Conversation>,
+}
+
+impl Reminders {
+    /// Handles one schedule payload.
+    pub async fn handle(&self, payload: serde_json::Value) -> Result<Outcome, ReminderError> {
+        let job: Job =
+            serde_json::from_value(payload).map_err(|e| ReminderError::Payload(e.to_string()))?;
+        match job {
+            Job::Appointment {
+                kind,
+                org_id,
+                appointment_id,
+                start,
+            } => self.appointment(kind, org_id, appointment_id, start).await,
+            Job::DailySummary {
+                org_id,
+                scheduled_time,
+            } => {
+                let at = scheduled_time
+                    .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+                    .map(|t| t.with_timezone(&Utc))
+                    .unwrap_or_else(|| self.clock.now());
+                self.daily_summary(org_id, at).await
+            }
+            Job::MissedCall { org_id, call_sid } => self.missed_call(org_id, &call_sid).await,
+        }
+    }
+
+    async fn appointment(
+        &self,
+        kind: AppointmentJob,
+        org_id: OrgId,
+        id: AppointmentId,
+        start: DateTime<Utc>,
+    ) -> Result<Outcome, ReminderError> {
+        let name = kind.slug();
+        let (org, appt) = tokio::try_join!(
+            self.store.get_organization(org_id),
+            self.store.get_appointment(org_id, id)
+        )?;
+        let (Some(org), Some(appt)) = (org, appt) else {
+            return Ok(Outcome::skipped(name, "appointment not found"));
+        };
+        if appt.start.timestamp() != start.timestamp() {
+            return Ok(Outcome::skipped(name, "appointment moved"));
+        }
+        if !kind.applies(&org, appt.status) {
+            return Ok(Outcome::skipped(
+                name,
+                format!("does not apply ({:?})", appt.status),
+            ));
+        }
+        let key = format!("appt:{id}:{name}:{}", start.timestamp());
+        let now = self.clock.now();
+        if let JobClaim::Finished(rec) = self.store.claim_job(org.id, &key, now).await? {
+            return Ok(Outcome {
+                job: name.into(),
+                status: "already_done",
+                sent: 0,
+                detail: Some(format!("{:?}", rec.status)),
+            });
+        }
+        let (customer, service, staff) = tokio::try_join!(
+            self.store.get_customer(org.id, appt.customer_id),
+            self.store.get_service(org.id, appt.service_id),
+            self.store.get_staff(org.id, appt.staff_id),
+        )?;
+        let tz = business_zone(&org);
+        let today = local_date(tz, now);
+        let local = utc_to_local(tz, appt.start);
+        let service_name = service.map_or_else(|| "tu servicio".to_string(), |s| s.name);
+        let staff_name = staff.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+        let customer_name = customer
+            .as_ref()
+            .and_then(|c| c.name.clone())
+            .unwrap_or_default();
+        let when = format!(
+            "{} a las {}",
+            format::day_label_with_weekday(local.date(), today),
+            format::time_12h(local.time())
+        );
+
+        let sent = match kind {
+            AppointmentJob::NoShowCheck => {
+                let Some(staff) = staff.filter(|s| s.is_active) else {
+                    return self.finish(&org, &key, name, "no staff member", now).await;
+                };
+                let who = if customer_name.is_empty() {
+                    "tu cliente".to_string()
+                } else {
+                    customer_name.clone()
+                };
+                let text = format!(
+                    "¿Llegó {who} a su cita de {service_name} de las {}? Si no vino, respóndeme «{who} no llegó» y la marco como no asistida.",
+                    format::time_12h(local.time())
+                );
+                let conversation = self.store.get_conversation(org.id, &staff.phone).await?;
+                self.send(
+                    &org,
+                    Send {
+                        key: key.clone(),
+                        to: &staff.phone,
+                        text,
+                        template: None,
+                        conversation: conversation.as_ref(),
+                    },
+                    now,
+                )
+                .await?
+            }
+            _ => {
+                let Some(customer) = customer.filter(|c| c.phone.starts_with('+')) else {
+                    return self
+                        .finish(&org, &key, name, "customer without a phone", now)
+                        .await;
+                };
+                let hello = if customer_name.is_empty() {
+                    "¡Hola!".to_string()
+                } else {
+                    format!("¡Hola, {customer_name}!")
+                };
+                let with = if staff_name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" con {staff_name}")
+                };
+                let (text, template) = match kind {
+                    AppointmentJob::Reminder => (
+                        format!(
+                            "{hello} Te recuerdo tu cita de {service_name} {when}{with} en {}. Si necesitas cambiarla o cancelarla, respóndeme por aquí.",
+                            org.name
+                        ),
+                        self.templates.appointment_reminder.as_deref().map(|sid| {
+                            (
+                                sid,
+                                json!({"1": customer_name, "2": service_name, "3": when, "4": org.name}),
+                            )
+                        }),
+                    ),
+                    AppointmentJob::SecondReminder => (
+                        format!(
+                            "⏰ {hello} Tu cita de {service_name} es {when} en {}. ¡Te esperamos!",
+                            org.name
+                        ),
+                        self.templates.appointment_reminder.as_deref().map(|sid| {
+                            (
+                                sid,
+                                json!({"1": customer_name, "2": service_name, "3": when, "4": org.name}),
+                            )
+                        }),
+                    ),
+                    _ => (
+                        format!(
+                            "{hello} Gracias por visitarnos en {}. ¿Cómo calificarías tu {service_name} del 1 al 5?",
+                            org.name
+                        ),
+                        self.templates.review_request.as_deref().map(|sid| {
+                            (
+                                sid,
+                                json!({"1": customer_name, "2": org.name, "3": service_name}),
+                            )
+                        }),
+                    ),
+                };
+                let conversation = self.customer_conversation(&org, &customer, now).await?;
+                let sent = self
+                    .send(
+                        &org,
+                        Send {
+                            key: key.clone(),
+                            to: &customer.phone,
+                            text,
+                            template,
+                            conversation: Some(&conversation),
+                        },
+                        now,
+                    )
+                    .await?;
+                match kind {
+                    AppointmentJob::ReviewRequest => {
+                        self.start_rating(&org, &conversation, appt.id, now).await?
+                    }
+                    AppointmentJob::Reminder => {
+                        self.store.set_reminder_sent(org.id, appt.id, now).await?
+                    }
+                    _ => {}
+                }
+                sent
+            }
+        };
+        self.store
+            .finish_job(org.id, &key, JobStatus::Sent, None, now)
+            .await?;
+        Ok(Outcome {
+            job: name.into(),
+            status: "sent",
+            sent: usize::from(sent),
+            detail: None,
+        })
+    }
+
+    async fn finish(
+        &self,
+        org: &Organization,
+        key: &str,
+        job: &str,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, ReminderError> {
+        self.store
+            .finish_job(org.id, key, JobStatus::Skipped, Some(why.into()), now)
+            .await?;
+        Ok(Outcome::skipped(job, why))
+    }
+
+    /// The customer's conversation with the business (created like the
+    /// turn function creates it, same id).
+    async fn customer_conversation(
+        &self,
+        org: &Organization,
+        customer: &Customer,
+        now: DateTime<Utc>,
+    ) -> Result<Conversation, ReminderError> {
+        if let Some(c) = self.store.get_conversation(org.id, &customer.phone).await? {
+            return Ok(c);
+        }
+        let c = Conversation {
+            id: derived_id(&[&org.id.to_string(), &customer.phone, "conversation"]),
+            org_id: org.id,
+            kind: ConversationKind::Customer,
+            peer_phone: customer.phone.clone(),
+            customer_id: Some(customer.id),
+            staff_id: None,
+            status: ConversationStatus::Active,
+            handed_off_until: None,
+            context: serde_json::Value::Null,
+            created_at: now,
+            updated_at: now,
+            // No message from the customer yet: outside the window.
+            last_message_at: now - SERVICE_WINDOW - Duration::seconds(1),
+        };
+        match self.store.create_conversation(&c).await {
+            Ok(()) => Ok(c),
+            Err(StoreError::AlreadyExists { .. }) => Ok(self
+                .store
+                .get_conversation(org.id, &customer.phone)
+                .await?
+                .ok_or(StoreError::NotFound {
+                    what: "conversation",
+                })?),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The review request opens the rating flow (spec/001 flow 7) on the
+    /// customer's conversation; the conversation agent takes it from there.
+    async fn start_rating(
+        &self,
+        org: &Organization,
+        conversation: &Conversation,
+        appointment: AppointmentId,
+        now: DateTime<Utc>,
+    ) -> Result<(), ReminderError> {
+        self.store
+            .put_flow(&FlowSession {
+                org_id: org.id,
+                conversation_id: conversation.id,
+                flow_type: FlowType::Rating,
+                state: RATING_AWAITING.into(),
+                collected_data: json!({ "appointment_id": appointment.to_string() }),
+                created_at: now,
+                updated_at: now,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Sends one message through the outbox under `send.key`. `true` when
+    /// it went out now, `false` when an earlier invocation sent it.
+    async fn send(
+        &self,
+        org: &Organization,
+        send: Send<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ReminderError> {
+        let Some(from) = org.whatsapp_number.clone() else {
+            return Err(ReminderError::Send(
+                "the business has no WhatsApp number".into(),
+            ));
+        };
+        let in_window = send
+            .conversation
+            .is_some_and(|c| now - c.last_message_at < SERVICE_WINDOW);
+        let template = send.template.filter(|_| !in_window);
+        if !in_window && template.is_none() && !self.messenger.is_mock() {
+            tracing::warn!(key = %send.key, "outside the 24-hour window without an approved template; sending text (Twilio may refuse it)");
+        }
+        let (content_sid, content_variables) = match &template {
+            Some((sid, vars)) => (Some(sid.to_string()), Some(vars.to_string())),
+            None => (None, None),
+        };
+        // Twilio takes a template or a body; the mock outbox keeps both so
+        // the simulator shows what the template renders to.
+        let body = (content_sid.is_none() || self.messenger.is_mock()).then(|| send.text.clone());
+        let record = OutboxRecord {
+            key: send.key.clone(),
+            org_id: Some(org.id),
+            conversation_id: send.conversation.map(|c| c.id),
+            to: send.to.to_string(),
+            from,
+            body,
+            content_sid,
+            content_variables,
+            status: DeliveryStatus::Pending,
+            provider_sid: None,
+            error_code: None,
+            mock: self.messenger.is_mock(),
+            created_at: now,
+            updated_at: now,
+            seq: String::new(),
+        };
+        let mut record = match self.store.claim_outbox(&record).await? {
+            Claim::AlreadySent(_) => return Ok(false),
+            Claim::Send(r) => r,
+        };
+        match self.messenger.send(&record).await {
+            Ok(handed) => {
+                record.provider_sid = Some(handed.provider_sid);
+                record.status = handed.status;
+                record.mock = handed.mock;
+            }
+            Err(e) if !e.is_retryable() => {
+                tracing::error!(error = %e, key = %record.key, "Twilio refused the message");
+                record.status = DeliveryStatus::Failed;
+                record.error_code = Some(e.to_string());
+            }
+            Err(e) => return Err(ReminderError::Send(e.to_string())),
+        }
+        record.updated_at = now;
+        self.store.mark_outbox_sent(&record).await?;
+        if let Some(conv) = send.conversation {
+            self.store
+                .append_message(&Message {
+                    id: derived_id(&[&send.key, "out"]),
+                    org_id: org.id,
+                    conversation_id: conv.id,
+                    direction: Direction::Outbound,
+                    sender_type: SenderType::Ai,
+                    content_type: if record.content_sid.is_some() {
+                        ContentType::Template
+                    } else {
+                        ContentType::Text
+                    },
+                    content: send.text,
+                    media_url: None,
+                    provider_id: record.provider_sid.clone(),
+                    delivery_status: None,
+                    created_at: now,
+                })
+                .await?;
+        }
+        Ok(record.status != DeliveryStatus::Failed)
+    }
+
+    // ---- daily summary --------------------------------------------------------
+
+    /// The owner's agenda of the day (and each opted-in staff member's own),
+    /// once per business and local day. Also repairs the business's
+    /// schedules left behind by failed calls.
+    async fn daily_summary(
+        &self,
+        org_id: OrgId,
+        at: DateTime<Utc>,
+    ) -> Result<Outcome, ReminderError> {
+        let job = "daily_summary";
+        let Some(org) = self.store.get_organization(org_id).await? else {
+            return Ok(Outcome::skipped(job, "business not found"));
+        };
+        if org.status != OrgStatus::Active {
+            return Ok(Outcome::skipped(job, "business not active"));
+        }
+        match self.schedules.repair(&org).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(org_id = %org.id, repaired = n, "schedules repaired"),
+            Err(e) => tracing::warn!(org_id = %org.id, error = %e, "schedule repair failed"),
+        }
+        let tz = business_zone(&org);
+        let now = self.clock.now();
+        let day = local_date(tz, at);
+        let key = format!("daily:{day}");
+        if let JobClaim::Finished(_) = self.store.claim_job(org.id, &key, now).await? {
+            return Ok(Outcome {
+                job: job.into(),
+                status: "already_done",
+                sent: 0,
+                detail: None,
+            });
+        }
+        let staff = self.store.list_staff(org.id).await?;
+        let tools = Tools::new(self.store.clone(), now, key.clone());
+        let mut sent = 0;
+        for member in staff.iter().filter(|s| s.is_active) {
+            let is_owner = member.permission_level == PermissionLevel::Owner;
+            let opted_in = org.settings.daily_summary_staff.contains(&member.id);
+            if !is_owner && !opted_in {
+                continue;
+            }
+            let actor = Actor::Staff {
+                org: org.id,
+                staff: member.id,
+            };
+            let args = ScheduleArgs { date: Some(day) };
+            let schedule = if is_owner {
+                tools.get_business_schedule(&actor, &args).await
+            } else {
+                tools.get_my_schedule(&actor, &args).await
+            }
+            .map_err(|e| ReminderError::Tools(e.to_string()))?;
+            let text = daily_summary_text(&member.name, &schedule, is_owner, tz, day);
+            let conversation = self.store.get_conversation(org.id, &member.phone).await?;
+            let template = self
+                .templates
+                .daily_summary
+                .as_deref()
+                .map(|sid| (sid, json!({"1": member.name, "2": schedule.label})));
+            if self
+                .send(
+                    &org,
+                    Send {
+                        key: format!("{key}:{}", member.id),
+                        to: &member.phone,
+                        text,
+                        template,
+                        conversation: conversation.as_ref(),
+                    },
+                    now,
+                )
+                .await?
+            {
+                sent += 1;
+            }
+        }
+        self.store
+            .finish_job(org.id, &key, JobStatus::Sent, None, now)
+            .await?;
+        Ok(Outcome {
+            job: job.into(),
+            status: "sent",
+            sent,
+            detail: None,
+        })
+    }
+
+    // ---- missed-call follow-up ------------------------------------------------
+
+    async fn missed_call(&self, org_id: OrgId, call_sid: &str) -> Result<Outcome, ReminderError> {
+        let job = "missed_call_followup";
+        let (org, followup) = tokio::try_join!(
+            self.store.get_organization(org_id),
+            self.store.get_followup(org_id, call_sid)
+        )?;
+        let (Some(org), Some(mut followup)) = (org, followup) else {
+            return Ok(Outcome::skipped(job, "follow-up not found"));
+        };
+        if followup.status != FollowupStatus::Queued {
+            return Ok(Outcome {
+                job: job.into(),
+                status: "already_done",
+                sent: 0,
+                detail: Some(format!("{:?}", followup.status)),
+            });
+        }
+        let now = self.clock.now();
+        let key = format!("missed:{call_sid}");
+        if !org.settings.missed_call.enabled {
+            followup.status = FollowupStatus::Disabled;
+            followup.updated_at = now;
+            self.store.put_followup(&followup).await?;
+            return Ok(Outcome::skipped(job, "automation switched off"));
+        }
+        if let JobClaim::Finished(_) = self.store.claim_job(org.id, &key, now).await? {
+            return Ok(Outcome {
+                job: job.into(),
+                status: "already_done",
+                sent: 0,
+                detail: None,
+            });
+        }
+        let text = missed_call_text(&org);
+        let template = self
+            .templates
+            .missed_call_followup
+            .as_deref()
+            .map(|sid| (sid, json!({"1": org.name})));
+        let conversation = self
+            .store
+            .get_conversation(org.id, &followup.caller)
+            .await?;
+        followup.attempts += 1;
+        followup.updated_at = now;
+        let result = self
+            .send(
+                &org,
+                Send {
+                    key: key.clone(),
+                    to: &followup.caller,
+                    text,
+                    template,
+                    conversation: conversation.as_ref(),
+                },
+                now,
+            )
+            .await;
+        match result {
+            Ok(delivered) => {
+                followup.status = if delivered {
+                    FollowupStatus::Sent
+                } else {
+                    FollowupStatus::Failed
+                };
+                followup.detail = (!delivered).then(|| "Twilio refused the message".into());
+                self.store.put_followup(&followup).await?;
+                let status = if delivered {
+                    JobStatus::Sent
+                } else {
+                    JobStatus::Failed
+                };
+                self.store
+                    .finish_job(org.id, &key, status, followup.detail.clone(), now)
+                    .await?;
+                Ok(Outcome {
+                    job: job.into(),
+                    status: if delivered { "sent" } else { "failed" },
+                    sent: usize::from(delivered),
+                    detail: followup.detail,
+                })
+            }
+            Err(e) => {
+                // Stays queued; Scheduler retries the invocation with backoff.
+                followup.detail = Some(e.to_string());
+                self.store.put_followup(&followup).await?;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The default missed-call message, or the business's own with
+/// `{negocio}` filled in.
+pub fn missed_call_text(org: &Organization) -> String {
+    match org.settings.missed_call.message.as_deref().map(str::trim) {
+        Some(m) if !m.is_empty() => m.replace("{negocio}", &org.name),
+        _ => format!(
+            "¡Hola! Vimos que llamaste a {} y no pudimos contestarte. Si quieres, agenda tu cita por aquí: dime qué servicio te interesa y qué día te acomoda.",
+            org.name
+        ),
+    }
+}
+
+/// The daily summary: the agenda of the day in the format of the staff
+/// agent's answers (spec/001 Example 4), from the shared renderer.
+pub fn daily_summary_text(
+    name: &str,
+    schedule: &Schedule,
+    whole_business: bool,
+    tz: Tz,
+    day: chrono::NaiveDate,
+) -> String {
+    let first = name.split_whitespace().next().filter(|n| !n.is_empty());
+    agenda::render(&agenda::Agenda {
+        schedule,
+        tz,
+        today: day,
+        reader: first,
+        audience: if whole_business {
+            agenda::Audience::Business
+        } else {
+            agenda::Audience::Own
+        },
+        gaps: &[],
+    })
+}
