@@ -677,7 +677,13 @@ async fn a_handoff_through_the_llm_notifies_the_owner() {
     );
     let to_owner = replies_to(&store, &owner.phone, 1).await;
     assert_eq!(to_owner.len(), 1, "{to_owner:?}");
-    assert!(to_owner[0].contains("queja por el corte") && to_owner[0].contains(&phone));
+    // The owner reads the number the way people write it (es::format::phone).
+    let readable = parlo_core::es::format::phone(&phone);
+    assert!(
+        to_owner[0].contains("queja por el corte") && to_owner[0].contains(&readable),
+        "{}",
+        to_owner[0]
+    );
 }
 
 #[tokio::test]

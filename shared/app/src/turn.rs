@@ -297,7 +297,9 @@ impl<A: Agent> TurnProcessor<A> {
                     ctx.history = history;
                     ctx.conversation = Some(conv.clone());
                 }
-                let answer = self.agent.respond(&ctx).await?;
+                // Boxed: the merged agents' state machines are too deep for a 2 MiB
+                // stack (test threads, tokio workers) when kept inline.
+                let answer = Box::pin(self.agent.respond(&ctx)).await?;
                 let replies: Vec<PlannedReply> = answer
                     .replies
                     .into_iter()

@@ -53,11 +53,11 @@ impl RuleAgent {
 impl Agent for RuleAgent {
     async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
         match &turn.route {
-            Route::Customer { .. } => customer::respond(self, turn).await,
+            Route::Customer { .. } => Box::pin(customer::respond(self, turn)).await,
             Route::ManagementFromCentral { .. }
             | Route::BusinessManagement { .. }
-            | Route::StaffOnboarding { .. } => staff::respond(self, turn).await,
-            Route::BusinessOnboarding { .. } => onboarding::respond(self, turn).await,
+            | Route::StaffOnboarding { .. } => Box::pin(staff::respond(self, turn)).await,
+            Route::BusinessOnboarding { .. } => Box::pin(onboarding::respond(self, turn)).await,
             Route::RedirectToBusinesses { .. }
             | Route::BusinessUnavailable { .. }
             | Route::UnknownNumber => GreetingAgent.respond(turn).await,
