@@ -97,11 +97,25 @@ async fn each_routing_case_reaches_its_flow() {
         let gw = gw.clone();
         async move {
             let s = sim(&gw, &from, to);
-            // Count first: earlier tests may have written to this number.
-            let before = s.outbox(None).await.unwrap().len();
-            s.post(&inbound(&from, to, text)).await.unwrap();
-            let got = wait_replies(&s, before + 1, Duration::from_secs(30)).await;
-            got.last().map(|m| m.body.clone()).unwrap_or_default()
+            let msg = inbound(&from, to, text);
+            s.post(&msg).await.unwrap();
+            // This turn's reply by its outbox key (`<MessageSid>#0`): other
+            // tests and scheduled summaries also write to these numbers.
+            let key = format!("{}#0", msg.message_sid);
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                let got = s.outbox(None).await.unwrap();
+                let reply = got
+                    .iter()
+                    .find(|m| m.extra.get("key").and_then(|k| k.as_str()) == Some(key.as_str()));
+                if let Some(m) = reply {
+                    break m.body.clone();
+                }
+                if Instant::now() > deadline {
+                    break String::new();
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
         }
     };
     // Case 1: a stranger on the central number starts onboarding.

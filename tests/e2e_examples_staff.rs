@@ -75,9 +75,18 @@ impl Drop for ClockGuard {
 async fn say(gw: &str, from: &str, text: &str) -> String {
     let sim = Simulator::new(gw, TOKEN, from, demo::BUSINESS_NUMBER);
     let exchange = sim.say(text, true, |_| {}).await.expect("say");
+    // Only this turn's replies (keys `<MessageSid>#<n>`): moving the clock
+    // can also fire the owner's daily summary into the same window.
+    let prefix = format!("{}#", exchange.message_sid);
     exchange
         .replies
         .iter()
+        .filter(|r| {
+            r.extra
+                .get("key")
+                .and_then(|k| k.as_str())
+                .is_some_and(|k| k.starts_with(&prefix))
+        })
         .map(|r| r.body.clone())
         .collect::<Vec<_>>()
         .join("\n")

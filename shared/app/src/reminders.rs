@@ -48,6 +48,10 @@ pub enum ReminderError {
     Send(String),
     #[error("tools: {0}")]
     Tools(String),
+    /// A concurrent delivery of the same job is running: Scheduler retries
+    /// this one later, when it is finished or its claimer is presumed dead.
+    #[error("job {0} is in flight in another invocation")]
+    InFlight(String),
 }
 
 /// What one invocation did.
@@ -142,13 +146,17 @@ impl Reminders {
         }
         let key = format!("appt:{id}:{name}:{}", start.timestamp());
         let now = self.clock.now();
-        if let JobClaim::Finished(rec) = self.store.claim_job(org.id, &key, now).await? {
-            return Ok(Outcome {
-                job: name.into(),
-                status: "already_done",
-                sent: 0,
-                detail: Some(format!("{:?}", rec.status)),
-            });
+        match self.store.claim_job(org.id, &key, now).await? {
+            JobClaim::Run => {}
+            JobClaim::InFlight => return Err(ReminderError::InFlight(key)),
+            JobClaim::Finished(rec) => {
+                return Ok(Outcome {
+                    job: name.into(),
+                    status: "already_done",
+                    sent: 0,
+                    detail: Some(format!("{:?}", rec.status)),
+                })
+            }
         }
         let (customer, service, staff) = tokio::try_join!(
             self.store.get_customer(org.id, appt.customer_id),
@@ -478,13 +486,17 @@ impl Reminders {
         let now = self.clock.now();
         let day = local_date(tz, at);
         let key = format!("daily:{day}");
-        if let JobClaim::Finished(_) = self.store.claim_job(org.id, &key, now).await? {
-            return Ok(Outcome {
-                job: job.into(),
-                status: "already_done",
-                sent: 0,
-                detail: None,
-            });
+        match self.store.claim_job(org.id, &key, now).await? {
+            JobClaim::Run => {}
+            JobClaim::InFlight => return Err(ReminderError::InFlight(key)),
+            JobClaim::Finished(_) => {
+                return Ok(Outcome {
+                    job: job.into(),
+                    status: "already_done",
+                    sent: 0,
+                    detail: None,
+                })
+            }
         }
         let staff = self.store.list_staff(org.id).await?;
         let tools = Tools::new(self.store.clone(), now, key.clone());
@@ -568,13 +580,17 @@ impl Reminders {
             self.store.put_followup(&followup).await?;
             return Ok(Outcome::skipped(job, "automation switched off"));
         }
-        if let JobClaim::Finished(_) = self.store.claim_job(org.id, &key, now).await? {
-            return Ok(Outcome {
-                job: job.into(),
-                status: "already_done",
-                sent: 0,
-                detail: None,
-            });
+        match self.store.claim_job(org.id, &key, now).await? {
+            JobClaim::Run => {}
+            JobClaim::InFlight => return Err(ReminderError::InFlight(key)),
+            JobClaim::Finished(_) => {
+                return Ok(Outcome {
+                    job: job.into(),
+                    status: "already_done",
+                    sent: 0,
+                    detail: None,
+                })
+            }
         }
         let text = missed_call_text(&org);
         let template = self

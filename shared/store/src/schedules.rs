@@ -85,7 +85,16 @@ pub struct JobRecord {
     pub detail: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the current claim was taken (epoch ms): a claim younger than
+    /// [`JOB_LEASE_MS`] belongs to a live invocation.
+    #[serde(default)]
+    pub claimed_at_ms: i64,
 }
+
+/// How long a claim keeps other invocations of the same job out. Longer
+/// than one invocation (Twilio's own retries included); after it, the
+/// claimer is presumed dead and the job may be taken over.
+pub const JOB_LEASE_MS: i64 = 120_000;
 
 /// What claiming a job said.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +104,10 @@ pub enum JobClaim {
     Run,
     /// Already finished: do nothing.
     Finished(JobRecord),
+    /// Another invocation holds a live claim (a concurrent duplicate
+    /// delivery): fail this one so the scheduler retries it after the
+    /// lease, when the job is either finished or free to take over.
+    InFlight,
 }
 
 /// Outcome of one missed-call follow-up.
@@ -184,6 +197,7 @@ impl Store {
     /// Claims a job: `Run` for the first invocation (or one that finds an
     /// unfinished claim), `Finished` once an invocation recorded an outcome.
     pub async fn claim_job(&self, org: OrgId, key: &str, now: DateTime<Utc>) -> Result<JobClaim> {
+        let now_ms = now.timestamp_millis();
         let rec = JobRecord {
             org_id: org,
             key: key.to_string(),
@@ -191,12 +205,22 @@ impl Store {
             detail: None,
             created_at: now,
             updated_at: now,
+            claimed_at_ms: now_ms,
         };
         let it = with_ttl(item(&rec, kind::JOB, keys::org_pk(org), job_sk(key))?, now);
+        // Free, or claimed by an invocation whose lease ran out (it died).
         let cond = Cond {
-            expr: "attribute_not_exists(PK) OR #st = :claimed".into(),
-            names: [("#st".to_string(), "status".to_string())].into(),
-            values: [(":claimed".to_string(), db::s("claimed"))].into(),
+            expr: "attribute_not_exists(PK) OR (#st = :claimed AND (attribute_not_exists(#at) OR #at < :stale))".into(),
+            names: [
+                ("#st".to_string(), "status".to_string()),
+                ("#at".to_string(), "claimed_at_ms".to_string()),
+            ]
+            .into(),
+            values: [
+                (":claimed".to_string(), db::s("claimed")),
+                (":stale".to_string(), db::n(now_ms - JOB_LEASE_MS)),
+            ]
+            .into(),
         };
         match self
             .put_if(it, Some(cond), StoreError::AlreadyExists { what: "job" })
@@ -208,7 +232,10 @@ impl Store {
                     .get(keys::org_pk(org), job_sk(key))
                     .await?
                     .ok_or(StoreError::NotFound { what: "job" })?;
-                Ok(JobClaim::Finished(existing))
+                Ok(match existing.status {
+                    JobStatus::Claimed => JobClaim::InFlight,
+                    _ => JobClaim::Finished(existing),
+                })
             }
             Err(e) => Err(e),
         }
