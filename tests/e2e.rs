@@ -68,8 +68,9 @@ async fn a_webhook_delivered_three_times_gets_one_turn_and_one_reply() {
     // Nothing more arrives later either.
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(s.outbox(None).await.unwrap().len(), 1);
+    // The one turn started the booking flow.
     assert!(
-        replies[0].body.contains("Barbería Don Carlos"),
+        replies[0].body.contains("¿Para qué día"),
         "{}",
         replies[0].body
     );
@@ -176,7 +177,10 @@ async fn each_routing_case_reaches_its_flow() {
     // Case 5: anyone else is a customer.
     let customer = random_phone();
     let reply = ask(customer.clone(), demo::BUSINESS_NUMBER, "Buenas tardes").await;
-    assert!(reply.contains("agendar una cita"), "{reply}");
+    assert!(
+        reply.contains("Bienvenido a Barbería Don Carlos"),
+        "{reply}"
+    );
     assert!(store
         .customer_by_phone(demo::ORG_ID, &customer)
         .await
@@ -198,8 +202,10 @@ async fn a_burst_of_200_messages_from_20_senders_keeps_each_conversation_in_orde
         async move {
             let s = sim(&gw, &from, demo::BUSINESS_NUMBER);
             let mut sids = Vec::new();
-            for i in 0..EACH {
-                let msg = inbound(&from, demo::BUSINESS_NUMBER, &format!("mensaje {i}"));
+            for _ in 0..EACH {
+                // A greeting is answered every time; text the agent cannot
+                // place would hand the chat to a person after two tries.
+                let msg = inbound(&from, demo::BUSINESS_NUMBER, "Hola");
                 let (status, _) = s.post(&msg).await.unwrap();
                 assert_eq!(status, 200);
                 sids.push(msg.message_sid);
