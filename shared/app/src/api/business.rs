@@ -346,13 +346,11 @@ impl Api {
         &self,
         op: Op,
         ctx: &Ctx,
-        params: &Params,
+        _params: &Params,
         request: &Request,
     ) -> Result<Response<Body>, ApiError> {
-        let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::GetOrganization => okj(&ctx.org),
             Op::UpdateOrganization => {
@@ -423,7 +421,6 @@ impl Api {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::ListLocations => okj(&page_by(
                 self.store.list_locations(org).await?,
@@ -493,7 +490,6 @@ impl Api {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::ListServices => {
                 let mut all = self.store.list_services(org).await?;
@@ -569,7 +565,6 @@ impl Api {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::ListStaff => {
                 let mut all = self.store.list_staff(org).await?;
@@ -697,7 +692,6 @@ impl Api {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::ListSpots => okj(&page_by(
                 self.store.list_spots(org).await?,
@@ -800,7 +794,6 @@ impl Api {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::ListCustomers => {
                 let limit = args.limit()?;
@@ -889,7 +882,6 @@ impl Api {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::ListAppointments => {
                 let (from, to) = range(&args, ctx.tz, now)?;
@@ -1038,7 +1030,6 @@ impl Api {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::GetAvailability => {
                 let staff = args.uuid("staff_id")?;
@@ -1207,7 +1198,6 @@ impl Api {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::ListConversations => {
                 let cursor = args.cursor()?;
@@ -1256,13 +1246,12 @@ impl Api {
         &self,
         op: Op,
         ctx: &Ctx,
-        params: &Params,
+        _params: &Params,
         request: &Request,
     ) -> Result<Response<Body>, ApiError> {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
         let now = self.clock.now();
-        let _ = (&args, org, now, params);
         match op {
             Op::Stats => {
                 let today = now.with_timezone(&ctx.tz).date_naive();
