@@ -15,12 +15,13 @@ async fn main() -> Result<(), Error> {
     parlo_app::telemetry::init();
     let config = Config::from_env();
     let sdk = parlo_app::aws::sdk_config().await;
+    let messenger = Messenger::from_env(config.public_base_url.as_deref()).await?;
     let reminders = Reminders {
         store: parlo_store::Store::from_config(&sdk, config.table_name.clone()),
-        messenger: Messenger::from_env(config.public_base_url.as_deref()).await?,
+        templates: parlo_app::services::Templates::configured(messenger.is_mock()),
+        messenger,
         clock: Clock::from_env(),
         schedules: Schedules::from_env(&sdk),
-        templates: config.templates.clone(),
     };
     let reminders = &reminders;
     run(service_fn(move |event: LambdaEvent<Value>| async move {

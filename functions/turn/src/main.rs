@@ -10,6 +10,7 @@ use parlo_app::clock::Clock;
 use parlo_app::config::{Config, LlmConfig};
 use parlo_app::messenger::Messenger;
 use parlo_app::schedules::Schedules;
+use parlo_app::services::{Outbox, Services, Templates};
 use parlo_app::turn::TurnProcessor;
 
 #[tokio::main]
@@ -18,13 +19,24 @@ async fn main() -> Result<(), Error> {
     let config = Config::from_env();
     let sdk = parlo_app::aws::sdk_config().await;
     let store = parlo_store::Store::from_config(&sdk, config.table_name.clone());
+    let messenger = Messenger::from_env(config.public_base_url.as_deref()).await?;
+    let services = Services::new(
+        store.clone(),
+        Schedules::from_env(&sdk),
+        Outbox {
+            store: store.clone(),
+            messenger: messenger.clone(),
+            templates: Templates::configured(messenger.is_mock()),
+            central_number: config.central_number.clone(),
+        },
+    );
     let processor = TurnProcessor {
         agent: TurnAgent::from_config(
-            RuleAgent::new(store.clone()).with_schedules(Schedules::from_env(&sdk)),
+            RuleAgent::new(store.clone()).with_services(services),
             LlmConfig::from_env(),
         ),
         store,
-        messenger: Messenger::from_env(config.public_base_url.as_deref()).await?,
+        messenger,
         clock: Clock::from_env(),
         central_number: config.central_number.clone(),
     };

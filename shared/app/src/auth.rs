@@ -40,7 +40,7 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Request, RequestExt};
 use parlo_core::phone::{self, Region};
 use parlo_core::{OrgId, OrgStatus, Organization, PermissionLevel, Staff, StaffId};
-use parlo_store::{Claim, DeliveryStatus, OutboxRecord, StoreError};
+use parlo_store::StoreError;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -51,6 +51,7 @@ use uuid::Uuid;
 use crate::api::{Api, ApiError};
 use crate::config::{Config, Env, LazySecret, Secret};
 use crate::messenger::Messenger;
+use crate::services::{Delivery, MessageKind, Outgoing};
 
 pub const BUSINESS_AUDIENCE: &str = "parlo-business";
 pub const ADMIN_AUDIENCE: &str = "parlo-admin";
@@ -611,74 +612,39 @@ impl Api {
         staff: &Staff,
         link: &IssuedLink,
     ) -> Result<(), ApiError> {
-        let messenger = self.messenger().await?;
-        let text = |url: &str| {
-            format!(
-                "Aquí está tu enlace para entrar al panel de {}: {url}\n\nVence en 15 minutos y sólo sirve una vez. Si no lo pediste, ignora este mensaje.",
-                org.name
+        let text = format!(
+            "Aquí está tu enlace para entrar al panel de {}: {}\n\nVence en 15 minutos y sólo sirve una vez. Si no lo pediste, ignora este mensaje.",
+            org.name, link.url
+        );
+        let now = self.clock.now();
+        let out = Outgoing {
+            org_id: Some(org.id),
+            timezone: &org.timezone,
+            vars: vec![org.name.clone(), link.url.clone()],
+            // Stored redacted outside mock mode.
+            secret: Some(link.token.clone()),
+            ..Outgoing::new(
+                format!("magic-link:{}", Uuid::new_v4()),
+                MessageKind::MagicLink,
+                org.whatsapp_number
+                    .clone()
+                    .unwrap_or_else(|| self.config.central_number.clone()),
+                staff.phone.clone(),
+                text,
+                now,
             )
         };
-        let body = text(&link.url);
-        let stored = if messenger.is_mock() {
-            body.clone()
-        } else {
-            text(&link.url.replace(&link.token, "[oculto]"))
-        };
-        let now = self.clock.now();
-        let record = OutboxRecord {
-            key: format!("magic-link:{}", Uuid::new_v4()),
-            org_id: Some(org.id),
-            conversation_id: None,
-            to: staff.phone.clone(),
-            from: org
-                .whatsapp_number
-                .clone()
-                .unwrap_or_else(|| self.config.central_number.clone()),
-            body: Some(stored),
-            content_sid: None,
-            content_variables: None,
-            status: DeliveryStatus::Pending,
-            provider_sid: None,
-            error_code: None,
-            mock: messenger.is_mock(),
-            created_at: now,
-            updated_at: now,
-            seq: String::new(),
-        };
-        let mut record = match self
-            .store
-            .claim_outbox(&record)
-            .await
-            .map_err(store_error)?
-        {
-            Claim::Send(r) => r,
-            Claim::AlreadySent(_) => return Ok(()),
-        };
-        let outgoing = OutboxRecord {
-            body: Some(body),
-            ..record.clone()
-        };
-        match messenger.send(&outgoing).await {
-            Ok(handed) => {
-                record.provider_sid = Some(handed.provider_sid);
-                record.status = handed.status;
-                record.mock = handed.mock;
+        match self.services().await?.outbox.deliver(out).await {
+            Ok(Delivery::Sent(_) | Delivery::AlreadySent(_) | Delivery::InFlight(_)) => Ok(()),
+            Ok(other) => {
+                tracing::warn!(status = ?other.record().status, "the magic link could not be sent");
+                Err(ApiError::internal())
             }
             Err(e) => {
-                tracing::error!(error = %e, key = %record.key, "sending the magic link failed");
-                record.status = DeliveryStatus::Failed;
-                record.error_code = Some(e.to_string());
+                tracing::error!(error = %e, "sending the magic link failed");
+                Err(ApiError::internal())
             }
         }
-        record.updated_at = self.clock.now();
-        self.store
-            .mark_outbox_sent(&record)
-            .await
-            .map_err(store_error)?;
-        if record.status == DeliveryStatus::Failed {
-            return Err(ApiError::internal());
-        }
-        Ok(())
     }
 
     /// `POST /api/v1/auth/verify-magic-link`: redeems the link once and

@@ -50,40 +50,7 @@ pub struct Config {
     pub templates: Templates,
 }
 
-/// The ContentSid of each approved template (spec/001 §6.2), from
-/// `TEMPLATE_<NAME>` variables; `None` where not configured (mock mode and
-/// the local stack send the rendered text instead).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Templates {
-    pub appointment_confirmation: Option<String>,
-    pub appointment_reminder: Option<String>,
-    pub appointment_cancelled: Option<String>,
-    pub review_request: Option<String>,
-    pub employee_welcome: Option<String>,
-    pub magic_link: Option<String>,
-    pub daily_summary: Option<String>,
-    pub missed_call_followup: Option<String>,
-}
-
-impl Templates {
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
-        let sid = |n: &str| {
-            var(n)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        Self {
-            appointment_confirmation: sid("TEMPLATE_APPOINTMENT_CONFIRMATION"),
-            appointment_reminder: sid("TEMPLATE_APPOINTMENT_REMINDER"),
-            appointment_cancelled: sid("TEMPLATE_APPOINTMENT_CANCELLED"),
-            review_request: sid("TEMPLATE_REVIEW_REQUEST"),
-            employee_welcome: sid("TEMPLATE_EMPLOYEE_WELCOME"),
-            magic_link: sid("TEMPLATE_MAGIC_LINK"),
-            daily_summary: sid("TEMPLATE_DAILY_SUMMARY"),
-            missed_call_followup: sid("TEMPLATE_MISSED_CALL_FOLLOWUP"),
-        }
-    }
-}
+pub use crate::services::policy::Templates;
 
 /// Where a secret comes from.
 #[derive(Debug, Clone)]

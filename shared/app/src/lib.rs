@@ -17,6 +17,7 @@ pub mod messenger;
 pub mod missed_calls;
 pub mod reminders;
 pub mod schedules;
+pub mod services;
 pub mod telemetry;
 pub mod tools;
 pub mod turn;

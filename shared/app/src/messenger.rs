@@ -39,10 +39,11 @@ impl Messenger {
                 client,
                 status_callback,
             } => {
+                // Twilio takes a template or a body, not both.
                 let outgoing = Outgoing {
                     to: record.to.clone(),
                     from: record.from.clone(),
-                    body: record.body.clone(),
+                    body: record.body.clone().filter(|_| record.content_sid.is_none()),
                     content_sid: record.content_sid.clone(),
                     content_variables: record.content_variables.clone(),
                     status_callback: status_callback.clone(),

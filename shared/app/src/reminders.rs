@@ -7,26 +7,24 @@
 //! the idempotent outbox under the same key: a repeated invocation (a
 //! Scheduler retry, a duplicate fire) sends nothing twice.
 //!
-//! Messages outside the 24-hour customer-service window go as approved
-//! templates (ContentSid + ContentVariables) when one is configured; in
-//! mock mode the rendered text is recorded with it.
+//! Messages go through the services layer's outbox and message policy:
+//! outside the 24-hour customer-service window only as the kind's approved
+//! template (ContentSid + ContentVariables), else recorded as not sendable.
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use parlo_core::es::format;
 use parlo_core::time::{local_date, utc_to_local};
 use parlo_core::*;
-use parlo_store::{
-    Claim, DeliveryStatus, FollowupStatus, JobClaim, JobStatus, OutboxRecord, Store, StoreError,
-};
+use parlo_store::{FollowupStatus, JobClaim, JobStatus, Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::agenda;
 use crate::clock::Clock;
-use crate::config::Templates;
 use crate::messenger::Messenger;
 use crate::schedules::{business_zone, AppointmentJob, Job, Schedules};
+use crate::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 use crate::tools::{Actor, Schedule, ScheduleArgs, Tools};
 use crate::turn::derived_id;
 
@@ -89,7 +87,9 @@ struct Send<'a> {
     key: String,
     to: &'a str,
     text: String,
-    template: Option<(&'a str, serde_json::Value)>,
+    kind: MessageKind,
+    /// The template's variables (outside the 24-hour window).
+    vars: Vec<String>,
     /// The recipient's conversation (window check, history).
     conversation: Option<&'a Conversation>,
 }
@@ -198,8 +198,13 @@ impl Reminders {
                     Send {
                         key: key.clone(),
                         to: &staff.phone,
+                        kind: MessageKind::NoShowCheck,
+                        vars: vec![
+                            who.clone(),
+                            service_name.clone(),
+                            format::time_12h(local.time()),
+                        ],
                         text,
-                        template: None,
                         conversation: conversation.as_ref(),
                     },
                     now,
@@ -222,42 +227,30 @@ impl Reminders {
                 } else {
                     format!(" con {staff_name}")
                 };
-                let (text, template) = match kind {
+                let (text, message_kind, vars) = match kind {
                     AppointmentJob::Reminder => (
                         format!(
                             "{hello} Te recuerdo tu cita de {service_name} {when}{with} en {}. Si necesitas cambiarla o cancelarla, respóndeme por aquí.",
                             org.name
                         ),
-                        self.templates.appointment_reminder.as_deref().map(|sid| {
-                            (
-                                sid,
-                                json!({"1": customer_name, "2": service_name, "3": when, "4": org.name}),
-                            )
-                        }),
+                        MessageKind::AppointmentReminder,
+                        vec![customer_name.clone(), service_name.clone(), when.clone(), org.name.clone()],
                     ),
                     AppointmentJob::SecondReminder => (
                         format!(
                             "⏰ {hello} Tu cita de {service_name} es {when} en {}. ¡Te esperamos!",
                             org.name
                         ),
-                        self.templates.appointment_reminder.as_deref().map(|sid| {
-                            (
-                                sid,
-                                json!({"1": customer_name, "2": service_name, "3": when, "4": org.name}),
-                            )
-                        }),
+                        MessageKind::AppointmentReminder,
+                        vec![customer_name.clone(), service_name.clone(), when.clone(), org.name.clone()],
                     ),
                     _ => (
                         format!(
                             "{hello} Gracias por visitarnos en {}. ¿Cómo calificarías tu {service_name} del 1 al 5?",
                             org.name
                         ),
-                        self.templates.review_request.as_deref().map(|sid| {
-                            (
-                                sid,
-                                json!({"1": customer_name, "2": org.name, "3": service_name}),
-                            )
-                        }),
+                        MessageKind::ReviewRequest,
+                        vec![customer_name.clone(), org.name.clone(), service_name.clone()],
                     ),
                 };
                 let conversation = self.customer_conversation(&org, &customer, now).await?;
@@ -268,7 +261,8 @@ impl Reminders {
                             key: key.clone(),
                             to: &customer.phone,
                             text,
-                            template,
+                            kind: message_kind,
+                            vars,
                             conversation: Some(&conversation),
                         },
                         now,
@@ -373,8 +367,10 @@ impl Reminders {
         Ok(())
     }
 
-    /// Sends one message through the outbox under `send.key`. `true` when
-    /// it went out now, `false` when an earlier invocation sent it.
+    /// Sends one message through the one outbox under `send.key` (the
+    /// message policy picks text or template). `true` when it went out now,
+    /// `false` when an earlier invocation sent it or it cannot be sent
+    /// (recorded with the reason).
     async fn send(
         &self,
         org: &Organization,
@@ -386,78 +382,25 @@ impl Reminders {
                 "the business has no WhatsApp number".into(),
             ));
         };
-        let in_window = send
-            .conversation
-            .is_some_and(|c| now - c.last_message_at < SERVICE_WINDOW);
-        let template = send.template.filter(|_| !in_window);
-        if !in_window && template.is_none() && !self.messenger.is_mock() {
-            tracing::warn!(key = %send.key, "outside the 24-hour window without an approved template; sending text (Twilio may refuse it)");
-        }
-        let (content_sid, content_variables) = match &template {
-            Some((sid, vars)) => (Some(sid.to_string()), Some(vars.to_string())),
-            None => (None, None),
+        let outbox = Outbox {
+            store: self.store.clone(),
+            messenger: self.messenger.clone(),
+            templates: self.templates.clone(),
+            central_number: from.clone(),
         };
-        // Twilio takes a template or a body; the mock outbox keeps both so
-        // the simulator shows what the template renders to.
-        let body = (content_sid.is_none() || self.messenger.is_mock()).then(|| send.text.clone());
-        let record = OutboxRecord {
-            key: send.key.clone(),
+        let out = Outgoing {
             org_id: Some(org.id),
-            conversation_id: send.conversation.map(|c| c.id),
-            to: send.to.to_string(),
-            from,
-            body,
-            content_sid,
-            content_variables,
-            status: DeliveryStatus::Pending,
-            provider_sid: None,
-            error_code: None,
-            mock: self.messenger.is_mock(),
-            created_at: now,
-            updated_at: now,
-            seq: String::new(),
+            timezone: &org.timezone,
+            vars: send.vars,
+            conversation: send.conversation,
+            history: send.conversation.map(|_| SenderType::Ai),
+            ..Outgoing::new(send.key, send.kind, from, send.to, send.text, now)
         };
-        let mut record = match self.store.claim_outbox(&record).await? {
-            Claim::AlreadySent(_) => return Ok(false),
-            Claim::Send(r) => r,
-        };
-        match self.messenger.send(&record).await {
-            Ok(handed) => {
-                record.provider_sid = Some(handed.provider_sid);
-                record.status = handed.status;
-                record.mock = handed.mock;
-            }
-            Err(e) if !e.is_retryable() => {
-                tracing::error!(error = %e, key = %record.key, "Twilio refused the message");
-                record.status = DeliveryStatus::Failed;
-                record.error_code = Some(e.to_string());
-            }
-            Err(e) => return Err(ReminderError::Send(e.to_string())),
+        match outbox.deliver(out).await {
+            Ok(d) => Ok(matches!(d, Delivery::Sent(_))),
+            Err(OutboxError::Store(e)) => Err(e.into()),
+            Err(OutboxError::Transient(e)) => Err(ReminderError::Send(e)),
         }
-        record.updated_at = now;
-        self.store.mark_outbox_sent(&record).await?;
-        if let Some(conv) = send.conversation {
-            self.store
-                .append_message(&Message {
-                    id: derived_id(&[&send.key, "out"]),
-                    org_id: org.id,
-                    conversation_id: conv.id,
-                    direction: Direction::Outbound,
-                    sender_type: SenderType::Ai,
-                    content_type: if record.content_sid.is_some() {
-                        ContentType::Template
-                    } else {
-                        ContentType::Text
-                    },
-                    content: send.text,
-                    media_url: None,
-                    provider_id: record.provider_sid.clone(),
-                    delivery_status: None,
-                    created_at: now,
-                })
-                .await?;
-        }
-        Ok(record.status != DeliveryStatus::Failed)
     }
 
     // ---- daily summary --------------------------------------------------------
@@ -520,19 +463,19 @@ impl Reminders {
             .map_err(|e| ReminderError::Tools(e.to_string()))?;
             let text = daily_summary_text(&member.name, &schedule, is_owner, tz, day);
             let conversation = self.store.get_conversation(org.id, &member.phone).await?;
-            let template = self
-                .templates
-                .daily_summary
-                .as_deref()
-                .map(|sid| (sid, json!({"1": member.name, "2": schedule.label})));
             if self
                 .send(
                     &org,
                     Send {
                         key: format!("{key}:{}", member.id),
                         to: &member.phone,
+                        kind: MessageKind::DailySummary,
+                        vars: vec![
+                            member.name.clone(),
+                            schedule.label.clone(),
+                            agenda_line(&schedule),
+                        ],
                         text,
-                        template,
                         conversation: conversation.as_ref(),
                     },
                     now,
@@ -593,11 +536,6 @@ impl Reminders {
             }
         }
         let text = missed_call_text(&org);
-        let template = self
-            .templates
-            .missed_call_followup
-            .as_deref()
-            .map(|sid| (sid, json!({"1": org.name})));
         let conversation = self
             .store
             .get_conversation(org.id, &followup.caller)
@@ -611,7 +549,8 @@ impl Reminders {
                     key: key.clone(),
                     to: &followup.caller,
                     text,
-                    template,
+                    kind: MessageKind::MissedCallFollowup,
+                    vars: vec![org.name.clone()],
                     conversation: conversation.as_ref(),
                 },
                 now,
@@ -685,4 +624,25 @@ pub fn daily_summary_text(
         },
         gaps: &[],
     })
+}
+
+/// A day's agenda on one line (a template variable cannot hold line
+/// breaks): "10:00 AM Corte (Ana); 11:00 AM Barba (Luis)" or "sin citas".
+fn agenda_line(schedule: &Schedule) -> String {
+    let items: Vec<String> = schedule
+        .items
+        .iter()
+        .map(|i| {
+            let what = i.service.clone().unwrap_or_else(|| "bloqueo".into());
+            match &i.customer {
+                Some(c) => format!("{} {what} ({c})", i.time),
+                None => format!("{} {what}", i.time),
+            }
+        })
+        .collect();
+    if items.is_empty() {
+        "sin citas".into()
+    } else {
+        items.join("; ")
+    }
 }

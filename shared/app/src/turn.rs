@@ -12,14 +12,14 @@ use chrono::{DateTime, Duration, Utc};
 use parlo_core::phone::{self, Region};
 use parlo_core::routing::{self, Registration, Route};
 use parlo_core::*;
-use parlo_store::{Claim, DeliveryStatus, OutboxRecord, Store, StoreError};
+use parlo_store::{Store, StoreError};
 use parlo_twilio::inbound::{InboundKind, InboundMessage};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::agent::{Agent, TurnContext, HISTORY_WINDOW};
 use crate::clock::Clock;
 use crate::messenger::Messenger;
+use crate::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 
 /// The SQS message body the webhook enqueues.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,12 +39,7 @@ pub fn message_group_id(message: &InboundMessage) -> String {
 /// released earlier.
 pub const HANDOFF_WINDOW: Duration = Duration::hours(24);
 
-/// Namespace of ids derived from a Twilio MessageSid (uuid v5).
-const SID_NAMESPACE: Uuid = Uuid::from_u128(0x7061_726c_6f00_4d53_4700_0000_0000_0001);
-
-pub fn derived_id(parts: &[&str]) -> Uuid {
-    Uuid::new_v5(&SID_NAMESPACE, parts.join("\u{1f}").as_bytes())
-}
+pub use parlo_core::ids::derived_id;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TurnError {
@@ -93,6 +88,10 @@ struct PlannedReply {
     /// Someone other than the sender (a notification), E.164.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<MessageKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    vars: Vec<String>,
 }
 
 impl<A: Agent> TurnProcessor<A> {
@@ -303,10 +302,17 @@ impl<A: Agent> TurnProcessor<A> {
                 let replies: Vec<PlannedReply> = answer
                     .replies
                     .into_iter()
-                    .map(|body| PlannedReply { body, to: None })
+                    .map(|body| PlannedReply {
+                        body,
+                        to: None,
+                        kind: None,
+                        vars: Vec::new(),
+                    })
                     .chain(answer.notifications.into_iter().map(|n| PlannedReply {
                         body: n.text,
                         to: Some(n.to),
+                        kind: Some(n.kind),
+                        vars: n.vars,
                     }))
                     .collect();
                 self.store
@@ -325,56 +331,47 @@ impl<A: Agent> TurnProcessor<A> {
             .as_ref()
             .and_then(|o| o.whatsapp_number.clone())
             .unwrap_or_else(|| from.clone());
+        let outbox = self.outbox();
+        let timezone = org.as_ref().map_or("", |o| o.timezone.as_str());
         let (mut sent, mut skipped) = (0, 0);
         for (position, reply) in planned.iter().enumerate() {
-            let key = format!("{}#{position}", message.message_sid);
             let to_sender = reply.to.as_ref().is_none_or(|to| *to == sender);
-            let record = OutboxRecord {
-                key: key.clone(),
+            let out = Outgoing {
                 org_id: org.as_ref().map(|o| o.id),
-                conversation_id: conversation.as_ref().filter(|_| to_sender).map(|c| c.id),
-                to: reply.to.clone().unwrap_or_else(|| sender.clone()),
-                from: if to_sender {
-                    from.clone()
-                } else {
-                    notify_from.clone()
-                },
-                body: Some(reply.body.clone()),
-                content_sid: None,
-                content_variables: None,
-                status: DeliveryStatus::Pending,
-                provider_sid: None,
-                error_code: None,
-                mock: self.messenger.is_mock(),
-                created_at: now,
-                updated_at: now,
-                seq: String::new(),
+                timezone,
+                vars: reply.vars.clone(),
+                conversation: conversation.as_ref().filter(|_| to_sender),
+                history: to_sender.then_some(SenderType::Ai),
+                // Replies sort after the message they answer.
+                history_at: Some(queued.received_at + Duration::milliseconds(1 + position as i64)),
+                ..Outgoing::new(
+                    format!("{}#{position}", message.message_sid),
+                    if to_sender {
+                        MessageKind::Reply
+                    } else {
+                        reply.kind.unwrap_or(MessageKind::StaffRelay)
+                    },
+                    if to_sender {
+                        from.clone()
+                    } else {
+                        notify_from.clone()
+                    },
+                    reply.to.clone().unwrap_or_else(|| sender.clone()),
+                    reply.body.clone(),
+                    now,
+                )
             };
-            match self.store.claim_outbox(&record).await? {
-                Claim::AlreadySent(_) => skipped += 1,
-                Claim::Send(record) => {
-                    self.deliver(record).await?;
-                    sent += 1;
+            match outbox.deliver(out).await {
+                Ok(Delivery::Sent(_) | Delivery::NotSendable(_) | Delivery::Refused(_)) => {
+                    sent += 1
                 }
-            }
-            if let (Some(org), Some(conv), true) = (&org, &conversation, to_sender) {
-                self.store
-                    .append_message(&Message {
-                        id: derived_id(&[&key, "out"]),
-                        org_id: org.id,
-                        conversation_id: conv.id,
-                        direction: Direction::Outbound,
-                        sender_type: SenderType::Ai,
-                        content_type: ContentType::Text,
-                        content: reply.body.clone(),
-                        media_url: None,
-                        provider_id: None,
-                        delivery_status: None,
-                        // Replies sort after the message they answer.
-                        created_at: queued.received_at
-                            + Duration::milliseconds(1 + position as i64),
-                    })
-                    .await?;
+                Ok(Delivery::AlreadySent(_)) => skipped += 1,
+                // Another run of this turn is sending it: let SQS retry.
+                Ok(Delivery::InFlight(r)) => {
+                    return Err(TurnError::Send(format!("{} is being sent", r.key)))
+                }
+                Err(OutboxError::Store(e)) => return Err(e.into()),
+                Err(OutboxError::Transient(e)) => return Err(TurnError::Send(e)),
             }
         }
 
@@ -396,24 +393,14 @@ impl<A: Agent> TurnProcessor<A> {
         })
     }
 
-    async fn deliver(&self, mut record: OutboxRecord) -> Result<(), TurnError> {
-        match self.messenger.send(&record).await {
-            Ok(handed) => {
-                record.provider_sid = Some(handed.provider_sid);
-                record.status = handed.status;
-                record.mock = handed.mock;
-            }
-            Err(e) if !e.is_retryable() => {
-                // A refused message (bad number, blocked): record it, never retry.
-                tracing::error!(error = %e, key = %record.key, "Twilio refused the message");
-                record.status = DeliveryStatus::Failed;
-                record.error_code = Some(e.to_string());
-            }
-            Err(e) => return Err(TurnError::Send(e.to_string())),
+    /// The one outbox, over this processor's messenger.
+    fn outbox(&self) -> Outbox {
+        Outbox {
+            store: self.store.clone(),
+            messenger: self.messenger.clone(),
+            templates: Templates::configured(self.messenger.is_mock()),
+            central_number: self.central_number.clone(),
         }
-        record.updated_at = self.clock.now();
-        self.store.mark_outbox_sent(&record).await?;
-        Ok(())
     }
 
     /// The businesses behind the sender's staff records (usually one),

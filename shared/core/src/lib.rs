@@ -6,6 +6,7 @@
 
 pub mod entities;
 pub mod es;
+pub mod ids;
 pub mod ledger;
 pub mod permissions;
 pub mod phone;

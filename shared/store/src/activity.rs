@@ -27,6 +27,9 @@ pub enum ActivityKind {
     StatusChange,
     Impersonation,
     SettingsChange,
+    Reschedule,
+    Attendance,
+    Handoff,
 }
 
 /// One line of the feed.

@@ -66,6 +66,29 @@ struct Counters {
     retries: AtomicU64,
     slot_taken: AtomicU64,
     gave_up: AtomicU64,
+    /// DynamoDB HTTP requests sent (attempts, retries included).
+    requests: Arc<AtomicU64>,
+}
+
+/// Counts every DynamoDB request this store's client sends, just before it
+/// goes on the wire: the figure a turn logs, and tests bound.
+#[derive(Debug)]
+struct RequestCounter(Arc<AtomicU64>);
+
+impl aws_sdk_dynamodb::config::Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "parlo-request-counter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _components: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> std::result::Result<(), aws_sdk_dynamodb::error::BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
 }
 
 /// Counters of the ledger transactions this store (and its clones) ran.
@@ -80,16 +103,29 @@ pub struct StoreStats {
     /// Of those, the ones given after every attempt was cancelled by
     /// contention (the slot may have been free; the caller may retry).
     pub gave_up: u64,
+    /// DynamoDB requests sent so far (every operation and retry).
+    pub requests: u64,
 }
 
 impl Store {
     pub fn new(client: Client, table: impl Into<Arc<str>>) -> Self {
+        let stats: Arc<Counters> = Arc::default();
+        let counted = client
+            .config()
+            .to_builder()
+            .interceptor(RequestCounter(stats.requests.clone()))
+            .build();
         Self {
-            client,
+            client: Client::from_conf(counted),
             table: table.into(),
             booking_attempts: DEFAULT_BOOKING_ATTEMPTS,
-            stats: Arc::default(),
+            stats,
         }
+    }
+
+    /// DynamoDB requests sent so far by this store and its clones.
+    pub fn requests(&self) -> u64 {
+        self.stats.requests.load(Ordering::Relaxed)
     }
 
     /// From an SDK config (`aws_config::load_defaults`), which honours
@@ -127,6 +163,7 @@ impl Store {
             retries: self.stats.retries.load(Ordering::Relaxed),
             slot_taken: self.stats.slot_taken.load(Ordering::Relaxed),
             gave_up: self.stats.gave_up.load(Ordering::Relaxed),
+            requests: self.requests(),
         }
     }
 }

@@ -33,6 +33,10 @@ pub enum DeliveryStatus {
     Undelivered,
     Failed,
     Canceled,
+    /// Never handed to the provider: the message policy found no way to
+    /// send it (outside the 24-hour window with no approved template).
+    /// `error_code` says why.
+    NotSendable,
 }
 
 impl DeliveryStatus {
@@ -50,7 +54,10 @@ impl DeliveryStatus {
             DeliveryStatus::Sent => 4,
             DeliveryStatus::Delivered => 5,
             DeliveryStatus::Read => 6,
-            DeliveryStatus::Undelivered | DeliveryStatus::Failed | DeliveryStatus::Canceled => 7,
+            DeliveryStatus::Undelivered
+            | DeliveryStatus::Failed
+            | DeliveryStatus::Canceled
+            | DeliveryStatus::NotSendable => 7,
         }
     }
 }
@@ -79,7 +86,23 @@ pub struct OutboxRecord {
     /// may be frozen, so `created_at` alone cannot order the outbox.
     #[serde(default)]
     pub seq: String,
+    /// What kind of message this is (`reply`, `appointment_reminder`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// How the message policy chose to send it: `text`, `template` or
+    /// `not_sendable` (visible in the mock outbox and the dashboard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A `Pending` claim belongs to its claimer until then (ms since the
+    /// epoch); after that a retry may take it over.
+    #[serde(default)]
+    pub lease_until_ms: i64,
 }
+
+/// How long a claimer owns a `Pending` record before a retry may take it
+/// over. Longer than one provider call with its retries; shorter than
+/// the turn queue's visibility timeout, so a redelivered turn finds it free.
+pub const OUTBOX_LEASE_MS: i64 = 30_000;
 
 /// The result of claiming a key.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +112,9 @@ pub enum Claim {
     Send(OutboxRecord),
     /// Already handed to Twilio (or recorded in mock mode): do nothing.
     AlreadySent(OutboxRecord),
+    /// Another caller claimed it moments ago and may be sending it right
+    /// now: do not send; retry later if it must go out.
+    InFlight(OutboxRecord),
 }
 
 fn owner_pk(org: Option<OrgId>) -> String {
@@ -116,14 +142,20 @@ fn outbox_item(r: &OutboxRecord) -> Result<db::Item> {
 }
 
 impl Store {
-    /// Claims `record.key`: the first claim gets `Send`; later claims of a
-    /// record still `Pending` get `Send` again (the earlier attempt died
-    /// before reaching Twilio), any other gets `AlreadySent`.
+    /// Claims `record.key` with a lease of [`OUTBOX_LEASE_MS`] from
+    /// `record.updated_at`: the first claim gets `Send`; a claim of a record
+    /// still `Pending` whose lease ran out (its claimer died before
+    /// reaching Twilio, or between Twilio and the mark) gets `Send` again,
+    /// one within its lease `InFlight`; any other gets `AlreadySent`.
+    /// Delivery is therefore at least once across a crash between the
+    /// provider call and [`Store::mark_outbox_sent`], never twice otherwise.
     pub async fn claim_outbox(&self, record: &OutboxRecord) -> Result<Claim> {
         let mut record = record.clone();
         if record.seq.is_empty() {
             record.seq = uuid::Uuid::now_v7().to_string();
         }
+        let now_ms = record.updated_at.timestamp_millis();
+        record.lease_until_ms = now_ms + OUTBOX_LEASE_MS;
         let record = &record;
         match self
             .put_if(
@@ -139,11 +171,45 @@ impl Store {
                     .get(owner_pk(record.org_id), keys::outbox_sk(&record.key))
                     .await?
                     .ok_or(StoreError::NotFound { what: "outbox" })?;
-                Ok(if existing.status == DeliveryStatus::Pending {
-                    Claim::Send(existing)
-                } else {
-                    Claim::AlreadySent(existing)
-                })
+                if existing.status != DeliveryStatus::Pending {
+                    return Ok(Claim::AlreadySent(existing));
+                }
+                if existing.lease_until_ms > now_ms {
+                    return Ok(Claim::InFlight(existing));
+                }
+                // Take the expired lease over; of two racing retries only
+                // the one that saw this lease wins.
+                let res = self
+                    .client
+                    .update_item()
+                    .table_name(self.table.as_ref())
+                    .set_key(Some(db::key(
+                        owner_pk(record.org_id),
+                        keys::outbox_sk(&record.key),
+                    )))
+                    .update_expression("SET lease_until_ms = :new")
+                    .condition_expression(
+                        "#st = :pending AND (attribute_not_exists(lease_until_ms) OR lease_until_ms = :seen)",
+                    )
+                    .expression_attribute_names("#st", "status")
+                    .expression_attribute_values(":pending", db::to_av(&DeliveryStatus::Pending)?)
+                    .expression_attribute_values(":seen", db::n(existing.lease_until_ms))
+                    .expression_attribute_values(":new", db::n(record.lease_until_ms))
+                    .send()
+                    .await;
+                match res {
+                    Ok(_) => Ok(Claim::Send(OutboxRecord {
+                        lease_until_ms: record.lease_until_ms,
+                        ..existing
+                    })),
+                    Err(e)
+                        if e.as_service_error()
+                            .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+                    {
+                        Ok(Claim::InFlight(existing))
+                    }
+                    Err(e) => Err(e.into()),
+                }
             }
             Err(e) => Err(e),
         }

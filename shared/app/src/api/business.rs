@@ -11,8 +11,7 @@ use parlo_core::permissions::Action;
 use parlo_core::scheduling::{free_slots, SlotQuery};
 use parlo_core::*;
 use parlo_store::{
-    Activity, ActivityKind, BookRequest, Claim, DeliveryStatus, OutboxRecord, RescheduleRequest,
-    StaffChoice, StoreError,
+    Activity, ActivityKind, BookRequest, RescheduleRequest, StaffChoice, StoreError,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -21,7 +20,9 @@ use uuid::Uuid;
 use super::dto::*;
 use super::routes::{Op, Params};
 use super::{json, no_content, Api, ApiError, Ctx};
+use crate::services::{Biz, Delivery};
 use crate::tools::ToolError;
+use parlo_core::ids::derived_id;
 
 pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 100;
@@ -940,30 +941,29 @@ impl Api {
                     Some(l) => self.location(org, l).await?.id,
                     None => self.primary_location(org).await?.id,
                 };
+                let (team, catalogue) = self.team_and_catalogue(org).await?;
                 let appt = self
-                    .store
-                    .book(&BookRequest {
-                        id: input.id.unwrap_or_else(Uuid::now_v7),
-                        org_id: org,
-                        location_id,
-                        service_id: service.id,
-                        customer_id: customer.id,
-                        start: input.start,
-                        staff_pref: input.staff_id,
-                        spot_pref: input.spot_id,
-                        source: AppointmentSource::Web,
-                        status: AppointmentStatus::Confirmed,
-                        notes,
-                        now,
-                    })
+                    .services()
+                    .await?
+                    .book(
+                        &self.act(ctx),
+                        Biz::new(&ctx.org, &team, &catalogue),
+                        &BookRequest {
+                            id: input.id.unwrap_or_else(Uuid::now_v7),
+                            org_id: org,
+                            location_id,
+                            service_id: service.id,
+                            customer_id: customer.id,
+                            start: input.start,
+                            staff_pref: input.staff_id,
+                            spot_pref: input.spot_id,
+                            source: AppointmentSource::Web,
+                            status: AppointmentStatus::Confirmed,
+                            notes,
+                            now,
+                        },
+                    )
                     .await?;
-                self.schedules.sync(&ctx.org, &appt).await;
-                self.activity(
-                    ActivityKind::Booking,
-                    Some(org),
-                    format!("{}: cita de {} desde el panel", ctx.org.name, service.name),
-                )
-                .await;
                 Ok(created(&AppointmentView::new(appt, ctx.tz)))
             }
             Op::GetAppointment => okj(&AppointmentView::new(
@@ -979,41 +979,42 @@ impl Api {
                         "indica el nuevo horario, la persona o el lugar.",
                     ));
                 }
+                let (team, catalogue) = self.team_and_catalogue(org).await?;
                 let appt = self
-                    .store
-                    .reschedule(&RescheduleRequest {
-                        org_id: org,
-                        appointment_id: current.id,
-                        new_start: input.start.unwrap_or(current.start),
-                        staff: input
-                            .staff_id
-                            .map_or(StaffChoice::Keep, StaffChoice::Exactly),
-                        spot_pref: input.spot_id,
-                        now,
-                    })
+                    .services()
+                    .await?
+                    .reschedule(
+                        &self.act(ctx),
+                        Biz::new(&ctx.org, &team, &catalogue),
+                        &current,
+                        &RescheduleRequest {
+                            org_id: org,
+                            appointment_id: current.id,
+                            new_start: input.start.unwrap_or(current.start),
+                            staff: input
+                                .staff_id
+                                .map_or(StaffChoice::Keep, StaffChoice::Exactly),
+                            spot_pref: input.spot_id,
+                            now,
+                        },
+                    )
                     .await?;
-                self.schedules.sync(&ctx.org, &appt).await;
                 okj(&AppointmentView::new(appt, ctx.tz))
             }
             Op::CancelAppointment | Op::CompleteAppointment | Op::NoShowAppointment => {
-                let id = path_id(params, "id")?;
+                let current = self.appointment(org, path_id(params, "id")?).await?;
+                let (team, catalogue) = self.team_and_catalogue(org).await?;
+                let biz = Biz::new(&ctx.org, &team, &catalogue);
+                let (services, act) = (self.services().await?, self.act(ctx));
                 let appt = match op {
                     Op::CancelAppointment => {
                         let input: CancelInput = body(request)?;
                         let reason = text("reason", input.reason, MAX_TEXT, false)?;
-                        let a = self.store.cancel(org, id, reason, now).await?;
-                        self.activity(
-                            ActivityKind::Cancellation,
-                            Some(org),
-                            format!("{}: cita cancelada desde el panel", ctx.org.name),
-                        )
-                        .await;
-                        a
+                        services.cancel(&act, biz, &current, reason).await?
                     }
-                    Op::CompleteAppointment => self.store.complete(org, id, now).await?,
-                    _ => self.store.no_show(org, id, now).await?,
+                    Op::CompleteAppointment => services.complete(&act, biz, current.id).await?,
+                    _ => services.no_show(&act, biz, current.id).await?,
                 };
-                self.schedules.sync(&ctx.org, &appt).await;
                 okj(&AppointmentView::new(appt, ctx.tz))
             }
             _ => Err(ApiError::internal()),
@@ -1421,9 +1422,21 @@ impl Api {
         Ok(())
     }
 
+    /// The business's team and catalogue, read together (the words of
+    /// the notices a change sends).
+    async fn team_and_catalogue(
+        &self,
+        org: OrgId,
+    ) -> Result<(Vec<Staff>, Vec<ServiceType>), ApiError> {
+        Ok(tokio::try_join!(
+            self.store.list_staff(org),
+            self.store.list_services(org)
+        )?)
+    }
+
     /// Sends a message to the conversation's peer from the business's
-    /// number, as the turn does: an idempotent outbox claim, the
-    /// messenger, the delivery record, then the message in the history.
+    /// number through the services layer (one outbox claim per
+    /// `client_id`: a retry or a concurrent double submit sends once).
     async fn send_as_business(
         &self,
         ctx: &Ctx,
@@ -1431,69 +1444,44 @@ impl Api {
         text: &str,
         client_id: &str,
     ) -> Result<Message, ApiError> {
-        let now = self.clock.now();
-        let messenger = self.messenger().await?;
         let key = format!("dashboard:{}:{client_id}", c.id);
-        let record = OutboxRecord {
-            key: key.clone(),
-            org_id: Some(ctx.org_id()),
-            conversation_id: Some(c.id),
-            to: c.peer_phone.clone(),
-            from: ctx
-                .org
-                .whatsapp_number
-                .clone()
-                .unwrap_or_else(|| self.config.central_number.clone()),
-            body: Some(text.to_string()),
-            content_sid: None,
-            content_variables: None,
-            status: DeliveryStatus::Pending,
-            provider_sid: None,
-            error_code: None,
-            mock: messenger.is_mock(),
-            created_at: now,
-            updated_at: now,
-            seq: String::new(),
-        };
-        let message_id = Uuid::new_v5(&Uuid::NAMESPACE_URL, key.as_bytes());
-        let mut record = match self.store.claim_outbox(&record).await? {
-            Claim::Send(r) => r,
-            // A retry: already handed to the provider once.
-            Claim::AlreadySent(r) => {
-                return Ok(business_message(
-                    ctx,
-                    c,
-                    message_id,
-                    text,
-                    r.provider_sid,
-                    r.created_at,
-                ))
-            }
-        };
-        match messenger.send(&record).await {
-            Ok(handed) => {
-                record.provider_sid = Some(handed.provider_sid);
-                record.status = handed.status;
-                record.mock = handed.mock;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, key = %record.key, "sending a dashboard message failed");
-                record.status = DeliveryStatus::Failed;
-                record.error_code = Some(e.to_string());
-            }
-        }
-        record.updated_at = self.clock.now();
-        self.store.mark_outbox_sent(&record).await?;
-        if record.status == DeliveryStatus::Failed {
-            return Err(ApiError::new(
+        let message_id = derived_id(&[&key, "out"]);
+        let delivery = self
+            .services()
+            .await?
+            .message_customer(
+                &self.act(ctx),
+                Biz::new(&ctx.org, &[], &[]),
+                &c.peer_phone,
+                Some(c),
+                key,
+                text,
+            )
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "sending a dashboard message failed");
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "send_failed",
+                    "No pudimos enviar el mensaje por WhatsApp; intenta de nuevo.",
+                )
+            })?;
+        let r = delivery.record();
+        match delivery {
+            Delivery::Sent(_) | Delivery::AlreadySent(_) | Delivery::InFlight(_) => Ok(
+                business_message(ctx, c, message_id, text, r.provider_sid.clone(), r.created_at),
+            ),
+            Delivery::NotSendable(_) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "not_sendable",
+                "Este cliente no ha escrito en las últimas 24 horas y no hay una plantilla aprobada para escribirle; espera a que te escriba.",
+            )),
+            Delivery::Refused(_) => Err(ApiError::new(
                 StatusCode::BAD_GATEWAY,
                 "send_failed",
                 "No pudimos enviar el mensaje por WhatsApp; intenta de nuevo.",
-            ));
+            )),
         }
-        let m = business_message(ctx, c, message_id, text, record.provider_sid.clone(), now);
-        self.store.append_message(&m).await?;
-        Ok(m)
     }
 
     /// Records an activity feed entry; a failure is logged, never the

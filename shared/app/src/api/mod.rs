@@ -220,6 +220,38 @@ impl Api {
         Self { schedules, ..self }
     }
 
+    /// The services layer over this function's messenger and schedules:
+    /// every change the API makes goes through it.
+    pub(crate) async fn services(&self) -> Result<crate::services::Services, ApiError> {
+        let messenger = self.messenger().await?.clone();
+        let mut templates = self.config.templates.clone();
+        if messenger.is_mock() {
+            templates = crate::services::Templates::configured(true);
+        }
+        Ok(crate::services::Services {
+            store: self.store.clone(),
+            schedules: self.schedules.clone(),
+            outbox: crate::services::Outbox {
+                store: self.store.clone(),
+                messenger,
+                templates,
+                central_number: self.config.central_number.clone(),
+            },
+        })
+    }
+
+    /// The act of a dashboard caller (one key per request).
+    pub(crate) fn act(&self, ctx: &Ctx) -> crate::services::Act {
+        use crate::services::{Act, By, Door};
+        let by = ctx.staff_id.map_or(By::Panel, By::Staff);
+        Act::new(
+            by,
+            Door::Api,
+            uuid::Uuid::now_v7().to_string(),
+            self.clock.now(),
+        )
+    }
+
     /// Keeps the business's daily-summary schedule in line with its zone,
     /// hour and status. A failure is logged, not answered: the next
     /// appointment sync of a fresh process ensures it again.

@@ -97,8 +97,6 @@ pub struct HandoffArgs {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoffResult {
     pub handed_off_until: chrono::DateTime<chrono::Utc>,
-    /// For the caller to send to the owner(s).
-    pub notifications: Vec<Notification>,
 }
 
 impl Tools {
@@ -180,11 +178,8 @@ impl Tools {
             notes: None,
             now: self.now,
         };
-        match self.store.book(&req).await {
-            Ok(a) => {
-                self.schedules.sync(&ctx.org, &a).await;
-                Ok(ctx.summary(&a, None))
-            }
+        match self.services.book(&self.act(actor), ctx.biz(), &req).await {
+            Ok(a) => Ok(ctx.summary(&a, None)),
             Err(e) => Err(self
                 .with_alternatives(&ctx, e, service.id, staff, start)
                 .await),
@@ -274,10 +269,9 @@ impl Tools {
             return Ok(ctx.summary(&appt, None));
         }
         let done = self
-            .store
-            .cancel(ctx.org.id, appt.id, args.reason.clone(), self.now)
+            .services
+            .cancel(&self.act(actor), ctx.biz(), &appt, args.reason.clone())
             .await?;
-        self.schedules.sync(&ctx.org, &done).await;
         Ok(ctx.summary(&done, None))
     }
 
@@ -322,19 +316,20 @@ impl Tools {
             spot_pref: appt.spot_id,
             now: self.now,
         };
-        match self.store.reschedule(&req).await {
-            Ok(a) => {
-                self.schedules.sync(&ctx.org, &a).await;
-                Ok(ctx.summary(&a, None))
-            }
+        match self
+            .services
+            .reschedule(&self.act(actor), ctx.biz(), &appt, &req)
+            .await
+        {
+            Ok(a) => Ok(ctx.summary(&a, None)),
             Err(e) => Err(self
                 .with_alternatives(&ctx, e, appt.service_id, staff_for_alternatives, new_start)
                 .await),
         }
     }
 
-    /// `handoff_to_human` (customers): marks the conversation handed off
-    /// for 24 hours and returns the owner notifications to send.
+    /// `handoff_to_human` (customers): hands the conversation to a person
+    /// for 24 hours; the owners are told (services layer).
     pub async fn handoff_to_human(
         &self,
         actor: &Actor,
@@ -349,38 +344,19 @@ impl Tools {
             .get_customer(ctx.org.id, customer)
             .await?
             .ok_or_else(|| ToolError::not_found("customer"))?;
-        let mut conv = self
+        let conv = self
             .store
             .get_conversation(ctx.org.id, &customer.phone)
             .await?
             .ok_or_else(|| ToolError::not_found("conversation"))?;
-        let until = self.now + hours(HANDOFF_HOURS);
-        conv.status = ConversationStatus::HandedOff;
-        conv.handed_off_until = Some(until);
-        conv.updated_at = self.now;
-        self.store.put_conversation(&conv).await?;
-        let phone = format::phone(&customer.phone);
-        let who = customer
-            .name
-            .as_deref()
-            .map_or_else(|| phone.clone(), |n| format!("{n} ({phone})"));
-        let text = format!(
-            "🙋 {who} pidió hablar con una persona: «{}». Respóndele directamente; \
-             el asistente queda en pausa con este cliente por {HANDOFF_HOURS} horas.",
-            args.reason.trim()
-        );
-        let notifications = ctx
-            .staff
-            .iter()
-            .filter(|s| s.is_active && s.permission_level == PermissionLevel::Owner)
-            .map(|s| Notification {
-                to: s.phone.clone(),
-                text: text.clone(),
-            })
-            .collect();
+        let conv = self
+            .services
+            .handoff(&self.act(actor), ctx.biz(), &customer, conv, &args.reason)
+            .await
+            .map_err(|e| ToolError::Internal(e.to_string()))?;
+        let until = conv.handed_off_until.unwrap_or(self.now);
         Ok(HandoffResult {
             handed_off_until: until,
-            notifications,
         })
     }
 }

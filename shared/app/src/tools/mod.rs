@@ -18,11 +18,12 @@
 //! - on a taken or closed time, [`ToolError::SlotTaken`] /
 //!   [`ToolError::Unavailable`] carry the nearest free alternatives.
 //!
-//! Tools never send messages: [`Notification`]s come back for the caller.
+//! Tools change nothing themselves: every change goes through the services
+//! layer, which notifies and sends.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use parlo_core::es::format;
 use parlo_core::es::fuzzy::{best_match, Match};
@@ -36,7 +37,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::TurnContext;
 use crate::schedules::Schedules;
-pub use crate::turn::derived_id;
+use crate::services::{Act, Biz, By, Door, Services};
+pub use parlo_core::ids::derived_id;
 
 mod customer;
 mod owner;
@@ -55,7 +57,7 @@ pub const ALTERNATIVE_DAYS: u64 = 7;
 /// Longest date range one availability query covers.
 pub const MAX_QUERY_DAYS: i64 = 14;
 /// How long a handoff silences the assistant.
-pub const HANDOFF_HOURS: i64 = 24;
+pub use crate::services::conversations::HANDOFF_HOURS;
 
 /// Who is acting, as routing decided it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,8 +113,20 @@ pub struct Tools {
     pub now: DateTime<Utc>,
     /// The inbound MessageSid: the seed of every id a tool creates.
     pub turn_key: String,
-    /// Reminders and follow-ups kept in line with every appointment change.
-    pub schedules: Schedules,
+    /// The only writer: every change goes through it (with its schedules,
+    /// activity and notifications).
+    pub services: Services,
+    /// The business, read once per turn (see [`Tools::ctx`]).
+    cached: std::sync::Arc<std::sync::Mutex<Option<CtxData>>>,
+}
+
+/// What [`Tools::ctx`] reads, kept for the rest of the turn.
+#[derive(Clone)]
+struct CtxData {
+    org: Organization,
+    locations: Vec<Location>,
+    services: Vec<ServiceType>,
+    staff: Vec<Staff>,
 }
 
 /// A bookable start, as the model and the person read it.
@@ -127,12 +141,18 @@ pub struct Slot {
     pub staff: Vec<String>,
 }
 
-/// A message the caller should send (tools never send).
+/// A message for someone other than the sender that an agent asks the
+/// turn to send (a staff welcome, an owner told a member joined). Changes
+/// to appointments and conversations notify through the services layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     /// E.164.
     pub to: String,
     pub text: String,
+    pub kind: crate::services::MessageKind,
+    /// The template's variables, outside the 24-hour window.
+    #[serde(default)]
+    pub vars: Vec<String>,
 }
 
 /// Everything a tool can fail with. Serialises as `{"error": "...", ...}`
@@ -324,6 +344,16 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// The business as a use case of the services layer reads it.
+    pub fn biz(&self) -> Biz<'_> {
+        Biz {
+            org: &self.org,
+            tz: self.tz,
+            staff: &self.staff,
+            services: &self.services,
+        }
+    }
+
     pub fn service(&self, id: ServiceId) -> Option<&ServiceType> {
         self.services.iter().find(|s| s.id == id)
     }
@@ -532,18 +562,44 @@ pub(crate) fn appointment_id(s: &str) -> ToolResult<AppointmentId> {
 }
 
 impl Tools {
+    /// Tools over mock sending and no schedules (tests); see
+    /// [`Tools::with_services`].
     pub fn new(store: Store, now: DateTime<Utc>, turn_key: impl Into<String>) -> Self {
         Self {
+            services: Services::mock(store.clone()),
             store,
             now,
             turn_key: turn_key.into(),
-            schedules: Schedules::Disabled,
+            cached: Default::default(),
         }
     }
 
-    pub fn with_schedules(mut self, schedules: Schedules) -> Self {
-        self.schedules = schedules;
+    pub fn with_services(mut self, services: Services) -> Self {
+        self.store = services.store.clone();
+        self.services = services;
         self
+    }
+
+    pub fn with_schedules(mut self, schedules: Schedules) -> Self {
+        self.services.schedules = schedules;
+        self
+    }
+
+    /// The act of `actor` in this turn, for the services layer.
+    pub(crate) fn act(&self, actor: &Actor) -> Act {
+        let by = match *actor {
+            Actor::Customer { customer, .. } => By::Customer(customer),
+            Actor::Staff { staff, .. } => By::Staff(staff),
+        };
+        Act::new(by, Door::Chat, self.turn_key.clone(), self.now)
+    }
+
+    /// Forgets the business read earlier in the turn: called by every tool
+    /// that changes the business, its team or its catalogue.
+    pub(crate) fn forget_business(&self) {
+        if let Ok(mut c) = self.cached.lock() {
+            *c = None;
+        }
     }
 
     /// The deterministic id of something `tool` creates from `parts`.
@@ -557,13 +613,41 @@ impl Tools {
     /// or unknown staff member is refused).
     pub(crate) async fn ctx(&self, actor: &Actor) -> ToolResult<Ctx> {
         let org_id = actor.org();
-        let (org, locations, services, staff) = tokio::try_join!(
-            self.store.get_organization(org_id),
-            self.store.list_locations(org_id),
-            self.store.list_services(org_id),
-            self.store.list_staff(org_id),
-        )?;
-        let org = org.ok_or_else(|| ToolError::not_found("organization"))?;
+        // One read of the business per turn: every later tool call reuses it.
+        let cached = self
+            .cached
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .filter(|d| d.org.id == org_id);
+        let data = match cached {
+            Some(d) => d,
+            None => {
+                let (org, locations, services, staff) = tokio::try_join!(
+                    self.store.get_organization(org_id),
+                    self.store.list_locations(org_id),
+                    self.store.list_services(org_id),
+                    self.store.list_staff(org_id),
+                )?;
+                let org = org.ok_or_else(|| ToolError::not_found("organization"))?;
+                let d = CtxData {
+                    org,
+                    locations,
+                    services,
+                    staff,
+                };
+                if let Ok(mut c) = self.cached.lock() {
+                    *c = Some(d.clone());
+                }
+                d
+            }
+        };
+        let CtxData {
+            org,
+            locations,
+            services,
+            staff,
+        } = data;
         let tz: Tz = org
             .timezone
             .parse()
@@ -630,8 +714,4 @@ impl Tools {
             _ => Ok(appt),
         }
     }
-}
-
-pub(crate) fn hours(h: i64) -> Duration {
-    Duration::hours(h)
 }

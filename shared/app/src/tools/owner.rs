@@ -132,6 +132,7 @@ impl Tools {
         location.business_hours.days[args.weekday.num_days_from_monday() as usize] = ranges.clone();
         location.updated_at = self.now;
         self.store.update_location(&location).await?;
+        self.forget_business();
         Ok(HoursResult {
             weekday: format::weekday_name(args.weekday).to_string(),
             ranges: ranges
@@ -190,6 +191,7 @@ impl Tools {
         }
         service.updated_at = self.now;
         self.store.update_service(&service).await?;
+        self.forget_business();
         Ok(ServiceResult {
             service_id: service.id,
             name: service.name.clone(),
@@ -249,6 +251,7 @@ impl Tools {
             created_at: self.now,
             updated_at: self.now,
         };
+        self.forget_business();
         match self.store.create_staff(&staff).await {
             Ok(()) => Ok(staff_result(&staff)),
             // A retried turn: the same person is already there.
@@ -288,6 +291,7 @@ impl Tools {
         target.is_active = false;
         target.updated_at = self.now;
         self.store.update_staff(&target).await?;
+        self.forget_business();
         Ok(staff_result(&target))
     }
 
@@ -310,6 +314,8 @@ impl Tools {
             target.permission_level = args.permission_level;
             target.updated_at = self.now;
             self.store.update_staff(&target).await?;
+            self.forget_business();
+            self.forget_business();
         }
         Ok(staff_result(&target))
     }

@@ -363,13 +363,11 @@ impl Tools {
         if appt.status == target {
             return Ok(ctx.summary(&appt, None));
         }
+        let act = self.act(actor);
         let done = match args.status {
-            AttendanceStatus::Completed => {
-                self.store.complete(ctx.org.id, appt.id, self.now).await?
-            }
-            AttendanceStatus::NoShow => self.store.no_show(ctx.org.id, appt.id, self.now).await?,
+            AttendanceStatus::Completed => self.services.complete(&act, ctx.biz(), appt.id).await?,
+            AttendanceStatus::NoShow => self.services.no_show(&act, ctx.biz(), appt.id).await?,
         };
-        self.schedules.sync(&ctx.org, &done).await;
         Ok(ctx.summary(&done, None))
     }
 
@@ -431,11 +429,12 @@ impl Tools {
             notes: None,
             now: self.now,
         };
-        match self.store.walk_in(&req).await {
-            Ok(a) => {
-                self.schedules.sync(&ctx.org, &a).await;
-                Ok(ctx.summary(&a, customer.name.clone()))
-            }
+        match self
+            .services
+            .walk_in(&self.act(actor), ctx.biz(), &req)
+            .await
+        {
+            Ok(a) => Ok(ctx.summary(&a, customer.name.clone())),
             Err(e) => Err(self
                 .with_alternatives(&ctx, e, service.id, staff, self.now)
                 .await),
@@ -555,8 +554,8 @@ pub struct SentMessage {
     pub phone: String,
     /// The text as the customer receives it (signed).
     pub text: String,
-    /// For the turn to send from the business's number.
-    pub notification: Notification,
+    /// How it went out: `text`, `template` or `not_sendable`.
+    pub path: String,
 }
 
 /// Longest message a staff member may relay (WhatsApp allows 4096).
@@ -606,7 +605,7 @@ impl Tools {
     /// `send_message_to_customer`: a message from the business to one of
     /// its customers ([`Action::MarkAttendance`]: a viewer only reads). The
     /// text is signed "- <business name>" (spec Example 6) and comes back
-    /// as a [`Notification`]; the turn's outbox sends it once.
+    /// and goes out once per turn through the services layer.
     pub async fn send_message_to_customer(
         &self,
         actor: &Actor,
@@ -640,16 +639,28 @@ impl Tools {
         } else {
             format!("{body} {signature}")
         };
-        let notification = Notification {
-            to: customer.phone.clone(),
-            text: text.clone(),
-        };
+        let conversation = self
+            .store
+            .get_conversation(ctx.org.id, &customer.phone)
+            .await?;
+        let delivery = self
+            .services
+            .message_customer(
+                &self.act(actor),
+                ctx.biz(),
+                &customer.phone,
+                conversation.as_ref(),
+                format!("{}:relay:{}", self.turn_key, customer.id),
+                &text,
+            )
+            .await
+            .map_err(|e| ToolError::Internal(e.to_string()))?;
         Ok(SentMessage {
             customer_id: customer.id,
             name: customer.name.clone(),
             phone: customer.phone.clone(),
             text,
-            notification,
+            path: delivery.record().path.clone().unwrap_or_default(),
         })
     }
 }
@@ -705,13 +716,12 @@ impl Tools {
         args: &ConversationArgs,
     ) -> ToolResult<ConversationResult> {
         let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
-        let (customer, mut conv) = self.customer_conversation(&ctx, &args.customer).await?;
-        if conv.status == ConversationStatus::HandedOff {
-            conv.status = ConversationStatus::Active;
-            conv.handed_off_until = None;
-            conv.updated_at = self.now;
-            self.store.put_conversation(&conv).await?;
-        }
+        let (customer, conv) = self.customer_conversation(&ctx, &args.customer).await?;
+        let conv = self
+            .services
+            .release(&self.act(actor), conv)
+            .await
+            .map_err(|e| ToolError::Internal(e.to_string()))?;
         Ok(Self::conversation_result(&customer, &conv))
     }
 
@@ -724,11 +734,12 @@ impl Tools {
         args: &ConversationArgs,
     ) -> ToolResult<ConversationResult> {
         let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
-        let (customer, mut conv) = self.customer_conversation(&ctx, &args.customer).await?;
-        conv.status = ConversationStatus::HandedOff;
-        conv.handed_off_until = Some(self.now + hours(HANDOFF_HOURS));
-        conv.updated_at = self.now;
-        self.store.put_conversation(&conv).await?;
+        let (customer, conv) = self.customer_conversation(&ctx, &args.customer).await?;
+        let conv = self
+            .services
+            .take_over(&self.act(actor), conv)
+            .await
+            .map_err(|e| ToolError::Internal(e.to_string()))?;
         Ok(Self::conversation_result(&customer, &conv))
     }
 }
@@ -745,15 +756,16 @@ where
     Box::pin(make())
 }
 
-/// A customer's appointment cancelled or moved by the business, with the
-/// messages the caller sends: the customer always (unless a walk-in
-/// without a phone), the assigned staff member(s) when not the sender.
+/// A customer's appointment cancelled or moved by the business. The
+/// services layer told the customer (unless a walk-in without a phone)
+/// and the assigned staff member(s) other than the sender.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BusinessChange {
     pub previous: AppointmentSummary,
     pub appointment: AppointmentSummary,
     pub customer: Option<String>,
-    pub notifications: Vec<Notification>,
+    /// The customer has a number to be told at.
+    pub customer_told: bool,
 }
 
 impl Tools {
@@ -840,74 +852,14 @@ impl Tools {
             .get_customer(ctx.org.id, before.customer_id)
             .await?;
         let name = customer.as_ref().and_then(|c| c.name.clone());
-        let previous = ctx.summary(before, name.clone());
-        let me = ctx.me.as_ref().map(|m| m.id);
-        let sender = ctx.me.as_ref().map_or("", |m| m.name.as_str());
-        let sender = sender.split_whitespace().next().unwrap_or(sender);
-        let first = name
-            .as_deref()
-            .and_then(|n| n.split_whitespace().next())
-            .map_or_else(String::new, |n| format!(" {n}"));
-        let cancelled = after.status == AppointmentStatus::Cancelled;
-        let (to_customer, to_staff) = if cancelled {
-            (
-                format!(
-                    "Hola{first}, te avisamos que {} canceló tu cita de {} del {} a las {}. \
-                     Disculpa las molestias. Cuando gustes, escríbenos para reagendar.",
-                    ctx.org.name, previous.service, previous.date, previous.time
-                ),
-                format!(
-                    "{sender} canceló la cita de {} ({}) del {} a las {}.",
-                    name.as_deref().unwrap_or("un cliente"),
-                    previous.service,
-                    previous.date,
-                    previous.time
-                ),
-            )
-        } else {
-            (
-                format!(
-                    "Hola{first}, {} cambió tu cita de {}: ahora es el {} a las {} con {}. \
-                     Si no te queda, escríbenos y buscamos otro horario.",
-                    ctx.org.name, after.service, after.date, after.time, after.staff
-                ),
-                format!(
-                    "{sender} movió la cita de {} ({}) del {} a las {} al {} a las {} con {}.",
-                    name.as_deref().unwrap_or("un cliente"),
-                    after.service,
-                    previous.date,
-                    previous.time,
-                    after.date,
-                    after.time,
-                    after.staff
-                ),
-            )
-        };
-        let mut notifications = Vec::new();
-        // Walk-ins without a phone have a placeholder, not a number.
-        if let Some(c) = customer.as_ref().filter(|c| c.phone.starts_with('+')) {
-            notifications.push(Notification {
-                to: c.phone.clone(),
-                text: to_customer,
-            });
-        }
-        for s in &ctx.staff {
-            let involved = s.id == before.staff_id || (!cancelled && s.name == after.staff);
-            if involved && Some(s.id) != me && s.is_active {
-                notifications.push(Notification {
-                    to: s.phone.clone(),
-                    text: to_staff.clone(),
-                });
-            }
-        }
         Ok(BusinessChange {
-            previous,
+            previous: ctx.summary(before, name.clone()),
             appointment: AppointmentSummary {
                 customer: name.clone(),
                 ..after
             },
             customer: name,
-            notifications,
+            customer_told: customer.is_some_and(|c| c.phone.starts_with('+')),
         })
     }
 }

@@ -299,6 +299,33 @@ pub fn all() -> Vec<ToolDef> {
             example: json!({"service": "Corte", "duration_minutes": 40, "price_cents": 16000}),
             audience: Staff(Action::ModifyServicesPrices),
         },
+        ToolDef {
+            name: "send_message_to_customer",
+            description: "Send a customer a WhatsApp message from the business (signed with its name).",
+            parameters: object(
+                json!({
+                    "customer": string("customer phone, id or name"),
+                    "message": string("the text, in Spanish"),
+                }),
+                &["customer", "message"],
+            ),
+            example: json!({"customer": "Roberto", "message": "Te esperamos mañana."}),
+            audience: Staff(Action::MarkAttendance),
+        },
+        ToolDef {
+            name: "take_over_conversation",
+            description: "The staff member answers a customer personally; the assistant stays silent with them for 24 h.",
+            parameters: object(json!({"customer": string("customer phone, id or name")}), &["customer"]),
+            example: json!({"customer": "+525512345678"}),
+            audience: Staff(Action::MarkAttendance),
+        },
+        ToolDef {
+            name: "release_conversation",
+            description: "Hand a customer's conversation back to the assistant.",
+            parameters: object(json!({"customer": string("customer phone, id or name")}), &["customer"]),
+            example: json!({"customer": "+525512345678"}),
+            audience: Staff(Action::MarkAttendance),
+        },
     ]
 }
 
@@ -329,6 +356,9 @@ pub enum Call {
     ChangePermissions(ChangePermissionsArgs),
     ChangeBusinessHours(ChangeHoursArgs),
     ChangeService(ChangeServiceArgs),
+    SendMessageToCustomer(SendMessageArgs),
+    TakeOverConversation(ConversationArgs),
+    ReleaseConversation(ConversationArgs),
 }
 
 /// Why a tool call could not be understood (a model failure).
@@ -375,6 +405,9 @@ impl Call {
             "change_permissions" => Call::ChangePermissions(de(name, text)?),
             "change_business_hours" => Call::ChangeBusinessHours(de(name, text)?),
             "change_service" => Call::ChangeService(de(name, text)?),
+            "send_message_to_customer" => Call::SendMessageToCustomer(de(name, text)?),
+            "take_over_conversation" => Call::TakeOverConversation(de(name, text)?),
+            "release_conversation" => Call::ReleaseConversation(de(name, text)?),
             other => return Err(CallError::UnknownTool(other.to_string())),
         })
     }
@@ -400,6 +433,8 @@ impl Call {
             Call::ChangePermissions(a) => serde_json::to_value(a),
             Call::ChangeBusinessHours(a) => serde_json::to_value(a),
             Call::ChangeService(a) => serde_json::to_value(a),
+            Call::SendMessageToCustomer(a) => serde_json::to_value(a),
+            Call::TakeOverConversation(a) | Call::ReleaseConversation(a) => serde_json::to_value(a),
         };
         v.unwrap_or(Value::Null)
     }
@@ -514,7 +549,10 @@ mod tests {
         );
         let owner = names(Some(PermissionLevel::Owner));
         assert!(owner.contains(&"change_business_hours") && owner.contains(&"change_service"));
-        assert_eq!(owner.len(), 16);
+        assert!(
+            owner.contains(&"send_message_to_customer") && owner.contains(&"release_conversation")
+        );
+        assert_eq!(owner.len(), 19);
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub fn execute<'a>(tools: &'a Tools, actor: &'a Actor, call: &'a Call) -> BoxFut
             match tools.handoff_to_human(actor, a).await {
                 Ok(h) => Outcome {
                     result: serde_json::json!({"handed_off_until": h.handed_off_until}).to_string(),
-                    notifications: h.notifications,
+                    notifications: Vec::new(),
                     done: Some(
                         "Le avisé al equipo del negocio; en cuanto puedan te escriben por aquí."
                             .into(),
@@ -202,6 +202,24 @@ pub fn execute<'a>(tools: &'a Tools, actor: &'a Actor, call: &'a Call) -> BoxFut
                 } else {
                     format!("Listo, el {} abres {} ✓", h.weekday, h.ranges.join(" y "))
                 }
+            })
+        }),
+        Call::SendMessageToCustomer(a) => boxed(move || async move {
+            change(tools.send_message_to_customer(actor, a).await, |m| {
+                format!("Enviado ✓ Le mandé: \"{}\"", m.text)
+            })
+        }),
+        Call::TakeOverConversation(a) => boxed(move || async move {
+            change(tools.take_over_conversation(actor, a).await, |c| {
+                format!(
+                    "Listo, tú atiendes a {}; el asistente queda en pausa con este cliente ✓",
+                    c.customer
+                )
+            })
+        }),
+        Call::ReleaseConversation(a) => boxed(move || async move {
+            change(tools.release_conversation(actor, a).await, |c| {
+                format!("Listo, el asistente vuelve a atender a {} ✓", c.customer)
             })
         }),
         Call::ChangeService(a) => boxed(move || async move {

@@ -49,6 +49,7 @@ use super::rules::RuleAgent;
 use super::{Agent, AgentError, AgentReply, TurnContext};
 use crate::config::LlmConfig;
 use crate::schedules::Schedules;
+use crate::services::Services;
 use crate::tools::{Actor, Notification, Tools};
 
 pub mod catalog;
@@ -96,7 +97,8 @@ pub enum LlmError {
 #[derive(Clone)]
 pub struct LlmAgent {
     store: Store,
-    schedules: Schedules,
+    /// The only writer (the same as the rule agent's).
+    services: Services,
     config: LlmConfig,
     max_steps: usize,
     /// Built on the first turn (the key may come from SSM): no network at
@@ -126,8 +128,8 @@ async fn within<F: Future>(
 impl LlmAgent {
     pub fn new(store: Store, config: LlmConfig) -> Self {
         Self {
+            services: Services::mock(store.clone()),
             store,
-            schedules: Schedules::Disabled,
             config,
             max_steps: MAX_STEPS,
             client: Arc::new(OnceCell::new()),
@@ -135,7 +137,13 @@ impl LlmAgent {
     }
 
     pub fn with_schedules(mut self, schedules: Schedules) -> Self {
-        self.schedules = schedules;
+        self.services.schedules = schedules;
+        self
+    }
+
+    pub fn with_services(mut self, services: Services) -> Self {
+        self.store = services.store.clone();
+        self.services = services;
         self
     }
 
@@ -287,7 +295,7 @@ impl LlmAgent {
             ChatCompletionRequestUserMessage::from(turn.text.as_str()),
         ));
         let kit = Tools::new(self.store.clone(), turn.now, turn.message_sid.clone())
-            .with_schedules(self.schedules.clone());
+            .with_services(self.services.clone());
         let client = within(deadline, budget, self.client()).await??;
 
         for _ in 0..self.max_steps {
@@ -442,17 +450,35 @@ impl TurnAgent {
         if !config.is_configured() {
             return TurnAgent::Rules(rules);
         }
-        let llm =
-            LlmAgent::new(rules.store.clone(), config).with_schedules(rules.schedules.clone());
+        let llm = LlmAgent::new(rules.store.clone(), config).with_services(rules.services.clone());
         TurnAgent::Llm(Box::new(FallbackAgent::new(llm, rules)))
     }
+}
+
+/// A flow a scheduled job opened on the conversation (the review
+/// request's rating) is waiting for this answer: the rule agent that owns
+/// it answers, whichever agent is configured, so a «5» is stored as the
+/// rating instead of being read as a new request.
+async fn job_flow_waiting(store: &parlo_store::Store, turn: &TurnContext) -> bool {
+    if !matches!(turn.route, parlo_core::routing::Route::Customer { .. }) {
+        return false;
+    }
+    matches!(
+        super::rules::flow::load(store, turn).await,
+        Ok(super::rules::flow::Loaded::Active(f)) if f.flow_type == parlo_core::FlowType::Rating
+    )
 }
 
 impl Agent for TurnAgent {
     async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
         match self {
             TurnAgent::Rules(rules) => Box::pin(rules.respond(turn)).await,
-            TurnAgent::Llm(agent) if LlmAgent::handles(turn) => Box::pin(agent.respond(turn)).await,
+            TurnAgent::Llm(agent)
+                if LlmAgent::handles(turn)
+                    && !job_flow_waiting(&agent.fallback.store, turn).await =>
+            {
+                Box::pin(agent.respond(turn)).await
+            }
             TurnAgent::Llm(agent) => Box::pin(agent.fallback.respond(turn)).await,
         }
     }

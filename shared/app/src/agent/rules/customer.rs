@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::flow::{self, Loaded};
 use super::RuleAgent;
-use crate::agent::{Agent, AgentError, AgentReply, GreetingAgent, Notification, TurnContext};
+use crate::agent::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
 use crate::tools::{Actor, AppointmentSummary, Ctx, HandoffArgs, ToolError, Tools};
 
 mod booking;
@@ -90,23 +90,6 @@ impl Cx<'_> {
             .and_then(|n| n.split_whitespace().next().map(str::to_string))
     }
 
-    pub fn customer_phone(&self) -> String {
-        self.turn
-            .customer
-            .as_ref()
-            .map(|c| c.phone.clone())
-            .unwrap_or_default()
-    }
-
-    /// "Juan Pérez (+52 55 1234 5678)", or the number alone.
-    pub fn who(&self, name: Option<&str>) -> String {
-        let phone = format::phone(&self.customer_phone());
-        match name.or(self.customer_name().as_deref()) {
-            Some(n) => format!("{n} ({phone})"),
-            None => phone,
-        }
-    }
-
     pub fn active_services(&self) -> Vec<ServiceType> {
         self.biz
             .services
@@ -149,30 +132,6 @@ impl Cx<'_> {
             Match::Found(s) => Some(s.item.clone()),
             Match::Ambiguous(_) => None,
         }
-    }
-
-    /// The team members to tell about a change to an appointment with
-    /// `staff_name`: the owners and that staff member, once each, never the
-    /// customer themself.
-    pub fn notify_team(&self, staff_name: &str, text: &str) -> Vec<Notification> {
-        let me = self.customer_phone();
-        let mut to: Vec<String> = Vec::new();
-        let assigned = self
-            .biz
-            .staff
-            .iter()
-            .filter(|s| s.is_active && s.name == staff_name);
-        for s in self.owners().into_iter().chain(assigned) {
-            if s.phone != me && !to.contains(&s.phone) {
-                to.push(s.phone.clone());
-            }
-        }
-        to.into_iter()
-            .map(|to| Notification {
-                to,
-                text: text.to_string(),
-            })
-            .collect()
     }
 
     pub async fn save<T: Serialize>(
@@ -710,22 +669,10 @@ pub(crate) async fn handoff(
             },
         )
         .await;
-    let recipients = match result {
-        Ok(r) => r.notifications,
-        Err(e) => return Ok(AgentReply::text(tool_text(&e)?)),
-    };
-    // The tool picks who to tell; the words follow spec Example 3.
-    let text = format!(
-        "🙋 {reason}\nCliente: {}\nRespóndele directamente; el asistente queda en pausa con este cliente por 24 horas.",
-        cx.who(None)
-    );
-    let notifications = recipients
-        .into_iter()
-        .map(|n| Notification {
-            to: n.to,
-            text: text.clone(),
-        })
-        .collect();
+    // The services layer tells the owners (spec Example 3's words).
+    if let Err(e) = result {
+        return Ok(AgentReply::text(tool_text(&e)?));
+    }
     cx.clear().await?;
     let owner = owner_first_name(cx);
     let mut replies = Vec::new();
@@ -735,10 +682,7 @@ pub(crate) async fn handoff(
     replies.push(format!(
         "Ya le avisé a {owner}, te contactará pronto para darte más información."
     ));
-    Ok(AgentReply {
-        replies,
-        notifications,
-    })
+    Ok(AgentReply::from(replies))
 }
 
 /// A local wall-clock argument for the tools: `2030-01-08T16:00`.

@@ -14,6 +14,7 @@ use parlo_store::Store;
 
 use super::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
 use crate::schedules::Schedules;
+use crate::services::Services;
 use crate::tools::Tools;
 
 pub mod customer;
@@ -27,26 +28,34 @@ pub mod staff_onboarding;
 #[derive(Clone)]
 pub struct RuleAgent {
     pub store: Store,
-    pub schedules: Schedules,
+    /// The only writer; its schedules keep reminders in line.
+    pub services: Services,
 }
 
 impl RuleAgent {
+    /// Over mock sending and no schedules (tests); see [`Self::with_services`].
     pub fn new(store: Store) -> Self {
         Self {
+            services: Services::mock(store.clone()),
             store,
-            schedules: Schedules::Disabled,
         }
     }
 
+    pub fn with_services(mut self, services: Services) -> Self {
+        self.store = services.store.clone();
+        self.services = services;
+        self
+    }
+
     pub fn with_schedules(mut self, schedules: Schedules) -> Self {
-        self.schedules = schedules;
+        self.services.schedules = schedules;
         self
     }
 
     /// The tool layer for this turn (ids derive from the MessageSid).
     pub fn tools(&self, turn: &TurnContext) -> Tools {
         Tools::new(self.store.clone(), turn.now, turn.message_sid.clone())
-            .with_schedules(self.schedules.clone())
+            .with_services(self.services.clone())
     }
 }
 

@@ -433,7 +433,7 @@ async fn cancel_appointment(st: &StaffTurn<'_>, data: FlowData) -> Result<AgentR
                 change.previous.time,
                 notified(&change)
             )],
-            notifications: change.notifications,
+            notifications: Vec::new(),
         }),
         Err(e) => Ok(refused(&e)),
     }
@@ -473,7 +473,7 @@ async fn move_appointment(
                     change.appointment.staff,
                     notified(&change)
                 )],
-                notifications: change.notifications,
+                notifications: Vec::new(),
             })
         }
         // Taken or outside hours: the nearest free times, and the flow
@@ -493,7 +493,7 @@ async fn move_appointment(
 }
 
 fn notified(change: &BusinessChange) -> &'static str {
-    if change.notifications.is_empty() {
+    if !change.customer_told {
         "No tengo su teléfono para avisarle."
     } else {
         "Ya le avisé."

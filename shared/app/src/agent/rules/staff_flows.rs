@@ -565,10 +565,10 @@ async fn send_no_show_message(
         message: no_show_text(&first, text),
     };
     match st.tools.send_message_to_customer(&st.actor, &args).await {
-        Ok(sent) => Ok(AgentReply {
-            replies: vec![format!("Enviado ✓ Le mandé: \"{}\"", sent.text)],
-            notifications: vec![sent.notification],
-        }),
+        Ok(sent) => Ok(AgentReply::text(format!(
+            "Enviado ✓ Le mandé: \"{}\"",
+            sent.text
+        ))),
         Err(e) => Ok(refused(&e)),
     }
 }
@@ -609,10 +609,10 @@ pub(crate) async fn message_customer(
         )
         .await
     {
-        Ok(sent) => Ok(AgentReply {
-            replies: vec![format!("Enviado ✓ Le mandé: \"{}\"", sent.text)],
-            notifications: vec![sent.notification],
-        }),
+        Ok(sent) => Ok(AgentReply::text(format!(
+            "Enviado ✓ Le mandé: \"{}\"",
+            sent.text
+        ))),
         Err(e) => Ok(refused(&e)),
     }
 }
@@ -896,7 +896,12 @@ pub(crate) async fn add_staff_step(
             );
             Ok(Some(AgentReply {
                 replies: vec!["Enviado ✓".into()],
-                notifications: vec![Notification { to, text: welcome }],
+                notifications: vec![Notification {
+                    to,
+                    text: welcome,
+                    kind: crate::services::MessageKind::EmployeeWelcome,
+                    vars: vec![first_name(&name), st.org.name.clone()],
+                }],
             }))
         }
         "welcome" if is_no(text) => {

@@ -140,6 +140,13 @@ pub(crate) async fn step(
                 .map(|s| Notification {
                     to: s.phone.clone(),
                     text: format!("✓ {name} ya activó su WhatsApp en Parlo.{hours}"),
+                    kind: crate::services::MessageKind::StaffActivated,
+                    vars: vec![
+                        name.clone(),
+                        data.availability
+                            .clone()
+                            .unwrap_or_else(|| "sin indicar".into()),
+                    ],
                 })
                 .collect();
             let mut reply = if command_intent(text).is_staff_command() {

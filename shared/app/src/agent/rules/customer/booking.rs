@@ -422,6 +422,8 @@ async fn book(
         start: wall_clock(start.local),
         staff,
     };
+    // The name first: the team's notice of the booking names the customer.
+    remember_name(cx, name).await?;
     let booked = match cx.tools.book_appointment(&cx.actor, &args).await {
         Ok(b) => b,
         Err(ToolError::SlotTaken { alternatives })
@@ -449,7 +451,6 @@ async fn book(
             return Ok(AgentReply::text(tool_text(&e)?));
         }
     };
-    remember_name(cx, name).await?;
     cx.clear().await?;
     let first = name.split_whitespace().next().unwrap_or(name);
     let with = if cx.bookable_staff().len() > 1 {
@@ -464,17 +465,9 @@ async fn book(
         booked.service,
         booked.price,
     );
-    let note = format!(
-        "📅 Nueva cita: {} — {}, {} a las {} con {}.",
-        cx.who(Some(name)),
-        booked.service,
-        format::date_long(booked.local_start.date(), cx.today()),
-        booked.time,
-        booked.staff
-    );
     Ok(AgentReply {
         replies: vec![text],
-        notifications: cx.notify_team(&booked.staff, &note),
+        notifications: Vec::new(),
     })
 }
 

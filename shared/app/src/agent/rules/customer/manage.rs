@@ -250,15 +250,6 @@ async fn reschedule(
     match cx.tools.reschedule_appointment(&cx.actor, &args).await {
         Ok(moved) => {
             let day = on_day(moved.local_start.date(), cx.today());
-            let note = format!(
-                "🔁 {} cambió su cita de {}: antes {}, ahora {} a las {} con {}.",
-                cx.who(None),
-                moved.service,
-                d.line,
-                format::date_long(moved.local_start.date(), cx.today()),
-                moved.time,
-                moved.staff
-            );
             d.new_day = Some(moved.local_start.date());
             d.offered.clear();
             cx.save(prev, FlowType::Modify, CONFIRMED, &d).await?;
@@ -267,7 +258,7 @@ async fn reschedule(
                     "Listo, cambié tu cita para {day} a las {}. ¿Todo bien?",
                     moved.time
                 )],
-                notifications: cx.notify_team(&moved.staff, &note),
+                notifications: Vec::new(),
             })
         }
         Err(ToolError::SlotTaken { alternatives })
@@ -339,23 +330,13 @@ async fn cancel(cx: &Cx<'_>, d: ManageData) -> Result<AgentReply, AgentError> {
     let result = cx.tools.cancel_appointment(&cx.actor, &args).await;
     cx.clear().await?;
     match result {
-        Ok(a) => {
-            let note = format!(
-                "❌ {} canceló su cita: {}, {} a las {} con {}.",
-                cx.who(None),
-                a.service,
-                format::date_long(a.local_start.date(), cx.today()),
-                a.time,
-                a.staff
-            );
-            Ok(AgentReply {
-                replies: vec![format!(
-                    "Listo, cancelé tu cita de {}. ¿Te gustaría agendar otra fecha?",
-                    d.line
-                )],
-                notifications: cx.notify_team(&a.staff, &note),
-            })
-        }
+        Ok(_) => Ok(AgentReply {
+            replies: vec![format!(
+                "Listo, cancelé tu cita de {}. ¿Te gustaría agendar otra fecha?",
+                d.line
+            )],
+            notifications: Vec::new(),
+        }),
         Err(e) => Ok(AgentReply::text(tool_text(&e)?)),
     }
 }

@@ -1,0 +1,151 @@
+//! Conversation use cases: hand a customer to a person, take over,
+//! release, and messages from the business to a customer (relayed from a
+//! staff member's chat or typed in the dashboard).
+
+use chrono::Duration;
+use parlo_core::es::format;
+use parlo_core::ids::derived_id;
+use parlo_core::*;
+use parlo_store::{Activity, ActivityKind, StoreError};
+
+use super::outbox::{Delivery, OutboxError, Outgoing};
+use super::policy::MessageKind;
+use super::{Act, Biz, Services};
+
+/// How long a handoff or a take-over silences the assistant.
+pub const HANDOFF_HOURS: i64 = 24;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConversationError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("outbox: {0}")]
+    Outbox(#[from] OutboxError),
+}
+
+impl Services {
+    /// The customer asked for a person: the conversation is handed off for
+    /// [`HANDOFF_HOURS`] and each owner is told once per act.
+    pub async fn handoff(
+        &self,
+        act: &Act,
+        biz: Biz<'_>,
+        customer: &Customer,
+        mut conversation: Conversation,
+        reason: &str,
+    ) -> Result<Conversation, ConversationError> {
+        conversation.status = ConversationStatus::HandedOff;
+        conversation.handed_off_until = Some(act.now + Duration::hours(HANDOFF_HOURS));
+        conversation.updated_at = act.now;
+        self.store.put_conversation(&conversation).await?;
+        let phone = format::phone(&customer.phone);
+        let who = customer
+            .name
+            .as_deref()
+            .map_or_else(|| phone.clone(), |n| format!("{n} ({phone})"));
+        let reason = reason.trim();
+        // spec/001 Example 3's words.
+        let text = format!(
+            "🙋 {reason}\nCliente: {who}\nRespóndele directamente; el asistente queda en pausa \
+             con este cliente por {HANDOFF_HOURS} horas."
+        );
+        for owner in biz.owners() {
+            let out = Outgoing {
+                org_id: Some(biz.org.id),
+                timezone: &biz.org.timezone,
+                vars: vec![who.clone(), biz.org.name.clone(), reason.to_string()],
+                ..Outgoing::new(
+                    format!("{}:handoff:{}", act.key, owner.phone),
+                    MessageKind::HandoffNotice,
+                    biz.number(&self.outbox.central_number),
+                    owner.phone.clone(),
+                    text.clone(),
+                    act.now,
+                )
+            };
+            if let Err(e) = self.outbox.deliver(out).await {
+                tracing::error!(error = %e, "handoff notice not sent; left pending in the outbox");
+            }
+        }
+        self.activity(
+            act,
+            biz,
+            "handoff",
+            format!("{}: un cliente pidió hablar con una persona", biz.org.name),
+        )
+        .await;
+        Ok(conversation)
+    }
+
+    /// A staff member answers a customer personally.
+    pub async fn take_over(
+        &self,
+        act: &Act,
+        mut conversation: Conversation,
+    ) -> Result<Conversation, ConversationError> {
+        conversation.status = ConversationStatus::HandedOff;
+        conversation.handed_off_until = Some(act.now + Duration::hours(HANDOFF_HOURS));
+        conversation.updated_at = act.now;
+        self.store.put_conversation(&conversation).await?;
+        Ok(conversation)
+    }
+
+    /// The assistant answers the customer again.
+    pub async fn release(
+        &self,
+        act: &Act,
+        mut conversation: Conversation,
+    ) -> Result<Conversation, ConversationError> {
+        if conversation.status == ConversationStatus::HandedOff {
+            conversation.status = ConversationStatus::Active;
+            conversation.handed_off_until = None;
+            conversation.updated_at = act.now;
+            self.store.put_conversation(&conversation).await?;
+        }
+        Ok(conversation)
+    }
+
+    /// A message from the business to a customer, from the business's
+    /// number, once per `key`; recorded in the customer's conversation as
+    /// sent by staff. Outside the window it goes as the `staff_relay`
+    /// template.
+    pub async fn message_customer(
+        &self,
+        act: &Act,
+        biz: Biz<'_>,
+        to: &str,
+        conversation: Option<&Conversation>,
+        key: String,
+        text: &str,
+    ) -> Result<Delivery, ConversationError> {
+        let out = Outgoing {
+            org_id: Some(biz.org.id),
+            timezone: &biz.org.timezone,
+            vars: vec![biz.org.name.clone(), text.to_string()],
+            conversation,
+            history: conversation.map(|_| SenderType::Staff),
+            ..Outgoing::new(
+                key,
+                MessageKind::StaffRelay,
+                biz.number(&self.outbox.central_number),
+                to,
+                text,
+                act.now,
+            )
+        };
+        Ok(self.outbox.deliver(out).await?)
+    }
+
+    async fn activity(&self, act: &Act, biz: Biz<'_>, what: &str, summary: String) {
+        let a = Activity {
+            id: derived_id(&[&act.key, "activity", what]),
+            kind: ActivityKind::Handoff,
+            org_id: Some(biz.org.id),
+            summary,
+            at: act.now,
+        };
+        if let Err(e) = self.store.record_activity(&a).await {
+            tracing::warn!(error = %e, "activity feed entry not recorded");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The services layer: the only writer. Every door into Parlo — the chat
+//! (rule agent and LLM agent, through the tools), the dashboard API, the
+//! scheduled jobs — changes data by calling a use case here, and each use
+//! case does *all* of the change's consequences itself: the store write,
+//! [`Schedules::sync`], the activity-feed entry and the notifications,
+//! delivered through the one [`Outbox`] under the message policy.
+//!
+//! A use case takes an [`Act`] (who acts, through which door, with which
+//! idempotency key, at what time) — never a chat or HTTP type.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use parlo_core::{CustomerId, Organization, ServiceType, Staff, StaffId};
+use parlo_store::Store;
+
+pub mod appointments;
+pub mod conversations;
+pub mod outbox;
+pub mod policy;
+
+pub use outbox::{Delivery, Outbox, OutboxError, Outgoing};
+pub use policy::{MessageKind, Templates};
+
+use crate::schedules::Schedules;
+
+/// The writer every door calls.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Store,
+    pub schedules: Schedules,
+    pub outbox: Outbox,
+}
+
+impl Services {
+    pub fn new(store: Store, schedules: Schedules, outbox: Outbox) -> Self {
+        Self {
+            store,
+            schedules,
+            outbox,
+        }
+    }
+
+    /// Mock sending (the outbox records), no schedules: tests and tools
+    /// built without the rest of the system.
+    pub fn mock(store: Store) -> Self {
+        Self {
+            outbox: Outbox::mock(store.clone()),
+            store,
+            schedules: Schedules::Disabled,
+        }
+    }
+}
+
+/// Who acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Customer(CustomerId),
+    Staff(StaffId),
+    /// A dashboard session with no staff member behind it (the platform
+    /// admin impersonating the business).
+    Panel,
+    /// A scheduled job.
+    System,
+}
+
+/// Through which door.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    Chat,
+    Api,
+    Job,
+}
+
+/// One act: the actor, the door, the idempotency key (the inbound
+/// MessageSid, the API request's id, the job's key) and the time.
+#[derive(Debug, Clone)]
+pub struct Act {
+    pub by: By,
+    pub door: Door,
+    pub key: String,
+    pub now: DateTime<Utc>,
+}
+
+impl Act {
+    pub fn new(by: By, door: Door, key: impl Into<String>, now: DateTime<Utc>) -> Self {
+        Self {
+            by,
+            door,
+            key: key.into(),
+            now,
+        }
+    }
+
+    pub fn staff_id(&self) -> Option<StaffId> {
+        match self.by {
+            By::Staff(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// The business as a use case needs it to word its messages: the
+/// caller has usually read it already (the turn, the tool context, the API
+/// session), so it is passed down instead of read again.
+#[derive(Debug, Clone, Copy)]
+pub struct Biz<'a> {
+    pub org: &'a Organization,
+    pub tz: Tz,
+    pub staff: &'a [Staff],
+    pub services: &'a [ServiceType],
+}
+
+impl<'a> Biz<'a> {
+    pub fn new(org: &'a Organization, staff: &'a [Staff], services: &'a [ServiceType]) -> Self {
+        Self {
+            org,
+            tz: org
+                .timezone
+                .parse()
+                .unwrap_or(chrono_tz::America::Mexico_City),
+            staff,
+            services,
+        }
+    }
+
+    pub fn staff(&self, id: StaffId) -> Option<&'a Staff> {
+        self.staff.iter().find(|s| s.id == id)
+    }
+
+    /// Active owners.
+    pub fn owners(&self) -> impl Iterator<Item = &'a Staff> {
+        self.staff
+            .iter()
+            .filter(|s| s.is_active && s.permission_level == parlo_core::PermissionLevel::Owner)
+    }
+
+    /// The number the business's messages come from.
+    pub fn number(&self, central: &str) -> String {
+        self.org
+            .whatsapp_number
+            .clone()
+            .unwrap_or_else(|| central.to_string())
+    }
+}

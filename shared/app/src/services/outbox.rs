@@ -1,0 +1,271 @@
+//! The one outbox delivery every sender uses (turn replies, notifications,
+//! reminders, dashboard messages, magic links): choose the path with the
+//! message policy, claim the key, hand it to the provider, mark the result,
+//! and add it to the recipient's conversation history.
+//!
+//! One failure policy: a refusal by the provider (bad number, blocked) is
+//! recorded `failed` and never retried; a transient failure (429/5xx after
+//! the client's own retries, a timeout) leaves the claim `pending` and is
+//! returned as [`OutboxError::Transient`], so the caller's own retry (SQS
+//! redelivery, Scheduler retry, the dashboard user) sends it once the lease
+//! ([`parlo_store::OUTBOX_LEASE_MS`]) has passed. A concurrent second caller
+//! within the lease gets [`Delivery::InFlight`] and sends nothing. A crash
+//! between the provider call and the mark is the one at-least-once case:
+//! the retry after the lease sends again.
+
+use chrono::{DateTime, Utc};
+use parlo_core::ids::derived_id;
+use parlo_core::{ContentType, Conversation, Direction, Message, OrgId, SenderType};
+use parlo_store::{Claim, DeliveryStatus, OutboxRecord, Store, StoreError};
+
+use super::policy::{self, MessageKind, Path, Templates};
+use crate::messenger::Messenger;
+
+#[derive(Clone)]
+pub struct Outbox {
+    pub store: Store,
+    pub messenger: Messenger,
+    pub templates: Templates,
+    /// Parlo's own number: what a business without a number sends from.
+    pub central_number: String,
+}
+
+/// One message to send.
+#[derive(Debug, Clone)]
+pub struct Outgoing<'a> {
+    /// Idempotency key, unique within the business.
+    pub key: String,
+    pub kind: MessageKind,
+    pub org_id: Option<OrgId>,
+    /// The business's IANA zone (template language).
+    pub timezone: &'a str,
+    pub from: String,
+    pub to: String,
+    /// The text inside the window.
+    pub text: String,
+    /// The template's variables outside it.
+    pub vars: Vec<String>,
+    /// The recipient's conversation: its last inbound message decides the
+    /// window. `None`: looked up by (business, recipient).
+    pub conversation: Option<&'a Conversation>,
+    /// Add the message to that conversation's history as this sender.
+    pub history: Option<SenderType>,
+    /// When it is recorded in the history (replies sort after the message
+    /// they answer).
+    pub history_at: Option<DateTime<Utc>>,
+    /// A secret inside text/vars (a magic-link token): redacted in what is
+    /// stored when really sending.
+    pub secret: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> Outgoing<'a> {
+    /// A message with no template variables, history or secret.
+    pub fn new(
+        key: impl Into<String>,
+        kind: MessageKind,
+        from: impl Into<String>,
+        to: impl Into<String>,
+        text: impl Into<String>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            kind,
+            org_id: None,
+            timezone: "",
+            from: from.into(),
+            to: to.into(),
+            text: text.into(),
+            vars: Vec::new(),
+            conversation: None,
+            history: None,
+            history_at: None,
+            secret: None,
+            now,
+        }
+    }
+}
+
+/// What happened to one message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    /// Handed to the provider now (or recorded, in mock mode).
+    Sent(OutboxRecord),
+    /// An earlier attempt already handed it over.
+    AlreadySent(OutboxRecord),
+    /// Another caller holds the claim and may be sending it right now.
+    InFlight(OutboxRecord),
+    /// The policy found no way to send it; recorded with the reason.
+    NotSendable(OutboxRecord),
+    /// The provider refused it for good; recorded `failed`.
+    Refused(OutboxRecord),
+}
+
+impl Delivery {
+    pub fn record(&self) -> &OutboxRecord {
+        match self {
+            Delivery::Sent(r)
+            | Delivery::AlreadySent(r)
+            | Delivery::InFlight(r)
+            | Delivery::NotSendable(r)
+            | Delivery::Refused(r) => r,
+        }
+    }
+
+    /// Sent now or before.
+    pub fn went_out(&self) -> bool {
+        matches!(self, Delivery::Sent(_) | Delivery::AlreadySent(_))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// The provider failed for now; the claim stays pending.
+    #[error("provider: {0}")]
+    Transient(String),
+}
+
+const REDACTED: &str = "[oculto]";
+
+impl Outbox {
+    pub fn mock(store: Store) -> Self {
+        Self {
+            store,
+            messenger: Messenger::Mock,
+            templates: Templates::local(),
+            central_number: crate::config::LOCAL_CENTRAL_NUMBER.to_string(),
+        }
+    }
+
+    pub fn is_mock(&self) -> bool {
+        self.messenger.is_mock()
+    }
+
+    /// Sends `out` at most once per key (see the module's failure policy).
+    pub async fn deliver(&self, out: Outgoing<'_>) -> Result<Delivery, OutboxError> {
+        let looked_up;
+        let conversation = match (out.conversation, out.kind, out.org_id) {
+            (Some(c), _, _) => Some(c),
+            (None, MessageKind::Reply, _) | (None, _, None) => None,
+            (None, _, Some(org)) => {
+                looked_up = self.store.get_conversation(org, &out.to).await?;
+                looked_up.as_ref()
+            }
+        };
+        let in_window = policy::window_open(conversation.map(|c| c.last_message_at), out.now);
+        let language = policy::language_for_timezone(out.timezone);
+        let path = policy::choose(out.kind, in_window, &self.templates, language, &out.vars);
+        let mock = self.messenger.is_mock();
+        let redact = |s: &str| match (&out.secret, mock) {
+            (Some(secret), false) if !secret.is_empty() => s.replace(secret.as_str(), REDACTED),
+            _ => s.to_string(),
+        };
+        let (body, content_sid, content_variables) = match &path {
+            Path::Text | Path::NotSendable { .. } => (out.text.clone(), None, None),
+            Path::Template {
+                content_sid,
+                variables,
+                rendered,
+            } => (
+                rendered.clone(),
+                Some(content_sid.clone()),
+                Some(variables.clone()),
+            ),
+        };
+        let mut record = OutboxRecord {
+            key: out.key.clone(),
+            org_id: out.org_id,
+            conversation_id: out.history.and(conversation.map(|c| c.id)),
+            to: out.to.clone(),
+            from: out.from.clone(),
+            body: Some(redact(&body)),
+            content_sid: content_sid.clone(),
+            content_variables: content_variables.as_deref().map(redact),
+            status: DeliveryStatus::Pending,
+            provider_sid: None,
+            error_code: None,
+            mock,
+            created_at: out.now,
+            updated_at: out.now,
+            seq: String::new(),
+            kind: Some(out.kind.as_str().to_string()),
+            path: Some(path.as_str().to_string()),
+            lease_until_ms: 0,
+        };
+        let claimed = match self.store.claim_outbox(&record).await? {
+            Claim::Send(r) => r,
+            Claim::AlreadySent(r) => {
+                return Ok(match r.status {
+                    DeliveryStatus::NotSendable => Delivery::NotSendable(r),
+                    DeliveryStatus::Failed => Delivery::Refused(r),
+                    _ => Delivery::AlreadySent(r),
+                })
+            }
+            Claim::InFlight(r) => return Ok(Delivery::InFlight(r)),
+        };
+        record.seq = claimed.seq;
+        record.created_at = claimed.created_at;
+        record.lease_until_ms = claimed.lease_until_ms;
+        if let Path::NotSendable { reason } = path {
+            tracing::warn!(key = %record.key, kind = out.kind.as_str(), reason, "message not sendable");
+            record.status = DeliveryStatus::NotSendable;
+            record.error_code = Some(reason.to_string());
+            self.store.mark_outbox_sent(&record).await?;
+            return Ok(Delivery::NotSendable(record));
+        }
+        // The provider gets the real text and variables.
+        let outgoing = OutboxRecord {
+            body: Some(body),
+            content_variables,
+            ..record.clone()
+        };
+        let refused = match self.messenger.send(&outgoing).await {
+            Ok(handed) => {
+                record.provider_sid = Some(handed.provider_sid);
+                record.status = handed.status;
+                record.mock = handed.mock;
+                false
+            }
+            Err(e) if !e.is_retryable() => {
+                tracing::error!(error = %e, key = %record.key, "the provider refused the message");
+                record.status = DeliveryStatus::Failed;
+                record.error_code = Some(e.to_string());
+                true
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, key = %record.key, "sending failed for now; the claim stays pending");
+                return Err(OutboxError::Transient(e.to_string()));
+            }
+        };
+        record.updated_at = out.now;
+        self.store.mark_outbox_sent(&record).await?;
+        if refused {
+            return Ok(Delivery::Refused(record));
+        }
+        if let (Some(sender), Some(conv)) = (out.history, conversation) {
+            self.store
+                .append_message(&Message {
+                    id: derived_id(&[&out.key, "out"]),
+                    org_id: conv.org_id,
+                    conversation_id: conv.id,
+                    direction: Direction::Outbound,
+                    sender_type: sender,
+                    content_type: if content_sid.is_some() {
+                        ContentType::Template
+                    } else {
+                        ContentType::Text
+                    },
+                    content: record.body.clone().unwrap_or_default(),
+                    media_url: None,
+                    provider_id: record.provider_sid.clone(),
+                    delivery_status: None,
+                    created_at: out.history_at.unwrap_or(out.now),
+                })
+                .await?;
+        }
+        Ok(Delivery::Sent(record))
+    }
+}
