@@ -179,9 +179,15 @@ async fn no_show_then_a_message_to_the_customer_as_in_example_6() {
     let expected = "Hola Roberto, notamos que no pudiste llegar a tu cita de hoy. Esperamos que \
                     todo esté bien. Cuando gustes, escríbenos para reagendar. - Barbería Test";
     assert_eq!(turn.text(), format!("Enviado ✓ Le mandé: \"{expected}\""));
+    // Roberto has not written in 24 hours: the approved relay template,
+    // which names the business once.
+    let unsigned = expected.trim_end_matches(" - Barbería Test");
     assert_eq!(
         turn.notifications,
-        vec![(roberto.phone.clone(), expected.to_string())]
+        vec![(
+            roberto.phone.clone(),
+            format!("Mensaje de Barbería Test: {unsigned}")
+        )]
     );
     // Sent once, from the business's number, through the outbox.
     let mut sent = Vec::new();
@@ -193,7 +199,9 @@ async fn no_show_then_a_message_to_the_customer_as_in_example_6() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0].body.as_deref(), Some(expected));
+    let relayed = format!("Mensaje de Barbería Test: {unsigned}");
+    assert_eq!(sent[0].body.as_deref(), Some(relayed.as_str()));
+    assert_eq!(sent[0].path.as_deref(), Some("template"));
     assert_eq!(Some(&sent[0].from), t.biz.org.whatsapp_number.as_ref());
 }
 
@@ -714,8 +722,10 @@ async fn owner_cancels_a_customers_appointment_and_both_are_told() {
     );
     let to_pedro = outbox_bodies(&store, &t.staff.phone).await;
     assert_eq!(to_pedro.len(), 1, "{to_pedro:?}");
+    // Pedro has not written in 24 hours: the approved template.
     assert!(
-        to_pedro[0].starts_with("Carlos canceló la cita de Juan Pérez (Corte)"),
+        to_pedro[0].starts_with("❌ Cita cancelada en Barbería Test: Juan Pérez")
+            && to_pedro[0].contains("Corte"),
         "{to_pedro:?}"
     );
 }

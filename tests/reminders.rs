@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use parlo_app::config::Templates;
 use parlo_app::reminders::{ReminderError, RATING_AWAITING};
 use parlo_app::schedules::{AppointmentJob, Job};
+use parlo_app::services::MessageKind;
 use parlo_core::*;
 use parlo_store::{JobStatus, RescheduleRequest, StaffChoice, Store};
 use parlo_tests::*;
@@ -42,7 +43,7 @@ async fn a_reminder_invoked_twice_sends_once() {
     let biz = business(&store, "America/Mexico_City").await;
     let (ana, appt) = booked(&store, &biz, "Ana López", "2030-01-08T16:00:00Z").await;
     let at = utc("2030-01-07T16:00:00Z");
-    let r = reminders(&store, at, Templates::default());
+    let r = reminders(&store, at, Templates::local());
     let first = r
         .handle(payload(&biz, &appt, AppointmentJob::Reminder))
         .await
@@ -102,7 +103,7 @@ async fn a_reminder_invoked_twice_sends_once() {
 async fn cancelled_or_moved_appointments_get_nothing() {
     let store = store().await;
     let biz = business(&store, "America/Mexico_City").await;
-    let r = reminders(&store, utc("2030-01-07T16:00:00Z"), Templates::default());
+    let r = reminders(&store, utc("2030-01-07T16:00:00Z"), Templates::local());
 
     let (ana, appt) = booked(&store, &biz, "Ana", "2030-01-08T16:00:00Z").await;
     store
@@ -158,10 +159,7 @@ async fn outside_the_window_a_template_goes_inside_it_text() {
     let store = store().await;
     let biz = business(&store, "America/Mexico_City").await;
     let at = utc("2030-01-07T16:00:00Z");
-    let templates = Templates {
-        appointment_reminder: Some("HXreminder".into()),
-        ..Templates::default()
-    };
+    let templates = Templates::default().with(MessageKind::AppointmentReminder, "HXreminder");
     let r = reminders(&store, at, templates);
 
     // No conversation yet: outside the window → the approved template.
@@ -212,7 +210,7 @@ async fn the_review_request_opens_the_rating_flow() {
     let (ana, appt) = booked(&store, &biz, "Ana", "2030-01-08T16:00:00Z").await;
     store.complete(biz.id(), appt.id, now()).await.unwrap();
     let at = utc("2030-01-08T17:30:00Z");
-    let r = reminders(&store, at, Templates::default());
+    let r = reminders(&store, at, Templates::local());
     let out = r
         .handle(payload(&biz, &appt, AppointmentJob::ReviewRequest))
         .await
@@ -265,7 +263,7 @@ async fn the_no_show_check_asks_the_assigned_staff_member() {
         .find(|s| s.id == appt.staff_id)
         .unwrap()
         .clone();
-    let r = reminders(&store, utc("2030-01-08T21:45:00Z"), Templates::default());
+    let r = reminders(&store, utc("2030-01-08T21:45:00Z"), Templates::local());
     let out = r
         .handle(payload(&biz, &appt, AppointmentJob::NoShowCheck))
         .await
@@ -355,7 +353,28 @@ async fn the_daily_summary_of_a_busy_day() {
 
     // Fired by the 08:00 cron in Mexico City (14:00Z) on Friday the 11th.
     let fired = local_mx(8, 0);
-    let r = reminders(&store, fired, Templates::default());
+    // Both wrote to the business last night: inside the 24-hour window
+    // the whole agenda goes as text (outside it, the one-line template).
+    for member in [&carlos, &pedro] {
+        store
+            .create_conversation(&Conversation {
+                id: Uuid::new_v4(),
+                org_id: biz.id(),
+                kind: ConversationKind::Staff,
+                peer_phone: member.phone.clone(),
+                customer_id: None,
+                staff_id: Some(member.id),
+                status: ConversationStatus::Active,
+                handed_off_until: None,
+                context: serde_json::Value::Null,
+                created_at: fired - Duration::hours(10),
+                updated_at: fired - Duration::hours(10),
+                last_message_at: fired - Duration::hours(10),
+            })
+            .await
+            .unwrap();
+    }
+    let r = reminders(&store, fired, Templates::local());
     let job = serde_json::to_value(Job::DailySummary {
         org_id: biz.id(),
         scheduled_time: Some(fired.format("%Y-%m-%dT%H:%M:%SZ").to_string()),

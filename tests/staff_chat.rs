@@ -72,6 +72,7 @@ pub struct Chat {
     pub from: String,
     pub to: String,
     pub now: DateTime<Utc>,
+    pub org: OrgId,
 }
 
 /// What one turn answered.
@@ -103,6 +104,7 @@ impl Chat {
             from: from.to_string(),
             to: biz.org.whatsapp_number.clone().expect("business number"),
             now,
+            org: biz.id(),
         }
     }
 
@@ -159,6 +161,19 @@ impl Chat {
             match p["to"].as_str() {
                 Some(to) => turn.notifications.push((to.to_string(), body)),
                 None => turn.replies.push(body),
+            }
+        }
+        // What the services layer sent for this turn (its keys start with
+        // the MessageSid; the turn's own replies are `<sid>#<n>`).
+        for r in self
+            .store
+            .outbox_with_prefix(self.org, sid, 100)
+            .await
+            .expect("outbox")
+        {
+            if !r.key.starts_with(&format!("{sid}#")) {
+                turn.notifications
+                    .push((r.to.clone(), r.body.clone().unwrap_or_default()));
             }
         }
         turn

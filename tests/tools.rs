@@ -969,12 +969,21 @@ async fn handoff_pauses_the_conversation_and_notifies_the_owner() {
         .await
         .unwrap();
     assert_eq!(h.handed_off_until, now() + Duration::hours(24));
-    assert_eq!(h.notifications.len(), 1);
-    assert_eq!(h.notifications[0].to, biz.staff[0].phone);
-    assert!(h.notifications[0].text.contains("Ana"));
-    assert!(h.notifications[0]
-        .text
-        .contains("quiere hablar con alguien"));
+    // The services layer told the owner, once, and nobody else.
+    let to_owner = store
+        .outbox_to(&biz.staff[0].phone, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(to_owner.len(), 1, "{to_owner:?}");
+    assert_eq!(to_owner[0].kind.as_deref(), Some("handoff_notice"));
+    let text = to_owner[0].body.clone().unwrap_or_default();
+    assert!(text.contains("Ana"), "{text}");
+    assert!(text.contains("quiere hablar con alguien"), "{text}");
+    assert!(store
+        .outbox_to(&biz.staff[1].phone, None, 10)
+        .await
+        .unwrap()
+        .is_empty());
     let stored = store
         .get_conversation(biz.id(), &ana.phone)
         .await

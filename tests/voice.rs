@@ -13,6 +13,7 @@ use parlo_app::clock::Clock;
 use parlo_app::config::{LazySecret, Templates};
 use parlo_app::missed_calls::MissedCalls;
 use parlo_app::schedules::{missed_call_schedule_name, Job};
+use parlo_app::services::MessageKind;
 use parlo_app::webhook::{Webhook, WebhookConfig};
 use parlo_store::{FollowupStatus, Store};
 use parlo_tests::*;
@@ -168,10 +169,7 @@ async fn a_missed_call_produces_one_follow_up() {
     );
 
     // The schedule fires (twice: a Scheduler retry): one WhatsApp message.
-    let templates = Templates {
-        missed_call_followup: Some("HXmissed".into()),
-        ..Templates::default()
-    };
+    let templates = Templates::default().with(MessageKind::MissedCallFollowup, "HXmissed");
     let r = reminders(&store, t + Duration::minutes(2), templates);
     let payload = serde_json::to_value(&job).unwrap();
     assert_eq!(r.handle(payload.clone()).await.unwrap().sent, 1);

@@ -234,7 +234,13 @@ impl Reminders {
                             org.name
                         ),
                         MessageKind::AppointmentReminder,
-                        vec![customer_name.clone(), service_name.clone(), when.clone(), org.name.clone()],
+                        vec![
+                            customer_name.clone(),
+                            service_name.clone(),
+                            when.clone(),
+                            staff_name.clone(),
+                            org.name.clone(),
+                        ],
                     ),
                     AppointmentJob::SecondReminder => (
                         format!(
@@ -242,7 +248,13 @@ impl Reminders {
                             org.name
                         ),
                         MessageKind::AppointmentReminder,
-                        vec![customer_name.clone(), service_name.clone(), when.clone(), org.name.clone()],
+                        vec![
+                            customer_name.clone(),
+                            service_name.clone(),
+                            when.clone(),
+                            staff_name.clone(),
+                            org.name.clone(),
+                        ],
                     ),
                     _ => (
                         format!(

@@ -113,12 +113,18 @@ impl<A: Agent> TurnProcessor<A> {
                 continue;
             }
             let body = record.body.as_deref().unwrap_or("");
+            // Turns of a batch run one after another: the store's request
+            // counter's difference is this turn's DynamoDB requests.
+            let requests_before = self.store.requests();
             let result = match serde_json::from_str::<QueuedInbound>(body) {
                 Ok(queued) => self.process(&queued).await,
                 Err(e) => Err(TurnError::Poison(e.to_string())),
             };
+            let dynamodb_requests = self.store.requests() - requests_before;
             match result {
-                Ok(outcome) => tracing::info!(sqs_message_id = %id, ?outcome, "turn done"),
+                Ok(outcome) => {
+                    tracing::info!(sqs_message_id = %id, ?outcome, dynamodb_requests, "turn done")
+                }
                 Err(e) if !e.is_retryable() => {
                     // Reported as failed so the queue's redrive policy parks
                     // it in the DLQ for a human, instead of losing it.

@@ -300,6 +300,25 @@ impl Store {
             .collect()
     }
 
+    /// A business's outbound messages whose key starts with `prefix` (one
+    /// query on its partition): what one act (a turn, a request) sent.
+    pub async fn outbox_with_prefix(
+        &self,
+        org: OrgId,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<OutboxRecord>> {
+        let q = Query::table(
+            keys::org_pk(org),
+            Range::BeginsWith(keys::outbox_sk(prefix)),
+        );
+        self.query_all(&q, Some(limit))
+            .await?
+            .into_iter()
+            .map(db::decode)
+            .collect()
+    }
+
     /// Forgets an inbound MessageSid, so Twilio's retry of a delivery we
     /// could not enqueue is processed instead of dropped as a duplicate.
     pub async fn forget_inbound(&self, message_sid: &str) -> Result<()> {

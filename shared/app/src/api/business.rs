@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::dto::*;
 use super::routes::{Op, Params};
 use super::{json, no_content, Api, ApiError, Ctx};
-use crate::services::{Biz, Delivery};
+use crate::services::{Act, Biz, Delivery};
 use crate::tools::ToolError;
 use parlo_core::ids::derived_id;
 
@@ -942,14 +942,20 @@ impl Api {
                     None => self.primary_location(org).await?.id,
                 };
                 let (team, catalogue) = self.team_and_catalogue(org).await?;
+                let id = input.id.unwrap_or_else(Uuid::now_v7);
+                // A retried POST with the same id tells nobody twice.
+                let act = Act {
+                    key: format!("api:appointment:{id}"),
+                    ..self.act(ctx)
+                };
                 let appt = self
                     .services()
                     .await?
                     .book(
-                        &self.act(ctx),
+                        &act,
                         Biz::new(&ctx.org, &team, &catalogue),
                         &BookRequest {
-                            id: input.id.unwrap_or_else(Uuid::now_v7),
+                            id,
                             org_id: org,
                             location_id,
                             service_id: service.id,

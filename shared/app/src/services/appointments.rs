@@ -204,13 +204,11 @@ impl Services {
     }
 }
 
-/// A booking is notified once per appointment whatever retried it; other
-/// changes once per act.
-fn notice_key(act: &Act, change: Change, appt: &Appointment) -> String {
-    match change {
-        Change::Booked | Change::WalkIn => format!("booking:{}", appt.id),
-        _ => act.key.clone(),
-    }
+/// Notices are sent once per act (a retried turn or job has the same key;
+/// the API keys a booking by its appointment id, so a retried POST with
+/// the same `id` tells nobody twice).
+fn notice_key(act: &Act, _change: Change, _appt: &Appointment) -> String {
+    act.key.clone()
 }
 
 /// The words of an appointment's messages, in the business's zone.

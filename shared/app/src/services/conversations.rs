@@ -121,7 +121,13 @@ impl Services {
         let out = Outgoing {
             org_id: Some(biz.org.id),
             timezone: &biz.org.timezone,
-            vars: vec![biz.org.name.clone(), text.to_string()],
+            // The template names the business itself: no signature twice.
+            vars: vec![
+                biz.org.name.clone(),
+                text.strip_suffix(&format!(" - {}", biz.org.name))
+                    .unwrap_or(text)
+                    .to_string(),
+            ],
             conversation,
             history: conversation.map(|_| SenderType::Staff),
             ..Outgoing::new(

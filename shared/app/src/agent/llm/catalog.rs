@@ -515,7 +515,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), names.len());
-        assert_eq!(names.len(), 19);
+        assert_eq!(names.len(), 22);
     }
 
     fn names(level: Option<PermissionLevel>) -> Vec<&'static str> {
