@@ -81,6 +81,19 @@ pub struct TurnProcessor<A> {
     pub central_number: String,
 }
 
+/// What routing learned about one inbound message.
+struct Identified {
+    sender: String,
+    recipient: String,
+    is_central: bool,
+    route: Route,
+    ctx: TurnContext,
+    /// The business the conversation belongs to (none for redirects).
+    org: Option<Organization>,
+    kind: ConversationKind,
+    sender_type: SenderType,
+}
+
 /// A reply the turn decided on (saved once per inbound message).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct PlannedReply {
@@ -142,18 +155,60 @@ impl<A: Agent> TurnProcessor<A> {
         response
     }
 
+    /// One turn: identify the sender and route, persist the inbound
+    /// message, decide the replies (once per MessageSid), deliver them.
     pub async fn process(&self, queued: &QueuedInbound) -> Result<TurnOutcome, TurnError> {
         let message = &queued.message;
         let span = tracing::info_span!("turn", message_sid = %message.message_sid);
         let _guard = span.enter();
         let now = self.clock.now();
+        let mut turn = match self.identify(queued, now).await? {
+            Ok(t) => t,
+            Err(outcome) => return Ok(outcome),
+        };
+        let conversation = match self.persist(queued, &turn, now).await? {
+            Ok(c) => c,
+            Err(outcome) => return Ok(outcome),
+        };
+        let planned = self
+            .decide(queued, &mut turn, conversation.as_ref())
+            .await?;
+        let (sent, skipped) = self
+            .deliver_replies(queued, &turn, conversation.as_ref(), &planned, now)
+            .await?;
+        let Identified { route, ctx, .. } = turn;
+        if let Route::StaffOnboarding { .. } = route {
+            if let Some(staff) = &ctx.staff {
+                let mut staff = staff.clone();
+                staff.first_message_at = Some(now);
+                staff.updated_at = now;
+                match self.store.update_staff(&staff).await {
+                    Ok(()) | Err(StoreError::Conflict(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        Ok(TurnOutcome::Answered {
+            route,
+            sent,
+            skipped,
+        })
+    }
 
+    /// Who wrote to which number, routed (cases 1–5), with the business
+    /// and the sender's records loaded; or why the message is dropped.
+    async fn identify(
+        &self,
+        queued: &QueuedInbound,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Identified, TurnOutcome>, TurnError> {
+        let message = &queued.message;
         let (Ok(sender), Ok(recipient)) = (
             phone::normalize(&message.from, Region::Mexico),
             phone::normalize(&message.to, Region::Mexico),
         ) else {
             tracing::warn!("unparseable sender or recipient number");
-            return Ok(TurnOutcome::Dropped("bad_number"));
+            return Ok(Err(TurnOutcome::Dropped("bad_number")));
         };
 
         let is_central = recipient == self.central_number;
@@ -204,7 +259,7 @@ impl<A: Agent> TurnProcessor<A> {
         let (org, kind, sender_type) = match &route {
             Route::UnknownNumber => {
                 tracing::warn!(%recipient, "message for a number Parlo does not serve; dropped");
-                return Ok(TurnOutcome::Dropped("unknown_number"));
+                return Ok(Err(TurnOutcome::Dropped("unknown_number")));
             }
             Route::BusinessUnavailable { .. } => {
                 let org = business.clone().expect("routed to a business");
@@ -254,9 +309,39 @@ impl<A: Agent> TurnProcessor<A> {
             }
         };
 
+        Ok(Ok(Identified {
+            sender,
+            is_central,
+            recipient,
+            route,
+            ctx,
+            org,
+            kind,
+            sender_type,
+        }))
+    }
+
+    /// The conversation (created or touched) and the inbound message in
+    /// its history; a conversation a person holds ends the turn here.
+    async fn persist(
+        &self,
+        queued: &QueuedInbound,
+        turn: &Identified,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Option<Conversation>, TurnOutcome>, TurnError> {
+        let message = &queued.message;
+        let Identified {
+            sender,
+            ctx,
+            org,
+            kind,
+            sender_type,
+            ..
+        } = turn;
+        let (kind, sender_type) = (*kind, *sender_type);
         // Persist the conversation and the inbound message.
         let conversation = match &org {
-            Some(org) => Some(self.conversation(org, &sender, kind, &ctx, now).await?),
+            Some(org) => Some(self.conversation(org, sender, kind, ctx, now).await?),
             None => None,
         };
         if let (Some(org), Some(conv)) = (&org, &conversation) {
@@ -279,17 +364,31 @@ impl<A: Agent> TurnProcessor<A> {
                 && conv.handed_off_until.is_some_and(|until| until > now)
             {
                 tracing::info!("conversation is with a human; Parlo stays silent");
-                return Ok(TurnOutcome::HandedOff);
+                return Ok(Err(TurnOutcome::HandedOff));
             }
         }
 
+        Ok(Ok(conversation))
+    }
+
+    /// The replies and notifications the agent decided on: the first
+    /// run's when SQS delivers the message again.
+    async fn decide(
+        &self,
+        queued: &QueuedInbound,
+        turn: &mut Identified,
+        conversation: Option<&Conversation>,
+    ) -> Result<Vec<PlannedReply>, TurnError> {
+        let message = &queued.message;
+        let org = turn.org.clone();
+        let ctx = &mut turn.ctx;
         // The replies: the first run's if this is a redelivery.
         let planned: Option<Vec<PlannedReply>> =
             self.store.turn_replies(&message.message_sid).await?;
         let planned = match planned {
             Some(p) => p,
             None => {
-                if let (Some(org), Some(conv)) = (&org, &conversation) {
+                if let (Some(org), Some(conv)) = (&org, conversation) {
                     let inbound_id = derived_id(&[&message.message_sid, "in"]);
                     let mut history = self
                         .store
@@ -304,7 +403,7 @@ impl<A: Agent> TurnProcessor<A> {
                 }
                 // Boxed: the merged agents' state machines are too deep for a 2 MiB
                 // stack (test threads, tokio workers) when kept inline.
-                let answer = Box::pin(self.agent.respond(&ctx)).await?;
+                let answer = Box::pin(self.agent.respond(ctx)).await?;
                 let replies: Vec<PlannedReply> = answer
                     .replies
                     .into_iter()
@@ -327,6 +426,28 @@ impl<A: Agent> TurnProcessor<A> {
             }
         };
 
+        Ok(planned)
+    }
+
+    /// Sends each planned message once through the outbox.
+    async fn deliver_replies(
+        &self,
+        queued: &QueuedInbound,
+        turn: &Identified,
+        conversation: Option<&Conversation>,
+        planned: &[PlannedReply],
+        now: DateTime<Utc>,
+    ) -> Result<(usize, usize), TurnError> {
+        let message = &queued.message;
+        let Identified {
+            sender,
+            recipient,
+            is_central,
+            org,
+            ..
+        } = turn;
+        let (sender, is_central) = (sender.clone(), *is_central);
+        let recipient = recipient.clone();
         let from = if is_central {
             self.central_number.clone()
         } else {
@@ -346,7 +467,7 @@ impl<A: Agent> TurnProcessor<A> {
                 org_id: org.as_ref().map(|o| o.id),
                 timezone,
                 vars: reply.vars.clone(),
-                conversation: conversation.as_ref().filter(|_| to_sender),
+                conversation: conversation.filter(|_| to_sender),
                 history: to_sender.then_some(SenderType::Ai),
                 // Replies sort after the message they answer.
                 history_at: Some(queued.received_at + Duration::milliseconds(1 + position as i64)),
@@ -381,22 +502,7 @@ impl<A: Agent> TurnProcessor<A> {
             }
         }
 
-        if let Route::StaffOnboarding { .. } = route {
-            if let Some(staff) = &ctx.staff {
-                let mut staff = staff.clone();
-                staff.first_message_at = Some(now);
-                staff.updated_at = now;
-                match self.store.update_staff(&staff).await {
-                    Ok(()) | Err(StoreError::Conflict(_)) => {}
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        }
-        Ok(TurnOutcome::Answered {
-            route,
-            sent,
-            skipped,
-        })
+        Ok((sent, skipped))
     }
 
     /// The one outbox, over this processor's messenger.

@@ -293,6 +293,9 @@ impl Words {
 /// (recipient, kind, text, template variables).
 type Notice = (String, MessageKind, String, Vec<String>);
 
+/// A notice to the customer: (kind, text, template variables).
+type Notice1 = (MessageKind, String, Vec<String>);
+
 /// The notices of one change.
 fn notices(
     act: &Act,
@@ -360,7 +363,7 @@ fn notices(
             let customer_name = customer
                 .and_then(|c| c.name.clone())
                 .unwrap_or_else(|| "un cliente".into());
-            let (to_customer, to_team): (Option<(MessageKind, String, Vec<String>)>, (MessageKind, String)) =
+            let (to_customer, to_team): (Option<Notice1>, (MessageKind, String)) =
                 match change {
                     Change::Cancelled => (
                         Some((

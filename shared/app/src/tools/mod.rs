@@ -118,6 +118,8 @@ pub struct Tools {
     pub services: Services,
     /// The business, read once per turn (see [`Tools::ctx`]).
     cached: std::sync::Arc<std::sync::Mutex<Option<CtxData>>>,
+    /// The organization the turn already read (routing), not read again.
+    known_org: Option<Organization>,
 }
 
 /// What [`Tools::ctx`] reads, kept for the rest of the turn.
@@ -571,7 +573,15 @@ impl Tools {
             now,
             turn_key: turn_key.into(),
             cached: Default::default(),
+            known_org: None,
         }
+    }
+
+    /// The organization the turn read while routing: the tools read only
+    /// the rest of the business.
+    pub fn with_business(mut self, org: Option<Organization>) -> Self {
+        self.known_org = org;
+        self
     }
 
     pub fn with_services(mut self, services: Services) -> Self {
@@ -623,8 +633,14 @@ impl Tools {
         let data = match cached {
             Some(d) => d,
             None => {
+                let known = self.known_org.clone().filter(|o| o.id == org_id);
                 let (org, locations, services, staff) = tokio::try_join!(
-                    self.store.get_organization(org_id),
+                    async {
+                        match known {
+                            Some(o) => Ok(Some(o)),
+                            None => self.store.get_organization(org_id).await,
+                        }
+                    },
                     self.store.list_locations(org_id),
                     self.store.list_services(org_id),
                     self.store.list_staff(org_id),

@@ -295,7 +295,8 @@ impl LlmAgent {
             ChatCompletionRequestUserMessage::from(turn.text.as_str()),
         ));
         let kit = Tools::new(self.store.clone(), turn.now, turn.message_sid.clone())
-            .with_services(self.services.clone());
+            .with_services(self.services.clone())
+            .with_business(turn.business.clone());
         let client = within(deadline, budget, self.client()).await??;
 
         for _ in 0..self.max_steps {
@@ -439,7 +440,7 @@ impl Agent for LlmAgent {
 /// with one, the LLM for the turns it handles with the rule agent as its
 /// fallback, and the rule agent for the rest.
 pub enum TurnAgent {
-    Rules(RuleAgent),
+    Rules(Box<RuleAgent>),
     Llm(Box<FallbackAgent<LlmAgent, RuleAgent>>),
 }
 
@@ -448,7 +449,7 @@ impl TurnAgent {
     /// LLM turn.
     pub fn from_config(rules: RuleAgent, config: LlmConfig) -> Self {
         if !config.is_configured() {
-            return TurnAgent::Rules(rules);
+            return TurnAgent::Rules(Box::new(rules));
         }
         let llm = LlmAgent::new(rules.store.clone(), config).with_services(rules.services.clone());
         TurnAgent::Llm(Box::new(FallbackAgent::new(llm, rules)))

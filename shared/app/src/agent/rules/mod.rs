@@ -56,6 +56,7 @@ impl RuleAgent {
     pub fn tools(&self, turn: &TurnContext) -> Tools {
         Tools::new(self.store.clone(), turn.now, turn.message_sid.clone())
             .with_services(self.services.clone())
+            .with_business(turn.business.clone())
     }
 }
 
