@@ -767,7 +767,6 @@ pub(crate) fn clean_name(text: &str) -> String {
         .trim()
         .trim_matches(|c: char| ".,!¡¿?".contains(c))
         .trim();
-    let lower = t.to_lowercase();
     let t = [
         "se llama ",
         "es ",
@@ -778,7 +777,12 @@ pub(crate) fn clean_name(text: &str) -> String {
         "me llamo ",
     ]
     .iter()
-    .find_map(|p| lower.starts_with(p).then(|| t[p.len()..].trim()))
+    // Offsets in the original text: lowercasing may change lengths.
+    .find_map(|p| {
+        parlo_core::es::find_ci(t, p)
+            .filter(|at| at.start == 0)
+            .map(|at| t[at.end..].trim())
+    })
     .unwrap_or(t);
     t.split_whitespace()
         .map(format::capitalize)
