@@ -235,11 +235,16 @@ proptest! {
         hour in any::<Option<u8>>(),
         start_days in -40_000i64..40_000,
     ) {
-        let mut settings = OrgSettings::default();
-        settings.reminder_hours_before = reminder.map(|r| r % 400);
-        settings.missed_call.min_gap_hours = gap;
-        settings.missed_call.delay_minutes = delay;
-        settings.daily_summary_hour = hour;
+        let settings = OrgSettings {
+            reminder_hours_before: reminder.map(|r| r % 400),
+            daily_summary_hour: hour,
+            missed_call: MissedCallSettings {
+                min_gap_hours: gap,
+                delay_minutes: delay,
+                ..MissedCallSettings::default()
+            },
+            ..OrgSettings::default()
+        };
         let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
             + chrono::Duration::days(start_days);
         let org = Organization {
