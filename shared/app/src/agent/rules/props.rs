@@ -61,6 +61,9 @@ const PIECES: &[&str] = &[
     "5512345678",
     "4294967295",
     "99999999999999999999",
+    "$99999999999999999",
+    "99999999999999999 pesos",
+    "cuesta ",
     "admin",
     "dueño",
     "5 estrellas",
@@ -98,6 +101,11 @@ fn the_reported_panic_is_gone() {
     assert!(who.contains("Ñoño") && when.is_some());
     let _ = clean_name("İ se llama Ñoño");
     assert_eq!(clean_name("Se llama Ñoño"), "Ñoño");
+    // Found by the properties below: numbers that overflowed.
+    assert_eq!(duration_in("4294967295 horas"), None);
+    assert_eq!(duration_in("1 hora y media"), Some(90));
+    assert_eq!(price_in("$99999999999999999"), None);
+    assert_eq!(price_in("$180"), Some(18_000));
 }
 
 proptest! {

@@ -1284,7 +1284,8 @@ pub(crate) fn price_in(text: &str) -> Option<i64> {
             .filter(char::is_ascii_digit)
             .collect();
         if let Ok(v) = digits.parse::<i64>() {
-            return Some(v * 100);
+            // Checked: "$92233720368547758" must not overflow (issue 11).
+            return v.checked_mul(100);
         }
     }
     let n = normalize(text);
@@ -1300,7 +1301,7 @@ pub(crate) fn price_in(text: &str) -> Option<i64> {
                 && !next.starts_with("min")
                 && !next.starts_with("hora")
         {
-            return Some(v * 100);
+            return v.checked_mul(100);
         }
     }
     None
@@ -1322,7 +1323,10 @@ pub(crate) fn duration_in(text: &str) -> Option<u32> {
                 return Some(v);
             }
             if next.starts_with("hora") || next == "h" || next == "hr" || next == "hrs" {
-                return Some(v * 60 + if half { 30 } else { 0 });
+                // Checked: "4294967295 horas" must not overflow (issue 11).
+                return v
+                    .checked_mul(60)
+                    .and_then(|m| m.checked_add(if half { 30 } else { 0 }));
             }
         }
     }
