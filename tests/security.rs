@@ -787,3 +787,40 @@ async fn a_stale_write_never_undoes_a_newer_one() {
         "{r:?}"
     );
 }
+
+#[tokio::test]
+async fn a_short_jwt_secret_issues_no_session_outside_the_local_stack() {
+    use parlo_app::auth::AuthSettings;
+    use parlo_app::config::Config;
+    let store = store().await;
+    let config = Config::from_vars(|n| match n {
+        "PARLO_ENV" => Some("aws".into()),
+        "CENTRAL_WHATSAPP_NUMBER" => Some("+525500000000".into()),
+        _ => None,
+    });
+    let auth = AuthSettings::from_vars(&config, |n| match n {
+        "JWT_SECRET" => Some("corto-y-adivinable".into()),
+        "ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
+        _ => None,
+    })
+    .with_messenger(parlo_app::messenger::Messenger::Mock);
+    let api = parlo_app::api::Api {
+        store: store.clone(),
+        config,
+        clock: parlo_app::clock::Clock::Fixed(now()),
+        auth,
+        schedules: Default::default(),
+    };
+    let anon = Client {
+        api: &api,
+        token: None,
+    };
+    let (s, v) = anon
+        .post(
+            "/api/v1/admin/auth/login",
+            json!({"password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_eq!(s, 503, "{v}");
+    assert!(v.get("token").is_none());
+}
