@@ -463,6 +463,7 @@ async fn the_local_stack_fires_a_due_reminder() {
         .get_schedule()
         .group_name(group())
         .name(parlo_app::schedules::appointment_schedule_name(
+            biz.id(),
             appt.id,
             AppointmentJob::Reminder,
         ))

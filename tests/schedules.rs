@@ -100,7 +100,7 @@ async fn assert_schedules(
     expected: [(AppointmentJob, Option<&str>); 4],
 ) {
     for (kind, want) in expected {
-        let name = appointment_schedule_name(appt.appointment_id, kind);
+        let name = appointment_schedule_name(biz.id(), appt.appointment_id, kind);
         let got = stored(&name).await;
         match (want, got) {
             (None, None) => {}
@@ -145,7 +145,7 @@ async fn mexico_city_booking_reschedule_and_cancel() {
     )
     .await;
     // Written on the business's wall clock, in its zone.
-    let name = appointment_schedule_name(appt.appointment_id, Reminder);
+    let name = appointment_schedule_name(biz.id(), appt.appointment_id, Reminder);
     assert_eq!(stored(&name).await.unwrap().timezone, "America/Mexico_City");
 
     // Rescheduling moves every schedule (and the payload's start).
@@ -272,7 +272,7 @@ async fn tijuana_right_after_spring_forward() {
         ],
     )
     .await;
-    let name = appointment_schedule_name(appt.appointment_id, Reminder);
+    let name = appointment_schedule_name(biz.id(), appt.appointment_id, Reminder);
     let s = stored(&name).await.unwrap();
     assert_eq!(s.timezone, "America/Tijuana");
 }
@@ -308,7 +308,7 @@ async fn madrid_right_after_spring_forward_and_in_the_repeated_hour() {
     store.update_location(&late_open).await.unwrap();
     let appt = book(&store, &early, now(), "2030-10-27T03:30").await;
     assert_eq!(appt.start, utc("2030-10-27T02:30:00Z"));
-    let name = appointment_schedule_name(appt.appointment_id, Reminder);
+    let name = appointment_schedule_name(biz.id(), appt.appointment_id, Reminder);
     let s = stored(&name).await.unwrap();
     assert_eq!(s.instant, utc("2030-10-27T01:30:00Z"));
     assert_eq!(s.timezone, "UTC");
@@ -336,14 +336,16 @@ async fn a_failed_schedule_call_leaves_a_marker_that_repair_clears() {
     let markers = store.schedule_repairs(biz.id()).await.unwrap();
     assert_eq!(markers.len(), 1);
     assert_eq!(markers[0].appointment_id, appt.id);
-    assert!(stored(&appointment_schedule_name(appt.id, Reminder))
-        .await
-        .is_none());
+    assert!(
+        stored(&appointment_schedule_name(biz.id(), appt.id, Reminder))
+            .await
+            .is_none()
+    );
 
     let good = schedules(&store, now()).await;
     assert_eq!(good.repair(&biz.org).await.unwrap(), 1);
     assert!(store.schedule_repairs(biz.id()).await.unwrap().is_empty());
-    let s = stored(&appointment_schedule_name(appt.id, Reminder))
+    let s = stored(&appointment_schedule_name(biz.id(), appt.id, Reminder))
         .await
         .expect("repaired");
     assert_eq!(s.instant, utc("2030-01-09T17:00:00Z") - Duration::hours(24));
@@ -367,9 +369,11 @@ async fn sync_is_idempotent_and_ensures_the_daily_summary() {
         eprintln!("sync #{i}: {:?}", started.elapsed());
     }
     assert!(store.schedule_repairs(biz.id()).await.unwrap().is_empty());
-    assert!(stored(&appointment_schedule_name(appt.id, Reminder))
-        .await
-        .is_some());
+    assert!(
+        stored(&appointment_schedule_name(biz.id(), appt.id, Reminder))
+            .await
+            .is_some()
+    );
     let client = scheduler_client().await;
     let daily = client
         .get_schedule()

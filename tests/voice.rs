@@ -156,7 +156,7 @@ async fn a_missed_call_produces_one_follow_up() {
     assert_eq!(log[0].status, FollowupStatus::Queued);
     assert_eq!(log[0].caller, caller);
     assert_eq!(log[0].send_at, Some(t + Duration::minutes(2)));
-    let (expr, job) = schedule_exists(&missed_call_schedule_name(&sid))
+    let (expr, job) = schedule_exists(&missed_call_schedule_name(biz.id(), &sid))
         .await
         .expect("follow-up enqueued");
     assert_eq!(expr, "at(2030-01-07T12:02:00)");
@@ -213,11 +213,13 @@ async fn three_missed_calls_within_the_gap_produce_one() {
             FollowupStatus::SuppressedGap
         ]
     );
-    assert!(schedule_exists(&missed_call_schedule_name(&sids[0]))
-        .await
-        .is_some());
+    assert!(
+        schedule_exists(&missed_call_schedule_name(biz.id(), &sids[0]))
+            .await
+            .is_some()
+    );
     for sid in &sids[1..] {
-        assert!(schedule_exists(&missed_call_schedule_name(sid))
+        assert!(schedule_exists(&missed_call_schedule_name(biz.id(), sid))
             .await
             .is_none());
     }
@@ -323,7 +325,7 @@ async fn answered_forged_and_switched_off_calls_get_no_follow_up() {
             .status,
         FollowupStatus::Disabled
     );
-    assert!(schedule_exists(&missed_call_schedule_name(&off))
+    assert!(schedule_exists(&missed_call_schedule_name(biz.id(), &off))
         .await
         .is_none());
 }

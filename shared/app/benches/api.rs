@@ -80,6 +80,7 @@ fn token() -> String {
         exp: now + 3600,
         aud: BUSINESS_AUDIENCE.into(),
         imp: false,
+        adm: None,
     };
     jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),

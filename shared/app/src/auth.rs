@@ -63,6 +63,11 @@ pub const MAGIC_LINK_WINDOW: Duration = Duration::minutes(15);
 /// Admin login attempts per source IP per window (429 beyond).
 pub const ADMIN_LOGIN_LIMIT: u32 = 10;
 pub const ADMIN_LOGIN_WINDOW: Duration = Duration::minutes(15);
+/// Admin login attempts from anywhere per window: many source IPs cannot
+/// together try more passwords than this (429 beyond).
+pub const ADMIN_LOGIN_GLOBAL_LIMIT: u32 = 30;
+/// The shortest signing secret accepted outside the local stack (bytes).
+pub const MIN_JWT_SECRET_LEN: usize = 32;
 
 /// Signing secret of the local stack when none is configured. Never used
 /// outside `PARLO_ENV=local`.
@@ -140,6 +145,10 @@ pub struct Claims {
     /// An admin acting as the business.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub imp: bool,
+    /// Of an impersonation: the admin session (its `jti`) it came from;
+    /// the impersonation ends when that session is logged out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adm: Option<String>,
 }
 
 /// Who is calling a business route.
@@ -275,10 +284,24 @@ fn new_link_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Constant-time password check against the plain value or `sha256:<hex>`.
+/// Password check against the configured form: an argon2 PHC string
+/// (`$argon2id$v=19$m=…$<salt>$<hash>`, salted: the recommended form), or
+/// (constant-time) the plain value or `sha256:<hex>`.
 fn password_matches(given: &str, configured: &Secret) -> bool {
-    let given_hash = Sha256::digest(given.as_bytes());
     let configured = configured.expose();
+    if configured.starts_with("$argon2") {
+        use argon2::{PasswordHash, PasswordVerifier};
+        return match PasswordHash::new(configured) {
+            Ok(hash) => argon2::Argon2::default()
+                .verify_password(given.as_bytes(), &hash)
+                .is_ok(),
+            Err(_) => {
+                tracing::error!("ADMIN_PASSWORD is not a valid argon2 PHC string");
+                false
+            }
+        };
+    }
+    let given_hash = Sha256::digest(given.as_bytes());
     let expected: Vec<u8> = match configured.strip_prefix("sha256:") {
         Some(h) => {
             let h = h.trim().to_ascii_lowercase();
@@ -337,7 +360,14 @@ pub fn json_body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T,
 impl Api {
     pub(crate) async fn jwt_secret(&self) -> Result<Secret, ApiError> {
         match self.auth.jwt_secret.get().await {
-            Ok(Some(s)) if !s.expose().is_empty() => Ok(s),
+            Ok(Some(s)) if s.expose().len() >= MIN_JWT_SECRET_LEN => Ok(s),
+            Ok(Some(s)) if !s.expose().is_empty() => {
+                // A short secret can be brute-forced offline from any token.
+                tracing::error!(
+                    "JWT_SECRET is shorter than {MIN_JWT_SECRET_LEN} bytes: sessions disabled"
+                );
+                Err(ApiError::unavailable())
+            }
             Ok(_) if self.config.env == Env::Local => Ok(Secret::new(LOCAL_JWT_SECRET)),
             Ok(_) => {
                 tracing::error!("JWT_SECRET is not configured");
@@ -430,6 +460,22 @@ impl Api {
                 "Cerraste esta sesión. Vuelve a entrar con un enlace nuevo.",
             ));
         }
+        if claims.imp {
+            // An impersonation lives only as long as the admin session it
+            // came from (issue 11, item 13).
+            let admin_jti = claims.adm.as_deref().ok_or_else(invalid_session)?;
+            if self
+                .store
+                .is_jti_revoked(admin_jti)
+                .await
+                .map_err(store_error)?
+            {
+                return Err(unauthorized(
+                    "session_revoked",
+                    "La sesión de administración terminó. Vuelve a entrar.",
+                ));
+            }
+        }
         let org = state.organization.ok_or_else(invalid_session)?;
         if !can_sign_in(&org) {
             return Err(suspended());
@@ -503,7 +549,17 @@ impl Api {
         e164: &str,
         only: Option<OrgId>,
     ) -> Result<Vec<(Organization, Staff, IssuedLink)>, ApiError> {
-        let now = self.clock.now();
+        let eligible = self.sign_in_memberships(e164, only).await?;
+        self.issue_links_for(eligible).await
+    }
+
+    /// The (active) memberships of `e164` in businesses that may sign in
+    /// (optionally only `only`): where a link would be sent.
+    async fn sign_in_memberships(
+        &self,
+        e164: &str,
+        only: Option<OrgId>,
+    ) -> Result<Vec<(Staff, Organization)>, ApiError> {
         let memberships: Vec<Staff> = self
             .store
             .staff_memberships(e164)
@@ -519,6 +575,19 @@ impl Api {
         )
         .await
         .map_err(store_error)?;
+        Ok(memberships
+            .into_iter()
+            .zip(orgs)
+            .filter_map(|(staff, org)| org.filter(can_sign_in).map(|org| (staff, org)))
+            .collect())
+    }
+
+    /// Stores one link token for each membership.
+    async fn issue_links_for(
+        &self,
+        eligible: Vec<(Staff, Organization)>,
+    ) -> Result<Vec<(Organization, Staff, IssuedLink)>, ApiError> {
+        let now = self.clock.now();
         let base = self
             .auth
             .dashboard_url
@@ -526,10 +595,7 @@ impl Api {
             .unwrap_or("http://localhost:5173")
             .trim_end_matches('/');
         let mut out = Vec::new();
-        for (staff, org) in memberships.into_iter().zip(orgs) {
-            let Some(org) = org.filter(can_sign_in) else {
-                continue;
-            };
+        for (staff, org) in eligible {
             let token = new_link_token();
             let expires_at = now + MAGIC_LINK_TTL;
             self.store
@@ -575,6 +641,15 @@ impl Api {
         })?;
         let now = self.clock.now();
         let tag = self.phone_tag(&e164).await;
+        // Only a request that would send counts against the phone's limit:
+        // requests naming a business the phone is not staff of (or any
+        // phone that is nobody's) must not lock a real member out
+        // (issue 11, item 6). The answer is the same either way.
+        let eligible = self.sign_in_memberships(&e164, request.org_id).await?;
+        if eligible.is_empty() {
+            tracing::info!(phone = %tag, sent = 0, "magic link requested");
+            return Ok(accepted);
+        }
         let allowed = self
             .store
             .rate_limit_hit(
@@ -589,7 +664,7 @@ impl Api {
             tracing::info!(phone = %tag, "magic link refused: rate limit");
             return Ok(accepted);
         }
-        let links = self.issue_magic_links(&e164, request.org_id).await?;
+        let links = self.issue_links_for(eligible).await?;
         let mut sent = 0usize;
         for (org, staff, link) in &links {
             match self.send_link(org, staff, link).await {
@@ -703,6 +778,7 @@ impl Api {
             exp: expires_at.timestamp(),
             aud: BUSINESS_AUDIENCE.into(),
             imp: false,
+            adm: None,
         };
         let secret = self.jwt_secret().await?;
         let jwt = self.sign(&secret, &claims)?;
@@ -729,6 +805,28 @@ impl Api {
         request: AdminLoginRequest,
     ) -> Result<AdminSession, ApiError> {
         let now = self.clock.now();
+        // Beside the per-IP limit, one for everybody (issue 11, item 13):
+        // an attacker with many addresses still gets few guesses. It counts
+        // failed attempts only, in fixed windows, so guessing cannot lock
+        // out the admin for longer than the window.
+        let global_bucket = format!(
+            "admin-login-failures#{}",
+            now.timestamp()
+                .div_euclid(ADMIN_LOGIN_WINDOW.num_seconds().max(1))
+        );
+        if self
+            .store
+            .rate_limit_full(&global_bucket, ADMIN_LOGIN_GLOBAL_LIMIT, now)
+            .await
+            .map_err(store_error)?
+        {
+            tracing::warn!("admin login refused: global rate limit");
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                "Demasiados intentos. Espera unos minutos y vuelve a intentar.",
+            ));
+        }
         if let Some(ip) = source_ip(http) {
             let allowed = self
                 .store
@@ -760,6 +858,15 @@ impl Api {
         };
         if !password_matches(&request.password, &configured) {
             tracing::warn!("admin login refused: wrong password");
+            self.store
+                .rate_limit_hit(
+                    &global_bucket,
+                    ADMIN_LOGIN_GLOBAL_LIMIT,
+                    ADMIN_LOGIN_WINDOW,
+                    now,
+                )
+                .await
+                .map_err(store_error)?;
             return Err(unauthorized(
                 "invalid_password",
                 "La contraseña no es correcta.",
@@ -775,6 +882,7 @@ impl Api {
             exp: expires_at.timestamp(),
             aud: ADMIN_AUDIENCE.into(),
             imp: false,
+            adm: None,
         };
         let secret = self.jwt_secret().await?;
         let token = self.sign(&secret, &claims)?;
@@ -813,6 +921,27 @@ mod tests {
     }
 
     #[test]
+    fn admin_passwords_may_be_salted_argon2_hashes() {
+        use argon2::PasswordHasher;
+        let phc = argon2::Argon2::default()
+            .hash_password(b"correct horse")
+            .unwrap()
+            .to_string();
+        assert!(phc.starts_with("$argon2id$"));
+        let configured = Secret::new(phc.clone());
+        assert!(password_matches("correct horse", &configured));
+        assert!(!password_matches("correct hors", &configured));
+        assert!(!password_matches(&phc, &configured));
+        // Salted: the same password hashes differently each time.
+        let again = argon2::Argon2::default()
+            .hash_password(b"correct horse")
+            .unwrap()
+            .to_string();
+        assert_ne!(phc, again);
+        assert!(!password_matches("x", &Secret::new("$argon2id$garbage")));
+    }
+
+    #[test]
     fn impersonation_flag_is_omitted_unless_set() {
         let c = Claims {
             sub: "x".into(),
@@ -823,6 +952,7 @@ mod tests {
             exp: 1,
             aud: ADMIN_AUDIENCE.into(),
             imp: false,
+            adm: None,
         };
         let v = serde_json::to_value(&c).unwrap();
         assert!(v.get("imp").is_none());

@@ -3,7 +3,7 @@
 
 use aws_sdk_sqs::Client as SqsClient;
 use chrono::{DateTime, Utc};
-use parlo_store::{DeliveryStatus, Store};
+use parlo_store::{DeliveryStatus, InboundClaim, Store};
 use parlo_twilio::inbound::{InboundMessage, StatusCallback};
 
 use crate::turn::{message_group_id, QueuedInbound};
@@ -22,12 +22,14 @@ impl InboundSink for QueueSink {
         message: &InboundMessage,
         now: DateTime<Utc>,
     ) -> Result<Accepted, SinkError> {
-        let new = self
+        // Crash-safe: the record says whether the message was queued, so a
+        // crash between the two steps is repaired by Twilio's retry.
+        let claim = self
             .store
-            .record_inbound(&message.message_sid, now)
+            .claim_inbound(&message.message_sid, now)
             .await
             .map_err(|e| SinkError(e.to_string()))?;
-        if !new {
+        if claim == InboundClaim::Queued {
             return Ok(Accepted::Duplicate);
         }
         let body = serde_json::to_string(&QueuedInbound {
@@ -45,11 +47,14 @@ impl InboundSink for QueueSink {
             .send()
             .await;
         if let Err(e) = sent {
-            // Forget the sid so Twilio's retry is processed, not dropped.
-            if let Err(forget) = self.store.forget_inbound(&message.message_sid).await {
-                tracing::error!(error = %forget, "could not forget an unqueued inbound message; it may be lost");
-            }
+            // The record still says "not queued": Twilio's retry enqueues it
+            // (no delete needed, so the webhook has no DeleteItem right).
             return Err(SinkError(format!("enqueue: {e}")));
+        }
+        if let Err(e) = self.store.mark_inbound_queued(&message.message_sid).await {
+            // Queued but not marked: a retry enqueues again and the FIFO
+            // deduplication id (the MessageSid) drops the copy.
+            tracing::warn!(error = %e, "inbound queued but not marked");
         }
         Ok(Accepted::New)
     }
@@ -73,7 +78,18 @@ impl InboundSink for QueueSink {
             .await
             .map_err(|e| SinkError(e.to_string()))?;
         if !applied {
-            tracing::info!(message_sid = %callback.message_sid, status = %callback.status, "status ignored (unknown sid or older status)");
+            // Perhaps the sender has not recorded this sid yet: keep the
+            // status; recording the sid applies it (never backwards).
+            self.store
+                .park_delivery_status(
+                    &callback.message_sid,
+                    status,
+                    callback.error_code.as_deref(),
+                    now,
+                )
+                .await
+                .map_err(|e| SinkError(e.to_string()))?;
+            tracing::info!(message_sid = %callback.message_sid, status = %callback.status, "status kept for later (unknown sid or older status)");
         }
         Ok(())
     }

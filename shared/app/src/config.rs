@@ -125,6 +125,9 @@ pub struct ConfigError(pub String);
 
 /// The default central number of the local stack's demo data.
 pub const LOCAL_CENTRAL_NUMBER: &str = "+525500000000";
+/// The central number when none is configured outside the local stack: no
+/// normalised recipient (E.164, "+…") ever equals it.
+pub const UNCONFIGURED_CENTRAL_NUMBER: &str = "unconfigured";
 
 impl Config {
     pub fn from_env() -> Self {
@@ -138,8 +141,21 @@ impl Config {
             _ => Env::Aws,
         };
         let central = non_empty("CENTRAL_WHATSAPP_NUMBER")
-            .and_then(|n| parlo_core::phone::normalize(&n, parlo_core::phone::Region::Mexico).ok())
-            .unwrap_or_else(|| LOCAL_CENTRAL_NUMBER.to_string());
+            .and_then(|n| parlo_core::phone::normalize(&n, parlo_core::phone::Region::Mexico).ok());
+        // Fail closed: only the local stack falls back to its demo number.
+        // Deployed without a (valid) central number, no recipient is the
+        // central number, so nobody can onboard or manage through a
+        // placeholder that might belong to someone else (issue 11, item 12).
+        let central = match (central, env) {
+            (Some(n), _) => n,
+            (None, Env::Local) => LOCAL_CENTRAL_NUMBER.to_string(),
+            (None, Env::Aws) => {
+                tracing::error!(
+                    "CENTRAL_WHATSAPP_NUMBER is empty or invalid: the central number is disabled"
+                );
+                UNCONFIGURED_CENTRAL_NUMBER.to_string()
+            }
+        };
         Self {
             env,
             table_name: non_empty("TABLE_NAME").unwrap_or_else(|| "parlo-local".into()),
@@ -232,6 +248,23 @@ mod tests {
         });
         assert_eq!(c.central_number, "+525500000000");
         assert_eq!(c.env, Env::Local);
+    }
+
+    #[test]
+    fn a_deployed_stack_without_a_central_number_fails_closed() {
+        for raw in [None, Some(""), Some("   "), Some("not a number")] {
+            let c = Config::from_vars(|n| match n {
+                "CENTRAL_WHATSAPP_NUMBER" => raw.map(str::to_string),
+                "PARLO_ENV" => Some("aws".into()),
+                _ => None,
+            });
+            assert_eq!(c.central_number, UNCONFIGURED_CENTRAL_NUMBER, "{raw:?}");
+            assert_ne!(c.central_number, LOCAL_CENTRAL_NUMBER);
+            assert!(!c.central_number.starts_with('+'));
+        }
+        // Locally the demo number stays the default.
+        let local = Config::from_vars(|n| (n == "PARLO_ENV").then(|| "local".into()));
+        assert_eq!(local.central_number, LOCAL_CENTRAL_NUMBER);
     }
 
     #[test]

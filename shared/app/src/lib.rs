@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod aws;
 pub mod aws_sink;
+pub mod bounds;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -154,7 +154,8 @@ impl MissedCalls {
         if !settings.enabled {
             return self.settle(log, FollowupStatus::Disabled, now).await;
         }
-        let gap = Duration::hours(i64::from(settings.min_gap_hours));
+        // Bounded even for settings stored before they were validated.
+        let gap = Duration::hours(i64::from(settings.min_gap_hours.min(24 * 366)));
         if !self
             .store
             .claim_caller_gap(org.id, &caller, &call.call_sid, now, gap)
@@ -162,7 +163,7 @@ impl MissedCalls {
         {
             return self.settle(log, FollowupStatus::SuppressedGap, now).await;
         }
-        let send_at = now + Duration::minutes(i64::from(settings.delay_minutes));
+        let send_at = now + Duration::minutes(i64::from(settings.delay_minutes.min(24 * 60)));
         // On failure the log stays `Received` and the callback answers 503:
         // Twilio retries it, and the caller's gap is held for this call.
         self.schedules

@@ -95,6 +95,94 @@ pub struct MissedCallSettings {
     pub message: Option<String>,
 }
 
+impl OrgSettings {
+    /// Checks every field against its bounds: settings come from the API
+    /// and are later used in time arithmetic (a reminder 4294967295 hours
+    /// before would overflow). `Err((field, Spanish message))`.
+    pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
+        let b = &self.booking;
+        let checks: [(bool, &'static str, &'static str); 13] = [
+            (
+                b.min_notice_minutes <= 30 * 24 * 60,
+                "settings.booking.min_notice_minutes",
+                "debe estar entre 0 y 43200 (30 días).",
+            ),
+            (
+                (1..=365).contains(&b.max_advance_days),
+                "settings.booking.max_advance_days",
+                "debe estar entre 1 y 365.",
+            ),
+            (
+                (1..=240).contains(&b.slot_step_minutes),
+                "settings.booking.slot_step_minutes",
+                "debe estar entre 1 y 240.",
+            ),
+            (
+                b.buffer_minutes <= 240,
+                "settings.booking.buffer_minutes",
+                "debe ser a lo más 240.",
+            ),
+            (
+                self.business_type
+                    .as_ref()
+                    .is_none_or(|t| t.chars().count() <= 120),
+                "settings.business_type",
+                "debe tener a lo más 120 caracteres.",
+            ),
+            (
+                self.reminder_hours_before
+                    .is_none_or(|h| (1..=168).contains(&h)),
+                "settings.reminder_hours_before",
+                "debe estar entre 1 y 168 horas.",
+            ),
+            (
+                self.review_link.as_ref().is_none_or(|l| {
+                    l.len() <= 500 && (l.starts_with("https://") || l.starts_with("http://"))
+                }),
+                "settings.review_link",
+                "debe ser un enlace http(s) de a lo más 500 caracteres.",
+            ),
+            (
+                self.daily_summary_hour.is_none_or(|h| h <= 23),
+                "settings.daily_summary_hour",
+                "debe estar entre 0 y 23.",
+            ),
+            (
+                self.daily_summary_staff.len() <= 500,
+                "settings.daily_summary_staff",
+                "tiene demasiados elementos.",
+            ),
+            (
+                self.missed_call.delay_minutes <= 24 * 60,
+                "settings.missed_call.delay_minutes",
+                "debe estar entre 0 y 1440.",
+            ),
+            (
+                self.missed_call.min_answered_seconds <= 3600,
+                "settings.missed_call.min_answered_seconds",
+                "debe estar entre 0 y 3600.",
+            ),
+            (
+                self.missed_call.min_gap_hours <= 24 * 30,
+                "settings.missed_call.min_gap_hours",
+                "debe estar entre 0 y 720 (30 días).",
+            ),
+            (
+                self.missed_call
+                    .message
+                    .as_ref()
+                    .is_none_or(|m| m.chars().count() <= 1000),
+                "settings.missed_call.message",
+                "debe tener a lo más 1000 caracteres.",
+            ),
+        ];
+        match checks.into_iter().find(|(ok, _, _)| !ok) {
+            Some((_, field, message)) => Err((field, message)),
+            None => Ok(()),
+        }
+    }
+}
+
 impl Default for MissedCallSettings {
     fn default() -> Self {
         Self {

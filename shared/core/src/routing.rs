@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::entities::{OrgId, OrgStatus, Organization, Staff, StaffId};
+use crate::entities::{OrgId, OrgStatus, Organization, PermissionLevel, Staff, StaffId};
 
 /// One place where the sender is registered as staff (or owner).
 #[derive(Debug, Clone)]
@@ -75,10 +75,14 @@ pub fn route(
 
 fn route_central(registrations: &[Registration<'_>]) -> Route {
     // Unfinished onboarding wins: the owner is mid-conversation with us.
-    if let Some(r) = registrations
-        .iter()
-        .find(|r| r.org.status == OrgStatus::Onboarding)
-    {
+    // Only the business's own active owner: anyone can start a business and
+    // register someone else's phone as its staff, and must never capture
+    // that person's messages to the central number (issue 11, item 1).
+    if let Some(r) = registrations.iter().find(|r| {
+        r.org.status == OrgStatus::Onboarding
+            && r.staff.is_active
+            && r.staff.permission_level == PermissionLevel::Owner
+    }) {
         return Route::BusinessOnboarding {
             org_id: Some(r.org.id),
         };
@@ -159,12 +163,58 @@ mod tests {
     #[test]
     fn case_1_unfinished_onboarding_resumes() {
         let o = org(1, OrgStatus::Onboarding);
-        let s = staff(&o, true, true);
+        let mut s = staff(&o, true, true);
+        s.permission_level = PermissionLevel::Owner;
         let regs = [Registration { staff: &s, org: &o }];
         assert_eq!(
             route(CENTRAL, CENTRAL, None, &regs),
             Route::BusinessOnboarding { org_id: Some(o.id) }
         );
+    }
+
+    #[test]
+    fn central_number_capture_by_an_onboarding_business_is_impossible() {
+        // An attacker's business, still onboarding, lists the victim's
+        // phone as staff (active or deactivated, any level below owner).
+        let attacker = org(1, OrgStatus::Onboarding);
+        let victims_own = org(2, OrgStatus::Active);
+        let mut owner_of_own = staff(&victims_own, true, true);
+        owner_of_own.permission_level = PermissionLevel::Owner;
+        for (active, level) in [
+            (true, PermissionLevel::Admin),
+            (true, PermissionLevel::Staff),
+            (false, PermissionLevel::Owner),
+            (false, PermissionLevel::Viewer),
+        ] {
+            let mut planted = staff(&attacker, false, active);
+            planted.permission_level = level;
+            let regs = [Registration {
+                staff: &planted,
+                org: &attacker,
+            }];
+            assert_eq!(
+                route(CENTRAL, CENTRAL, None, &regs),
+                Route::BusinessOnboarding { org_id: None },
+                "{active} {level:?}"
+            );
+            let regs = [
+                Registration {
+                    staff: &planted,
+                    org: &attacker,
+                },
+                Registration {
+                    staff: &owner_of_own,
+                    org: &victims_own,
+                },
+            ];
+            assert_eq!(
+                route(CENTRAL, CENTRAL, None, &regs),
+                Route::ManagementFromCentral {
+                    org_id: victims_own.id,
+                    staff_id: owner_of_own.id
+                }
+            );
+        }
     }
 
     #[test]

@@ -7,43 +7,38 @@ use parlo_core::{
     Conversation, ConversationId, OrgId, OrgStatus, Organization, ServiceId, StaffId,
 };
 
-use crate::db::{self, s, Filter, Query, Range};
+use crate::db::{self, Query, Range};
 use crate::error::Result;
-use crate::keys::{self, GSI1, GSI2};
+use crate::keys::{self, kind, GSI1, GSI2, GSI3};
 use crate::Store;
 
 impl Store {
     /// A business's conversation by its id (conversations are keyed by the
-    /// peer's phone): one query over the business's `CONV#` range with a
-    /// filter on the id.
+    /// peer's phone): one query of GSI3 `ORG#o#CONVID#<id>` — one request
+    /// whatever the number of conversations (a filtered walk with `Limit=1`
+    /// made one request per conversation until the match).
     pub async fn conversation_by_id(
         &self,
         org: OrgId,
         id: ConversationId,
     ) -> Result<Option<Conversation>> {
-        let q = Query::table(keys::org_pk(org), Range::BeginsWith("CONV#".into())).filter(Filter {
-            expr: "#id = :id",
-            names: vec![("#id", "id")],
-            values: vec![(":id", s(id.to_string()))],
-        });
+        let q = Query::gsi(GSI3, keys::conversation_id_gsi3pk(org, id), Range::All);
         self.query_all(&q, Some(1))
             .await?
             .into_iter()
-            .next()
+            .find(|it| db::is_kind(it, kind::CONVERSATION))
             .map(db::decode)
             .transpose()
     }
 
     /// Whether any appointment of the business (any status) uses the
-    /// service: one GSI1 query filtered on the service, stopping at the
-    /// first match.
+    /// service: one `GetItem` of the marker every booking writes
+    /// (`SVCUSE#<service>`), whatever the number of appointments.
     pub async fn service_in_use(&self, org: OrgId, service: ServiceId) -> Result<bool> {
-        let q = Query::gsi(GSI1, keys::appointments_gsi1pk(org), Range::All).filter(Filter {
-            expr: "service_id = :svc",
-            names: vec![],
-            values: vec![(":svc", s(service.to_string()))],
-        });
-        Ok(!self.query_all(&q, Some(1)).await?.is_empty())
+        Ok(self
+            .get_item(keys::org_pk(org), keys::service_use_sk(service))
+            .await?
+            .is_some())
     }
 
     /// Whether any appointment of the business (any status) is with this

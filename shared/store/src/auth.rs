@@ -110,6 +110,22 @@ impl Store {
         Ok(false)
     }
 
+    /// Whether `bucket` already holds `limit` hits in a live window (a
+    /// read: nothing is counted). For limits that count only failures.
+    pub async fn rate_limit_full(
+        &self,
+        bucket: &str,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let Some(it) = self.get_item(rate_pk(bucket), RATE_SK).await? else {
+            return Ok(false);
+        };
+        let live = db::u64_attr(&it, keys::TTL)
+            .is_some_and(|end| i64::try_from(end).unwrap_or(i64::MAX) > now.timestamp());
+        Ok(live && db::u64_attr(&it, "hits").unwrap_or(0) >= u64::from(limit))
+    }
+
     /// Records a revoked JWT id until `until` (the token's own expiry,
     /// after which the signature check refuses it anyway).
     pub async fn revoke_jti(&self, jti: &str, until: DateTime<Utc>) -> Result<()> {

@@ -158,6 +158,12 @@ struct StoredAppointment {
     ledger_keys: Vec<LedgerKey>,
 }
 
+fn service_use_item(org: OrgId, service: ServiceId) -> Item {
+    let mut it = db::key(keys::org_pk(org), keys::service_use_sk(service));
+    it.insert(keys::TYPE.into(), db::s(kind::SERVICE_USE));
+    it
+}
+
 fn appointment_item(a: &Appointment, version: u64, ledger_keys: &[LedgerKey]) -> Result<Item> {
     let t = keys::appointment_time_sk(a.start, a.id);
     let mut it = item(
@@ -539,6 +545,18 @@ impl Store {
                 req.start + Duration::days(2),
             )
             .await?;
+        // Marked before the appointment can exist, so an appointment never
+        // exists without its service marked in use (service_in_use is one
+        // GetItem). A booking that then fails leaves the mark: the service
+        // can be deactivated instead of deleted, never lost under a booking.
+        if cat.services.iter().any(|s| s.id == req.service_id) {
+            self.put_if(
+                service_use_item(req.org_id, req.service_id),
+                None,
+                StoreError::Conflict(String::new()),
+            )
+            .await?;
+        }
         let candidates = cat.candidates(req.staff_pref);
         let read_keys = parlo_core::ledger::keys_for(
             cat.tz,
@@ -1042,9 +1060,28 @@ impl Store {
     /// Creates a block. A staff block enters the staff member's ledgers in
     /// the same transaction, so a block and a booking racing for the same
     /// time cannot both win: `SlotTaken` when an appointment holds part of
-    /// it. A whole-business closure (no staff) is not ledgered.
+    /// it. A whole-business closure (no staff) is not ledgered (it would
+    /// touch every staff member's days); it is checked against the
+    /// appointments already booked in it instead: `SlotTaken` when one
+    /// still holds time there (bookings made after it see the closure).
     pub async fn create_block(&self, b: &TimeBlock) -> Result<()> {
         let Some(staff) = b.staff_id else {
+            let q = Query::gsi(
+                GSI1,
+                keys::appointments_gsi1pk(b.org_id),
+                Range::Between(keys::ts(b.start - APPOINTMENT_LOOKBACK), keys::ts(b.end)),
+            );
+            let booked: Vec<Appointment> = self
+                .query_all(&q, None)
+                .await?
+                .into_iter()
+                .map(db::decode)
+                .collect::<Result<_>>()?;
+            if booked.iter().any(|a| {
+                a.status != AppointmentStatus::Cancelled && a.start < b.end && a.end > b.start
+            }) {
+                return Err(self.slot_taken(b.start));
+            }
             return self
                 .put_if(
                     block_item(b, &[])?,

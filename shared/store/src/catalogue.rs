@@ -227,11 +227,37 @@ impl Store {
     /// Replaces a staff member; a changed phone moves its sentinel in the
     /// same transaction. `Conflict` when it changed since read.
     pub async fn update_staff(&self, s: &Staff) -> Result<()> {
+        self.update_staff_inner(s, None).await
+    }
+
+    /// [`Store::update_staff`] conditioned on the version the caller read
+    /// (`seen`: its `updated_at`): a stale record (say, read before someone
+    /// deactivated this person) is refused with `Conflict` (issue 11,
+    /// item 7).
+    pub async fn update_staff_seen(
+        &self,
+        s: &Staff,
+        seen: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        self.update_staff_inner(s, Some(seen)).await
+    }
+
+    async fn update_staff_inner(
+        &self,
+        s: &Staff,
+        seen: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<()> {
         let current = self
             .get_staff(s.org_id, s.id)
             .await?
             .ok_or(StoreError::NotFound { what: "staff" })?;
-        let unchanged = Cond::equals("updated_at", db::to_av(&current.updated_at)?);
+        let expected = seen.unwrap_or(current.updated_at);
+        if current.updated_at != expected {
+            return Err(StoreError::Conflict(
+                "staff changed since it was read".into(),
+            ));
+        }
+        let unchanged = Cond::equals("updated_at", db::to_av(&expected)?);
         let mut tx = vec![self.tx_put(staff_item(s)?, Some(unchanged))?];
         if current.phone != s.phone {
             let mine = Cond::equals("staff_id", db::s(s.id.to_string()));

@@ -1,6 +1,7 @@
 //! Conversations, messages, flow sessions, inbound dedupe and magic-link
 //! tokens (A15–A19).
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
 use parlo_core::{AuthToken, Conversation, ConversationId, FlowSession, Message, OrgId};
 
@@ -14,12 +15,18 @@ use crate::Store;
 pub const INBOUND_DEDUPE_TTL: Duration = Duration::days(7);
 
 fn conversation_item(c: &Conversation) -> Result<Item> {
-    item(
+    let it = item(
         c,
         kind::CONVERSATION,
         keys::org_pk(c.org_id),
         keys::conversation_sk(&c.peer_phone),
-    )
+    )?;
+    Ok(db::with_gsi(
+        it,
+        keys::GSI3,
+        keys::conversation_id_gsi3pk(c.org_id, c.id),
+        keys::CONVERSATION_GSI3SK.into(),
+    ))
 }
 
 fn message_item(m: &Message) -> Result<Item> {
@@ -38,6 +45,17 @@ fn flow_item(f: &FlowSession) -> Result<Item> {
         keys::org_pk(f.org_id),
         keys::flow_sk(f.conversation_id),
     )
+}
+
+/// The inbound dedupe record's "reached the turn queue" flag.
+const INBOUND_QUEUED: &str = "queued";
+
+/// What [`Store::claim_inbound`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboundClaim {
+    New,
+    Unqueued,
+    Queued,
 }
 
 impl Store {
@@ -196,6 +214,84 @@ impl Store {
             Err(StoreError::AlreadyExists { .. }) => Ok(false),
             Err(e) => Err(e),
         }
+    }
+
+    /// The webhook's crash-safe claim of an inbound message (A18): the
+    /// dedupe record says whether the message reached the turn queue, so a
+    /// crash between recording and enqueueing cannot make Twilio's retry a
+    /// "duplicate" that is dropped forever (issue 11, item 10).
+    ///
+    /// `New`: first sight, recorded as not yet queued. `Unqueued`: seen
+    /// before but never confirmed queued — enqueue again (the FIFO
+    /// deduplication id absorbs a send that did succeed). `Queued`: a true
+    /// duplicate. Records written by [`Store::record_inbound`] (no `queued`
+    /// attribute) count as queued.
+    pub async fn claim_inbound(
+        &self,
+        message_sid: &str,
+        now: DateTime<Utc>,
+    ) -> Result<InboundClaim> {
+        let mut it = db::key(keys::inbound_pk(message_sid), keys::INBOUND_SK);
+        it.insert(keys::TYPE.into(), db::s(kind::INBOUND));
+        it.insert("received_at".into(), db::s(keys::ts_ms(now)));
+        it.insert(INBOUND_QUEUED.into(), AttributeValue::Bool(false));
+        it.insert(
+            keys::TTL.into(),
+            db::n((now + INBOUND_DEDUPE_TTL).timestamp()),
+        );
+        match self
+            .put_if(
+                it,
+                Some(Cond::not_exists()),
+                StoreError::AlreadyExists { what: "inbound" },
+            )
+            .await
+        {
+            Ok(()) => Ok(InboundClaim::New),
+            Err(StoreError::AlreadyExists { .. }) => {
+                let existing = self
+                    .get_item(keys::inbound_pk(message_sid), keys::INBOUND_SK)
+                    .await?;
+                let unqueued = existing
+                    .as_ref()
+                    .and_then(|it| it.get(INBOUND_QUEUED))
+                    .is_some_and(|v| matches!(v, AttributeValue::Bool(false)));
+                Ok(if unqueued {
+                    InboundClaim::Unqueued
+                } else {
+                    InboundClaim::Queued
+                })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Marks a claimed inbound message as on the turn queue.
+    pub async fn mark_inbound_queued(&self, message_sid: &str) -> Result<()> {
+        self.client
+            .update_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(db::key(
+                keys::inbound_pk(message_sid),
+                keys::INBOUND_SK,
+            )))
+            .update_expression("SET #q = :t")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_names("#q", INBOUND_QUEUED)
+            .expression_attribute_values(":t", AttributeValue::Bool(true))
+            .send()
+            .await
+            .map(|_| ())
+            .or_else(|e| {
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception())
+                {
+                    // Forgotten meanwhile: nothing to mark.
+                    Ok(())
+                } else {
+                    Err(e.into())
+                }
+            })
     }
 
     // ---- magic-link tokens ------------------------------------------------

@@ -133,11 +133,36 @@ impl Store {
     /// sentinel in the same transaction. `Conflict` when it changed since
     /// read.
     pub async fn update_customer(&self, c: &Customer) -> Result<()> {
+        self.update_customer_inner(c, None).await
+    }
+
+    /// [`Store::update_customer`] conditioned on the version the caller
+    /// read (`seen`: its `updated_at`); `Conflict` when it changed since
+    /// (issue 11, item 7).
+    pub async fn update_customer_seen(
+        &self,
+        c: &Customer,
+        seen: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        self.update_customer_inner(c, Some(seen)).await
+    }
+
+    async fn update_customer_inner(
+        &self,
+        c: &Customer,
+        seen: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<()> {
         let current = self
             .get_customer(c.org_id, c.id)
             .await?
             .ok_or(StoreError::NotFound { what: "customer" })?;
-        let unchanged = Cond::equals("updated_at", db::to_av(&current.updated_at)?);
+        let expected = seen.unwrap_or(current.updated_at);
+        if current.updated_at != expected {
+            return Err(StoreError::Conflict(
+                "customer changed since it was read".into(),
+            ));
+        }
+        let unchanged = Cond::equals("updated_at", db::to_av(&expected)?);
         let mut tx = vec![self.tx_put(customer_item(c)?, Some(unchanged))?];
         if current.phone != c.phone {
             let mine = Cond::equals("customer_id", db::s(c.id.to_string()));

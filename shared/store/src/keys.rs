@@ -61,6 +61,7 @@ pub mod kind {
     pub const INBOUND: &str = "inbound";
     pub const TOKEN: &str = "auth_token";
     pub const OUTBOX: &str = "outbox";
+    pub const SERVICE_USE: &str = "service_use";
 }
 
 /// An instant in a sort key: RFC 3339 UTC, whole seconds, fixed width
@@ -165,6 +166,19 @@ pub const BLOCK_TO: &str = "BLOCK#~";
 
 pub fn conversation_sk(peer_e164: &str) -> String {
     format!("CONV#{peer_e164}")
+}
+
+/// GSI3 of a conversation: its id (the dashboard's `conversation_by_id`
+/// is one bounded query, not a walk of the business's conversations).
+pub fn conversation_id_gsi3pk(org: OrgId, id: uuid::Uuid) -> String {
+    format!("ORG#{org}#CONVID#{id}")
+}
+pub const CONVERSATION_GSI3SK: &str = "CONV";
+
+/// "This service was booked at least once": written with every booking,
+/// so `service_in_use` is one `GetItem` (sorts after the catalogue range).
+pub fn service_use_sk(service: uuid::Uuid) -> String {
+    format!("SVCUSE#{service}")
 }
 
 pub fn message_sk(conversation: ConversationId, created: DateTime<Utc>, id: MessageId) -> String {
@@ -357,6 +371,7 @@ mod tests {
             conversation_sk("+52"),
             message_sk(id, DateTime::<Utc>::UNIX_EPOCH, id),
             flow_sk(id),
+            service_use_sk(id),
         ];
         for k in inside {
             assert!(

@@ -23,6 +23,7 @@ mod catalogue;
 mod conversations;
 mod customers;
 mod db;
+mod delivery;
 mod error;
 pub mod keys;
 mod org;
@@ -36,8 +37,9 @@ pub use booking::{
     BookRequest, RescheduleRequest, StaffChoice, WalkInRequest, APPOINTMENT_LOOKBACK,
 };
 pub use catalogue::Availability;
-pub use conversations::INBOUND_DEDUPE_TTL;
+pub use conversations::{InboundClaim, INBOUND_DEDUPE_TTL};
 pub use db::Page;
+pub use delivery::PARKED_STATUS_TTL;
 pub use error::{Result, StoreError};
 pub use outbox::{Claim, DeliveryStatus, OutboxRecord};
 pub use schedules::{
@@ -66,6 +68,7 @@ struct Counters {
     retries: AtomicU64,
     slot_taken: AtomicU64,
     gave_up: AtomicU64,
+    reads: AtomicU64,
     /// DynamoDB HTTP requests sent (attempts, retries included).
     requests: Arc<AtomicU64>,
 }
@@ -105,6 +108,9 @@ pub struct StoreStats {
     pub gave_up: u64,
     /// DynamoDB requests sent so far (every operation and retry).
     pub requests: u64,
+    /// Read requests sent (`GetItem` and every `Query` page): lets tests
+    /// prove a lookup is bounded.
+    pub reads: u64,
 }
 
 impl Store {
@@ -149,6 +155,10 @@ impl Store {
         self
     }
 
+    pub(crate) fn count_read(&self) {
+        self.stats.reads.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -164,6 +174,7 @@ impl Store {
             slot_taken: self.stats.slot_taken.load(Ordering::Relaxed),
             gave_up: self.stats.gave_up.load(Ordering::Relaxed),
             requests: self.requests(),
+            reads: self.stats.reads.load(Ordering::Relaxed),
         }
     }
 }

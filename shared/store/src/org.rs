@@ -68,13 +68,39 @@ impl Store {
     /// sentinel in the same transaction. Refused with `Conflict` when the
     /// stored item changed since this call read it.
     pub async fn update_organization(&self, org: &Organization) -> Result<()> {
+        self.update_organization_inner(org, None).await
+    }
+
+    /// [`Store::update_organization`] conditioned on the version the caller
+    /// read (`seen`: the `updated_at` of its read): `Conflict` when anything
+    /// changed it since, so a stale edit never writes back, say, the
+    /// `active` status an admin just suspended (issue 11, item 7).
+    pub async fn update_organization_seen(
+        &self,
+        org: &Organization,
+        seen: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        self.update_organization_inner(org, Some(seen)).await
+    }
+
+    async fn update_organization_inner(
+        &self,
+        org: &Organization,
+        seen: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<()> {
         let current: Organization =
             self.get_organization(org.id)
                 .await?
                 .ok_or(StoreError::NotFound {
                     what: "organization",
                 })?;
-        let unchanged = Cond::equals("updated_at", db::to_av(&current.updated_at)?);
+        let expected = seen.unwrap_or(current.updated_at);
+        if current.updated_at != expected {
+            return Err(StoreError::Conflict(
+                "organization changed since it was read".into(),
+            ));
+        }
+        let unchanged = Cond::equals("updated_at", db::to_av(&expected)?);
         if current.whatsapp_number == org.whatsapp_number {
             return self
                 .put_if(
@@ -101,6 +127,9 @@ impl Store {
                     what: "whatsapp number",
                 })
             }
+            Err(TxError::Cancelled(_)) => Err(StoreError::Conflict(
+                "organization changed concurrently".into(),
+            )),
             Err(e) => Err(e.into_store("update organization")),
         }
     }

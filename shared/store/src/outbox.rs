@@ -45,7 +45,7 @@ impl DeliveryStatus {
     }
 
     /// Progress rank: a late "sent" never overwrites "delivered".
-    fn rank(self) -> u8 {
+    pub(crate) fn rank(self) -> u8 {
         match self {
             DeliveryStatus::Pending => 0,
             DeliveryStatus::Accepted => 1,
@@ -117,7 +117,7 @@ pub enum Claim {
     InFlight(OutboxRecord),
 }
 
-fn owner_pk(org: Option<OrgId>) -> String {
+pub(crate) fn owner_pk(org: Option<OrgId>) -> String {
     org.map_or_else(|| keys::PLATFORM_PK.to_string(), keys::org_pk)
 }
 
@@ -223,7 +223,9 @@ impl Store {
             None,
             StoreError::Conflict(String::new()),
         )
-        .await
+        .await?;
+        // A status that arrived before this sid was recorded (issue 11, 16).
+        self.apply_parked_status(record).await
     }
 
     /// Applies a delivery status callback. Returns `false` when no message

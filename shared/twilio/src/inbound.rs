@@ -261,9 +261,50 @@ mod tests {
     }
 
     proptest::proptest! {
+        // 10,000 cases each (issue 11, item 4): the Twilio form never panics.
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 10_000,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
         #[test]
         fn arbitrary_bodies_never_panic(body in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
             if let Ok(p) = parse_form(&body) {
+                let _ = InboundMessage::from_params(&p);
+                let _ = StatusCallback::from_params(&p);
+                let _ = crate::signature::is_valid("token", "https://x.test/w", &p, "sig");
+            }
+        }
+
+        /// Well-formed forms of arbitrary Unicode, with the fields Twilio
+        /// sends, percent-encoded as Twilio does.
+        #[test]
+        fn arbitrary_unicode_forms_never_panic(
+            fields in proptest::collection::vec(
+                (
+                    proptest::sample::select(&[
+                        "MessageSid", "From", "To", "Body", "NumMedia", "MediaUrl0",
+                        "MediaContentType0", "Latitude", "Longitude", "ProfileName",
+                        "ButtonPayload", "MessageStatus", "ErrorCode", "MessageType",
+                        "AccountSid", "SmsStatus", "CallSid", "CallStatus",
+                    ][..]),
+                    proptest::prelude::any::<String>(),
+                ),
+                0..12,
+            )
+        ) {
+            let enc = |s: &str| -> String {
+                s.bytes()
+                    .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+                    .collect()
+            };
+            let body = fields
+                .iter()
+                .map(|(k, v)| format!("{k}={}", enc(v)))
+                .collect::<Vec<_>>()
+                .join("&");
+            if let Ok(p) = parse_form(body.as_bytes()) {
                 let _ = InboundMessage::from_params(&p);
                 let _ = StatusCallback::from_params(&p);
             }

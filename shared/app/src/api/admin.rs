@@ -176,8 +176,8 @@ impl Api {
                 if org.status != to {
                     let from = org.status;
                     org.status = to;
-                    org.updated_at = now;
-                    self.store.update_organization(&org).await?;
+                    let seen = std::mem::replace(&mut org.updated_at, now);
+                    self.store.update_organization_seen(&org, seen).await?;
                     self.ensure_daily_summary(&org).await;
                     self.activity(
                         ActivityKind::StatusChange,
@@ -194,6 +194,9 @@ impl Api {
                 Ok(json(StatusCode::OK, &org))
             }
             Op::AdminImpersonate => {
+                // The admin session this impersonation belongs to: it ends
+                // with that session's logout.
+                let admin_session = self.authenticate_admin(request).await?;
                 let org = self.org_or_404(path_id(params, "org_id")?).await?;
                 if matches!(org.status, OrgStatus::Suspended | OrgStatus::Churned) {
                     return Err(ApiError::new(
@@ -212,6 +215,7 @@ impl Api {
                     exp: expires_at.timestamp(),
                     aud: BUSINESS_AUDIENCE.into(),
                     imp: true,
+                    adm: Some(admin_session.jti),
                 };
                 let secret = self.jwt_secret().await?;
                 let token = self.sign(&secret, &claims)?;

@@ -41,7 +41,7 @@ pub(crate) fn body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError
     } else {
         raw
     };
-    serde_json::from_slice(raw).map_err(|e| {
+    let parsed = serde_json::from_slice(raw).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -50,7 +50,14 @@ pub(crate) fn body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError
                 e.to_string().split(" at line").next().unwrap_or_default()
             ),
         )
-    })
+    })?;
+    // No date in a body may overflow calendar arithmetic later.
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(raw) {
+        if let Some(field) = crate::bounds::out_of_range_date(&v) {
+            return Err(ApiError::invalid(&field, &crate::bounds::date_message()));
+        }
+    }
+    Ok(parsed)
 }
 
 /// A path id; a malformed one is as unknown as a missing one.
@@ -109,8 +116,13 @@ impl QueryArgs {
     pub fn date(&self, name: &str) -> Result<Option<NaiveDate>, ApiError> {
         self.get(name)
             .map(|v| {
-                v.parse()
-                    .map_err(|_| ApiError::invalid(name, "usa una fecha AAAA-MM-DD."))
+                let d: NaiveDate = v
+                    .parse()
+                    .map_err(|_| ApiError::invalid(name, "usa una fecha AAAA-MM-DD."))?;
+                if !crate::bounds::date_ok(d) {
+                    return Err(ApiError::invalid(name, &crate::bounds::date_message()));
+                }
+                Ok(d)
             })
             .transpose()
     }
@@ -125,9 +137,15 @@ impl QueryArgs {
             return Ok(None);
         };
         if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+            if !crate::bounds::date_ok(t.date_naive()) {
+                return Err(ApiError::invalid(name, &crate::bounds::date_message()));
+            }
             return Ok(Some(t.with_timezone(&Utc)));
         }
         match v.parse::<NaiveDate>() {
+            Ok(d) if !crate::bounds::date_ok(d) => {
+                Err(ApiError::invalid(name, &crate::bounds::date_message()))
+            }
             Ok(d) => Ok(Some(local_midnight(tz, d))),
             Err(_) => Err(ApiError::invalid(
                 name,
@@ -367,32 +385,29 @@ impl Api {
                             "no es una zona horaria válida (por ejemplo America/Mexico_City).",
                         ));
                     }
+                    if tz != ctx.org.timezone && self.has_future_appointments(org, now).await? {
+                        // Day ledgers are keyed by local date: a new zone
+                        // would read other days and could let an
+                        // overlapping booking through (issue 11, item 9).
+                        return Err(conflict(
+                            "timezone_locked",
+                            "No puedes cambiar la zona horaria mientras haya citas por venir. \
+                             Cancélalas o espera a que pasen, y vuelve a intentarlo.",
+                        ));
+                    }
                     o.timezone = tz;
                 }
                 if let Some(s) = patch.settings {
-                    let b = &s.booking;
-                    if b.slot_step_minutes == 0 || b.slot_step_minutes > 240 {
-                        return Err(ApiError::invalid(
-                            "settings.booking.slot_step_minutes",
-                            "debe estar entre 1 y 240.",
-                        ));
-                    }
-                    if b.max_advance_days == 0 || b.max_advance_days > 365 {
-                        return Err(ApiError::invalid(
-                            "settings.booking.max_advance_days",
-                            "debe estar entre 1 y 365.",
-                        ));
-                    }
-                    if s.daily_summary_hour.is_some_and(|h| h > 23) {
-                        return Err(ApiError::invalid(
-                            "settings.daily_summary_hour",
-                            "debe estar entre 0 y 23.",
-                        ));
-                    }
+                    // Every field within bounds (they feed time arithmetic).
+                    s.validate()
+                        .map_err(|(field, message)| ApiError::invalid(field, message))?;
                     o.settings = s;
                 }
                 o.updated_at = now;
-                self.store.update_organization(&o).await?;
+                // Against the version this request read (issue 11, item 7).
+                self.store
+                    .update_organization_seen(&o, ctx.org.updated_at)
+                    .await?;
                 if o.timezone != ctx.org.timezone
                     || o.settings.daily_summary_hour != ctx.org.settings.daily_summary_hour
                 {
@@ -575,6 +590,15 @@ impl Api {
                 okj(&page_by(all, |s| (s.name.to_lowercase(), s.id), &args)?)
             }
             Op::CreateStaff => {
+                if ctx.org.status == OrgStatus::Onboarding {
+                    // Routing trusts registrations of onboarding businesses
+                    // only for their owner; still, nobody is listed as
+                    // staff before the business exists (issue 11, item 1).
+                    return Err(conflict(
+                        "business_onboarding",
+                        "Termina el registro del negocio antes de agregar personal.",
+                    ));
+                }
                 let input: StaffInput = body(request)?;
                 let name = required("name", text("name", input.name.clone(), MAX_NAME, true)?)?;
                 let e164 = phone("phone", &required("phone", input.phone.clone())?)?;
@@ -601,14 +625,16 @@ impl Api {
             Op::GetStaff => okj(&self.staff(org, path_id(params, "id")?).await?),
             Op::UpdateStaff => {
                 let mut s = self.staff(org, path_id(params, "id")?).await?;
+                ctx.require_level_over(&s)?;
                 let input: StaffInput = body(request)?;
                 self.apply_staff(ctx, &mut s, input).await?;
-                s.updated_at = now;
-                self.store.update_staff(&s).await?;
+                let seen = std::mem::replace(&mut s.updated_at, now);
+                self.store.update_staff_seen(&s, seen).await?;
                 okj(&s)
             }
             Op::DeleteStaff => {
                 let s = self.staff(org, path_id(params, "id")?).await?;
+                ctx.require_level_over(&s)?;
                 if Some(s.id) == ctx.staff_id {
                     return Err(conflict("self", "No puedes darte de baja a ti mismo."));
                 }
@@ -626,6 +652,7 @@ impl Api {
             }
             Op::DeactivateStaff | Op::ReactivateStaff => {
                 let mut s = self.staff(org, path_id(params, "id")?).await?;
+                ctx.require_level_over(&s)?;
                 let active = op == Op::ReactivateStaff;
                 if !active && Some(s.id) == ctx.staff_id {
                     return Err(conflict("self", "No puedes darte de baja a ti mismo."));
@@ -634,17 +661,18 @@ impl Api {
                     ctx.require(Action::ChangePermissions)?;
                 }
                 s.is_active = active;
-                s.updated_at = now;
-                self.store.update_staff(&s).await?;
+                let seen = std::mem::replace(&mut s.updated_at, now);
+                self.store.update_staff_seen(&s, seen).await?;
                 okj(&s)
             }
             Op::SetStaffServices => {
                 let mut s = self.staff(org, path_id(params, "id")?).await?;
+                ctx.require_level_over(&s)?;
                 let input: ServiceIds = body(request)?;
                 self.check_services(org, &input.service_ids).await?;
                 s.service_ids = dedup(input.service_ids);
-                s.updated_at = now;
-                self.store.update_staff(&s).await?;
+                let seen = std::mem::replace(&mut s.updated_at, now);
+                self.store.update_staff_seen(&s, seen).await?;
                 okj(&s)
             }
             Op::GetWorkingHours => {
@@ -659,6 +687,7 @@ impl Api {
             Op::SetWorkingHours => {
                 let s = self.staff(org, path_id(params, "id")?).await?;
                 ctx.require_for_staff(Action::BlockOwnTime, Some(s.id))?;
+                ctx.require_level_over(&s)?;
                 let input: WorkingHoursInput = body(request)?;
                 let days = input.days.unwrap_or_default();
                 hours_valid(&WeeklyHours { days: days.clone() })?;
@@ -865,8 +894,8 @@ impl Api {
                 if input.notes.is_some() {
                     c.notes = text("notes", input.notes, MAX_TEXT, false)?;
                 }
-                c.updated_at = now;
-                self.store.update_customer(&c).await?;
+                let seen = std::mem::replace(&mut c.updated_at, now);
+                self.store.update_customer_seen(&c, seen).await?;
                 okj(&c)
             }
             _ => Err(ApiError::internal()),
@@ -1363,6 +1392,22 @@ impl Api {
                 "incluye un servicio que no existe.",
             ))
         }
+    }
+
+    /// Whether any appointment that still holds time (not cancelled)
+    /// starts from `now` on (bookings reach at most a year ahead).
+    async fn has_future_appointments(
+        &self,
+        org: OrgId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ApiError> {
+        let appts = self
+            .store
+            .appointments_in(org, now - Duration::days(1), now + Duration::days(400))
+            .await?;
+        Ok(appts
+            .iter()
+            .any(|a| a.end > now && a.status != AppointmentStatus::Cancelled))
     }
 
     async fn apply_staff(

@@ -22,10 +22,13 @@ mod dto;
 pub mod openapi;
 pub mod routes;
 
+#[cfg(test)]
+mod props;
+
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use parlo_core::permissions::{allows, Action};
-use parlo_core::{OrgId, Organization, PermissionLevel, StaffId};
+use parlo_core::{OrgId, Organization, PermissionLevel, Staff, StaffId};
 use parlo_store::{Store, StoreError};
 use serde::Serialize;
 
@@ -192,6 +195,21 @@ impl Ctx {
         }
     }
 
+    /// Changing anything of a staff member of a higher level than the
+    /// caller (phone, reactivation, any field) is refused: an admin must
+    /// never be able to take over or revive an owner (issue 11, item 2).
+    pub fn require_level_over(&self, target: &Staff) -> Result<(), ApiError> {
+        if target.permission_level > self.level {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "No puedes modificar a alguien con un nivel de permisos mayor que el tuyo.",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Blocking or changing hours: one's own needs `own`, anyone else's
     /// (or the whole business) needs [`Action::BlockOthersTime`].
     pub fn require_for_staff(&self, own: Action, staff: Option<StaffId>) -> Result<(), ApiError> {
@@ -201,6 +219,13 @@ impl Ctx {
             self.require(Action::BlockOthersTime)
         }
     }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{}://{}", scheme.to_ascii_lowercase(), host))
 }
 
 impl Api {
@@ -262,6 +287,68 @@ impl Api {
     }
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
+        let origin = self.cors_origin(&request);
+        let mut response = if request.method() == lambda_http::http::Method::OPTIONS {
+            self.preflight(&request)
+        } else {
+            self.route(request).await
+        };
+        if let Some(origin) = origin {
+            let h = response.headers_mut();
+            if let Ok(v) = origin.parse() {
+                h.insert("access-control-allow-origin", v);
+            }
+            h.insert(
+                "vary",
+                lambda_http::http::HeaderValue::from_static("Origin"),
+            );
+        }
+        response
+    }
+
+    /// The dashboard's origin (`scheme://host[:port]` of `DASHBOARD_URL`;
+    /// locally the dashboard's dev server when unset) when the request
+    /// comes from it: the only origin a browser may read answers for
+    /// (issue 11, item 14). Bearer tokens, no cookies: no credentials flag.
+    fn cors_origin(&self, request: &Request) -> Option<String> {
+        let sent = request.headers().get("origin")?.to_str().ok()?;
+        let configured = match self.auth.dashboard_url.as_deref() {
+            Some(u) if !u.trim().is_empty() => u.trim().to_string(),
+            _ if self.config.env == Env::Local => "http://localhost:5173".to_string(),
+            _ => return None,
+        };
+        let allowed = origin_of(&configured)?;
+        (sent.eq_ignore_ascii_case(&allowed)).then_some(allowed)
+    }
+
+    /// `OPTIONS` (a CORS preflight) on a known path: 204 with what the
+    /// dashboard may send; never 405.
+    fn preflight(&self, request: &Request) -> Response<Body> {
+        let path = request.uri().path();
+        if matches!(routes::find(None, path), Err(false)) {
+            return ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "No encontramos esa ruta.",
+            )
+            .into_response();
+        }
+        Response::builder()
+            .status(StatusCode::NO_CONTENT)
+            .header(
+                "access-control-allow-methods",
+                "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+            )
+            .header(
+                "access-control-allow-headers",
+                "authorization, content-type",
+            )
+            .header("access-control-max-age", "600")
+            .body(Body::Empty)
+            .expect("static response")
+    }
+
+    async fn route(&self, request: Request) -> Response<Body> {
         let verb = routes::Verb::parse(request.method());
         let path = request.uri().path().to_string();
         match routes::find(verb, &path) {

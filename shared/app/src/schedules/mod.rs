@@ -11,8 +11,9 @@
 //! reminders function re-reads the appointment before acting, so a stale
 //! schedule never sends anything.
 //!
-//! Schedules are named deterministically (`appt-<id>-<kind>`,
-//! `daily-<org>`, `missed-<CallSid>`) so every call is an idempotent
+//! Schedules are named deterministically and per business
+//! (`appt-<v5(org, id)>-<kind>`, `daily-<org>`, `missed-<v5(org,
+//! CallSid)>`) so every call is an idempotent
 //! create-or-update or a delete that ignores "not found".
 //!
 //! The daily summary schedule is ensured (create-or-update) by
@@ -106,7 +107,10 @@ impl AppointmentJob {
                 let hours = org
                     .settings
                     .reminder_hours_before
-                    .unwrap_or(DEFAULT_REMINDER_HOURS);
+                    .unwrap_or(DEFAULT_REMINDER_HOURS)
+                    // Settings stored before they were validated: never
+                    // overflow (OrgSettings::validate bounds it to 168).
+                    .min(24 * 366);
                 appt.start - Duration::hours(i64::from(hours))
             }
             AppointmentJob::SecondReminder => appt.start - Duration::hours(SECOND_REMINDER_HOURS),
@@ -140,23 +144,38 @@ pub enum Job {
     },
 }
 
-pub fn appointment_schedule_name(appointment: AppointmentId, kind: AppointmentJob) -> String {
-    format!("appt-{appointment}-{}", kind.slug())
+/// Schedule names share one group across every business, so each names
+/// its business: two businesses using the same appointment id (ids are
+/// chosen by clients) or the same CallSid can never touch each other's
+/// schedules (issue 11, item 3). Both ids do not fit a schedule name's 64
+/// characters, so the name carries a UUID v5 of the pair.
+fn scoped(org: OrgId, what: &str) -> String {
+    uuid::Uuid::new_v5(&org, what.as_bytes())
+        .simple()
+        .to_string()
+}
+
+/// `appt-<v5(org, appointment)>-<kind>` (47 characters at most).
+pub fn appointment_schedule_name(
+    org: OrgId,
+    appointment: AppointmentId,
+    kind: AppointmentJob,
+) -> String {
+    format!(
+        "appt-{}-{}",
+        scoped(org, &appointment.to_string()),
+        kind.slug()
+    )
 }
 
 pub fn daily_schedule_name(org: OrgId) -> String {
     format!("daily-{org}")
 }
 
-/// Twilio CallSids are `CA` + 32 hex digits; anything else is cut to what
-/// a schedule name allows.
-pub fn missed_call_schedule_name(call_sid: &str) -> String {
-    let clean: String = call_sid
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(50)
-        .collect();
-    format!("missed-{clean}")
+/// `missed-<v5(org, CallSid)>`: scoped to the business like every
+/// schedule name, whatever the CallSid holds.
+pub fn missed_call_schedule_name(org: OrgId, call_sid: &str) -> String {
+    format!("missed-{}", scoped(org, call_sid))
 }
 
 /// A one-time `at()` expression and its `ScheduleExpressionTimezone`.
@@ -209,7 +228,7 @@ pub fn plan(org: &Organization, appt: &Appointment, now: DateTime<Utc>) -> Vec<P
             let at = kind.instant(org, appt);
             Planned {
                 kind,
-                name: appointment_schedule_name(appt.id, kind),
+                name: appointment_schedule_name(org.id, appt.id, kind),
                 at: (kind.applies(org, appt.status) && at > now).then_some(at),
             }
         })
@@ -388,7 +407,7 @@ impl Schedules {
         };
         let at = at_expression(send_at, Tz::UTC);
         aws.upsert(
-            &missed_call_schedule_name(call_sid),
+            &missed_call_schedule_name(org, call_sid),
             &at.expression,
             &at.timezone,
             &job,
@@ -611,6 +630,27 @@ mod tests {
     }
 
     #[test]
+    fn schedule_names_of_two_businesses_never_collide() {
+        let a = uuid::Uuid::from_u128(1);
+        let b = uuid::Uuid::from_u128(2);
+        let appt = uuid::Uuid::from_u128(77);
+        for kind in AppointmentJob::ALL {
+            let na = appointment_schedule_name(a, appt, kind);
+            assert_ne!(na, appointment_schedule_name(b, appt, kind));
+            assert!(na.len() <= 64, "{na}");
+            assert!(na
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)));
+        }
+        let sid = "CA0123456789abcdef0123456789abcdef";
+        assert_ne!(
+            missed_call_schedule_name(a, sid),
+            missed_call_schedule_name(b, sid)
+        );
+        assert!(missed_call_schedule_name(a, &"x".repeat(500)).len() <= 64);
+    }
+
+    #[test]
     fn job_payloads_round_trip() {
         let job = Job::DailySummary {
             org_id: uuid::Uuid::nil(),
@@ -619,9 +659,11 @@ mod tests {
         let s = serde_json::to_string(&job).unwrap();
         assert!(s.contains(r#""job":"daily_summary""#), "{s}");
         assert_eq!(serde_json::from_str::<Job>(&s).unwrap(), job);
-        assert_eq!(
-            missed_call_schedule_name("CA0123456789abcdef0123456789abcdef"),
-            "missed-CA0123456789abcdef0123456789abcdef"
-        );
+        // Deterministic (retries hit the same schedule) and scoped to the
+        // business (issue 11, item 3: no longer the bare CallSid).
+        let sid = "CA0123456789abcdef0123456789abcdef";
+        let name = missed_call_schedule_name(uuid::Uuid::nil(), sid);
+        assert_eq!(name, missed_call_schedule_name(uuid::Uuid::nil(), sid));
+        assert!(name.starts_with("missed-") && name.len() <= 64, "{name}");
     }
 }

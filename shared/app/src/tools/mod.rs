@@ -425,7 +425,14 @@ impl Ctx {
     /// wall clock.
     pub fn instant(&self, field: &'static str, s: &str) -> ToolResult<DateTime<Utc>> {
         let s = s.trim();
+        let out_of_range = || ToolError::InvalidArgument {
+            field,
+            message: crate::bounds::date_message(),
+        };
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            if !crate::bounds::date_ok(t.date_naive()) {
+                return Err(out_of_range());
+            }
             return Ok(t.with_timezone(&Utc));
         }
         let naive = [
@@ -440,6 +447,9 @@ impl Ctx {
             field,
             message: format!("«{s}» no es una fecha y hora (AAAA-MM-DDTHH:MM)"),
         })?;
+        if !crate::bounds::date_ok(naive.date()) {
+            return Err(out_of_range());
+        }
         local_to_utc(self.tz, naive).ok_or_else(|| ToolError::InvalidArgument {
             field,
             message: format!("«{s}» no existe en la zona del negocio"),

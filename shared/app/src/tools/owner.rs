@@ -206,6 +206,14 @@ impl Tools {
     pub async fn add_staff(&self, actor: &Actor, args: &AddStaffArgs) -> ToolResult<StaffResult> {
         let ctx = self.staff_ctx(actor, Action::AddStaff).await?;
         let me = ctx.me.clone().expect("staff context");
+        if ctx.org.status == parlo_core::OrgStatus::Onboarding {
+            // Nobody is listed as staff of a business that is not set up
+            // yet (issue 11, item 1).
+            return Err(ToolError::InvalidArgument {
+                field: "phone",
+                message: "termina el registro del negocio antes de agregar personal".into(),
+            });
+        }
         let level = args.permission_level.unwrap_or(PermissionLevel::Staff);
         if level > PermissionLevel::Staff && !allows(me.permission_level, Action::ChangePermissions)
         {
@@ -289,8 +297,9 @@ impl Tools {
             });
         }
         target.is_active = false;
-        target.updated_at = self.now;
-        self.store.update_staff(&target).await?;
+        // Against the version this turn read (issue 11, item 7).
+        let seen = std::mem::replace(&mut target.updated_at, self.now);
+        self.store.update_staff_seen(&target, seen).await?;
         self.forget_business();
         Ok(staff_result(&target))
     }
@@ -312,9 +321,8 @@ impl Tools {
         }
         if target.permission_level != args.permission_level {
             target.permission_level = args.permission_level;
-            target.updated_at = self.now;
-            self.store.update_staff(&target).await?;
-            self.forget_business();
+            let seen = std::mem::replace(&mut target.updated_at, self.now);
+            self.store.update_staff_seen(&target, seen).await?;
             self.forget_business();
         }
         Ok(staff_result(&target))

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 
+/// The longest block one message may create (the API's limit too): each
+/// day is one ledger write in a single transaction of at most 100.
+const MAX_BLOCK: chrono::Duration = chrono::Duration::days(92);
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScheduleArgs {
     /// Local date; defaults to today.
@@ -275,6 +279,13 @@ impl Tools {
             return Err(ToolError::InvalidArgument {
                 field: "end",
                 message: "debe ser después del inicio".into(),
+            });
+        }
+        if end - start > MAX_BLOCK {
+            // Longer blocks exceed one ledger transaction (issue 11, item 11).
+            return Err(ToolError::InvalidArgument {
+                field: "end",
+                message: "un bloqueo puede durar a lo más 92 días; divídelo en partes".into(),
             });
         }
         let id = self.id_for(

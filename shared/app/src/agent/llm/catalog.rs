@@ -380,10 +380,18 @@ impl Call {
             arguments
         };
         fn de<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> Result<T, CallError> {
-            serde_json::from_str(text).map_err(|e| CallError::BadArguments {
+            let bad = |message: String| CallError::BadArguments {
                 tool: name.to_string(),
-                message: e.to_string(),
-            })
+                message,
+            };
+            let parsed = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+            // No date argument may overflow calendar arithmetic later.
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+                if let Some(field) = crate::bounds::out_of_range_date(&v) {
+                    return Err(bad(format!("{field}: {}", crate::bounds::date_message())));
+                }
+            }
+            Ok(parsed)
         }
         Ok(match name {
             "check_availability" => Call::CheckAvailability(de(name, text)?),

@@ -27,6 +27,9 @@ mod manage;
 mod rating;
 mod slots;
 
+#[cfg(test)]
+pub(crate) use {booking::name_in, rating::rating_in};
+
 /// Consecutive failed answers to the same question before a person takes
 /// over.
 pub const MAX_MISSES: u8 = 2;

@@ -25,6 +25,9 @@ pub mod staff_appointments;
 pub mod staff_flows;
 pub mod staff_onboarding;
 
+#[cfg(test)]
+mod props;
+
 #[derive(Clone)]
 pub struct RuleAgent {
     pub store: Store,

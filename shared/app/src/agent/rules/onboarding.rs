@@ -161,7 +161,7 @@ pub(crate) fn parse_services(text: &str) -> Vec<(String, i64, u32)> {
                     .filter(|d| !d.is_empty())
                     .find_map(|d| d.parse::<i64>().ok())
                     .filter(|_| duration_in(line).is_none())
-                    .map(|v| v * 100)
+                    .and_then(|v| v.checked_mul(100))
             })?;
             let minutes = duration_in(line).unwrap_or(30);
             let name: String = line

@@ -547,10 +547,10 @@ async fn stats(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError>
 /// The text after the first of `keywords` found (case- and
 /// accent-insensitive), trimmed of punctuation.
 pub(crate) fn after_keyword(text: &str, keywords: &[&str]) -> Option<String> {
-    let lower = text.to_lowercase();
     for k in keywords {
-        if let Some(i) = lower.find(&k.to_lowercase()) {
-            let rest = &text[i + k.len()..];
+        // Offsets in the original text: lowercasing may change lengths.
+        if let Some(at) = parlo_core::es::find_ci(text, k) {
+            let rest = &text[at.end..];
             let rest = rest
                 .trim()
                 .trim_matches(|c: char| "?¿!¡.,:".contains(c))

@@ -64,13 +64,16 @@ fn is_move(flow_type: FlowType) -> bool {
 /// "Pasa a Roberto al sábado a las 11" → ("Pasa a Roberto", "al sábado a las 11").
 /// "para …" wins over "al …", which wins over "a las …".
 pub(crate) fn split_target(text: &str) -> (String, Option<String>) {
-    let lower = text.to_lowercase();
     for markers in [
         &[" para el ", " para las ", " para la ", " para "][..],
         &[" al "][..],
         &[" a las ", " a la "][..],
     ] {
-        let found = markers.iter().filter_map(|m| lower.find(m)).min();
+        // Offsets in the original text: lowercasing may change lengths.
+        let found = markers
+            .iter()
+            .filter_map(|m| parlo_core::es::find_ci(text, m).map(|r| r.start))
+            .min();
         if let Some(i) = found {
             return (
                 text[..i].trim().to_string(),

@@ -767,7 +767,6 @@ pub(crate) fn clean_name(text: &str) -> String {
         .trim()
         .trim_matches(|c: char| ".,!¡¿?".contains(c))
         .trim();
-    let lower = t.to_lowercase();
     let t = [
         "se llama ",
         "es ",
@@ -778,7 +777,12 @@ pub(crate) fn clean_name(text: &str) -> String {
         "me llamo ",
     ]
     .iter()
-    .find_map(|p| lower.starts_with(p).then(|| t[p.len()..].trim()))
+    // Offsets in the original text: lowercasing may change lengths.
+    .find_map(|p| {
+        parlo_core::es::find_ci(t, p)
+            .filter(|at| at.start == 0)
+            .map(|at| t[at.end..].trim())
+    })
     .unwrap_or(t);
     t.split_whitespace()
         .map(format::capitalize)
@@ -1285,7 +1289,8 @@ pub(crate) fn price_in(text: &str) -> Option<i64> {
             .filter(char::is_ascii_digit)
             .collect();
         if let Ok(v) = digits.parse::<i64>() {
-            return Some(v * 100);
+            // Checked: "$92233720368547758" must not overflow (issue 11).
+            return v.checked_mul(100);
         }
     }
     let n = normalize(text);
@@ -1301,7 +1306,7 @@ pub(crate) fn price_in(text: &str) -> Option<i64> {
                 && !next.starts_with("min")
                 && !next.starts_with("hora")
         {
-            return Some(v * 100);
+            return v.checked_mul(100);
         }
     }
     None
@@ -1323,7 +1328,10 @@ pub(crate) fn duration_in(text: &str) -> Option<u32> {
                 return Some(v);
             }
             if next.starts_with("hora") || next == "h" || next == "hr" || next == "hrs" {
-                return Some(v * 60 + if half { 30 } else { 0 });
+                // Checked: "4294967295 horas" must not overflow (issue 11).
+                return v
+                    .checked_mul(60)
+                    .and_then(|m| m.checked_add(if half { 30 } else { 0 }));
             }
         }
     }

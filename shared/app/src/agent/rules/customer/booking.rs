@@ -234,12 +234,12 @@ const NAME_LEADS: &[&str] = &[
 /// letters.
 pub fn name_in(text: &str) -> Option<String> {
     let raw = text.trim().trim_end_matches(['.', '!', '¡']);
-    let lower = raw.to_lowercase();
     let mut rest = raw;
     for lead in NAME_LEADS {
-        if let Some(pos) = lower.find(lead) {
-            if pos == 0 || *lead == "a nombre de " || *lead == "me llamo " {
-                rest = &raw[pos + lead.len()..];
+        // Offsets in the original text: lowercasing may change lengths.
+        if let Some(at) = parlo_core::es::find_ci(raw, lead) {
+            if at.start == 0 || *lead == "a nombre de " || *lead == "me llamo " {
+                rest = &raw[at.end..];
                 break;
             }
         }
