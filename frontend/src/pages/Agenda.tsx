@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Appointment } from "../api/client";
@@ -137,10 +137,13 @@ export function Agenda() {
 
   const byId = useMemo(() => new Map((appts.data ?? []).map((a) => [a.id, a])), [appts.data]);
   const nowOffset = offsetString(new Date(), b.tz);
-  const options: CalendarOptions = useMemo(
+  // The calendar gets each option again only when it really changed
+  // (Calendar compares by identity): switching day ⇄ week re-renders the
+  // grid once, not once per option.
+  const latest = useRef({ byId, move, canEdit });
+  latest.current = { byId, move, canEdit };
+  const fixed: CalendarOptions = useMemo(
     () => ({
-      view: view === "week" ? "resourceTimeGridWeek" : "resourceTimeGridDay",
-      date: `${date}T12:00:00`,
       timeZone: nowOffset,
       locale: b.region === "ES" ? "es-ES" : "es-MX",
       headerToolbar: { start: "", center: "", end: "" },
@@ -155,25 +158,11 @@ export function Agenda() {
       // The page scrolls, not the calendar: no scroll region without a
       // keyboard focus stop (axe scrollable-region-focusable).
       height: "auto",
-      datesAboveResources: view === "week",
       slotLabelFormat: { hour: "numeric", minute: "2-digit", hour12: b.region === "MX" },
       eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12: b.region === "MX" },
       dayHeaderFormat: { weekday: "short", day: "numeric" },
       editable: canEdit,
       eventDurationEditable: false,
-      resources: staffList
-        .filter((s) => !staffFilter || s.id === staffFilter)
-        .map((s, i) => ({ id: s.id, title: s.name, eventBackgroundColor: PALETTE[i % PALETTE.length] })),
-      events: visible.map((a) => ({
-        id: a.id,
-        resourceIds: [a.staff_id],
-        start: a.start_local.slice(0, 19),
-        end: a.end_local.slice(0, 19),
-        title: `${serviceName.get(a.service_id) ?? "Cita"} · ${STATUS_LABEL[a.status] ?? a.status}`,
-        backgroundColor: colorOf(a),
-        editable: canEdit && (a.status === "pending" || a.status === "confirmed"),
-        classNames: [`status-${a.status}`],
-      })),
       eventClick: (info) => setOpen(String(info.event.id)),
       eventDidMount: (info) => {
         info.el.dataset.apptId = String(info.event.id);
@@ -184,12 +173,16 @@ export function Agenda() {
         });
       },
       dateClick: (info) => {
-        if (!canEdit) return;
+        if (!latest.current.canEdit) return;
         const wall = info.dateStr.slice(0, 19);
-        setBooking({ date: wall.slice(0, 10), time: wall.slice(11, 16), staffId: info.resource?.id ? String(info.resource.id) : undefined });
+        setBooking({
+          date: wall.slice(0, 10),
+          time: wall.slice(11, 16),
+          staffId: info.resource?.id ? String(info.resource.id) : undefined,
+        });
       },
       eventDrop: (info) => {
-        const a = byId.get(String(info.event.id));
+        const a = latest.current.byId.get(String(info.event.id));
         if (!a) return info.revert();
         // The new wall-clock start: the old one moved by the drag's delta
         // (independent of how the calendar represents dates internally).
@@ -198,16 +191,45 @@ export function Agenda() {
         const base = Date.UTC(old.year, old.month - 1, old.day + d.days, old.hour, old.minute) + d.seconds * 1000;
         const wall = new Date(base).toISOString().slice(0, 19);
         const newStaff = info.newResource ? String(info.newResource.id) : undefined;
-        void move(a.id, wall, newStaff, info.revert);
+        void latest.current.move(a.id, wall, newStaff, info.revert);
       },
     }),
-    [view, date, nowOffset, b.region, canEdit, staffList, staffFilter, visible, serviceName, colorOf, byId, move],
+    [nowOffset, b.region, canEdit],
+  );
+  const resources = useMemo(
+    () =>
+      staffList
+        .filter((s) => !staffFilter || s.id === staffFilter)
+        .map((s, i) => ({ id: s.id, title: s.name, eventBackgroundColor: PALETTE[i % PALETTE.length] })),
+    [staffList, staffFilter],
+  );
+  const events = useMemo(
+    () =>
+      visible.map((a) => ({
+        id: a.id,
+        resourceIds: [a.staff_id],
+        start: a.start_local.slice(0, 19),
+        end: a.end_local.slice(0, 19),
+        title: `${serviceName.get(a.service_id) ?? "Cita"} · ${STATUS_LABEL[a.status] ?? a.status}`,
+        backgroundColor: colorOf(a),
+        editable: canEdit && (a.status === "pending" || a.status === "confirmed"),
+        classNames: [`status-${a.status}`],
+      })),
+    [visible, serviceName, colorOf, canEdit],
+  );
+  const options: CalendarOptions = useMemo(
+    () => ({
+      ...fixed,
+      view: view === "week" ? "resourceTimeGridWeek" : "resourceTimeGridDay",
+      date: `${from}T12:00:00`,
+      datesAboveResources: view === "week",
+      resources,
+      events,
+    }),
+    [fixed, view, from, resources, events],
   );
 
   const step = view === "week" ? 7 : 1;
-  useEffect(() => {
-    if (view === "week") setDate((d) => weekStart(d));
-  }, [view]);
 
   return (
     <main className="page agenda">

@@ -1,7 +1,7 @@
 // Shared by the browser tests: Debian's chromium driven by playwright-core
 // against the real local stack (gateway → api function → DynamoDB Local).
 import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -54,9 +54,21 @@ export async function signIn(page) {
   return page.evaluate(() => JSON.parse(localStorage.getItem("parlo.session")).token);
 }
 
+/**
+ * The stack's "now": its clock file (`parlo-local clock set`), else
+ * PARLO_NOW (`PARLO_NOW=… make up`), else the system clock — booking rules
+ * (minimum notice, maximum advance) count from it.
+ */
+export function stackNow() {
+  const file = process.env.PARLO_CLOCK_FILE ?? join(dirname(fileURLToPath(import.meta.url)), "../../../.local/clock");
+  const raw = (existsSync(file) ? readFileSync(file, "utf8").trim() : "") || process.env.PARLO_NOW || "";
+  const t = raw ? new Date(raw) : new Date();
+  return Number.isNaN(t.getTime()) ? new Date() : t;
+}
+
 /** A weekday (Mon–Fri) at least `min` days after the business's today. */
 export function futureWeekday(min) {
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: TZ }).format(new Date());
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: TZ }).format(stackNow());
   const d = new Date(`${today}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + min);
   while ([0, 6].includes(d.getUTCDay())) d.setUTCDate(d.getUTCDate() + 1);
