@@ -90,4 +90,5 @@ set +a
 cargo test --workspace "$@"
 
 step browser "frontend browser tests (chromium) against http://127.0.0.1:$GATEWAY_PORT"
-(cd frontend && PARLO_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" npm run --silent test:browser)
+(cd frontend && PARLO_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" PARLO_LOCAL_BIN="$TARGET_DIR/debug/parlo-local" \
+  npm run --silent test:browser)

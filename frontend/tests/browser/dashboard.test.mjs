@@ -4,6 +4,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { api, BASE, futureWeekday, hhmm12, launch, randomPhone, RESULTS, signIn } from "./support.mjs";
 
@@ -240,6 +242,34 @@ describe("dashboard", () => {
       // The session the suspension ended: sign in again for what follows.
       token = await signIn(page);
     }
+  });
+
+
+  it("conversations: a customer's WhatsApp chat is listed; a reply as the business goes out through the outbox", async () => {
+    const bin = process.env.PARLO_LOCAL_BIN ?? join(import.meta.dirname ?? ".", "../../../target/debug/parlo-local");
+    assert.ok(existsSync(bin), `parlo-local at ${bin} (set PARLO_LOCAL_BIN)`);
+    const phone = randomPhone();
+    // The first turn may compile the turn function (cargo lambda watch).
+    execFileSync(
+      bin,
+      ["say", "--from", phone, "--to", "+5215500000001", "--gateway-url", BASE, "--timeout", "300", "Hola, ¿qué horarios tienen?"],
+      { stdio: "ignore", timeout: 320_000 },
+    );
+    await page.goto("/conversaciones");
+    await page.getByRole("button", { name: new RegExp(phone.slice(-10)) }).click();
+    const thread = page.getByRole("region", { name: /Conversación con/ });
+    await thread.getByText("Hola, ¿qué horarios tienen?").waitFor();
+    await thread.getByText("Asistente").first().waitFor();
+    await page.getByLabel("Responder como el negocio").fill("Hola, te atiende Carlos desde el panel.");
+    await page.getByRole("button", { name: "Enviar" }).click();
+    await thread.getByText("Hola, te atiende Carlos desde el panel.").waitFor();
+    await page.screenshot({ path: join(RESULTS, "conversacion-1440.png") });
+    const out = await api("GET", `/api/v1/dev/outbox?to=${encodeURIComponent(phone)}`);
+    assert.equal(out.status, 200);
+    assert.ok(
+      out.body.messages.some((m) => m.body === "Hola, te atiende Carlos desde el panel." && m.from === "+525500000001"),
+      JSON.stringify(out.body.messages.map((m) => [m.from, m.body])),
+    );
   });
 
   const PAGES = [
