@@ -108,7 +108,8 @@ if [ "${PARLO_SKIP_FRONTEND:-0}" != 1 ] && [ -d "$PARLO_ROOT/frontend/node_modul
       "$PARLO_ROOT/frontend/public" "$PARLO_ROOT/frontend/vite.config.ts" \
       -newer "$DASHBOARD_DIR/index.html" -print -quit)" ]; then
     say "building the dashboard (frontend: npm run build)"
-    (cd "$PARLO_ROOT/frontend" && npm run --silent build >&2)
+    (cd "$PARLO_ROOT/frontend" && npm run --silent build >&2) ||
+      say "warning: the dashboard build failed (see above); serving the previous build, if any"
   fi
 fi
 STATIC_ARGS=()
