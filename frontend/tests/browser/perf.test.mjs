@@ -76,7 +76,7 @@ it("week view, 10 staff × 300 appointments: time to interactive", async () => {
     const t0 = Date.now();
     await page.goto(`/agenda?fecha=${monday}`);
     await page.getByRole("button", { name: "Semana" }).click();
-    await page.waitForFunction((n) => document.querySelectorAll("[data-appt-id]").length >= n, 300, { polling: 16 });
+    await page.waitForFunction((n) => document.querySelectorAll(".ec-event").length >= n, 300, { polling: 16 });
     // Interactive: a click on an appointment opens its dialog.
     const navToWeek = Date.now() - t0;
     const t1 = Date.now();
@@ -88,17 +88,17 @@ it("week view, 10 staff × 300 appointments: time to interactive", async () => {
   }
   // The week view alone: switching from the day view with the data loaded.
   await page.getByRole("button", { name: "Día" }).click();
-  await page.waitForFunction(() => document.querySelectorAll("[data-appt-id]").length < 300);
+  await page.waitForFunction(() => document.querySelectorAll(".ec-event").length < 300);
   const sw = await page.evaluate(async () => {
     const t = performance.now();
     const btn = [...document.querySelectorAll("button")].find((b) => b.textContent === "Semana");
     btn.click();
-    while (document.querySelectorAll("[data-appt-id]").length < 300) await new Promise((r) => setTimeout(r, 0));
+    while (document.querySelectorAll(".ec-event").length < 300) await new Promise((r) => setTimeout(r, 0));
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     return performance.now() - t;
   });
   const best = Math.min(...runs.map((r) => r.navToWeek));
   console.log(`PERF week view 10 staff × 300 appointments: load→week rendered ${runs.map((r) => r.navToWeek).join("/")} ms (best ${best}); day→week switch ${Math.round(sw)} ms`);
-  assert.equal(await page.locator("[data-appt-id]").count(), 300);
+  assert.equal(await page.locator(".ec-event").count(), 300);
   await context.close();
 });
