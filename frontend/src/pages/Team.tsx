@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap, type Staff } from "../api/client";
+import { api, loadSession, unwrap, type Staff } from "../api/client";
 import { atLeast, useBusiness, useServices, useStaff } from "../lib/business";
 import { LEVEL_LABEL, word } from "../lib/words";
+import { formatLocalDate, localDate } from "../lib/time";
 import { ErrorBox, Spinner } from "../components/ui";
 
 const DAYS = ["Lunes", "Martes", "Miércoles", "Jueves", "Viernes", "Sábado", "Domingo"];
@@ -157,6 +158,7 @@ function Member({ s }: { s: Staff }) {
           </select>
         </label>
       )}
+      {(isAdmin || s.id === loadSession()?.staff?.id) && <TimeOff s={s} />}
       <ErrorBox error={toggle.error ?? setServices.error ?? setLevel.error ?? hours.error} />
       {isAdmin && (
         <button onClick={() => toggle.mutate()} disabled={toggle.isPending}>
@@ -164,5 +166,97 @@ function Member({ s }: { s: Staff }) {
         </button>
       )}
     </div>
+  );
+}
+
+/** Days off and special hours (exceptions) and blocked time of one person. */
+function TimeOff({ s }: { s: Staff }) {
+  const b = useBusiness();
+  const qc = useQueryClient();
+  const today = localDate(new Date(), b.tz);
+  const [date, setDate] = useState(today);
+  const [start, setStart] = useState("");
+  const [end, setEnd] = useState("");
+  const [reason, setReason] = useState("");
+  const avail = useQuery({
+    queryKey: ["availability", s.id],
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/availability", { params: { query: { staff_id: s.id } } })),
+  });
+  const refresh = () => qc.invalidateQueries({ queryKey: ["availability", s.id] });
+  const add = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.POST("/api/v1/availability/exceptions", {
+          body: {
+            staff_id: s.id,
+            date,
+            is_available: false,
+            ...(start && end ? { start, end } : {}),
+            ...(reason.trim() ? { reason: reason.trim() } : {}),
+          },
+        }),
+      ),
+    onSuccess: async () => {
+      setReason("");
+      await refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: async (id: string) =>
+      unwrap(await api.DELETE("/api/v1/availability/exceptions/{id}", { params: { path: { id } } })),
+    onSuccess: refresh,
+  });
+  const upcoming = (avail.data?.exceptions ?? []).filter((x) => x.date >= today).sort((x, y) => x.date.localeCompare(y.date));
+  return (
+    <section aria-label={`Días libres de ${s.name}`}>
+      <h3>Días libres y horarios especiales</h3>
+      <ul className="list">
+        {upcoming.map((x) => (
+          <li key={x.id} className="item static">
+            <span>{formatLocalDate(x.date, b.tz)}</span>
+            <span className="time">
+              {x.range ? `${x.range.start.slice(0, 5)}–${x.range.end.slice(0, 5)}` : "Todo el día"}
+              {x.is_available ? " (trabaja)" : " (libre)"}
+              {x.reason ? ` · ${x.reason}` : ""}
+            </span>
+            <button className="link" onClick={() => remove.mutate(x.id)} disabled={remove.isPending}>
+              Quitar
+            </button>
+          </li>
+        ))}
+        {avail.data && upcoming.length === 0 && <li className="empty">Sin días libres próximos.</li>}
+      </ul>
+      <form
+        className="form"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          add.mutate();
+        }}
+      >
+        <div className="row">
+          <label>
+            Fecha
+            <input type="date" value={date} min={today} onChange={(e) => setDate(e.target.value)} required />
+          </label>
+          <label>
+            Desde (vacío: todo el día)
+            <input type="time" value={start} onChange={(e) => setStart(e.target.value)} />
+          </label>
+          <label>
+            Hasta
+            <input type="time" value={end} onChange={(e) => setEnd(e.target.value)} />
+          </label>
+        </div>
+        <label>
+          Motivo (opcional)
+          <input value={reason} onChange={(e) => setReason(e.target.value)} />
+        </label>
+        <ErrorBox error={add.error ?? remove.error ?? avail.error} />
+        <button type="submit" disabled={add.isPending}>
+          Agregar día libre
+        </button>
+      </form>
+    </section>
   );
 }

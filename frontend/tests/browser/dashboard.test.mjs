@@ -278,6 +278,23 @@ describe("dashboard", () => {
     );
   });
 
+
+  it("team: a day off for Pedro is stored (and the open card has no serious accessibility problem)", async () => {
+    const date = futureWeekday(30);
+    await page.goto("/equipo");
+    await page.getByRole("button", { name: /Pedro/ }).first().click();
+    const card = page.getByRole("region", { name: "Días libres de Pedro" });
+    await card.getByLabel("Fecha").fill(date);
+    await card.getByLabel("Motivo (opcional)").fill("Trámite");
+    await card.getByRole("button", { name: "Agregar día libre" }).click();
+    await card.getByText("Trámite").first().waitFor();
+    const a = await api("GET", `/api/v1/availability?staff_id=${staff[1].id}`, { token });
+    assert.ok(a.body.exceptions.some((x) => x.date === date && !x.is_available && x.reason === "Trámite"));
+    const r = await new AxeBuilder({ page }).analyze();
+    const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`);
+    assert.deepEqual(bad, []);
+  });
+
   const PAGES = [
     ["agenda", "/agenda"],
     ["conversaciones", "/conversaciones"],
