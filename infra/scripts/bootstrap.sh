@@ -29,3 +29,21 @@ command -v java >/dev/null || {
   echo "bootstrap: installing Java 17 for DynamoDB Local" >&2
   apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
 }
+
+# The dashboard (frontend/): its npm packages, from the lock file, when the
+# lock changed since the last install (npm ci wipes node_modules, so only
+# then).
+frontend="$root/frontend"
+fstamp="$frontend/node_modules/.parlo-npm-ci"
+fwant="$(sha256sum "$frontend/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$fstamp" ] || [ "$(cat "$fstamp")" != "$fwant" ]; then
+  echo "bootstrap: installing the dashboard's packages (npm ci in frontend/)" >&2
+  (cd "$frontend" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$fwant" >"$fstamp"
+fi
+
+# The browser the dashboard's tests drive (playwright-core downloads none).
+[ -x /usr/bin/chromium ] || {
+  echo "bootstrap: installing chromium (Debian) for the browser tests" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}

@@ -20,6 +20,10 @@
 # PARLO_CLOCK_FILE=<checkout>/.local/clock, and PARLO_NOW / RUST_LOG when set.
 # PARLO_DEV_TIMEOUT (default 600 s) bounds the wait for the first answer
 # (it may include compiling the webhook function).
+# The dashboard (frontend/) is built when its sources are newer than
+# frontend/dist (PARLO_SKIP_FRONTEND=1 skips that) and the gateway serves
+# frontend/dist for every path outside /api and /webhooks: one origin, as
+# CloudFront in AWS. dev.sh prints a sign-in link for the demo owner.
 set -euo pipefail
 # shellcheck source=infra/scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -96,6 +100,21 @@ PARLO_LOCAL_BIN="$TARGET_DIR/debug/parlo-local"
 [ -x "$PARLO_LOCAL_BIN" ] || die "$PARLO_LOCAL_BIN not built"
 [ -x "$VENV/bin/cargo-lambda" ] || die "cargo-lambda not in .venv; run infra/scripts/bootstrap.sh"
 
+# The dashboard, built when its sources changed (npm run build: tsc + vite).
+DASHBOARD_DIR="$PARLO_ROOT/frontend/dist"
+if [ "${PARLO_SKIP_FRONTEND:-0}" != 1 ] && [ -d "$PARLO_ROOT/frontend/node_modules" ]; then
+  if [ ! -f "$DASHBOARD_DIR/index.html" ] ||
+    [ -n "$(find "$PARLO_ROOT/frontend/src" "$PARLO_ROOT/frontend/index.html" \
+      "$PARLO_ROOT/frontend/public" "$PARLO_ROOT/frontend/vite.config.ts" \
+      -newer "$DASHBOARD_DIR/index.html" -print -quit)" ]; then
+    say "building the dashboard (frontend: npm run build)"
+    (cd "$PARLO_ROOT/frontend" && npm run --silent build >&2) ||
+      say "warning: the dashboard build failed (see above); serving the previous build, if any"
+  fi
+fi
+STATIC_ARGS=()
+[ -f "$DASHBOARD_DIR/index.html" ] && STATIC_ARGS=(--static-dir "$DASHBOARD_DIR")
+
 # The environment of the functions (and of the gateway).
 set -a
 # shellcheck source=/dev/null
@@ -138,7 +157,8 @@ take_lock # one starter at a time (shared with up.sh/down.sh)
 start_dev lambda "$VENV/bin/cargo-lambda" lambda watch \
   --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --ignore-changes
 start_dev gateway "$PARLO_LOCAL_BIN" gateway \
-  --listen "127.0.0.1:$GATEWAY_PORT" --invoke-url "http://127.0.0.1:$LAMBDA_PORT"
+  --listen "127.0.0.1:$GATEWAY_PORT" --invoke-url "http://127.0.0.1:$LAMBDA_PORT" \
+  "${STATIC_ARGS[@]}"
 exec 9>&-
 wait_service lambda
 wait_service gateway
@@ -151,9 +171,21 @@ health="$(curl -sS --max-time "${PARLO_DEV_TIMEOUT:-600}" \
 say "GET /health -> $health"
 
 BIN="${PARLO_LOCAL_BIN#"$PARLO_ROOT"/}"
+DASHBOARD_LINE="  dashboard  not built (cd frontend && npm ci && npm run build; then restart)"
+if [ "${#STATIC_ARGS[@]}" -gt 0 ]; then
+  # A fresh sign-in link for the demo owner (the dev route returns it
+  # instead of sending it by WhatsApp; valid 15 minutes, once).
+  link="$(curl -sS --max-time 60 -H 'content-type: application/json' \
+    -d '{"phone":"+5215512345678"}' "http://127.0.0.1:$GATEWAY_PORT/api/v1/dev/auth/magic-link" |
+    "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["links"][0]["url"])' 2>/dev/null || true)"
+  [ -n "$link" ] || link='POST /api/v1/dev/auth/magic-link {"phone": "+5215512345678"}'
+  DASHBOARD_LINE="  dashboard  http://127.0.0.1:$GATEWAY_PORT/   (same origin as /api; frontend/dist)
+             sign in as the demo owner: $link"
+fi
 cat >&2 <<EOF
 
 Parlo runs locally:
+$DASHBOARD_LINE
   gateway    http://127.0.0.1:$GATEWAY_PORT   (API Gateway HTTP API; turn-queue poller; Scheduler firer)  .local/gateway.log
   functions  cargo lambda watch on 127.0.0.1:$LAMBDA_PORT (webhook, api, turn, reminders)        .local/lambda.log
   stack      DynamoDB Local 127.0.0.1:$DYNAMODB_PORT, moto 127.0.0.1:$MOTO_PORT; environment in .local/env

@@ -6,6 +6,11 @@
 #   4. template    cfn-lint + sam validate --lint on template.yaml (offline)
 #   5. stack       infra/scripts/up.sh (DynamoDB Local + moto)
 #   6. tests       cargo test --workspace, with .local/env
+#   7. frontend    the dashboard: generated API client up to date, tsc,
+#                  vitest, production build (before the stack starts, so the
+#                  gateway serves the fresh frontend/dist)
+#   8. browser     the dashboard's browser tests (playwright-core + Debian's
+#                  chromium) against the running stack
 # The stack is stopped at the end (also on failure or Ctrl-C) if this script
 # started it; a stack that was already up (make up) is left running.
 # The exit code is the first failing step's.
@@ -56,6 +61,17 @@ else
   say "PARLO_SKIP_LINT=1: skipping fmt, clippy, template"
 fi
 
+step frontend "frontend: generated API client check, tsc, vitest, vite build"
+cargo build -q -p parlo-local
+TARGET_DIR="$(cargo metadata --format-version 1 --no-deps |
+  "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+(
+  cd frontend
+  PARLO_LOCAL_BIN="$TARGET_DIR/debug/parlo-local" npm run --silent check:api
+  npm run --silent build
+  npm test --silent
+)
+
 step stack "infra/scripts/dev.sh --background (emulators, functions, gateway)"
 if stack_up; then
   say "local stack already running: leaving it running afterwards"
@@ -72,3 +88,7 @@ set -a
 . "$LOCAL_DIR/env"
 set +a
 cargo test --workspace "$@"
+
+step browser "frontend browser tests (chromium) against http://127.0.0.1:$GATEWAY_PORT"
+(cd frontend && PARLO_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" PARLO_LOCAL_BIN="$TARGET_DIR/debug/parlo-local" \
+  npm run --silent test:browser)

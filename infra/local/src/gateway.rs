@@ -28,6 +28,10 @@ pub struct HttpState {
     pub api_id: String,
     /// The port clients called (`x-forwarded-port`).
     pub port: u16,
+    /// The built dashboard (`frontend/dist`), served for GET paths no API
+    /// route matches, as CloudFront serves the S3 bucket in AWS: one
+    /// origin for the app and `/api`.
+    pub static_dir: Option<std::path::PathBuf>,
 }
 
 /// The turn queue's event source mapping.
@@ -47,6 +51,7 @@ pub struct GatewayConfig {
     pub api_id: String,
     pub sqs: Option<SqsSettings>,
     pub schedule_group: Option<String>,
+    pub static_dir: Option<std::path::PathBuf>,
 }
 
 fn to_hyper(r: GatewayResponse, request_id: &str) -> Response<Full<Bytes>> {
@@ -65,6 +70,67 @@ fn to_hyper(r: GatewayResponse, request_id: &str) -> Response<Full<Bytes>> {
             *fallback.status_mut() = hyper::StatusCode::BAD_GATEWAY;
             fallback
         })
+}
+
+/// A file of the built dashboard for `GET`/`HEAD` of a path outside `/api`
+/// and `/webhooks`: the file itself, or `index.html` for an app route
+/// (a path without an extension, e.g. `/auth`, `/agenda`), so a magic
+/// link opens the app. `None`: not ours (the caller answers 404).
+pub fn static_file(dir: &std::path::Path, method: &str, path: &str) -> Option<GatewayResponse> {
+    if !matches!(method, "GET" | "HEAD")
+        || path.starts_with("/api/")
+        || path.starts_with("/webhooks/")
+    {
+        return None;
+    }
+    let rel = path.trim_start_matches('/');
+    // No traversal, no encoded tricks: plain segments only.
+    if rel
+        .split('/')
+        .any(|seg| seg == ".." || seg == "." || seg.contains('\\') || seg.contains('%'))
+    {
+        return None;
+    }
+    let last = rel.rsplit('/').next().unwrap_or_default();
+    let (file, immutable) = if rel.is_empty() {
+        (dir.join("index.html"), false)
+    } else if last.contains('.') {
+        (dir.join(rel), rel.starts_with("assets/"))
+    } else {
+        (dir.join("index.html"), false)
+    };
+    let body = std::fs::read(&file).ok()?;
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    let content_type = match ext {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    let cache = if immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    Some(GatewayResponse {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), content_type.into()),
+            ("cache-control".into(), cache.into()),
+            ("x-content-type-options".into(), "nosniff".into()),
+        ],
+        body: if method == "HEAD" { Vec::new() } else { body },
+    })
 }
 
 /// Serves one request: route, build the event, invoke, map the result.
@@ -86,6 +152,11 @@ pub async fn handle(
         }
     };
     let Some(route) = apigw::match_route(&method, &path) else {
+        if let Some(dir) = state.static_dir.as_deref() {
+            if let Some(r) = static_file(dir, &method, &path) {
+                return Ok(to_hyper(r, &request_id));
+            }
+        }
         tracing::info!(%method, %path, status = 404, "no route");
         let r = GatewayResponse::json(404, &json!({"message": "Not Found"}));
         return Ok(to_hyper(r, &request_id));
@@ -184,6 +255,7 @@ pub async fn run(config: GatewayConfig) -> Result<(), String> {
         account_id: config.account_id.clone(),
         api_id: config.api_id.clone(),
         port: config.listen.port(),
+        static_dir: config.static_dir.clone(),
     });
 
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
@@ -235,4 +307,35 @@ pub async fn run(config: GatewayConfig) -> Result<(), String> {
         task.abort();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::static_file;
+
+    #[test]
+    fn serves_the_dashboard_outside_the_api() {
+        let dir = std::env::temp_dir().join(format!("parlo-static-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("assets")).unwrap();
+        std::fs::write(dir.join("index.html"), "<html>app</html>").unwrap();
+        std::fs::write(dir.join("assets/app-1.js"), "x").unwrap();
+        let index = static_file(&dir, "GET", "/").unwrap();
+        assert_eq!(index.body, b"<html>app</html>");
+        // App routes (a magic link's /auth) get the app.
+        let auth = static_file(&dir, "GET", "/auth").unwrap();
+        assert_eq!(auth.body, b"<html>app</html>");
+        let js = static_file(&dir, "GET", "/assets/app-1.js").unwrap();
+        assert!(js
+            .headers
+            .iter()
+            .any(|(k, v)| k == "cache-control" && v.contains("immutable")));
+        // Never the API's paths, other methods, missing files or traversal.
+        assert!(static_file(&dir, "GET", "/api/v1/nope").is_none());
+        assert!(static_file(&dir, "GET", "/webhooks/x").is_none());
+        assert!(static_file(&dir, "POST", "/auth").is_none());
+        assert!(static_file(&dir, "GET", "/assets/missing.js").is_none());
+        assert!(static_file(&dir, "GET", "/../etc/passwd").is_none());
+        assert!(static_file(&dir, "GET", "/assets/%2e%2e/x.js").is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

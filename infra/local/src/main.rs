@@ -45,6 +45,10 @@ enum Command {
     },
     /// Seed the demo business (Barbería Don Carlos) unless it exists.
     Seed,
+    /// Print the API's OpenAPI document (what `GET /api/v1/openapi.json`
+    /// answers) without a running stack: the dashboard's client is
+    /// generated from it (frontend/scripts/gen-api.mjs).
+    Openapi,
 }
 
 #[derive(Args)]
@@ -80,6 +84,10 @@ struct GatewayArgs {
     /// requestContext.apiId.
     #[arg(long, default_value = "parlolocal")]
     api_id: String,
+    /// The built dashboard (frontend/dist), served for GET paths outside
+    /// /api and /webhooks, so the app and the API share one origin.
+    #[arg(long, env = "PARLO_DASHBOARD_DIR")]
+    static_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -333,11 +341,25 @@ fn run_gateway(args: GatewayArgs) -> ExitCode {
         api_id: args.api_id,
         sqs,
         schedule_group,
+        static_dir: args.static_dir,
     };
     match runtime().block_on(gateway::run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("parlo-local gateway: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_openapi() -> ExitCode {
+    match serde_json::to_string_pretty(parlo_app::api::openapi::document()) {
+        Ok(doc) => {
+            println!("{doc}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("parlo-local openapi: {e}");
             ExitCode::from(1)
         }
     }
@@ -357,5 +379,6 @@ fn main() -> ExitCode {
         Command::Say { chat, json, text } => run_say(chat, json, text),
         Command::Chat { chat } => run_chat(chat),
         Command::Seed => run_seed(),
+        Command::Openapi => run_openapi(),
     }
 }

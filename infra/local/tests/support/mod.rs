@@ -74,6 +74,7 @@ pub async fn start_gateway(lambda_url: &str) -> String {
         account_id: "123456789012".into(),
         api_id: "parlolocal".into(),
         port: addr.port(),
+        static_dir: None,
     });
     tokio::spawn(parlo_local::gateway::serve(listener, state));
     format!("http://{addr}")

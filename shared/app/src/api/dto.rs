@@ -23,7 +23,7 @@ pub struct OrganizationPatch {
     /// IANA zone, e.g. `America/Mexico_City`.
     pub timezone: Option<String>,
     /// The whole settings object (booking policy, reminders, …).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<out::OrgSettings>)]
     pub settings: Option<OrgSettings>,
 }
 
@@ -34,7 +34,7 @@ pub struct LocationInput {
     pub address: Option<String>,
     pub is_primary: Option<bool>,
     /// `{"days": [[{"start": "10:00:00", "end": "20:00:00"}], …]}`, Monday first.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<out::WeeklyHours>)]
     pub business_hours: Option<WeeklyHours>,
 }
 
@@ -80,7 +80,7 @@ pub struct WorkingHoursInput {
     /// Seven lists of `{start, end}` local times, Monday first; an empty
     /// list is a day off. An empty body (`{"days": null}`) follows the
     /// location's hours.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Vec<Vec<out::TimeRange>>>)]
     pub days: Option<[Vec<TimeRange>; 7]>,
 }
 
@@ -249,4 +249,452 @@ pub struct ImpersonationOut {
     pub expires_at: DateTime<Utc>,
     pub org_id: Uuid,
     pub impersonated: bool,
+}
+
+/// Answer shapes of the entities, for the OpenAPI document only. The
+/// handlers serialize the `parlo_core` types themselves; these mirror their
+/// serde output field by field (a test in `openapi.rs` serializes a real
+/// value of each and compares its keys with the schema, so they cannot
+/// drift apart silently). They give the dashboard's generated TypeScript
+/// client real types instead of bare objects.
+pub mod out {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+    use serde::Serialize;
+    use utoipa::ToSchema;
+    use uuid::Uuid;
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum OrgStatus {
+        Onboarding,
+        Active,
+        Suspended,
+        Churned,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum PermissionLevel {
+        Viewer,
+        Staff,
+        Admin,
+        Owner,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum StaffRole {
+        Owner,
+        Employee,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AppointmentStatus {
+        Pending,
+        Confirmed,
+        Completed,
+        Cancelled,
+        NoShow,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum AppointmentSource {
+        Whatsapp,
+        Web,
+        Manual,
+        WalkIn,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ConversationStatus {
+        Active,
+        Resolved,
+        HandedOff,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ConversationKind {
+        Customer,
+        Staff,
+        Onboarding,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Direction {
+        Inbound,
+        Outbound,
+    }
+
+    /// `ai` is the assistant.
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum SenderType {
+        Customer,
+        Ai,
+        Staff,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ContentType {
+        Text,
+        Image,
+        Audio,
+        Location,
+        Template,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct BookingPolicy {
+        pub min_notice_minutes: u32,
+        pub max_advance_days: u32,
+        pub slot_step_minutes: u32,
+        pub buffer_minutes: u32,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct MissedCallSettings {
+        pub enabled: bool,
+        pub delay_minutes: u32,
+        pub min_answered_seconds: u32,
+        pub min_gap_hours: u32,
+        pub message: Option<String>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct OrgSettings {
+        pub booking: BookingPolicy,
+        pub business_type: Option<String>,
+        pub reminder_hours_before: Option<u32>,
+        pub second_reminder_enabled: bool,
+        pub review_request_enabled: bool,
+        pub review_link: Option<String>,
+        pub daily_summary_hour: Option<u8>,
+        pub daily_summary_staff: Vec<Uuid>,
+        pub missed_call: MissedCallSettings,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Organization {
+        pub id: Uuid,
+        pub name: String,
+        pub whatsapp_number: Option<String>,
+        /// IANA zone.
+        pub timezone: String,
+        pub status: OrgStatus,
+        pub settings: OrgSettings,
+        pub onboarding_state: Option<String>,
+        #[schema(value_type = Object)]
+        pub onboarding_data: serde_json::Value,
+        pub last_message_at: Option<DateTime<Utc>>,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+    }
+
+    /// Local wall-clock range, `HH:MM:SS`.
+    #[derive(Serialize, ToSchema)]
+    pub struct TimeRange {
+        pub start: String,
+        pub end: String,
+    }
+
+    /// Seven lists of ranges, Monday first; an empty list is closed.
+    #[derive(Serialize, ToSchema)]
+    pub struct WeeklyHours {
+        pub days: Vec<Vec<TimeRange>>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Location {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub name: String,
+        pub address: Option<String>,
+        pub is_primary: bool,
+        pub business_hours: WeeklyHours,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Staff {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub location_id: Option<Uuid>,
+        pub name: String,
+        pub phone: String,
+        pub role: StaffRole,
+        pub permission_level: PermissionLevel,
+        pub is_active: bool,
+        pub first_message_at: Option<DateTime<Utc>>,
+        pub default_spot_id: Option<Uuid>,
+        pub service_ids: Vec<Uuid>,
+        pub bookable: bool,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Service {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub name: String,
+        pub description: Option<String>,
+        pub duration_minutes: u32,
+        /// Cents.
+        pub price_cents: i64,
+        pub currency: String,
+        pub is_active: bool,
+        pub buffer_minutes: u32,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+    }
+
+    /// `DELETE /services/{id}` of a service appointments used.
+    #[derive(Serialize, ToSchema)]
+    pub struct ServiceDeactivated {
+        pub deleted: bool,
+        pub deactivated: bool,
+        pub service: Service,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Spot {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub location_id: Uuid,
+        pub name: String,
+        pub display_order: u32,
+        pub is_active: bool,
+        pub service_ids: Vec<Uuid>,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Customer {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub phone: String,
+        pub name: Option<String>,
+        pub name_verified_at: Option<DateTime<Utc>>,
+        pub email: Option<String>,
+        pub notes: Option<String>,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+    }
+
+    /// An appointment with its times in the business's zone.
+    #[derive(Serialize, ToSchema)]
+    pub struct Appointment {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub location_id: Uuid,
+        pub customer_id: Uuid,
+        pub staff_id: Uuid,
+        pub spot_id: Option<Uuid>,
+        pub service_id: Uuid,
+        pub start: DateTime<Utc>,
+        pub end: DateTime<Utc>,
+        pub buffer_minutes: u32,
+        pub status: AppointmentStatus,
+        pub source: AppointmentSource,
+        pub notes: Option<String>,
+        pub cancellation_reason: Option<String>,
+        pub reminder_sent_at: Option<DateTime<Utc>>,
+        pub price_cents: i64,
+        /// 1–5, after the review request.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub rating: Option<u8>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub feedback: Option<String>,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+        /// IANA zone of the business.
+        pub timezone: String,
+        /// ISO 8601 with the business's offset.
+        pub start_local: String,
+        pub end_local: String,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct CustomerDetail {
+        pub customer: Customer,
+        pub appointments: Vec<Appointment>,
+        pub total_appointments: usize,
+        pub completed: usize,
+        pub no_shows: usize,
+        pub cancellations: usize,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct WorkingHours {
+        /// No rows of their own: the location's hours apply.
+        pub follows_business_hours: bool,
+        pub days: Vec<Vec<TimeRange>>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct RecurringAvailability {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub staff_id: Uuid,
+        /// 0 = Monday.
+        pub weekday: u8,
+        pub range: TimeRange,
+        pub created_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct AvailabilityException {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub staff_id: Uuid,
+        pub date: NaiveDate,
+        pub range: Option<TimeRange>,
+        pub is_available: bool,
+        pub reason: Option<String>,
+        pub created_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Availability {
+        pub timezone: String,
+        pub recurring: Vec<RecurringAvailability>,
+        pub exceptions: Vec<AvailabilityException>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct TimeBlock {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        /// `null`: the whole business.
+        pub staff_id: Option<Uuid>,
+        pub start: DateTime<Utc>,
+        pub end: DateTime<Utc>,
+        pub reason: Option<String>,
+        pub created_by: Option<Uuid>,
+        pub created_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Slot {
+        pub start: DateTime<Utc>,
+        pub end: DateTime<Utc>,
+        /// The business's wall clock, no offset.
+        pub local_start: NaiveDateTime,
+        /// Free staff, in preference order.
+        pub staff_ids: Vec<Uuid>,
+        pub spot_ids: Vec<Uuid>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Slots {
+        pub timezone: String,
+        pub location_id: Uuid,
+        pub slots: Vec<Slot>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Conversation {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub kind: ConversationKind,
+        pub peer_phone: String,
+        pub customer_id: Option<Uuid>,
+        pub staff_id: Option<Uuid>,
+        pub status: ConversationStatus,
+        pub handed_off_until: Option<DateTime<Utc>>,
+        #[schema(value_type = Object)]
+        pub context: serde_json::Value,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+        pub last_message_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Message {
+        pub id: Uuid,
+        pub org_id: Uuid,
+        pub conversation_id: Uuid,
+        pub direction: Direction,
+        pub sender_type: SenderType,
+        pub content_type: ContentType,
+        pub content: String,
+        pub media_url: Option<String>,
+        pub provider_id: Option<String>,
+        pub delivery_status: Option<String>,
+        pub created_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct MagicLinkAccepted {
+        pub status: String,
+        pub message: String,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct NamedRef {
+        pub id: Uuid,
+        pub name: String,
+    }
+
+    /// A business session (7 days).
+    #[derive(Serialize, ToSchema)]
+    pub struct Session {
+        pub token: String,
+        pub expires_at: DateTime<Utc>,
+        pub business: NamedRef,
+        pub staff: NamedRef,
+        pub permission_level: PermissionLevel,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Me {
+        pub org_id: Uuid,
+        /// `null` when an admin impersonates the business.
+        pub staff_id: Option<Uuid>,
+        pub permission_level: PermissionLevel,
+        pub impersonated: bool,
+        pub expires_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct AdminSession {
+        pub token: String,
+        pub expires_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct AdminMe {
+        pub role: String,
+        pub expires_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct IssuedLink {
+        pub org_id: Uuid,
+        pub business: String,
+        pub staff_id: Uuid,
+        pub token: String,
+        /// `<dashboard>/auth?token=…`
+        pub url: String,
+        pub expires_at: DateTime<Utc>,
+    }
+
+    /// Dev only: the links instead of WhatsApp messages.
+    #[derive(Serialize, ToSchema)]
+    pub struct DevLinks {
+        pub links: Vec<IssuedLink>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    pub struct Health {
+        pub status: String,
+    }
 }

@@ -49,6 +49,139 @@ fn request_schema(op: Op) -> Option<&'static str> {
     })
 }
 
+/// What a successful answer holds.
+enum Answer {
+    /// One schema, by name.
+    One(&'static str),
+    /// `{"items": [<schema>], "next_cursor"}`.
+    Page(&'static str),
+    /// 204, no body.
+    Empty,
+    /// Not typed yet (admin aggregates): an object.
+    Untyped,
+}
+
+/// The answer of an operation and its success status.
+fn answer(op: Op) -> (&'static str, Answer) {
+    use Answer::*;
+    let a = match op {
+        Op::Health => One("Health"),
+        Op::OpenApi => Untyped,
+        Op::RequestMagicLink => One("MagicLinkAccepted"),
+        Op::VerifyMagicLink => One("Session"),
+        Op::Logout | Op::AdminLogout => Empty,
+        Op::Me => One("Me"),
+        Op::AdminLogin => One("AdminSession"),
+        Op::AdminMe => One("AdminMe"),
+        Op::DevMagicLink => One("DevLinks"),
+        Op::DevOutbox => Untyped,
+        Op::GetOrganization | Op::UpdateOrganization => One("Organization"),
+        Op::AdminSuspend | Op::AdminReactivate => One("Organization"),
+        Op::ListLocations => Page("Location"),
+        Op::CreateLocation | Op::GetLocation | Op::UpdateLocation => One("Location"),
+        Op::ListServices => Page("Service"),
+        Op::CreateService | Op::GetService | Op::UpdateService => One("Service"),
+        // 204, or 200 with the deactivated service when appointments used it.
+        Op::DeleteService => One("ServiceDeactivated"),
+        Op::ListStaff => Page("Staff"),
+        Op::CreateStaff
+        | Op::GetStaff
+        | Op::UpdateStaff
+        | Op::DeactivateStaff
+        | Op::ReactivateStaff
+        | Op::SetStaffServices => One("Staff"),
+        Op::GetWorkingHours | Op::SetWorkingHours => One("WorkingHours"),
+        Op::ListSpots | Op::OrderSpots => Page("Spot"),
+        Op::CreateSpot | Op::GetSpot | Op::UpdateSpot => One("Spot"),
+        Op::ListCustomers => Page("Customer"),
+        Op::GetCustomer => One("CustomerDetail"),
+        Op::UpdateCustomer => One("Customer"),
+        Op::ListAppointments => Page("Appointment"),
+        Op::CreateAppointment
+        | Op::GetAppointment
+        | Op::UpdateAppointment
+        | Op::CancelAppointment
+        | Op::CompleteAppointment
+        | Op::NoShowAppointment => One("Appointment"),
+        Op::GetAvailability => One("Availability"),
+        Op::CreateException => One("AvailabilityException"),
+        Op::ListBlocks => Page("TimeBlock"),
+        Op::CreateBlock => One("TimeBlock"),
+        Op::Slots => One("Slots"),
+        Op::ListConversations => Page("Conversation"),
+        Op::ListMessages => Page("Message"),
+        Op::ReleaseConversation => One("Conversation"),
+        Op::SendMessage => One("Message"),
+        Op::Stats => One("StatsOut"),
+        Op::AdminImpersonate => One("ImpersonationOut"),
+        Op::DeleteLocation
+        | Op::DeleteStaff
+        | Op::DeleteSpot
+        | Op::DeleteException
+        | Op::DeleteBlock => Empty,
+        Op::AdminStats
+        | Op::AdminListOrganizations
+        | Op::AdminGetOrganization
+        | Op::AdminConversations
+        | Op::AdminActivity => Untyped,
+    };
+    let status = match (&a, op) {
+        (Empty, _) => "204",
+        (
+            _,
+            Op::CreateLocation
+            | Op::CreateService
+            | Op::CreateStaff
+            | Op::CreateSpot
+            | Op::CreateAppointment
+            | Op::CreateException
+            | Op::CreateBlock
+            | Op::SendMessage,
+        ) => "201",
+        _ => "200",
+    };
+    (status, a)
+}
+
+fn page_schema(item: &str) -> utoipa::openapi::schema::Schema {
+    ObjectBuilder::new()
+        .property(
+            "items",
+            utoipa::openapi::schema::ArrayBuilder::new().items(Ref::from_schema_name(item)),
+        )
+        .required("items")
+        .property(
+            "next_cursor",
+            ObjectBuilder::new().schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                Type::String,
+                Type::Null,
+            ])),
+        )
+        .required("next_cursor")
+        .into()
+}
+
+fn success(status: &str, a: Answer) -> utoipa::openapi::Response {
+    let description = match status {
+        "201" => "Creado",
+        "204" => "Sin contenido",
+        _ => "OK",
+    };
+    let schema: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> = match a {
+        Answer::Empty => return ResponseBuilder::new().description(description).build(),
+        Answer::One(name) => Ref::from_schema_name(name).into(),
+        Answer::Page(name) => page_schema(name).into(),
+        Answer::Untyped => ObjectBuilder::new().schema_type(Type::Object).into(),
+    };
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(schema)).build(),
+        )
+        .build()
+}
+
 /// Query parameters an operation reads.
 fn query_params(op: Op) -> &'static [(&'static str, &'static str)] {
     const PAGE: &[(&str, &str)] = &[
@@ -131,6 +264,7 @@ fn plain_object(props: &[&str]) -> utoipa::openapi::schema::Schema {
 pub fn build() -> OpenApi {
     let mut paths = PathsBuilder::new();
     for r in ROUTES.iter() {
+        let (status, answer) = answer(r.op);
         let op_id = format!("{}{:?}", if r.as_admin { "admin_" } else { "" }, r.op);
         let mut op = OperationBuilder::new()
             .operation_id(Some(op_id))
@@ -142,17 +276,7 @@ pub fn build() -> OpenApi {
                 Access::Business(_) if r.as_admin => "admin",
                 Access::Business(_) => "business",
             })
-            .response(
-                "200",
-                ResponseBuilder::new()
-                    .description("OK (201 on create, 204 on delete)")
-                    .content(
-                        "application/json",
-                        ContentBuilder::new()
-                            .schema(Some(ObjectBuilder::new().schema_type(Type::Object)))
-                            .build(),
-                    ),
-            )
+            .response(status, success(status, answer))
             .response(
                 "default",
                 ResponseBuilder::new().description("Error").content(
@@ -230,9 +354,52 @@ pub fn build() -> OpenApi {
         .schema_from::<ExceptionInput>()
         .schema_from::<BlockInput>()
         .schema_from::<SendMessageInput>()
-        .schema_from::<AppointmentView>()
         .schema_from::<StatsOut>()
         .schema_from::<ImpersonationOut>()
+        .schema_from::<StatsCounts>()
+        .schema_from::<StatsDay>()
+        .schema_from::<out::OrgStatus>()
+        .schema_from::<out::PermissionLevel>()
+        .schema_from::<out::StaffRole>()
+        .schema_from::<out::AppointmentStatus>()
+        .schema_from::<out::AppointmentSource>()
+        .schema_from::<out::ConversationStatus>()
+        .schema_from::<out::ConversationKind>()
+        .schema_from::<out::Direction>()
+        .schema_from::<out::SenderType>()
+        .schema_from::<out::ContentType>()
+        .schema_from::<out::BookingPolicy>()
+        .schema_from::<out::MissedCallSettings>()
+        .schema_from::<out::OrgSettings>()
+        .schema_from::<out::Organization>()
+        .schema_from::<out::TimeRange>()
+        .schema_from::<out::WeeklyHours>()
+        .schema_from::<out::Location>()
+        .schema_from::<out::Staff>()
+        .schema_from::<out::Service>()
+        .schema_from::<out::ServiceDeactivated>()
+        .schema_from::<out::Spot>()
+        .schema_from::<out::Customer>()
+        .schema_from::<out::Appointment>()
+        .schema_from::<out::CustomerDetail>()
+        .schema_from::<out::WorkingHours>()
+        .schema_from::<out::RecurringAvailability>()
+        .schema_from::<out::AvailabilityException>()
+        .schema_from::<out::Availability>()
+        .schema_from::<out::TimeBlock>()
+        .schema_from::<out::Slot>()
+        .schema_from::<out::Slots>()
+        .schema_from::<out::Conversation>()
+        .schema_from::<out::Message>()
+        .schema_from::<out::MagicLinkAccepted>()
+        .schema_from::<out::NamedRef>()
+        .schema_from::<out::Session>()
+        .schema_from::<out::Me>()
+        .schema_from::<out::AdminSession>()
+        .schema_from::<out::AdminMe>()
+        .schema_from::<out::IssuedLink>()
+        .schema_from::<out::DevLinks>()
+        .schema_from::<out::Health>()
         .schema("MagicLinkRequest", plain_object(&["phone"]))
         .schema("VerifyRequest", plain_object(&["token"]))
         .schema("AdminLoginRequest", plain_object(&["password"]))
@@ -265,4 +432,285 @@ pub fn build() -> OpenApi {
         .paths(paths.build())
         .components(Some(components))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use parlo_core::*;
+    use serde_json::Value;
+    use uuid::Uuid;
+
+    /// The keys a real value serializes to are exactly the schema's
+    /// properties, and every required property is there.
+    fn same_shape(name: &str, value: &Value) {
+        let doc = document();
+        let schema = &doc["components"]["schemas"][name];
+        let props: std::collections::BTreeSet<&str> = schema["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("schema {name} has no properties"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let keys: std::collections::BTreeSet<&str> = value
+            .as_object()
+            .unwrap_or_else(|| panic!("{name} is not an object"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(props, keys, "schema {name} and its serialized value differ");
+        for r in schema["required"].as_array().into_iter().flatten() {
+            assert!(keys.contains(r.as_str().unwrap_or_default()), "{name}.{r}");
+        }
+    }
+
+    fn json<T: serde::Serialize>(v: &T) -> Value {
+        serde_json::to_value(v).unwrap_or_default()
+    }
+
+    #[test]
+    fn answer_schemas_match_what_the_handlers_serialize() {
+        let t = Utc.with_ymd_and_hms(2030, 1, 8, 16, 0, 0).unwrap();
+        let id = Uuid::nil();
+        let org = Organization {
+            id,
+            name: "B".into(),
+            whatsapp_number: None,
+            timezone: DEFAULT_TIMEZONE.into(),
+            status: OrgStatus::Active,
+            settings: OrgSettings::default(),
+            onboarding_state: None,
+            onboarding_data: Value::Null,
+            last_message_at: None,
+            created_at: t,
+            updated_at: t,
+        };
+        same_shape("Organization", &json(&org));
+        same_shape("OrgSettings", &json(&org.settings));
+        same_shape("BookingPolicy", &json(&org.settings.booking));
+        same_shape("MissedCallSettings", &json(&org.settings.missed_call));
+        let hours = WeeklyHours::default();
+        same_shape("WeeklyHours", &json(&hours));
+        same_shape("TimeRange", &json(&TimeRange::hm((10, 0), (20, 0))));
+        same_shape(
+            "Location",
+            &json(&Location {
+                id,
+                org_id: id,
+                name: "L".into(),
+                address: None,
+                is_primary: true,
+                business_hours: hours,
+                created_at: t,
+                updated_at: t,
+            }),
+        );
+        same_shape(
+            "Staff",
+            &json(&Staff {
+                id,
+                org_id: id,
+                location_id: None,
+                name: "P".into(),
+                phone: "+5215511112222".into(),
+                role: StaffRole::Employee,
+                permission_level: PermissionLevel::Staff,
+                is_active: true,
+                first_message_at: None,
+                default_spot_id: None,
+                service_ids: vec![],
+                bookable: true,
+                created_at: t,
+                updated_at: t,
+            }),
+        );
+        same_shape(
+            "Service",
+            &json(&ServiceType {
+                id,
+                org_id: id,
+                name: "Corte".into(),
+                description: None,
+                duration_minutes: 30,
+                price_cents: 15000,
+                currency: "MXN".into(),
+                is_active: true,
+                buffer_minutes: 0,
+                created_at: t,
+                updated_at: t,
+            }),
+        );
+        same_shape(
+            "Spot",
+            &json(&Spot {
+                id,
+                org_id: id,
+                location_id: id,
+                name: "Silla 1".into(),
+                display_order: 0,
+                is_active: true,
+                service_ids: vec![],
+                created_at: t,
+                updated_at: t,
+            }),
+        );
+        same_shape(
+            "Customer",
+            &json(&Customer {
+                id,
+                org_id: id,
+                phone: "+5215599998888".into(),
+                name: None,
+                name_verified_at: None,
+                email: None,
+                notes: None,
+                created_at: t,
+                updated_at: t,
+            }),
+        );
+        let appt = Appointment {
+            id,
+            org_id: id,
+            location_id: id,
+            customer_id: id,
+            staff_id: id,
+            spot_id: None,
+            service_id: id,
+            start: t,
+            end: t,
+            buffer_minutes: 0,
+            status: AppointmentStatus::Confirmed,
+            source: AppointmentSource::Web,
+            notes: None,
+            cancellation_reason: None,
+            reminder_sent_at: None,
+            price_cents: 0,
+            rating: Some(5),
+            feedback: Some("bien".into()),
+            created_at: t,
+            updated_at: t,
+        };
+        same_shape(
+            "Appointment",
+            &json(&AppointmentView::new(appt, chrono_tz::America::Mexico_City)),
+        );
+        same_shape(
+            "TimeBlock",
+            &json(&TimeBlock {
+                id,
+                org_id: id,
+                staff_id: None,
+                start: t,
+                end: t,
+                reason: None,
+                created_by: None,
+                created_at: t,
+            }),
+        );
+        same_shape(
+            "AvailabilityException",
+            &json(&AvailabilityException {
+                id,
+                org_id: id,
+                staff_id: id,
+                date: NaiveDate::from_ymd_opt(2030, 1, 8).unwrap(),
+                range: None,
+                is_available: false,
+                reason: None,
+                created_at: t,
+            }),
+        );
+        same_shape(
+            "RecurringAvailability",
+            &json(&RecurringAvailability {
+                id,
+                org_id: id,
+                staff_id: id,
+                weekday: 0,
+                range: TimeRange::hm((10, 0), (20, 0)),
+                created_at: t,
+            }),
+        );
+        same_shape(
+            "Slot",
+            &json(&parlo_core::scheduling::Slot {
+                start: t,
+                end: t,
+                local_start: t.naive_utc(),
+                staff_ids: vec![],
+                spot_ids: vec![],
+            }),
+        );
+        same_shape(
+            "Conversation",
+            &json(&Conversation {
+                id,
+                org_id: id,
+                kind: ConversationKind::Customer,
+                peer_phone: "+5215599998888".into(),
+                customer_id: None,
+                staff_id: None,
+                status: ConversationStatus::HandedOff,
+                handed_off_until: None,
+                context: Value::Null,
+                created_at: t,
+                updated_at: t,
+                last_message_at: t,
+            }),
+        );
+        same_shape(
+            "Message",
+            &json(&Message {
+                id,
+                org_id: id,
+                conversation_id: id,
+                direction: Direction::Outbound,
+                sender_type: SenderType::Staff,
+                content_type: ContentType::Text,
+                content: "Hola".into(),
+                media_url: None,
+                provider_id: None,
+                delivery_status: None,
+                created_at: t,
+            }),
+        );
+        let d = NaiveDate::from_ymd_opt(2030, 1, 8).unwrap();
+        same_shape(
+            "StatsOut",
+            &json(&crate::api::business::stats(
+                &[],
+                chrono_tz::America::Mexico_City,
+                d,
+                d,
+            )),
+        );
+        // Enums list exactly the values serde writes.
+        for (name, v) in [
+            ("AppointmentStatus", json(&AppointmentStatus::NoShow)),
+            ("SenderType", json(&SenderType::Ai)),
+            ("ConversationStatus", json(&ConversationStatus::HandedOff)),
+            ("AppointmentSource", json(&AppointmentSource::WalkIn)),
+        ] {
+            let values = &document()["components"]["schemas"][name]["enum"];
+            assert!(
+                values.as_array().is_some_and(|a| a.contains(&v)),
+                "{name} lacks {v}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_operation_has_a_typed_success_answer() {
+        let doc = document();
+        for r in ROUTES.iter() {
+            let (status, _) = answer(r.op);
+            assert!(
+                doc["paths"][&r.path][r.verb.as_str()]["responses"][status].is_object(),
+                "{} {}",
+                r.verb.as_str(),
+                r.path
+            );
+        }
+    }
 }

@@ -1,0 +1,379 @@
+import { useCallback, useMemo, useRef, useState } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSearchParams } from "react-router-dom";
+import { api, errorMessage, unwrap, type Appointment } from "../api/client";
+import { atLeast, useBusiness, useServices, useStaff } from "../lib/business";
+import {
+  addDays,
+  formatLocalDate,
+  localDate,
+  offsetString,
+  parseWall,
+  wallToInstant,
+  weekStart,
+} from "../lib/time";
+import { STATUS_LABEL, word } from "../lib/words";
+import { When } from "../components/When";
+import { Calendar, type CalendarOptions } from "../components/Calendar";
+import { ErrorBox, Spinner, Toast } from "../components/ui";
+import { BookDialog } from "./BookDialog";
+import { AppointmentDialog } from "./AppointmentDialog";
+
+type View = "day" | "week" | "list";
+type ColorBy = "staff" | "service" | "status";
+
+const PALETTE = ["#0f766e", "#7c3aed", "#b45309", "#be123c", "#1d4ed8", "#4d7c0f", "#a21caf", "#0e7490", "#c2410c", "#475569"];
+const STATUS_COLOR: Record<string, string> = {
+  pending: "#b45309",
+  confirmed: "#0f766e",
+  completed: "#475569",
+  cancelled: "#9f1239",
+  no_show: "#7c2d12",
+};
+
+/** Every appointment of a local date range (all pages). */
+export function useAppointments(from: string, to: string) {
+  return useQuery({
+    queryKey: ["appointments", from, to],
+    queryFn: async () => {
+      const all: Appointment[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = unwrap(
+          await api.GET("/api/v1/appointments", {
+            params: { query: { from, to, limit: "100", ...(cursor ? { cursor } : {}) } },
+          }),
+        );
+        all.push(...page.items);
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      return all;
+    },
+    // New chat bookings show up without a reload (Lambda has no sockets).
+    refetchInterval: 5_000,
+    // Moving to another day or week keeps the grid mounted (no flash, no
+    // calendar rebuild) until the new range arrives.
+    placeholderData: keepPreviousData,
+  });
+}
+
+const isPhone = () => typeof window !== "undefined" && window.matchMedia("(max-width: 700px)").matches;
+
+export function Agenda() {
+  const b = useBusiness();
+  const qc = useQueryClient();
+  const today = localDate(new Date(), b.tz);
+  const [params] = useSearchParams();
+  // `?fecha=YYYY-MM-DD` opens that day (links from chats and tests).
+  const [date, setDate] = useState(() => {
+    const f = params.get("fecha");
+    return f && /^\d{4}-\d{2}-\d{2}$/.test(f) ? f : today;
+  });
+  const [view, setView] = useState<View>(() => (isPhone() ? "list" : "day"));
+  const [colorBy, setColorBy] = useState<ColorBy>("staff");
+  const [staffFilter, setStaffFilter] = useState("");
+  const [serviceFilter, setServiceFilter] = useState("");
+  const [statusFilter, setStatusFilter] = useState("active");
+  const [booking, setBooking] = useState<{ date: string; time?: string; staffId?: string } | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [toast, setToast] = useState<string | null>(null);
+  const staff = useStaff();
+  const services = useServices();
+  const from = view === "week" ? weekStart(date) : date;
+  const to = view === "week" ? addDays(from, 6) : date;
+  const appts = useAppointments(from, to);
+  const canEdit = atLeast(b.level, "staff");
+
+  const staffList = useMemo(
+    () => (staff.data ?? []).filter((s) => s.is_active && s.bookable),
+    [staff.data],
+  );
+  const serviceName = useMemo(
+    () => new Map((services.data ?? []).map((s) => [s.id, s.name])),
+    [services.data],
+  );
+  const visible = useMemo(
+    () =>
+      (appts.data ?? []).filter(
+        (a) =>
+          (!staffFilter || a.staff_id === staffFilter) &&
+          (!serviceFilter || a.service_id === serviceFilter) &&
+          (statusFilter === "all" ||
+            (statusFilter === "active" ? a.status !== "cancelled" : a.status === statusFilter)),
+      ),
+    [appts.data, staffFilter, serviceFilter, statusFilter],
+  );
+  const colorOf = useCallback(
+    (a: Appointment) => {
+      if (colorBy === "status") return STATUS_COLOR[a.status] ?? PALETTE[0];
+      if (colorBy === "service") {
+        const i = (services.data ?? []).findIndex((s) => s.id === a.service_id);
+        return PALETTE[Math.max(i, 0) % PALETTE.length];
+      }
+      const i = staffList.findIndex((s) => s.id === a.staff_id);
+      return PALETTE[Math.max(i, 0) % PALETTE.length];
+    },
+    [colorBy, services.data, staffList],
+  );
+
+  const move = useCallback(
+    async (id: string, startWall: string, staffId: string | undefined, revert: () => void) => {
+      try {
+        const start = wallToInstant(parseWall(startWall), b.tz).toISOString();
+        unwrap(
+          await api.PATCH("/api/v1/appointments/{id}", {
+            params: { path: { id } },
+            body: { start, ...(staffId ? { staff_id: staffId } : {}) },
+          }),
+        );
+        await qc.invalidateQueries({ queryKey: ["appointments"] });
+      } catch (e) {
+        revert();
+        setToast(errorMessage(e));
+      }
+    },
+    [b.tz, qc],
+  );
+
+  const byId = useMemo(() => new Map((appts.data ?? []).map((a) => [a.id, a])), [appts.data]);
+  const nowOffset = offsetString(new Date(), b.tz);
+  // The calendar gets each option again only when it really changed
+  // (Calendar compares by identity): switching day ⇄ week re-renders the
+  // grid once, not once per option.
+  const latest = useRef({ byId, move, canEdit });
+  latest.current = { byId, move, canEdit };
+  const fixed: CalendarOptions = useMemo(
+    () => ({
+      timeZone: nowOffset,
+      locale: b.region === "ES" ? "es-ES" : "es-MX",
+      headerToolbar: { start: "", center: "", end: "" },
+      firstDay: 1,
+      allDaySlot: false,
+      nowIndicator: true,
+      slotMinTime: "07:00",
+      slotMaxTime: "22:00",
+      slotDuration: "00:30",
+      snapDuration: "00:15",
+      scrollTime: "09:00",
+      // The page scrolls, not the calendar: no scroll region without a
+      // keyboard focus stop (axe scrollable-region-focusable).
+      height: "auto",
+      slotLabelFormat: { hour: "numeric", minute: "2-digit", hour12: b.region === "MX" },
+      eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12: b.region === "MX" },
+      dayHeaderFormat: { weekday: "short", day: "numeric" },
+      editable: canEdit,
+      eventDurationEditable: false,
+      eventClick: (info) => setOpen(String(info.event.id)),
+      eventDidMount: (info) => {
+        info.el.dataset.apptId = String(info.event.id);
+        info.el.setAttribute("role", "button");
+        info.el.setAttribute("tabindex", "0");
+        info.el.addEventListener("keydown", (e) => {
+          if (e.key === "Enter" || e.key === " ") setOpen(String(info.event.id));
+        });
+      },
+      dateClick: (info) => {
+        if (!latest.current.canEdit) return;
+        const wall = info.dateStr.slice(0, 19);
+        setBooking({
+          date: wall.slice(0, 10),
+          time: wall.slice(11, 16),
+          staffId: info.resource?.id ? String(info.resource.id) : undefined,
+        });
+      },
+      eventDrop: (info) => {
+        const a = latest.current.byId.get(String(info.event.id));
+        if (!a) return info.revert();
+        // The new wall-clock start: the old one moved by the drag's delta
+        // (independent of how the calendar represents dates internally).
+        const old = parseWall(a.start_local);
+        const d = info.delta;
+        const base = Date.UTC(old.year, old.month - 1, old.day + d.days, old.hour, old.minute) + d.seconds * 1000;
+        const wall = new Date(base).toISOString().slice(0, 19);
+        const newStaff = info.newResource ? String(info.newResource.id) : undefined;
+        void latest.current.move(a.id, wall, newStaff, info.revert);
+      },
+    }),
+    [nowOffset, b.region, canEdit],
+  );
+  const resources = useMemo(
+    () =>
+      staffList
+        .filter((s) => !staffFilter || s.id === staffFilter)
+        .map((s, i) => ({ id: s.id, title: s.name, eventBackgroundColor: PALETTE[i % PALETTE.length] })),
+    [staffList, staffFilter],
+  );
+  const events = useMemo(
+    () =>
+      visible.map((a) => ({
+        id: a.id,
+        resourceIds: [a.staff_id],
+        start: a.start_local.slice(0, 19),
+        end: a.end_local.slice(0, 19),
+        title: `${serviceName.get(a.service_id) ?? "Cita"} · ${STATUS_LABEL[a.status] ?? a.status}`,
+        backgroundColor: colorOf(a),
+        editable: canEdit && (a.status === "pending" || a.status === "confirmed"),
+        classNames: [`status-${a.status}`],
+      })),
+    [visible, serviceName, colorOf, canEdit],
+  );
+  const options: CalendarOptions = useMemo(
+    () => ({
+      ...fixed,
+      view: view === "week" ? "resourceTimeGridWeek" : "resourceTimeGridDay",
+      date: `${from}T12:00:00`,
+      datesAboveResources: view === "week",
+      resources,
+      events,
+    }),
+    [fixed, view, from, resources, events],
+  );
+
+  const step = view === "week" ? 7 : 1;
+
+  return (
+    <main className="page agenda">
+      <div className="toolbar" role="toolbar" aria-label="Agenda">
+        <div className="group">
+          <button onClick={() => setDate(addDays(date, -step))} aria-label={view === "week" ? "Semana anterior" : "Día anterior"}>
+            ‹
+          </button>
+          <button onClick={() => setDate(today)}>Hoy</button>
+          <button onClick={() => setDate(addDays(date, step))} aria-label={view === "week" ? "Semana siguiente" : "Día siguiente"}>
+            ›
+          </button>
+        </div>
+        <h1 className="title" aria-live="polite">
+          {view === "week"
+            ? `Semana del ${formatLocalDate(from, b.tz)}`
+            : formatLocalDate(date, b.tz)}
+        </h1>
+        <div className="group" role="group" aria-label="Vista">
+          {(["day", "week", "list"] as View[]).map((v) => (
+            <button key={v} aria-pressed={view === v} onClick={() => setView(v)}>
+              {v === "day" ? "Día" : v === "week" ? "Semana" : "Lista"}
+            </button>
+          ))}
+        </div>
+        {canEdit && (
+          <button className="primary" onClick={() => setBooking({ date })}>
+            {word("newAppointment", b.region)}
+          </button>
+        )}
+      </div>
+      <details className="filters">
+        <summary>Filtros y colores</summary>
+        <div className="row">
+          <label>
+            Personal
+            <select value={staffFilter} onChange={(e) => setStaffFilter(e.target.value)}>
+              <option value="">Todos</option>
+              {staffList.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Servicio
+            <select value={serviceFilter} onChange={(e) => setServiceFilter(e.target.value)}>
+              <option value="">Todos</option>
+              {(services.data ?? []).map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Estado
+            <select value={statusFilter} onChange={(e) => setStatusFilter(e.target.value)}>
+              <option value="active">Sin canceladas</option>
+              <option value="all">Todas</option>
+              {Object.entries(STATUS_LABEL).map(([k, v]) => (
+                <option key={k} value={k}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Color por
+            <select value={colorBy} onChange={(e) => setColorBy(e.target.value as ColorBy)}>
+              <option value="staff">Personal</option>
+              <option value="service">Servicio</option>
+              <option value="status">Estado</option>
+            </select>
+          </label>
+        </div>
+      </details>
+      <ErrorBox error={appts.error ?? staff.error} />
+      {appts.isPending || staff.isPending ? (
+        <Spinner />
+      ) : view === "list" ? (
+        <AgendaList
+          items={visible}
+          staffName={(id) => staffList.find((s) => s.id === id)?.name ?? ""}
+          serviceName={(id) => serviceName.get(id) ?? "Cita"}
+          onOpen={setOpen}
+        />
+      ) : (
+        <Calendar options={options} />
+      )}
+      {booking && (
+        <BookDialog
+          initial={booking}
+          onClose={() => setBooking(null)}
+          onBooked={(m) => {
+            setBooking(null);
+            setToast(m);
+            void qc.invalidateQueries({ queryKey: ["appointments"] });
+          }}
+        />
+      )}
+      {open && <AppointmentDialog id={open} onClose={() => setOpen(null)} />}
+      <Toast message={toast} onDone={() => setToast(null)} />
+    </main>
+  );
+}
+
+function AgendaList({
+  items,
+  staffName,
+  serviceName,
+  onOpen,
+}: {
+  items: Appointment[];
+  staffName: (id: string) => string;
+  serviceName: (id: string) => string;
+  onOpen: (id: string) => void;
+}) {
+  const b = useBusiness();
+  if (!items.length) return <p className="empty">No hay citas en estas fechas.</p>;
+  const sorted = [...items].sort((x, y) => x.start.localeCompare(y.start));
+  let lastDay = "";
+  return (
+    <ul className="list" aria-label="Citas">
+      {sorted.map((a) => {
+        const day = a.start_local.slice(0, 10);
+        const header = day !== lastDay ? formatLocalDate(day, b.tz) : null;
+        lastDay = day;
+        return (
+          <li key={a.id}>
+            {header && <h2 className="day">{header}</h2>}
+            <button className="item" onClick={() => onOpen(a.id)}>
+              <span className="time">
+                <When start={a.start} end={a.end} tz={b.tz} showDay={false} />
+              </span>
+              <span>
+                {serviceName(a.service_id)} · {staffName(a.staff_id)}
+              </span>
+              <span className={`badge status-${a.status}`}>{STATUS_LABEL[a.status]}</span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
