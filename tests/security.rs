@@ -824,3 +824,148 @@ async fn a_short_jwt_secret_issues_no_session_outside_the_local_stack() {
     assert_eq!(s, 503, "{v}");
     assert!(v.get("token").is_none());
 }
+
+/// Item 8: one number cannot fill a business's agenda. A customer holds at
+/// most `max_open_per_customer` (3 by default) open appointments; the 4th
+/// is refused with a clear answer, while the business may still book them.
+#[tokio::test]
+async fn one_number_cannot_fill_the_agenda() {
+    let store = store().await;
+    let biz = business(&store).await;
+    let ana = biz.customer(&store, "Ana").await;
+    let me = Actor::Customer {
+        org: biz.id(),
+        customer: ana.id,
+    };
+    let tools = |n: u32| {
+        parlo_app::tools::Tools::new(store.clone(), now(), format!("SMcap{n}{}", ana.id.simple()))
+    };
+    for (n, hour) in [(1, "10"), (2, "11"), (3, "12")] {
+        tools(n)
+            .book_appointment(
+                &me,
+                &BookAppointmentArgs {
+                    service: "Corte".into(),
+                    start: format!("2030-01-09T{hour}:00"),
+                    staff: None,
+                },
+            )
+            .await
+            .expect("within the cap");
+    }
+    let fourth = tools(4)
+        .book_appointment(
+            &me,
+            &BookAppointmentArgs {
+                service: "Corte".into(),
+                start: "2030-01-09T13:00".into(),
+                staff: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(fourth, ToolError::TooManyOpen { max: 3 });
+    assert!(fourth.user_message().contains("Ya tienes 3 citas"));
+    // A retry of an accepted booking is not refused by the cap.
+    tools(3)
+        .book_appointment(
+            &me,
+            &BookAppointmentArgs {
+                service: "Corte".into(),
+                start: "2030-01-09T12:00".into(),
+                staff: None,
+            },
+        )
+        .await
+        .expect("a retried turn finds its booking");
+    let open = store
+        .customer_appointments(biz.id(), ana.id, Some(now()))
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 3);
+    // The owner books a 4th for her from the dashboard.
+    let api = api(&store);
+    let owner = owner(&api, &biz).await;
+    let (s, v) = owner
+        .post(
+            "/api/v1/appointments",
+            json!({"service_id": biz.service("Corte").id, "customer_id": ana.id,
+                   "start": local(biz.tz, "2030-01-09", 13, 0)}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+}
+
+/// Item 8: a flood from one number gets one polite answer, then silence
+/// (no agent runs, so no LLM spend), and every message is still stored.
+#[tokio::test]
+async fn a_flood_from_one_number_gets_one_answer_then_silence() {
+    use parlo_app::agent::rules::RuleAgent;
+    use parlo_app::clock::Clock;
+    use parlo_app::messenger::Messenger;
+    use parlo_app::turn::{QueuedInbound, TurnOutcome, TurnProcessor, INBOUND_PER_MINUTE};
+
+    let store = store().await;
+    let biz = business(&store).await;
+    let phone = random_phone();
+    let processor = TurnProcessor {
+        store: store.clone(),
+        messenger: Messenger::Mock,
+        agent: RuleAgent::new(store.clone()),
+        clock: Clock::Fixed(now()),
+        central_number: random_phone(),
+    };
+    let mut outcomes = Vec::new();
+    for i in 0..(INBOUND_PER_MINUTE + 5) {
+        let message = InboundMessage {
+            message_sid: format!("SMflood{i}{}", uuid::Uuid::new_v4().simple()),
+            account_sid: Some("AC0".into()),
+            from: format!("whatsapp:{phone}"),
+            to: format!("whatsapp:{}", biz.org.whatsapp_number.clone().unwrap()),
+            body: format!("¿Qué servicios tienen? ({i})"),
+            kind: InboundKind::Text,
+            profile_name: None,
+            media: vec![],
+            latitude: None,
+            longitude: None,
+            button_payload: None,
+        };
+        outcomes.push(
+            processor
+                .process(&QueuedInbound {
+                    message,
+                    received_at: now(),
+                })
+                .await
+                .expect("turn"),
+        );
+    }
+    let limited = outcomes
+        .iter()
+        .filter(|o| **o == TurnOutcome::Dropped("rate_limited"))
+        .count();
+    assert_eq!(limited, 5, "{outcomes:?}");
+    let to_phone = store.outbox_to(&phone, None, 100).await.unwrap();
+    let polite: Vec<_> = to_phone
+        .iter()
+        .filter(|r| r.body.as_deref().unwrap_or("").contains("muchos mensajes"))
+        .collect();
+    assert_eq!(polite.len(), 1, "{to_phone:?}");
+    // After the polite answer, nothing more was sent.
+    assert!(to_phone.last().unwrap().body.as_deref().unwrap().contains("muchos mensajes"));
+    let conv = store
+        .get_conversation(biz.id(), &phone)
+        .await
+        .unwrap()
+        .unwrap();
+    let history = store
+        .list_messages(biz.id(), conv.id, 200, None)
+        .await
+        .unwrap()
+        .items;
+    let inbound = history
+        .iter()
+        .filter(|m| m.direction == Direction::Inbound)
+        .count();
+    assert_eq!(inbound as u32, INBOUND_PER_MINUTE + 5, "nothing lost");
+}

@@ -35,6 +35,11 @@ pub fn message_group_id(message: &InboundMessage) -> String {
     format!("{}|{}", strip(&message.to), strip(&message.from))
 }
 
+/// Messages one customer may send one business in a minute, and in a
+/// day, before Parlo stops answering for a while.
+pub const INBOUND_PER_MINUTE: u32 = 20;
+pub const INBOUND_PER_DAY: u32 = 200;
+
 /// How long a handed-off conversation stays with the humans unless
 /// released earlier.
 pub const HANDOFF_WINDOW: Duration = Duration::hours(24);
@@ -170,6 +175,12 @@ impl<A: Agent> TurnProcessor<A> {
             Ok(c) => c,
             Err(outcome) => return Ok(outcome),
         };
+        if let Some(outcome) = self
+            .over_rate_limit(queued, &turn, conversation.as_ref(), now)
+            .await?
+        {
+            return Ok(outcome);
+        }
         let planned = self
             .decide(queued, &mut turn, conversation.as_ref())
             .await?;
@@ -503,6 +514,50 @@ impl<A: Agent> TurnProcessor<A> {
         }
 
         Ok((sent, skipped))
+    }
+
+    /// A customer who writes more than [`INBOUND_PER_MINUTE`] messages a
+    /// minute or [`INBOUND_PER_DAY`] a day to one business gets one polite
+    /// answer, then silence until the window passes: one number cannot
+    /// burn the business's LLM spend. The messages stay in the history.
+    async fn over_rate_limit(
+        &self,
+        queued: &QueuedInbound,
+        turn: &Identified,
+        conversation: Option<&Conversation>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TurnOutcome>, TurnError> {
+        let (Route::Customer { .. }, Some(org)) = (&turn.route, &turn.org) else {
+            return Ok(None);
+        };
+        let count = self.store.count_inbound(org.id, &turn.sender, now).await?;
+        if count.this_minute <= INBOUND_PER_MINUTE && count.today <= INBOUND_PER_DAY {
+            return Ok(None);
+        }
+        tracing::warn!(minute = count.this_minute, day = count.today, "sender over the inbound rate limit");
+        if count.this_minute == INBOUND_PER_MINUTE + 1 || count.today == INBOUND_PER_DAY + 1 {
+            let out = Outgoing {
+                org_id: Some(org.id),
+                timezone: &org.timezone,
+                conversation,
+                history: conversation.map(|_| SenderType::Ai),
+                ..Outgoing::new(
+                    format!("{}#limit", queued.message.message_sid),
+                    MessageKind::Reply,
+                    turn.recipient.clone(),
+                    turn.sender.clone(),
+                    "Recibí muchos mensajes seguidos 🙏 Dame un momento y en un rato te contesto. \
+                     Si es urgente, llama directamente al negocio.",
+                    now,
+                )
+            };
+            match self.outbox().deliver(out).await {
+                Ok(_) => {}
+                Err(OutboxError::Store(e)) => return Err(e.into()),
+                Err(OutboxError::Transient(e)) => return Err(TurnError::Send(e)),
+            }
+        }
+        Ok(Some(TurnOutcome::Dropped("rate_limited")))
     }
 
     /// The one outbox, over this processor's messenger.

@@ -45,6 +45,9 @@ pub struct BookingPolicy {
     /// Clean-up time kept free after every appointment (added to the
     /// service's own buffer).
     pub buffer_minutes: u32,
+    /// Open (upcoming, not cancelled) appointments one customer may hold:
+    /// one phone number cannot fill the agenda by chat.
+    pub max_open_per_customer: u32,
 }
 
 impl Default for BookingPolicy {
@@ -54,6 +57,7 @@ impl Default for BookingPolicy {
             max_advance_days: 60,
             slot_step_minutes: 15,
             buffer_minutes: 0,
+            max_open_per_customer: 3,
         }
     }
 }
@@ -101,7 +105,12 @@ impl OrgSettings {
     /// before would overflow). `Err((field, Spanish message))`.
     pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
         let b = &self.booking;
-        let checks: [(bool, &'static str, &'static str); 13] = [
+        let checks: [(bool, &'static str, &'static str); 14] = [
+            (
+                (1..=50).contains(&b.max_open_per_customer),
+                "settings.booking.max_open_per_customer",
+                "debe estar entre 1 y 50.",
+            ),
             (
                 b.min_notice_minutes <= 30 * 24 * 60,
                 "settings.booking.min_notice_minutes",

@@ -29,6 +29,10 @@ pub enum StoreError {
     /// A concurrent change kept winning; the caller may retry.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The customer already holds the business's maximum of open
+    /// appointments.
+    #[error("the customer already has {max} open appointments")]
+    TooManyOpen { max: u32 },
     /// A token or hold whose time has passed.
     #[error("{what} expired")]
     Expired { what: &'static str },

@@ -396,3 +396,8 @@ mod tests {
         );
     }
 }
+
+/// One sender's inbound message counters for one UTC day (rate limits).
+pub fn inbound_rate_sk(phone: &str, day: NaiveDate) -> String {
+    format!("RATE#{phone}#{day}")
+}

@@ -28,6 +28,7 @@ mod error;
 pub mod keys;
 mod org;
 mod outbox;
+mod rate;
 mod ratings;
 pub mod schedules;
 
@@ -41,7 +42,8 @@ pub use conversations::{InboundClaim, INBOUND_DEDUPE_TTL};
 pub use db::Page;
 pub use delivery::PARKED_STATUS_TTL;
 pub use error::{Result, StoreError};
-pub use outbox::{Claim, DeliveryStatus, OutboxRecord};
+pub use outbox::{Claim, DeliveryStatus, OutboxRecord, OUTBOX_LEASE_MS};
+pub use rate::InboundCount;
 pub use schedules::{
     FollowupStatus, JobClaim, JobRecord, JobStatus, MissedCallFollowup, ScheduleRepair,
 };

@@ -355,6 +355,7 @@ pub mod out {
         pub max_advance_days: u32,
         pub slot_step_minutes: u32,
         pub buffer_minutes: u32,
+        pub max_open_per_customer: u32,
     }
 
     #[derive(Serialize, ToSchema)]

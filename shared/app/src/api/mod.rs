@@ -143,6 +143,7 @@ impl From<StoreError> for ApiError {
             StoreError::Unavailable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unavailable_time"),
             StoreError::AlreadyExists { .. } => (StatusCode::CONFLICT, "already_exists"),
             StoreError::InvalidStatus { .. } => (StatusCode::CONFLICT, "invalid_status"),
+            StoreError::TooManyOpen { .. } => (StatusCode::CONFLICT, "too_many_appointments"),
             StoreError::Conflict(_) => {
                 tracing::warn!(error = %e, "store conflict");
                 return ApiError::new(

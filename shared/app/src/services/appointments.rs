@@ -53,7 +53,13 @@ impl Change {
 type Result<T> = std::result::Result<T, StoreError>;
 
 impl Services {
+    /// Books; a customer booking for themself may hold at most the
+    /// business's `max_open_per_customer` open appointments (staff and the
+    /// panel may book past it).
     pub async fn book(&self, act: &Act, biz: Biz<'_>, req: &BookRequest) -> Result<Appointment> {
+        if let By::Customer(customer) = act.by {
+            self.check_open_limit(biz, customer, req).await?;
+        }
         let appt = self.store.book(req).await?;
         self.after(act, biz, Change::Booked, None, &appt).await;
         Ok(appt)
@@ -115,6 +121,32 @@ impl Services {
         let appt = self.store.no_show(biz.org.id, id, act.now).await?;
         self.after(act, biz, Change::NoShow, None, &appt).await;
         Ok(appt)
+    }
+
+    async fn check_open_limit(
+        &self,
+        biz: Biz<'_>,
+        customer: CustomerId,
+        req: &BookRequest,
+    ) -> Result<()> {
+        let max = biz.org.settings.booking.max_open_per_customer.max(1);
+        let open = self
+            .store
+            .customer_appointments(biz.org.id, customer, Some(req.now))
+            .await?;
+        // A retried booking finds itself: the store replays it.
+        if open.iter().any(|a| a.id == req.id) {
+            return Ok(());
+        }
+        let count = open
+            .iter()
+            .filter(|a| a.start >= req.now && a.status.occupies_time())
+            .filter(|a| matches!(a.status, AppointmentStatus::Pending | AppointmentStatus::Confirmed))
+            .count();
+        if count >= max as usize {
+            return Err(StoreError::TooManyOpen { max });
+        }
+        Ok(())
     }
 
     /// Every consequence of a committed change. Never fails the change:

@@ -193,6 +193,9 @@ pub enum ToolError {
         reason: Unavailable,
         alternatives: Vec<Slot>,
     },
+    /// The customer already holds the most open appointments allowed.
+    #[error("too many open appointments")]
+    TooManyOpen { max: u32 },
     /// A block over time that already has appointments.
     #[error("time has appointments")]
     TimeHasAppointments,
@@ -265,6 +268,10 @@ impl ToolError {
                 };
                 with_alternatives(why, alternatives)
             }
+            ToolError::TooManyOpen { max } => format!(
+                "Ya tienes {max} citas agendadas, el máximo por cliente. Si quieres otra, \
+                 cancela o cambia alguna de ellas; escribe «mis citas» para verlas."
+            ),
             ToolError::TimeHasAppointments => {
                 "Ya hay citas en ese horario; muévelas o cancélalas antes de bloquearlo.".into()
             }
@@ -306,6 +313,7 @@ impl From<StoreError> for ToolError {
             StoreError::SlotTaken { .. } => ToolError::SlotTaken {
                 alternatives: Vec::new(),
             },
+            StoreError::TooManyOpen { max } => ToolError::TooManyOpen { max },
             other => ToolError::Internal(other.to_string()),
         }
     }
