@@ -952,7 +952,13 @@ async fn a_flood_from_one_number_gets_one_answer_then_silence() {
         .collect();
     assert_eq!(polite.len(), 1, "{to_phone:?}");
     // After the polite answer, nothing more was sent.
-    assert!(to_phone.last().unwrap().body.as_deref().unwrap().contains("muchos mensajes"));
+    assert!(to_phone
+        .last()
+        .unwrap()
+        .body
+        .as_deref()
+        .unwrap()
+        .contains("muchos mensajes"));
     let conv = store
         .get_conversation(biz.id(), &phone)
         .await

@@ -1766,6 +1766,8 @@ export interface components {
             /** Format: int32 */
             max_advance_days: number;
             /** Format: int32 */
+            max_open_per_customer: number;
+            /** Format: int32 */
             min_notice_minutes: number;
             /** Format: int32 */
             slot_step_minutes: number;

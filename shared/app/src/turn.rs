@@ -534,7 +534,11 @@ impl<A: Agent> TurnProcessor<A> {
         if count.this_minute <= INBOUND_PER_MINUTE && count.today <= INBOUND_PER_DAY {
             return Ok(None);
         }
-        tracing::warn!(minute = count.this_minute, day = count.today, "sender over the inbound rate limit");
+        tracing::warn!(
+            minute = count.this_minute,
+            day = count.today,
+            "sender over the inbound rate limit"
+        );
         if count.this_minute == INBOUND_PER_MINUTE + 1 || count.today == INBOUND_PER_DAY + 1 {
             let out = Outgoing {
                 org_id: Some(org.id),

@@ -321,6 +321,11 @@ pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }
 
+/// One sender's inbound message counters for one UTC day (rate limits).
+pub fn inbound_rate_sk(phone: &str, day: NaiveDate) -> String {
+    format!("RATE#{phone}#{day}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,9 +400,4 @@ mod tests {
             "active#1970-01-01T00:00:00Z#00000000-0000-0000-0000-000000000000"
         );
     }
-}
-
-/// One sender's inbound message counters for one UTC day (rate limits).
-pub fn inbound_rate_sk(phone: &str, day: NaiveDate) -> String {
-    format!("RATE#{phone}#{day}")
 }

@@ -141,7 +141,12 @@ impl Services {
         let count = open
             .iter()
             .filter(|a| a.start >= req.now && a.status.occupies_time())
-            .filter(|a| matches!(a.status, AppointmentStatus::Pending | AppointmentStatus::Confirmed))
+            .filter(|a| {
+                matches!(
+                    a.status,
+                    AppointmentStatus::Pending | AppointmentStatus::Confirmed
+                )
+            })
             .count();
         if count >= max as usize {
             return Err(StoreError::TooManyOpen { max });
