@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use parlo_store::{DeliveryStatus, InboundClaim, Store};
 use parlo_twilio::inbound::{InboundMessage, StatusCallback};
 
-use crate::turn::{message_group_id, QueuedInbound};
+use crate::queue::{message_group_id, QueuedInbound};
 use crate::webhook::{Accepted, InboundSink, SinkError};
 
 #[derive(Clone)]

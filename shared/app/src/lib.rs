@@ -16,6 +16,7 @@ pub mod demo;
 pub mod dev;
 pub mod messenger;
 pub mod missed_calls;
+pub mod queue;
 pub mod reminders;
 pub mod schedules;
 pub mod services;

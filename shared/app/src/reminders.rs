@@ -26,7 +26,7 @@ use crate::messenger::Messenger;
 use crate::schedules::{business_zone, AppointmentJob, Job, Schedules};
 use crate::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 use crate::tools::{Actor, Schedule, ScheduleArgs, Tools};
-use crate::turn::derived_id;
+use parlo_core::ids::derived_id;
 
 /// How long after a customer's last message free-form text may be sent.
 pub const SERVICE_WINDOW: Duration = Duration::hours(24);

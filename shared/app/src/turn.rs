@@ -21,19 +21,7 @@ use crate::clock::Clock;
 use crate::messenger::Messenger;
 use crate::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 
-/// The SQS message body the webhook enqueues.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueuedInbound {
-    pub message: InboundMessage,
-    pub received_at: DateTime<Utc>,
-}
-
-/// FIFO group of one conversation: receiving number + sender, so the turns
-/// of one chat never run concurrently nor out of order.
-pub fn message_group_id(message: &InboundMessage) -> String {
-    let strip = |s: &str| s.trim_start_matches("whatsapp:").to_string();
-    format!("{}|{}", strip(&message.to), strip(&message.from))
-}
+pub use crate::queue::{message_group_id, QueuedInbound};
 
 /// Messages one customer may send one business in a minute, and in a
 /// day, before Parlo stops answering for a while.

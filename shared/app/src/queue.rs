@@ -1,0 +1,23 @@
+//! The queue contract between the webhook (producer) and the turn
+//! function (consumer): both import it from here, neither from the other.
+//! The message inside is still Twilio's parsed form; a second provider
+//! (Meta Cloud API) maps to a neutral message type defined here.
+
+use chrono::{DateTime, Utc};
+use parlo_twilio::inbound::InboundMessage;
+use serde::{Deserialize, Serialize};
+
+/// The SQS message body the webhook enqueues.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedInbound {
+    pub message: InboundMessage,
+    pub received_at: DateTime<Utc>,
+}
+
+/// FIFO group of one conversation: receiving number + sender, so the turns
+/// of one chat never run concurrently nor out of order.
+pub fn message_group_id(message: &InboundMessage) -> String {
+    let strip = |s: &str| s.trim_start_matches("whatsapp:").to_string();
+    format!("{}|{}", strip(&message.to), strip(&message.from))
+}
+
