@@ -308,11 +308,24 @@ async fn admin_manages_businesses() {
     assert_eq!(imp.get("/api/v1/services").await.0, 200);
     assert_eq!(imp.get("/api/v1/admin/stats").await.0, 401);
     // The feed has the status changes and the impersonation.
-    let (s, feed) = admin.get("/api/v1/admin/activity?limit=100").await;
-    assert_eq!(s, 200);
-    let mine: Vec<&Value> = feed["items"]
-        .as_array()
-        .unwrap()
+    // The feed is platform-wide (every test's bookings are in it too):
+    // page through it for this business's entries.
+    let mut all: Vec<Value> = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..200 {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/admin/activity?limit=100&cursor={c}"),
+            None => "/api/v1/admin/activity?limit=100".to_string(),
+        };
+        let (s, feed) = admin.get(&path).await;
+        assert_eq!(s, 200, "{feed}");
+        all.extend(feed["items"].as_array().unwrap().iter().cloned());
+        match feed["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    let mine: Vec<&Value> = all
         .iter()
         .filter(|a| a["org_id"] == json!(biz.id()))
         .collect();

@@ -581,6 +581,29 @@ async fn conversations_list_messages_release_and_send() {
         )
         .await;
     assert_eq!((s, code(&v)), (409, "not_handed_off"));
+    // A person takes the chat over from the dashboard: the assistant is
+    // paused for 24 hours, then released again.
+    let (s, v) = owner
+        .post(
+            &format!("/api/v1/conversations/{}/take-over", conv.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("handed_off")), "{v}");
+    assert!(v["handed_off_until"].as_str().is_some(), "{v}");
+    let stored = store
+        .get_conversation(biz.id(), &conv.peer_phone)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, ConversationStatus::HandedOff);
+    let (s, v) = owner
+        .post(
+            &format!("/api/v1/conversations/{}/release", conv.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("active")));
 }
 
 #[tokio::test]

@@ -402,6 +402,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/organizations/{org_id}/conversations/{id}/take-over": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Atender la conversación personalmente (el asistente se pausa 24 horas)
+         * @description Nivel mínimo: Staff (registrar citas).
+         */
+        post: operations["admin_TakeOverConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/organizations/{org_id}/customers": {
         parameters: {
             query?: never;
@@ -1177,6 +1197,26 @@ export interface paths {
          * @description Nivel mínimo: Staff (registrar citas).
          */
         post: operations["ReleaseConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/take-over": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Atender la conversación personalmente (el asistente se pausa 24 horas)
+         * @description Nivel mínimo: Staff (registrar citas).
+         */
+        post: operations["TakeOverConversation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3088,6 +3128,38 @@ export interface operations {
         };
     };
     admin_ReleaseConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    admin_TakeOverConversation: {
         parameters: {
             query?: never;
             header?: never;
@@ -5062,6 +5134,37 @@ export interface operations {
         };
     };
     ReleaseConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TakeOverConversation: {
         parameters: {
             query?: never;
             header?: never;

@@ -88,6 +88,11 @@ function Thread({ c, onBack }: { c: Conversation; onBack: () => void }) {
       unwrap(await api.POST("/api/v1/conversations/{id}/release", { params: { path: { id: c.id } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["conversations"] }),
   });
+  const takeOver = useMutation({
+    mutationFn: async () =>
+      unwrap(await api.POST("/api/v1/conversations/{id}/take-over", { params: { path: { id: c.id } } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["conversations"] }),
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (text.trim()) send.mutate(text.trim());
@@ -107,8 +112,13 @@ function Thread({ c, onBack }: { c: Conversation; onBack: () => void }) {
             Devolver al asistente
           </button>
         )}
+        {canWrite && c.status !== "handed_off" && c.kind === "customer" && (
+          <button onClick={() => takeOver.mutate()} disabled={takeOver.isPending}>
+            Atender yo
+          </button>
+        )}
       </header>
-      <ErrorBox error={messages.error ?? release.error} />
+      <ErrorBox error={messages.error ?? release.error ?? takeOver.error} />
       <ol className="messages">
         {items.map((m) => (
           <li key={m.id} className={`msg ${m.direction}`}>

@@ -276,6 +276,16 @@ describe("dashboard", () => {
       out.body.messages.some((m) => m.body === "Hola, te atiende Carlos desde el panel." && m.from === "+525500000001"),
       JSON.stringify(out.body.messages.map((m) => [m.from, m.body])),
     );
+    // Take the chat over (the assistant pauses), then hand it back.
+    await thread.getByRole("button", { name: "Atender yo" }).click();
+    await thread.getByRole("button", { name: "Devolver al asistente" }).waitFor();
+    const convs = await api("GET", "/api/v1/conversations?limit=100", { token });
+    const conv = convs.body.items.find((c) => c.peer_phone.endsWith(phone.slice(-10)));
+    assert.equal(conv?.status, "handed_off", JSON.stringify(conv));
+    await thread.getByRole("button", { name: "Devolver al asistente" }).click();
+    await thread.getByRole("button", { name: "Atender yo" }).waitFor();
+    const after = await api("GET", "/api/v1/conversations?limit=100", { token });
+    assert.equal(after.body.items.find((c) => c.id === conv.id)?.status, "active");
   });
 
 

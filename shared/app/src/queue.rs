@@ -20,4 +20,3 @@ pub fn message_group_id(message: &InboundMessage) -> String {
     let strip = |s: &str| s.trim_start_matches("whatsapp:").to_string();
     format!("{}|{}", strip(&message.to), strip(&message.from))
 }
-

@@ -353,6 +353,7 @@ impl Api {
             Op::ListConversations
             | Op::ListMessages
             | Op::ReleaseConversation
+            | Op::TakeOverConversation
             | Op::SendMessage => {
                 Box::pin(self.conversations_routes(op, ctx, params, request)).await
             }
@@ -1233,7 +1234,6 @@ impl Api {
     ) -> Result<Response<Body>, ApiError> {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
-        let now = self.clock.now();
         match op {
             Op::ListConversations => {
                 let cursor = args.cursor()?;
@@ -1253,17 +1253,41 @@ impl Api {
                 okj(&page_of(page.items, page.next))
             }
             Op::ReleaseConversation => {
-                let mut c = self.conversation(org, path_id(params, "id")?).await?;
+                let c = self.conversation(org, path_id(params, "id")?).await?;
                 if c.status != ConversationStatus::HandedOff {
                     return Err(conflict(
                         "not_handed_off",
                         "Esta conversación ya la atiende el asistente.",
                     ));
                 }
-                c.status = ConversationStatus::Active;
-                c.handed_off_until = None;
-                c.updated_at = now;
-                self.store.put_conversation(&c).await?;
+                let c = self
+                    .services()
+                    .await?
+                    .release(&self.act(ctx), c)
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "release");
+                        ApiError::internal()
+                    })?;
+                okj(&c)
+            }
+            Op::TakeOverConversation => {
+                let c = self.conversation(org, path_id(params, "id")?).await?;
+                if c.kind != ConversationKind::Customer {
+                    return Err(conflict(
+                        "not_a_customer_conversation",
+                        "Sólo las conversaciones con clientes se pueden atender personalmente.",
+                    ));
+                }
+                let c = self
+                    .services()
+                    .await?
+                    .take_over(&self.act(ctx), c)
+                    .await
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "take over");
+                        ApiError::internal()
+                    })?;
                 okj(&c)
             }
             Op::SendMessage => {

@@ -110,7 +110,7 @@ fn answer(op: Op) -> (&'static str, Answer) {
         Op::Slots => One("Slots"),
         Op::ListConversations => Page("Conversation"),
         Op::ListMessages => Page("Message"),
-        Op::ReleaseConversation => One("Conversation"),
+        Op::ReleaseConversation | Op::TakeOverConversation => One("Conversation"),
         Op::SendMessage => One("Message"),
         Op::Stats => One("StatsOut"),
         Op::AdminImpersonate => One("ImpersonationOut"),

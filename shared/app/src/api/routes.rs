@@ -117,6 +117,7 @@ pub enum Op {
     ListConversations,
     ListMessages,
     ReleaseConversation,
+    TakeOverConversation,
     SendMessage,
     Stats,
     // admin
@@ -532,6 +533,13 @@ const ROWS: &[Row] = &[
         "/api/v1/conversations/{id}/release",
         ReleaseConversation,
         "Devolver la conversación al asistente",
+        b(Action::CreateBooking),
+    ),
+    (
+        Post,
+        "/api/v1/conversations/{id}/take-over",
+        TakeOverConversation,
+        "Atender la conversación personalmente (el asistente se pausa 24 horas)",
         b(Action::CreateBooking),
     ),
     (
