@@ -37,6 +37,7 @@ test:
 bench:
 	cargo bench -p parlo-core
 	cargo bench -p parlo-app --bench webhook
+	cargo bench -p parlo-api --bench api
 
 lint: bootstrap
 	AWS_DEFAULT_REGION=us-east-1 $(VENV)/bin/sam validate --lint --template template.yaml

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use lambda_http::{Body, Request};
-use parlo_app::api::Api;
-use parlo_app::auth::AuthSettings;
+use parlo_api::api::Api;
+use parlo_api::auth::AuthSettings;
 use parlo_app::clock::Clock;
 use parlo_app::config::Config;
 use parlo_app::messenger::Messenger;

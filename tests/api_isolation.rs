@@ -7,7 +7,7 @@
 mod helpers;
 
 use helpers::*;
-use parlo_app::api::routes::{Access, ROUTES};
+use parlo_api::api::routes::{Access, ROUTES};
 use parlo_core::*;
 use parlo_store::Store;
 use parlo_tests::*;
@@ -133,7 +133,7 @@ async fn business_a_cannot_reach_business_b_on_any_route() {
                 !v.to_string().contains(id.as_str()),
                 "{method} {path} leaked: {v}"
             );
-        } else if r.verb == parlo_app::api::routes::Verb::Get {
+        } else if r.verb == parlo_api::api::routes::Verb::Get {
             // Lists and reads of A's own business never show B.
             let (s, v) = a_owner.get(&r.path).await;
             assert!(s < 500, "{} answered {s}", r.path);

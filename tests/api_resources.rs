@@ -680,7 +680,7 @@ async fn openapi_covers_every_route() {
     assert_eq!(s, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     let mut n = 0;
-    for r in parlo_app::api::routes::ROUTES.iter() {
+    for r in parlo_api::api::routes::ROUTES.iter() {
         let op = &doc["paths"][&r.path][r.verb.as_str()];
         assert!(
             op.is_object(),
@@ -692,7 +692,7 @@ async fn openapi_covers_every_route() {
     }
     assert!(n > 100, "{n} routes");
     // And every route is really routed: no "route not found" for any of them.
-    for r in parlo_app::api::routes::ROUTES.iter() {
+    for r in parlo_api::api::routes::ROUTES.iter() {
         let path = r
             .path
             .replace("{id}", &uuid::Uuid::nil().to_string())

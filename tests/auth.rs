@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use lambda_http::{Body, Request, Response};
-use parlo_app::api::Api;
-use parlo_app::auth::AuthSettings;
+use parlo_api::api::Api;
+use parlo_api::auth::AuthSettings;
 use parlo_app::clock::Clock;
 use parlo_app::config::Config;
 use parlo_app::messenger::Messenger;

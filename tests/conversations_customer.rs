@@ -5,10 +5,10 @@
 //! Each test asserts what was stored, not only what was said.
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use parlo_app::agent::rules::RuleAgent;
 use parlo_app::clock::Clock;
 use parlo_app::messenger::Messenger;
-use parlo_app::turn::{QueuedInbound, TurnOutcome, TurnProcessor};
+use parlo_chat::agent::rules::RuleAgent;
+use parlo_chat::turn::{QueuedInbound, TurnOutcome, TurnProcessor};
 use parlo_core::time::utc_to_local;
 use parlo_core::*;
 use parlo_store::Store;

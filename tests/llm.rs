@@ -8,10 +8,10 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use parlo_app::agent::llm::{FallbackAgent, LlmAgent, TurnAgent};
-use parlo_app::agent::rules::RuleAgent;
-use parlo_app::agent::{Agent, AgentError, AgentReply, TurnContext};
 use parlo_app::config::LlmConfig;
+use parlo_chat::agent::llm::{FallbackAgent, LlmAgent, TurnAgent};
+use parlo_chat::agent::rules::RuleAgent;
+use parlo_chat::agent::{Agent, AgentError, AgentReply, TurnContext};
 use parlo_core::routing::Route;
 use parlo_core::*;
 use parlo_store::Store;
@@ -566,7 +566,7 @@ async fn replies_to(store: &Store, phone: &str, at_least: usize) -> Vec<String> 
 async fn through_the_turn_processor_the_llm_books_replies_and_sees_the_history() {
     use parlo_app::clock::Clock;
     use parlo_app::messenger::Messenger;
-    use parlo_app::turn::{QueuedInbound, TurnProcessor};
+    use parlo_chat::turn::{QueuedInbound, TurnProcessor};
 
     let store = store().await;
     let biz = create_business(&store, &BizSpec::default()).await;
@@ -638,7 +638,7 @@ async fn through_the_turn_processor_the_llm_books_replies_and_sees_the_history()
 async fn a_handoff_through_the_llm_notifies_the_owner() {
     use parlo_app::clock::Clock;
     use parlo_app::messenger::Messenger;
-    use parlo_app::turn::{QueuedInbound, TurnProcessor};
+    use parlo_chat::turn::{QueuedInbound, TurnProcessor};
 
     let store = store().await;
     let biz = create_business(&store, &BizSpec::default()).await;

@@ -6,12 +6,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use chrono::{DateTime, Duration, Utc};
-use parlo_app::agent::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
 use parlo_app::aws_sink::QueueSink;
 use parlo_app::clock::Clock;
 use parlo_app::messenger::Messenger;
-use parlo_app::turn::{derived_id, message_group_id, QueuedInbound, TurnOutcome, TurnProcessor};
 use parlo_app::webhook::{Accepted, InboundSink};
+use parlo_chat::agent::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
+use parlo_chat::turn::{derived_id, message_group_id, QueuedInbound, TurnOutcome, TurnProcessor};
 use parlo_core::routing::Route;
 use parlo_core::*;
 use parlo_store::{BookRequest, DeliveryStatus, Store};

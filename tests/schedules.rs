@@ -9,7 +9,7 @@ mod sched_support;
 
 use chrono::{DateTime, Duration, Utc};
 use parlo_app::schedules::{appointment_schedule_name, AppointmentJob, Job, Schedules};
-use parlo_app::tools::*;
+use parlo_chat::tools::*;
 use parlo_core::*;
 use parlo_local::scheduler::{at_instant, parse_expression, parse_zone, Expression};
 use parlo_store::Store;

@@ -10,8 +10,8 @@ mod sched;
 use helpers::*;
 use parlo_app::aws_sink::QueueSink;
 use parlo_app::schedules::{appointment_schedule_name, AppointmentJob};
-use parlo_app::tools::*;
 use parlo_app::webhook::{Accepted, InboundSink};
+use parlo_chat::tools::*;
 use parlo_core::permissions::Action;
 use parlo_core::*;
 use parlo_store::{InboundClaim, Store};
@@ -347,7 +347,7 @@ async fn requests_that_would_send_nothing_do_not_lock_a_member_out() {
         api: &api,
         token: None,
     };
-    for _ in 0..(parlo_app::auth::MAGIC_LINK_LIMIT + 3) {
+    for _ in 0..(parlo_api::auth::MAGIC_LINK_LIMIT + 3) {
         let (s, _) = anon
             .post(
                 "/api/v1/auth/request-magic-link",
@@ -485,7 +485,7 @@ async fn admin_password_guesses_have_a_global_limit() {
         api: &api,
         token: None,
     };
-    for _ in 0..parlo_app::auth::ADMIN_LOGIN_GLOBAL_LIMIT {
+    for _ in 0..parlo_api::auth::ADMIN_LOGIN_GLOBAL_LIMIT {
         let (s, _) = anon
             .post("/api/v1/admin/auth/login", json!({"password": "adivina"}))
             .await;
@@ -496,7 +496,7 @@ async fn admin_password_guesses_have_a_global_limit() {
         .await;
     assert_eq!((s, code(&v)), (429, "too_many_attempts"), "{v}");
     // The next window admits the admin again.
-    let later = api_at(&store, at + parlo_app::auth::ADMIN_LOGIN_WINDOW);
+    let later = api_at(&store, at + parlo_api::auth::ADMIN_LOGIN_WINDOW);
     let anon = Client {
         api: &later,
         token: None,
@@ -790,7 +790,7 @@ async fn a_stale_write_never_undoes_a_newer_one() {
 
 #[tokio::test]
 async fn a_short_jwt_secret_issues_no_session_outside_the_local_stack() {
-    use parlo_app::auth::AuthSettings;
+    use parlo_api::auth::AuthSettings;
     use parlo_app::config::Config;
     let store = store().await;
     let config = Config::from_vars(|n| match n {
@@ -804,7 +804,7 @@ async fn a_short_jwt_secret_issues_no_session_outside_the_local_stack() {
         _ => None,
     })
     .with_messenger(parlo_app::messenger::Messenger::Mock);
-    let api = parlo_app::api::Api {
+    let api = parlo_api::api::Api {
         store: store.clone(),
         config,
         clock: parlo_app::clock::Clock::Fixed(now()),
@@ -838,7 +838,7 @@ async fn one_number_cannot_fill_the_agenda() {
         customer: ana.id,
     };
     let tools = |n: u32| {
-        parlo_app::tools::Tools::new(store.clone(), now(), format!("SMcap{n}{}", ana.id.simple()))
+        parlo_chat::tools::Tools::new(store.clone(), now(), format!("SMcap{n}{}", ana.id.simple()))
     };
     for (n, hour) in [(1, "10"), (2, "11"), (3, "12")] {
         tools(n)
@@ -900,10 +900,10 @@ async fn one_number_cannot_fill_the_agenda() {
 /// (no agent runs, so no LLM spend), and every message is still stored.
 #[tokio::test]
 async fn a_flood_from_one_number_gets_one_answer_then_silence() {
-    use parlo_app::agent::rules::RuleAgent;
     use parlo_app::clock::Clock;
     use parlo_app::messenger::Messenger;
-    use parlo_app::turn::{QueuedInbound, TurnOutcome, TurnProcessor, INBOUND_PER_MINUTE};
+    use parlo_chat::agent::rules::RuleAgent;
+    use parlo_chat::turn::{QueuedInbound, TurnOutcome, TurnProcessor, INBOUND_PER_MINUTE};
 
     let store = store().await;
     let biz = business(&store).await;

@@ -9,14 +9,14 @@ mod helpers;
 
 use chrono::Duration;
 use helpers::*;
-use parlo_app::agent::llm::TurnAgent;
-use parlo_app::agent::rules::RuleAgent;
 use parlo_app::clock::Clock;
 use parlo_app::config::LlmConfig;
 use parlo_app::messenger::Messenger;
 use parlo_app::services::{Delivery, MessageKind, Outbox, Outgoing, Templates};
-use parlo_app::tools::*;
-use parlo_app::turn::{QueuedInbound, TurnProcessor};
+use parlo_chat::agent::llm::TurnAgent;
+use parlo_chat::agent::rules::RuleAgent;
+use parlo_chat::tools::*;
+use parlo_chat::turn::{QueuedInbound, TurnProcessor};
 use parlo_core::*;
 use parlo_store::{DeliveryStatus, OutboxRecord, Store};
 use parlo_tests::*;

@@ -6,10 +6,10 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Utc};
-use parlo_app::agent::rules::RuleAgent;
 use parlo_app::clock::Clock;
 use parlo_app::messenger::Messenger;
-use parlo_app::turn::{QueuedInbound, TurnProcessor};
+use parlo_chat::agent::rules::RuleAgent;
+use parlo_chat::turn::{QueuedInbound, TurnProcessor};
 use parlo_core::*;
 use parlo_store::Store;
 use parlo_tests::*;

@@ -1,8 +1,8 @@
-//! The conversation tool layer (`parlo_app::tools`) against DynamoDB Local:
+//! The conversation tool layer (`parlo_chat::tools`) against DynamoDB Local:
 //! ownership, permissions, idempotent retries, alternatives, fuzzy names.
 
 use chrono::{Duration, NaiveDate, Timelike};
-use parlo_app::tools::*;
+use parlo_chat::tools::*;
 use parlo_core::permissions::Action;
 use parlo_core::*;
 use parlo_store::Store;

@@ -1,6 +1,6 @@
-//! Dashboard and admin HTTP API (behaviour in `parlo_app::api`).
+//! Dashboard and admin HTTP API (behaviour in `parlo_api::api`).
 use lambda_http::{run, service_fn, Error, Request};
-use parlo_app::api::Api;
+use parlo_api::api::Api;
 use parlo_app::config::Config;
 
 #[tokio::main]

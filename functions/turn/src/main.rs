@@ -1,17 +1,17 @@
 //! Turn processor: one conversation turn per SQS message (behaviour in
-//! `parlo_app::turn`), partial batch failures reported to SQS. With an
+//! `parlo_chat::turn`), partial batch failures reported to SQS. With an
 //! OpenAI key configured the LLM answers (the rule agent as its fallback);
 //! without one, the rule agent alone.
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use parlo_app::agent::llm::TurnAgent;
-use parlo_app::agent::rules::RuleAgent;
 use parlo_app::clock::Clock;
 use parlo_app::config::{Config, LlmConfig};
 use parlo_app::messenger::Messenger;
 use parlo_app::schedules::Schedules;
 use parlo_app::services::{Outbox, Services, Templates};
-use parlo_app::turn::TurnProcessor;
+use parlo_chat::agent::llm::TurnAgent;
+use parlo_chat::agent::rules::RuleAgent;
+use parlo_chat::turn::TurnProcessor;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {

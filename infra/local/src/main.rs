@@ -353,7 +353,7 @@ fn run_gateway(args: GatewayArgs) -> ExitCode {
 }
 
 fn run_openapi() -> ExitCode {
-    match serde_json::to_string_pretty(parlo_app::api::openapi::document()) {
+    match serde_json::to_string_pretty(parlo_api::api::openapi::document()) {
         Ok(doc) => {
             println!("{doc}");
             ExitCode::SUCCESS

@@ -12,8 +12,8 @@
 //! Tienes 2 citas y un espacio libre a las 4.
 //! ```
 //!
-//! Everything here is pure: the caller loads the [`Schedule`] through the
-//! staff tools and, if it wants free gaps listed, computes them with
+//! Everything here is pure: the caller loads the [`Schedule`] with
+//! [`crate::day::read`] and, if it wants free gaps listed, computes them with
 //! [`free_gaps`] from the working windows it knows. The staff agent
 //! ("¿Qué tengo hoy?") and the owner's daily summary share it.
 
@@ -23,7 +23,7 @@ use parlo_core::es::format;
 use parlo_core::time::utc_to_local;
 use parlo_core::AppointmentStatus;
 
-use crate::tools::{Schedule, ScheduleItem, ScheduleItemKind};
+use crate::day::{Schedule, ScheduleItem, ScheduleItemKind};
 
 /// A free stretch of the day (local wall clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,19 +1,17 @@
-//! Parlo's application layer: what the Lambda functions do, behind thin
-//! `main.rs` files. Adapters (store, queue, Twilio) come in through small
-//! traits or concrete clients so each handler is tested with real event
-//! shapes against the local stack.
+//! Parlo's application layer: the services layer (the one writer every
+//! door calls), the ingress (webhook), the scheduled jobs (reminders,
+//! missed calls), and the adapters and configuration they share. The chat
+//! door (`parlo-chat`) and the dashboard door (`parlo-api`) sit on top of
+//! it; nothing here imports them (docs/architecture.md).
 
 pub mod agenda;
-pub mod agent;
-pub mod api;
-pub mod auth;
 pub mod aws;
 pub mod aws_sink;
 pub mod bounds;
 pub mod clock;
 pub mod config;
+pub mod day;
 pub mod demo;
-pub mod dev;
 pub mod messenger;
 pub mod missed_calls;
 pub mod queue;
@@ -21,8 +19,6 @@ pub mod reminders;
 pub mod schedules;
 pub mod services;
 pub mod telemetry;
-pub mod tools;
-pub mod turn;
 pub mod webhook;
 
 #[cfg(test)]

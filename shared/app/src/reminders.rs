@@ -22,10 +22,10 @@ use serde_json::json;
 
 use crate::agenda;
 use crate::clock::Clock;
+use crate::day::Schedule;
 use crate::messenger::Messenger;
 use crate::schedules::{business_zone, AppointmentJob, Job, Schedules};
-use crate::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
-use crate::tools::{Actor, Schedule, ScheduleArgs, Tools};
+use crate::services::{Biz, Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 use parlo_core::ids::derived_id;
 
 /// How long after a customer's last message free-form text may be sent.
@@ -44,8 +44,6 @@ pub enum ReminderError {
     /// invocation with backoff.
     #[error("sending: {0}")]
     Send(String),
-    #[error("tools: {0}")]
-    Tools(String),
     /// A concurrent delivery of the same job is running: Scheduler retries
     /// this one later, when it is finished or its claimer is presumed dead.
     #[error("job {0} is in flight in another invocation")]
@@ -453,8 +451,11 @@ impl Reminders {
                 })
             }
         }
-        let staff = self.store.list_staff(org.id).await?;
-        let tools = Tools::new(self.store.clone(), now, key.clone());
+        let (staff, services) = tokio::try_join!(
+            self.store.list_staff(org.id),
+            self.store.list_services(org.id)
+        )?;
+        let biz = Biz::new(&org, &staff, &services);
         let mut sent = 0;
         for member in staff.iter().filter(|s| s.is_active) {
             let is_owner = member.permission_level == PermissionLevel::Owner;
@@ -462,17 +463,9 @@ impl Reminders {
             if !is_owner && !opted_in {
                 continue;
             }
-            let actor = Actor::Staff {
-                org: org.id,
-                staff: member.id,
-            };
-            let args = ScheduleArgs { date: Some(day) };
-            let schedule = if is_owner {
-                tools.get_business_schedule(&actor, &args).await
-            } else {
-                tools.get_my_schedule(&actor, &args).await
-            }
-            .map_err(|e| ReminderError::Tools(e.to_string()))?;
+            let only = (!is_owner).then_some(member.id);
+            let today = local_date(tz, now);
+            let schedule = crate::day::read(&self.store, biz, today, day, only).await?;
             let text = daily_summary_text(&member.name, &schedule, is_owner, tz, day);
             let conversation = self.store.get_conversation(org.id, &member.phone).await?;
             if self

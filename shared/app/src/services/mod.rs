@@ -17,6 +17,7 @@ pub mod appointments;
 pub mod conversations;
 pub mod outbox;
 pub mod policy;
+pub mod words;
 
 pub use outbox::{Delivery, Outbox, OutboxError, Outgoing};
 pub use policy::{MessageKind, Templates};

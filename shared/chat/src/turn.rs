@@ -17,11 +17,11 @@ use parlo_twilio::inbound::{InboundKind, InboundMessage};
 use serde::{Deserialize, Serialize};
 
 use crate::agent::{Agent, TurnContext, HISTORY_WINDOW};
-use crate::clock::Clock;
-use crate::messenger::Messenger;
-use crate::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
+use parlo_app::clock::Clock;
+use parlo_app::messenger::Messenger;
+use parlo_app::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 
-pub use crate::queue::{message_group_id, QueuedInbound};
+pub use parlo_app::queue::{message_group_id, QueuedInbound};
 
 /// Messages one customer may send one business in a minute, and in a
 /// day, before Parlo stops answering for a while.

@@ -140,7 +140,7 @@ pub(crate) async fn step(
                 .map(|s| Notification {
                     to: s.phone.clone(),
                     text: format!("✓ {name} ya activó su WhatsApp en Parlo.{hours}"),
-                    kind: crate::services::MessageKind::StaffActivated,
+                    kind: parlo_app::services::MessageKind::StaffActivated,
                     vars: vec![
                         name.clone(),
                         data.availability

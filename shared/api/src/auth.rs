@@ -49,9 +49,9 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::api::{Api, ApiError};
-use crate::config::{Config, Env, LazySecret, Secret};
-use crate::messenger::Messenger;
-use crate::services::{Delivery, MessageKind, Outgoing};
+use parlo_app::config::{Config, Env, LazySecret, Secret};
+use parlo_app::messenger::Messenger;
+use parlo_app::services::{Delivery, MessageKind, Outgoing};
 
 pub const BUSINESS_AUDIENCE: &str = "parlo-business";
 pub const ADMIN_AUDIENCE: &str = "parlo-admin";

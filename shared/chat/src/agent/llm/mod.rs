@@ -47,10 +47,10 @@ use tokio::time::Instant;
 
 use super::rules::RuleAgent;
 use super::{Agent, AgentError, AgentReply, TurnContext};
-use crate::config::LlmConfig;
-use crate::schedules::Schedules;
-use crate::services::Services;
 use crate::tools::{Actor, Notification, Tools};
+use parlo_app::config::LlmConfig;
+use parlo_app::schedules::Schedules;
+use parlo_app::services::Services;
 
 pub mod catalog;
 pub mod dispatch;

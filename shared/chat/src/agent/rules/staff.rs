@@ -23,9 +23,9 @@ use parlo_core::{FlowSession, FlowType, Location, Organization, Staff};
 
 use super::flow::{self, Loaded};
 use super::{staff_appointments, staff_flows, staff_onboarding, RuleAgent};
-use crate::agenda::{self, Agenda, Audience};
 use crate::agent::{AgentError, AgentReply, TurnContext};
 use crate::tools::*;
+use parlo_app::agenda::{self, Agenda, Audience};
 
 /// Everything one staff turn needs.
 pub(crate) struct StaffTurn<'a> {

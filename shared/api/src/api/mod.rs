@@ -33,10 +33,9 @@ use parlo_store::{Store, StoreError};
 use serde::Serialize;
 
 use crate::auth::{self, AuthSettings};
-use crate::clock::Clock;
-use crate::config::{Config, Env};
-use crate::schedules::Schedules;
-use crate::tools::ToolError;
+use parlo_app::clock::Clock;
+use parlo_app::config::{Config, Env};
+use parlo_app::schedules::Schedules;
 
 pub use business::render_appointments;
 pub use dto::*;
@@ -167,7 +166,7 @@ impl From<StoreError> for ApiError {
         ApiError {
             status,
             code,
-            message: ToolError::from(e).user_message(),
+            message: parlo_app::services::words::store_error(&e),
         }
     }
 }
@@ -248,16 +247,16 @@ impl Api {
 
     /// The services layer over this function's messenger and schedules:
     /// every change the API makes goes through it.
-    pub(crate) async fn services(&self) -> Result<crate::services::Services, ApiError> {
+    pub(crate) async fn services(&self) -> Result<parlo_app::services::Services, ApiError> {
         let messenger = self.messenger().await?.clone();
         let mut templates = self.config.templates.clone();
         if messenger.is_mock() {
-            templates = crate::services::Templates::configured(true);
+            templates = parlo_app::services::Templates::configured(true);
         }
-        Ok(crate::services::Services {
+        Ok(parlo_app::services::Services {
             store: self.store.clone(),
             schedules: self.schedules.clone(),
-            outbox: crate::services::Outbox {
+            outbox: parlo_app::services::Outbox {
                 store: self.store.clone(),
                 messenger,
                 templates,
@@ -267,8 +266,8 @@ impl Api {
     }
 
     /// The act of a dashboard caller (one key per request).
-    pub(crate) fn act(&self, ctx: &Ctx) -> crate::services::Act {
-        use crate::services::{Act, By, Door};
+    pub(crate) fn act(&self, ctx: &Ctx) -> parlo_app::services::Act {
+        use parlo_app::services::{Act, By, Door};
         let by = ctx.staff_id.map_or(By::Panel, By::Staff);
         Act::new(
             by,

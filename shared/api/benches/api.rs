@@ -23,9 +23,9 @@ use chrono::{TimeZone, Utc};
 use criterion::Criterion;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lambda_http::http::Method;
-use parlo_app::api::routes::{self, Verb};
-use parlo_app::api::{render_appointments, Api};
-use parlo_app::auth::{Claims, BUSINESS_AUDIENCE};
+use parlo_api::api::routes::{self, Verb};
+use parlo_api::api::{render_appointments, Api};
+use parlo_api::auth::{Claims, BUSINESS_AUDIENCE};
 use parlo_core::*;
 use uuid::Uuid;
 
@@ -206,7 +206,7 @@ fn emulators(_tz: chrono_tz::Tz) {
         let store = parlo_store::Store::from_config(&sdk, table);
         let config =
             parlo_app::config::Config::from_vars(|n| (n == "PARLO_ENV").then(|| "local".into()));
-        let auth = parlo_app::auth::AuthSettings::from_vars(&config, |n| {
+        let auth = parlo_api::auth::AuthSettings::from_vars(&config, |n| {
             (n == "JWT_SECRET").then(|| SECRET.into())
         });
         let now = Utc.with_ymd_and_hms(2030, 1, 7, 12, 0, 0).unwrap();

@@ -13,9 +13,9 @@ use parlo_core::routing::Route;
 use parlo_store::Store;
 
 use super::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
-use crate::schedules::Schedules;
-use crate::services::Services;
 use crate::tools::Tools;
+use parlo_app::schedules::Schedules;
+use parlo_app::services::Services;
 
 pub mod customer;
 pub mod flow;

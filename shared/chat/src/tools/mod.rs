@@ -36,8 +36,8 @@ use parlo_store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::agent::TurnContext;
-use crate::schedules::Schedules;
-use crate::services::{Act, Biz, By, Door, Services};
+use parlo_app::schedules::Schedules;
+use parlo_app::services::{words, Act, Biz, By, Door, Services};
 pub use parlo_core::ids::derived_id;
 
 mod customer;
@@ -57,7 +57,7 @@ pub const ALTERNATIVE_DAYS: u64 = 7;
 /// Longest date range one availability query covers.
 pub const MAX_QUERY_DAYS: i64 = 14;
 /// How long a handoff silences the assistant.
-pub use crate::services::conversations::HANDOFF_HOURS;
+pub use parlo_app::services::conversations::HANDOFF_HOURS;
 
 /// Who is acting, as routing decided it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,7 +151,7 @@ pub struct Notification {
     /// E.164.
     pub to: String,
     pub text: String,
-    pub kind: crate::services::MessageKind,
+    pub kind: parlo_app::services::MessageKind,
     /// The template's variables, outside the 24-hour window.
     #[serde(default)]
     pub vars: Vec<String>,
@@ -231,73 +231,32 @@ impl ToolError {
                 action.describe_es()
             ),
             ToolError::NotForActor => "Eso no lo puedo hacer desde esta conversación.".into(),
-            ToolError::NotFound { what, options } => {
-                let thing = match *what {
-                    "appointment" => "esa cita",
-                    "service" => "ese servicio",
-                    "staff" => "esa persona del equipo",
-                    "customer" => "a ese cliente",
-                    "block" => "ese bloqueo",
-                    "conversation" => "la conversación",
-                    _ => "lo que buscas",
-                };
-                let mut s = format!("No encontré {thing}.");
-                if !options.is_empty() {
-                    s.push_str(&format!(" Opciones: {}.", format::join_or(options)));
-                }
-                s
-            }
+            ToolError::NotFound { what, options } => words::not_found(what, options),
             ToolError::Ambiguous { options, .. } => {
                 format!("¿Cuál de estos? {}", format::join_or(options))
             }
             ToolError::SlotTaken { alternatives } => {
-                with_alternatives("Ese horario ya se ocupó.", alternatives)
+                with_alternatives(words::SLOT_TAKEN, alternatives)
             }
             ToolError::Unavailable {
                 reason,
                 alternatives,
-            } => {
-                let why = match reason {
-                    Unavailable::UnknownService => "Ese servicio no está disponible.",
-                    Unavailable::StaffCannotPerform => "Esa persona no realiza ese servicio.",
-                    Unavailable::TooSoon => "Ese horario es demasiado pronto para agendar.",
-                    Unavailable::TooFarAhead => "Todavía no abrimos la agenda para esa fecha.",
-                    Unavailable::Closed => "A esa hora no hay servicio.",
-                    Unavailable::SlotTaken => "Ese horario ya se ocupó.",
-                    Unavailable::RangeTooLong => "Ese rango de fechas es demasiado largo.",
-                };
-                with_alternatives(why, alternatives)
-            }
-            ToolError::TooManyOpen { max } => format!(
-                "Ya tienes {max} citas agendadas, el máximo por cliente. Si quieres otra, \
-                 cancela o cambia alguna de ellas; escribe «mis citas» para verlas."
-            ),
-            ToolError::TimeHasAppointments => {
-                "Ya hay citas en ese horario; muévelas o cancélalas antes de bloquearlo.".into()
-            }
-            ToolError::InvalidStatus { status } => match status {
-                AppointmentStatus::Cancelled => "Esa cita ya estaba cancelada.".into(),
-                AppointmentStatus::Completed => "Esa cita ya se completó.".into(),
-                AppointmentStatus::NoShow => "Esa cita ya quedó como no asistida.".into(),
-                _ => "Esa cita no se puede cambiar ahora.".into(),
-            },
+            } => with_alternatives(words::unavailable(reason), alternatives),
+            ToolError::TooManyOpen { max } => words::too_many_open(*max),
+            ToolError::TimeHasAppointments => words::TIME_HAS_APPOINTMENTS.into(),
+            ToolError::InvalidStatus { status } => words::invalid_status(*status),
             ToolError::InvalidArgument { field, message } => {
                 format!("No entendí {field}: {message}")
             }
-            ToolError::AlreadyExists { .. } => "Eso ya está registrado.".into(),
-            ToolError::Internal(_) => {
-                "Tuve un problema técnico. ¿Me lo repites en un momento?".into()
-            }
+            ToolError::AlreadyExists { .. } => words::ALREADY_EXISTS.into(),
+            ToolError::Internal(_) => words::INTERNAL.into(),
         }
     }
 }
 
 fn with_alternatives(why: &str, alternatives: &[Slot]) -> String {
-    if alternatives.is_empty() {
-        return format!("{why} No encontré otros horarios cercanos.");
-    }
     let labels: Vec<&str> = alternatives.iter().map(|s| s.label.as_str()).collect();
-    format!("{why} Tengo disponible: {}.", format::join_or(&labels))
+    words::with_alternatives(why, &labels)
 }
 
 impl From<StoreError> for ToolError {
@@ -435,10 +394,10 @@ impl Ctx {
         let s = s.trim();
         let out_of_range = || ToolError::InvalidArgument {
             field,
-            message: crate::bounds::date_message(),
+            message: parlo_app::bounds::date_message(),
         };
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-            if !crate::bounds::date_ok(t.date_naive()) {
+            if !parlo_app::bounds::date_ok(t.date_naive()) {
                 return Err(out_of_range());
             }
             return Ok(t.with_timezone(&Utc));
@@ -455,7 +414,7 @@ impl Ctx {
             field,
             message: format!("«{s}» no es una fecha y hora (AAAA-MM-DDTHH:MM)"),
         })?;
-        if !crate::bounds::date_ok(naive.date()) {
+        if !parlo_app::bounds::date_ok(naive.date()) {
             return Err(out_of_range());
         }
         local_to_utc(self.tz, naive).ok_or_else(|| ToolError::InvalidArgument {
@@ -528,21 +487,7 @@ impl Ctx {
         store: &Store,
         ids: impl IntoIterator<Item = CustomerId>,
     ) -> ToolResult<HashMap<CustomerId, String>> {
-        let mut ids: Vec<CustomerId> = ids.into_iter().collect();
-        ids.sort();
-        ids.dedup();
-        let found = futures::future::try_join_all(
-            ids.iter().map(|id| store.get_customer(self.org.id, *id)),
-        )
-        .await?;
-        Ok(found
-            .into_iter()
-            .flatten()
-            .map(|c| {
-                let name = c.name.clone().unwrap_or_else(|| c.phone.clone());
-                (c.id, name)
-            })
-            .collect())
+        Ok(parlo_app::day::customer_names(store, self.org.id, ids).await?)
     }
 }
 

@@ -387,8 +387,11 @@ impl Call {
             let parsed = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
             // No date argument may overflow calendar arithmetic later.
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
-                if let Some(field) = crate::bounds::out_of_range_date(&v) {
-                    return Err(bad(format!("{field}: {}", crate::bounds::date_message())));
+                if let Some(field) = parlo_app::bounds::out_of_range_date(&v) {
+                    return Err(bad(format!(
+                        "{field}: {}",
+                        parlo_app::bounds::date_message()
+                    )));
                 }
             }
             Ok(parsed)

@@ -903,7 +903,7 @@ pub(crate) async fn add_staff_step(
                 notifications: vec![Notification {
                     to,
                     text: welcome,
-                    kind: crate::services::MessageKind::EmployeeWelcome,
+                    kind: parlo_app::services::MessageKind::EmployeeWelcome,
                     vars: vec![first_name(&name), st.org.name.clone()],
                 }],
             }))

@@ -21,42 +21,7 @@ pub struct ScheduleArgs {
     pub date: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScheduleItemKind {
-    Appointment,
-    Block,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScheduleItem {
-    pub kind: ScheduleItemKind,
-    pub id: uuid::Uuid,
-    /// "10:00 AM - 10:30 AM" (local).
-    pub time: String,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    /// Empty for a whole-business closure.
-    pub staff: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub customer: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<AppointmentStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Schedule {
-    pub date: NaiveDate,
-    /// "martes 8 de enero".
-    pub label: String,
-    /// Open and finished appointments and blocks, by start (cancelled
-    /// appointments left out).
-    pub items: Vec<ScheduleItem>,
-}
+pub use parlo_app::day::{Schedule, ScheduleItem, ScheduleItemKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockTimeArgs {
@@ -146,39 +111,7 @@ impl Tools {
         a: &Appointment,
         customer: Option<String>,
     ) -> ScheduleItem {
-        ScheduleItem {
-            kind: ScheduleItemKind::Appointment,
-            id: a.id,
-            time: format::time_range(
-                utc_to_local(ctx.tz, a.start).time(),
-                utc_to_local(ctx.tz, a.end).time(),
-            ),
-            start: a.start,
-            end: a.end,
-            staff: ctx.staff_name(a.staff_id),
-            service: ctx.service(a.service_id).map(|s| s.name.clone()),
-            customer,
-            status: Some(a.status),
-            reason: None,
-        }
-    }
-
-    fn schedule_item_block(&self, ctx: &Ctx, b: &TimeBlock) -> ScheduleItem {
-        ScheduleItem {
-            kind: ScheduleItemKind::Block,
-            id: b.id,
-            time: format::time_range(
-                utc_to_local(ctx.tz, b.start).time(),
-                utc_to_local(ctx.tz, b.end).time(),
-            ),
-            start: b.start,
-            end: b.end,
-            staff: b.staff_id.map(|s| ctx.staff_name(s)).unwrap_or_default(),
-            service: None,
-            customer: None,
-            status: None,
-            reason: b.reason.clone(),
-        }
+        parlo_app::day::appointment_item(ctx.biz(), a, customer)
     }
 
     async fn schedule(
@@ -187,52 +120,7 @@ impl Tools {
         date: NaiveDate,
         only: Option<StaffId>,
     ) -> ToolResult<Schedule> {
-        let (lo, _) = day_bounds_utc(ctx.tz, date);
-        let (hi, _) = day_bounds_utc(ctx.tz, date + Days::new(1));
-        let org = ctx.org.id;
-        let appts = match only {
-            Some(staff) => self.store.staff_appointments(org, staff, lo, hi).await?,
-            None => {
-                let mut all = Vec::new();
-                let mut cursor: Option<String> = None;
-                loop {
-                    let page = self
-                        .store
-                        .appointments_between(org, lo, hi, 200, cursor.as_deref())
-                        .await?;
-                    all.extend(page.items);
-                    match page.next {
-                        Some(n) => cursor = Some(n),
-                        None => break,
-                    }
-                }
-                all
-            }
-        };
-        let appts: Vec<Appointment> = appts
-            .into_iter()
-            .filter(|a| a.status.occupies_time())
-            .collect();
-        let blocks = self.store.list_blocks(org, lo, hi).await?;
-        let names = ctx
-            .customer_names(&self.store, appts.iter().map(|a| a.customer_id))
-            .await?;
-        let mut items: Vec<ScheduleItem> = appts
-            .iter()
-            .map(|a| self.schedule_item_appt(ctx, a, names.get(&a.customer_id).cloned()))
-            .chain(
-                blocks
-                    .iter()
-                    .filter(|b| only.is_none() || b.staff_id.is_none() || b.staff_id == only)
-                    .map(|b| self.schedule_item_block(ctx, b)),
-            )
-            .collect();
-        items.sort_by_key(|i| (i.start, i.id));
-        Ok(Schedule {
-            date,
-            label: format::date_long(date, ctx.today),
-            items,
-        })
+        Ok(parlo_app::day::read(&self.store, ctx.biz(), ctx.today, date, only).await?)
     }
 
     /// `get_my_schedule`: the acting staff member's day.

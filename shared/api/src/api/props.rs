@@ -3,7 +3,7 @@
 //! values that matter: dates at chrono's limits, `u32::MAX` settings) for
 //! every request body type and every tool. Accepted input is bounded:
 //! whatever a body or a tool call lets through holds no date outside
-//! [`crate::bounds`], and organisation settings that pass validation never
+//! [`parlo_app::bounds`], and organisation settings that pass validation never
 //! overflow the schedule arithmetic. 10,000 cases per property.
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::business::body;
 use super::dto::*;
-use crate::agent::llm::catalog::Call;
+use parlo_chat::agent::llm::catalog::Call;
 
 const KEYS: &[&str] = &[
     "id",
@@ -199,7 +199,7 @@ proptest! {
     #[test]
     fn api_bodies_never_panic(v in json_value()) {
         let r = request(&v);
-        let accepted = crate::bounds::out_of_range_date(&v).is_none();
+        let accepted = parlo_app::bounds::out_of_range_date(&v).is_none();
         macro_rules! each {
             ($($t:ty),*) => {$(
                 if body::<$t>(&r).is_ok() {
@@ -222,7 +222,7 @@ proptest! {
     fn tool_arguments_never_panic(v in json_value(), tool in prop::sample::select(TOOLS)) {
         let text = serde_json::to_string(&v).unwrap();
         if Call::parse(tool, &text).is_ok() {
-            prop_assert!(crate::bounds::out_of_range_date(&v).is_none());
+            prop_assert!(parlo_app::bounds::out_of_range_date(&v).is_none());
         }
         let _ = Call::parse(tool, "");
     }
@@ -261,7 +261,7 @@ proptest! {
             updated_at: start,
         };
         // Even unvalidated stored settings plan without panicking.
-        let _ = crate::schedules::plan(&org, &appointment(start), start);
+        let _ = parlo_app::schedules::plan(&org, &appointment(start), start);
         if settings.validate().is_ok() {
             prop_assert!(settings.missed_call.min_gap_hours <= 720);
         }

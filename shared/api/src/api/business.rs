@@ -20,8 +20,7 @@ use uuid::Uuid;
 use super::dto::*;
 use super::routes::{Op, Params};
 use super::{json, no_content, Api, ApiError, Ctx};
-use crate::services::{Act, Biz, Delivery};
-use crate::tools::ToolError;
+use parlo_app::services::{Act, Biz, Delivery};
 use parlo_core::ids::derived_id;
 
 pub const DEFAULT_LIMIT: usize = 50;
@@ -53,8 +52,11 @@ pub(crate) fn body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError
     })?;
     // No date in a body may overflow calendar arithmetic later.
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(raw) {
-        if let Some(field) = crate::bounds::out_of_range_date(&v) {
-            return Err(ApiError::invalid(&field, &crate::bounds::date_message()));
+        if let Some(field) = parlo_app::bounds::out_of_range_date(&v) {
+            return Err(ApiError::invalid(
+                &field,
+                &parlo_app::bounds::date_message(),
+            ));
         }
     }
     Ok(parsed)
@@ -119,8 +121,8 @@ impl QueryArgs {
                 let d: NaiveDate = v
                     .parse()
                     .map_err(|_| ApiError::invalid(name, "usa una fecha AAAA-MM-DD."))?;
-                if !crate::bounds::date_ok(d) {
-                    return Err(ApiError::invalid(name, &crate::bounds::date_message()));
+                if !parlo_app::bounds::date_ok(d) {
+                    return Err(ApiError::invalid(name, &parlo_app::bounds::date_message()));
                 }
                 Ok(d)
             })
@@ -137,14 +139,14 @@ impl QueryArgs {
             return Ok(None);
         };
         if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-            if !crate::bounds::date_ok(t.date_naive()) {
-                return Err(ApiError::invalid(name, &crate::bounds::date_message()));
+            if !parlo_app::bounds::date_ok(t.date_naive()) {
+                return Err(ApiError::invalid(name, &parlo_app::bounds::date_message()));
             }
             return Ok(Some(t.with_timezone(&Utc)));
         }
         match v.parse::<NaiveDate>() {
-            Ok(d) if !crate::bounds::date_ok(d) => {
-                Err(ApiError::invalid(name, &crate::bounds::date_message()))
+            Ok(d) if !parlo_app::bounds::date_ok(d) => {
+                Err(ApiError::invalid(name, &parlo_app::bounds::date_message()))
             }
             Ok(d) => Ok(Some(local_midnight(tz, d))),
             Err(_) => Err(ApiError::invalid(
@@ -1165,7 +1167,7 @@ impl Api {
                     Ok(()) => Ok(created(&b)),
                     Err(StoreError::SlotTaken { .. }) => Err(conflict(
                         "time_has_appointments",
-                        &ToolError::TimeHasAppointments.user_message(),
+                        parlo_app::services::words::TIME_HAS_APPOINTMENTS,
                     )),
                     Err(e) => Err(e.into()),
                 }
