@@ -11,7 +11,7 @@
 //! outside the 24-hour customer-service window only as the kind's approved
 //! template (ContentSid + ContentVariables), else recorded as not sendable.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use parlo_core::es::format;
 use parlo_core::time::{local_date, utc_to_local};
@@ -25,11 +25,9 @@ use crate::clock::Clock;
 use crate::day::Schedule;
 use crate::messenger::Messenger;
 use crate::schedules::{business_zone, AppointmentJob, Job, Schedules};
+use crate::services::conversations::{self, Opening, Peer};
 use crate::services::{Biz, Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
-use parlo_core::ids::derived_id;
 
-/// How long after a customer's last message free-form text may be sent.
-pub const SERVICE_WINDOW: Duration = Duration::hours(24);
 
 /// The state the review request leaves the rating flow in.
 pub const RATING_AWAITING: &str = "awaiting_rating";
@@ -323,35 +321,19 @@ impl Reminders {
         customer: &Customer,
         now: DateTime<Utc>,
     ) -> Result<Conversation, ReminderError> {
-        if let Some(c) = self.store.get_conversation(org.id, &customer.phone).await? {
-            return Ok(c);
-        }
-        let c = Conversation {
-            id: derived_id(&[&org.id.to_string(), &customer.phone, "conversation"]),
-            org_id: org.id,
-            kind: ConversationKind::Customer,
-            peer_phone: customer.phone.clone(),
-            customer_id: Some(customer.id),
-            staff_id: None,
-            status: ConversationStatus::Active,
-            handed_off_until: None,
-            context: serde_json::Value::Null,
-            created_at: now,
-            updated_at: now,
-            // No message from the customer yet: outside the window.
-            last_message_at: now - SERVICE_WINDOW - Duration::seconds(1),
-        };
-        match self.store.create_conversation(&c).await {
-            Ok(()) => Ok(c),
-            Err(StoreError::AlreadyExists { .. }) => Ok(self
-                .store
-                .get_conversation(org.id, &customer.phone)
-                .await?
-                .ok_or(StoreError::NotFound {
-                    what: "conversation",
-                })?),
-            Err(e) => Err(e.into()),
-        }
+        Ok(conversations::open(
+            &self.store,
+            org.id,
+            Peer {
+                phone: &customer.phone,
+                kind: ConversationKind::Customer,
+                customer_id: Some(customer.id),
+                staff_id: None,
+            },
+            Opening::Outbound,
+            now,
+        )
+        .await?)
     }
 
     /// The review request opens the rating flow (spec/001 flow 7) on the

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::agent::{Agent, TurnContext, HISTORY_WINDOW};
 use parlo_app::clock::Clock;
 use parlo_app::messenger::Messenger;
+use parlo_app::services::conversations::{self, Opening, Peer};
 use parlo_app::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 
 pub use parlo_app::queue::{message_group_id, QueuedInbound};
@@ -642,44 +643,19 @@ impl<A: Agent> TurnProcessor<A> {
         ctx: &TurnContext,
         now: DateTime<Utc>,
     ) -> Result<Conversation, StoreError> {
-        if let Some(mut c) = self.store.get_conversation(org.id, peer).await? {
-            // A handoff that timed out returns the chat to Parlo.
-            if c.status == ConversationStatus::HandedOff
-                && c.handed_off_until.is_some_and(|u| u <= now)
-            {
-                c.status = ConversationStatus::Active;
-                c.handed_off_until = None;
-            }
-            c.last_message_at = now;
-            c.updated_at = now;
-            self.store.put_conversation(&c).await?;
-            return Ok(c);
-        }
-        let c = Conversation {
-            id: derived_id(&[&org.id.to_string(), peer, "conversation"]),
-            org_id: org.id,
-            kind,
-            peer_phone: peer.to_string(),
-            customer_id: ctx.customer.as_ref().map(|c| c.id),
-            staff_id: ctx.staff.as_ref().map(|s| s.id),
-            status: ConversationStatus::Active,
-            handed_off_until: None,
-            context: serde_json::Value::Null,
-            created_at: now,
-            updated_at: now,
-            last_message_at: now,
-        };
-        match self.store.create_conversation(&c).await {
-            Ok(()) => Ok(c),
-            Err(StoreError::AlreadyExists { .. }) => {
-                Ok(self.store.get_conversation(org.id, peer).await?.ok_or(
-                    StoreError::NotFound {
-                        what: "conversation",
-                    },
-                )?)
-            }
-            Err(e) => Err(e),
-        }
+        conversations::open(
+            &self.store,
+            org.id,
+            Peer {
+                phone: peer,
+                kind,
+                customer_id: ctx.customer.as_ref().map(|c| c.id),
+                staff_id: ctx.staff.as_ref().map(|s| s.id),
+            },
+            Opening::Inbound,
+            now,
+        )
+        .await
     }
 }
 

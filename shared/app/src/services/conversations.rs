@@ -2,11 +2,11 @@
 //! release, and messages from the business to a customer (relayed from a
 //! staff member's chat or typed in the dashboard).
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use parlo_core::es::format;
 use parlo_core::ids::derived_id;
 use parlo_core::*;
-use parlo_store::{Activity, ActivityKind, StoreError};
+use parlo_store::{Activity, ActivityKind, Store, StoreError};
 
 use super::outbox::{Delivery, OutboxError, Outgoing};
 use super::policy::MessageKind;
@@ -21,6 +21,82 @@ pub enum ConversationError {
     Store(#[from] StoreError),
     #[error("outbox: {0}")]
     Outbox(#[from] OutboxError),
+}
+
+/// Who a conversation is with.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer<'a> {
+    /// E.164.
+    pub phone: &'a str,
+    pub kind: ConversationKind,
+    pub customer_id: Option<CustomerId>,
+    pub staff_id: Option<StaffId>,
+}
+
+/// Why the conversation is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// The peer just wrote: their 24-hour window opens, and a handoff
+    /// whose time ran out returns the chat to the assistant.
+    Inbound,
+    /// Parlo writes first (a job): a new conversation starts outside the
+    /// window; an existing one is left as it is.
+    Outbound,
+}
+
+/// The business's conversation with `peer`, created when new (its id
+/// derives from the business and the phone, so two racing turns or jobs
+/// end with the same one). The one get-or-create of the system.
+pub async fn open(
+    store: &Store,
+    org: OrgId,
+    peer: Peer<'_>,
+    opening: Opening,
+    now: DateTime<Utc>,
+) -> Result<Conversation, StoreError> {
+    if let Some(mut c) = store.get_conversation(org, peer.phone).await? {
+        if opening == Opening::Inbound {
+            if c.status == ConversationStatus::HandedOff
+                && c.handed_off_until.is_some_and(|u| u <= now)
+            {
+                c.status = ConversationStatus::Active;
+                c.handed_off_until = None;
+            }
+            c.last_message_at = now;
+            c.updated_at = now;
+            store.put_conversation(&c).await?;
+        }
+        return Ok(c);
+    }
+    let last_message_at = match opening {
+        Opening::Inbound => now,
+        // Nobody wrote yet: outside the window.
+        Opening::Outbound => now - super::policy::SERVICE_WINDOW - Duration::seconds(1),
+    };
+    let c = Conversation {
+        id: derived_id(&[&org.to_string(), peer.phone, "conversation"]),
+        org_id: org,
+        kind: peer.kind,
+        peer_phone: peer.phone.to_string(),
+        customer_id: peer.customer_id,
+        staff_id: peer.staff_id,
+        status: ConversationStatus::Active,
+        handed_off_until: None,
+        context: serde_json::Value::Null,
+        created_at: now,
+        updated_at: now,
+        last_message_at,
+    };
+    match store.create_conversation(&c).await {
+        Ok(()) => Ok(c),
+        Err(StoreError::AlreadyExists { .. }) => store
+            .get_conversation(org, peer.phone)
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "conversation",
+            }),
+        Err(e) => Err(e),
+    }
 }
 
 impl Services {
