@@ -28,7 +28,6 @@ use crate::schedules::{business_zone, AppointmentJob, Job, Schedules};
 use crate::services::conversations::{self, Opening, Peer};
 use crate::services::{Biz, Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 
-
 /// The state the review request leaves the rating flow in.
 pub const RATING_AWAITING: &str = "awaiting_rating";
 
