@@ -116,15 +116,20 @@ pub struct StoreStats {
 }
 
 impl Store {
+    /// Over an existing client (its config is rebuilt once to add the
+    /// request counter); functions use [`Store::from_config`].
     pub fn new(client: Client, table: impl Into<Arc<str>>) -> Self {
+        Self::counted(client.config().to_builder(), table)
+    }
+
+    /// The client built once, with the request counter in its config.
+    fn counted(builder: aws_sdk_dynamodb::config::Builder, table: impl Into<Arc<str>>) -> Self {
         let stats: Arc<Counters> = Arc::default();
-        let counted = client
-            .config()
-            .to_builder()
+        let config = builder
             .interceptor(RequestCounter(stats.requests.clone()))
             .build();
         Self {
-            client: Client::from_conf(counted),
+            client: Client::from_conf(config),
             table: table.into(),
             booking_attempts: DEFAULT_BOOKING_ATTEMPTS,
             stats,
@@ -139,7 +144,7 @@ impl Store {
     /// From an SDK config (`aws_config::load_defaults`), which honours
     /// `AWS_ENDPOINT_URL_DYNAMODB` for the local stack.
     pub fn from_config(config: &aws_config::SdkConfig, table: impl Into<Arc<str>>) -> Self {
-        Self::new(Client::new(config), table)
+        Self::counted(aws_sdk_dynamodb::config::Builder::from(config), table)
     }
 
     /// From the environment: the default AWS config chain and `TABLE_NAME`
