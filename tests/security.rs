@@ -289,17 +289,17 @@ async fn conversation_and_service_lookups_take_one_request_whatever_the_size() {
         last = Some(c);
     }
     let last = last.unwrap();
-    let before = store.stats().reads;
+    let before = store.requests();
     let found = store.conversation_by_id(biz.id(), last.id).await.unwrap();
     assert_eq!(found.map(|c| c.id), Some(last.id));
-    assert_eq!(store.stats().reads - before, 1);
-    let before = store.stats().reads;
+    assert_eq!(store.requests() - before, 1);
+    let before = store.requests();
     assert!(store
         .conversation_by_id(biz.id(), uuid::Uuid::new_v4())
         .await
         .unwrap()
         .is_none());
-    assert_eq!(store.stats().reads - before, 1);
+    assert_eq!(store.requests() - before, 1);
 
     let ana = biz.customer(&store, "Ana").await;
     for i in 0..12 {
@@ -309,7 +309,7 @@ async fn conversation_and_service_lookups_take_one_request_whatever_the_size() {
             .await
             .unwrap();
     }
-    let before = store.stats().reads;
+    let before = store.requests();
     assert!(store
         .service_in_use(biz.id(), biz.service("Corte").id)
         .await
@@ -318,7 +318,7 @@ async fn conversation_and_service_lookups_take_one_request_whatever_the_size() {
         .service_in_use(biz.id(), biz.service("Tinte").id)
         .await
         .unwrap());
-    assert_eq!(store.stats().reads - before, 2);
+    assert_eq!(store.requests() - before, 2);
 }
 
 fn store_conversation_template(biz: &Biz) -> Conversation {

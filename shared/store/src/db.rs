@@ -264,7 +264,6 @@ pub(crate) fn code_failed(codes: &[Option<String>], i: usize) -> bool {
 
 impl Store {
     pub(crate) async fn get_item(&self, pk: String, sk: impl Into<String>) -> Result<Option<Item>> {
-        self.count_read();
         let out = self
             .client
             .get_item()
@@ -437,7 +436,6 @@ impl Store {
         limit: Option<i32>,
         start: Option<Item>,
     ) -> Result<(Vec<Item>, Option<Item>)> {
-        self.count_read();
         let mut names = HashMap::from([("#pk".to_string(), q.pk_attr().to_string())]);
         let mut values = HashMap::from([(":pk".to_string(), s(q.pk.clone()))]);
         let cond = match &q.range {

@@ -70,7 +70,6 @@ struct Counters {
     retries: AtomicU64,
     slot_taken: AtomicU64,
     gave_up: AtomicU64,
-    reads: AtomicU64,
     /// DynamoDB HTTP requests sent (attempts, retries included).
     requests: Arc<AtomicU64>,
 }
@@ -110,9 +109,6 @@ pub struct StoreStats {
     pub gave_up: u64,
     /// DynamoDB requests sent so far (every operation and retry).
     pub requests: u64,
-    /// Read requests sent (`GetItem` and every `Query` page): lets tests
-    /// prove a lookup is bounded.
-    pub reads: u64,
 }
 
 impl Store {
@@ -162,10 +158,6 @@ impl Store {
         self
     }
 
-    pub(crate) fn count_read(&self) {
-        self.stats.reads.fetch_add(1, Ordering::Relaxed);
-    }
-
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -181,7 +173,6 @@ impl Store {
             slot_taken: self.stats.slot_taken.load(Ordering::Relaxed),
             gave_up: self.stats.gave_up.load(Ordering::Relaxed),
             requests: self.requests(),
-            reads: self.stats.reads.load(Ordering::Relaxed),
         }
     }
 }

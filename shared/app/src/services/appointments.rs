@@ -140,7 +140,7 @@ impl Services {
         }
         let count = open
             .iter()
-            .filter(|a| a.start >= req.now && a.status.occupies_time())
+            .filter(|a| a.start >= req.now)
             .filter(|a| {
                 matches!(
                     a.status,
