@@ -11,6 +11,7 @@
 //! - [`say`]: a Twilio-like WhatsApp sender and the dev outbox reader.
 pub mod apigw;
 pub mod clock;
+pub mod demo;
 pub mod env;
 pub mod gateway;
 pub mod invoke;
