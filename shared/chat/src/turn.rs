@@ -352,7 +352,7 @@ impl<A: Agent> TurnProcessor<A> {
                     conversation_id: conv.id,
                     direction: Direction::Inbound,
                     sender_type,
-                    content_type: content_type(message.kind),
+                    content_type: crate::media::content_type(message),
                     content: message.body.clone(),
                     media_url: message.media.first().map(|m| m.url.clone()),
                     provider_id: Some(message.message_sid.clone()),
@@ -401,9 +401,17 @@ impl<A: Agent> TurnProcessor<A> {
                     ctx.history = history;
                     ctx.conversation = Some(conv.clone());
                 }
-                // Boxed: the merged agents' state machines are too deep for a 2 MiB
-                // stack (test threads, tokio workers) when kept inline.
-                let answer = Box::pin(self.agent.respond(ctx)).await?;
+                // A voice note or a photo alone is not a misunderstanding:
+                // one kind ask to write, the agents (and their flows) untouched.
+                let answer = match crate::media::wordless(message) {
+                    Some(what) => crate::agent::AgentReply {
+                        replies: vec![crate::media::ask_to_write(what).to_string()],
+                        notifications: Vec::new(),
+                    },
+                    // Boxed: the merged agents' state machines are too deep
+                    // for a 2 MiB stack (test threads, tokio workers) inline.
+                    None => Box::pin(self.agent.respond(ctx)).await?,
+                };
                 let replies: Vec<PlannedReply> = answer
                     .replies
                     .into_iter()
@@ -663,12 +671,4 @@ fn failure(id: String) -> BatchItemFailure {
     let mut f = BatchItemFailure::default();
     f.item_identifier = id;
     f
-}
-
-fn content_type(kind: InboundKind) -> ContentType {
-    match kind {
-        InboundKind::Text | InboundKind::Button => ContentType::Text,
-        InboundKind::Media => ContentType::Image,
-        InboundKind::Location => ContentType::Location,
-    }
 }
