@@ -130,6 +130,12 @@ impl Chat {
             .unwrap()
     }
 
+    /// Says hello (which registers the customer) and returns their id.
+    async fn customer_after_hello(&mut self) -> CustomerId {
+        self.say("hola").await;
+        self.customer().await.id
+    }
+
     async fn customer(&self) -> Customer {
         self.store
             .customer_by_phone(self.biz.id(), &self.phone)
@@ -511,7 +517,11 @@ fn an_unknown_service_goes_to_the_owner_like_example_3() {
         assert!(text.contains("Ya le avisé a Estilista"), "{text}");
         let conv = chat.conversation().await.unwrap();
         assert_eq!(conv.status, ConversationStatus::HandedOff);
-        assert_eq!(conv.handed_off_until, Some(chat.now + Duration::hours(24)));
+        // Nobody took it yet: it waits 15 open minutes (opens at 8:00).
+        assert_eq!(
+            conv.handed_off_until,
+            Some(local(biz.tz, "2030-01-07", 8, 15))
+        );
         let told = outbox(&store, &biz.staff[0].phone, 1).await;
         let readable = parlo_core::es::format::phone(&phone);
         assert!(
@@ -523,39 +533,121 @@ fn an_unknown_service_goes_to_the_owner_like_example_3() {
 }
 
 #[test]
-fn a_handoff_silences_the_assistant_and_tells_the_owner() {
+fn a_handoff_nobody_takes_still_answers_safe_requests_and_lapses_back() {
     on_big_stack(async {
         let store = store().await;
         let biz = create_business(&store, &spec(2)).await;
         let mut chat = Chat::new(&store, &biz, &random_phone());
+        let customer = chat.customer_after_hello().await;
+        booked(&store, &biz, customer, local(biz.tz, SATURDAY, 11, 0)).await;
         let r = chat.say("Quiero hablar con una persona").await;
         assert!(joined(&r).contains("Ya le avisé"), "{r:?}");
         let conv = chat.conversation().await.unwrap();
         assert_eq!(conv.status, ConversationStatus::HandedOff);
-        assert_eq!(conv.handed_off_until, Some(chat.now + Duration::hours(24)));
+        // 06:01 local, the business opens at 8:00: 15 open minutes.
+        assert_eq!(
+            conv.handed_off_until,
+            Some(local(biz.tz, "2030-01-07", 8, 15))
+        );
         // Only the owner (staff 0) is told, not the employee.
         assert_eq!(outbox(&store, &biz.staff[0].phone, 1).await.len(), 1);
         assert!(outbox(&store, &biz.staff[1].phone, 0).await.is_empty());
-        let (outcome, r) = chat.say_as(&sid(), "¿Hola? ¿Sigue ahí alguien?").await;
+        // Small talk waits for the person…
+        let (_, r) = chat.say_as(&sid(), "¿Hola? ¿Sigue ahí alguien?").await;
+        assert!(r.is_empty(), "{r:?}");
+        // …but what the assistant can do alone is answered.
+        let r = chat.say("q citas tengo").await;
+        assert!(joined(&r).contains("Tienes esta cita"), "{r:?}");
+        let r = chat.say("cancela mi cita porfa").await;
+        assert!(joined(&r).contains("¿Seguro que quieres cancelar"), "{r:?}");
+        let r = chat.say("si").await;
+        assert!(joined(&r).contains("Listo, cancelé"), "{r:?}");
+        assert_eq!(
+            chat.appointments().await[0].status,
+            AppointmentStatus::Cancelled
+        );
+        // Nobody took it by 8:15: the next message hears so and is answered.
+        chat.now = local(biz.tz, "2030-01-07", 8, 20);
+        let r = chat.say("hola? quiero un corte mañana").await;
+        let text = joined(&r);
+        assert!(text.contains("nadie del equipo"), "{text}");
+        assert!(text.contains("horarios") || text.contains("¿"), "{text}");
+        let conv = chat.conversation().await.unwrap();
+        assert_eq!(conv.status, ConversationStatus::Active);
+    });
+}
+
+#[test]
+fn a_handoff_a_person_took_keeps_the_assistant_silent() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec(2)).await;
+        let mut chat = Chat::new(&store, &biz, &random_phone());
+        chat.say("Quiero hablar con una persona").await;
+        let conv = chat.conversation().await.unwrap();
+        let services = parlo_app::services::Services::mock(store.clone());
+        let act = parlo_app::services::Act::new(
+            parlo_app::services::By::Staff(biz.staff[0].id),
+            parlo_app::services::Door::Api,
+            "take-over-test",
+            chat.now,
+        );
+        services.take_over(&act, conv).await.unwrap();
+        let conv = chat.conversation().await.unwrap();
+        assert_eq!(conv.handed_off_until, Some(chat.now + Duration::hours(24)));
+        let (outcome, r) = chat.say_as(&sid(), "cancela mi cita").await;
         assert_eq!(outcome, TurnOutcome::HandedOff);
         assert!(r.is_empty(), "{r:?}");
     });
 }
 
 #[test]
-fn failing_the_same_question_twice_hands_off() {
+fn misunderstandings_offer_options_and_never_go_silent() {
     on_big_stack(async {
         let store = store().await;
         let biz = create_business(&store, &spec(1)).await;
         let mut chat = Chat::new(&store, &biz, &random_phone());
+        let customer = chat.customer_after_hello().await;
+        booked(&store, &biz, customer, local(biz.tz, SATURDAY, 11, 0)).await;
+        // In a flow: asked again, then a person is offered, never handed off.
         chat.say("Quiero un corte de cabello").await;
         let r = chat.say("blorp zzz").await;
         assert!(joined(&r).contains("Perdón, no te entendí"), "{r:?}");
         let r = chat.say("flarp qqq").await;
-        assert!(joined(&r).contains("Ya le avisé"), "{r:?}");
-        let conv = chat.conversation().await.unwrap();
-        assert_eq!(conv.status, ConversationStatus::HandedOff);
-        assert!(!outbox(&store, &biz.staff[0].phone, 1).await.is_empty());
+        assert!(joined(&r).contains("«persona»"), "{r:?}");
+        assert_eq!(
+            chat.conversation().await.unwrap().status,
+            ConversationStatus::Active
+        );
+        chat.say("olvidalo").await;
+        // Five unintelligible messages, then a clear request.
+        for (i, junk) in ["asdfgh", "jajaja ntp", "???", "mmm ps si no", "🤔🤔"]
+            .iter()
+            .enumerate()
+        {
+            let r = chat.say(junk).await;
+            assert!(!r.is_empty(), "silence after «{junk}»");
+            let text = joined(&r);
+            if i >= 1 {
+                assert!(text.contains("Hablar con una persona"), "{text}");
+            }
+        }
+        assert_eq!(
+            chat.conversation().await.unwrap().status,
+            ConversationStatus::Active
+        );
+        let r = chat.say("cancela mi cita").await;
+        assert!(joined(&r).contains("¿Seguro"), "{r:?}");
+        let r = chat.say("si porfa").await;
+        assert!(joined(&r).contains("cancelé"), "{r:?}");
+        assert_eq!(
+            chat.appointments().await[0].status,
+            AppointmentStatus::Cancelled
+        );
+        // The options answer by number.
+        chat.say("zzz").await;
+        let r = chat.say("2").await;
+        assert!(joined(&r).contains("No tienes citas próximas"), "{r:?}");
     });
 }
 

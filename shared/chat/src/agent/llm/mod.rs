@@ -476,6 +476,7 @@ impl Agent for TurnAgent {
             TurnAgent::Rules(rules) => Box::pin(rules.respond(turn)).await,
             TurnAgent::Llm(agent)
                 if LlmAgent::handles(turn)
+                    && !turn.awaiting_person()
                     && !job_flow_waiting(&agent.fallback.store, turn).await =>
             {
                 Box::pin(agent.respond(turn)).await

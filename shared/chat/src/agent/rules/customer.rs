@@ -30,13 +30,85 @@ mod slots;
 #[cfg(test)]
 pub(crate) use {booking::name_in, rating::rating_in};
 
-/// Consecutive failed answers to the same question before a person takes
-/// over.
+/// Failed answers in a row after which the options include talking to a
+/// person. A miss never hands the chat off by itself: only the customer's
+/// request (or a business rule) does.
 pub const MAX_MISSES: u8 = 2;
 
-/// The fallback when nothing in a message could be understood outside a
-/// flow; seeing it as the previous reply means the customer is stuck.
-const NOT_UNDERSTOOD: &str = "Perdón, no te entendí. Puedo ayudarte a agendar, cambiar o cancelar una cita, o darte precios, horarios y la dirección. ¿Qué necesitas?";
+/// How every "I did not understand" reply starts (the next turn counts
+/// them from the history).
+pub(crate) const NOT_UNDERSTOOD: &str = "Perdón, no te entendí.";
+
+/// What the assistant can do, as numbered options (answered by number).
+const MENU: &[(&str, Intent)] = &[
+    ("Agendar una cita", Intent::Book),
+    ("Ver mis citas", Intent::MyAppointments),
+    ("Cambiar una cita", Intent::Reschedule),
+    ("Cancelar una cita", Intent::Cancel),
+    ("Precios y servicios", Intent::Prices),
+    ("Horario y dirección", Intent::Hours),
+];
+const MENU_PERSON: &str = "Hablar con una persona";
+
+/// The line offering a person, added once the customer missed twice.
+pub(crate) const OFFER_PERSON: &str =
+    "Si prefieres, escribe «persona» y le paso tu mensaje a alguien del equipo.";
+
+/// The numbered options after a miss; with `person`, talking to a person
+/// too.
+fn menu_text(person: bool) -> String {
+    let mut lines: Vec<String> = MENU
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| format!("{}. {label}", i + 1))
+        .collect();
+    if person {
+        lines.push(format!("{}. {MENU_PERSON}", MENU.len() + 1));
+    }
+    format!(
+        "{NOT_UNDERSTOOD} Esto es lo que puedo hacer por ti:\n{}\nRespóndeme con el número o escríbelo con tus palabras.",
+        lines.join("\n")
+    )
+}
+
+/// Misses in a row just before this message: the assistant's last replies
+/// that were "I did not understand".
+fn misses_before(turn: &TurnContext) -> usize {
+    turn.history
+        .iter()
+        .rev()
+        .filter(|m| m.direction == parlo_core::Direction::Outbound)
+        .take_while(|m| m.content.starts_with(NOT_UNDERSTOOD))
+        .count()
+}
+
+/// A bare number answering the options just listed, or «persona».
+fn menu_choice(turn: &TurnContext, words: &[String]) -> Option<Intent> {
+    if words.len() == 1 && (words[0] == "persona" || words[0] == "humano") {
+        return Some(Intent::TalkToHuman);
+    }
+    let last = turn
+        .history
+        .iter()
+        .rev()
+        .find(|m| m.direction == parlo_core::Direction::Outbound)?;
+    if !last.content.contains("Respóndeme con el número o escríbelo") {
+        return None;
+    }
+    let n: usize = match words {
+        [w] => w.parse().ok()?,
+        [a, w] if a == "el" || a == "la" || a == "opcion" => w.parse().ok()?,
+        _ => return None,
+    };
+    match n {
+        0 => None,
+        n if n <= MENU.len() => Some(MENU[n - 1].1),
+        n if n == MENU.len() + 1 && last.content.contains(MENU_PERSON) => {
+            Some(Intent::TalkToHuman)
+        }
+        _ => None,
+    }
+}
 
 /// Everything one customer turn works with.
 pub(crate) struct Cx<'a> {
@@ -198,20 +270,45 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         Err(e) => return Err(err(e)),
     };
     let loaded = flow::load(&agent.store, turn).await?;
+    let words = message_words(&turn.text);
+    let intent = menu_choice(turn, &words).unwrap_or_else(|| classify(&turn.text));
     let mut cx = Cx {
         agent,
         turn,
         tools,
         actor,
         biz,
-        intent: classify(&turn.text),
-        words: message_words(&turn.text),
+        intent,
+        words,
         resuming: false,
     };
 
+    // Waiting for a person nobody took yet: what the assistant can safely
+    // do alone (cancel, "my appointments") is still answered; the rest
+    // waits for the person.
+    if turn.awaiting_person() {
+        let in_cancel = matches!(&loaded, Loaded::Active(f) if f.flow_type == FlowType::Cancel);
+        if !(in_cancel || matches!(cx.intent, Intent::Cancel | Intent::MyAppointments)) {
+            return Ok(AgentReply::silent());
+        }
+    }
+    let mut reply = Box::pin(dispatch(&mut cx, loaded)).await?;
+    if turn.handoff_lapsed() {
+        let notice = format!(
+            "Perdón, nadie del equipo de {} pudo contestarte todavía. Mientras tanto sigo yo por aquí.",
+            cx.biz.org.name
+        );
+        reply.replies.insert(0, notice);
+    }
+    Ok(reply)
+}
+
+async fn dispatch(cx: &mut Cx<'_>, loaded: Loaded) -> Result<AgentReply, AgentError> {
+    let turn = cx.turn;
+
     if cx.intent == Intent::TalkToHuman {
         return handoff(
-            &cx,
+            cx,
             &format!("Pide hablar con una persona: «{}»", turn.text.trim()),
             None,
         )
@@ -224,7 +321,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         // A review request waits for days, not minutes.
         Loaded::Abandoned(f) if f.flow_type == FlowType::Rating => Some(f),
         Loaded::Abandoned(f) => {
-            if switches_topic(&cx, f.flow_type) {
+            if switches_topic(cx, f.flow_type) {
                 cx.clear().await?;
                 None
             } else {
@@ -235,11 +332,11 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
     };
 
     if let Some(f) = flow {
-        if let Some(reply) = Box::pin(in_flow(&cx, f)).await? {
+        if let Some(reply) = Box::pin(in_flow(cx, f)).await? {
             return Ok(reply);
         }
     }
-    Box::pin(idle(&cx)).await
+    Box::pin(idle(cx)).await
 }
 
 /// Does this message clearly ask for something other than the flow in
@@ -370,22 +467,10 @@ async fn idle(cx: &Cx<'_>) -> Result<AgentReply, AgentError> {
             "Va. Si necesitas algo más, aquí estoy. 👋".to_string(),
         )),
         _ => {
-            let stuck = cx
-                .turn
-                .history
-                .iter()
-                .rev()
-                .find(|m| m.direction == parlo_core::Direction::Outbound)
-                .is_some_and(|m| m.content == NOT_UNDERSTOOD);
-            if stuck {
-                return handoff(
-                    cx,
-                    &format!("El asistente no logró entender: «{}»", cx.text().trim()),
-                    Some("Perdón, no logro entenderte.".into()),
-                )
-                .await;
-            }
-            Ok(AgentReply::text(NOT_UNDERSTOOD))
+            // Rephrase with concrete options; from the second miss on,
+            // talking to a person is one of them. Never silence.
+            let person = misses_before(cx.turn) + 1 >= usize::from(MAX_MISSES);
+            Ok(AgentReply::text(menu_text(person)))
         }
     }
 }

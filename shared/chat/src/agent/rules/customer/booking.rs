@@ -13,7 +13,7 @@ use parlo_core::{FlowSession, FlowType};
 use serde::{Deserialize, Serialize};
 
 use super::slots::{self, Offer, Offering, Wanted};
-use super::{err, handoff, service_line, tool_text, wall_clock, Cx, MAX_MISSES};
+use super::{err, service_line, tool_text, wall_clock, Cx, MAX_MISSES, NOT_UNDERSTOOD, OFFER_PERSON};
 use crate::agent::rules::flow;
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::{BookAppointmentArgs, ToolError};
@@ -80,6 +80,7 @@ pub async fn handle(cx: &Cx<'_>, flow: Option<FlowSession>) -> Result<AgentReply
         .to_string();
     let progress = absorb(cx, &mut d, &state);
     let mut prefix = String::new();
+    let mut suffix = String::new();
     if progress {
         d.misses = 0;
         if cx.resuming {
@@ -91,24 +92,17 @@ pub async fn handle(cx: &Cx<'_>, flow: Option<FlowSession>) -> Result<AgentReply
         } else if matches!(cx.intent, Intent::Greeting | Intent::Thanks) {
             prefix = "¡Hola! ".into();
         } else {
-            d.misses += 1;
+            d.misses = d.misses.saturating_add(1);
+            prefix = format!("{NOT_UNDERSTOOD} ");
             if d.misses >= MAX_MISSES {
-                return handoff(
-                    cx,
-                    &format!(
-                        "El asistente no logró agendar la cita con el cliente (último mensaje: «{}»)",
-                        cx.text().trim()
-                    ),
-                    Some("Perdón, no logro entenderte.".into()),
-                )
-                .await;
+                suffix = format!("\n\n{OFFER_PERSON}");
             }
-            prefix = "Perdón, no te entendí. ".into();
         }
     }
     let mut reply = Box::pin(next(cx, d, flow.as_ref())).await?;
     if let Some(first) = reply.replies.first_mut() {
         first.insert_str(0, &prefix);
+        first.push_str(&suffix);
     }
     Ok(reply)
 }
