@@ -13,7 +13,7 @@
 
 use super::fuzzy::normalize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Intent {
     // ── Customers ──
     Greeting,
@@ -33,6 +33,7 @@ pub enum Intent {
     Thanks,
     Yes,
     No,
+    #[default]
     Unknown,
     // ── Staff / owner commands ──
     /// "¿Qué tengo hoy?" — the sender's own agenda.
@@ -61,6 +62,12 @@ pub enum Intent {
     ReleaseHandoff,
     /// "Mándame el link del panel".
     MagicLink,
+    /// "¿Qué sigue?", "¿quién sigue?": the next appointment.
+    NextAppointment,
+    /// "Historial de +52…", "¿quién es Juan Pérez?".
+    CustomerHistory,
+    /// "Dile a Juan que…": a message relayed to a customer.
+    MessageCustomer,
 }
 
 impl Intent {
@@ -88,6 +95,9 @@ impl Intent {
                 | TakeOver
                 | ReleaseHandoff
                 | MagicLink
+                | NextAppointment
+                | CustomerHistory
+                | MessageCustomer
         )
     }
 
@@ -1223,10 +1233,14 @@ fn lead_is_separated(text: &str, n: usize) -> bool {
     false
 }
 
-fn first_rule(words: &[String], only: Option<&[Intent]>) -> Option<Intent> {
+fn first_rule(
+    words: &[String],
+    only: Option<&[Intent]>,
+    allowed: fn(Intent) -> bool,
+) -> Option<Intent> {
     RULES
         .iter()
-        .filter(|r| only.is_none_or(|o| o.contains(&r.intent)))
+        .filter(|r| only.is_none_or(|o| o.contains(&r.intent)) && allowed(r.intent))
         .find(|r| r.matches(words))
         .map(|r| r.intent)
 }
@@ -1235,6 +1249,16 @@ fn first_rule(words: &[String], only: Option<&[Intent]>) -> Option<Intent> {
 /// never fails (`Intent::Unknown` when nothing applies, e.g. "mañana en la
 /// tarde" — the caller's conversation state gives that one meaning).
 pub fn classify(text: &str) -> Intent {
+    classify_with(text, |_| true)
+}
+
+/// [`classify`] for a customer's message: staff commands are not among the
+/// readings ("¿qué hay mañana?" from a customer asks for a time).
+pub fn classify_customer(text: &str) -> Intent {
+    classify_with(text, |i| !i.is_staff_command())
+}
+
+fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
     let words = message_words(text);
     if words.is_empty() {
         return Intent::Unknown;
@@ -1261,11 +1285,11 @@ pub fn classify(text: &str) -> Intent {
             // After "No," only the rest counts ("No, cancélala"); a bare
             // "no llegó" is read whole.
             let scope = if separated { &words[n..] } else { &words[..] };
-            return first_rule(scope, Some(overrides)).unwrap_or(answer);
+            return first_rule(scope, Some(overrides), allowed).unwrap_or(answer);
         }
     }
 
-    if let Some(intent) = first_rule(&words, None) {
+    if let Some(intent) = first_rule(&words, None, allowed) {
         return intent;
     }
     if let Some((answer, _)) = lead {
