@@ -42,19 +42,162 @@ pub struct Reading {
 /// A customer's message.
 pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let mut r = common(text, now, cat);
-    r.intent = classify_customer(text);
+    let words = message_words(text);
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let says_when = r.when.date.is_some() || r.when.time.is_some();
+    r.intent = match classify_customer(text) {
+        // "corte el sábado", "mañana a las 4", "corte hoy 🙏": a booking.
+        Intent::Unknown | Intent::Greeting | Intent::Thanks
+            if r.service.is_some() || !r.service_options.is_empty() || says_when =>
+        {
+            Intent::Book
+        }
+        // "vale, corte y barba el sábado": agreeing to book a service.
+        Intent::Yes if r.service.is_some() && words.len() > 2 => Intent::Book,
+        // "¿cuánto cuesta el corte? y si hay mañana me apartas uno": the
+        // booking answers the price too.
+        Intent::Prices | Intent::Services if r.service.is_some() && r.when.date.is_some() => {
+            Intent::Book
+        }
+        Intent::Yes if words.len() <= 3 && has("gracias") => Intent::Thanks,
+        Intent::No if words == ["no", "se"] || words == ["nose"] => Intent::Unknown,
+        _ if words == ["persona"] || words == ["humano"] => Intent::TalkToHuman,
+        i => i,
+    };
     if r.intent == Intent::TalkToHuman {
         // "Quiero hablar con Carlos" asks for a person, not a booking.
         r.staff = None;
     }
+    if r.intent == Intent::Book && r.when.date.is_none() {
+        // "ahorita", "al rato": today.
+        if has("ahorita") || has("ahora") || text_has(&words, "al rato") {
+            r.when.date = Some(super::when::DateSpec::Day(now.date()));
+        }
+    }
     r
+}
+
+fn text_has(words: &[String], phrase: &str) -> bool {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    words
+        .windows(p.len())
+        .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
 }
 
 /// A staff member's or owner's message.
 pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let mut r = common(text, now, cat);
-    r.intent = staff_intent(text, r.phone.is_some());
+    let words = message_words(text);
+    if r.when.date.is_none() {
+        // "agenda del 3": the next 3rd.
+        if let Some(day) = words
+            .windows(2)
+            .find(|w| w[0] == "del" && w[1].len() <= 2)
+            .and_then(|w| w[1].parse::<u32>().ok())
+        {
+            if let Some(d) = super::when::next_day_of_month(now.date(), day) {
+                r.when.date = Some(super::when::DateSpec::Day(d));
+                r.when.time = None;
+            }
+        }
+    }
+    r.intent = match staff_intent(text, r.phone.is_some()) {
+        // A staff member's "¿tengo citas hoy?" is their own agenda.
+        Intent::MyAppointments => Intent::MySchedule,
+        // "¿y mañana?", "el viernes, ¿cómo está?": a day's agenda.
+        Intent::Unknown | Intent::Book | Intent::Yes
+            if r.when.date.is_some()
+                && words.len() <= 6
+                && (text.contains('?')
+                    || words
+                        .iter()
+                        .any(|w| ["como", "que", "y", "agenda", "citas"].contains(&w.as_str()))) =>
+        {
+            if words.iter().any(|w| w == "tengo") {
+                Intent::MySchedule
+            } else {
+                Intent::BusinessSchedule
+            }
+        }
+        Intent::Yes if words.len() <= 3 && words.iter().any(|w| w == "gracias") => {
+            Intent::Thanks
+        }
+        i => i,
+    };
+    if r.name.is_none() {
+        r.name = customer_named(text, cat.staff, r.intent);
+    }
+    if r.name.is_some() && r.intent != Intent::RemoveStaff && r.intent != Intent::ChangePermissions
+    {
+        // "La cita de Pedro Gómez" names a customer, not the barber.
+        if r.name.as_deref().is_some_and(|n| {
+            r.staff
+                .as_deref()
+                .is_some_and(|s| normalize(s) != normalize(n))
+        }) {
+            r.staff = None;
+        }
+    }
     r
+}
+
+/// The customer a staff member's message is about: "cancela la cita de
+/// Juan", "pasa a Roberto al sábado", "ya terminé con Pepe", "dile a María
+/// que…", "¿quién es Juan Pérez?".
+fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String> {
+    const LEADS: &[&str] = &[
+        "cita de ",
+        "cita del sabado de ",
+        "cita del sábado de ",
+        "cancelale a ",
+        "cancélale a ",
+        "pasa a ",
+        "mueve a ",
+        "dile a ",
+        "avisale a ",
+        "avísale a ",
+        "mensaje a ",
+        "quien es ",
+        "quién es ",
+        "termine con ",
+        "terminé con ",
+        "acabe con ",
+        "acabé con ",
+        "contrate a ",
+        "contraté a ",
+    ];
+    const NOT_A_NAME: &[&str] = &[
+        "las", "la", "el", "los", "mi", "su", "un", "una", "manana", "hoy", "siguiente",
+        "que", "cliente", "clienta",
+    ];
+    for lead in LEADS {
+        if let Some(at) = super::find_ci(text, lead) {
+            let rest = &text[at.end..];
+            let first = rest.split_whitespace().next().map(normalize)?;
+            if NOT_A_NAME.contains(&first.as_str()) || first.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if let Some(n) = name_words(rest) {
+                return Some(n);
+            }
+        }
+    }
+    // "Juan no vino": a name opening a no-show or a completion.
+    if matches!(intent, Intent::MarkNoShow | Intent::MarkCompleted) {
+        let first = text.split_whitespace().next()?;
+        let n = normalize(first);
+        let is_staff = staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(n.as_str()));
+        if !is_staff && !NOT_A_NAME.contains(&n.as_str()) && !NOT_NAME.contains(&n.as_str())
+        {
+            let common = ["no", "ya", "el", "la", "listo", "marca", "marcala", "me", "nos"];
+            if !common.contains(&n.as_str()) && first.chars().all(char::is_alphabetic) {
+                return Some(capitalize(first));
+            }
+        }
+    }
+    None
 }
 
 fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
@@ -138,9 +281,35 @@ pub fn service_in(text: &str, services: &[String]) -> (Option<String>, Vec<Strin
     }
 }
 
-/// The staff member named in the text, if exactly one.
+/// The staff member named in the text, if exactly one: their first name
+/// as a word ("con Pedro", "mejor Pedro"), or a near spelling right after
+/// "con" ("con pedrito") — "perro" alone is not Pedro.
 pub fn staff_in(text: &str, staff: &[String]) -> Option<String> {
-    match find_in_text(text, staff, |s| s.as_str())? {
+    let words: Vec<String> = normalize(text).split(' ').map(str::to_string).collect();
+    let exact: Vec<&String> = staff
+        .iter()
+        .filter(|s| {
+            normalize(s)
+                .split(' ')
+                .next()
+                .is_some_and(|first| words.iter().any(|w| w == first))
+        })
+        .collect();
+    if let [one] = exact.as_slice() {
+        return Some((*one).clone());
+    }
+    if !exact.is_empty() {
+        return None;
+    }
+    let after_con: Vec<&str> = words
+        .windows(2)
+        .filter(|w| w[0] == "con")
+        .map(|w| w[1].as_str())
+        .collect();
+    if after_con.is_empty() {
+        return None;
+    }
+    match find_in_text(&after_con.join(" "), staff, |s| s.as_str())? {
         Match::Found(s) => Some(s.item.clone()),
         Match::Ambiguous(_) => None,
     }
@@ -222,6 +391,9 @@ const NOT_NAME: &[&str] = &[
     "cita",
     "corte",
     "barba",
+    "al",
+    "a",
+    "que",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
@@ -364,7 +536,7 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
             .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
     };
     let first = classify(text);
-    if first == Intent::NextAppointment {
+    if matches!(first, Intent::NextAppointment | Intent::Unblock) {
         return first;
     }
     if n.contains("historial") || n.starts_with("quien es") {
