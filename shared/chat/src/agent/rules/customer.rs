@@ -11,8 +11,9 @@
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use parlo_core::es::format;
 use parlo_core::es::fuzzy::{find_in_text, Match};
-use parlo_core::es::intent::{classify, message_words, Intent};
-use parlo_core::es::when::{parse_when, When};
+use parlo_core::es::intent::{message_words, Intent};
+use parlo_core::es::read::{read_customer, Catalogue, Reading};
+use parlo_core::es::when::When;
 use parlo_core::time::utc_to_local;
 use parlo_core::{FlowSession, FlowType, PermissionLevel, ServiceType, Staff};
 use serde::Serialize;
@@ -119,6 +120,8 @@ pub(crate) struct Cx<'a> {
     pub biz: Ctx,
     pub intent: Intent,
     pub words: Vec<String>,
+    /// Everything the message carries (service, when, staff, name…).
+    pub reading: Reading,
     /// The flow was abandoned (silent > 30 min) and is being resumed.
     pub resuming: bool,
 }
@@ -133,7 +136,7 @@ impl Cx<'_> {
     }
 
     pub fn when(&self) -> When {
-        parse_when(self.text(), self.turn.now, self.biz.tz)
+        self.reading.when.clone()
     }
 
     pub fn local_now(&self) -> NaiveDateTime {
@@ -194,6 +197,13 @@ impl Cx<'_> {
     /// The service named in this message, if exactly one.
     pub fn service_in_text(&self) -> Option<Result<ServiceType, Vec<String>>> {
         let services = self.active_services();
+        if let Some(name) = &self.reading.service {
+            return services.iter().find(|s| &s.name == name).cloned().map(Ok);
+        }
+        if !self.reading.service_options.is_empty() {
+            return Some(Err(self.reading.service_options.clone()));
+        }
+        // A word only the fuzzy matcher knows ("tintes para hombre").
         match find_in_text(self.text(), &services, |s| s.name.as_str())? {
             Match::Found(s) => Some(Ok(s.item.clone())),
             Match::Ambiguous(v) => Some(Err(v.iter().map(|s| s.item.name.clone()).collect())),
@@ -202,11 +212,8 @@ impl Cx<'_> {
 
     /// The bookable staff member named in this message, if exactly one.
     pub fn staff_in_text(&self) -> Option<Staff> {
-        let staff = self.bookable_staff();
-        match find_in_text(self.text(), &staff, |s| s.name.as_str())? {
-            Match::Found(s) => Some(s.item.clone()),
-            Match::Ambiguous(_) => None,
-        }
+        let name = self.reading.staff.as_ref()?;
+        self.bookable_staff().into_iter().find(|s| &s.name == name)
     }
 
     pub async fn save<T: Serialize>(
@@ -271,7 +278,27 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
     };
     let loaded = flow::load(&agent.store, turn).await?;
     let words = message_words(&turn.text);
-    let intent = menu_choice(turn, &words).unwrap_or_else(|| classify(&turn.text));
+    let services: Vec<String> = biz
+        .services
+        .iter()
+        .filter(|s| s.is_active)
+        .map(|s| s.name.clone())
+        .collect();
+    let team: Vec<String> = biz
+        .staff
+        .iter()
+        .filter(|s| s.is_active && s.bookable)
+        .map(|s| s.name.clone())
+        .collect();
+    let reading = read_customer(
+        &turn.text,
+        utc_to_local(biz.tz, turn.now),
+        Catalogue {
+            services: &services,
+            staff: &team,
+        },
+    );
+    let intent = menu_choice(turn, &words).unwrap_or(reading.intent);
     let mut cx = Cx {
         agent,
         turn,
@@ -280,6 +307,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         biz,
         intent,
         words,
+        reading,
         resuming: false,
     };
 
@@ -781,6 +809,7 @@ pub(crate) fn wall_clock(t: NaiveDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use parlo_core::es::intent::classify;
 
     #[test]
     fn the_intents_the_flows_rely_on() {

@@ -47,6 +47,9 @@ pub struct BookingData {
     /// The customer has no preference of staff.
     #[serde(default)]
     pub any_staff: bool,
+    /// The staff member was assigned by Parlo, not asked for.
+    #[serde(default)]
+    pub staff_assigned: bool,
     /// The name given in this flow.
     #[serde(default)]
     pub name: Option<String>,
@@ -78,6 +81,12 @@ pub async fn handle(cx: &Cx<'_>, flow: Option<FlowSession>) -> Result<AgentReply
         .as_ref()
         .map_or("initiated", |f| f.state.as_str())
         .to_string();
+    if flow.is_some() && is_abort(cx) {
+        cx.clear().await?;
+        return Ok(AgentReply::text(
+            "Va, lo dejamos aquí. Si quieres retomarlo, dime qué servicio y cuándo. 👋",
+        ));
+    }
     let progress = absorb(cx, &mut d, &state);
     let mut prefix = String::new();
     let mut suffix = String::new();
@@ -114,10 +123,56 @@ fn topic(d: &BookingData) -> String {
     }
 }
 
+/// "Olvídalo", "ya no", "déjalo": the booking in progress is dropped.
+fn is_abort(cx: &Cx<'_>) -> bool {
+    let w: Vec<&str> = cx.words.iter().map(String::as_str).collect();
+    matches!(
+        w.as_slice(),
+        ["olvidalo"]
+            | ["olvidalo", ..]
+            | ["dejalo"]
+            | ["dejalo", "asi"]
+            | ["ya", "no"]
+            | ["mejor", "no"]
+            | ["no", "gracias"]
+            | ["cancela"]
+            | ["cancelar"]
+            | ["ya", "no", "quiero"]
+            | ["nada"]
+    )
+}
+
+/// "No, espera", "mejor otro día", "empecemos de nuevo": the day and time
+/// asked so far are dropped (the service stays) and asked again.
+fn restarts(cx: &Cx<'_>) -> bool {
+    let has = |p: &str| {
+        let p: Vec<&str> = p.split(' ').collect();
+        cx.words
+            .windows(p.len())
+            .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
+    };
+    has("otro dia") || has("espera") || has("de nuevo") || has("desde el principio")
+}
+
 /// Takes from the message whatever it says about the booking; whether
 /// anything was understood.
 fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
     let mut progress = false;
+    if restarts(cx) && cx.when().is_empty() {
+        d.date_from = None;
+        d.date_to = None;
+        d.time = None;
+        d.start = None;
+        d.offered.clear();
+        d.confirmed = false;
+        return true;
+    }
+    // A name given anywhere ("sí, a nombre de Luis Ortega", "soy Rosa").
+    let named = cx.reading.name.clone();
+    if let Some(n) = &named {
+        d.name = Some(n.clone());
+        progress = true;
+    }
     if let Some(found) = cx.service_in_text() {
         match found {
             Ok(s) => {
@@ -136,9 +191,10 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
     // A name given for the booking is not a staff preference.
     if state != COLLECTING_INFO {
         if let Some(s) = cx.staff_in_text() {
-            if d.staff.as_deref() != Some(s.name.as_str()) {
+            if d.staff.as_deref() != Some(s.name.as_str()) || d.staff_assigned {
                 d.staff = Some(s.name.clone());
                 d.any_staff = false;
+                d.staff_assigned = false;
                 d.confirmed = false;
                 if d.start.as_ref().is_some_and(|o| !o.staff.contains(&s.name)) {
                     // Keep the time asked; availability says if they are free.
@@ -149,13 +205,16 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
             progress = true;
         }
     }
+    let changes_more = !cx.when().is_empty() || progress && named.is_none();
     match state {
-        CONFIRMING if cx.intent == Intent::Yes => {
+        CONFIRMING if cx.intent == Intent::Yes && !changes_more => {
             d.confirmed = true;
             return true;
         }
-        CONFIRMING if cx.intent == Intent::No => {
-            if let Some(name) = name_in(cx.text()) {
+        CONFIRMING if cx.intent == Intent::No && !changes_more => {
+            if named.is_some() {
+                d.confirmed = true;
+            } else if let Some(name) = name_in(cx.text()) {
                 d.name = Some(name);
                 d.confirmed = true;
             } else {
@@ -179,7 +238,9 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
     let when = cx.when();
     if state == COLLECTING_DATETIME || state == COLLECTING_INFO || state == CONFIRMING {
         if let Some(o) = slots::pick(&cx.words, &d.offered, &when) {
-            if d.start.as_ref() != Some(&o) {
+            // Picking among the times offered after a confirmed one was
+            // taken keeps the confirmation; changing a chosen time drops it.
+            if d.start.as_ref().is_some_and(|s| s != &o) {
                 d.confirmed = false;
             }
             d.start = Some(o);
@@ -202,10 +263,19 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
         d.confirmed = false;
         return true;
     }
-    if state == COLLECTING_INFO && !progress {
-        if let Some(name) = name_in(cx.text()) {
-            d.name = Some(name);
+    if state == COLLECTING_INFO {
+        // The name asked for, under the summary just shown: that answer
+        // confirms it (spec Example 1).
+        if named.is_some() && !changes_more {
+            d.confirmed = true;
             return true;
+        }
+        if !progress {
+            if let Some(name) = name_in(cx.text()) {
+                d.name = Some(name);
+                d.confirmed = true;
+                return true;
+            }
         }
     }
     progress
@@ -364,35 +434,44 @@ async fn next(
     }
     let start = d.start.clone().expect("chosen above");
     let several_staff = cx.bookable_staff().len() > 1;
-    if several_staff && d.staff.is_none() && !d.any_staff && start.staff.len() > 1 {
-        let text = format!(
-            "¿Tienes preferencia de quién te atienda? A esa hora puede {}. Si te da igual, dime «cualquiera».",
-            format::join_or(&start.staff)
-        );
-        return save(COLLECTING_STAFF, d, text).await;
+    if several_staff && d.staff.is_none() && !start.staff.is_empty() {
+        // Nobody asked: the one they had last time if free, else the
+        // fairest (the slot lists the least busy first). They can change
+        // it («mejor con Pedro»).
+        let last = last_staff(cx).await?;
+        let pick = last
+            .filter(|l| start.staff.contains(l))
+            .unwrap_or_else(|| start.staff[0].clone());
+        d.staff = Some(pick);
+        d.staff_assigned = true;
     }
     let slot = format::slot_label(start.local, cx.today());
     let with = d
         .staff
         .as_ref()
         .filter(|_| several_staff)
-        .map(|s| format!(" con {s}"))
+        .map(|s| format!(" con {}", first_word(s)))
         .unwrap_or_default();
     let known = cx.customer_name();
     let name = d.name.clone().or(known.clone());
+    let price = format::price(service.price_cents, &service.currency);
     match &name {
         None => {
             let text = format!(
-                "Perfecto: {}{with} {slot}. ¿Me confirmas tu nombre para la cita?",
+                "Perfecto: {}{with} {slot} ({price}). ¿Me confirmas tu nombre para la cita?",
                 service.name.to_lowercase()
             );
             return save(COLLECTING_INFO, d, text).await;
         }
-        Some(n) if d.name.is_none() && !d.confirmed => {
+        Some(n) if !d.confirmed => {
+            let change = if d.staff_assigned {
+                " (si prefieres a alguien más, dime con quién)"
+            } else {
+                ""
+            };
             let text = format!(
-                "Te agendo {}{with} {slot} ({}), a nombre de {n}. ¿Lo confirmo?",
+                "Te agendo {}{with} {slot} ({price}), a nombre de {n}{change}. ¿Lo confirmo?",
                 service.name.to_lowercase(),
-                format::price(service.price_cents, &service.currency)
             );
             return save(CONFIRMING, d, text).await;
         }
@@ -410,7 +489,7 @@ async fn book(
     name: &str,
 ) -> Result<AgentReply, AgentError> {
     let start = d.start.clone().expect("chosen before booking");
-    let staff = if d.any_staff { None } else { d.staff.clone() };
+    let staff = d.staff.clone();
     let args = BookAppointmentArgs {
         service: service.to_string(),
         start: wall_clock(start.local),
@@ -463,6 +542,33 @@ async fn book(
         replies: vec![text],
         notifications: Vec::new(),
     })
+}
+
+fn first_word(s: &str) -> &str {
+    s.split_whitespace().next().unwrap_or(s)
+}
+
+/// The staff member of the customer's latest appointment before now.
+async fn last_staff(cx: &Cx<'_>) -> Result<Option<String>, AgentError> {
+    let Some(c) = &cx.turn.customer else {
+        return Ok(None);
+    };
+    let past = cx
+        .agent
+        .store
+        .customer_appointments(c.org_id, c.id, None)
+        .await
+        .map_err(err)?;
+    let last = past
+        .iter()
+        .filter(|a| a.start < cx.turn.now && a.status != parlo_core::AppointmentStatus::Cancelled)
+        .max_by_key(|a| a.start);
+    Ok(last.and_then(|a| {
+        cx.bookable_staff()
+            .into_iter()
+            .find(|s| s.id == a.staff_id)
+            .map(|s| s.name)
+    }))
 }
 
 /// Keeps the name the customer gave (or confirmed) on their record.
