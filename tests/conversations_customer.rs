@@ -906,3 +906,52 @@ fn a_date_alone_starts_a_booking() {
         assert!(joined(&r).contains("nombre"), "{r:?}");
     });
 }
+
+#[test]
+fn unavailable_times_get_their_own_true_answer() {
+    on_big_stack(async {
+        let store = store().await;
+        let mut biz = create_business(&store, &spec(1)).await;
+        // Closed on Sundays; Friday a holiday.
+        biz.location.business_hours.days[6] = vec![];
+        store.update_location(&biz.location).await.unwrap();
+        let friday = local(biz.tz, "2030-01-11", 0, 0);
+        store
+            .create_block(&TimeBlock {
+                id: uuid::Uuid::new_v4(),
+                org_id: biz.id(),
+                staff_id: None,
+                start: friday,
+                end: friday + Duration::days(1),
+                reason: Some("inventario".into()),
+                created_by: None,
+                created_at: now(),
+            })
+            .await
+            .unwrap();
+        let mut chat = Chat::new(&store, &biz, &random_phone());
+        for (asked, want) in [
+            ("me puedes agendar un corte el domingo?", "Los domingos no abrimos"),
+            ("y el viernes?", "estaremos cerrados por inventario"),
+            ("hoy a las 5 de la mañana", "Esa hora ya pasó"),
+            ("mañana a las 7 de la mañana", "abrimos a las 8:00 AM"),
+            ("mañana a las 9:45 de la noche", "cerramos a las 10:00 PM"),
+        ] {
+            let r = chat.say(asked).await;
+            let text = joined(&r);
+            assert!(text.contains(want), "«{asked}»: {text}");
+            // With the nearest real alternatives.
+            assert!(text.contains("¿Cuál te funciona mejor?"), "«{asked}»: {text}");
+        }
+        // A full day says so.
+        let other = biz.customer(&store, "Otro Cliente").await;
+        let mut t = local(biz.tz, SATURDAY, 8, 0);
+        while t < local(biz.tz, SATURDAY, 22, 0) {
+            let req = biz.booking(biz.service("Arreglo de barba"), other.id, t);
+            let _ = store.book(&req).await;
+            t += Duration::minutes(15);
+        }
+        let r = chat.say("mejor el sábado").await;
+        assert!(joined(&r).contains("ya está lleno"), "{r:?}");
+    });
+}

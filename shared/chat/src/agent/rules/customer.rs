@@ -394,8 +394,12 @@ async fn in_flow(cx: &Cx<'_>, f: FlowSession) -> Result<Option<AgentReply>, Agen
     match f.flow_type {
         FlowType::Rating => Box::pin(rating::handle(cx, f)).await,
         FlowType::Booking => {
+            if cx.intent == Intent::MyAppointments {
+                // Answered, and the booking waits.
+                return Ok(Some(interruption(cx, &f, my_appointments(cx).await?).await?));
+            }
             let leave = match cx.intent {
-                Intent::Reschedule | Intent::MyAppointments => true,
+                Intent::Reschedule => true,
                 // "Cancela mi cita" is about an appointment; a bare
                 // "cancela" drops the booking in progress.
                 Intent::Cancel => cx.has_any(&["mi", "mis"]),
@@ -440,13 +444,60 @@ async fn in_flow(cx: &Cx<'_>, f: FlowSession) -> Result<Option<AgentReply>, Agen
 /// A question about the business in the middle of a flow: answered, and
 /// the flow kept (touched, so it does not count as abandoned).
 async fn inquiry_in_flow(cx: &Cx<'_>, f: &FlowSession) -> Result<AgentReply, AgentError> {
-    let mut reply = Box::pin(inquiry(cx)).await?;
+    let reply = Box::pin(inquiry(cx)).await?;
+    interruption(cx, f, reply).await
+}
+
+/// Another request answered in the middle of a flow: the flow is kept
+/// and resumed with one line that says what it was about.
+async fn interruption(
+    cx: &Cx<'_>,
+    f: &FlowSession,
+    mut reply: AgentReply,
+) -> Result<AgentReply, AgentError> {
+    // A handoff (a question for the owner) ended the flow: nothing to resume.
+    if flow::load(&cx.agent.store, cx.turn).await? == Loaded::None {
+        return Ok(reply);
+    }
     cx.save(Some(f), f.flow_type, &f.state, &f.collected_data)
         .await?;
+    let line = resume_line(cx, f);
     if let Some(last) = reply.replies.last_mut() {
-        last.push_str("\n\n¿Seguimos con tu cita?");
+        // The answer's own closing question gives way to the resume line.
+        for q in [
+            "¿Te gustaría agendar una cita?",
+            "¿Te gustaría agendar alguno?",
+            "¿Te gustaría agendar?",
+            "¿Quieres cambiar o cancelar alguna?",
+        ] {
+            if let Some(cut) = last.strip_suffix(q) {
+                *last = cut.trim_end().to_string();
+            }
+        }
+        last.push_str(&format!("\n\n{line}"));
     }
     Ok(reply)
+}
+
+/// "¿Seguimos con tu cita de corte de cabello del viernes?"
+fn resume_line(cx: &Cx<'_>, f: &FlowSession) -> String {
+    if f.flow_type != FlowType::Booking {
+        return "¿Seguimos con tu cita?".to_string();
+    }
+    let d: booking::BookingData = flow::data(f);
+    let what = d
+        .service
+        .as_ref()
+        .map(|s| format!(" de {}", s.to_lowercase()))
+        .unwrap_or_default();
+    let day = d
+        .start
+        .as_ref()
+        .map(|o| o.local.date())
+        .or(d.date_from.filter(|from| Some(*from) == d.date_to.or(Some(*from))))
+        .map(|day| format!(" {}", manage::on_day(day, cx.today())))
+        .unwrap_or_default();
+    format!("¿Seguimos con tu cita{what}{day}?")
 }
 
 /// A message with no flow in progress.
