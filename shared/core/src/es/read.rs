@@ -59,7 +59,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         Intent::Prices | Intent::Services if r.service.is_some() && r.when.date.is_some() => {
             Intent::Book
         }
-        Intent::Yes if words.len() <= 3 && has("gracias") => Intent::Thanks,
+        Intent::Yes if words.len() <= 3 && words[0] == "ok" && has("gracias") => Intent::Thanks,
         Intent::No if words == ["no", "se"] || words == ["nose"] => Intent::Unknown,
         _ if words == ["persona"] || words == ["humano"] => Intent::TalkToHuman,
         i => i,
@@ -215,6 +215,7 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         Some(_) => strip_phone(text),
         None => text.to_string(),
     };
+    let when_text = when_spellings(&when_text);
     Reading {
         intent: Intent::Unknown,
         service,
@@ -224,6 +225,35 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         name,
         phone,
     }
+}
+
+/// WhatsApp spellings of day words, written out for the date parser:
+/// "mñn" → "mañana", "sabadito" → "sábado", "pal" → "para el".
+fn when_spellings(text: &str) -> String {
+    const SPELLED: &[(&str, &str)] = &[
+        ("mñn", "mañana"),
+        ("mnn", "mañana"),
+        ("mñana", "mañana"),
+        ("manana", "mañana"),
+        ("sabadito", "sábado"),
+        ("sabdo", "sábado"),
+        ("viernesito", "viernes"),
+        ("pal", "para el"),
+        ("pa", "para"),
+        ("hoi", "hoy"),
+        ("oy", "hoy"),
+    ];
+    text.split(' ')
+        .map(|w| {
+            let bare = w.trim_end_matches(['?', '!', ',', '.']);
+            let tail = &w[bare.len()..];
+            match SPELLED.iter().find(|(from, _)| bare.eq_ignore_ascii_case(from)) {
+                Some((_, to)) => format!("{to}{tail}"),
+                None => w.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn remove_ci(text: &str, needle: &str) -> String {
@@ -425,7 +455,7 @@ fn starts_clause(before: &str) -> bool {
     words.last().is_some_and(|w| {
         [
             "hola", "si", "buenas", "tardes", "dias", "noches", "ok", "y", "va", "claro", "yo",
-            "que", "tal", "onda",
+            "que", "tal", "onda", "porfa", "porfavor", "favor", "pues", "bueno", "oye",
         ]
         .contains(&w.as_str())
     })

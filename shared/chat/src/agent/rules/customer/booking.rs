@@ -235,7 +235,24 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
         }
         _ => {}
     }
-    let when = cx.when();
+    let mut when = cx.when();
+    // "El martes" while next week's times are listed: that week's Tuesday.
+    if let (Some(day), Some(from), Some(to)) = (
+        when.date.and_then(|d| d.day()),
+        d.date_from,
+        d.date_to,
+    ) {
+        if from != to && (day < from || day > to) {
+            use chrono::Datelike;
+            if let Some(inside) = from
+                .iter_days()
+                .take_while(|x| *x <= to)
+                .find(|x| x.weekday() == day.weekday())
+            {
+                when.date = Some(parlo_core::es::when::DateSpec::Day(inside));
+            }
+        }
+    }
     if state == COLLECTING_DATETIME || state == COLLECTING_INFO || state == CONFIRMING {
         if let Some(o) = slots::pick(&cx.words, &d.offered, &when) {
             // Picking among the times offered after a confirmed one was
@@ -297,7 +314,18 @@ const NAME_LEADS: &[&str] = &[
 /// A person's name in the message, title-cased: one to four words of
 /// letters.
 pub fn name_in(text: &str) -> Option<String> {
-    let raw = text.trim().trim_end_matches(['.', '!', '¡']);
+    // Emoji and symbols around a name ("Jorge 👍") are not part of it.
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c.is_whitespace() || "'-.,".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let raw = cleaned.trim().trim_end_matches(['.', '!', '¡', ',']);
     let mut rest = raw;
     for lead in NAME_LEADS {
         // Offsets in the original text: lowercasing may change lengths.
