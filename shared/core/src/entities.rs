@@ -612,6 +612,8 @@ pub enum FlowType {
     WalkIn,
     /// Staff marking an appointment attended / no-show.
     MarkAttendance,
+    /// A change the LLM proposed, waiting for the customer's yes.
+    Proposal,
 }
 
 /// State of a multi-turn flow for one conversation (spec:

@@ -56,6 +56,7 @@ pub mod catalog;
 pub mod dispatch;
 pub mod fallback;
 pub mod prompt;
+pub mod proposal;
 
 pub use fallback::FallbackAgent;
 
@@ -119,6 +120,10 @@ struct Progress {
     handed_off: bool,
     changed: bool,
     booked: Vec<String>,
+    /// Times check_availability listed this turn (offered to the customer).
+    offered: Vec<chrono::NaiveDateTime>,
+    /// Parlo's question for a change waiting for the customer's yes.
+    proposal: Option<String>,
 }
 
 async fn within<F: Future>(
@@ -238,6 +243,12 @@ impl LlmAgent {
                     notifications: progress.notifications,
                 })
             }
+            // A change waits for the customer's yes: Parlo asks, in its
+            // own words, what will be done.
+            Ok(_) if progress.proposal.is_some() => Ok(AgentReply {
+                replies: progress.proposal.take().into_iter().collect(),
+                notifications: progress.notifications,
+            }),
             Ok(text) => match not_a_message(&text) {
                 // Tool-call JSON, another language, an essay: never sent;
                 // the rule agent answers the turn instead (fallback).
@@ -280,6 +291,14 @@ impl LlmAgent {
     /// Best effort: the answer stands (a change may already be made), so a
     /// failed delete is logged, not turned into a fallback.
     async fn forget_rule_flow(&self, turn: &TurnContext) {
+        // A proposal made this turn waits for the customer's answer.
+        if let Ok(super::rules::flow::Loaded::Active(f)) =
+            super::rules::flow::load(&self.store, turn).await
+        {
+            if f.flow_type == parlo_core::FlowType::Proposal && f.updated_at == turn.now {
+                return;
+            }
+        }
         if let Err(e) = super::rules::flow::clear(&self.store, turn).await {
             tracing::warn!(error = %e, "could not clear the rule agent's flow after an llm turn");
         }
@@ -394,8 +413,35 @@ impl LlmAgent {
                         result: refusal,
                         ..dispatch::Outcome::default()
                     },
-                    None => dispatch::execute(&kit, actor, &call).await,
+                    None => match proposal::gate(
+                        &self.store,
+                        &kit,
+                        turn,
+                        actor,
+                        &call,
+                        &progress.offered,
+                    )
+                    .await
+                    .map_err(|e| LlmError::Data(AgentError(e)))?
+                    {
+                        proposal::Gate::Commit => dispatch::execute(&kit, actor, &call).await,
+                        proposal::Gate::Refuse(result) => dispatch::Outcome {
+                            result,
+                            ..dispatch::Outcome::default()
+                        },
+                        proposal::Gate::Propose { question, result } => {
+                            progress.changed = true;
+                            progress.proposal = Some(question);
+                            dispatch::Outcome {
+                                result,
+                                ..dispatch::Outcome::default()
+                            }
+                        }
+                    },
                 };
+                if matches!(call, Call::CheckAvailability(_)) {
+                    progress.offered.extend(offered_times(&outcome.result));
+                }
                 if outcome.done.is_some() {
                     match &call {
                         Call::HandoffToHuman(_) => progress.handed_off = true,
@@ -427,6 +473,17 @@ impl LlmAgent {
         }
         Err(LlmError::StepsExhausted(self.max_steps))
     }
+}
+
+/// The local starts of a check_availability result (`slots[].local`).
+fn offered_times(result: &str) -> Vec<chrono::NaiveDateTime> {
+    serde_json::from_str::<serde_json::Value>(result)
+        .ok()
+        .and_then(|v| v.get("slots").and_then(|s| s.as_array()).cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.get("local")?.as_str()?.parse().ok())
+        .collect()
 }
 
 /// Refuses, whatever the model asks, what one turn must never do: a
