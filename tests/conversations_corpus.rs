@@ -176,7 +176,11 @@ async fn run(store: &Store, c: &Conv) -> Run {
         if replies.is_empty() && !waiting {
             why.push(format!("no answer to «{text}»"));
         }
-        if to_book.is_none() && replies.iter().any(|r| r.contains("Tu cita está confirmada")) {
+        if to_book.is_none()
+            && replies
+                .iter()
+                .any(|r| r.contains("Tu cita está confirmada"))
+        {
             to_book = Some(i + 1);
         }
         transcript.push(format!("> {text}\n{}", replies.join("\n")));
@@ -243,12 +247,18 @@ async fn run(store: &Store, c: &Conv) -> Run {
                 .into_iter()
                 .filter_map(|r| r.body)
                 .collect::<Vec<_>>();
-            if got.iter().any(|b| b.to_lowercase().contains(&told.to_lowercase())) {
+            if got
+                .iter()
+                .any(|b| b.to_lowercase().contains(&told.to_lowercase()))
+            {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        if !got.iter().any(|b| b.to_lowercase().contains(&told.to_lowercase())) {
+        if !got
+            .iter()
+            .any(|b| b.to_lowercase().contains(&told.to_lowercase()))
+        {
             why.push(format!("owner not told «{told}»: {got:?}"));
         }
     }

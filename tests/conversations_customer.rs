@@ -931,7 +931,10 @@ fn unavailable_times_get_their_own_true_answer() {
             .unwrap();
         let mut chat = Chat::new(&store, &biz, &random_phone());
         for (asked, want) in [
-            ("me puedes agendar un corte el domingo?", "Los domingos no abrimos"),
+            (
+                "me puedes agendar un corte el domingo?",
+                "Los domingos no abrimos",
+            ),
             ("y el viernes?", "estaremos cerrados por inventario"),
             ("hoy a las 5 de la mañana", "Esa hora ya pasó"),
             ("mañana a las 7 de la mañana", "abrimos a las 8:00 AM"),
@@ -941,7 +944,10 @@ fn unavailable_times_get_their_own_true_answer() {
             let text = joined(&r);
             assert!(text.contains(want), "«{asked}»: {text}");
             // With the nearest real alternatives.
-            assert!(text.contains("¿Cuál te funciona mejor?"), "«{asked}»: {text}");
+            assert!(
+                text.contains("¿Cuál te funciona mejor?"),
+                "«{asked}»: {text}"
+            );
         }
         // A full day says so.
         let other = biz.customer(&store, "Otro Cliente").await;

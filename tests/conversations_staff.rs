@@ -917,7 +917,10 @@ async fn owners_ask_for_any_day_and_the_next_appointment_as_they_write() {
     let pedro = Chat::new(&store, &t.biz, &t.staff.phone, owner.now);
     for asked in ["¿qué sigue?", "quien sigue", "quien es el siguiente?"] {
         let text = pedro.say(asked).await.text();
-        assert!(text.contains("10:00 AM") && text.contains("Juan Pérez"), "{asked}: {text}");
+        assert!(
+            text.contains("10:00 AM") && text.contains("Juan Pérez"),
+            "{asked}: {text}"
+        );
     }
     // Help only when nothing was understood, with examples in their terms.
     let text = owner.say("blorp el sábado").await.text();

@@ -227,24 +227,30 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
     );
 }
 
+// Thresholds: what the reader achieved when they were set (2026-12-06),
+// rounded down. The targets for the held-out part are 97 %
+// intents and 95 % slots: the customer part meets the intent target but
+// not the slot one (93.0 %), the staff part meets neither (96.4 %, 86.7 %)
+// — reported as such in the closing note, not hidden by a lower target.
+
 #[test]
 fn customer_dev() {
-    check("customer_dev.jsonl", false, 0.0, 0.0, true);
+    check("customer_dev.jsonl", false, 99.5, 99.5, true);
 }
 
 #[test]
 fn staff_dev() {
-    check("staff_dev.jsonl", true, 0.0, 0.0, true);
+    check("staff_dev.jsonl", true, 98.5, 96.0, true);
 }
 
 #[test]
 fn customer_heldout() {
-    check("customer_heldout.jsonl", false, 0.0, 0.0, false);
+    check("customer_heldout.jsonl", false, 98.0, 93.0, false);
 }
 
 #[test]
 fn staff_heldout() {
-    check("staff_heldout.jsonl", true, 0.0, 0.0, false);
+    check("staff_heldout.jsonl", true, 96.0, 86.5, false);
 }
 
 #[test]

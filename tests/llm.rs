@@ -161,8 +161,20 @@ async fn ask_then_yes(
     customer: &Customer,
     text: &str,
 ) -> (TurnContext, TurnContext) {
-    let first = with_conversation(store, biz, customer, customer_turn(&biz.org, customer, text)).await;
-    let mut yes = with_conversation(store, biz, customer, customer_turn(&biz.org, customer, "sí")).await;
+    let first = with_conversation(
+        store,
+        biz,
+        customer,
+        customer_turn(&biz.org, customer, text),
+    )
+    .await;
+    let mut yes = with_conversation(
+        store,
+        biz,
+        customer,
+        customer_turn(&biz.org, customer, "sí"),
+    )
+    .await;
     yes.now = first.now + chrono::Duration::minutes(1);
     (first, yes)
 }
@@ -708,7 +720,10 @@ async fn through_the_turn_processor_the_llm_books_replies_and_sees_the_history()
         .iter()
         .map(|m| m["role"].as_str().unwrap())
         .collect();
-    assert_eq!(roles, ["system", "user", "assistant", "user", "assistant", "user"]);
+    assert_eq!(
+        roles,
+        ["system", "user", "assistant", "user", "assistant", "user"]
+    );
     assert_eq!(messages[1]["content"], "un corte mañana a las 11");
     assert_eq!(
         messages[4]["content"],
@@ -919,7 +934,10 @@ async fn a_model_that_books_and_cancels_in_one_turn_cancels_nothing_and_its_pros
     // not the model's "jueves", and no claim of a cancellation.
     let text = reply.replies.join("\n");
     assert!(text.contains("martes 8 de enero"), "{text}");
-    assert!(!text.contains("jueves") && !text.contains("cancel"), "{text}");
+    assert!(
+        !text.contains("jueves") && !text.contains("cancel"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -938,7 +956,11 @@ async fn a_model_writing_a_wrong_weekday_in_its_confirmation_is_not_sent() {
     let agent = agent(&store, &server, 10_000);
     let (ask, yes) = ask_then_yes(&store, &biz, &ana, "mañana a las 4 de la tarde un corte").await;
     let reply = agent.respond(&ask).await.expect("reply");
-    assert!(!reply.replies.join(" ").contains("14 de enero"), "{:?}", reply.replies);
+    assert!(
+        !reply.replies.join(" ").contains("14 de enero"),
+        "{:?}",
+        reply.replies
+    );
     let reply = agent.respond(&yes).await.expect("reply");
     let text = reply.replies.join("\n");
     assert!(!text.contains("14 de enero"), "{text}");
@@ -1071,12 +1093,17 @@ async fn a_model_booking_without_the_customers_yes_books_nothing() {
     };
     let server = model(vec![book(), answer("ok"), book(), answer("ok")]).await;
     let agent = agent(&store, &server, 10_000);
-    let (ask, mut next) = ask_then_yes(&store, &biz, &ana, "corte mañana a las 4 de la tarde").await;
+    let (ask, mut next) =
+        ask_then_yes(&store, &biz, &ana, "corte mañana a las 4 de la tarde").await;
     agent.respond(&ask).await.expect("proposal");
     // The next message is not a yes: the same call is proposed again,
     // nothing is booked.
     next.text = "mmm deja lo pienso".into();
     let reply = agent.respond(&next).await.expect("reply");
     assert!(open_appointments(&store, &biz, &ana).await.is_empty());
-    assert!(!reply.replies.join(" ").contains("agendada"), "{:?}", reply.replies);
+    assert!(
+        !reply.replies.join(" ").contains("agendada"),
+        "{:?}",
+        reply.replies
+    );
 }

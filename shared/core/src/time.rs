@@ -338,13 +338,22 @@ mod tests {
         let at_local = |l: NaiveDateTime| local_to_utc(tz, l).unwrap();
         // Monday 2030-01-07, in hours: plain minutes.
         let mon = at_local(at(2030, 1, 7, 12, 0));
-        assert_eq!(open_minutes_after(&hours, tz, mon, 15), mon + Duration::minutes(15));
+        assert_eq!(
+            open_minutes_after(&hours, tz, mon, 15),
+            mon + Duration::minutes(15)
+        );
         // 19:50: ten minutes today, five after Tuesday's opening.
         let late = at_local(at(2030, 1, 7, 19, 50));
-        assert_eq!(open_minutes_after(&hours, tz, late, 15), at_local(at(2030, 1, 8, 10, 5)));
+        assert_eq!(
+            open_minutes_after(&hours, tz, late, 15),
+            at_local(at(2030, 1, 8, 10, 5))
+        );
         // Saturday night: Sunday is closed, Monday 10:15.
         let sat = at_local(at(2030, 1, 12, 22, 0));
-        assert_eq!(open_minutes_after(&hours, tz, sat, 15), at_local(at(2030, 1, 14, 10, 15)));
+        assert_eq!(
+            open_minutes_after(&hours, tz, sat, 15),
+            at_local(at(2030, 1, 14, 10, 15))
+        );
         // No hours at all: plain minutes.
         assert_eq!(
             open_minutes_after(&WeeklyHours::default(), tz, sat, 15),

@@ -263,9 +263,9 @@ impl Services {
     ) -> Result<Delivery, ConversationError> {
         // A customer waiting for a person now has one: the request no
         // longer lapses back to the assistant.
-        if let Some(c) = conversation.filter(|c| {
-            c.status == ConversationStatus::HandedOff && !handoff_taken(c)
-        }) {
+        if let Some(c) =
+            conversation.filter(|c| c.status == ConversationStatus::HandedOff && !handoff_taken(c))
+        {
             let mut c = c.clone();
             mark_taken(&mut c, act.now);
             self.store.put_conversation(&c).await?;

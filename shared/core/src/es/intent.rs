@@ -808,7 +808,17 @@ const RULES: &[Rule] = &[
             "la que sigue",
         ],
         all: &[],
-        none: &["semana", "mes", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"],
+        none: &[
+            "semana",
+            "mes",
+            "lunes",
+            "martes",
+            "miercoles",
+            "jueves",
+            "viernes",
+            "sabado",
+            "domingo",
+        ],
     },
     Rule {
         intent: Intent::MySchedule,

@@ -109,9 +109,9 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             if r.when.date.is_some()
                 && words.len() <= 6
                 && (text.contains('?')
-                    || words
-                        .iter()
-                        .any(|w| ["como", "que", "y", "agenda", "citas"].contains(&w.as_str()))) =>
+                    || words.iter().any(|w| {
+                        ["como", "que", "y", "agenda", "citas"].contains(&w.as_str())
+                    })) =>
         {
             if words.iter().any(|w| w == "tengo") {
                 Intent::MySchedule
@@ -119,9 +119,7 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
                 Intent::BusinessSchedule
             }
         }
-        Intent::Yes if words.len() <= 3 && words.iter().any(|w| w == "gracias") => {
-            Intent::Thanks
-        }
+        Intent::Yes if words.len() <= 3 && words.iter().any(|w| w == "gracias") => Intent::Thanks,
         i => i,
     };
     if r.name.is_none() {
@@ -167,8 +165,20 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "contraté a ",
     ];
     const NOT_A_NAME: &[&str] = &[
-        "las", "la", "el", "los", "mi", "su", "un", "una", "manana", "hoy", "siguiente",
-        "que", "cliente", "clienta",
+        "las",
+        "la",
+        "el",
+        "los",
+        "mi",
+        "su",
+        "un",
+        "una",
+        "manana",
+        "hoy",
+        "siguiente",
+        "que",
+        "cliente",
+        "clienta",
     ];
     for lead in LEADS {
         if let Some(at) = super::find_ci(text, lead) {
@@ -189,9 +199,10 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         let is_staff = staff
             .iter()
             .any(|s| normalize(s).split(' ').next() == Some(n.as_str()));
-        if !is_staff && !NOT_A_NAME.contains(&n.as_str()) && !NOT_NAME.contains(&n.as_str())
-        {
-            let common = ["no", "ya", "el", "la", "listo", "marca", "marcala", "me", "nos"];
+        if !is_staff && !NOT_A_NAME.contains(&n.as_str()) && !NOT_NAME.contains(&n.as_str()) {
+            let common = [
+                "no", "ya", "el", "la", "listo", "marca", "marcala", "me", "nos",
+            ];
             if !common.contains(&n.as_str()) && first.chars().all(char::is_alphabetic) {
                 return Some(capitalize(first));
             }
@@ -247,7 +258,10 @@ fn when_spellings(text: &str) -> String {
         .map(|w| {
             let bare = w.trim_end_matches(['?', '!', ',', '.']);
             let tail = &w[bare.len()..];
-            match SPELLED.iter().find(|(from, _)| bare.eq_ignore_ascii_case(from)) {
+            match SPELLED
+                .iter()
+                .find(|(from, _)| bare.eq_ignore_ascii_case(from))
+            {
                 Some((_, to)) => format!("{to}{tail}"),
                 None => w.to_string(),
             }
@@ -356,73 +370,12 @@ const NAME_LEADS: &[&str] = &[
 
 /// Words that end a name ("soy Ana, quiero…", "soy ana gomez quiero…").
 const NOT_NAME: &[&str] = &[
-    "quiero",
-    "quisiera",
-    "queria",
-    "y",
-    "para",
-    "pa",
-    "porfa",
-    "porfavor",
-    "por",
-    "favor",
-    "necesito",
-    "me",
-    "mi",
-    "te",
-    "tengo",
-    "de",
-    "del",
-    "el",
-    "la",
-    "los",
-    "las",
-    "un",
-    "una",
-    "cliente",
-    "clienta",
-    "nuevo",
-    "nueva",
-    "dueno",
-    "duena",
-    "con",
-    "a",
-    "en",
-    "que",
-    "si",
-    "no",
-    "ok",
-    "gracias",
-    "hola",
-    "manana",
-    "hoy",
-    "pasado",
-    "tambien",
-    "ya",
-    "este",
-    "esta",
-    "otra",
-    "otro",
-    "yo",
-    "muy",
-    "puedo",
-    "puedes",
-    "podrias",
-    "agendame",
-    "apuntame",
-    "ponme",
-    "ponla",
-    "ponlo",
-    "buenas",
-    "buenos",
-    "tardes",
-    "dias",
-    "noches",
-    "cita",
-    "corte",
-    "barba",
-    "al",
-    "a",
+    "quiero", "quisiera", "queria", "y", "para", "pa", "porfa", "porfavor", "por", "favor",
+    "necesito", "me", "mi", "te", "tengo", "de", "del", "el", "la", "los", "las", "un", "una",
+    "cliente", "clienta", "nuevo", "nueva", "dueno", "duena", "con", "a", "en", "que", "si", "no",
+    "ok", "gracias", "hola", "manana", "hoy", "pasado", "tambien", "ya", "este", "esta", "otra",
+    "otro", "yo", "muy", "puedo", "puedes", "podrias", "agendame", "apuntame", "ponme", "ponla",
+    "ponlo", "buenas", "buenos", "tardes", "dias", "noches", "cita", "corte", "barba", "al", "a",
     "que",
 ];
 
@@ -522,7 +475,9 @@ pub fn phone_in(text: &str) -> Option<String> {
         let plus = if best.starts_with('+') { "+" } else { "" };
         format!(
             "{plus}{}",
-            best.chars().filter(char::is_ascii_digit).collect::<String>()
+            best.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
         )
     })
 }
@@ -659,9 +614,14 @@ mod tests {
 
     fn cat() -> (Vec<String>, Vec<String>) {
         (
-            ["Corte de cabello", "Arreglo de barba", "Corte y barba", "Tinte"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "Corte de cabello",
+                "Arreglo de barba",
+                "Corte y barba",
+                "Tinte",
+            ]
+            .map(String::from)
+            .to_vec(),
             ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"]
                 .map(String::from)
                 .to_vec(),

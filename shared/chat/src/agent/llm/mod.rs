@@ -447,9 +447,14 @@ impl LlmAgent {
                         Call::HandoffToHuman(_) => progress.handed_off = true,
                         Call::BookAppointment(_) => {
                             progress.changed = true;
-                            if let Some(id) = serde_json::from_str::<serde_json::Value>(&outcome.result)
-                                .ok()
-                                .and_then(|v| v.get("appointment_id").and_then(|i| i.as_str()).map(str::to_string))
+                            if let Some(id) =
+                                serde_json::from_str::<serde_json::Value>(&outcome.result)
+                                    .ok()
+                                    .and_then(|v| {
+                                        v.get("appointment_id")
+                                            .and_then(|i| i.as_str())
+                                            .map(str::to_string)
+                                    })
                             {
                                 progress.booked.push(id);
                             }
@@ -559,8 +564,26 @@ fn reads_as_spanish(text: &str) -> bool {
         "es", "por", "a", "se", "lo", "del", "al", "tienes", "cita", "hola", "gracias", "si",
     ];
     const EN: &[&str] = &[
-        "the", "you", "your", "is", "are", "and", "to", "of", "for", "with", "have", "i", "it",
-        "this", "that", "will", "can", "please", "appointment", "thank",
+        "the",
+        "you",
+        "your",
+        "is",
+        "are",
+        "and",
+        "to",
+        "of",
+        "for",
+        "with",
+        "have",
+        "i",
+        "it",
+        "this",
+        "that",
+        "will",
+        "can",
+        "please",
+        "appointment",
+        "thank",
     ];
     let words: Vec<String> = parlo_core::es::fuzzy::normalize(text)
         .split(' ')

@@ -115,9 +115,12 @@ pub async fn gate(
             None,
             Some(a.appointment_id.clone()),
         ),
-        Call::CancelAppointment(a) => {
-            ("cancel_appointment", None, None, Some(a.appointment_id.clone()))
-        }
+        Call::CancelAppointment(a) => (
+            "cancel_appointment",
+            None,
+            None,
+            Some(a.appointment_id.clone()),
+        ),
         _ => return Ok(Gate::Commit),
     };
     let ctx = tools.ctx(actor).await.map_err(|e| e.to_string())?;
@@ -214,11 +217,7 @@ pub async fn gate(
                 // Not theirs (or gone): the tool's own refusal tells the model.
                 return Ok(Gate::Commit);
             };
-            let current = format!(
-                "{} {}",
-                a.service.to_lowercase(),
-                when(a.local_start)
-            );
+            let current = format!("{} {}", a.service.to_lowercase(), when(a.local_start));
             match start {
                 Some(t) => format!("¿Cambio tu cita de {current} para {}?", when(t)),
                 None => format!("¿Cancelo tu cita de {current}?"),
@@ -226,9 +225,16 @@ pub async fn gate(
         }
         _ => return Ok(Gate::Commit),
     };
-    flow::save(store, turn, None, FlowType::Proposal, "awaiting_yes", &asked)
-        .await
-        .map_err(|e| e.0)?;
+    flow::save(
+        store,
+        turn,
+        None,
+        FlowType::Proposal,
+        "awaiting_yes",
+        &asked,
+    )
+    .await
+    .map_err(|e| e.0)?;
     let result = serde_json::json!({
         "status": "awaiting_customer_confirmation",
         "message": format!("Se le preguntó al cliente: «{question}». Se hará cuando responda que sí."),

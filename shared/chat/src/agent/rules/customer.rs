@@ -93,7 +93,10 @@ fn menu_choice(turn: &TurnContext, words: &[String]) -> Option<Intent> {
         .iter()
         .rev()
         .find(|m| m.direction == parlo_core::Direction::Outbound)?;
-    if !last.content.contains("Respóndeme con el número o escríbelo") {
+    if !last
+        .content
+        .contains("Respóndeme con el número o escríbelo")
+    {
         return None;
     }
     let n: usize = match words {
@@ -104,9 +107,7 @@ fn menu_choice(turn: &TurnContext, words: &[String]) -> Option<Intent> {
     match n {
         0 => None,
         n if n <= MENU.len() => Some(MENU[n - 1].1),
-        n if n == MENU.len() + 1 && last.content.contains(MENU_PERSON) => {
-            Some(Intent::TalkToHuman)
-        }
+        n if n == MENU.len() + 1 && last.content.contains(MENU_PERSON) => Some(Intent::TalkToHuman),
         _ => None,
     }
 }
@@ -396,7 +397,9 @@ async fn in_flow(cx: &Cx<'_>, f: FlowSession) -> Result<Option<AgentReply>, Agen
         FlowType::Booking => {
             if cx.intent == Intent::MyAppointments {
                 // Answered, and the booking waits.
-                return Ok(Some(interruption(cx, &f, my_appointments(cx).await?).await?));
+                return Ok(Some(
+                    interruption(cx, &f, my_appointments(cx).await?).await?,
+                ));
             }
             let leave = match cx.intent {
                 Intent::Reschedule => true,
@@ -494,7 +497,9 @@ fn resume_line(cx: &Cx<'_>, f: &FlowSession) -> String {
         .start
         .as_ref()
         .map(|o| o.local.date())
-        .or(d.date_from.filter(|from| Some(*from) == d.date_to.or(Some(*from))))
+        .or(d
+            .date_from
+            .filter(|from| Some(*from) == d.date_to.or(Some(*from))))
         .map(|day| format!(" {}", manage::on_day(day, cx.today())))
         .unwrap_or_default();
     format!("¿Seguimos con tu cita{what}{day}?")

@@ -332,7 +332,8 @@ async fn next_appointment(st: &StaffTurn<'_>) -> Result<AgentReply, AgentError> 
             && i.end > st.turn.now
             && !matches!(
                 i.status,
-                Some(parlo_core::AppointmentStatus::Completed) | Some(parlo_core::AppointmentStatus::NoShow)
+                Some(parlo_core::AppointmentStatus::Completed)
+                    | Some(parlo_core::AppointmentStatus::NoShow)
             )
     });
     let Some(i) = next else {
@@ -440,26 +441,28 @@ fn help(st: &StaffTurn<'_>, r: &Reading) -> String {
             format!("el {}", format::weekday_name(chrono::Datelike::weekday(&d)))
         }
     });
-    let hour = r
-        .when
-        .time
-        .and_then(|t| t.exact())
-        .map(|t| {
-            let (_, h) = t.hour12();
-            h.to_string()
-        });
+    let hour = r.when.time.and_then(|t| t.exact()).map(|t| {
+        let (_, h) = t.hour12();
+        h.to_string()
+    });
     let d = day.clone().unwrap_or_else(|| "hoy".into());
     let h = hour.unwrap_or_else(|| "3".into());
     let mut lines = vec![
         "No te entendí. Puedo ayudarte con, por ejemplo:".to_string(),
         format!("• «¿Qué hay {d}?»"),
         "• «¿Quién sigue?»".into(),
-        format!("• «Bloquea {d} de {h} a {}»", (h.parse::<u32>().unwrap_or(3) % 12) + 1),
+        format!(
+            "• «Bloquea {d} de {h} a {}»",
+            (h.parse::<u32>().unwrap_or(3) % 12) + 1
+        ),
         "• «Llegó alguien para corte»".into(),
         format!("• «El de las {h} no llegó»"),
     ];
     if st.may(Action::CancelAppointment) {
-        lines.push(format!("• «Mueve la cita de las {h} a las {}»", (h.parse::<u32>().unwrap_or(3) % 12) + 2));
+        lines.push(format!(
+            "• «Mueve la cita de las {h} a las {}»",
+            (h.parse::<u32>().unwrap_or(3) % 12) + 2
+        ));
     }
     if st.may(Action::AddStaff) {
         lines.push("• «Quiero agregar un empleado»".into());
@@ -478,7 +481,6 @@ pub(crate) fn first_name(name: &str) -> String {
 pub(crate) fn refused(e: &ToolError) -> AgentReply {
     AgentReply::text(e.user_message())
 }
-
 
 /// "¿Qué tengo hoy?" / "agenda de mañana": the agenda of Example 4.
 async fn schedule(

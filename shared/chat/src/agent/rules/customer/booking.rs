@@ -13,7 +13,9 @@ use parlo_core::{FlowSession, FlowType};
 use serde::{Deserialize, Serialize};
 
 use super::slots::{self, Offer, Offering, Wanted};
-use super::{err, service_line, tool_text, wall_clock, Cx, MAX_MISSES, NOT_UNDERSTOOD, OFFER_PERSON};
+use super::{
+    err, service_line, tool_text, wall_clock, Cx, MAX_MISSES, NOT_UNDERSTOOD, OFFER_PERSON,
+};
 use crate::agent::rules::flow;
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::{BookAppointmentArgs, ToolError};
@@ -237,11 +239,9 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
     }
     let mut when = cx.when();
     // "El martes" while next week's times are listed: that week's Tuesday.
-    if let (Some(day), Some(from), Some(to)) = (
-        when.date.and_then(|d| d.day()),
-        d.date_from,
-        d.date_to,
-    ) {
+    if let (Some(day), Some(from), Some(to)) =
+        (when.date.and_then(|d| d.day()), d.date_from, d.date_to)
+    {
         if from != to && (day < from || day > to) {
             use chrono::Datelike;
             if let Some(inside) = from

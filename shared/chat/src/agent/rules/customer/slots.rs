@@ -129,8 +129,10 @@ async fn why_not(
     let closes = hours.iter().map(|r| r.end).max().expect("not empty");
     if let Some(b) = blocks.iter().find(|b| {
         b.staff_id.is_none()
-            && b.start <= parlo_core::time::local_to_utc(cx.biz.tz, day.and_time(opens)).unwrap_or(start)
-            && b.end >= parlo_core::time::local_to_utc(cx.biz.tz, day.and_time(closes)).unwrap_or(end)
+            && b.start
+                <= parlo_core::time::local_to_utc(cx.biz.tz, day.and_time(opens)).unwrap_or(start)
+            && b.end
+                >= parlo_core::time::local_to_utc(cx.biz.tz, day.and_time(closes)).unwrap_or(end)
     }) {
         let why = b
             .reason
@@ -198,10 +200,7 @@ pub async fn find(cx: &Cx<'_>, w: &Wanted<'_>) -> Result<Result<Offering, ToolEr
     })
 }
 
-async fn find_free(
-    cx: &Cx<'_>,
-    w: &Wanted<'_>,
-) -> Result<Result<Offering, ToolError>, AgentError> {
+async fn find_free(cx: &Cx<'_>, w: &Wanted<'_>) -> Result<Result<Offering, ToolError>, AgentError> {
     let today = cx.today();
     let from = w.from.max(today);
     let to = w.to.max(from).min(from + Days::new(MAX_RANGE_DAYS));
