@@ -2000,6 +2000,8 @@ export interface components {
             /** Format: int32 */
             daily_summary_hour?: number | null;
             daily_summary_staff: string[];
+            /** Format: int32 */
+            handoff_unanswered_minutes?: number | null;
             missed_call: components["schemas"]["MissedCallSettings"];
             /** Format: int32 */
             reminder_hours_before?: number | null;
