@@ -121,6 +121,9 @@ out = [
     # Staff by name, typed sloppily.
     conv("staff-typo", ["corte con ana mañana a las 12", "si, soy Laura"], [a(C, "2030-01-08T12:00")], staff="Ana"),
     conv("staff-after-summary", ["corte mañana a las 4, soy Luis", "mejor con ana", "va"], [a(C, "2030-01-08T16:00")], staff="Ana"),
+    # A preference shown: they choose.
+    conv("asks-who", ["corte mañana a las 4, con quien puede ser?", "con pedro", "Luis"], [a(C, "2030-01-08T16:00")], staff="Pedro"),
+    conv("asks-who-any", ["quiero corte mañana a las 4 y con quien?", "cualquiera", "Luis"], [a(C, "2030-01-08T16:00")]),
     # Phone in the message.
     conv("phone-in-message", ["quiero un corte mañana a las 4, mi cel es 33 1234 5678", "Luis"], [a(C, "2030-01-08T16:00")]),
     # Yes with a name at the summary.

@@ -52,6 +52,9 @@ pub struct BookingData {
     /// The staff member was assigned by Parlo, not asked for.
     #[serde(default)]
     pub staff_assigned: bool,
+    /// The customer asked who could attend them: they choose.
+    #[serde(default)]
+    pub wants_choice: bool,
     /// The name given in this flow.
     #[serde(default)]
     pub name: Option<String>,
@@ -168,6 +171,29 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
         d.offered.clear();
         d.confirmed = false;
         return true;
+    }
+    // "¿Con quién?", "¿quién me puede atender?": a preference shown.
+    let has = |p: &str| {
+        let p: Vec<&str> = p.split(' ').collect();
+        cx.words
+            .windows(p.len())
+            .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
+    };
+    if has("con quien")
+        || has("quien me atiende")
+        || has("quien me puede atender")
+        || has("quienes atienden")
+        || has("con cual")
+        || has("que barbero")
+        || has("que estilista")
+    {
+        d.wants_choice = true;
+        d.confirmed = false;
+        if d.staff_assigned {
+            d.staff = None;
+            d.staff_assigned = false;
+        }
+        progress = true;
     }
     // A name given anywhere ("sí, a nombre de Luis Ortega", "soy Rosa").
     let named = cx.reading.name.clone();
@@ -462,6 +488,20 @@ async fn next(
     }
     let start = d.start.clone().expect("chosen above");
     let several_staff = cx.bookable_staff().len() > 1;
+    if several_staff && d.staff.is_none() && d.wants_choice && start.staff.len() > 1 {
+        let names: Vec<String> = start
+            .staff
+            .iter()
+            .map(|s| first_word(s).to_string())
+            .collect();
+        let text = format!(
+            "Claro. {} puede {}: ¿con quién te gustaría? Si te da igual, dime «cualquiera».",
+            format::capitalize(&format::slot_label(start.local, cx.today())),
+            format::join_or(&names)
+        );
+        d.wants_choice = false;
+        return save(COLLECTING_STAFF, d, text).await;
+    }
     if several_staff && d.staff.is_none() && !start.staff.is_empty() {
         // Nobody asked: the one they had last time if free, else the
         // fairest (the slot lists the least busy first). They can change
