@@ -961,3 +961,22 @@ fn unavailable_times_get_their_own_true_answer() {
         assert!(joined(&r).contains("ya está lleno"), "{r:?}");
     });
 }
+
+#[test]
+fn a_business_that_asks_for_a_preference_gets_asked() {
+    on_big_stack(async {
+        let store = store().await;
+        let mut biz = create_business(&store, &spec(2)).await;
+        biz.org.settings.ask_staff_preference = true;
+        store.update_organization(&biz.org).await.unwrap();
+        let mut chat = Chat::new(&store, &biz, &random_phone());
+        let r = chat.say("corte mañana a las 4").await;
+        assert!(joined(&r).contains("¿con quién te gustaría?"), "{r:?}");
+        let r = chat.say("con el segundo jaja, Estilista 01").await;
+        assert!(joined(&r).contains("con Estilista"), "{r:?}");
+        let r = chat.say("Luis").await;
+        assert!(joined(&r).contains("Tu cita está confirmada"), "{r:?}");
+        let appts = chat.appointments().await;
+        assert_eq!(appts[0].staff_id, biz.staff[1].id);
+    });
+}

@@ -1995,6 +1995,7 @@ export interface components {
             name: string;
         };
         OrgSettings: {
+            ask_staff_preference: boolean;
             booking: components["schemas"]["BookingPolicy"];
             business_type?: string | null;
             /** Format: int32 */

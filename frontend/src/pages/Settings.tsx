@@ -106,6 +106,11 @@ export default function SettingsPage() {
               onChange={(e) => setS({ ...s, handoff_unanswered_minutes: num(e.target.value) })} />
           </label>
           <label className="check">
+            <input type="checkbox" checked={s.ask_staff_preference}
+              onChange={(e) => setS({ ...s, ask_staff_preference: e.target.checked })} />
+            Preguntar al cliente con quién prefiere su cita (si no, el asistente asigna a alguien y se lo dice)
+          </label>
+          <label className="check">
             <input type="checkbox" checked={s.missed_call.enabled}
               onChange={(e) => setS({ ...s, missed_call: { ...s.missed_call, enabled: e.target.checked } })} />
             Escribir por WhatsApp después de una llamada perdida

@@ -85,6 +85,9 @@ pub struct OrgSettings {
     /// them and takes the chat back (default
     /// [`DEFAULT_HANDOFF_UNANSWERED_MINUTES`]).
     pub handoff_unanswered_minutes: Option<u32>,
+    /// Ask customers which staff member they prefer when several are free
+    /// (otherwise Parlo assigns one and says so; they can change it).
+    pub ask_staff_preference: bool,
 }
 
 /// Default of [`OrgSettings::handoff_unanswered_minutes`].

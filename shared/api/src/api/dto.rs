@@ -379,6 +379,7 @@ pub mod out {
         pub daily_summary_staff: Vec<Uuid>,
         pub missed_call: MissedCallSettings,
         pub handoff_unanswered_minutes: Option<u32>,
+        pub ask_staff_preference: bool,
     }
 
     #[derive(Serialize, ToSchema)]

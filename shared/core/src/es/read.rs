@@ -329,6 +329,14 @@ pub fn service_in(text: &str, services: &[String]) -> (Option<String>, Vec<Strin
 /// as a word ("con Pedro", "mejor Pedro"), or a near spelling right after
 /// "con" ("con pedrito") — "perro" alone is not Pedro.
 pub fn staff_in(text: &str, staff: &[String]) -> Option<String> {
+    let n = format!(" {} ", normalize(text));
+    let full: Vec<&String> = staff
+        .iter()
+        .filter(|s| n.contains(&format!(" {} ", normalize(s))))
+        .collect();
+    if let [one] = full.as_slice() {
+        return Some((*one).clone());
+    }
     let words: Vec<String> = normalize(text).split(' ').map(str::to_string).collect();
     let exact: Vec<&String> = staff
         .iter()

@@ -55,6 +55,9 @@ pub struct BookingData {
     /// The customer asked who could attend them: they choose.
     #[serde(default)]
     pub wants_choice: bool,
+    /// The business asks for a preference and it was asked already.
+    #[serde(default)]
+    pub staff_asked: bool,
     /// The name given in this flow.
     #[serde(default)]
     pub name: Option<String>,
@@ -488,7 +491,14 @@ async fn next(
     }
     let start = d.start.clone().expect("chosen above");
     let several_staff = cx.bookable_staff().len() > 1;
-    if several_staff && d.staff.is_none() && d.wants_choice && start.staff.len() > 1 {
+    let business_asks = cx.biz.org.settings.ask_staff_preference && !d.staff_asked;
+    if several_staff
+        && d.staff.is_none()
+        && !d.any_staff
+        && (d.wants_choice || business_asks)
+        && start.staff.len() > 1
+    {
+        d.staff_asked = true;
         let names: Vec<String> = start
             .staff
             .iter()
