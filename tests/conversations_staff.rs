@@ -883,3 +883,47 @@ async fn quita_el_bloqueo_removes_it() {
         turn.text()
     );
 }
+
+#[tokio::test]
+async fn owners_ask_for_any_day_and_the_next_appointment_as_they_write() {
+    let store = store().await;
+    let t = team(&store).await;
+    booked(&store, &t.biz, &t.staff, "Juan Pérez", "Corte", 10, 0).await;
+    booked(&store, &t.biz, &t.admin, "Luis Ramírez", "Corte", 11, 0).await;
+    let owner = Chat::new(
+        &store,
+        &t.biz,
+        &t.owner.phone,
+        local(t.biz.tz, "2030-01-07", 9, 0),
+    );
+    // Today's agenda in the owner's own words.
+    for asked in ["q hay hoy?", "como viene el dia", "¿Cómo va hoy?"] {
+        let text = owner.say(asked).await.text();
+        assert!(text.contains("Juan Pérez"), "{asked}: {text}");
+        assert!(!text.contains("No te entendí"), "{asked}: {text}");
+    }
+    // Other days: no help text, the agenda of that day.
+    for (asked, day) in [
+        ("¿qué hay mañana?", "martes"),
+        ("¿cómo está el lunes?", "lunes 14"),
+        ("agenda del 3", "3 de febrero"),
+        ("y el viernes q tenemos?", "viernes"),
+    ] {
+        let text = owner.say(asked).await.text();
+        assert!(!text.contains("No te entendí"), "{asked}: {text}");
+        assert!(text.contains(day), "{asked}: {text}");
+    }
+    // The next appointment, for the one who attends it.
+    let pedro = Chat::new(&store, &t.biz, &t.staff.phone, owner.now);
+    for asked in ["¿qué sigue?", "quien sigue", "quien es el siguiente?"] {
+        let text = pedro.say(asked).await.text();
+        assert!(
+            text.contains("10:00 AM") && text.contains("Juan Pérez"),
+            "{asked}: {text}"
+        );
+    }
+    // Help only when nothing was understood, with examples in their terms.
+    let text = owner.say("blorp el sábado").await.text();
+    assert!(text.contains("No te entendí"), "{text}");
+    assert!(text.contains("«¿Qué hay el sábado?»"), "{text}");
+}

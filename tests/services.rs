@@ -270,17 +270,22 @@ async fn a_booking_through_the_llm_tells_the_owner_like_the_rule_agent() {
         "arguments": format!(r#"{{"service": "corte", "start": "2030-01-08T11:00", "staff": "{}"}}"#, biz.staff[1].name)}}]}}]});
     let done = json!({"id": "c2", "object": "chat.completion", "created": 1, "model": "m",
         "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "¡Listo!"}}]});
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(call))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(done))
-        .mount(&server)
-        .await;
+    // Two turns (issue #12: the model's booking is a proposal the
+    // customer's yes commits): book, answer; book again, answer.
+    for (body, times) in [
+        (&call, Some(1)),
+        (&done, Some(1)),
+        (&call, Some(1)),
+        (&done, None),
+    ] {
+        let mock = Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()));
+        match times {
+            Some(n) => mock.up_to_n_times(n).mount(&server).await,
+            None => mock.mount(&server).await,
+        }
+    }
     let config = LlmConfig::from_vars(|n| match n {
         "OPENAI_API_KEY" => Some("test-key".into()),
         "OPENAI_BASE_URL" => Some(format!("{}/v1", server.uri())),
@@ -294,31 +299,42 @@ async fn a_booking_through_the_llm_tells_the_owner_like_the_rule_agent() {
         central_number: random_phone(),
     };
     let phone = random_phone();
+    let inbound = |body: &str, at| QueuedInbound {
+        message: parlo_twilio::inbound::InboundMessage {
+            message_sid: format!("SM{}", Uuid::new_v4().simple()),
+            account_sid: Some("AC1".into()),
+            from: format!("whatsapp:{phone}"),
+            to: format!("whatsapp:{}", biz.org.whatsapp_number.clone().unwrap()),
+            body: body.into(),
+            profile_name: Some("Luis".into()),
+            kind: parlo_twilio::inbound::InboundKind::Text,
+            media: vec![],
+            button_payload: None,
+            latitude: None,
+            longitude: None,
+        },
+        received_at: at,
+    };
     processor
-        .process(&QueuedInbound {
-            message: parlo_twilio::inbound::InboundMessage {
-                message_sid: format!("SM{}", Uuid::new_v4().simple()),
-                account_sid: Some("AC1".into()),
-                from: format!("whatsapp:{phone}"),
-                to: format!("whatsapp:{}", biz.org.whatsapp_number.clone().unwrap()),
-                body: "quiero un corte mañana a las 11".into(),
-                profile_name: Some("Luis".into()),
-                kind: parlo_twilio::inbound::InboundKind::Text,
-                media: vec![],
-                button_payload: None,
-                latitude: None,
-                longitude: None,
-            },
-            received_at: now(),
-        })
+        .process(&inbound("quiero un corte mañana a las 11", now()))
         .await
         .expect("turn");
+    let later = now() + chrono::Duration::minutes(1);
+    let processor = TurnProcessor {
+        clock: Clock::Fixed(later),
+        ..processor
+    };
+    processor
+        .process(&inbound("sí", later))
+        .await
+        .expect("yes turn");
     let luis = store
         .customer_by_phone(biz.id(), &phone)
         .await
         .unwrap()
         .expect("customer");
     let expected: Vec<(String, String)> = [
+        ("customer", "reply"),
         ("customer", "reply"),
         ("staff00", "team_booking"),
         ("staff01", "team_booking"),

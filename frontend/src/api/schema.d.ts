@@ -1995,11 +1995,14 @@ export interface components {
             name: string;
         };
         OrgSettings: {
+            ask_staff_preference: boolean;
             booking: components["schemas"]["BookingPolicy"];
             business_type?: string | null;
             /** Format: int32 */
             daily_summary_hour?: number | null;
             daily_summary_staff: string[];
+            /** Format: int32 */
+            handoff_unanswered_minutes?: number | null;
             missed_call: components["schemas"]["MissedCallSettings"];
             /** Format: int32 */
             reminder_hours_before?: number | null;

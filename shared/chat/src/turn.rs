@@ -360,8 +360,11 @@ impl<A: Agent> TurnProcessor<A> {
                     created_at: queued.received_at,
                 })
                 .await?;
+            // A request for a person nobody took yet still lets the agent
+            // answer what it safely can (cancel, "my appointments").
             if conv.status == ConversationStatus::HandedOff
                 && conv.handed_off_until.is_some_and(|until| until > now)
+                && (conv.kind != ConversationKind::Customer || conversations::handoff_taken(conv))
             {
                 tracing::info!("conversation is with a human; Parlo stays silent");
                 return Ok(Err(TurnOutcome::HandedOff));

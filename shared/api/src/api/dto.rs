@@ -378,6 +378,8 @@ pub mod out {
         pub daily_summary_hour: Option<u8>,
         pub daily_summary_staff: Vec<Uuid>,
         pub missed_call: MissedCallSettings,
+        pub handoff_unanswered_minutes: Option<u32>,
+        pub ask_staff_preference: bool,
     }
 
     #[derive(Serialize, ToSchema)]

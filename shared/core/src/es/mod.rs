@@ -5,6 +5,7 @@
 pub mod format;
 pub mod fuzzy;
 pub mod intent;
+pub mod read;
 pub mod when;
 
 /// Case-insensitive search that answers with byte offsets **in `text`**:
