@@ -133,7 +133,14 @@ impl Standin {
         Some(f)
     }
 
-    fn answer(self: &Arc<Self>, method: &Method, path: &str, q: &HashMap<String, String>, body: &Value, authed: bool) -> (u16, Value) {
+    fn answer(
+        self: &Arc<Self>,
+        method: &Method,
+        path: &str,
+        q: &HashMap<String, String>,
+        body: &Value,
+        authed: bool,
+    ) -> (u16, Value) {
         let seg: Vec<&str> = path.trim_matches('/').split('/').collect();
         match (method.as_str(), seg.as_slice()) {
             ("GET", ["_standin", "calls"]) => (200, json!({"calls": self.lock().calls})),
@@ -141,7 +148,8 @@ impl Standin {
                 self.lock().calls.clear();
                 (200, json!({"status": "cleared"}))
             }
-            ("POST", ["_standin", "fail"]) => match serde_json::from_value::<Failure>(body.clone()) {
+            ("POST", ["_standin", "fail"]) => match serde_json::from_value::<Failure>(body.clone())
+            {
                 Ok(f) => {
                     self.lock().failures.push(f);
                     (200, json!({"status": "armed"}))
@@ -158,11 +166,16 @@ impl Standin {
                     if f.mode == "empty" {
                         return (200, json!({"available_phone_numbers": []}));
                     }
-                    return (f.status, json!({"code": 20500, "message": "stand-in failure"}));
+                    return (
+                        f.status,
+                        json!({"code": 20500, "message": "stand-in failure"}),
+                    );
                 }
                 let next = self.lock().next;
                 let numbers: Vec<Value> = (0..3)
-                    .map(|i| json!({"phone_number": sample_number(cc, next + i), "iso_country": cc}))
+                    .map(
+                        |i| json!({"phone_number": sample_number(cc, next + i), "iso_country": cc}),
+                    )
                     .collect();
                 (200, json!({"available_phone_numbers": numbers}))
             }
@@ -171,20 +184,36 @@ impl Standin {
                 let list: Vec<&Value> = st
                     .numbers
                     .iter()
-                    .filter(|n| q.get("FriendlyName").is_none_or(|f| n["friendly_name"] == json!(f)))
+                    .filter(|n| {
+                        q.get("FriendlyName")
+                            .is_none_or(|f| n["friendly_name"] == json!(f))
+                    })
                     .collect();
                 (200, json!({"incoming_phone_numbers": list}))
             }
             ("POST", ["2010-04-01", "Accounts", _, "IncomingPhoneNumbers.json"]) => {
                 if let Some(f) = self.failure("buy") {
-                    return (f.status, json!({"code": 20500, "message": "stand-in failure"}));
+                    return (
+                        f.status,
+                        json!({"code": 20500, "message": "stand-in failure"}),
+                    );
                 }
                 let Some(number) = body.get("PhoneNumber").and_then(Value::as_str) else {
-                    return (400, json!({"code": 21421, "message": "PhoneNumber is required"}));
+                    return (
+                        400,
+                        json!({"code": 21421, "message": "PhoneNumber is required"}),
+                    );
                 };
                 let mut st = self.lock();
-                if st.numbers.iter().any(|n| n["phone_number"] == json!(number)) {
-                    return (400, json!({"code": 21422, "message": "number not available"}));
+                if st
+                    .numbers
+                    .iter()
+                    .any(|n| n["phone_number"] == json!(number))
+                {
+                    return (
+                        400,
+                        json!({"code": 21422, "message": "number not available"}),
+                    );
                 }
                 st.next += 3;
                 let n = json!({
@@ -204,15 +233,26 @@ impl Standin {
             ("POST", ["v2", "Channels", "Senders"]) => {
                 let reject_name = match self.failure("sender") {
                     Some(f) if f.mode == "reject_display_name" => true,
-                    Some(f) => return (f.status, json!({"code": 20500, "message": "stand-in failure"})),
+                    Some(f) => {
+                        return (
+                            f.status,
+                            json!({"code": 20500, "message": "stand-in failure"}),
+                        )
+                    }
                     None => false,
                 };
                 let Some(sender_id) = body.get("sender_id").and_then(Value::as_str) else {
-                    return (400, json!({"code": 21604, "message": "sender_id is required"}));
+                    return (
+                        400,
+                        json!({"code": 21604, "message": "sender_id is required"}),
+                    );
                 };
                 let mut st = self.lock();
                 if st.senders.iter().any(|s| s.sender_id == sender_id) {
-                    return (409, json!({"code": 63100, "message": "sender already exists"}));
+                    return (
+                        409,
+                        json!({"code": 63100, "message": "sender already exists"}),
+                    );
                 }
                 let rec = SenderRec {
                     sid: crate::say::new_sid("XE"),
@@ -220,7 +260,9 @@ impl Standin {
                     status: "CREATING".into(),
                     display_name: body["profile"]["name"].as_str().unwrap_or("").to_string(),
                     offline_reasons: vec![],
-                    status_callback: body["webhook"]["status_callback_url"].as_str().map(str::to_string),
+                    status_callback: body["webhook"]["status_callback_url"]
+                        .as_str()
+                        .map(str::to_string),
                     reject_name,
                 };
                 st.senders.push(rec.clone());
@@ -249,13 +291,22 @@ impl Standin {
             }
             ("POST", ["2010-04-01", "Accounts", _, "Messages.json"]) => {
                 if let Some(f) = self.failure("messages") {
-                    return (f.status, json!({"code": 20500, "message": "stand-in failure"}));
+                    return (
+                        f.status,
+                        json!({"code": 20500, "message": "stand-in failure"}),
+                    );
                 }
-                (201, json!({"sid": crate::say::new_sid("SM"), "status": "queued"}))
+                (
+                    201,
+                    json!({"sid": crate::say::new_sid("SM"), "status": "queued"}),
+                )
             }
             ("GET", ["v1", "Content"]) => (200, json!({"contents": []})),
             ("POST", ["v1", "Content"]) => (201, json!({"sid": crate::say::new_sid("HX")})),
-            _ => (404, json!({"code": 20404, "message": "The requested resource was not found"})),
+            _ => (
+                404,
+                json!({"code": 20404, "message": "The requested resource was not found"}),
+            ),
         }
     }
 
@@ -299,15 +350,24 @@ impl Standin {
                 .send()
                 .await;
             match result {
-                Ok(r) => tracing::info!(%url, status = r.status().as_u16(), "sender status callback played"),
+                Ok(r) => {
+                    tracing::info!(%url, status = r.status().as_u16(), "sender status callback played")
+                }
                 Err(e) => tracing::warn!(%url, "sender status callback failed: {e}"),
             }
         });
     }
 
-    async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    async fn handle(
+        self: Arc<Self>,
+        req: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, Infallible> {
         let (parts, body) = req.into_parts();
-        let bytes = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+        let bytes = body
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
         let query: HashMap<String, String> = parts
             .uri
             .query()
@@ -323,8 +383,13 @@ impl Standin {
         } else if is_json {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         } else {
-            let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-            Value::Object(form.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
+            let form: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            Value::Object(
+                form.into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect(),
+            )
         };
         let authed = parts
             .headers
@@ -347,9 +412,12 @@ impl Standin {
             tracing::info!(method = %parts.method, %path, status, "twilio stand-in");
         }
         let mut resp = Response::new(Full::new(Bytes::from(out.to_string())));
-        *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        resp.headers_mut()
-            .insert("content-type", http::HeaderValue::from_static("application/json"));
+        *resp.status_mut() =
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        resp.headers_mut().insert(
+            "content-type",
+            http::HeaderValue::from_static("application/json"),
+        );
         Ok(resp)
     }
 }

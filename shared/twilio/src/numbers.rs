@@ -210,7 +210,10 @@ impl TwilioClient {
     }
 
     /// The number this account already bought under `friendly_name`.
-    pub async fn owned_number(&self, friendly_name: &str) -> Result<Option<OwnedNumber>, SendError> {
+    pub async fn owned_number(
+        &self,
+        friendly_name: &str,
+    ) -> Result<Option<OwnedNumber>, SendError> {
         let v = self
             .call(
                 reqwest::Method::GET,
