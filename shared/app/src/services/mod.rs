@@ -15,6 +15,7 @@ use parlo_store::Store;
 
 pub mod appointments;
 pub mod conversations;
+pub mod onboarding;
 pub mod outbox;
 pub mod policy;
 pub mod words;

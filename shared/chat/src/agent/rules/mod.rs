@@ -15,6 +15,7 @@ use parlo_store::Store;
 use super::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
 use crate::tools::Tools;
 use parlo_app::schedules::Schedules;
+use parlo_app::services::onboarding::LazyProvisioning;
 use parlo_app::services::Services;
 
 pub mod customer;
@@ -33,6 +34,9 @@ pub struct RuleAgent {
     pub store: Store,
     /// The only writer; its schedules keep reminders in line.
     pub services: Services,
+    /// Twilio number provisioning (onboarding's last step), built on
+    /// first use; none configured in unit tests.
+    pub provisioning: LazyProvisioning,
 }
 
 impl RuleAgent {
@@ -41,12 +45,18 @@ impl RuleAgent {
         Self {
             services: Services::mock(store.clone()),
             store,
+            provisioning: LazyProvisioning::default(),
         }
     }
 
     pub fn with_services(mut self, services: Services) -> Self {
         self.store = services.store.clone();
         self.services = services;
+        self
+    }
+
+    pub fn with_provisioning(mut self, provisioning: LazyProvisioning) -> Self {
+        self.provisioning = provisioning;
         self
     }
 
