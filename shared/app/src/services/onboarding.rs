@@ -657,7 +657,7 @@ impl Services {
         if let Err(e) = self.schedules.ensure_daily_summary(org).await {
             tracing::warn!(org_id = %org.id, error = %e, "daily summary not scheduled");
         }
-        let login = format!("{dashboard_url}/login");
+        let login = format!("{dashboard_url}/entrar");
         let digits: String = number.chars().filter(char::is_ascii_digit).collect();
         let text = format!(
             "¡Listo! Tu número de WhatsApp es {} ✓ {} ya está activo.\n\n\

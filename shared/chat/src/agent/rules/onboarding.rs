@@ -400,12 +400,16 @@ pub(crate) fn parse_services(text: &str) -> Vec<DraftService> {
 }
 
 fn services_list(draft: &Draft) -> String {
+    services_lines(draft, "•")
+}
+
+fn services_lines(draft: &Draft, bullet: &str) -> String {
     draft
         .services
         .iter()
         .map(|s| {
             format!(
-                "• {} - {} ({})",
+                "{bullet} {} - {} ({})",
                 s.name,
                 format::price(s.price_cents, draft.currency()),
                 format::duration(s.duration_minutes)
@@ -490,7 +494,7 @@ fn summary(draft: &Draft) -> String {
          «estoy en Tijuana»). Si ya tienes un número de WhatsApp Business, dime «ya tengo número».",
         draft.name,
         draft.business_type.as_deref().unwrap_or("negocio"),
-        services_list(draft),
+        services_lines(draft, "   ◦"),
         hours_summary(draft.hours.as_ref()),
     )
 }
