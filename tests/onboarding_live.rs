@@ -626,3 +626,61 @@ async fn resume(gw: &str, start: chrono::DateTime<Utc>) {
         "{welcome:?}"
     );
 }
+
+/// «panel» by chat: the owner gets a working sign-in link, a staff member
+/// without dashboard access a polite no, a customer the customer flow.
+#[tokio::test]
+async fn panel_by_chat_from_owner_staff_and_customer() {
+    let Some(gw) = gateway() else { return };
+    let store = store().await;
+    let demo_number = parlo_app::demo::BUSINESS_NUMBER;
+
+    // The owner (the demo's Carlos), as owners write it.
+    let mut owner = Person::new(&gw, parlo_app::demo::OWNER_PHONE, demo_number).await;
+    let r = owner.say("mandame el link del panel porfa").await;
+    let url = r
+        .split_whitespace()
+        .find(|w| w.contains("/auth?token="))
+        .unwrap_or_else(|| panic!("no link in {r}"));
+    assert!(url.starts_with(&gw), "{url}");
+    let token = url.split("token=").nth(1).unwrap();
+    let verified = reqwest::Client::new()
+        .post(format!("{gw}/api/v1/auth/verify-magic-link"))
+        .json(&json!({"token": token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(verified.status(), 200, "the link signs in");
+    let r = owner.say("panel").await;
+    assert!(r.contains("/auth?token="), "{r}");
+
+    // A staff member (already chatting) without dashboard access.
+    let now = Utc::now();
+    let staff = Staff {
+        id: uuid::Uuid::new_v4(),
+        org_id: parlo_app::demo::ORG_ID,
+        location_id: None,
+        name: "Toño Ruiz".into(),
+        phone: random_phone(),
+        role: StaffRole::Employee,
+        permission_level: PermissionLevel::Staff,
+        is_active: true,
+        first_message_at: Some(now),
+        default_spot_id: None,
+        service_ids: vec![],
+        bookable: false,
+        created_at: now,
+        updated_at: now,
+    };
+    store.create_staff(&staff).await.unwrap();
+    let mut toño = Person::new(&gw, &staff.phone, demo_number).await;
+    let r = toño.say("quiero entrar al panel").await;
+    assert!(r.contains("no puedo mandarte el enlace"), "{r}");
+    assert!(!r.contains("token="), "{r}");
+
+    // A customer: the customer flow, no link.
+    let mut customer = Person::new(&gw, &random_phone(), demo_number).await;
+    let r = customer.say("mándame el link").await;
+    assert!(!r.contains("token="), "{r}");
+    assert!(!r.is_empty());
+}

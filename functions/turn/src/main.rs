@@ -35,7 +35,13 @@ async fn main() -> Result<(), Error> {
         agent: TurnAgent::from_config(
             RuleAgent::new(store.clone())
                 .with_services(services)
-                .with_provisioning(LazyProvisioning::new(config.public_base_url.clone())),
+                .with_provisioning(LazyProvisioning::new(config.public_base_url.clone()))
+                .with_dashboard_url(
+                    config
+                        .dashboard_url
+                        .clone()
+                        .unwrap_or_else(|| "http://localhost:5173".into()),
+                ),
             LlmConfig::from_env(),
         ),
         store,

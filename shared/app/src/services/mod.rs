@@ -18,6 +18,7 @@ pub mod conversations;
 pub mod onboarding;
 pub mod outbox;
 pub mod policy;
+pub mod sign_in;
 pub mod words;
 
 pub use outbox::{Delivery, Outbox, OutboxError, Outgoing};

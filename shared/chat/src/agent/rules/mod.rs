@@ -19,6 +19,7 @@ use parlo_app::services::onboarding::LazyProvisioning;
 use parlo_app::services::Services;
 
 pub mod customer;
+pub mod dashboard_link;
 pub mod flow;
 pub mod onboarding;
 pub mod staff;
@@ -37,6 +38,8 @@ pub struct RuleAgent {
     /// Twilio number provisioning (onboarding's last step), built on
     /// first use; none configured in unit tests.
     pub provisioning: LazyProvisioning,
+    /// Origin of the dashboard (sign-in links sent by chat).
+    pub dashboard_url: String,
 }
 
 impl RuleAgent {
@@ -46,6 +49,7 @@ impl RuleAgent {
             services: Services::mock(store.clone()),
             store,
             provisioning: LazyProvisioning::default(),
+            dashboard_url: "http://localhost:5173".into(),
         }
     }
 
@@ -57,6 +61,11 @@ impl RuleAgent {
 
     pub fn with_provisioning(mut self, provisioning: LazyProvisioning) -> Self {
         self.provisioning = provisioning;
+        self
+    }
+
+    pub fn with_dashboard_url(mut self, url: impl Into<String>) -> Self {
+        self.dashboard_url = url.into();
         self
     }
 
