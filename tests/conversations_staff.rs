@@ -466,7 +466,7 @@ async fn staff_onboarding_greets_asks_and_tells_the_owner() {
         turn.notifications,
         vec![(
             t.owner.phone.clone(),
-            "✓ Pepe ya activó su WhatsApp en Parlo. Su horario: «lunes a sábado de 10 a 7».".into()
+            "✓ Pepe ya activó su WhatsApp en Parlo. Su horario: «lunes a sábado 10:00 AM - 7:00 PM».".into()
         )]
     );
     // Afterwards a normal staff member.

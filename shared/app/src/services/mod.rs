@@ -19,6 +19,7 @@ pub mod onboarding;
 pub mod outbox;
 pub mod policy;
 pub mod sign_in;
+pub mod staff;
 pub mod words;
 
 pub use outbox::{Delivery, Outbox, OutboxError, Outgoing};

@@ -685,26 +685,7 @@ impl Services {
             .filter(|s| s.is_active && s.permission_level != PermissionLevel::Owner)
             .filter(|s| s.first_message_at.is_none())
         {
-            let first = s.name.split_whitespace().next().unwrap_or("").to_string();
-            let welcome = format!(
-                "¡Hola {first}! 👋 {} te registró en Parlo, su asistente de citas por WhatsApp. \
-                 Escríbeme a este número para ver tu agenda («¿Qué tengo hoy?») y bloquear tiempo.",
-                org.name
-            );
-            let out = Outgoing {
-                org_id: Some(org.id),
-                timezone: &org.timezone,
-                vars: vec![first, org.name.clone()],
-                ..Outgoing::new(
-                    format!("welcome#{}#{}", org.id, s.id),
-                    MessageKind::EmployeeWelcome,
-                    number.clone(),
-                    s.phone.clone(),
-                    welcome,
-                    now,
-                )
-            };
-            if let Err(e) = self.outbox.deliver(out).await {
+            if let Err(e) = self.welcome_staff(org, s, now).await {
                 tracing::warn!(org_id = %org.id, error = %e, "staff welcome not sent");
             }
         }

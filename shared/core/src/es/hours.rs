@@ -10,6 +10,7 @@
 use chrono::{NaiveTime, Weekday};
 
 use crate::entities::{TimeRange, WeeklyHours};
+use crate::es::format;
 use crate::es::fuzzy::normalize;
 
 const DAYS: [(&str, Weekday); 9] = [
@@ -252,6 +253,54 @@ pub fn parse_weekly_hours(text: &str) -> Option<WeeklyHours> {
         any = true;
     }
     any.then_some(hours)
+}
+
+/// The week as owners say it, equal consecutive days grouped: «lunes a
+/// viernes 10:00 AM - 8:00 PM, sábado 10:00 AM - 6:00 PM».
+pub fn describe(hours: &WeeklyHours) -> String {
+    const ORDER: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for i in 0..7 {
+        if hours.days[i].is_empty() {
+            continue;
+        }
+        match groups.last_mut() {
+            Some((_, end)) if *end + 1 == i && hours.days[*end] == hours.days[i] => *end = i,
+            _ => groups.push((i, i)),
+        }
+    }
+    if groups.is_empty() {
+        return "sin horario".into();
+    }
+    groups
+        .iter()
+        .map(|&(a, b)| {
+            let days = if a == b {
+                format::weekday_name(ORDER[a]).to_string()
+            } else {
+                format!(
+                    "{} a {}",
+                    format::weekday_name(ORDER[a]),
+                    format::weekday_name(ORDER[b])
+                )
+            };
+            let ranges = hours.days[a]
+                .iter()
+                .map(|r| format::time_range(r.start, r.end))
+                .collect::<Vec<_>>()
+                .join(" y ");
+            format!("{days} {ranges}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

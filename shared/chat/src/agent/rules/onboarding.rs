@@ -18,7 +18,7 @@ use parlo_app::services::onboarding::{
 };
 use parlo_core::es::format;
 use parlo_core::es::fuzzy::normalize;
-use parlo_core::es::hours::parse_weekly_hours;
+use parlo_core::es::hours::{describe, parse_weekly_hours};
 use parlo_core::phone::{self, Region, Zone};
 use parlo_core::*;
 
@@ -419,43 +419,8 @@ fn services_lines(draft: &Draft, bullet: &str) -> String {
         .join("\n")
 }
 
-/// "lunes a viernes 10:00 a. m. a 8:00 p. m., sábado …": equal
-/// consecutive days grouped.
 fn hours_summary(hours: Option<&WeeklyHours>) -> String {
-    let Some(hours) = hours else {
-        return "sin horario".into();
-    };
-    let mut groups: Vec<(usize, usize)> = Vec::new();
-    for i in 0..7 {
-        if hours.days[i].is_empty() {
-            continue;
-        }
-        match groups.last_mut() {
-            Some((_, end)) if *end + 1 == i && hours.days[*end] == hours.days[i] => *end = i,
-            _ => groups.push((i, i)),
-        }
-    }
-    groups
-        .iter()
-        .map(|&(a, b)| {
-            let days = if a == b {
-                format::weekday_name(WEEKDAYS[a].1).to_string()
-            } else {
-                format!(
-                    "{} a {}",
-                    format::weekday_name(WEEKDAYS[a].1),
-                    format::weekday_name(WEEKDAYS[b].1)
-                )
-            };
-            let ranges = hours.days[a]
-                .iter()
-                .map(|r| format::time_range(r.start, r.end))
-                .collect::<Vec<_>>()
-                .join(" y ");
-            format!("{days} {ranges}")
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    hours.map_or_else(|| "sin horario".into(), describe)
 }
 
 fn summary(draft: &Draft) -> String {
