@@ -7,7 +7,6 @@ mod staff_chat;
 use chrono::NaiveDate;
 use parlo_core::scheduling::{free_slots, SlotQuery};
 use parlo_core::time::day_bounds_utc;
-use parlo_core::*;
 use parlo_tests::*;
 use staff_chat::*;
 

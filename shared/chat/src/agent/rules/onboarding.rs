@@ -627,11 +627,16 @@ fn has_correction(n: &str) -> bool {
 fn apply_corrections(text: &str, draft: &mut Draft) -> Vec<String> {
     let n = normalize(text);
     let mut changed = Vec::new();
+    // «el tinte cuesta 900 y dura 3 horas»: a part naming no service is
+    // about the one named before it.
+    let mut last = None;
     for part in text.split([',', ';', '\n']).flat_map(|p| p.split(" y ")) {
         let pn = normalize(part);
-        let Some(i) = draft.services.iter().position(|s| mentions(&pn, &s.name)) else {
+        let named = draft.services.iter().position(|s| mentions(&pn, &s.name));
+        let Some(i) = named.or(last) else {
             continue;
         };
+        last = Some(i);
         let price = price_in(part).or_else(|| {
             (pn.contains("cuesta") || pn.contains("precio") || pn.contains("cobro"))
                 .then(|| {
