@@ -297,6 +297,19 @@ impl Services {
         Ok(org)
     }
 
+    /// A new business began onboarding (its first message): the admin's
+    /// feed shows the signup.
+    pub async fn onboarding_started(&self, org: &Organization, now: DateTime<Utc>) {
+        self.onboarding_activity(
+            ActivityKind::Signup,
+            org,
+            "started",
+            "Un negocio nuevo empezó su registro en el número central".into(),
+            now,
+        )
+        .await;
+    }
+
     /// The confirmed draft becomes the business: its services, its hours,
     /// the owner's record (name, the services they perform), the invited
     /// staff (welcomed at go-live), the zone; then provisioning starts

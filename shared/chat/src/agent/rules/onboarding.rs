@@ -96,12 +96,15 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         )));
     }
     let (next, reply): (&str, String) = match state.as_str() {
-        INITIATED => (
+        INITIATED => {
+            agent.services.onboarding_started(&org, turn.now).await;
+            (
             COLLECTING_NAME,
             "¡Hola! Soy Parlo 👋 Te ayudo a que tus clientes agenden por WhatsApp, con tu propio \
              número. Son unas cuantas preguntas. Para empezar, ¿cómo se llama tu negocio?"
                 .into(),
-        ),
+            )
+        }
         COLLECTING_NAME => {
             let name = clean_name(text);
             if name.is_empty() {
