@@ -165,6 +165,13 @@ impl Provisioning {
     /// platform admin attaches a number.
     pub async fn from_env(public_base_url: Option<&str>) -> Result<Option<Self>, ConfigError> {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
+        // Not configured: decided before any secret is fetched.
+        if public_base_url.is_none() || var("WHATSAPP_WABA_ID").is_none() {
+            tracing::warn!(
+                "number provisioning not configured (PUBLIC_BASE_URL or WHATSAPP_WABA_ID missing)"
+            );
+            return Ok(None);
+        }
         let sid = match var("TWILIO_PROVISIONING_ACCOUNT_SID") {
             Some(s) => Some(s),
             None => LazySecret::from_env("TWILIO_ACCOUNT_SID")
