@@ -718,3 +718,98 @@ async fn dynamodb_requests_per_turn_stay_bounded() {
         assert!(n <= most, "{what}: {n} DynamoDB requests");
     }
 }
+
+/// A catalogue change is the services' too: the chat's owner tools and the
+/// dashboard apply the same bounds (a 3-minute service is refused by both,
+/// on the same field) and each accepted change leaves one activity entry.
+#[tokio::test]
+async fn catalogue_changes_share_bounds_and_activity_across_doors() {
+    let store = store().await;
+    let api = api(&store);
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let owner_actor = Actor::Staff {
+        org: biz.id(),
+        staff: biz.staff[0].id,
+    };
+    let corte = biz.service("Corte");
+
+    let chat = tools(&store)
+        .change_service(
+            &owner_actor,
+            &ChangeServiceArgs {
+                service: "corte".into(),
+                duration_minutes: Some(3),
+                price_cents: None,
+            },
+        )
+        .await
+        .expect_err("3 minutes is refused");
+    assert!(
+        matches!(
+            chat,
+            ToolError::InvalidArgument {
+                field: "duration_minutes",
+                ..
+            }
+        ),
+        "{chat:?}"
+    );
+    let owner = helpers::owner(&api, &biz).await;
+    let (s, v) = owner
+        .patch(
+            &format!("/api/v1/services/{}", corte.id),
+            json!({"duration_minutes": 3}),
+        )
+        .await;
+    assert_eq!(s, 400, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("duration_minutes:")),
+        "{v}"
+    );
+    assert!(activity_kinds(&store, &biz).await.is_empty());
+
+    tools(&store)
+        .change_service(
+            &owner_actor,
+            &ChangeServiceArgs {
+                service: "corte".into(),
+                duration_minutes: None,
+                price_cents: Some(18_000),
+            },
+        )
+        .await
+        .expect("price changed by chat");
+    let (s, v) = owner
+        .patch(
+            &format!("/api/v1/services/{}", corte.id),
+            json!({"duration_minutes": 40}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let after = store
+        .get_service(biz.id(), corte.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((after.price_cents, after.duration_minutes), (18_000, 40));
+    let feed = store
+        .activity_since(now() - Duration::days(400))
+        .await
+        .unwrap();
+    let mine: Vec<&str> = feed
+        .iter()
+        .filter(|a| a.org_id == Some(biz.id()))
+        .map(|a| a.summary.as_str())
+        .collect();
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert!(
+        mine.iter().any(|s| s.contains("por WhatsApp (equipo)")),
+        "{mine:?}"
+    );
+    assert!(
+        mine.iter().any(|s| s.contains("desde el panel")),
+        "{mine:?}"
+    );
+}

@@ -168,30 +168,17 @@ impl Api {
                 ))
             }
             Op::AdminSuspend | Op::AdminReactivate => {
-                let mut org = self.org_or_404(path_id(params, "org_id")?).await?;
+                let org = self.org_or_404(path_id(params, "org_id")?).await?;
                 let to = if op == Op::AdminSuspend {
                     OrgStatus::Suspended
                 } else {
                     OrgStatus::Active
                 };
-                if org.status != to {
-                    let from = org.status;
-                    org.status = to;
-                    let seen = std::mem::replace(&mut org.updated_at, now);
-                    self.store.update_organization_seen(&org, seen).await?;
-                    self.ensure_daily_summary(&org).await;
-                    self.activity(
-                        ActivityKind::StatusChange,
-                        Some(org.id),
-                        format!(
-                            "{}: {} → {}",
-                            org.name,
-                            parlo_store::keys::enum_str(&from),
-                            parlo_store::keys::enum_str(&to)
-                        ),
-                    )
-                    .await;
-                }
+                let org = self
+                    .services()
+                    .await?
+                    .set_status(&self.admin_act(), &org, to)
+                    .await?;
                 Ok(json(StatusCode::OK, &org))
             }
             Op::AdminAttachNumber | Op::AdminDetachNumber => {
@@ -247,12 +234,16 @@ impl Api {
                 };
                 let secret = self.jwt_secret().await?;
                 let token = self.sign(&secret, &claims)?;
-                self.activity(
-                    ActivityKind::Impersonation,
-                    Some(org.id),
-                    format!("Un administrador entró como {}", org.name),
-                )
-                .await;
+                self.services()
+                    .await?
+                    .note(
+                        &self.admin_act(),
+                        Some(org.id),
+                        ActivityKind::Impersonation,
+                        &["impersonation"],
+                        format!("Un administrador entró como {}", org.name),
+                    )
+                    .await;
                 tracing::info!(org_id = %org.id, "admin impersonation");
                 Ok(json(
                     StatusCode::OK,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use parlo_core::es::format;
 use parlo_core::ids::derived_id;
 use parlo_core::*;
-use parlo_store::{Activity, ActivityKind, Store, StoreError};
+use parlo_store::{ActivityKind, Store, StoreError};
 
 use super::outbox::{Delivery, OutboxError, Outgoing};
 use super::policy::MessageKind;
@@ -219,15 +219,13 @@ impl Services {
     }
 
     async fn activity(&self, act: &Act, biz: Biz<'_>, what: &str, summary: String) {
-        let a = Activity {
-            id: derived_id(&[&act.key, "activity", what]),
-            kind: ActivityKind::Handoff,
-            org_id: Some(biz.org.id),
+        self.note(
+            act,
+            Some(biz.org.id),
+            ActivityKind::Handoff,
+            &[what],
             summary,
-            at: act.now,
-        };
-        if let Err(e) = self.store.record_activity(&a).await {
-            tracing::warn!(error = %e, "activity feed entry not recorded");
-        }
+        )
+        .await;
     }
 }
