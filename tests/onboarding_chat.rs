@@ -123,9 +123,15 @@ async fn an_owner_with_a_number_of_their_own_asks_to_connect_it() {
     let store = store().await;
     let owner = random_phone();
     let chat = central_chat(&store, &owner).await;
+    chat.say("Hola").await;
+    chat.say("Barberia Los Compas").await;
+    // The catalogue's bounds hold here too.
+    let t = chat.say("corte $150 2 min").await;
+    assert_eq!(
+        t.text(),
+        "En «Corte», la duración debe estar entre 5 y 720 minutos. ¿Me escribes los servicios de nuevo?"
+    );
     for text in [
-        "Hola",
-        "Barberia Los Compas",
         "corte 150\nbarba 100",
         "martes a domingo 11 a 9",
         "soy Beto, todos",

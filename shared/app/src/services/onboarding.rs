@@ -23,7 +23,7 @@ use parlo_core::es::format;
 use parlo_core::ids::derived_id;
 use parlo_core::phone::Zone;
 use parlo_core::*;
-use parlo_store::{Activity, ActivityKind, StoreError};
+use parlo_store::{ActivityKind, StoreError};
 use parlo_twilio::numbers::{Purchase, SenderRequest};
 use parlo_twilio::{Credentials, SendError, TwilioClient};
 use serde::{Deserialize, Serialize};
@@ -66,6 +66,35 @@ pub struct DraftService {
 
 fn yes() -> bool {
     true
+}
+
+impl DraftService {
+    /// The catalogue's bounds ([`super::catalogue::check_service`]), in
+    /// words for the owner.
+    pub fn check(&self) -> Result<(), String> {
+        let now = Utc::now();
+        let s = ServiceType {
+            id: uuid::Uuid::nil(),
+            org_id: uuid::Uuid::nil(),
+            name: self.name.clone(),
+            description: None,
+            duration_minutes: self.duration_minutes,
+            price_cents: self.price_cents,
+            currency: "MXN".into(),
+            is_active: true,
+            buffer_minutes: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        super::catalogue::check_service(&s).map_err(|e| {
+            let what = match e.field {
+                "duration_minutes" => "la duración",
+                "price_cents" => "el precio",
+                _ => "el nombre",
+            };
+            format!("En «{}», {what} {}", self.name, e.message)
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,6 +365,10 @@ impl Services {
             ));
         }
         let org_key = org.id.to_string();
+        // The same bounds as every other door (services::catalogue).
+        if let Some(h) = &draft.hours {
+            super::catalogue::check_hours(h).map_err(|e| OnboardingError::Invalid(e.message))?;
+        }
         let location = Location {
             id: derived_id(&[&org_key, "location"]),
             org_id: org.id,
@@ -372,6 +405,10 @@ impl Services {
                 updated_at: now,
             })
             .collect();
+        for s in &services {
+            super::catalogue::check_service(s)
+                .map_err(|e| OnboardingError::Invalid(format!("«{}»: {}", s.name, e.message)))?;
+        }
         for s in &services {
             match self.store.create_service(s).await {
                 Ok(()) => {}
@@ -760,6 +797,7 @@ impl Services {
         }
     }
 
+    /// One feed entry per business and `what` (a repeat records it once).
     async fn onboarding_activity(
         &self,
         kind: ActivityKind,
@@ -768,16 +806,9 @@ impl Services {
         summary: String,
         now: DateTime<Utc>,
     ) {
-        let a = Activity {
-            id: derived_id(&[&org.id.to_string(), "onboarding-activity", what]),
-            kind,
-            org_id: Some(org.id),
-            summary,
-            at: now,
-        };
-        if let Err(e) = self.store.record_activity(&a).await {
-            tracing::warn!(error = %e, "activity feed entry not recorded");
-        }
+        let act = super::Act::new(super::By::System, super::Door::Job, org.id.to_string(), now);
+        self.note(&act, Some(org.id), kind, &["onboarding", what], summary)
+            .await;
     }
 
     /// The platform admin connects a number the owner already has (or any

@@ -148,6 +148,11 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
                     "No logré leer los servicios. Escríbelos así, uno por línea: «Corte - $150 - 30 min».",
                 ));
             }
+            if let Some(why) = parsed.iter().find_map(|s| s.check().err()) {
+                return Ok(AgentReply::text(format!(
+                    "{why} ¿Me escribes los servicios de nuevo?"
+                )));
+            }
             draft.services = parsed;
             (
                 COLLECTING_HOURS,
