@@ -475,11 +475,11 @@ async fn the_turn_agent_uses_the_rule_agent_without_a_key_and_as_the_fallback() 
 #[tokio::test]
 async fn the_demo_customer_prompt_and_tools_fit_in_2500_tokens() {
     let store = store().await;
-    parlo_app::demo::seed(&store, now())
+    parlo_local::demo::seed(&store, now())
         .await
         .expect("demo seed");
     let org = store
-        .get_organization(parlo_app::demo::ORG_ID)
+        .get_organization(parlo_local::demo::ORG_ID)
         .await
         .unwrap()
         .expect("demo business");
@@ -509,7 +509,7 @@ async fn the_demo_customer_prompt_and_tools_fit_in_2500_tokens() {
 
     // The owner's prompt (every tool) for comparison.
     let owner = store
-        .get_staff(org.id, parlo_app::demo::OWNER_ID)
+        .get_staff(org.id, parlo_local::demo::OWNER_ID)
         .await
         .unwrap()
         .expect("demo owner");

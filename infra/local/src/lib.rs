@@ -13,6 +13,7 @@
 //!   messages), with a call log and scripted failures.
 pub mod apigw;
 pub mod clock;
+pub mod demo;
 pub mod env;
 pub mod gateway;
 pub mod invoke;

@@ -323,11 +323,11 @@ fn run_seed() -> ExitCode {
     let result = runtime().block_on(async {
         let store = parlo_store::Store::from_env().await;
         let now = parlo_app::clock::Clock::from_env().now();
-        let seeded = parlo_app::demo::seed(&store, now).await?;
+        let seeded = parlo_local::demo::seed(&store, now).await?;
         // The demo owner's daily summary (idempotent create-or-update).
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let schedules = parlo_app::schedules::Schedules::from_env(&sdk);
-        if let Some(org) = store.get_organization(parlo_app::demo::ORG_ID).await? {
+        if let Some(org) = store.get_organization(parlo_local::demo::ORG_ID).await? {
             if let Err(e) = schedules.ensure_daily_summary(&org).await {
                 eprintln!("parlo-local seed: daily summary schedule not created: {e}");
             }
@@ -335,16 +335,16 @@ fn run_seed() -> ExitCode {
         Ok::<_, parlo_store::StoreError>(seeded)
     });
     match result {
-        Ok(parlo_app::demo::Seeded::Created) => {
+        Ok(parlo_local::demo::Seeded::Created) => {
             println!(
                 "seeded Barbería Don Carlos on {} (owner Carlos {}, staff Pedro {})",
-                parlo_app::demo::BUSINESS_NUMBER,
-                parlo_app::demo::OWNER_PHONE,
-                parlo_app::demo::STAFF_PHONE
+                parlo_local::demo::BUSINESS_NUMBER,
+                parlo_local::demo::OWNER_PHONE,
+                parlo_local::demo::STAFF_PHONE
             );
             ExitCode::SUCCESS
         }
-        Ok(parlo_app::demo::Seeded::AlreadyThere) => {
+        Ok(parlo_local::demo::Seeded::AlreadyThere) => {
             println!("demo business already there");
             ExitCode::SUCCESS
         }

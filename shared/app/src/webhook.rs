@@ -12,7 +12,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use lambda_http::http::{HeaderMap, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
-use parlo_twilio::inbound::{self, InboundMessage, PayloadError, StatusCallback};
+use parlo_twilio::inbound::{self, FromTwilioForm, InboundMessage, PayloadError, StatusCallback};
 use parlo_twilio::signature;
 
 use crate::clock::Clock;
