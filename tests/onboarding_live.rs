@@ -633,10 +633,10 @@ async fn resume(gw: &str, start: chrono::DateTime<Utc>) {
 async fn panel_by_chat_from_owner_staff_and_customer() {
     let Some(gw) = gateway() else { return };
     let store = store().await;
-    let demo_number = parlo_app::demo::BUSINESS_NUMBER;
+    let demo_number = parlo_local::demo::BUSINESS_NUMBER;
 
     // The owner (the demo's Carlos), as owners write it.
-    let mut owner = Person::new(&gw, parlo_app::demo::OWNER_PHONE, demo_number).await;
+    let mut owner = Person::new(&gw, parlo_local::demo::OWNER_PHONE, demo_number).await;
     let r = owner.say("mandame el link del panel porfa").await;
     let url = r
         .split_whitespace()
@@ -658,7 +658,7 @@ async fn panel_by_chat_from_owner_staff_and_customer() {
     let now = Utc::now();
     let staff = Staff {
         id: uuid::Uuid::new_v4(),
-        org_id: parlo_app::demo::ORG_ID,
+        org_id: parlo_local::demo::ORG_ID,
         location_id: None,
         name: "Toño Ruiz".into(),
         phone: random_phone(),
