@@ -523,6 +523,24 @@ export interface paths {
         patch: operations["admin_UpdateLocation"];
         trace?: never;
     };
+    "/api/v1/admin/organizations/{org_id}/number": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Conectar un número de WhatsApp y activar */
+        post: operations["AdminAttachNumber"];
+        /** Desconectar el número de WhatsApp */
+        delete: operations["AdminDetachNumber"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/organizations/{org_id}/organization": {
         parameters: {
             query?: never;
@@ -1768,6 +1786,14 @@ export interface components {
         AppointmentSource: "whatsapp" | "web" | "manual" | "walk_in";
         /** @enum {string} */
         AppointmentStatus: "pending" | "confirmed" | "completed" | "cancelled" | "no_show";
+        /**
+         * @description The WhatsApp number the platform admin connects to a business (one the
+         *     owner already has, registered under Parlo's account).
+         */
+        AttachNumberInput: {
+            /** @description E.164, or as typed ("55 1234 5678"). */
+            whatsapp_number: string;
+        };
         Availability: {
             exceptions: components["schemas"]["AvailabilityException"][];
             recurring: components["schemas"]["RecurringAvailability"][];
@@ -3493,6 +3519,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Location"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AdminAttachNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachNumberInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AdminDetachNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
                 };
             };
             /** @description Error */

@@ -13,11 +13,12 @@ use parlo_store::ActivityKind;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::business::{page_of, path_id, QueryArgs};
-use super::dto::ImpersonationOut;
+use super::business::{body, page_of, path_id, QueryArgs};
+use super::dto::{AttachNumberInput, ImpersonationOut};
 use super::routes::{Op, Params};
 use super::{json, Api, ApiError};
 use crate::auth::{Claims, BUSINESS_AUDIENCE};
+use parlo_app::services::onboarding::OnboardingError;
 
 /// How long an impersonation session lasts.
 pub const IMPERSONATION_TTL: Duration = Duration::hours(1);
@@ -178,6 +179,33 @@ impl Api {
                     .await?
                     .set_status(&self.admin_act(), &org, to)
                     .await?;
+                Ok(json(StatusCode::OK, &org))
+            }
+            Op::AdminAttachNumber | Op::AdminDetachNumber => {
+                let org = self.org_or_404(path_id(params, "org_id")?).await?;
+                let number = if op == Op::AdminAttachNumber {
+                    let input: AttachNumberInput = body(request)?;
+                    Some(input.whatsapp_number)
+                } else {
+                    None
+                };
+                let dashboard = self
+                    .auth
+                    .dashboard_url
+                    .clone()
+                    .unwrap_or_else(|| "http://localhost:5173".into());
+                let org = self
+                    .services()
+                    .await?
+                    .attach_number(org.id, number.as_deref(), &dashboard, now)
+                    .await
+                    .map_err(|e| match e {
+                        OnboardingError::Invalid(msg) => {
+                            ApiError::new(StatusCode::BAD_REQUEST, "invalid_number", &msg)
+                        }
+                        OnboardingError::Store(e) => e.into(),
+                        OnboardingError::Send(_) => ApiError::internal(),
+                    })?;
                 Ok(json(StatusCode::OK, &org))
             }
             Op::AdminImpersonate => {

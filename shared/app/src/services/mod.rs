@@ -17,8 +17,11 @@ pub mod activity;
 pub mod appointments;
 pub mod catalogue;
 pub mod conversations;
+pub mod onboarding;
 pub mod outbox;
 pub mod policy;
+pub mod sign_in;
+pub mod staff;
 pub mod words;
 
 pub use catalogue::{CatalogueError, Invalid, Retired};

@@ -4,6 +4,7 @@
 
 pub mod format;
 pub mod fuzzy;
+pub mod hours;
 pub mod intent;
 pub mod read;
 pub mod when;

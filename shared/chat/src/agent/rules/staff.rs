@@ -266,6 +266,9 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
     if let Some(flow_type) = appointment_change(text) {
         return staff_appointments::start(st, text, flow_type).await;
     }
+    if super::dashboard_link::asks(text) {
+        return boxed(|| super::dashboard_link::respond(st)).await;
+    }
     match r.intent {
         Intent::MySchedule => boxed(|| schedule(st, day, Audience::Own)).await,
         Intent::BusinessSchedule => {
