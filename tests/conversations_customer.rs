@@ -911,76 +911,81 @@ fn a_date_alone_starts_a_booking() {
 /// misunderstandings: each gets one kind ask to write, nobody is handed
 /// off however many arrive, and the booking under way waits for the
 /// written answer.
-#[tokio::test]
-async fn voice_notes_and_photos_get_an_ask_to_write_never_a_handoff() {
-    let store = store().await;
-    let biz = create_business(&store, &spec(1)).await;
-    let mut chat = Chat::new(&store, &biz, &random_phone());
-    let first = chat.say("hola quiero un corte mañana").await;
-    assert!(!first.is_empty());
-    let conv = chat.conversation().await.expect("conversation");
-    let flow_before = store
-        .get_flow(biz.id(), conv.id)
-        .await
-        .unwrap()
-        .map(|f| f.state);
-    for (i, content_type) in ["audio/ogg", "audio/ogg", "image/jpeg", "audio/ogg"]
-        .into_iter()
-        .enumerate()
-    {
-        chat.now += Duration::minutes(1);
-        let mut queued = chat.queued(&sid(), "");
-        queued.message.kind = InboundKind::Media;
-        queued.message.media = vec![parlo_twilio::inbound::Media {
-            url: format!(
-                "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM{i}/Media/ME{i}"
-            ),
-            content_type: Some(content_type.into()),
-        }];
-        let (outcome, replies) = chat.deliver(&queued).await;
-        assert!(
-            matches!(outcome, TurnOutcome::Answered { .. }),
-            "{outcome:?}"
+#[test]
+fn voice_notes_and_photos_get_an_ask_to_write_never_a_handoff() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec(1)).await;
+        let mut chat = Chat::new(&store, &biz, &random_phone());
+        let first = chat.say("hola quiero un corte mañana").await;
+        assert!(!first.is_empty());
+        let conv = chat.conversation().await.expect("conversation");
+        let flow_before = store
+            .get_flow(biz.id(), conv.id)
+            .await
+            .unwrap()
+            .map(|f| f.state);
+        for (i, content_type) in ["audio/ogg", "audio/ogg", "image/jpeg", "audio/ogg"]
+            .into_iter()
+            .enumerate()
+        {
+            chat.now += Duration::minutes(1);
+            let mut queued = chat.queued(&sid(), "");
+            queued.message.kind = InboundKind::Media;
+            queued.message.media = vec![parlo_twilio::inbound::Media {
+                url: format!(
+                    "https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM{i}/Media/ME{i}"
+                ),
+                content_type: Some(content_type.into()),
+            }];
+            let (outcome, replies) = chat.deliver(&queued).await;
+            assert!(
+                matches!(outcome, TurnOutcome::Answered { .. }),
+                "{outcome:?}"
+            );
+            assert_eq!(replies.len(), 1, "{replies:?}");
+            let expected = if content_type.starts_with("audio") {
+                "notas de voz"
+            } else {
+                "fotos"
+            };
+            assert!(replies[0].contains(expected), "{replies:?}");
+            assert!(
+                !replies[0].to_lowercase().contains("no te entend"),
+                "{replies:?}"
+            );
+        }
+        let conv = chat.conversation().await.unwrap();
+        assert_eq!(conv.status, ConversationStatus::Active);
+        let flow_after = store
+            .get_flow(biz.id(), conv.id)
+            .await
+            .unwrap()
+            .map(|f| f.state);
+        assert_eq!(flow_before, flow_after, "the flow waits untouched");
+        let history = store
+            .list_messages(biz.id(), conv.id, 100, None)
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(
+            history
+                .iter()
+                .filter(
+                    |m| m.direction == Direction::Inbound && m.content_type == ContentType::Audio
+                )
+                .count(),
+            3,
+            "voice notes are kept in the history as audio"
         );
-        assert_eq!(replies.len(), 1, "{replies:?}");
-        let expected = if content_type.starts_with("audio") {
-            "notas de voz"
-        } else {
-            "fotos"
-        };
-        assert!(replies[0].contains(expected), "{replies:?}");
+        let next = chat.say("a las 5 de la tarde porfa").await;
+        assert!(!next.is_empty());
         assert!(
-            !replies[0].to_lowercase().contains("no te entend"),
-            "{replies:?}"
+            !next.join(" ").to_lowercase().contains("no te entend"),
+            "{next:?}"
         );
-    }
-    let conv = chat.conversation().await.unwrap();
-    assert_eq!(conv.status, ConversationStatus::Active);
-    let flow_after = store
-        .get_flow(biz.id(), conv.id)
-        .await
-        .unwrap()
-        .map(|f| f.state);
-    assert_eq!(flow_before, flow_after, "the flow waits untouched");
-    let history = store
-        .list_messages(biz.id(), conv.id, 100, None)
-        .await
-        .unwrap()
-        .items;
-    assert_eq!(
-        history
-            .iter()
-            .filter(|m| m.direction == Direction::Inbound && m.content_type == ContentType::Audio)
-            .count(),
-        3,
-        "voice notes are kept in the history as audio"
-    );
-    let next = chat.say("a las 5 de la tarde porfa").await;
-    assert!(!next.is_empty());
-    assert!(
-        !next.join(" ").to_lowercase().contains("no te entend"),
-        "{next:?}"
-    );
+    });
+}
 
 #[test]
 fn unavailable_times_get_their_own_true_answer() {
