@@ -13,7 +13,7 @@ use parlo_core::phone::{self, Region};
 use parlo_core::routing::{self, Registration, Route};
 use parlo_core::*;
 use parlo_store::{Store, StoreError};
-use parlo_twilio::inbound::{InboundKind, InboundMessage};
+use parlo_twilio::inbound::InboundMessage;
 use serde::{Deserialize, Serialize};
 
 use crate::agent::{Agent, TurnContext, HISTORY_WINDOW};
