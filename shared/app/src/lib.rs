@@ -15,6 +15,7 @@ pub mod demo;
 pub mod messenger;
 pub mod missed_calls;
 pub mod queue;
+pub mod readiness;
 pub mod reminders;
 pub mod schedules;
 pub mod services;
