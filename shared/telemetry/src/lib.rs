@@ -130,8 +130,39 @@ impl Recorder {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
-        println!("{}", self.to_emf(now));
+        let line = self.to_emf(now).to_string();
+        let captured = CAPTURED.with(|c| match c.borrow_mut().as_mut() {
+            Some(lines) => {
+                lines.push(line.clone());
+                true
+            }
+            None => false,
+        });
+        if !captured {
+            println!("{line}");
+        }
     }
+}
+
+thread_local! {
+    static CAPTURED: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Tests: from now on, lines emitted on this thread are kept (not
+/// printed) until [`take_captured`]. A current-thread runtime (what
+/// `#[tokio::test]` builds) runs everything on the test's thread.
+pub fn capture_on_this_thread() {
+    CAPTURED.with(|c| *c.borrow_mut() = Some(Vec::new()));
+}
+
+/// The lines captured on this thread since [`capture_on_this_thread`].
+pub fn take_captured() -> Vec<String> {
+    CAPTURED.with(|c| {
+        c.borrow_mut()
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    })
 }
 
 static EMIT: AtomicBool = AtomicBool::new(true);
