@@ -3,7 +3,7 @@
 //! the seeded demo business. Needs the dev stack (`infra/scripts/dev.sh
 //! --background`) and PARLO_E2E=1; otherwise each test says it is skipped.
 
-use parlo_app::demo;
+use parlo_local::demo;
 use serde_json::{json, Value};
 
 fn gateway() -> Option<String> {

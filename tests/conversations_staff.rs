@@ -466,7 +466,7 @@ async fn staff_onboarding_greets_asks_and_tells_the_owner() {
         turn.notifications,
         vec![(
             t.owner.phone.clone(),
-            "✓ Pepe ya activó su WhatsApp en Parlo. Su horario: «lunes a sábado de 10 a 7».".into()
+            "✓ Pepe ya activó su WhatsApp en Parlo. Su horario: «lunes a sábado 10:00 AM - 7:00 PM».".into()
         )]
     );
     // Afterwards a normal staff member.
@@ -565,13 +565,13 @@ async fn a_new_business_sets_itself_up_on_the_central_number() {
         turn.text()
     );
     let org_id = store.staff_memberships(&owner).await.unwrap()[0].org_id;
+    // "Estética" says the type: no question about it.
     let turn = chat.say("Estética Lupita").await;
     assert!(
-        turn.text().contains("¿Qué tipo de negocio es?"),
+        turn.text().contains("¿Qué servicios ofreces?"),
         "{}",
         turn.text()
     );
-    chat.say("Salón de belleza").await;
     let turn = chat.say("hola").await;
     assert!(
         turn.text().starts_with("No logré leer los servicios"),
@@ -587,17 +587,23 @@ async fn a_new_business_sets_itself_up_on_the_central_number() {
         turn.text()
     );
     let turn = chat.say("lunes a sábado de 10 a 8").await;
+    assert!(turn.text().contains("¿Cómo te llamas"), "{}", turn.text());
+    chat.say("Lupita, hago todo").await;
+    let turn = chat.say("no, solo yo").await;
     assert!(
         turn.text()
-            .starts_with("¡Listo! ✓ Estética Lupita quedó configurado."),
+            .starts_with("Esto es lo que tengo de Estética Lupita:"),
         "{}",
         turn.text()
     );
+    let turn = chat.say("sí").await;
+    assert!(turn.text().contains("Registré todo"), "{}", turn.text());
 
+    // No Twilio here: the business waits for its number.
     let org = store.get_organization(org_id).await.unwrap().unwrap();
     assert_eq!(org.name, "Estética Lupita");
-    assert_eq!(org.onboarding_state.as_deref(), Some("completed"));
-    assert_eq!(org.onboarding_data["type"], "Salón de belleza");
+    assert_eq!(org.onboarding_state.as_deref(), Some("provisioning_number"));
+    assert_eq!(org.onboarding_data["business_type"], "salón de belleza");
     let mut services = store.list_services(org_id).await.unwrap();
     services.sort_by_key(|s| s.price_cents);
     let got: Vec<(String, i64, u32)> = services
@@ -882,4 +888,48 @@ async fn quita_el_bloqueo_removes_it() {
         "{}",
         turn.text()
     );
+}
+
+#[tokio::test]
+async fn owners_ask_for_any_day_and_the_next_appointment_as_they_write() {
+    let store = store().await;
+    let t = team(&store).await;
+    booked(&store, &t.biz, &t.staff, "Juan Pérez", "Corte", 10, 0).await;
+    booked(&store, &t.biz, &t.admin, "Luis Ramírez", "Corte", 11, 0).await;
+    let owner = Chat::new(
+        &store,
+        &t.biz,
+        &t.owner.phone,
+        local(t.biz.tz, "2030-01-07", 9, 0),
+    );
+    // Today's agenda in the owner's own words.
+    for asked in ["q hay hoy?", "como viene el dia", "¿Cómo va hoy?"] {
+        let text = owner.say(asked).await.text();
+        assert!(text.contains("Juan Pérez"), "{asked}: {text}");
+        assert!(!text.contains("No te entendí"), "{asked}: {text}");
+    }
+    // Other days: no help text, the agenda of that day.
+    for (asked, day) in [
+        ("¿qué hay mañana?", "martes"),
+        ("¿cómo está el lunes?", "lunes 14"),
+        ("agenda del 3", "3 de febrero"),
+        ("y el viernes q tenemos?", "viernes"),
+    ] {
+        let text = owner.say(asked).await.text();
+        assert!(!text.contains("No te entendí"), "{asked}: {text}");
+        assert!(text.contains(day), "{asked}: {text}");
+    }
+    // The next appointment, for the one who attends it.
+    let pedro = Chat::new(&store, &t.biz, &t.staff.phone, owner.now);
+    for asked in ["¿qué sigue?", "quien sigue", "quien es el siguiente?"] {
+        let text = pedro.say(asked).await.text();
+        assert!(
+            text.contains("10:00 AM") && text.contains("Juan Pérez"),
+            "{asked}: {text}"
+        );
+    }
+    // Help only when nothing was understood, with examples in their terms.
+    let text = owner.say("blorp el sábado").await.text();
+    assert!(text.contains("No te entendí"), "{text}");
+    assert!(text.contains("«¿Qué hay el sábado?»"), "{text}");
 }

@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use parlo_app::demo;
 use parlo_core::*;
+use parlo_local::demo;
 use parlo_local::say::{new_sid, Inbound, OutboxMessage, Simulator};
 use parlo_tests::*;
 

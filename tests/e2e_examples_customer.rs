@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures::FutureExt;
-use parlo_app::demo;
 use parlo_core::time::utc_to_local;
 use parlo_core::*;
+use parlo_local::demo;
 use parlo_local::say::{new_sid, Inbound, Simulator};
 use parlo_tests::*;
 

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
-use parlo_app::demo;
 use parlo_core::*;
+use parlo_local::demo;
 use parlo_local::say::{OutboxMessage, Simulator};
 use parlo_store::Store;
 use parlo_tests::*;

@@ -3,7 +3,10 @@
 //! (malformed tool call, HTTP 500, slow model, endless tool calls) lets
 //! the fallback answer within the budget, a prompt injection cannot reach
 //! another customer's appointment, and the demo business's customer
-//! prompt stays small.
+//! prompt stays small. The guards of issue #12: a model that books and
+//! cancels in one turn, writes a wrong weekday, answers with tool-call
+//! JSON / English / an essay, or hands off four times commits and sends
+//! nothing wrong.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -126,6 +129,56 @@ fn customer_turn(biz_org: &Organization, customer: &Customer, text: &str) -> Tur
     }
 }
 
+/// The customer's conversation (the proposal of a change lives on it).
+async fn with_conversation(
+    store: &Store,
+    biz: &Biz,
+    customer: &Customer,
+    mut turn: TurnContext,
+) -> TurnContext {
+    let conv = parlo_app::services::conversations::open(
+        store,
+        biz.id(),
+        parlo_app::services::conversations::Peer {
+            phone: &customer.phone,
+            kind: ConversationKind::Customer,
+            customer_id: Some(customer.id),
+            staff_id: None,
+        },
+        parlo_app::services::conversations::Opening::Inbound,
+        turn.now,
+    )
+    .await
+    .unwrap();
+    turn.conversation = Some(conv);
+    turn
+}
+
+/// A customer's message and, a minute later, their «sí».
+async fn ask_then_yes(
+    store: &Store,
+    biz: &Biz,
+    customer: &Customer,
+    text: &str,
+) -> (TurnContext, TurnContext) {
+    let first = with_conversation(
+        store,
+        biz,
+        customer,
+        customer_turn(&biz.org, customer, text),
+    )
+    .await;
+    let mut yes = with_conversation(
+        store,
+        biz,
+        customer,
+        customer_turn(&biz.org, customer, "sí"),
+    )
+    .await;
+    yes.now = first.now + chrono::Duration::minutes(1);
+    (first, yes)
+}
+
 async fn bodies(server: &MockServer) -> Vec<Value> {
     server
         .received_requests()
@@ -163,27 +216,40 @@ async fn a_tool_call_then_an_answer_books_in_dynamodb() {
     let biz = create_business(&store, &BizSpec::default()).await;
     let ana = biz.customer(&store, "Ana").await;
     let final_text = "¡Listo, Ana! Tu corte quedó para el martes 8 de enero a las 11:00 AM.";
-    let server = model(vec![
+    let book = || {
         tool_call(
             "book_appointment",
             r#"{"service": "corte", "start": "2030-01-08T11:00"}"#,
-        ),
-        answer(final_text),
-    ])
-    .await;
+        )
+    };
+    let server = model(vec![book(), answer(final_text), book(), answer(final_text)]).await;
     let agent = agent(&store, &server, 10_000);
 
-    let turn = customer_turn(&biz.org, &ana, "quiero un corte mañana a las 11");
+    // Two-phase (issue #12 (a)): the model's booking is first a question…
+    let (turn, yes) = ask_then_yes(&store, &biz, &ana, "quiero un corte mañana a las 11").await;
     let reply = agent.respond(&turn).await.expect("reply");
+    assert_eq!(
+        reply.replies,
+        vec!["Te agendo corte mañana martes a las 11:00 AM. ¿Lo confirmo?".to_string()]
+    );
+    assert!(open_appointments(&store, &biz, &ana).await.is_empty());
+    // …carried out on the customer's «sí» in the next message.
+    let reply = agent.respond(&yes).await.expect("reply");
 
-    assert_eq!(reply.replies, vec![final_text.to_string()]);
+    // The change is told in Parlo's words from the stored appointment,
+    // not the model's (issue #12 (c)).
+    assert_ne!(reply.replies, vec![final_text.to_string()]);
+    assert_eq!(
+        reply.replies,
+        vec!["¡Listo! Tu cita quedó agendada: Corte, martes 8 de enero a las 11:00 AM con Estilista 00. Precio: $150.".to_string()]
+    );
     assert_eq!(agent.fallback.calls.load(Ordering::SeqCst), 0);
     let booked = open_appointments(&store, &biz, &ana).await;
     assert_eq!(booked.len(), 1);
     assert_eq!(booked[0].start, local(biz.tz, "2030-01-08", 11, 0));
 
     let sent = bodies(&server).await;
-    assert_eq!(sent.len(), 2);
+    assert_eq!(sent.len(), 4);
     let first = &sent[0];
     assert_eq!(first["model"], "gpt-4.1");
     assert_eq!(first["messages"][0]["role"], "system");
@@ -203,7 +269,7 @@ async fn a_tool_call_then_an_answer_books_in_dynamodb() {
         ]
     );
     // The booking went back to the model as a tool result.
-    let last = sent[1]["messages"]
+    let last = sent[3]["messages"]
         .as_array()
         .unwrap()
         .last()
@@ -385,9 +451,10 @@ async fn a_failure_after_a_booking_confirms_it_and_a_retry_books_nothing_twice()
             r#"{"service": "corte", "start": "2030-01-08T17:00"}"#,
         )
     };
-    let server = model(vec![book(), server_error()]).await;
+    let server = model(vec![book(), answer("¿Te agendo?"), book(), server_error()]).await;
     let agent = agent(&store, &server, 10_000);
-    let turn = customer_turn(&biz.org, &ana, "corte mañana a las 5 de la tarde");
+    let (ask, turn) = ask_then_yes(&store, &biz, &ana, "corte mañana a las 5 de la tarde").await;
+    agent.respond(&ask).await.expect("proposal");
 
     let reply = agent.respond(&turn).await.expect("reply");
     assert_eq!(agent.fallback.calls.load(Ordering::SeqCst), 0);
@@ -475,11 +542,11 @@ async fn the_turn_agent_uses_the_rule_agent_without_a_key_and_as_the_fallback() 
 #[tokio::test]
 async fn the_demo_customer_prompt_and_tools_fit_in_2500_tokens() {
     let store = store().await;
-    parlo_app::demo::seed(&store, now())
+    parlo_local::demo::seed(&store, now())
         .await
         .expect("demo seed");
     let org = store
-        .get_organization(parlo_app::demo::ORG_ID)
+        .get_organization(parlo_local::demo::ORG_ID)
         .await
         .unwrap()
         .expect("demo business");
@@ -509,7 +576,7 @@ async fn the_demo_customer_prompt_and_tools_fit_in_2500_tokens() {
 
     // The owner's prompt (every tool) for comparison.
     let owner = store
-        .get_staff(org.id, parlo_app::demo::OWNER_ID)
+        .get_staff(org.id, parlo_local::demo::OWNER_ID)
         .await
         .unwrap()
         .expect("demo owner");
@@ -573,11 +640,16 @@ async fn through_the_turn_processor_the_llm_books_replies_and_sees_the_history()
     let number = biz.org.whatsapp_number.clone().unwrap();
     let phone = random_phone();
     let confirmed = "¡Listo! Tu corte quedó para el martes 8 de enero a las 11:00 AM.";
-    let server = model(vec![
+    let book = || {
         tool_call(
             "book_appointment",
             r#"{"service": "corte", "start": "2030-01-08T11:00"}"#,
-        ),
+        )
+    };
+    let server = model(vec![
+        book(),
+        answer(confirmed),
+        book(),
         answer(confirmed),
         answer("¡De nada! Te esperamos."),
     ])
@@ -589,9 +661,10 @@ async fn through_the_turn_processor_the_llm_books_replies_and_sees_the_history()
         clock: Clock::Fixed(now()),
         central_number: random_phone(),
     };
+    let received = std::cell::Cell::new(now());
     let turn = |sid: &str, body: &str| QueuedInbound {
         message: inbound(sid, &phone, &number, body),
-        received_at: now(),
+        received_at: received.get(),
     };
 
     processor
@@ -603,7 +676,26 @@ async fn through_the_turn_processor_the_llm_books_replies_and_sees_the_history()
         .expect("first turn");
     assert_eq!(
         replies_to(&store, &phone, 1).await,
-        vec![confirmed.to_string()]
+        vec!["Te agendo corte mañana martes a las 11:00 AM. ¿Lo confirmo?".to_string()]
+    );
+    // The customer's yes, a minute later.
+    received.set(now() + chrono::Duration::minutes(1));
+    let processor = TurnProcessor {
+        clock: Clock::Fixed(received.get()),
+        ..processor
+    };
+    processor
+        .process(&turn(&format!("SM{}", Uuid::new_v4().simple()), "sí"))
+        .await
+        .expect("yes turn");
+    // Parlo's confirmation from the stored appointment (issue #12 (c)).
+    let _ = confirmed;
+    assert_eq!(
+        replies_to(&store, &phone, 2).await,
+        vec![
+            "Te agendo corte mañana martes a las 11:00 AM. ¿Lo confirmo?".to_string(),
+            "¡Listo! Tu cita quedó agendada: Corte, martes 8 de enero a las 11:00 AM con Estilista 00. Precio: $150.".to_string()
+        ]
     );
     let customer = store
         .customer_by_phone(biz.id(), &phone)
@@ -613,21 +705,30 @@ async fn through_the_turn_processor_the_llm_books_replies_and_sees_the_history()
     assert_eq!(open_appointments(&store, &biz, &customer).await.len(), 1);
 
     processor
-        .process(&turn(&format!("SM{}", Uuid::new_v4().simple()), "gracias"))
+        .process(&{
+            received.set(now() + chrono::Duration::minutes(2));
+            turn(&format!("SM{}", Uuid::new_v4().simple()), "gracias")
+        })
         .await
         .expect("second turn");
     let sent = bodies(&server).await;
-    assert_eq!(sent.len(), 3);
-    // The second turn carried the first as history, and the prompt lists
-    // the new appointment.
-    let messages = sent[2]["messages"].as_array().unwrap();
+    assert_eq!(sent.len(), 5);
+    // The last turn carried the earlier ones as history, and the prompt
+    // lists the new appointment.
+    let messages = sent[4]["messages"].as_array().unwrap();
     let roles: Vec<&str> = messages
         .iter()
         .map(|m| m["role"].as_str().unwrap())
         .collect();
-    assert_eq!(roles, ["system", "user", "assistant", "user"]);
+    assert_eq!(
+        roles,
+        ["system", "user", "assistant", "user", "assistant", "user"]
+    );
     assert_eq!(messages[1]["content"], "un corte mañana a las 11");
-    assert_eq!(messages[2]["content"], confirmed);
+    assert_eq!(
+        messages[4]["content"],
+        "¡Listo! Tu cita quedó agendada: Corte, martes 8 de enero a las 11:00 AM con Estilista 00. Precio: $150."
+    );
     assert!(messages[0]["content"]
         .as_str()
         .unwrap()
@@ -673,7 +774,8 @@ async fn a_handoff_through_the_llm_notifies_the_owner() {
 
     assert_eq!(
         replies_to(&store, &phone, 1).await,
-        vec!["Le avisé al dueño; en breve te escribe.".to_string()]
+        // Parlo's handoff notice, not the model's (issue #12 (c)).
+        vec!["Le avisé al equipo del negocio; en cuanto puedan te escriben por aquí.".to_string()]
     );
     let to_owner = replies_to(&store, &owner.phone, 1).await;
     assert_eq!(to_owner.len(), 1, "{to_owner:?}");
@@ -756,4 +858,252 @@ async fn an_answered_llm_turn_clears_a_flow_left_by_an_earlier_fallback() {
     let first = customer_turn(&biz.org, &ana, "hola");
     let reply = agent.respond(&first).await.expect("reply");
     assert_eq!(reply.replies, vec![text.to_string()]);
+}
+
+// ---- Guards of issue #12 (8): a misbehaving model commits and sends
+// nothing wrong ----------------------------------------------------------
+
+/// Books, then cancels what the booking tool answered, then claims both
+/// in prose with a wrong weekday: a model acting beyond what was asked.
+struct BookThenCancel {
+    next: AtomicUsize,
+}
+
+impl Respond for BookThenCancel {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        match self.next.fetch_add(1, Ordering::SeqCst) % 3 {
+            0 => tool_call(
+                "book_appointment",
+                r#"{"service": "corte", "start": "2030-01-08T12:00"}"#,
+            ),
+            1 => {
+                let body: Value = serde_json::from_slice(&req.body).unwrap();
+                let id = body["messages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .rev()
+                    .find(|m| m["role"] == "tool")
+                    .and_then(|m| serde_json::from_str::<Value>(m["content"].as_str()?).ok())
+                    .and_then(|v| v["appointment_id"].as_str().map(str::to_string))
+                    .unwrap_or_default();
+                tool_call(
+                    "cancel_appointment",
+                    &json!({"appointment_id": id}).to_string(),
+                )
+            }
+            _ => answer("Listo, agendé y cancelé tu cita del jueves 8 de enero."),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_model_that_books_and_cancels_in_one_turn_cancels_nothing_and_its_prose_is_not_sent() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let ana = biz.customer(&store, "Ana").await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(BookThenCancel {
+            next: AtomicUsize::new(0),
+        })
+        .mount(&server)
+        .await;
+    let agent = agent(&store, &server, 10_000);
+    let (ask, yes) = ask_then_yes(&store, &biz, &ana, "un corte mañana a las 12").await;
+    // First turn: the booking is only proposed; the cancellation that
+    // follows is a second change, refused.
+    let reply = agent.respond(&ask).await.expect("reply");
+    assert!(open_appointments(&store, &biz, &ana).await.is_empty());
+    assert_eq!(
+        reply.replies,
+        vec!["Te agendo corte mañana martes a las 12:00 PM. ¿Lo confirmo?".to_string()]
+    );
+    // On «sí» the booking is made; cancelling it in the same turn is refused.
+    let reply = agent.respond(&yes).await.expect("reply");
+    // The cancellation of what was just booked was refused.
+    let open = open_appointments(&store, &biz, &ana).await;
+    assert_eq!(open.len(), 1);
+    let all = store
+        .customer_appointments(biz.id(), ana.id, None)
+        .await
+        .unwrap();
+    assert!(all.iter().all(|a| a.status != AppointmentStatus::Cancelled));
+    // What the customer reads comes from the stored record: a Tuesday,
+    // not the model's "jueves", and no claim of a cancellation.
+    let text = reply.replies.join("\n");
+    assert!(text.contains("martes 8 de enero"), "{text}");
+    assert!(
+        !text.contains("jueves") && !text.contains("cancel"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_model_writing_a_wrong_weekday_in_its_confirmation_is_not_sent() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let ana = biz.customer(&store, "Ana").await;
+    let book = || {
+        tool_call(
+            "book_appointment",
+            r#"{"service": "corte", "start": "2030-01-08T16:00"}"#,
+        )
+    };
+    let wrong = || answer("¡Listo! Te espero el martes 14 de enero a las 4.");
+    let server = model(vec![book(), wrong(), book(), wrong()]).await;
+    let agent = agent(&store, &server, 10_000);
+    let (ask, yes) = ask_then_yes(&store, &biz, &ana, "mañana a las 4 de la tarde un corte").await;
+    let reply = agent.respond(&ask).await.expect("reply");
+    assert!(
+        !reply.replies.join(" ").contains("14 de enero"),
+        "{:?}",
+        reply.replies
+    );
+    let reply = agent.respond(&yes).await.expect("reply");
+    let text = reply.replies.join("\n");
+    assert!(!text.contains("14 de enero"), "{text}");
+    assert!(text.contains("martes 8 de enero a las 4:00 PM"), "{text}");
+}
+
+#[tokio::test]
+async fn tool_call_json_empty_foreign_or_endless_text_is_never_sent() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let ana = biz.customer(&store, "Ana").await;
+    for bad in [
+        r#"{"name": "get_business_schedule", "arguments": {"date": "2027-01-15"}}"#.to_string(),
+        "```json\n{\"tool\": \"book\"}\n```".to_string(),
+        "Sure! I can help you with your appointment. Please tell me the time you would like and I will book it for you.".to_string(),
+        "Claro. ".repeat(600),
+    ] {
+        let server = model(vec![answer(&bad)]).await;
+        let agent = agent(&store, &server, 10_000);
+        let reply = agent
+            .respond(&customer_turn(&biz.org, &ana, "¿qué hay mañana?"))
+            .await
+            .expect("reply");
+        assert_eq!(reply.replies, vec![CANNED.to_string()], "sent: {bad}");
+        assert_eq!(agent.fallback.calls.load(Ordering::SeqCst), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_model_handing_off_four_times_sends_one_notice() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let phone = random_phone();
+    let ana = biz.customer(&store, "Ana").await;
+    let _ = phone;
+    let handoff = || tool_call("handoff_to_human", r#"{"reason": "quiere una persona"}"#);
+    let server = model(vec![
+        handoff(),
+        handoff(),
+        handoff(),
+        handoff(),
+        answer("Le avisé al equipo del negocio. Le avisé al equipo del negocio."),
+    ])
+    .await;
+    // The conversation the handoff marks.
+    let conv = parlo_app::services::conversations::open(
+        &store,
+        biz.id(),
+        parlo_app::services::conversations::Peer {
+            phone: &ana.phone,
+            kind: ConversationKind::Customer,
+            customer_id: Some(ana.id),
+            staff_id: None,
+        },
+        parlo_app::services::conversations::Opening::Inbound,
+        now(),
+    )
+    .await
+    .unwrap();
+    let mut turn = customer_turn(&biz.org, &ana, "quiero hablar con alguien");
+    turn.conversation = Some(conv);
+    let agent = agent(&store, &server, 10_000);
+    let reply = agent.respond(&turn).await.expect("reply");
+    assert_eq!(reply.replies.len(), 1, "{:?}", reply.replies);
+    assert_eq!(
+        reply.replies[0].matches("Le avisé al equipo").count(),
+        1,
+        "{:?}",
+        reply.replies
+    );
+    let owner = &biz.staff[0].phone;
+    let told = store.outbox_to(owner, None, 100).await.unwrap();
+    assert_eq!(told.len(), 1, "{told:?}");
+}
+
+#[tokio::test]
+async fn a_model_booking_a_time_nobody_asked_for_commits_nothing() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let ana = biz.customer(&store, "Ana").await;
+    // Asked for 4 PM; the model books noon, and a beard nobody named.
+    let server = model(vec![
+        tool_call(
+            "book_appointment",
+            r#"{"service": "corte", "start": "2030-01-08T12:00"}"#,
+        ),
+        tool_call(
+            "book_appointment",
+            r#"{"service": "tinte", "start": "2030-01-08T16:00"}"#,
+        ),
+        answer("Listo, quedó a las 12."),
+    ])
+    .await;
+    let agent = agent(&store, &server, 10_000);
+    let turn = with_conversation(
+        &store,
+        &biz,
+        &ana,
+        customer_turn(&biz.org, &ana, "un corte mañana a las 4 de la tarde"),
+    )
+    .await;
+    let reply = agent.respond(&turn).await.expect("reply");
+    assert!(open_appointments(&store, &biz, &ana).await.is_empty());
+    let sent = bodies(&server).await;
+    let refusal = |i: usize| -> Value {
+        serde_json::from_str(
+            sent[i]["messages"].as_array().unwrap().last().unwrap()["content"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(refusal(1)["error"], "time_not_asked");
+    assert_eq!(refusal(2)["error"], "service_not_asked");
+    // Nothing proposed: the model's text (no false claim checked here)
+    // is what it said, and no booking exists.
+    assert_eq!(reply.replies.len(), 1);
+}
+
+#[tokio::test]
+async fn a_model_booking_without_the_customers_yes_books_nothing() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let ana = biz.customer(&store, "Ana").await;
+    let book = || {
+        tool_call(
+            "book_appointment",
+            r#"{"service": "corte", "start": "2030-01-08T16:00"}"#,
+        )
+    };
+    let server = model(vec![book(), answer("ok"), book(), answer("ok")]).await;
+    let agent = agent(&store, &server, 10_000);
+    let (ask, mut next) =
+        ask_then_yes(&store, &biz, &ana, "corte mañana a las 4 de la tarde").await;
+    agent.respond(&ask).await.expect("proposal");
+    // The next message is not a yes: the same call is proposed again,
+    // nothing is booked.
+    next.text = "mmm deja lo pienso".into();
+    let reply = agent.respond(&next).await.expect("reply");
+    assert!(open_appointments(&store, &biz, &ana).await.is_empty());
+    assert!(
+        !reply.replies.join(" ").contains("agendada"),
+        "{:?}",
+        reply.replies
+    );
 }

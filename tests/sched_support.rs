@@ -95,6 +95,7 @@ pub fn reminders(store: &Store, now: DateTime<Utc>, templates: Templates) -> Rem
         clock: Clock::Fixed(now),
         schedules: Schedules::Disabled,
         templates,
+        provisioning: None,
     }
 }
 

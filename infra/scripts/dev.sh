@@ -7,6 +7,9 @@
 #   4. parlo-local gateway                 127.0.0.1:${PARLO_GATEWAY_PORT:-3000}: API
 #                                          Gateway (HTTP API v2), the turn queue's
 #                                          event source, the Scheduler firer
+#   5. parlo-local twilio                  127.0.0.1:${PARLO_TWILIO_PORT:-4010}: the
+#                                          Twilio stand-in (numbers, senders,
+#                                          messages; call log, scripted failures)
 # then waits until GET /health answers through the gateway and prints how to
 # talk to it.
 #
@@ -17,7 +20,10 @@
 #
 # The functions get .local/env, infra/local/local.env (the local Twilio auth
 # token), PARLO_ENV=local, PUBLIC_BASE_URL=http://127.0.0.1:<gateway port>,
-# PARLO_CLOCK_FILE=<checkout>/.local/clock, and PARLO_NOW / RUST_LOG when set.
+# PARLO_CLOCK_FILE=<checkout>/.local/clock, and PARLO_NOW / RUST_LOG when set,
+# and the provisioning settings: TWILIO_API_BASE_URL (the stand-in),
+# TWILIO_PROVISIONING_ACCOUNT_SID, WHATSAPP_WABA_ID (so onboarding buys and
+# registers numbers at the stand-in; sending stays in mock mode).
 # PARLO_DEV_TIMEOUT (default 600 s) bounds the wait for the first answer
 # (it may include compiling the webhook function).
 # The dashboard (frontend/) is built when its sources are newer than
@@ -127,6 +133,11 @@ export PARLO_ENV=local
 export PUBLIC_BASE_URL="http://127.0.0.1:$GATEWAY_PORT"
 export PARLO_CLOCK_FILE="$LOCAL_DIR/clock"
 export PARLO_ROOT
+# Number provisioning talks to the Twilio stand-in (the real client, over
+# HTTP); messages stay in mock mode (no TWILIO_ACCOUNT_SID).
+export TWILIO_API_BASE_URL="http://127.0.0.1:$TWILIO_PORT"
+export TWILIO_PROVISIONING_ACCOUNT_SID="${TWILIO_PROVISIONING_ACCOUNT_SID:-AC00000000000000000000000000000002}"
+export WHATSAPP_WABA_ID="${WHATSAPP_WABA_ID:-local-waba}"
 export RUST_LOG="${RUST_LOG:-info}"
 # cargo-lambda finds zig only with the venv's bin first on PATH.
 export PATH="$VENV/bin:$PATH"
@@ -144,7 +155,7 @@ start_dev() {
   fi
   if port_open "$port"; then
     fail "127.0.0.1:$port is taken by a process dev.sh did not start (for $svc).
-  Stop it, or pick another port: PARLO_LAMBDA_PORT / PARLO_GATEWAY_PORT."
+  Stop it, or pick another port: PARLO_LAMBDA_PORT / PARLO_GATEWAY_PORT / PARLO_TWILIO_PORT."
   fi
   setsid "$@" </dev/null >"$(log_file "$svc")" 2>&1 9>&- &
   pid=$!
@@ -154,12 +165,14 @@ start_dev() {
 }
 
 take_lock # one starter at a time (shared with up.sh/down.sh)
+start_dev twilio "$PARLO_LOCAL_BIN" twilio --listen "127.0.0.1:$TWILIO_PORT"
 start_dev lambda "$VENV/bin/cargo-lambda" lambda watch \
   --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --ignore-changes
 start_dev gateway "$PARLO_LOCAL_BIN" gateway \
   --listen "127.0.0.1:$GATEWAY_PORT" --invoke-url "http://127.0.0.1:$LAMBDA_PORT" \
   "${STATIC_ARGS[@]}"
 exec 9>&-
+wait_service twilio
 wait_service lambda
 wait_service gateway
 
@@ -187,6 +200,7 @@ cat >&2 <<EOF
 Parlo runs locally:
 $DASHBOARD_LINE
   gateway    http://127.0.0.1:$GATEWAY_PORT   (API Gateway HTTP API; turn-queue poller; Scheduler firer)  .local/gateway.log
+  twilio     http://127.0.0.1:$TWILIO_PORT   (Twilio stand-in; GET /_standin/calls)                .local/twilio.log
   functions  cargo lambda watch on 127.0.0.1:$LAMBDA_PORT (webhook, api, turn, reminders)        .local/lambda.log
   stack      DynamoDB Local 127.0.0.1:$DYNAMODB_PORT, moto 127.0.0.1:$MOTO_PORT; environment in .local/env
 
@@ -210,7 +224,7 @@ tail -n 0 -F "$(log_file gateway)" "$(log_file lambda)" >&2 &
 TAIL_PID=$!
 
 # Wait until interrupted, or until one of the processes dies.
-while stack_up && service_up lambda && service_up gateway; do
+while stack_up && service_up lambda && service_up gateway && service_up twilio; do
   sleep 2 &
   wait $! || true
 done

@@ -2,8 +2,8 @@
 # Stops the local stack started by up.sh: kills exactly the process groups
 # whose pids are in .local/*.pid (after checking they are still ours), waits
 # for them to exit and for their ports to free. Safe to run twice.
-# Usage: down.sh [gateway] [lambda] [dynamodb] [moto]
-#   (default: all; gateway and lambda are the dev.sh processes, if running)
+# Usage: down.sh [gateway] [lambda] [twilio] [dynamodb] [moto]
+#   (default: all; gateway, lambda and twilio are the dev.sh processes, if running)
 set -euo pipefail
 # shellcheck source=infra/scripts/lib.sh
 source "$(dirname "$0")/lib.sh"

@@ -9,6 +9,7 @@
 #   lambda    cargo lambda watch (the Lambda runtime emulator running the
 #             function binaries)
 #   gateway   parlo-local gateway (API Gateway, SQS event source, Scheduler)
+#   twilio    parlo-local twilio (stand-in for the Twilio REST API)
 # Their pids and logs live in .local/ (gitignored).
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -21,6 +22,7 @@ DYNAMODB_PORT="${PARLO_DYNAMODB_PORT:-8000}"
 MOTO_PORT="${PARLO_MOTO_PORT:-5000}"
 LAMBDA_PORT="${PARLO_LAMBDA_PORT:-9000}"
 GATEWAY_PORT="${PARLO_GATEWAY_PORT:-3000}"
+TWILIO_PORT="${PARLO_TWILIO_PORT:-4010}"
 # shellcheck disable=SC2034
 LOCAL_NAME="${PARLO_LOCAL_NAME:-parlo-local}"
 
@@ -35,6 +37,7 @@ service_port() {
     moto) echo "$MOTO_PORT" ;;
     lambda) echo "$LAMBDA_PORT" ;;
     gateway) echo "$GATEWAY_PORT" ;;
+    twilio) echo "$TWILIO_PORT" ;;
     *) die "unknown service $1" ;;
   esac
 }
@@ -47,6 +50,7 @@ service_signature() {
     moto) echo "moto_server" ;;
     lambda) echo "cargo-lambda lambda watch" ;;
     gateway) echo "parlo-local gateway" ;;
+    twilio) echo "parlo-local twilio" ;;
   esac
 }
 
@@ -81,8 +85,8 @@ stack_up() { service_up dynamodb && service_up moto; }
 # The services dev.sh starts on top of the stack; down.sh stops them first
 # and says nothing about them when they are not running.
 # shellcheck disable=SC2034
-DEV_SERVICES=(gateway lambda)
-is_dev_service() { [ "$1" = gateway ] || [ "$1" = lambda ]; }
+DEV_SERVICES=(gateway lambda twilio)
+is_dev_service() { [ "$1" = gateway ] || [ "$1" = lambda ] || [ "$1" = twilio ]; }
 
 # Serialise up/down between concurrent callers. The lock fd (9) must not be
 # inherited by the emulators: start them with 9>&-.

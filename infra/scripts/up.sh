@@ -112,6 +112,7 @@ export SCHEDULE_GROUP=$SCHEDULE_GROUP
 export REMINDERS_FUNCTION_ARN=arn:aws:lambda:us-east-1:$account:function:$LOCAL_NAME-reminders
 export SCHEDULER_ROLE_ARN=arn:aws:iam::$account:role/$LOCAL_NAME-scheduler
 export PARLO_ENV=local
+export PARLO_TWILIO_URL=http://127.0.0.1:$TWILIO_PORT
 EOF
 mv "$tmp" "$LOCAL_DIR/env"
 say "ready: DynamoDB Local 127.0.0.1:$DYNAMODB_PORT, moto 127.0.0.1:$MOTO_PORT; environment in .local/env"

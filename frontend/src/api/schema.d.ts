@@ -523,6 +523,24 @@ export interface paths {
         patch: operations["admin_UpdateLocation"];
         trace?: never;
     };
+    "/api/v1/admin/organizations/{org_id}/number": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Conectar un número de WhatsApp y activar */
+        post: operations["AdminAttachNumber"];
+        /** Desconectar el número de WhatsApp */
+        delete: operations["AdminDetachNumber"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/organizations/{org_id}/organization": {
         parameters: {
             query?: never;
@@ -1785,6 +1803,14 @@ export interface components {
         AppointmentSource: "whatsapp" | "web" | "manual" | "walk_in";
         /** @enum {string} */
         AppointmentStatus: "pending" | "confirmed" | "completed" | "cancelled" | "no_show";
+        /**
+         * @description The WhatsApp number the platform admin connects to a business (one the
+         *     owner already has, registered under Parlo's account).
+         */
+        AttachNumberInput: {
+            /** @description E.164, or as typed ("55 1234 5678"). */
+            whatsapp_number: string;
+        };
         Availability: {
             exceptions: components["schemas"]["AvailabilityException"][];
             recurring: components["schemas"]["RecurringAvailability"][];
@@ -2012,11 +2038,14 @@ export interface components {
             name: string;
         };
         OrgSettings: {
+            ask_staff_preference: boolean;
             booking: components["schemas"]["BookingPolicy"];
             business_type?: string | null;
             /** Format: int32 */
             daily_summary_hour?: number | null;
             daily_summary_staff: string[];
+            /** Format: int32 */
+            handoff_unanswered_minutes?: number | null;
             missed_call: components["schemas"]["MissedCallSettings"];
             /** Format: int32 */
             reminder_hours_before?: number | null;
@@ -3524,6 +3553,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Location"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AdminAttachNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachNumberInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    AdminDetachNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Organization"];
                 };
             };
             /** @description Error */

@@ -100,6 +100,16 @@ export default function SettingsPage() {
             <input type="number" min={0} max={23} value={s.daily_summary_hour ?? 8}
               onChange={(e) => setS({ ...s, daily_summary_hour: num(e.target.value) })} />
           </label>
+          <label>
+            Minutos (en horario) que un cliente espera a una persona antes de que el asistente retome
+            <input type="number" min={1} max={1440} value={s.handoff_unanswered_minutes ?? 15}
+              onChange={(e) => setS({ ...s, handoff_unanswered_minutes: num(e.target.value) })} />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={s.ask_staff_preference}
+              onChange={(e) => setS({ ...s, ask_staff_preference: e.target.checked })} />
+            Preguntar al cliente con quién prefiere su cita (si no, el asistente asigna a alguien y se lo dice)
+          </label>
           <label className="check">
             <input type="checkbox" checked={s.missed_call.enabled}
               onChange={(e) => setS({ ...s, missed_call: { ...s.missed_call, enabled: e.target.checked } })} />

@@ -8,6 +8,7 @@ use parlo_app::clock::Clock;
 use parlo_app::config::{Config, LlmConfig};
 use parlo_app::messenger::Messenger;
 use parlo_app::schedules::Schedules;
+use parlo_app::services::onboarding::LazyProvisioning;
 use parlo_app::services::{Outbox, Services, Templates};
 use parlo_chat::agent::llm::TurnAgent;
 use parlo_chat::agent::rules::RuleAgent;
@@ -32,7 +33,15 @@ async fn main() -> Result<(), Error> {
     );
     let processor = TurnProcessor {
         agent: TurnAgent::from_config(
-            RuleAgent::new(store.clone()).with_services(services),
+            RuleAgent::new(store.clone())
+                .with_services(services)
+                .with_provisioning(LazyProvisioning::new(config.public_base_url.clone()))
+                .with_dashboard_url(
+                    config
+                        .dashboard_url
+                        .clone()
+                        .unwrap_or_else(|| "http://localhost:5173".into()),
+                ),
             LlmConfig::from_env(),
         ),
         store,

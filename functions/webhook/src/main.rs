@@ -7,6 +7,7 @@ use parlo_app::clock::Clock;
 use parlo_app::config::{Config, LazySecret};
 use parlo_app::missed_calls::MissedCalls;
 use parlo_app::schedules::Schedules;
+use parlo_app::services::onboarding::ProvisioningRunner;
 use parlo_app::webhook::{Webhook, WebhookConfig};
 
 #[tokio::main]
@@ -29,9 +30,15 @@ async fn main() -> Result<(), Error> {
         Clock::from_env(),
     )
     .with_missed_calls(MissedCalls {
-        store,
+        store: store.clone(),
         schedules: Schedules::from_env(&sdk),
-    });
+    })
+    .with_provisioning(ProvisioningRunner::new(
+        store,
+        Schedules::from_env(&sdk),
+        config.central_number.clone(),
+        config.public_base_url.clone(),
+    ));
     let webhook = &webhook;
     run(service_fn(move |request: Request| async move {
         Ok::<_, Error>(webhook.handle(request).await)

@@ -80,6 +80,11 @@ pub const ROUTES: &[Route] = &[
         function: "webhook",
     },
     Route {
+        method: "POST",
+        path: "/webhooks/twilio/sender-status",
+        function: "webhook",
+    },
+    Route {
         method: "GET",
         path: "/health",
         function: "webhook",

@@ -9,14 +9,18 @@
 //! - [`scheduler`]: fires due EventBridge Scheduler schedules stored in moto.
 //! - [`clock`]: the local clock override (`.local/clock`, `PARLO_NOW`).
 //! - [`say`]: a Twilio-like WhatsApp sender and the dev outbox reader.
+//! - [`twilio`]: a stand-in for the Twilio REST API (numbers, senders,
+//!   messages), with a call log and scripted failures.
 pub mod apigw;
 pub mod clock;
+pub mod demo;
 pub mod env;
 pub mod gateway;
 pub mod invoke;
 pub mod say;
 pub mod scheduler;
 pub mod sqs;
+pub mod twilio;
 
 /// The function binaries of the workspace (`template.yaml`'s
 /// `BuildProperties.Binary`), as `cargo lambda watch` knows them.

@@ -1,6 +1,6 @@
 //! `parlo-local`: see the crate docs (`src/lib.rs`) and docs/local-stack.md.
 use clap::{Args, Parser, Subcommand};
-use parlo_local::{clock, env, gateway, invoke::Invoker, say};
+use parlo_local::{clock, env, gateway, invoke::Invoker, say, twilio};
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -43,6 +43,9 @@ enum Command {
         #[command(flatten)]
         chat: ChatArgs,
     },
+    /// Twilio stand-in: the REST endpoints Parlo calls (numbers, senders,
+    /// messages, content), a call log and scripted failures.
+    Twilio(TwilioArgs),
     /// Seed the demo business (Barbería Don Carlos) unless it exists.
     Seed,
     /// Print the API's OpenAPI document (what `GET /api/v1/openapi.json`
@@ -88,6 +91,20 @@ struct GatewayArgs {
     /// /api and /webhooks, so the app and the API share one origin.
     #[arg(long, env = "PARLO_DASHBOARD_DIR")]
     static_dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Args)]
+struct TwilioArgs {
+    /// Address to listen on (loopback only).
+    #[arg(long, env = "PARLO_TWILIO_LISTEN", default_value = "127.0.0.1:4010")]
+    listen: SocketAddr,
+    /// The token the played status callbacks are signed with
+    /// [default: TWILIO_AUTH_TOKEN, or infra/local/local.env's].
+    #[arg(long)]
+    auth_token: Option<String>,
+    /// Milliseconds until a new sender's registration settles.
+    #[arg(long, env = "PARLO_TWILIO_CALLBACK_MS", default_value_t = 300)]
+    callback_ms: u64,
 }
 
 #[derive(Subcommand)]
@@ -283,15 +300,34 @@ fn run_clock(command: ClockCommand) -> ExitCode {
     }
 }
 
+fn run_twilio(args: TwilioArgs) -> ExitCode {
+    let token = args
+        .auth_token
+        .or_else(|| std::env::var("TWILIO_AUTH_TOKEN").ok())
+        .or_else(|| env::env_file_value(&env::local_settings_file(), "TWILIO_AUTH_TOKEN"));
+    let Some(token) = token else {
+        eprintln!("parlo-local twilio: no auth token (--auth-token or TWILIO_AUTH_TOKEN)");
+        return ExitCode::from(1);
+    };
+    let standin = twilio::Standin::new(&token, Duration::from_millis(args.callback_ms));
+    match runtime().block_on(twilio::run(args.listen, standin)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("parlo-local twilio: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn run_seed() -> ExitCode {
     let result = runtime().block_on(async {
         let store = parlo_store::Store::from_env().await;
         let now = parlo_app::clock::Clock::from_env().now();
-        let seeded = parlo_app::demo::seed(&store, now).await?;
+        let seeded = parlo_local::demo::seed(&store, now).await?;
         // The demo owner's daily summary (idempotent create-or-update).
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let schedules = parlo_app::schedules::Schedules::from_env(&sdk);
-        if let Some(org) = store.get_organization(parlo_app::demo::ORG_ID).await? {
+        if let Some(org) = store.get_organization(parlo_local::demo::ORG_ID).await? {
             if let Err(e) = schedules.ensure_daily_summary(&org).await {
                 eprintln!("parlo-local seed: daily summary schedule not created: {e}");
             }
@@ -299,16 +335,16 @@ fn run_seed() -> ExitCode {
         Ok::<_, parlo_store::StoreError>(seeded)
     });
     match result {
-        Ok(parlo_app::demo::Seeded::Created) => {
+        Ok(parlo_local::demo::Seeded::Created) => {
             println!(
                 "seeded Barbería Don Carlos on {} (owner Carlos {}, staff Pedro {})",
-                parlo_app::demo::BUSINESS_NUMBER,
-                parlo_app::demo::OWNER_PHONE,
-                parlo_app::demo::STAFF_PHONE
+                parlo_local::demo::BUSINESS_NUMBER,
+                parlo_local::demo::OWNER_PHONE,
+                parlo_local::demo::STAFF_PHONE
             );
             ExitCode::SUCCESS
         }
-        Ok(parlo_app::demo::Seeded::AlreadyThere) => {
+        Ok(parlo_local::demo::Seeded::AlreadyThere) => {
             println!("demo business already there");
             ExitCode::SUCCESS
         }
@@ -378,6 +414,7 @@ fn main() -> ExitCode {
         Command::Clock { command } => run_clock(command),
         Command::Say { chat, json, text } => run_say(chat, json, text),
         Command::Chat { chat } => run_chat(chat),
+        Command::Twilio(args) => run_twilio(args),
         Command::Seed => run_seed(),
         Command::Openapi => run_openapi(),
     }

@@ -220,13 +220,13 @@ fn emulators(_tz: chrono_tz::Tz) {
             auth,
             schedules: Default::default(),
         };
-        let org = parlo_app::demo::ORG_ID;
+        let org = parlo_local::demo::ORG_ID;
         if store.get_organization(org).await.ok().flatten().is_none() {
             println!("emulator part skipped: seed the demo business first (parlo-local seed)");
             return;
         }
         let owner = store
-            .get_staff(org, parlo_app::demo::OWNER_ID)
+            .get_staff(org, parlo_local::demo::OWNER_ID)
             .await
             .unwrap()
             .unwrap();

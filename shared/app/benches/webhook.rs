@@ -40,7 +40,7 @@ use lambda_http::{Body, Request, Response};
 use parlo_app::clock::Clock;
 use parlo_app::config::LazySecret;
 use parlo_app::webhook::{Accepted, InboundSink, SinkError, Webhook, WebhookConfig};
-use parlo_twilio::inbound::{self, InboundMessage, StatusCallback};
+use parlo_twilio::inbound::{self, FromTwilioForm, InboundMessage, StatusCallback};
 use parlo_twilio::signature;
 
 /// A Twilio auth token has the shape of 32 hex digits.

@@ -45,6 +45,9 @@ pub struct Config {
     pub central_number: String,
     /// Public origin of the HTTP API (signature URLs, status callbacks).
     pub public_base_url: Option<String>,
+    /// Origin of the dashboard (`DASHBOARD_URL`, else `PUBLIC_BASE_URL`):
+    /// sign-in links and the go-live message point there.
+    pub dashboard_url: Option<String>,
     /// Approved WhatsApp templates (Twilio ContentSids) for messages sent
     /// outside the 24-hour customer-service window.
     pub templates: Templates,
@@ -163,6 +166,7 @@ impl Config {
             schedule_group: non_empty("SCHEDULE_GROUP"),
             central_number: central,
             public_base_url: non_empty("PUBLIC_BASE_URL"),
+            dashboard_url: non_empty("DASHBOARD_URL").or_else(|| non_empty("PUBLIC_BASE_URL")),
             templates: Templates::from_vars(&var),
         }
     }

@@ -11,7 +11,6 @@ pub mod bounds;
 pub mod clock;
 pub mod config;
 pub mod day;
-pub mod demo;
 pub mod messenger;
 pub mod missed_calls;
 pub mod queue;

@@ -1,10 +1,10 @@
 //! The queue contract between the webhook (producer) and the turn
 //! function (consumer): both import it from here, neither from the other.
-//! The message inside is still Twilio's parsed form; a second provider
-//! (Meta Cloud API) maps to a neutral message type defined here.
+//! The message inside is provider-neutral ([`parlo_core::inbound`]): a
+//! second provider's webhook (Meta's Cloud API) enqueues the same shape.
 
 use chrono::{DateTime, Utc};
-use parlo_twilio::inbound::InboundMessage;
+use parlo_core::inbound::InboundMessage;
 use serde::{Deserialize, Serialize};
 
 /// The SQS message attribute carrying the inbound message's correlation

@@ -75,6 +75,8 @@ pub struct Reminders {
     pub clock: Clock,
     pub schedules: Schedules,
     pub templates: Templates,
+    /// Number provisioning's scheduled steps (retries, sender polls).
+    pub provisioning: Option<std::sync::Arc<crate::services::onboarding::ProvisioningRunner>>,
 }
 
 /// One message to send.
@@ -153,6 +155,21 @@ impl Reminders {
                 self.daily_summary(org_id, at).await
             }
             Job::MissedCall { org_id, call_sid } => self.missed_call(org_id, &call_sid).await,
+            Job::Provision { org_id } => {
+                let Some(runner) = &self.provisioning else {
+                    return Ok(Outcome::skipped("provision", "provisioning not configured"));
+                };
+                let progress = runner
+                    .run(org_id, self.clock.now())
+                    .await
+                    .map_err(|e| ReminderError::Send(e.to_string()))?;
+                Ok(Outcome {
+                    job: "provision".into(),
+                    status: "sent",
+                    sent: 0,
+                    detail: Some(format!("{progress:?}")),
+                })
+            }
         }
     }
 

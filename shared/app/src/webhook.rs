@@ -13,13 +13,14 @@ use chrono::{DateTime, Utc};
 use lambda_http::http::{HeaderMap, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use parlo_telemetry::{count, names, Recorder};
-use parlo_twilio::inbound::{self, InboundMessage, PayloadError, StatusCallback};
+use parlo_twilio::inbound::{self, FromTwilioForm, InboundMessage, PayloadError, StatusCallback};
 use parlo_twilio::signature;
 use tracing::Instrument;
 
 use crate::clock::Clock;
 use crate::config::LazySecret;
 use crate::missed_calls::{MissedCalls, VoiceStatus};
+use crate::services::onboarding::ProvisioningRunner;
 
 pub const TWIML_EMPTY: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
 
@@ -76,6 +77,9 @@ pub struct Webhook<S> {
     /// Missed-call follow-ups (voice status callbacks); `None` answers
     /// those callbacks without acting.
     missed_calls: Option<MissedCalls>,
+    /// Number provisioning, advanced by WhatsApp sender status callbacks;
+    /// `None` answers those callbacks without acting.
+    provisioning: Option<std::sync::Arc<ProvisioningRunner>>,
 }
 
 impl<S: InboundSink> Webhook<S> {
@@ -85,7 +89,13 @@ impl<S: InboundSink> Webhook<S> {
             sink,
             clock,
             missed_calls: None,
+            provisioning: None,
         }
+    }
+
+    pub fn with_provisioning(mut self, runner: ProvisioningRunner) -> Self {
+        self.provisioning = Some(std::sync::Arc::new(runner));
+        self
     }
 
     pub fn with_missed_calls(mut self, missed_calls: MissedCalls) -> Self {
@@ -131,12 +141,14 @@ impl<S: InboundSink> Webhook<S> {
             (&Method::POST, "/webhooks/twilio") => self.inbound(&request).await,
             (&Method::POST, "/webhooks/twilio/status") => self.status(&request).await,
             (&Method::POST, "/webhooks/twilio/voice-status") => self.voice_status(&request).await,
+            (&Method::POST, "/webhooks/twilio/sender-status") => self.sender_status(&request).await,
             (
                 _,
                 "/health"
                 | "/webhooks/twilio"
                 | "/webhooks/twilio/status"
-                | "/webhooks/twilio/voice-status",
+                | "/webhooks/twilio/voice-status"
+                | "/webhooks/twilio/sender-status",
             ) => json(
                 StatusCode::METHOD_NOT_ALLOWED,
                 r#"{"error":"method_not_allowed"}"#,
@@ -277,6 +289,51 @@ impl<S: InboundSink> Webhook<S> {
             }
         }
     }
+}
+
+impl<S: InboundSink> Webhook<S> {
+    /// A WhatsApp sender's registration moved (Senders API status
+    /// callback, the business's id in the signed URL): the business's next
+    /// provisioning step runs now. The step re-reads the sender from
+    /// Twilio, so the callback is only a nudge and a replay changes
+    /// nothing.
+    async fn sender_status(&self, request: &Request) -> Response<Body> {
+        if let Err(rejection) = self.verified_params(request).await {
+            return rejection.response();
+        }
+        let org = request
+            .uri()
+            .query()
+            .and_then(|q| url_param(q, "org").and_then(|v| uuid::Uuid::parse_str(&v).ok()));
+        let Some(org) = org else {
+            return json(StatusCode::BAD_REQUEST, r#"{"error":"missing_org"}"#);
+        };
+        let Some(runner) = &self.provisioning else {
+            tracing::warn!(org_id = %org, "sender status received but provisioning is not configured");
+            return json(StatusCode::OK, r#"{"status":"ignored"}"#);
+        };
+        match runner.run(org, self.clock.now()).await {
+            Ok(progress) => {
+                tracing::info!(org_id = %org, ?progress, "sender status handled");
+                json(StatusCode::OK, r#"{"status":"handled"}"#)
+            }
+            Err(e) => {
+                tracing::error!(org_id = %org, error = %e, "sender status not handled; the scheduled poll retries");
+                json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    r#"{"error":"temporarily_unavailable"}"#,
+                )
+            }
+        }
+    }
+}
+
+fn url_param(query: &str, name: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// Why a webhook request was refused before reaching the sink.

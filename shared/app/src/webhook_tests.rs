@@ -301,3 +301,40 @@ async fn every_request_emits_one_emf_line_with_its_outcome() {
         .iter()
         .any(|l| l.to_string().contains("5215512345678")));
 }
+
+#[tokio::test]
+async fn sender_status_callbacks_are_signed_and_name_their_business() {
+    let wh = webhook(Recorder::default());
+    let body = "SenderSid=XE1&SenderId=whatsapp%3A%2B525591000000&Status=ONLINE";
+    let org = "5f0e7b0c-51d1-4c2e-9a4e-0a3b1c2d3e4f";
+    let path = format!("/webhooks/twilio/sender-status?org={org}");
+    let url = format!("https://abc.execute-api.us-east-1.amazonaws.com{path}");
+    // Forged (or signed for another business's URL): 403.
+    let (status, _) = body_of(wh.handle(request(&path, body, Some("bad"))).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let other = sign(
+        "https://abc.execute-api.us-east-1.amazonaws.com/webhooks/twilio/sender-status?org=x",
+        body,
+    );
+    let (status, _) = body_of(wh.handle(request(&path, body, Some(&other))).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Signed, without provisioning configured here: answered, nothing done.
+    let (status, text) = body_of(
+        wh.handle(request(&path, body, Some(&sign(&url, body))))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, text.as_str()),
+        (StatusCode::OK, r#"{"status":"ignored"}"#)
+    );
+    // Signed but naming no business: 400, not retried by Twilio.
+    let bare = "/webhooks/twilio/sender-status";
+    let bare_url = format!("https://abc.execute-api.us-east-1.amazonaws.com{bare}");
+    let (status, _) = body_of(
+        wh.handle(request(bare, body, Some(&sign(&bare_url, body))))
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -4,5 +4,6 @@
 //! layer of `parlo-app` for every change.
 
 pub mod agent;
+pub mod media;
 pub mod tools;
 pub mod turn;

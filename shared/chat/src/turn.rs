@@ -13,7 +13,7 @@ use parlo_core::phone::{self, Region};
 use parlo_core::routing::{self, Registration, Route};
 use parlo_core::*;
 use parlo_store::{Store, StoreError};
-use parlo_twilio::inbound::{InboundKind, InboundMessage};
+use parlo_twilio::inbound::InboundMessage;
 use serde::{Deserialize, Serialize};
 
 use crate::agent::{Agent, TurnContext, HISTORY_WINDOW};
@@ -384,7 +384,7 @@ impl<A: Agent> TurnProcessor<A> {
                     conversation_id: conv.id,
                     direction: Direction::Inbound,
                     sender_type,
-                    content_type: content_type(message.kind),
+                    content_type: crate::media::content_type(message),
                     content: message.body.clone(),
                     media_url: message.media.first().map(|m| m.url.clone()),
                     provider_id: Some(message.message_sid.clone()),
@@ -392,8 +392,11 @@ impl<A: Agent> TurnProcessor<A> {
                     created_at: queued.received_at,
                 })
                 .await?;
+            // A request for a person nobody took yet still lets the agent
+            // answer what it safely can (cancel, "my appointments").
             if conv.status == ConversationStatus::HandedOff
                 && conv.handed_off_until.is_some_and(|until| until > now)
+                && (conv.kind != ConversationKind::Customer || conversations::handoff_taken(conv))
             {
                 tracing::info!("conversation is with a human; Parlo stays silent");
                 return Ok(Err(TurnOutcome::HandedOff));
@@ -433,9 +436,17 @@ impl<A: Agent> TurnProcessor<A> {
                     ctx.history = history;
                     ctx.conversation = Some(conv.clone());
                 }
-                // Boxed: the merged agents' state machines are too deep for a 2 MiB
-                // stack (test threads, tokio workers) when kept inline.
-                let answer = Box::pin(self.agent.respond(ctx)).await?;
+                // A voice note or a photo alone is not a misunderstanding:
+                // one kind ask to write, the agents (and their flows) untouched.
+                let answer = match crate::media::wordless(message) {
+                    Some(what) => crate::agent::AgentReply {
+                        replies: vec![crate::media::ask_to_write(what).to_string()],
+                        notifications: Vec::new(),
+                    },
+                    // Boxed: the merged agents' state machines are too deep
+                    // for a 2 MiB stack (test threads, tokio workers) inline.
+                    None => Box::pin(self.agent.respond(ctx)).await?,
+                };
                 let replies: Vec<PlannedReply> = answer
                     .replies
                     .into_iter()
@@ -695,12 +706,4 @@ fn failure(id: String) -> BatchItemFailure {
     let mut f = BatchItemFailure::default();
     f.item_identifier = id;
     f
-}
-
-fn content_type(kind: InboundKind) -> ContentType {
-    match kind {
-        InboundKind::Text | InboundKind::Button => ContentType::Text,
-        InboundKind::Media => ContentType::Image,
-        InboundKind::Location => ContentType::Location,
-    }
 }

@@ -80,7 +80,18 @@ pub struct OrgSettings {
     pub daily_summary_staff: Vec<StaffId>,
     /// The missed-call → WhatsApp follow-up automation.
     pub missed_call: MissedCallSettings,
+    /// Minutes, counted while the business is open, that a customer's
+    /// request for a person may wait unanswered before the assistant tells
+    /// them and takes the chat back (default
+    /// [`DEFAULT_HANDOFF_UNANSWERED_MINUTES`]).
+    pub handoff_unanswered_minutes: Option<u32>,
+    /// Ask customers which staff member they prefer when several are free
+    /// (otherwise Parlo assigns one and says so; they can change it).
+    pub ask_staff_preference: bool,
 }
+
+/// Default of [`OrgSettings::handoff_unanswered_minutes`].
+pub const DEFAULT_HANDOFF_UNANSWERED_MINUTES: u32 = 15;
 
 /// Per-business settings of the missed-call follow-up (spec/002's
 /// call → WhatsApp automation).
@@ -100,12 +111,18 @@ pub struct MissedCallSettings {
 }
 
 impl OrgSettings {
+    /// How long a request for a person may wait unanswered (open minutes).
+    pub fn handoff_unanswered(&self) -> u32 {
+        self.handoff_unanswered_minutes
+            .unwrap_or(DEFAULT_HANDOFF_UNANSWERED_MINUTES)
+    }
+
     /// Checks every field against its bounds: settings come from the API
     /// and are later used in time arithmetic (a reminder 4294967295 hours
     /// before would overflow). `Err((field, Spanish message))`.
     pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
         let b = &self.booking;
-        let checks: [(bool, &'static str, &'static str); 14] = [
+        let checks: [(bool, &'static str, &'static str); 15] = [
             (
                 (1..=50).contains(&b.max_open_per_customer),
                 "settings.booking.max_open_per_customer",
@@ -150,6 +167,12 @@ impl OrgSettings {
                 }),
                 "settings.review_link",
                 "debe ser un enlace http(s) de a lo más 500 caracteres.",
+            ),
+            (
+                self.handoff_unanswered_minutes
+                    .is_none_or(|m| (1..=24 * 60).contains(&m)),
+                "settings.handoff_unanswered_minutes",
+                "debe estar entre 1 y 1440 minutos.",
             ),
             (
                 self.daily_summary_hour.is_none_or(|h| h <= 23),
@@ -592,6 +615,8 @@ pub enum FlowType {
     WalkIn,
     /// Staff marking an appointment attended / no-show.
     MarkAttendance,
+    /// A change the LLM proposed, waiting for the customer's yes.
+    Proposal,
 }
 
 /// State of a multi-turn flow for one conversation (spec:

@@ -7,6 +7,7 @@
 pub mod entities;
 pub mod es;
 pub mod ids;
+pub mod inbound;
 pub mod ledger;
 pub mod permissions;
 pub mod phone;

@@ -112,8 +112,169 @@ fn national_mexican(digits: &str) -> String {
     digits.to_string()
 }
 
+/// Where a business most likely is, from its owner's number (E.164): the
+/// country (ISO code, for number searches) and the IANA zone, with the
+/// zone's name in Spanish for the owner to confirm. Mexico is Mexico City
+/// time unless the area code belongs to a region that keeps another clock
+/// (Baja California, Quintana Roo, Sonora, Chihuahua, the Pacific coast);
+/// Spain is Madrid (the Canaries their own). `None` outside both.
+pub fn zone_for_number(e164: &str) -> Option<Zone> {
+    let digits = e164.trim().trim_start_matches('+');
+    if let Some(national) = digits.strip_prefix("52") {
+        // WhatsApp's legacy mobile "1" after +52.
+        let national = if national.len() == 11 && national.starts_with('1') {
+            &national[1..]
+        } else {
+            national
+        };
+        let area3 = national.get(..3).unwrap_or("");
+        let area2 = national.get(..2).unwrap_or("");
+        let tz = match (area3, area2) {
+            ("664" | "686" | "646" | "665" | "661" | "616", _) => "America/Tijuana",
+            ("998" | "984" | "983" | "987" | "997", _) => "America/Cancun",
+            ("662" | "631" | "644" | "642" | "653", _) => "America/Hermosillo",
+            ("614" | "625" | "627" | "628" | "639" | "656", _) => "America/Chihuahua",
+            ("669" | "667" | "612" | "624" | "311" | "668" | "687", _) => "America/Mazatlan",
+            (_, "81") => "America/Monterrey",
+            ("999" | "981" | "982", _) => "America/Merida",
+            _ => crate::DEFAULT_TIMEZONE,
+        };
+        return Some(Zone::new("MX", tz));
+    }
+    if let Some(national) = digits.strip_prefix("34") {
+        let tz = if national.starts_with("928") || national.starts_with("922") {
+            "Atlantic/Canary"
+        } else {
+            "Europe/Madrid"
+        };
+        return Some(Zone::new("ES", tz));
+    }
+    None
+}
+
+/// A business's country and zone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Zone {
+    /// ISO 3166 code: "MX", "ES".
+    pub country: String,
+    /// IANA zone.
+    pub timezone: String,
+}
+
+impl Zone {
+    pub fn new(country: &str, timezone: &str) -> Self {
+        Self {
+            country: country.into(),
+            timezone: timezone.into(),
+        }
+    }
+
+    /// The zone as an owner would name it.
+    pub fn label(&self) -> &'static str {
+        zone_label(&self.timezone)
+    }
+
+    /// The zone an owner names ("estoy en Tijuana", "hora de Cancún").
+    pub fn named_in(text: &str) -> Option<Zone> {
+        let t = crate::es::fuzzy::normalize(text);
+        ZONE_NAMES
+            .iter()
+            .find(|(words, _, _)| words.iter().any(|w| t.contains(w)))
+            .map(|(_, country, tz)| Zone::new(country, tz))
+    }
+}
+
+const ZONE_NAMES: &[(&[&str], &str, &str)] = &[
+    (
+        &["tijuana", "mexicali", "ensenada", "baja california"],
+        "MX",
+        "America/Tijuana",
+    ),
+    (
+        &[
+            "cancun",
+            "quintana roo",
+            "playa del carmen",
+            "tulum",
+            "chetumal",
+        ],
+        "MX",
+        "America/Cancun",
+    ),
+    (&["hermosillo", "sonora"], "MX", "America/Hermosillo"),
+    (&["chihuahua", "juarez"], "MX", "America/Chihuahua"),
+    (
+        &[
+            "mazatlan",
+            "culiacan",
+            "sinaloa",
+            "la paz",
+            "los cabos",
+            "nayarit",
+        ],
+        "MX",
+        "America/Mazatlan",
+    ),
+    (&["monterrey"], "MX", "America/Monterrey"),
+    (&["merida", "yucatan"], "MX", "America/Merida"),
+    (
+        &[
+            "ciudad de mexico",
+            "cdmx",
+            "guadalajara",
+            "puebla",
+            "queretaro",
+            "centro",
+        ],
+        "MX",
+        "America/Mexico_City",
+    ),
+    (
+        &["canarias", "tenerife", "gran canaria"],
+        "ES",
+        "Atlantic/Canary",
+    ),
+    (
+        &["madrid", "espana", "barcelona", "valencia", "sevilla"],
+        "ES",
+        "Europe/Madrid",
+    ),
+];
+
+/// Spanish name of a supported zone.
+pub fn zone_label(tz: &str) -> &'static str {
+    match tz {
+        "America/Tijuana" => "Tijuana (hora del Pacífico)",
+        "America/Cancun" => "Cancún (hora del Sureste)",
+        "America/Hermosillo" => "Sonora",
+        "America/Chihuahua" => "Chihuahua",
+        "America/Mazatlan" => "Mazatlán (hora del Pacífico mexicano)",
+        "America/Monterrey" => "Monterrey (hora del Centro)",
+        "America/Merida" => "Mérida (hora del Centro)",
+        "Europe/Madrid" => "Madrid (hora peninsular)",
+        "Atlantic/Canary" => "Canarias",
+        _ => "Ciudad de México (hora del Centro)",
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn zones_from_owner_numbers() {
+        let z = |n: &str| super::zone_for_number(n).map(|z| z.timezone);
+        assert_eq!(z("+525512345678").as_deref(), Some("America/Mexico_City"));
+        assert_eq!(z("+5216641234567").as_deref(), Some("America/Tijuana"));
+        assert_eq!(z("+529981234567").as_deref(), Some("America/Cancun"));
+        assert_eq!(z("+34612345678").as_deref(), Some("Europe/Madrid"));
+        assert_eq!(z("+14155550100"), None);
+        assert_eq!(
+            super::Zone::named_in("no, estoy en Cancun")
+                .map(|z| z.timezone)
+                .as_deref(),
+            Some("America/Cancun")
+        );
+    }
+
     use super::*;
 
     const CARLOS: &str = "+525512345678";

@@ -275,6 +275,41 @@ impl ZoneMap {
     }
 }
 
+/// The instant `minutes` of opening time after `from`: minutes only count
+/// while the business is open (`hours`, wall clock in `tz`), so a request
+/// made at night waits from the next opening. With no opening hours at all
+/// (or none in the next two weeks) plain minutes count.
+pub fn open_minutes_after(
+    hours: &crate::entities::WeeklyHours,
+    tz: Tz,
+    from: DateTime<Utc>,
+    minutes: u32,
+) -> DateTime<Utc> {
+    use chrono::Datelike;
+    let mut left = Duration::minutes(i64::from(minutes));
+    let start_day = local_date(tz, from);
+    for offset in 0..14 {
+        let day = start_day + Duration::days(offset);
+        for r in hours.on(day.weekday()) {
+            let (Some(open), Some(close)) = (
+                local_to_utc(tz, day.and_time(r.start)),
+                local_to_utc(tz, day.and_time(r.end)),
+            ) else {
+                continue;
+            };
+            let open = open.max(from);
+            if close <= open {
+                continue;
+            }
+            if close - open >= left {
+                return open + left;
+            }
+            left -= close - open;
+        }
+    }
+    from + Duration::minutes(i64::from(minutes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,6 +325,40 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn open_minutes_skip_closed_time() {
+        use crate::entities::{TimeRange, WeeklyHours};
+        let mut hours = WeeklyHours::default();
+        for d in 0..6 {
+            hours.days[d] = vec![TimeRange::hm((10, 0), (20, 0))];
+        }
+        let tz = chrono_tz::America::Mexico_City;
+        let at_local = |l: NaiveDateTime| local_to_utc(tz, l).unwrap();
+        // Monday 2030-01-07, in hours: plain minutes.
+        let mon = at_local(at(2030, 1, 7, 12, 0));
+        assert_eq!(
+            open_minutes_after(&hours, tz, mon, 15),
+            mon + Duration::minutes(15)
+        );
+        // 19:50: ten minutes today, five after Tuesday's opening.
+        let late = at_local(at(2030, 1, 7, 19, 50));
+        assert_eq!(
+            open_minutes_after(&hours, tz, late, 15),
+            at_local(at(2030, 1, 8, 10, 5))
+        );
+        // Saturday night: Sunday is closed, Monday 10:15.
+        let sat = at_local(at(2030, 1, 12, 22, 0));
+        assert_eq!(
+            open_minutes_after(&hours, tz, sat, 15),
+            at_local(at(2030, 1, 14, 10, 15))
+        );
+        // No hours at all: plain minutes.
+        assert_eq!(
+            open_minutes_after(&WeeklyHours::default(), tz, sat, 15),
+            sat + Duration::minutes(15)
+        );
     }
 
     const ZONES: [Tz; 4] = [

@@ -91,7 +91,7 @@ fn classifies_customer_and_staff_messages() {
         // staff
         ("Qué tengo hoy?", MySchedule),
         ("q tengo mañana", MySchedule),
-        ("quien sigue?", MySchedule),
+        ("quien sigue?", NextAppointment),
         ("agenda de hoy", BusinessSchedule),
         ("citas de hoy", BusinessSchedule),
         ("Bloquea las 4, tengo que salir temprano", BlockTime),

@@ -30,6 +30,12 @@ pub enum ActivityKind {
     Reschedule,
     Attendance,
     Handoff,
+    /// A business's own number went live.
+    GoLive,
+    /// Number provisioning trouble (failures, retries).
+    Provisioning,
+    /// The admin attached or detached a business's number.
+    NumberChange,
 }
 
 /// One line of the feed.

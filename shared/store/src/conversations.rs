@@ -29,7 +29,7 @@ fn conversation_item(c: &Conversation) -> Result<Item> {
     ))
 }
 
-fn message_item(m: &Message) -> Result<Item> {
+pub(crate) fn message_item(m: &Message) -> Result<Item> {
     item(
         m,
         kind::MESSAGE,

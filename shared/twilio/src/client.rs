@@ -127,7 +127,9 @@ impl SendError {
 pub struct TwilioClient {
     http: reqwest::Client,
     credentials: Credentials,
-    base_url: String,
+    pub(crate) base_url: String,
+    /// messaging.twilio.com (the Senders API); the stand-in serves both.
+    pub(crate) messaging_base_url: String,
     max_retries: usize,
     min_backoff: Duration,
 }
@@ -144,6 +146,30 @@ enum Attempt {
 
 impl TwilioClient {
     pub const DEFAULT_BASE_URL: &'static str = "https://api.twilio.com";
+    pub const DEFAULT_MESSAGING_BASE_URL: &'static str = "https://messaging.twilio.com";
+
+    /// Where the Senders API lives (default: messaging.twilio.com, or the
+    /// API base URL when that was moved, as to the local stand-in).
+    pub fn with_messaging_base_url(mut self, url: &str) -> Self {
+        self.messaging_base_url = url.trim_end_matches('/').to_string();
+        self
+    }
+
+    pub fn account_sid(&self) -> &str {
+        &self.credentials.account_sid
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    pub(crate) fn backoff(&self) -> (Duration, usize) {
+        (self.min_backoff, self.max_retries)
+    }
 
     pub fn new(credentials: Credentials) -> Self {
         Self::with_base_url(credentials, Self::DEFAULT_BASE_URL)
@@ -160,6 +186,11 @@ impl TwilioClient {
             http,
             credentials,
             base_url: base_url.trim_end_matches('/').to_string(),
+            messaging_base_url: if base_url == Self::DEFAULT_BASE_URL {
+                Self::DEFAULT_MESSAGING_BASE_URL.to_string()
+            } else {
+                base_url.trim_end_matches('/').to_string()
+            },
             max_retries: 3,
             min_backoff: Duration::from_millis(200),
         }

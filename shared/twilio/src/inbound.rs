@@ -44,42 +44,15 @@ fn required<'a>(
     field(params, name).ok_or(PayloadError::Missing(name))
 }
 
-/// What kind of content the customer sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InboundKind {
-    Text,
-    Media,
-    Location,
-    Button,
+pub use parlo_core::inbound::{InboundKind, InboundMessage, Media};
+
+/// Parsing Twilio's form into the provider-neutral message.
+pub trait FromTwilioForm: Sized {
+    fn from_params(params: &[(String, String)]) -> Result<Self, PayloadError>;
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Media {
-    pub url: String,
-    pub content_type: Option<String>,
-}
-
-/// An inbound WhatsApp message as Twilio posts it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InboundMessage {
-    pub message_sid: String,
-    pub account_sid: Option<String>,
-    /// Sender as delivered, e.g. `whatsapp:+5215512345678`.
-    pub from: String,
-    /// The business (or central) number that received it.
-    pub to: String,
-    pub body: String,
-    pub kind: InboundKind,
-    pub profile_name: Option<String>,
-    pub media: Vec<Media>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub button_payload: Option<String>,
-}
-
-impl InboundMessage {
-    pub fn from_params(params: &[(String, String)]) -> Result<Self, PayloadError> {
+impl FromTwilioForm for InboundMessage {
+    fn from_params(params: &[(String, String)]) -> Result<Self, PayloadError> {
         let message_sid = field(params, "MessageSid")
             .or_else(|| field(params, "SmsMessageSid"))
             .ok_or(PayloadError::Missing("MessageSid"))?

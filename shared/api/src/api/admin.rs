@@ -13,11 +13,12 @@ use parlo_store::ActivityKind;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::business::{page_of, path_id, QueryArgs};
-use super::dto::ImpersonationOut;
+use super::business::{body, page_of, path_id, QueryArgs};
+use super::dto::{AttachNumberInput, ImpersonationOut};
 use super::routes::{Op, Params};
 use super::{json, Api, ApiError};
 use crate::auth::{Claims, BUSINESS_AUDIENCE};
+use parlo_app::services::onboarding::OnboardingError;
 
 /// How long an impersonation session lasts.
 pub const IMPERSONATION_TTL: Duration = Duration::hours(1);
@@ -167,30 +168,44 @@ impl Api {
                 ))
             }
             Op::AdminSuspend | Op::AdminReactivate => {
-                let mut org = self.org_or_404(path_id(params, "org_id")?).await?;
+                let org = self.org_or_404(path_id(params, "org_id")?).await?;
                 let to = if op == Op::AdminSuspend {
                     OrgStatus::Suspended
                 } else {
                     OrgStatus::Active
                 };
-                if org.status != to {
-                    let from = org.status;
-                    org.status = to;
-                    let seen = std::mem::replace(&mut org.updated_at, now);
-                    self.store.update_organization_seen(&org, seen).await?;
-                    self.ensure_daily_summary(&org).await;
-                    self.activity(
-                        ActivityKind::StatusChange,
-                        Some(org.id),
-                        format!(
-                            "{}: {} → {}",
-                            org.name,
-                            parlo_store::keys::enum_str(&from),
-                            parlo_store::keys::enum_str(&to)
-                        ),
-                    )
-                    .await;
-                }
+                let org = self
+                    .services()
+                    .await?
+                    .set_status(&self.admin_act(), &org, to)
+                    .await?;
+                Ok(json(StatusCode::OK, &org))
+            }
+            Op::AdminAttachNumber | Op::AdminDetachNumber => {
+                let org = self.org_or_404(path_id(params, "org_id")?).await?;
+                let number = if op == Op::AdminAttachNumber {
+                    let input: AttachNumberInput = body(request)?;
+                    Some(input.whatsapp_number)
+                } else {
+                    None
+                };
+                let dashboard = self
+                    .auth
+                    .dashboard_url
+                    .clone()
+                    .unwrap_or_else(|| "http://localhost:5173".into());
+                let org = self
+                    .services()
+                    .await?
+                    .attach_number(org.id, number.as_deref(), &dashboard, now)
+                    .await
+                    .map_err(|e| match e {
+                        OnboardingError::Invalid(msg) => {
+                            ApiError::new(StatusCode::BAD_REQUEST, "invalid_number", &msg)
+                        }
+                        OnboardingError::Store(e) => e.into(),
+                        OnboardingError::Send(_) => ApiError::internal(),
+                    })?;
                 Ok(json(StatusCode::OK, &org))
             }
             Op::AdminImpersonate => {
@@ -219,12 +234,16 @@ impl Api {
                 };
                 let secret = self.jwt_secret().await?;
                 let token = self.sign(&secret, &claims)?;
-                self.activity(
-                    ActivityKind::Impersonation,
-                    Some(org.id),
-                    format!("Un administrador entró como {}", org.name),
-                )
-                .await;
+                self.services()
+                    .await?
+                    .note(
+                        &self.admin_act(),
+                        Some(org.id),
+                        ActivityKind::Impersonation,
+                        &["impersonation"],
+                        format!("Un administrador entró como {}", org.name),
+                    )
+                    .await;
                 tracing::info!(org_id = %org.id, "admin impersonation");
                 Ok(json(
                     StatusCode::OK,

@@ -177,6 +177,15 @@ pub struct SendMessageInput {
     pub client_id: Option<String>,
 }
 
+/// The WhatsApp number the platform admin connects to a business (one the
+/// owner already has, registered under Parlo's account).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachNumberInput {
+    /// E.164, or as typed ("55 1234 5678").
+    pub whatsapp_number: String,
+}
+
 /// An appointment with its local times.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AppointmentView {
@@ -378,6 +387,8 @@ pub mod out {
         pub daily_summary_hour: Option<u8>,
         pub daily_summary_staff: Vec<Uuid>,
         pub missed_call: MissedCallSettings,
+        pub handoff_unanswered_minutes: Option<u32>,
+        pub ask_staff_preference: bool,
     }
 
     #[derive(Serialize, ToSchema)]

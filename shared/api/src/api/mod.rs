@@ -134,6 +134,19 @@ impl ApiError {
 }
 
 /// Store errors as the chat words them (the same "slot taken" text).
+impl From<parlo_app::services::CatalogueError> for ApiError {
+    fn from(e: parlo_app::services::CatalogueError) -> Self {
+        use parlo_app::services::CatalogueError;
+        match e {
+            CatalogueError::Invalid(i) => ApiError::invalid(i.field, &i.message),
+            CatalogueError::Refused { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, code, &message)
+            }
+            CatalogueError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let (status, code) = match &e {
@@ -277,13 +290,15 @@ impl Api {
         )
     }
 
-    /// Keeps the business's daily-summary schedule in line with its zone,
-    /// hour and status. A failure is logged, not answered: the next
-    /// appointment sync of a fresh process ensures it again.
-    pub(crate) async fn ensure_daily_summary(&self, org: &parlo_core::Organization) {
-        if let Err(e) = self.schedules.ensure_daily_summary(org).await {
-            tracing::warn!(org_id = %org.id, error = %e, "daily summary schedule not updated");
-        }
+    /// The act of the platform admin (one key per request).
+    pub(crate) fn admin_act(&self) -> parlo_app::services::Act {
+        use parlo_app::services::{Act, By, Door};
+        Act::new(
+            By::Panel,
+            Door::Api,
+            uuid::Uuid::now_v7().to_string(),
+            self.clock.now(),
+        )
     }
 
     /// Answers one request as one unit of work: a correlation id (API

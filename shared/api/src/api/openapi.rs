@@ -45,6 +45,7 @@ fn request_schema(op: Op) -> Option<&'static str> {
         Op::RequestMagicLink | Op::DevMagicLink => "MagicLinkRequest",
         Op::VerifyMagicLink => "VerifyRequest",
         Op::AdminLogin => "AdminLoginRequest",
+        Op::AdminAttachNumber => "AttachNumberInput",
         _ => return None,
     })
 }
@@ -77,7 +78,9 @@ fn answer(op: Op) -> (&'static str, Answer) {
         Op::DevMagicLink => One("DevLinks"),
         Op::DevOutbox => Untyped,
         Op::GetOrganization | Op::UpdateOrganization => One("Organization"),
-        Op::AdminSuspend | Op::AdminReactivate => One("Organization"),
+        Op::AdminSuspend | Op::AdminReactivate | Op::AdminAttachNumber | Op::AdminDetachNumber => {
+            One("Organization")
+        }
         Op::ListLocations => Page("Location"),
         Op::CreateLocation | Op::GetLocation | Op::UpdateLocation => One("Location"),
         Op::ListServices => Page("Service"),
@@ -355,6 +358,7 @@ pub fn build() -> OpenApi {
         .schema_from::<ExceptionInput>()
         .schema_from::<BlockInput>()
         .schema_from::<SendMessageInput>()
+        .schema_from::<AttachNumberInput>()
         .schema_from::<StatsOut>()
         .schema_from::<ImpersonationOut>()
         .schema_from::<StatsCounts>()

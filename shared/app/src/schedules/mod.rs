@@ -142,6 +142,11 @@ pub enum Job {
         org_id: OrgId,
         call_sid: String,
     },
+    /// The next step of a business's number provisioning (a retry with
+    /// backoff, or a poll of the sender's registration).
+    Provision {
+        org_id: OrgId,
+    },
 }
 
 /// Schedule names share one group across every business, so each names
@@ -176,6 +181,11 @@ pub fn daily_schedule_name(org: OrgId) -> String {
 /// schedule name, whatever the CallSid holds.
 pub fn missed_call_schedule_name(org: OrgId, call_sid: &str) -> String {
     format!("missed-{}", scoped(org, call_sid))
+}
+
+/// One pending provisioning step per business: a new one replaces it.
+pub fn provision_schedule_name(org: OrgId) -> String {
+    format!("provision-{org}")
 }
 
 /// A one-time `at()` expression and its `ScheduleExpressionTimezone`.
@@ -411,6 +421,29 @@ impl Schedules {
             &at.expression,
             &at.timezone,
             &job,
+            true,
+        )
+        .await
+    }
+}
+
+impl Schedules {
+    /// Runs the business's next provisioning step at `at` (one-time,
+    /// written in UTC; replaces the pending one).
+    pub async fn schedule_provision(
+        &self,
+        org: OrgId,
+        at: DateTime<Utc>,
+    ) -> Result<(), ScheduleError> {
+        let Schedules::Aws(aws) = self else {
+            return Err(ScheduleError("no scheduler configured".into()));
+        };
+        let at = at_expression(at, Tz::UTC);
+        aws.upsert(
+            &provision_schedule_name(org),
+            &at.expression,
+            &at.timezone,
+            &Job::Provision { org_id: org },
             true,
         )
         .await

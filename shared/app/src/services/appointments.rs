@@ -15,12 +15,9 @@
 
 use chrono::Utc;
 use parlo_core::es::format;
-use parlo_core::ids::derived_id;
 use parlo_core::time::{local_date, utc_to_local};
 use parlo_core::*;
-use parlo_store::{
-    Activity, ActivityKind, BookRequest, RescheduleRequest, StoreError, WalkInRequest,
-};
+use parlo_store::{ActivityKind, BookRequest, RescheduleRequest, StoreError, WalkInRequest};
 
 use super::outbox::Outgoing;
 use super::policy::MessageKind;
@@ -238,12 +235,6 @@ impl Services {
             Change::Cancelled => ActivityKind::Cancellation,
             Change::Completed | Change::NoShow => ActivityKind::Attendance,
         };
-        let door = match (act.door, act.by) {
-            (_, By::Customer(_)) => "por WhatsApp (cliente)",
-            (super::Door::Chat, _) => "por WhatsApp (equipo)",
-            (super::Door::Api, _) => "desde el panel",
-            (super::Door::Job, _) => "automático",
-        };
         let what = match change {
             Change::Booked => "cita agendada",
             Change::WalkIn => "cliente sin cita registrado",
@@ -252,19 +243,21 @@ impl Services {
             Change::Completed => "cita completada",
             Change::NoShow => "cliente no llegó",
         };
-        let activity = Activity {
-            id: derived_id(&[&act.key, "activity", &appt.id.to_string(), change.as_str()]),
+        self.note(
+            act,
+            Some(biz.org.id),
             kind,
-            org_id: Some(biz.org.id),
-            summary: format!(
-                "{}: {what} {door} — {}, {} a las {}",
-                biz.org.name, w.service, w.date, w.time
+            &[&appt.id.to_string(), change.as_str()],
+            format!(
+                "{}: {what} {} — {}, {} a las {}",
+                biz.org.name,
+                act.door_words(),
+                w.service,
+                w.date,
+                w.time
             ),
-            at: appt.updated_at,
-        };
-        if let Err(e) = self.store.record_activity(&activity).await {
-            tracing::warn!(error = %e, "activity feed entry not recorded");
-        }
+        )
+        .await;
     }
 }
 

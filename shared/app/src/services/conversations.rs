@@ -6,14 +6,64 @@ use chrono::{DateTime, Duration, Utc};
 use parlo_core::es::format;
 use parlo_core::ids::derived_id;
 use parlo_core::*;
-use parlo_store::{Activity, ActivityKind, Store, StoreError};
+use parlo_store::{ActivityKind, Store, StoreError};
 
 use super::outbox::{Delivery, OutboxError, Outgoing};
 use super::policy::MessageKind;
 use super::{Act, Biz, Services};
 
-/// How long a handoff or a take-over silences the assistant.
+/// How long a take-over (a person answering) silences the assistant.
 pub const HANDOFF_HOURS: i64 = 24;
+
+/// `Conversation::context` key of a customer's request for a person:
+/// `{"taken": bool}`. Until someone takes it the request only waits
+/// [`OrgSettings::handoff_unanswered`] open minutes.
+pub const HANDOFF_KEY: &str = "handoff";
+/// `Conversation::context` key set (to the instant) when a request for a
+/// person lapsed unanswered and the chat went back to the assistant, so
+/// the turn that reopened it tells the customer.
+pub const HANDOFF_LAPSED_KEY: &str = "handoff_lapsed_at";
+
+/// Whether a person took the handed-off conversation (take-over, or a
+/// message of the team's to the customer).
+pub fn handoff_taken(c: &Conversation) -> bool {
+    c.context
+        .get(HANDOFF_KEY)
+        .and_then(|h| h.get("taken"))
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(true)
+}
+
+/// Whether this conversation's unanswered request for a person lapsed at
+/// `now` (the turn running now reopened it).
+pub fn handoff_lapsed_at(c: &Conversation, now: DateTime<Utc>) -> bool {
+    c.context
+        .get(HANDOFF_LAPSED_KEY)
+        .and_then(|v| serde_json::from_value::<DateTime<Utc>>(v.clone()).ok())
+        == Some(now)
+}
+
+fn set_context(c: &mut Conversation, key: &str, value: serde_json::Value) {
+    if !c.context.is_object() {
+        c.context = serde_json::json!({});
+    }
+    if let Some(map) = c.context.as_object_mut() {
+        if value.is_null() {
+            map.remove(key);
+        } else {
+            map.insert(key.to_string(), value);
+        }
+    }
+}
+
+/// A person answers the customer: the assistant stays quiet for
+/// [`HANDOFF_HOURS`].
+fn mark_taken(c: &mut Conversation, now: DateTime<Utc>) {
+    c.status = ConversationStatus::HandedOff;
+    c.handed_off_until = Some(now + Duration::hours(HANDOFF_HOURS));
+    c.updated_at = now;
+    set_context(c, HANDOFF_KEY, serde_json::json!({"taken": true}));
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConversationError {
@@ -61,6 +111,11 @@ pub async fn open(
             {
                 c.status = ConversationStatus::Active;
                 c.handed_off_until = None;
+                if !handoff_taken(&c) {
+                    // Nobody answered the request: the turn tells them.
+                    set_context(&mut c, HANDOFF_LAPSED_KEY, serde_json::json!(now));
+                }
+                set_context(&mut c, HANDOFF_KEY, serde_json::Value::Null);
             }
             c.last_message_at = now;
             c.updated_at = now;
@@ -100,8 +155,11 @@ pub async fn open(
 }
 
 impl Services {
-    /// The customer asked for a person: the conversation is handed off for
-    /// [`HANDOFF_HOURS`] and each owner is told once per act.
+    /// The customer asked for a person: the conversation waits for one
+    /// [`OrgSettings::handoff_unanswered`] minutes of opening time (`hours`)
+    /// — a person who takes it holds it for [`HANDOFF_HOURS`], otherwise it
+    /// returns to the assistant, which tells the customer — and each owner
+    /// is told once per act.
     pub async fn handoff(
         &self,
         act: &Act,
@@ -109,10 +167,19 @@ impl Services {
         customer: &Customer,
         mut conversation: Conversation,
         reason: &str,
+        hours: &WeeklyHours,
     ) -> Result<Conversation, ConversationError> {
+        let wait = biz.org.settings.handoff_unanswered();
         conversation.status = ConversationStatus::HandedOff;
-        conversation.handed_off_until = Some(act.now + Duration::hours(HANDOFF_HOURS));
+        conversation.handed_off_until = Some(parlo_core::time::open_minutes_after(
+            hours, biz.tz, act.now, wait,
+        ));
         conversation.updated_at = act.now;
+        set_context(
+            &mut conversation,
+            HANDOFF_KEY,
+            serde_json::json!({"taken": false}),
+        );
         self.store.put_conversation(&conversation).await?;
         let phone = format::phone(&customer.phone);
         let who = customer
@@ -123,7 +190,8 @@ impl Services {
         // spec/001 Example 3's words.
         let text = format!(
             "🙋 {reason}\nCliente: {who}\nRespóndele directamente; el asistente queda en pausa \
-             con este cliente por {HANDOFF_HOURS} horas."
+             con este cliente. Si nadie le contesta en {wait} min (en horario), el asistente \
+             le avisa y retoma la conversación."
         );
         for owner in biz.owners() {
             let out = Outgoing {
@@ -159,9 +227,7 @@ impl Services {
         act: &Act,
         mut conversation: Conversation,
     ) -> Result<Conversation, ConversationError> {
-        conversation.status = ConversationStatus::HandedOff;
-        conversation.handed_off_until = Some(act.now + Duration::hours(HANDOFF_HOURS));
-        conversation.updated_at = act.now;
+        mark_taken(&mut conversation, act.now);
         self.store.put_conversation(&conversation).await?;
         Ok(conversation)
     }
@@ -176,6 +242,7 @@ impl Services {
             conversation.status = ConversationStatus::Active;
             conversation.handed_off_until = None;
             conversation.updated_at = act.now;
+            set_context(&mut conversation, HANDOFF_KEY, serde_json::Value::Null);
             self.store.put_conversation(&conversation).await?;
         }
         Ok(conversation)
@@ -194,6 +261,15 @@ impl Services {
         key: String,
         text: &str,
     ) -> Result<Delivery, ConversationError> {
+        // A customer waiting for a person now has one: the request no
+        // longer lapses back to the assistant.
+        if let Some(c) =
+            conversation.filter(|c| c.status == ConversationStatus::HandedOff && !handoff_taken(c))
+        {
+            let mut c = c.clone();
+            mark_taken(&mut c, act.now);
+            self.store.put_conversation(&c).await?;
+        }
         let out = Outgoing {
             org_id: Some(biz.org.id),
             timezone: &biz.org.timezone,
@@ -219,15 +295,13 @@ impl Services {
     }
 
     async fn activity(&self, act: &Act, biz: Biz<'_>, what: &str, summary: String) {
-        let a = Activity {
-            id: derived_id(&[&act.key, "activity", what]),
-            kind: ActivityKind::Handoff,
-            org_id: Some(biz.org.id),
+        self.note(
+            act,
+            Some(biz.org.id),
+            ActivityKind::Handoff,
+            &[what],
             summary,
-            at: act.now,
-        };
-        if let Err(e) = self.store.record_activity(&a).await {
-            tracing::warn!(error = %e, "activity feed entry not recorded");
-        }
+        )
+        .await;
     }
 }

@@ -13,12 +13,18 @@ use chrono_tz::Tz;
 use parlo_core::{CustomerId, Organization, ServiceType, Staff, StaffId};
 use parlo_store::Store;
 
+pub mod activity;
 pub mod appointments;
+pub mod catalogue;
 pub mod conversations;
+pub mod onboarding;
 pub mod outbox;
 pub mod policy;
+pub mod sign_in;
+pub mod staff;
 pub mod words;
 
+pub use catalogue::{CatalogueError, Invalid, Retired};
 pub use outbox::{Delivery, Outbox, OutboxError, Outgoing};
 pub use policy::{MessageKind, Templates};
 

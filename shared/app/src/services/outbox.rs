@@ -269,30 +269,33 @@ impl Outbox {
             }
         };
         record.updated_at = out.now;
-        self.store.mark_outbox_sent(&record).await?;
+        // The history line of a sent message, written with the mark.
+        let history = match (out.history, conversation) {
+            (Some(sender), Some(conv)) if !refused => Some(Message {
+                id: derived_id(&[&out.key, "out"]),
+                org_id: conv.org_id,
+                conversation_id: conv.id,
+                direction: Direction::Outbound,
+                sender_type: sender,
+                content_type: if content_sid.is_some() {
+                    ContentType::Template
+                } else {
+                    ContentType::Text
+                },
+                content: record.body.clone().unwrap_or_default(),
+                media_url: None,
+                provider_id: record.provider_sid.clone(),
+                delivery_status: None,
+                created_at: out.history_at.unwrap_or(out.now),
+            }),
+            _ => None,
+        };
+        match &history {
+            Some(m) => self.store.mark_outbox_sent_with_history(&record, m).await?,
+            None => self.store.mark_outbox_sent(&record).await?,
+        }
         if refused {
             return Ok(Delivery::Refused(record));
-        }
-        if let (Some(sender), Some(conv)) = (out.history, conversation) {
-            self.store
-                .append_message(&Message {
-                    id: derived_id(&[&out.key, "out"]),
-                    org_id: conv.org_id,
-                    conversation_id: conv.id,
-                    direction: Direction::Outbound,
-                    sender_type: sender,
-                    content_type: if content_sid.is_some() {
-                        ContentType::Template
-                    } else {
-                        ContentType::Text
-                    },
-                    content: record.body.clone().unwrap_or_default(),
-                    media_url: None,
-                    provider_id: record.provider_sid.clone(),
-                    delivery_status: None,
-                    created_at: out.history_at.unwrap_or(out.now),
-                })
-                .await?;
         }
         Ok(Delivery::Sent(record))
     }

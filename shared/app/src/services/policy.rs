@@ -41,11 +41,15 @@ pub enum MessageKind {
     StaffRelay,
     HandoffNotice,
     StaffActivated,
+    /// The business's own number is live (end of onboarding).
+    BusinessLive,
+    /// Number provisioning news for the owner (a failure, a retry).
+    ProvisioningNotice,
 }
 
 impl MessageKind {
     /// Every business-initiated kind (all but [`MessageKind::Reply`]).
-    pub const BUSINESS_INITIATED: [MessageKind; 16] = [
+    pub const BUSINESS_INITIATED: [MessageKind; 18] = [
         MessageKind::AppointmentConfirmation,
         MessageKind::AppointmentReminder,
         MessageKind::AppointmentCancelled,
@@ -62,6 +66,8 @@ impl MessageKind {
         MessageKind::StaffRelay,
         MessageKind::HandoffNotice,
         MessageKind::StaffActivated,
+        MessageKind::BusinessLive,
+        MessageKind::ProvisioningNotice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +89,8 @@ impl MessageKind {
             MessageKind::StaffRelay => "staff_relay",
             MessageKind::HandoffNotice => "handoff_notice",
             MessageKind::StaffActivated => "staff_activated",
+            MessageKind::BusinessLive => "business_live",
+            MessageKind::ProvisioningNotice => "provisioning_notice",
         }
     }
 

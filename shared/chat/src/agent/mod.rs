@@ -44,6 +44,28 @@ pub struct TurnContext {
     pub history: Vec<Message>,
 }
 
+impl TurnContext {
+    /// The customer asked for a person and nobody has taken the chat yet
+    /// (nor has the wait lapsed): the assistant answers only what it can
+    /// safely do on its own.
+    pub fn awaiting_person(&self) -> bool {
+        matches!(self.route, Route::Customer { .. })
+            && self.conversation.as_ref().is_some_and(|c| {
+                c.status == parlo_core::ConversationStatus::HandedOff
+                    && c.handed_off_until.is_some_and(|u| u > self.now)
+                    && !parlo_app::services::conversations::handoff_taken(c)
+            })
+    }
+
+    /// This turn reopened a chat whose request for a person lapsed
+    /// unanswered: the customer is told.
+    pub fn handoff_lapsed(&self) -> bool {
+        self.conversation
+            .as_ref()
+            .is_some_and(|c| parlo_app::services::conversations::handoff_lapsed_at(c, self.now))
+    }
+}
+
 /// What a turn answers: replies to the sender, in order, and messages for
 /// other people (the owner told of a booking, a customer told their
 /// appointment moved). Both go through the outbox with ids derived from the

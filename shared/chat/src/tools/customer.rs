@@ -351,7 +351,14 @@ impl Tools {
             .ok_or_else(|| ToolError::not_found("conversation"))?;
         let conv = self
             .services
-            .handoff(&self.act(actor), ctx.biz(), &customer, conv, &args.reason)
+            .handoff(
+                &self.act(actor),
+                ctx.biz(),
+                &customer,
+                conv,
+                &args.reason,
+                &ctx.location.business_hours,
+            )
             .await
             .map_err(|e| ToolError::Internal(e.to_string()))?;
         let until = conv.handed_off_until.unwrap_or(self.now);

@@ -259,6 +259,23 @@ fn with_alternatives(why: &str, alternatives: &[Slot]) -> String {
     words::with_alternatives(why, &labels)
 }
 
+impl From<parlo_app::services::CatalogueError> for ToolError {
+    fn from(e: parlo_app::services::CatalogueError) -> Self {
+        use parlo_app::services::CatalogueError;
+        match e {
+            CatalogueError::Invalid(i) => ToolError::InvalidArgument {
+                field: i.field,
+                message: i.message,
+            },
+            CatalogueError::Refused { message, .. } => ToolError::InvalidArgument {
+                field: "change",
+                message,
+            },
+            CatalogueError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ToolError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -131,7 +131,9 @@ impl Tools {
         let mut location = ctx.location.clone();
         location.business_hours.days[args.weekday.num_days_from_monday() as usize] = ranges.clone();
         location.updated_at = self.now;
-        self.store.update_location(&location).await?;
+        self.services
+            .save_location(&self.act(actor), &ctx.org, &location, false)
+            .await?;
         self.forget_business();
         Ok(HoursResult {
             weekday: format::weekday_name(args.weekday).to_string(),
@@ -171,26 +173,17 @@ impl Tools {
             }
         }
         let mut service = ctx.resolve_service(&args.service)?.clone();
+        // Bounds are the services' (the same for the dashboard).
         if let Some(d) = args.duration_minutes {
-            if d == 0 || d > 12 * 60 {
-                return Err(ToolError::InvalidArgument {
-                    field: "duration_minutes",
-                    message: "entre 1 y 720 minutos".into(),
-                });
-            }
             service.duration_minutes = d;
         }
         if let Some(p) = args.price_cents {
-            if p < 0 {
-                return Err(ToolError::InvalidArgument {
-                    field: "price_cents",
-                    message: "no puede ser negativo".into(),
-                });
-            }
             service.price_cents = p;
         }
         service.updated_at = self.now;
-        self.store.update_service(&service).await?;
+        self.services
+            .save_service(&self.act(actor), &ctx.org, &service, false)
+            .await?;
         self.forget_business();
         Ok(ServiceResult {
             service_id: service.id,

@@ -13,7 +13,7 @@
 
 use super::fuzzy::normalize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Intent {
     // ── Customers ──
     Greeting,
@@ -33,6 +33,7 @@ pub enum Intent {
     Thanks,
     Yes,
     No,
+    #[default]
     Unknown,
     // ── Staff / owner commands ──
     /// "¿Qué tengo hoy?" — the sender's own agenda.
@@ -61,6 +62,12 @@ pub enum Intent {
     ReleaseHandoff,
     /// "Mándame el link del panel".
     MagicLink,
+    /// "¿Qué sigue?", "¿quién sigue?": the next appointment.
+    NextAppointment,
+    /// "Historial de +52…", "¿quién es Juan Pérez?".
+    CustomerHistory,
+    /// "Dile a Juan que…": a message relayed to a customer.
+    MessageCustomer,
 }
 
 impl Intent {
@@ -88,6 +95,9 @@ impl Intent {
                 | TakeOver
                 | ReleaseHandoff
                 | MagicLink
+                | NextAppointment
+                | CustomerHistory
+                | MessageCustomer
         )
     }
 
@@ -333,6 +343,9 @@ const RULES: &[Rule] = &[
             "que me llame alguien",
             "que alguien me llame",
             "que me marquen",
+            "me puede llamar alguien",
+            "me puede marcar alguien",
+            "alguien del equipo",
         ],
         all: &[],
         none: &[],
@@ -775,6 +788,39 @@ const RULES: &[Rule] = &[
         none: &[],
     },
     Rule {
+        intent: Intent::NextAppointment,
+        any: &[
+            "quien sigue",
+            "que sigue",
+            "el siguiente",
+            "la siguiente",
+            "mi siguiente",
+            "siguiente cita",
+            "siguiente cliente",
+            "proximo cliente",
+            "proxima cita",
+            "la proxima",
+            "el proximo",
+            "quien me toca",
+            "a quien me toca",
+            "quien viene",
+            "el que sigue",
+            "la que sigue",
+        ],
+        all: &[],
+        none: &[
+            "semana",
+            "mes",
+            "lunes",
+            "martes",
+            "miercoles",
+            "jueves",
+            "viernes",
+            "sabado",
+            "domingo",
+        ],
+    },
+    Rule {
         intent: Intent::MySchedule,
         any: &[
             "que tengo",
@@ -819,6 +865,18 @@ const RULES: &[Rule] = &[
             "que hay hoy",
             "como viene el dia",
             "como esta el dia",
+            "agenda del",
+            "agenda para",
+            "agenda pa",
+            "que hay",
+            "que tenemos",
+            "como andamos",
+            "como esta el",
+            "como esta la",
+            "como viene",
+            "como pinta",
+            "como va el dia",
+            "como va hoy",
         ],
         all: &[],
         none: &[],
@@ -854,6 +912,12 @@ const RULES: &[Rule] = &[
             "podrias cambiar*",
             "otro horario",
             "otra hora",
+            "adelanta*",
+            "la puedo pasar",
+            "lo puedo pasar",
+            "pasar mi cita",
+            "pasar la cita",
+            "puedo mover",
         ],
         all: &[
             &["cambi*", "mover", "muev*", "adelant*"],
@@ -915,6 +979,17 @@ const RULES: &[Rule] = &[
             "tengo algo agendado",
             "estoy agendado",
             "estoy agendada",
+            "citas tengo",
+            "cita tengo",
+            "tengo que ir",
+            "me toca ir",
+            "cuando me toca",
+            "tengo alguna reserva",
+            "tengo reserva",
+            "mis reservas",
+            "recuerdame mi",
+            "me recuerdas mi",
+            "ver mis citas",
         ],
         all: &[],
         none: &[],
@@ -944,6 +1019,7 @@ const RULES: &[Rule] = &[
             "que vale",
             "lo que vale",
             "cuestan",
+            "a como",
         ],
         all: &[],
         none: &[],
@@ -986,6 +1062,8 @@ const RULES: &[Rule] = &[
             "a que horas cierr*",
             "abren",
             "cierran",
+            "cerrais",
+            "abris",
             "estan abiertos",
             "esta abierto",
             "abierto",
@@ -1032,6 +1110,8 @@ const RULES: &[Rule] = &[
             "domicilio",
             "sucursal*",
             "local queda",
+            "en que parte",
+            "por donde",
         ],
         all: &[],
         none: &[],
@@ -1055,6 +1135,10 @@ const RULES: &[Rule] = &[
             "tienen manicure",
             "tienen pedicure",
             "hacen tinte*",
+            "tienen facial*",
+            "tienen planchado",
+            "cortan a",
+            "atienden a",
         ],
         all: &[],
         none: &[],
@@ -1104,6 +1188,8 @@ const RULES: &[Rule] = &[
 /// Opening words that answer a yes/no question.
 const YES_LEAD: &[&str] = &[
     "si",
+    "esa mera",
+    "esa",
     "ok",
     "va",
     "vale",
@@ -1223,10 +1309,14 @@ fn lead_is_separated(text: &str, n: usize) -> bool {
     false
 }
 
-fn first_rule(words: &[String], only: Option<&[Intent]>) -> Option<Intent> {
+fn first_rule(
+    words: &[String],
+    only: Option<&[Intent]>,
+    allowed: fn(Intent) -> bool,
+) -> Option<Intent> {
     RULES
         .iter()
-        .filter(|r| only.is_none_or(|o| o.contains(&r.intent)))
+        .filter(|r| only.is_none_or(|o| o.contains(&r.intent)) && allowed(r.intent))
         .find(|r| r.matches(words))
         .map(|r| r.intent)
 }
@@ -1235,6 +1325,16 @@ fn first_rule(words: &[String], only: Option<&[Intent]>) -> Option<Intent> {
 /// never fails (`Intent::Unknown` when nothing applies, e.g. "mañana en la
 /// tarde" — the caller's conversation state gives that one meaning).
 pub fn classify(text: &str) -> Intent {
+    classify_with(text, |_| true)
+}
+
+/// [`classify`] for a customer's message: staff commands are not among the
+/// readings ("¿qué hay mañana?" from a customer asks for a time).
+pub fn classify_customer(text: &str) -> Intent {
+    classify_with(text, |i| !i.is_staff_command())
+}
+
+fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
     let words = message_words(text);
     if words.is_empty() {
         return Intent::Unknown;
@@ -1261,11 +1361,11 @@ pub fn classify(text: &str) -> Intent {
             // After "No," only the rest counts ("No, cancélala"); a bare
             // "no llegó" is read whole.
             let scope = if separated { &words[n..] } else { &words[..] };
-            return first_rule(scope, Some(overrides)).unwrap_or(answer);
+            return first_rule(scope, Some(overrides), allowed).unwrap_or(answer);
         }
     }
 
-    if let Some(intent) = first_rule(&words, None) {
+    if let Some(intent) = first_rule(&words, None, allowed) {
         return intent;
     }
     if let Some((answer, _)) = lead {

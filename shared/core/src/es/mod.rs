@@ -4,7 +4,9 @@
 
 pub mod format;
 pub mod fuzzy;
+pub mod hours;
 pub mod intent;
+pub mod read;
 pub mod when;
 
 /// Case-insensitive search that answers with byte offsets **in `text`**:

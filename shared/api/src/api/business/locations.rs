@@ -22,7 +22,6 @@ impl Api {
             Op::CreateLocation => {
                 let input: LocationInput = body(request)?;
                 let hours = input.business_hours.unwrap_or_default();
-                hours_valid(&hours)?;
                 let l = Location {
                     id: Uuid::now_v7(),
                     org_id: org,
@@ -33,7 +32,10 @@ impl Api {
                     created_at: now,
                     updated_at: now,
                 };
-                self.store.create_location(&l).await?;
+                self.services()
+                    .await?
+                    .save_location(&self.act(ctx), &ctx.org, &l, true)
+                    .await?;
                 Ok(created(&l))
             }
             Op::GetLocation => okj(&self.location(org, path_id(params, "id")?).await?),
@@ -50,11 +52,13 @@ impl Api {
                     l.is_primary = p;
                 }
                 if let Some(h) = input.business_hours {
-                    hours_valid(&h)?;
                     l.business_hours = h;
                 }
                 l.updated_at = now;
-                self.store.update_location(&l).await?;
+                self.services()
+                    .await?
+                    .save_location(&self.act(ctx), &ctx.org, &l, false)
+                    .await?;
                 okj(&l)
             }
             Op::DeleteLocation => {
@@ -65,7 +69,10 @@ impl Api {
                         "No puedes borrar la sucursal principal.",
                     ));
                 }
-                self.store.delete_location(org, l.id).await?;
+                self.services()
+                    .await?
+                    .delete_location(&self.act(ctx), &ctx.org, &l)
+                    .await?;
                 Ok(no_content())
             }
             _ => Err(ApiError::internal()),

@@ -63,19 +63,4 @@ impl Api {
             .await?
             .ok_or_else(ApiError::not_found)
     }
-
-    /// Records an activity feed entry; a failure is logged, never the
-    /// caller's problem.
-    pub(crate) async fn activity(&self, kind: ActivityKind, org: Option<OrgId>, summary: String) {
-        let a = Activity {
-            id: Uuid::now_v7(),
-            kind,
-            org_id: org,
-            summary,
-            at: self.clock.now(),
-        };
-        if let Err(e) = self.store.record_activity(&a).await {
-            tracing::warn!(error = %e, "activity feed entry not recorded");
-        }
-    }
 }

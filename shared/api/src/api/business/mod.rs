@@ -10,9 +10,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use parlo_core::permissions::Action;
 use parlo_core::scheduling::{free_slots, SlotQuery};
 use parlo_core::*;
-use parlo_store::{
-    Activity, ActivityKind, BookRequest, RescheduleRequest, StaffChoice, StoreError,
-};
+use parlo_store::{BookRequest, RescheduleRequest, StaffChoice, StoreError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use uuid::Uuid;
@@ -20,7 +18,7 @@ use uuid::Uuid;
 use super::dto::*;
 use super::routes::{Op, Params};
 use super::{json, no_content, Api, ApiError, Ctx};
-use parlo_app::services::{Act, Biz, Delivery};
+use parlo_app::services::{Act, Biz, Delivery, Retired};
 use parlo_core::ids::derived_id;
 
 pub const DEFAULT_LIMIT: usize = 50;

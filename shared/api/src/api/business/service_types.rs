@@ -40,7 +40,10 @@ impl Api {
                     return Err(ApiError::invalid("name", "es obligatorio."));
                 }
                 apply_service(&mut s, input)?;
-                self.store.create_service(&s).await?;
+                self.services()
+                    .await?
+                    .save_service(&self.act(ctx), &ctx.org, &s, true)
+                    .await?;
                 Ok(created(&s))
             }
             Op::GetService => okj(&self.service(org, path_id(params, "id")?).await?),
@@ -55,24 +58,28 @@ impl Api {
                 }
                 apply_service(&mut s, input)?;
                 s.updated_at = now;
-                self.store.update_service(&s).await?;
+                self.services()
+                    .await?
+                    .save_service(&self.act(ctx), &ctx.org, &s, false)
+                    .await?;
                 okj(&s)
             }
             Op::DeleteService => {
-                let mut s = self.service(org, path_id(params, "id")?).await?;
-                // History keeps pointing at it: deactivate instead.
-                if self.store.service_in_use(org, s.id).await? {
-                    s.is_active = false;
-                    s.updated_at = now;
-                    self.store.update_service(&s).await?;
-                    return okj(&serde_json::json!({
+                let s = self.service(org, path_id(params, "id")?).await?;
+                // History keeps pointing at a booked one: deactivated instead.
+                match self
+                    .services()
+                    .await?
+                    .retire_service(&self.act(ctx), &ctx.org, &s)
+                    .await?
+                {
+                    Retired::Deactivated(s) => okj(&serde_json::json!({
                         "deleted": false,
                         "deactivated": true,
                         "service": s,
-                    }));
+                    })),
+                    Retired::Deleted => Ok(no_content()),
                 }
-                self.store.delete_service(org, s.id).await?;
-                Ok(no_content())
             }
             _ => Err(ApiError::internal()),
         }
@@ -86,44 +93,20 @@ pub(super) fn apply_service(s: &mut ServiceType, input: ServiceInput) -> Result<
     if input.description.is_some() {
         s.description = text("description", input.description, MAX_TEXT, false)?;
     }
+    // Bounds are the services' (check_service): one rule for every door.
     if let Some(d) = input.duration_minutes {
-        if !(5..=720).contains(&d) {
-            return Err(ApiError::invalid(
-                "duration_minutes",
-                "debe estar entre 5 y 720 minutos.",
-            ));
-        }
         s.duration_minutes = d;
     }
     if let Some(p) = input.price_cents {
-        if !(0..=100_000_000).contains(&p) {
-            return Err(ApiError::invalid(
-                "price_cents",
-                "debe ser un precio válido.",
-            ));
-        }
         s.price_cents = p;
     }
     if let Some(c) = input.currency {
-        let c = c.trim().to_ascii_uppercase();
-        if c.len() != 3 || !c.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(ApiError::invalid(
-                "currency",
-                "usa un código de 3 letras, como MXN.",
-            ));
-        }
-        s.currency = c;
+        s.currency = c.trim().to_ascii_uppercase();
     }
     if let Some(a) = input.is_active {
         s.is_active = a;
     }
     if let Some(b) = input.buffer_minutes {
-        if b > 240 {
-            return Err(ApiError::invalid(
-                "buffer_minutes",
-                "debe ser a lo más 240.",
-            ));
-        }
         s.buffer_minutes = b;
     }
     Ok(())

@@ -50,7 +50,10 @@ impl Api {
                     },
                 )
                 .await?;
-                self.store.create_spot(&s).await?;
+                self.services()
+                    .await?
+                    .save_spots(&self.act(ctx), &ctx.org, std::slice::from_ref(&s), true)
+                    .await?;
                 Ok(created(&s))
             }
             Op::GetSpot => okj(&self.spot(org, path_id(params, "id")?).await?),
@@ -62,12 +65,18 @@ impl Api {
                 }
                 self.apply_spot(org, &mut s, input).await?;
                 s.updated_at = now;
-                self.store.update_spot(&s).await?;
+                self.services()
+                    .await?
+                    .save_spots(&self.act(ctx), &ctx.org, std::slice::from_ref(&s), false)
+                    .await?;
                 okj(&s)
             }
             Op::DeleteSpot => {
                 let s = self.spot(org, path_id(params, "id")?).await?;
-                self.store.delete_spot(org, s.id).await?;
+                self.services()
+                    .await?
+                    .delete_spot(&self.act(ctx), &ctx.org, &s)
+                    .await?;
                 Ok(no_content())
             }
             Op::OrderSpots => {
@@ -92,8 +101,12 @@ impl Api {
                         })
                     })
                     .collect();
-                futures::future::try_join_all(changed.iter().map(|s| self.store.update_spot(s)))
-                    .await?;
+                if !changed.is_empty() {
+                    self.services()
+                        .await?
+                        .save_spots(&self.act(ctx), &ctx.org, &changed, false)
+                        .await?;
+                }
                 let mut all = self.store.list_spots(org).await?;
                 all.sort_by_key(|s| s.display_order);
                 okj(&PageOut {

@@ -52,6 +52,23 @@ impl Api {
                 };
                 self.apply_staff(ctx, &mut s, input).await?;
                 self.store.create_staff(&s).await?;
+                // The welcome on the business's WhatsApp (the template
+                // outside the window); a failed send does not undo the
+                // registration: the person can still write first.
+                match self
+                    .services()
+                    .await?
+                    .welcome_staff(&ctx.org, &s, now)
+                    .await
+                {
+                    Ok(d) if d.went_out() => {}
+                    Ok(d) => {
+                        tracing::warn!(staff_id = %s.id, status = ?d.record().status, "staff welcome not sent")
+                    }
+                    Err(e) => {
+                        tracing::warn!(staff_id = %s.id, error = %e, "staff welcome not sent")
+                    }
+                }
                 Ok(created(&s))
             }
             Op::GetStaff => okj(&self.staff(org, path_id(params, "id")?).await?),

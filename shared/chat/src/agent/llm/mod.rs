@@ -57,6 +57,7 @@ pub mod catalog;
 pub mod dispatch;
 pub mod fallback;
 pub mod prompt;
+pub mod proposal;
 
 pub use fallback::FallbackAgent;
 
@@ -91,6 +92,8 @@ pub enum LlmError {
     StepsExhausted(usize),
     #[error("the model answered nothing")]
     EmptyAnswer,
+    #[error("the model's answer is not a message for a person: {0}")]
+    NotAMessage(&'static str),
     #[error("{0}")]
     Data(AgentError),
 }
@@ -114,6 +117,14 @@ struct Progress {
     notifications: Vec<Notification>,
     model_calls: usize,
     tool_calls: usize,
+    /// Guards of the turn: what changed so far.
+    handed_off: bool,
+    changed: bool,
+    booked: Vec<String>,
+    /// Times check_availability listed this turn (offered to the customer).
+    offered: Vec<chrono::NaiveDateTime>,
+    /// Parlo's question for a change waiting for the customer's yes.
+    proposal: Option<String>,
 }
 
 async fn within<F: Future>(
@@ -218,18 +229,44 @@ impl LlmAgent {
         .await;
         let elapsed_ms = started.elapsed().as_millis() as u64;
         let reply = match result {
-            Ok(text) => {
+            // Something changed: what tells the person is Parlo's own
+            // sentence from the committed record, never the model's prose
+            // (its dates and weekdays may not be so).
+            Ok(_) if !progress.done.is_empty() => {
                 tracing::info!(
                     model_calls = progress.model_calls,
                     tool_calls = progress.tool_calls,
                     elapsed_ms,
-                    "llm turn answered"
+                    "llm turn changed something; Parlo's confirmation is sent"
                 );
                 Ok(AgentReply {
-                    replies: split_for_whatsapp(&text, WHATSAPP_MAX_CHARS),
+                    replies: vec![progress.done.join("\n")],
                     notifications: progress.notifications,
                 })
             }
+            // A change waits for the customer's yes: Parlo asks, in its
+            // own words, what will be done.
+            Ok(_) if progress.proposal.is_some() => Ok(AgentReply {
+                replies: progress.proposal.take().into_iter().collect(),
+                notifications: progress.notifications,
+            }),
+            Ok(text) => match not_a_message(&text) {
+                // Tool-call JSON, another language, an essay: never sent;
+                // the rule agent answers the turn instead (fallback).
+                Some(why) => Err(LlmError::NotAMessage(why)),
+                None => {
+                    tracing::info!(
+                        model_calls = progress.model_calls,
+                        tool_calls = progress.tool_calls,
+                        elapsed_ms,
+                        "llm turn answered"
+                    );
+                    Ok(AgentReply {
+                        replies: split_for_whatsapp(&text, WHATSAPP_MAX_CHARS),
+                        notifications: progress.notifications,
+                    })
+                }
+            },
             Err(e) if progress.done.is_empty() => Err(e),
             Err(e) => {
                 tracing::warn!(
@@ -255,6 +292,14 @@ impl LlmAgent {
     /// Best effort: the answer stands (a change may already be made), so a
     /// failed delete is logged, not turned into a fallback.
     async fn forget_rule_flow(&self, turn: &TurnContext) {
+        // A proposal made this turn waits for the customer's answer.
+        if let Ok(super::rules::flow::Loaded::Active(f)) =
+            super::rules::flow::load(&self.store, turn).await
+        {
+            if f.flow_type == parlo_core::FlowType::Proposal && f.updated_at == turn.now {
+                return;
+            }
+        }
         if let Err(e) = super::rules::flow::clear(&self.store, turn).await {
             tracing::warn!(error = %e, "could not clear the rule agent's flow after an llm turn");
         }
@@ -373,7 +418,63 @@ impl LlmAgent {
                 }
                 progress.tool_calls += 1;
                 count(names::TOOL_CALLS, 1);
-                let outcome = dispatch::execute(&kit, actor, &call).await;
+                let outcome = match refused_by_turn_guards(progress, &call) {
+                    Some(refusal) => dispatch::Outcome {
+                        result: refusal,
+                        ..dispatch::Outcome::default()
+                    },
+                    None => match proposal::gate(
+                        &self.store,
+                        &kit,
+                        turn,
+                        actor,
+                        &call,
+                        &progress.offered,
+                    )
+                    .await
+                    .map_err(|e| LlmError::Data(AgentError(e)))?
+                    {
+                        proposal::Gate::Commit => dispatch::execute(&kit, actor, &call).await,
+                        proposal::Gate::Refuse(result) => dispatch::Outcome {
+                            result,
+                            ..dispatch::Outcome::default()
+                        },
+                        proposal::Gate::Propose { question, result } => {
+                            progress.changed = true;
+                            progress.proposal = Some(question);
+                            dispatch::Outcome {
+                                result,
+                                ..dispatch::Outcome::default()
+                            }
+                        }
+                    },
+                };
+                if matches!(call, Call::CheckAvailability(_)) {
+                    progress.offered.extend(offered_times(&outcome.result));
+                }
+                if outcome.done.is_some() {
+                    match &call {
+                        Call::HandoffToHuman(_) => progress.handed_off = true,
+                        Call::BookAppointment(_) => {
+                            progress.changed = true;
+                            if let Some(id) =
+                                serde_json::from_str::<serde_json::Value>(&outcome.result)
+                                    .ok()
+                                    .and_then(|v| {
+                                        v.get("appointment_id")
+                                            .and_then(|i| i.as_str())
+                                            .map(str::to_string)
+                                    })
+                            {
+                                progress.booked.push(id);
+                            }
+                        }
+                        Call::CancelAppointment(_) | Call::RescheduleAppointment(_) => {
+                            progress.changed = true
+                        }
+                        _ => {}
+                    }
+                }
                 progress.notifications.extend(outcome.notifications);
                 progress.done.extend(outcome.done);
                 messages.push(ChatCompletionRequestMessage::Tool(
@@ -387,6 +488,120 @@ impl LlmAgent {
         }
         Err(LlmError::StepsExhausted(self.max_steps))
     }
+}
+
+/// The local starts of a check_availability result (`slots[].local`).
+fn offered_times(result: &str) -> Vec<chrono::NaiveDateTime> {
+    serde_json::from_str::<serde_json::Value>(result)
+        .ok()
+        .and_then(|v| v.get("slots").and_then(|s| s.as_array()).cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.get("local")?.as_str()?.parse().ok())
+        .collect()
+}
+
+/// Refuses, whatever the model asks, what one turn must never do: a
+/// second handoff (one notice per turn), a second change of appointments
+/// (the model proposes one change per turn), or cancelling or moving the
+/// appointment it just booked. `Some(JSON for the model)` when refused.
+fn refused_by_turn_guards(progress: &Progress, call: &Call) -> Option<String> {
+    let refuse = |code: &str, message: &str| {
+        Some(serde_json::json!({"error": code, "message": message}).to_string())
+    };
+    match call {
+        Call::HandoffToHuman(_) if progress.handed_off => refuse(
+            "already_handed_off",
+            "Ya se avisó al equipo en este turno; no lo repitas.",
+        ),
+        Call::CancelAppointment(a) if progress.booked.contains(&a.appointment_id) => refuse(
+            "just_booked",
+            "Esa cita se acaba de agendar en este turno; no se cancela en el mismo turno.",
+        ),
+        Call::RescheduleAppointment(a) if progress.booked.contains(&a.appointment_id) => refuse(
+            "just_booked",
+            "Esa cita se acaba de agendar en este turno; no se mueve en el mismo turno.",
+        ),
+        Call::BookAppointment(_) | Call::CancelAppointment(_) | Call::RescheduleAppointment(_)
+            if progress.changed =>
+        {
+            refuse(
+                "one_change_per_turn",
+                "Ya se hizo un cambio en este turno; confirma ese con el cliente antes de otro.",
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Why the model's final text must not go to a person, if it must not:
+/// a tool call written as text, code, an essay, or not Spanish.
+pub fn not_a_message(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some("empty");
+    }
+    let squashed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    if (t.starts_with('{') || t.starts_with('['))
+        || squashed.contains("\"name\":")
+        || squashed.contains("\"arguments\":")
+        || squashed.contains("\"tool_calls\"")
+        || t.contains("```")
+        || t.contains("<tool_call>")
+        || t.contains("</function")
+    {
+        return Some("tool call or code");
+    }
+    if t.chars().count() > MAX_MESSAGE_CHARS {
+        return Some("over-long");
+    }
+    if !reads_as_spanish(t) {
+        return Some("not Spanish");
+    }
+    None
+}
+
+/// Longest answer a person is sent in one turn (characters): an agenda of
+/// a busy day fits; an essay does not.
+const MAX_MESSAGE_CHARS: usize = 2400;
+
+/// A rough language check: among the common function words of the text,
+/// Spanish ones must not be outnumbered by English ones. Short answers
+/// ("Listo ✓", "10:00 AM") pass.
+fn reads_as_spanish(text: &str) -> bool {
+    const ES: &[&str] = &[
+        "el", "la", "los", "las", "de", "que", "y", "en", "un", "una", "para", "con", "tu", "te",
+        "es", "por", "a", "se", "lo", "del", "al", "tienes", "cita", "hola", "gracias", "si",
+    ];
+    const EN: &[&str] = &[
+        "the",
+        "you",
+        "your",
+        "is",
+        "are",
+        "and",
+        "to",
+        "of",
+        "for",
+        "with",
+        "have",
+        "i",
+        "it",
+        "this",
+        "that",
+        "will",
+        "can",
+        "please",
+        "appointment",
+        "thank",
+    ];
+    let words: Vec<String> = parlo_core::es::fuzzy::normalize(text)
+        .split(' ')
+        .map(str::to_string)
+        .collect();
+    let es = words.iter().filter(|w| ES.contains(&w.as_str())).count();
+    let en = words.iter().filter(|w| EN.contains(&w.as_str())).count();
+    en < 3 || es >= en
 }
 
 /// Longest WhatsApp message Twilio sends (characters).
@@ -490,6 +705,7 @@ impl Agent for TurnAgent {
             }
             TurnAgent::Llm(agent)
                 if LlmAgent::handles(turn)
+                    && !turn.awaiting_person()
                     && !job_flow_waiting(&agent.fallback.store, turn).await =>
             {
                 count(names::AGENT_LLM, 1);

@@ -11,8 +11,9 @@
 use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use parlo_core::es::format;
 use parlo_core::es::fuzzy::{find_in_text, Match};
-use parlo_core::es::intent::{classify, message_words, Intent};
-use parlo_core::es::when::{parse_when, When};
+use parlo_core::es::intent::{message_words, Intent};
+use parlo_core::es::read::{read_customer, Catalogue, Reading};
+use parlo_core::es::when::When;
 use parlo_core::time::utc_to_local;
 use parlo_core::{FlowSession, FlowType, PermissionLevel, ServiceType, Staff};
 use serde::Serialize;
@@ -30,13 +31,86 @@ mod slots;
 #[cfg(test)]
 pub(crate) use {booking::name_in, rating::rating_in};
 
-/// Consecutive failed answers to the same question before a person takes
-/// over.
+/// Failed answers in a row after which the options include talking to a
+/// person. A miss never hands the chat off by itself: only the customer's
+/// request (or a business rule) does.
 pub const MAX_MISSES: u8 = 2;
 
-/// The fallback when nothing in a message could be understood outside a
-/// flow; seeing it as the previous reply means the customer is stuck.
-const NOT_UNDERSTOOD: &str = "Perdón, no te entendí. Puedo ayudarte a agendar, cambiar o cancelar una cita, o darte precios, horarios y la dirección. ¿Qué necesitas?";
+/// How every "I did not understand" reply starts (the next turn counts
+/// them from the history).
+pub(crate) const NOT_UNDERSTOOD: &str = "Perdón, no te entendí.";
+
+/// What the assistant can do, as numbered options (answered by number).
+const MENU: &[(&str, Intent)] = &[
+    ("Agendar una cita", Intent::Book),
+    ("Ver mis citas", Intent::MyAppointments),
+    ("Cambiar una cita", Intent::Reschedule),
+    ("Cancelar una cita", Intent::Cancel),
+    ("Precios y servicios", Intent::Prices),
+    ("Horario y dirección", Intent::Hours),
+];
+const MENU_PERSON: &str = "Hablar con una persona";
+
+/// The line offering a person, added once the customer missed twice.
+pub(crate) const OFFER_PERSON: &str =
+    "Si prefieres, escribe «persona» y le paso tu mensaje a alguien del equipo.";
+
+/// The numbered options after a miss; with `person`, talking to a person
+/// too.
+fn menu_text(person: bool) -> String {
+    let mut lines: Vec<String> = MENU
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| format!("{}. {label}", i + 1))
+        .collect();
+    if person {
+        lines.push(format!("{}. {MENU_PERSON}", MENU.len() + 1));
+    }
+    format!(
+        "{NOT_UNDERSTOOD} Esto es lo que puedo hacer por ti:\n{}\nRespóndeme con el número o escríbelo con tus palabras.",
+        lines.join("\n")
+    )
+}
+
+/// Misses in a row just before this message: the assistant's last replies
+/// that were "I did not understand".
+fn misses_before(turn: &TurnContext) -> usize {
+    turn.history
+        .iter()
+        .rev()
+        .filter(|m| m.direction == parlo_core::Direction::Outbound)
+        .take_while(|m| m.content.starts_with(NOT_UNDERSTOOD))
+        .count()
+}
+
+/// A bare number answering the options just listed, or «persona».
+fn menu_choice(turn: &TurnContext, words: &[String]) -> Option<Intent> {
+    if words.len() == 1 && (words[0] == "persona" || words[0] == "humano") {
+        return Some(Intent::TalkToHuman);
+    }
+    let last = turn
+        .history
+        .iter()
+        .rev()
+        .find(|m| m.direction == parlo_core::Direction::Outbound)?;
+    if !last
+        .content
+        .contains("Respóndeme con el número o escríbelo")
+    {
+        return None;
+    }
+    let n: usize = match words {
+        [w] => w.parse().ok()?,
+        [a, w] if a == "el" || a == "la" || a == "opcion" => w.parse().ok()?,
+        _ => return None,
+    };
+    match n {
+        0 => None,
+        n if n <= MENU.len() => Some(MENU[n - 1].1),
+        n if n == MENU.len() + 1 && last.content.contains(MENU_PERSON) => Some(Intent::TalkToHuman),
+        _ => None,
+    }
+}
 
 /// Everything one customer turn works with.
 pub(crate) struct Cx<'a> {
@@ -47,6 +121,8 @@ pub(crate) struct Cx<'a> {
     pub biz: Ctx,
     pub intent: Intent,
     pub words: Vec<String>,
+    /// Everything the message carries (service, when, staff, name…).
+    pub reading: Reading,
     /// The flow was abandoned (silent > 30 min) and is being resumed.
     pub resuming: bool,
 }
@@ -61,7 +137,7 @@ impl Cx<'_> {
     }
 
     pub fn when(&self) -> When {
-        parse_when(self.text(), self.turn.now, self.biz.tz)
+        self.reading.when.clone()
     }
 
     pub fn local_now(&self) -> NaiveDateTime {
@@ -122,6 +198,13 @@ impl Cx<'_> {
     /// The service named in this message, if exactly one.
     pub fn service_in_text(&self) -> Option<Result<ServiceType, Vec<String>>> {
         let services = self.active_services();
+        if let Some(name) = &self.reading.service {
+            return services.iter().find(|s| &s.name == name).cloned().map(Ok);
+        }
+        if !self.reading.service_options.is_empty() {
+            return Some(Err(self.reading.service_options.clone()));
+        }
+        // A word only the fuzzy matcher knows ("tintes para hombre").
         match find_in_text(self.text(), &services, |s| s.name.as_str())? {
             Match::Found(s) => Some(Ok(s.item.clone())),
             Match::Ambiguous(v) => Some(Err(v.iter().map(|s| s.item.name.clone()).collect())),
@@ -130,11 +213,8 @@ impl Cx<'_> {
 
     /// The bookable staff member named in this message, if exactly one.
     pub fn staff_in_text(&self) -> Option<Staff> {
-        let staff = self.bookable_staff();
-        match find_in_text(self.text(), &staff, |s| s.name.as_str())? {
-            Match::Found(s) => Some(s.item.clone()),
-            Match::Ambiguous(_) => None,
-        }
+        let name = self.reading.staff.as_ref()?;
+        self.bookable_staff().into_iter().find(|s| &s.name == name)
     }
 
     pub async fn save<T: Serialize>(
@@ -198,20 +278,66 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         Err(e) => return Err(err(e)),
     };
     let loaded = flow::load(&agent.store, turn).await?;
+    let words = message_words(&turn.text);
+    let services: Vec<String> = biz
+        .services
+        .iter()
+        .filter(|s| s.is_active)
+        .map(|s| s.name.clone())
+        .collect();
+    let team: Vec<String> = biz
+        .staff
+        .iter()
+        .filter(|s| s.is_active && s.bookable)
+        .map(|s| s.name.clone())
+        .collect();
+    let reading = read_customer(
+        &turn.text,
+        utc_to_local(biz.tz, turn.now),
+        Catalogue {
+            services: &services,
+            staff: &team,
+        },
+    );
+    let intent = menu_choice(turn, &words).unwrap_or(reading.intent);
     let mut cx = Cx {
         agent,
         turn,
         tools,
         actor,
         biz,
-        intent: classify(&turn.text),
-        words: message_words(&turn.text),
+        intent,
+        words,
+        reading,
         resuming: false,
     };
 
+    // Waiting for a person nobody took yet: what the assistant can safely
+    // do alone (cancel, "my appointments") is still answered; the rest
+    // waits for the person.
+    if turn.awaiting_person() {
+        let in_cancel = matches!(&loaded, Loaded::Active(f) if f.flow_type == FlowType::Cancel);
+        if !(in_cancel || matches!(cx.intent, Intent::Cancel | Intent::MyAppointments)) {
+            return Ok(AgentReply::silent());
+        }
+    }
+    let mut reply = Box::pin(dispatch(&mut cx, loaded)).await?;
+    if turn.handoff_lapsed() {
+        let notice = format!(
+            "Perdón, nadie del equipo de {} pudo contestarte todavía. Mientras tanto sigo yo por aquí.",
+            cx.biz.org.name
+        );
+        reply.replies.insert(0, notice);
+    }
+    Ok(reply)
+}
+
+async fn dispatch(cx: &mut Cx<'_>, loaded: Loaded) -> Result<AgentReply, AgentError> {
+    let turn = cx.turn;
+
     if cx.intent == Intent::TalkToHuman {
         return handoff(
-            &cx,
+            cx,
             &format!("Pide hablar con una persona: «{}»", turn.text.trim()),
             None,
         )
@@ -224,7 +350,7 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         // A review request waits for days, not minutes.
         Loaded::Abandoned(f) if f.flow_type == FlowType::Rating => Some(f),
         Loaded::Abandoned(f) => {
-            if switches_topic(&cx, f.flow_type) {
+            if switches_topic(cx, f.flow_type) {
                 cx.clear().await?;
                 None
             } else {
@@ -235,11 +361,11 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
     };
 
     if let Some(f) = flow {
-        if let Some(reply) = Box::pin(in_flow(&cx, f)).await? {
+        if let Some(reply) = Box::pin(in_flow(cx, f)).await? {
             return Ok(reply);
         }
     }
-    Box::pin(idle(&cx)).await
+    Box::pin(idle(cx)).await
 }
 
 /// Does this message clearly ask for something other than the flow in
@@ -269,8 +395,14 @@ async fn in_flow(cx: &Cx<'_>, f: FlowSession) -> Result<Option<AgentReply>, Agen
     match f.flow_type {
         FlowType::Rating => Box::pin(rating::handle(cx, f)).await,
         FlowType::Booking => {
+            if cx.intent == Intent::MyAppointments {
+                // Answered, and the booking waits.
+                return Ok(Some(
+                    interruption(cx, &f, my_appointments(cx).await?).await?,
+                ));
+            }
             let leave = match cx.intent {
-                Intent::Reschedule | Intent::MyAppointments => true,
+                Intent::Reschedule => true,
                 // "Cancela mi cita" is about an appointment; a bare
                 // "cancela" drops the booking in progress.
                 Intent::Cancel => cx.has_any(&["mi", "mis"]),
@@ -315,13 +447,62 @@ async fn in_flow(cx: &Cx<'_>, f: FlowSession) -> Result<Option<AgentReply>, Agen
 /// A question about the business in the middle of a flow: answered, and
 /// the flow kept (touched, so it does not count as abandoned).
 async fn inquiry_in_flow(cx: &Cx<'_>, f: &FlowSession) -> Result<AgentReply, AgentError> {
-    let mut reply = Box::pin(inquiry(cx)).await?;
+    let reply = Box::pin(inquiry(cx)).await?;
+    interruption(cx, f, reply).await
+}
+
+/// Another request answered in the middle of a flow: the flow is kept
+/// and resumed with one line that says what it was about.
+async fn interruption(
+    cx: &Cx<'_>,
+    f: &FlowSession,
+    mut reply: AgentReply,
+) -> Result<AgentReply, AgentError> {
+    // A handoff (a question for the owner) ended the flow: nothing to resume.
+    if flow::load(&cx.agent.store, cx.turn).await? == Loaded::None {
+        return Ok(reply);
+    }
     cx.save(Some(f), f.flow_type, &f.state, &f.collected_data)
         .await?;
+    let line = resume_line(cx, f);
     if let Some(last) = reply.replies.last_mut() {
-        last.push_str("\n\n¿Seguimos con tu cita?");
+        // The answer's own closing question gives way to the resume line.
+        for q in [
+            "¿Te gustaría agendar una cita?",
+            "¿Te gustaría agendar alguno?",
+            "¿Te gustaría agendar?",
+            "¿Quieres cambiar o cancelar alguna?",
+        ] {
+            if let Some(cut) = last.strip_suffix(q) {
+                *last = cut.trim_end().to_string();
+            }
+        }
+        last.push_str(&format!("\n\n{line}"));
     }
     Ok(reply)
+}
+
+/// "¿Seguimos con tu cita de corte de cabello del viernes?"
+fn resume_line(cx: &Cx<'_>, f: &FlowSession) -> String {
+    if f.flow_type != FlowType::Booking {
+        return "¿Seguimos con tu cita?".to_string();
+    }
+    let d: booking::BookingData = flow::data(f);
+    let what = d
+        .service
+        .as_ref()
+        .map(|s| format!(" de {}", s.to_lowercase()))
+        .unwrap_or_default();
+    let day = d
+        .start
+        .as_ref()
+        .map(|o| o.local.date())
+        .or(d
+            .date_from
+            .filter(|from| Some(*from) == d.date_to.or(Some(*from))))
+        .map(|day| format!(" {}", manage::on_day(day, cx.today())))
+        .unwrap_or_default();
+    format!("¿Seguimos con tu cita{what}{day}?")
 }
 
 /// A message with no flow in progress.
@@ -370,22 +551,10 @@ async fn idle(cx: &Cx<'_>) -> Result<AgentReply, AgentError> {
             "Va. Si necesitas algo más, aquí estoy. 👋".to_string(),
         )),
         _ => {
-            let stuck = cx
-                .turn
-                .history
-                .iter()
-                .rev()
-                .find(|m| m.direction == parlo_core::Direction::Outbound)
-                .is_some_and(|m| m.content == NOT_UNDERSTOOD);
-            if stuck {
-                return handoff(
-                    cx,
-                    &format!("El asistente no logró entender: «{}»", cx.text().trim()),
-                    Some("Perdón, no logro entenderte.".into()),
-                )
-                .await;
-            }
-            Ok(AgentReply::text(NOT_UNDERSTOOD))
+            // Rephrase with concrete options; from the second miss on,
+            // talking to a person is one of them. Never silence.
+            let person = misses_before(cx.turn) + 1 >= usize::from(MAX_MISSES);
+            Ok(AgentReply::text(menu_text(person)))
         }
     }
 }
@@ -696,6 +865,7 @@ pub(crate) fn wall_clock(t: NaiveDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use parlo_core::es::intent::classify;
 
     #[test]
     fn the_intents_the_flows_rely_on() {

@@ -15,9 +15,11 @@ use parlo_store::Store;
 use super::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
 use crate::tools::Tools;
 use parlo_app::schedules::Schedules;
+use parlo_app::services::onboarding::LazyProvisioning;
 use parlo_app::services::Services;
 
 pub mod customer;
+pub mod dashboard_link;
 pub mod flow;
 pub mod onboarding;
 pub mod staff;
@@ -33,6 +35,11 @@ pub struct RuleAgent {
     pub store: Store,
     /// The only writer; its schedules keep reminders in line.
     pub services: Services,
+    /// Twilio number provisioning (onboarding's last step), built on
+    /// first use; none configured in unit tests.
+    pub provisioning: LazyProvisioning,
+    /// Origin of the dashboard (sign-in links sent by chat).
+    pub dashboard_url: String,
 }
 
 impl RuleAgent {
@@ -41,12 +48,24 @@ impl RuleAgent {
         Self {
             services: Services::mock(store.clone()),
             store,
+            provisioning: LazyProvisioning::default(),
+            dashboard_url: "http://localhost:5173".into(),
         }
     }
 
     pub fn with_services(mut self, services: Services) -> Self {
         self.store = services.store.clone();
         self.services = services;
+        self
+    }
+
+    pub fn with_provisioning(mut self, provisioning: LazyProvisioning) -> Self {
+        self.provisioning = provisioning;
+        self
+    }
+
+    pub fn with_dashboard_url(mut self, url: impl Into<String>) -> Self {
+        self.dashboard_url = url.into();
         self
     }
 

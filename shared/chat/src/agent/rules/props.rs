@@ -134,6 +134,9 @@ proptest! {
         let _ = command_intent(&text);
         let _ = appointment_change(&text);
         let _ = super::onboarding::parse_services(&text);
+        let _ = parlo_core::es::hours::parse_weekly_hours(&text);
+        let _ = parlo_core::phone::Zone::named_in(&text);
+        let _ = super::dashboard_link::asks(&text);
         let _ = crate::agent::llm::split_for_whatsapp(&text, 1600);
         let _ = crate::agent::llm::split_for_whatsapp(&text, 7);
     }

@@ -14,6 +14,7 @@ use chrono::{Duration, NaiveDate, NaiveTime, Timelike};
 use chrono_tz::Tz;
 use parlo_core::es::fuzzy::{find_in_text, normalize, Match};
 use parlo_core::es::intent::{classify, Intent};
+use parlo_core::es::read::{read_staff, Catalogue, Reading};
 use parlo_core::es::when::{parse_when, DateSpec, TimeSpec};
 use parlo_core::es::{format, when};
 use parlo_core::permissions::{allows, Action};
@@ -232,30 +233,54 @@ fn is_abort(text: &str) -> bool {
     )
 }
 
+/// What a staff member's message reads as (parlo_core's reader: intent,
+/// day, service…).
+pub(crate) fn reading(st: &StaffTurn<'_>, text: &str) -> Reading {
+    let services: Vec<String> = Vec::new();
+    let team: Vec<String> = Vec::new();
+    read_staff(
+        text,
+        st.local_now(),
+        Catalogue {
+            services: &services,
+            staff: &team,
+        },
+    )
+}
+
 /// A new command.
 pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
-    let n = normalize(text);
-    if n.contains("historial") || n.starts_with("quien es") {
-        return boxed(|| customer_history(st, text)).await;
-    }
-    if n.contains("mensaje a") || n.starts_with("dile a ") || n.starts_with("avisale a ") {
-        return boxed(|| staff_flows::message_customer(st, text)).await;
-    }
-    // "ya atendí a +52…" (not a finished appointment) / "yo me encargo de …".
-    if phone_in(text).is_some() {
-        if n.contains("ya atendi") || n.contains("ya lo atendi") || n.contains("ya la atendi") {
-            return boxed(|| staff_flows::conversation(st, text, false)).await;
+    let r = reading(st, text);
+    let day = r.when.date.map(|d| d.first());
+    match r.intent {
+        Intent::CustomerHistory => return boxed(|| customer_history(st, text)).await,
+        Intent::MessageCustomer => return boxed(|| staff_flows::message_customer(st, text)).await,
+        Intent::ReleaseHandoff if r.phone.is_some() => {
+            return boxed(|| staff_flows::conversation(st, text, false)).await
         }
-        if n.contains("me encargo") {
-            return boxed(|| staff_flows::conversation(st, text, true)).await;
+        Intent::TakeOver if r.phone.is_some() => {
+            return boxed(|| staff_flows::conversation(st, text, true)).await
         }
+        _ => {}
     }
     if let Some(flow_type) = appointment_change(text) {
         return staff_appointments::start(st, text, flow_type).await;
     }
-    match command_intent(text) {
-        Intent::MySchedule => boxed(|| schedule(st, text, Audience::Own)).await,
-        Intent::BusinessSchedule => boxed(|| schedule(st, text, Audience::Business)).await,
+    if super::dashboard_link::asks(text) {
+        return boxed(|| super::dashboard_link::respond(st)).await;
+    }
+    match r.intent {
+        Intent::MySchedule => boxed(|| schedule(st, day, Audience::Own)).await,
+        Intent::BusinessSchedule => {
+            // Someone who may not see everyone's agenda gets their own.
+            let audience = if st.may(Action::ViewBusinessSchedule) {
+                Audience::Business
+            } else {
+                Audience::Own
+            };
+            boxed(|| schedule(st, day, audience)).await
+        }
+        Intent::NextAppointment => boxed(|| next_appointment(st)).await,
         Intent::BlockTime => boxed(|| staff_flows::block_start(st, text)).await,
         Intent::Unblock => staff_appointments::unblock(st, text).await,
         Intent::MarkNoShow => boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await,
@@ -285,8 +310,58 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
         ))),
         Intent::Thanks => Ok(AgentReply::text("¡Con gusto! 👍")),
         Intent::Yes | Intent::No => Ok(AgentReply::text("Perfecto. ¿Algo más?")),
-        _ => Ok(AgentReply::text(help(st))),
+        _ => Ok(AgentReply::text(help(st, &r))),
     }
+}
+
+/// "¿Qué sigue?": the next appointment today from now on (the sender's
+/// own when they attend customers, else the business's).
+async fn next_appointment(st: &StaffTurn<'_>) -> Result<AgentReply, AgentError> {
+    let args = ScheduleArgs {
+        date: Some(st.today()),
+    };
+    let own = st.me.bookable || !st.may(Action::ViewBusinessSchedule);
+    let result = if own {
+        st.tools.get_my_schedule(&st.actor, &args).await
+    } else {
+        st.tools.get_business_schedule(&st.actor, &args).await
+    };
+    let schedule = match result {
+        Ok(s) => s,
+        Err(e) => return Ok(refused(&e)),
+    };
+    let next = schedule.items.iter().find(|i| {
+        i.kind == parlo_app::day::ScheduleItemKind::Appointment
+            && i.end > st.turn.now
+            && !matches!(
+                i.status,
+                Some(parlo_core::AppointmentStatus::Completed)
+                    | Some(parlo_core::AppointmentStatus::NoShow)
+            )
+    });
+    let Some(i) = next else {
+        return Ok(AgentReply::text(
+            "Ya no tienes más citas hoy. 🙌 ¿Quieres ver la agenda de mañana? Escribe «¿qué hay mañana?».",
+        ));
+    };
+    let start = utc_to_local(st.tz, i.start).time();
+    let who = i.customer.clone().unwrap_or_else(|| "un cliente".into());
+    let what = i
+        .service
+        .as_ref()
+        .map(|s| format!(", {}", s.to_lowercase()))
+        .unwrap_or_default();
+    let with = if own || i.staff.is_empty() {
+        String::new()
+    } else {
+        format!(" con {}", first_name(&i.staff))
+    };
+    let now_running = i.start <= st.turn.now;
+    let lead = if now_running { "Ahora" } else { "Sigue" };
+    Ok(AgentReply::text(format!(
+        "{lead}: {} — {who}{what}{with}.",
+        format::time_12h(start)
+    )))
 }
 
 /// [`classify`], with the verb deciding when a message also names a
@@ -356,16 +431,41 @@ pub(crate) fn appointment_change(text: &str) -> Option<FlowType> {
     None
 }
 
-fn help(st: &StaffTurn<'_>) -> String {
+/// Only when nothing at all was understood; the examples start from what
+/// they wrote (the day or the hour they named).
+fn help(st: &StaffTurn<'_>, r: &Reading) -> String {
+    let day = r.when.date.map(|d| {
+        let d = d.first();
+        if d == st.today() {
+            "hoy".to_string()
+        } else if d == st.today() + Duration::days(1) {
+            "mañana".to_string()
+        } else {
+            format!("el {}", format::weekday_name(chrono::Datelike::weekday(&d)))
+        }
+    });
+    let hour = r.when.time.and_then(|t| t.exact()).map(|t| {
+        let (_, h) = t.hour12();
+        h.to_string()
+    });
+    let d = day.clone().unwrap_or_else(|| "hoy".into());
+    let h = hour.unwrap_or_else(|| "3".into());
     let mut lines = vec![
-        "No te entendí. Puedo ayudarte con:".to_string(),
-        "• «¿Qué tengo hoy?»".into(),
-        "• «Bloquea de 2 a 3»".into(),
+        "No te entendí. Puedo ayudarte con, por ejemplo:".to_string(),
+        format!("• «¿Qué hay {d}?»"),
+        "• «¿Quién sigue?»".into(),
+        format!(
+            "• «Bloquea {d} de {h} a {}»",
+            (h.parse::<u32>().unwrap_or(3) % 12) + 1
+        ),
         "• «Llegó alguien para corte»".into(),
-        "• «El de las 3 no llegó»".into(),
+        format!("• «El de las {h} no llegó»"),
     ];
     if st.may(Action::CancelAppointment) {
-        lines.push("• «Mueve la cita de las 3 a las 5»".into());
+        lines.push(format!(
+            "• «Mueve la cita de las {h} a las {}»",
+            (h.parse::<u32>().unwrap_or(3) % 12) + 2
+        ));
     }
     if st.may(Action::AddStaff) {
         lines.push("• «Quiero agregar un empleado»".into());
@@ -385,20 +485,13 @@ pub(crate) fn refused(e: &ToolError) -> AgentReply {
     AgentReply::text(e.user_message())
 }
 
-/// The date a message names (one day), else today.
-pub(crate) fn day_in(st: &StaffTurn<'_>, text: &str) -> NaiveDate {
-    parse_when(text, st.turn.now, st.tz)
-        .date
-        .map_or_else(|| st.today(), |d| d.first())
-}
-
 /// "¿Qué tengo hoy?" / "agenda de mañana": the agenda of Example 4.
 async fn schedule(
     st: &StaffTurn<'_>,
-    text: &str,
+    day: Option<NaiveDate>,
     audience: Audience,
 ) -> Result<AgentReply, AgentError> {
-    let date = day_in(st, text);
+    let date = day.unwrap_or_else(|| st.today());
     let args = ScheduleArgs { date: Some(date) };
     let result = match audience {
         Audience::Own => st.tools.get_my_schedule(&st.actor, &args).await,

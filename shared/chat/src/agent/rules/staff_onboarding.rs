@@ -4,6 +4,7 @@
 //! [`FlowType::StaffOnboarding`] flow, so a staff member who goes quiet
 //! resumes where they stopped ("¡Hola de nuevo!").
 
+use parlo_core::es::hours::{describe, parse_weekly_hours};
 use parlo_core::{FlowSession, FlowType, PermissionLevel};
 use serde::{Deserialize, Serialize};
 
@@ -111,17 +112,32 @@ pub(crate) async fn step(
             )))
         }
         COLLECTING_AVAILABILITY => {
-            data.availability = Some(text.trim().chars().take(200).collect());
+            // The stated hours become the recurring week (the slots
+            // offered follow them), confirmed back as the agenda writes times.
+            let Some(hours) = parse_weekly_hours(text) else {
+                return Ok(AgentReply::text(
+                    "No entendí tu horario. Escríbelo así: «lunes a sábado de 10 a 7» o «martes a \
+                     viernes de 9 a 3 y sábado de 10 a 2».",
+                ));
+            };
+            st.agent
+                .services
+                .set_staff_availability(&st.me, &hours, st.turn.now)
+                .await
+                .map_err(|e| AgentError(e.to_string()))?;
+            let week = describe(&hours);
+            data.availability = Some(week.clone());
             st.save(Some(f), FlowType::StaffOnboarding, SHOWING_TUTORIAL, &data)
                 .await?;
-            Ok(AgentReply::text(
-                "Anotado ✓ Así me puedes usar:\n\
+            Ok(AgentReply::text(format!(
+                "Anotado ✓ Tu horario: {week}. Solo te agendarán en ese horario.\n\n\
+                 Así me puedes usar:\n\
                  • «¿Qué tengo hoy?» para ver tu agenda\n\
                  • «Bloquea de 2 a 3» para apartar tiempo\n\
                  • «Llegó alguien para corte» para registrar a quien llega sin cita\n\
                  • «El de las 3 no llegó» para marcar asistencia\n\
-                 ¿Listo para empezar?",
-            ))
+                 ¿Listo para empezar?"
+            )))
         }
         _ => {
             // Tutorial seen: onboarding is complete; tell the owners.

@@ -13,7 +13,9 @@ use parlo_core::{FlowSession, FlowType};
 use serde::{Deserialize, Serialize};
 
 use super::slots::{self, Offer, Offering, Wanted};
-use super::{err, handoff, service_line, tool_text, wall_clock, Cx, MAX_MISSES};
+use super::{
+    err, service_line, tool_text, wall_clock, Cx, MAX_MISSES, NOT_UNDERSTOOD, OFFER_PERSON,
+};
 use crate::agent::rules::flow;
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::{BookAppointmentArgs, ToolError};
@@ -47,6 +49,15 @@ pub struct BookingData {
     /// The customer has no preference of staff.
     #[serde(default)]
     pub any_staff: bool,
+    /// The staff member was assigned by Parlo, not asked for.
+    #[serde(default)]
+    pub staff_assigned: bool,
+    /// The customer asked who could attend them: they choose.
+    #[serde(default)]
+    pub wants_choice: bool,
+    /// The business asks for a preference and it was asked already.
+    #[serde(default)]
+    pub staff_asked: bool,
     /// The name given in this flow.
     #[serde(default)]
     pub name: Option<String>,
@@ -78,8 +89,15 @@ pub async fn handle(cx: &Cx<'_>, flow: Option<FlowSession>) -> Result<AgentReply
         .as_ref()
         .map_or("initiated", |f| f.state.as_str())
         .to_string();
+    if flow.is_some() && is_abort(cx) {
+        cx.clear().await?;
+        return Ok(AgentReply::text(
+            "Va, lo dejamos aquí. Si quieres retomarlo, dime qué servicio y cuándo. 👋",
+        ));
+    }
     let progress = absorb(cx, &mut d, &state);
     let mut prefix = String::new();
+    let mut suffix = String::new();
     if progress {
         d.misses = 0;
         if cx.resuming {
@@ -91,24 +109,17 @@ pub async fn handle(cx: &Cx<'_>, flow: Option<FlowSession>) -> Result<AgentReply
         } else if matches!(cx.intent, Intent::Greeting | Intent::Thanks) {
             prefix = "¡Hola! ".into();
         } else {
-            d.misses += 1;
+            d.misses = d.misses.saturating_add(1);
+            prefix = format!("{NOT_UNDERSTOOD} ");
             if d.misses >= MAX_MISSES {
-                return handoff(
-                    cx,
-                    &format!(
-                        "El asistente no logró agendar la cita con el cliente (último mensaje: «{}»)",
-                        cx.text().trim()
-                    ),
-                    Some("Perdón, no logro entenderte.".into()),
-                )
-                .await;
+                suffix = format!("\n\n{OFFER_PERSON}");
             }
-            prefix = "Perdón, no te entendí. ".into();
         }
     }
     let mut reply = Box::pin(next(cx, d, flow.as_ref())).await?;
     if let Some(first) = reply.replies.first_mut() {
         first.insert_str(0, &prefix);
+        first.push_str(&suffix);
     }
     Ok(reply)
 }
@@ -120,10 +131,79 @@ fn topic(d: &BookingData) -> String {
     }
 }
 
+/// "Olvídalo", "ya no", "déjalo": the booking in progress is dropped.
+fn is_abort(cx: &Cx<'_>) -> bool {
+    let w: Vec<&str> = cx.words.iter().map(String::as_str).collect();
+    matches!(
+        w.as_slice(),
+        ["olvidalo"]
+            | ["olvidalo", ..]
+            | ["dejalo"]
+            | ["dejalo", "asi"]
+            | ["ya", "no"]
+            | ["mejor", "no"]
+            | ["no", "gracias"]
+            | ["cancela"]
+            | ["cancelar"]
+            | ["ya", "no", "quiero"]
+            | ["nada"]
+    )
+}
+
+/// "No, espera", "mejor otro día", "empecemos de nuevo": the day and time
+/// asked so far are dropped (the service stays) and asked again.
+fn restarts(cx: &Cx<'_>) -> bool {
+    let has = |p: &str| {
+        let p: Vec<&str> = p.split(' ').collect();
+        cx.words
+            .windows(p.len())
+            .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
+    };
+    has("otro dia") || has("espera") || has("de nuevo") || has("desde el principio")
+}
+
 /// Takes from the message whatever it says about the booking; whether
 /// anything was understood.
 fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
     let mut progress = false;
+    if restarts(cx) && cx.when().is_empty() {
+        d.date_from = None;
+        d.date_to = None;
+        d.time = None;
+        d.start = None;
+        d.offered.clear();
+        d.confirmed = false;
+        return true;
+    }
+    // "¿Con quién?", "¿quién me puede atender?": a preference shown.
+    let has = |p: &str| {
+        let p: Vec<&str> = p.split(' ').collect();
+        cx.words
+            .windows(p.len())
+            .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
+    };
+    if has("con quien")
+        || has("quien me atiende")
+        || has("quien me puede atender")
+        || has("quienes atienden")
+        || has("con cual")
+        || has("que barbero")
+        || has("que estilista")
+    {
+        d.wants_choice = true;
+        d.confirmed = false;
+        if d.staff_assigned {
+            d.staff = None;
+            d.staff_assigned = false;
+        }
+        progress = true;
+    }
+    // A name given anywhere ("sí, a nombre de Luis Ortega", "soy Rosa").
+    let named = cx.reading.name.clone();
+    if let Some(n) = &named {
+        d.name = Some(n.clone());
+        progress = true;
+    }
     if let Some(found) = cx.service_in_text() {
         match found {
             Ok(s) => {
@@ -142,9 +222,10 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
     // A name given for the booking is not a staff preference.
     if state != COLLECTING_INFO {
         if let Some(s) = cx.staff_in_text() {
-            if d.staff.as_deref() != Some(s.name.as_str()) {
+            if d.staff.as_deref() != Some(s.name.as_str()) || d.staff_assigned {
                 d.staff = Some(s.name.clone());
                 d.any_staff = false;
+                d.staff_assigned = false;
                 d.confirmed = false;
                 if d.start.as_ref().is_some_and(|o| !o.staff.contains(&s.name)) {
                     // Keep the time asked; availability says if they are free.
@@ -155,13 +236,16 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
             progress = true;
         }
     }
+    let changes_more = !cx.when().is_empty() || progress && named.is_none();
     match state {
-        CONFIRMING if cx.intent == Intent::Yes => {
+        CONFIRMING if cx.intent == Intent::Yes && !changes_more => {
             d.confirmed = true;
             return true;
         }
-        CONFIRMING if cx.intent == Intent::No => {
-            if let Some(name) = name_in(cx.text()) {
+        CONFIRMING if cx.intent == Intent::No && !changes_more => {
+            if named.is_some() {
+                d.confirmed = true;
+            } else if let Some(name) = name_in(cx.text()) {
                 d.name = Some(name);
                 d.confirmed = true;
             } else {
@@ -182,10 +266,27 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
         }
         _ => {}
     }
-    let when = cx.when();
+    let mut when = cx.when();
+    // "El martes" while next week's times are listed: that week's Tuesday.
+    if let (Some(day), Some(from), Some(to)) =
+        (when.date.and_then(|d| d.day()), d.date_from, d.date_to)
+    {
+        if from != to && (day < from || day > to) {
+            use chrono::Datelike;
+            if let Some(inside) = from
+                .iter_days()
+                .take_while(|x| *x <= to)
+                .find(|x| x.weekday() == day.weekday())
+            {
+                when.date = Some(parlo_core::es::when::DateSpec::Day(inside));
+            }
+        }
+    }
     if state == COLLECTING_DATETIME || state == COLLECTING_INFO || state == CONFIRMING {
         if let Some(o) = slots::pick(&cx.words, &d.offered, &when) {
-            if d.start.as_ref() != Some(&o) {
+            // Picking among the times offered after a confirmed one was
+            // taken keeps the confirmation; changing a chosen time drops it.
+            if d.start.as_ref().is_some_and(|s| s != &o) {
                 d.confirmed = false;
             }
             d.start = Some(o);
@@ -208,10 +309,19 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
         d.confirmed = false;
         return true;
     }
-    if state == COLLECTING_INFO && !progress {
-        if let Some(name) = name_in(cx.text()) {
-            d.name = Some(name);
+    if state == COLLECTING_INFO {
+        // The name asked for, under the summary just shown: that answer
+        // confirms it (spec Example 1).
+        if named.is_some() && !changes_more {
+            d.confirmed = true;
             return true;
+        }
+        if !progress {
+            if let Some(name) = name_in(cx.text()) {
+                d.name = Some(name);
+                d.confirmed = true;
+                return true;
+            }
         }
     }
     progress
@@ -233,7 +343,18 @@ const NAME_LEADS: &[&str] = &[
 /// A person's name in the message, title-cased: one to four words of
 /// letters.
 pub fn name_in(text: &str) -> Option<String> {
-    let raw = text.trim().trim_end_matches(['.', '!', '¡']);
+    // Emoji and symbols around a name ("Jorge 👍") are not part of it.
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c.is_whitespace() || "'-.,".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let raw = cleaned.trim().trim_end_matches(['.', '!', '¡', ',']);
     let mut rest = raw;
     for lead in NAME_LEADS {
         // Offsets in the original text: lowercasing may change lengths.
@@ -370,35 +491,65 @@ async fn next(
     }
     let start = d.start.clone().expect("chosen above");
     let several_staff = cx.bookable_staff().len() > 1;
-    if several_staff && d.staff.is_none() && !d.any_staff && start.staff.len() > 1 {
+    let business_asks = cx.biz.org.settings.ask_staff_preference && !d.staff_asked;
+    if several_staff
+        && d.staff.is_none()
+        && !d.any_staff
+        && (d.wants_choice || business_asks)
+        && start.staff.len() > 1
+    {
+        d.staff_asked = true;
+        let names: Vec<String> = start
+            .staff
+            .iter()
+            .map(|s| first_word(s).to_string())
+            .collect();
         let text = format!(
-            "¿Tienes preferencia de quién te atienda? A esa hora puede {}. Si te da igual, dime «cualquiera».",
-            format::join_or(&start.staff)
+            "Claro. {} puede {}: ¿con quién te gustaría? Si te da igual, dime «cualquiera».",
+            format::capitalize(&format::slot_label(start.local, cx.today())),
+            format::join_or(&names)
         );
+        d.wants_choice = false;
         return save(COLLECTING_STAFF, d, text).await;
+    }
+    if several_staff && d.staff.is_none() && !start.staff.is_empty() {
+        // Nobody asked: the one they had last time if free, else the
+        // fairest (the slot lists the least busy first). They can change
+        // it («mejor con Pedro»).
+        let last = last_staff(cx).await?;
+        let pick = last
+            .filter(|l| start.staff.contains(l))
+            .unwrap_or_else(|| start.staff[0].clone());
+        d.staff = Some(pick);
+        d.staff_assigned = true;
     }
     let slot = format::slot_label(start.local, cx.today());
     let with = d
         .staff
         .as_ref()
         .filter(|_| several_staff)
-        .map(|s| format!(" con {s}"))
+        .map(|s| format!(" con {}", first_word(s)))
         .unwrap_or_default();
     let known = cx.customer_name();
     let name = d.name.clone().or(known.clone());
+    let price = format::price(service.price_cents, &service.currency);
     match &name {
         None => {
             let text = format!(
-                "Perfecto: {}{with} {slot}. ¿Me confirmas tu nombre para la cita?",
+                "Perfecto: {}{with} {slot} ({price}). ¿Me confirmas tu nombre para la cita?",
                 service.name.to_lowercase()
             );
             return save(COLLECTING_INFO, d, text).await;
         }
-        Some(n) if d.name.is_none() && !d.confirmed => {
+        Some(n) if !d.confirmed => {
+            let change = if d.staff_assigned {
+                " (si prefieres a alguien más, dime con quién)"
+            } else {
+                ""
+            };
             let text = format!(
-                "Te agendo {}{with} {slot} ({}), a nombre de {n}. ¿Lo confirmo?",
+                "Te agendo {}{with} {slot} ({price}), a nombre de {n}{change}. ¿Lo confirmo?",
                 service.name.to_lowercase(),
-                format::price(service.price_cents, &service.currency)
             );
             return save(CONFIRMING, d, text).await;
         }
@@ -416,7 +567,7 @@ async fn book(
     name: &str,
 ) -> Result<AgentReply, AgentError> {
     let start = d.start.clone().expect("chosen before booking");
-    let staff = if d.any_staff { None } else { d.staff.clone() };
+    let staff = d.staff.clone();
     let args = BookAppointmentArgs {
         service: service.to_string(),
         start: wall_clock(start.local),
@@ -469,6 +620,33 @@ async fn book(
         replies: vec![text],
         notifications: Vec::new(),
     })
+}
+
+fn first_word(s: &str) -> &str {
+    s.split_whitespace().next().unwrap_or(s)
+}
+
+/// The staff member of the customer's latest appointment before now.
+async fn last_staff(cx: &Cx<'_>) -> Result<Option<String>, AgentError> {
+    let Some(c) = &cx.turn.customer else {
+        return Ok(None);
+    };
+    let past = cx
+        .agent
+        .store
+        .customer_appointments(c.org_id, c.id, None)
+        .await
+        .map_err(err)?;
+    let last = past
+        .iter()
+        .filter(|a| a.start < cx.turn.now && a.status != parlo_core::AppointmentStatus::Cancelled)
+        .max_by_key(|a| a.start);
+    Ok(last.and_then(|a| {
+        cx.bookable_staff()
+            .into_iter()
+            .find(|s| s.id == a.staff_id)
+            .map(|s| s.name)
+    }))
 }
 
 /// Keeps the name the customer gave (or confirmed) on their record.

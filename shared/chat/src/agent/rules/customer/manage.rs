@@ -12,7 +12,7 @@ use parlo_core::{FlowSession, FlowType};
 use serde::{Deserialize, Serialize};
 
 use super::slots::{self, Offer, Offering, Wanted};
-use super::{handoff, tool_text, wall_clock, Cx, MAX_MISSES};
+use super::{tool_text, wall_clock, Cx, MAX_MISSES, NOT_UNDERSTOOD, OFFER_PERSON};
 use crate::agent::rules::flow;
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::{
@@ -478,7 +478,8 @@ pub async fn handle(cx: &Cx<'_>, f: FlowSession) -> Result<Option<AgentReply>, A
     }
 }
 
-/// The same question failed again: ask once more, then hand off.
+/// The same question failed again: asked again, never handed off by
+/// itself; from the second miss on a person is offered too.
 async fn miss(
     cx: &Cx<'_>,
     f: &FlowSession,
@@ -489,20 +490,14 @@ async fn miss(
         cx.save(Some(f), f.flow_type, &f.state, &d).await?;
         return Ok(AgentReply::text(question));
     }
-    d.misses += 1;
-    if d.misses >= MAX_MISSES {
-        return handoff(
-            cx,
-            &format!(
-                "El asistente no logró ayudar al cliente con su cita (último mensaje: «{}»)",
-                cx.text().trim()
-            ),
-            Some("Perdón, no logro entenderte.".into()),
-        )
-        .await;
-    }
+    d.misses = d.misses.saturating_add(1);
     cx.save(Some(f), f.flow_type, &f.state, &d).await?;
+    let person = if d.misses >= MAX_MISSES {
+        format!("\n\n{OFFER_PERSON}")
+    } else {
+        String::new()
+    };
     Ok(AgentReply::text(format!(
-        "Perdón, no te entendí. {question}"
+        "{NOT_UNDERSTOOD} {question}{person}"
     )))
 }

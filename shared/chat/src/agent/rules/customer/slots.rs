@@ -84,9 +84,123 @@ async fn slots(
     }
 }
 
+/// Why one asked day (and time) cannot be booked, when the reason is not
+/// simply that it is full: past, beyond the booking window, a closed
+/// weekday, a closure (with its reason), before opening or after closing,
+/// too short notice. Each its own sentence.
+async fn why_not(
+    cx: &Cx<'_>,
+    day: NaiveDate,
+    time: Option<TimeSpec>,
+    minutes: u32,
+) -> Result<Option<String>, AgentError> {
+    use chrono::Datelike;
+    let today = cx.today();
+    let policy = &cx.biz.org.settings.booking;
+    if day < today {
+        return Ok(Some("Esa fecha ya pasó.".into()));
+    }
+    let last = today + Days::new(u64::from(policy.max_advance_days));
+    if day > last {
+        return Ok(Some(format!(
+            "Solo agendo hasta {} días adelante (hasta el {}).",
+            policy.max_advance_days,
+            format::date_long(last, today)
+        )));
+    }
+    let hours = cx.biz.location.business_hours.on(day.weekday());
+    if hours.is_empty() {
+        let plural = match day.weekday() {
+            chrono::Weekday::Sat => "sábados".to_string(),
+            chrono::Weekday::Sun => "domingos".to_string(),
+            wd => format::weekday_name(wd).to_string(),
+        };
+        return Ok(Some(format!("Los {plural} no abrimos.")));
+    }
+    // A closure of the whole business that day.
+    let (start, end) = parlo_core::time::day_bounds_utc(cx.biz.tz, day);
+    let blocks = cx
+        .agent
+        .store
+        .list_blocks(cx.biz.org.id, start, end)
+        .await
+        .map_err(super::err)?;
+    let opens = hours.iter().map(|r| r.start).min().expect("not empty");
+    let closes = hours.iter().map(|r| r.end).max().expect("not empty");
+    if let Some(b) = blocks.iter().find(|b| {
+        b.staff_id.is_none()
+            && b.start
+                <= parlo_core::time::local_to_utc(cx.biz.tz, day.and_time(opens)).unwrap_or(start)
+            && b.end
+                >= parlo_core::time::local_to_utc(cx.biz.tz, day.and_time(closes)).unwrap_or(end)
+    }) {
+        let why = b
+            .reason
+            .as_ref()
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| format!(" por {}", r.trim()))
+            .unwrap_or_default();
+        return Ok(Some(format!(
+            "{} estaremos cerrados{why}.",
+            format::capitalize(&format::day_label_with_weekday(day, today))
+        )));
+    }
+    let Some(t) = time.and_then(|t| t.exact()) else {
+        return Ok(None);
+    };
+    let now = cx.local_now();
+    let at = day.and_time(t);
+    if at <= now {
+        return Ok(Some("Esa hora ya pasó.".into()));
+    }
+    if t < opens {
+        return Ok(Some(format!(
+            "A esa hora todavía no abrimos: abrimos a las {}.",
+            format::time_12h(opens)
+        )));
+    }
+    let ends = t + chrono::Duration::minutes(i64::from(minutes));
+    if t >= closes || ends > closes {
+        return Ok(Some(format!(
+            "A esa hora ya no alcanzamos: cerramos a las {}.",
+            format::time_12h(closes)
+        )));
+    }
+    let notice = i64::from(policy.min_notice_minutes);
+    if (at - now).num_minutes() < notice {
+        return Ok(Some(format!(
+            "Necesito al menos {} de anticipación para agendar.",
+            format::duration(policy.min_notice_minutes)
+        )));
+    }
+    Ok(None)
+}
+
 /// Free times for what was asked: the exact one if free, else the best
-/// options on the asked days, else on the following week.
+/// options on the asked days (saying why the asked one cannot be), else
+/// on the following week.
 pub async fn find(cx: &Cx<'_>, w: &Wanted<'_>) -> Result<Result<Offering, ToolError>, AgentError> {
+    let found = find_free(cx, w).await?;
+    if w.from != w.to {
+        return Ok(found);
+    }
+    let minutes = cx
+        .biz
+        .services
+        .iter()
+        .find(|s| s.name == w.service)
+        .map_or(30, |s| s.duration_minutes);
+    Ok(match found {
+        Ok(Offering::Options { note, offers }) => {
+            let why = why_not(cx, w.from, w.time, minutes).await?;
+            let note = why.or(note);
+            Ok(Offering::Options { note, offers })
+        }
+        other => other,
+    })
+}
+
+async fn find_free(cx: &Cx<'_>, w: &Wanted<'_>) -> Result<Result<Offering, ToolError>, AgentError> {
     let today = cx.today();
     let from = w.from.max(today);
     let to = w.to.max(from).min(from + Days::new(MAX_RANGE_DAYS));
@@ -154,7 +268,7 @@ pub async fn find(cx: &Cx<'_>, w: &Wanted<'_>) -> Result<Result<Offering, ToolEr
         .collect();
     let asked = if from == to {
         format!(
-            "{} ya no tengo espacio.",
+            "{} ya está lleno.",
             format::capitalize(&format::day_label_with_weekday(from, today))
         )
     } else {

@@ -1,0 +1,90 @@
+//! Changes to a business's team: adding a staff member (with the welcome
+//! they get on the business's WhatsApp, as a template outside the
+//! 24-hour window) and setting someone's recurring weekly availability
+//! (what staff onboarding learns, so the slots offered follow it).
+
+use chrono::{DateTime, Utc};
+use parlo_core::ids::derived_id;
+use parlo_core::*;
+use parlo_store::StoreError;
+
+use super::{Delivery, MessageKind, OutboxError, Outgoing, Services};
+
+impl Services {
+    /// Replaces `staff`'s recurring week with `hours` (one transaction).
+    /// Row ids derive from the person and the slot, so a repeat writes the
+    /// same rows.
+    pub async fn set_staff_availability(
+        &self,
+        staff: &Staff,
+        hours: &WeeklyHours,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let key = staff.id.to_string();
+        let rows: Vec<RecurringAvailability> = hours
+            .days
+            .iter()
+            .enumerate()
+            .flat_map(|(day, ranges)| {
+                let key = key.clone();
+                ranges.iter().map(move |r| RecurringAvailability {
+                    id: derived_id(&[
+                        &key,
+                        "recurring",
+                        &day.to_string(),
+                        &r.start.to_string(),
+                        &r.end.to_string(),
+                    ]),
+                    org_id: staff.org_id,
+                    staff_id: staff.id,
+                    weekday: day as u8,
+                    range: *r,
+                    created_at: now,
+                })
+            })
+            .collect();
+        self.store
+            .replace_recurring(staff.org_id, staff.id, &rows)
+            .await?;
+        Ok(rows.len())
+    }
+
+    /// Sends a new staff member the welcome from the business's number
+    /// (the employee-welcome template outside the window), once per
+    /// person.
+    pub async fn welcome_staff(
+        &self,
+        org: &Organization,
+        staff: &Staff,
+        now: DateTime<Utc>,
+    ) -> Result<Delivery, OutboxError> {
+        let first = staff
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let text = format!(
+            "¡Hola {first}! 👋 {} te registró en Parlo, su asistente de citas por WhatsApp. \
+             Escríbeme a este número para ver tu agenda («¿Qué tengo hoy?»), bloquear tiempo \
+             («Bloquea de 2 a 3») y registrar a quien llegue sin cita.",
+            org.name
+        );
+        let out = Outgoing {
+            org_id: Some(org.id),
+            timezone: &org.timezone,
+            vars: vec![first, org.name.clone()],
+            ..Outgoing::new(
+                format!("welcome#{}#{}", org.id, staff.id),
+                MessageKind::EmployeeWelcome,
+                org.whatsapp_number
+                    .clone()
+                    .unwrap_or_else(|| self.outbox.central_number.clone()),
+                staff.phone.clone(),
+                text,
+                now,
+            )
+        };
+        self.outbox.deliver(out).await
+    }
+}

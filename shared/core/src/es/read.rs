@@ -1,0 +1,670 @@
+//! One reading of a whole message: the intent and every slot it carries —
+//! service, date, time or part of day, staff member, the person's name, a
+//! phone number — so a flow can use all of it at any step ("sí, a nombre
+//! de Luis Ortega" answers the summary *and* the name; "un corte mañana a
+//! las 4 con Pedro" fills four slots at once).
+//!
+//! Pure: the business's catalogue and the wall clock are parameters. The
+//! corpus test (tests/corpus.rs) measures this reader on messages written
+//! the way people write.
+
+use chrono::NaiveDateTime;
+
+use super::fuzzy::{find_in_text, normalize, Match};
+use super::intent::{classify, classify_customer, message_words, Intent};
+use super::when::{parse_when_local, When};
+
+/// What the business offers and who works there (display names).
+#[derive(Debug, Clone, Copy)]
+pub struct Catalogue<'a> {
+    pub services: &'a [String],
+    pub staff: &'a [String],
+}
+
+/// Everything understood in one message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reading {
+    pub intent: Intent,
+    /// The one service meant (catalogue name).
+    pub service: Option<String>,
+    /// Services the message could mean when it is not clear which.
+    pub service_options: Vec<String>,
+    pub when: When,
+    /// The staff member named (catalogue name).
+    pub staff: Option<String>,
+    /// A person's name given ("soy Rosa Díaz", "a nombre de Luis").
+    pub name: Option<String>,
+    /// A phone number written in the message, digits with a leading `+`
+    /// when one was written.
+    pub phone: Option<String>,
+}
+
+/// A customer's message.
+pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
+    let mut r = common(text, now, cat);
+    let words = message_words(text);
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let says_when = r.when.date.is_some() || r.when.time.is_some();
+    r.intent = match classify_customer(text) {
+        // "corte el sábado", "mañana a las 4", "corte hoy 🙏": a booking.
+        Intent::Unknown | Intent::Greeting | Intent::Thanks
+            if r.service.is_some() || !r.service_options.is_empty() || says_when =>
+        {
+            Intent::Book
+        }
+        // "vale, corte y barba el sábado": agreeing to book a service.
+        Intent::Yes if r.service.is_some() && words.len() > 2 => Intent::Book,
+        // "¿cuánto cuesta el corte? y si hay mañana me apartas uno": the
+        // booking answers the price too.
+        Intent::Prices | Intent::Services if r.service.is_some() && r.when.date.is_some() => {
+            Intent::Book
+        }
+        Intent::Yes if words.len() <= 3 && words[0] == "ok" && has("gracias") => Intent::Thanks,
+        Intent::No if words == ["no", "se"] || words == ["nose"] => Intent::Unknown,
+        _ if words == ["persona"] || words == ["humano"] => Intent::TalkToHuman,
+        i => i,
+    };
+    if r.intent == Intent::TalkToHuman {
+        // "Quiero hablar con Carlos" asks for a person, not a booking.
+        r.staff = None;
+    }
+    if r.intent == Intent::Book && r.when.date.is_none() {
+        // "ahorita", "al rato": today.
+        if has("ahorita") || has("ahora") || text_has(&words, "al rato") {
+            r.when.date = Some(super::when::DateSpec::Day(now.date()));
+        }
+    }
+    r
+}
+
+fn text_has(words: &[String], phrase: &str) -> bool {
+    let p: Vec<&str> = phrase.split(' ').collect();
+    words
+        .windows(p.len())
+        .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
+}
+
+/// A staff member's or owner's message.
+pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
+    let mut r = common(text, now, cat);
+    let words = message_words(text);
+    if r.when.date.is_none() {
+        // "agenda del 3": the next 3rd.
+        if let Some(day) = words
+            .windows(2)
+            .find(|w| w[0] == "del" && w[1].len() <= 2)
+            .and_then(|w| w[1].parse::<u32>().ok())
+        {
+            if let Some(d) = super::when::next_day_of_month(now.date(), day) {
+                r.when.date = Some(super::when::DateSpec::Day(d));
+                r.when.time = None;
+            }
+        }
+    }
+    r.intent = match staff_intent(text, r.phone.is_some()) {
+        // A staff member's "¿tengo citas hoy?" is their own agenda.
+        Intent::MyAppointments => Intent::MySchedule,
+        // "¿y mañana?", "el viernes, ¿cómo está?": a day's agenda.
+        Intent::Unknown | Intent::Book | Intent::Yes
+            if r.when.date.is_some()
+                && words.len() <= 6
+                && (text.contains('?')
+                    || words.iter().any(|w| {
+                        ["como", "que", "y", "agenda", "citas"].contains(&w.as_str())
+                    })) =>
+        {
+            if words.iter().any(|w| w == "tengo") {
+                Intent::MySchedule
+            } else {
+                Intent::BusinessSchedule
+            }
+        }
+        Intent::Yes if words.len() <= 3 && words.iter().any(|w| w == "gracias") => Intent::Thanks,
+        i => i,
+    };
+    if r.name.is_none() {
+        r.name = customer_named(text, cat.staff, r.intent);
+    }
+    if r.name.is_some() && r.intent != Intent::RemoveStaff && r.intent != Intent::ChangePermissions
+    {
+        // "La cita de Pedro Gómez" names a customer, not the barber.
+        if r.name.as_deref().is_some_and(|n| {
+            r.staff
+                .as_deref()
+                .is_some_and(|s| normalize(s) != normalize(n))
+        }) {
+            r.staff = None;
+        }
+    }
+    r
+}
+
+/// The customer a staff member's message is about: "cancela la cita de
+/// Juan", "pasa a Roberto al sábado", "ya terminé con Pepe", "dile a María
+/// que…", "¿quién es Juan Pérez?".
+fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String> {
+    const LEADS: &[&str] = &[
+        "cita de ",
+        "cita del sabado de ",
+        "cita del sábado de ",
+        "cancelale a ",
+        "cancélale a ",
+        "pasa a ",
+        "mueve a ",
+        "dile a ",
+        "avisale a ",
+        "avísale a ",
+        "mensaje a ",
+        "quien es ",
+        "quién es ",
+        "termine con ",
+        "terminé con ",
+        "acabe con ",
+        "acabé con ",
+        "contrate a ",
+        "contraté a ",
+    ];
+    const NOT_A_NAME: &[&str] = &[
+        "las",
+        "la",
+        "el",
+        "los",
+        "mi",
+        "su",
+        "un",
+        "una",
+        "manana",
+        "hoy",
+        "siguiente",
+        "que",
+        "cliente",
+        "clienta",
+    ];
+    for lead in LEADS {
+        if let Some(at) = super::find_ci(text, lead) {
+            let rest = &text[at.end..];
+            let first = rest.split_whitespace().next().map(normalize)?;
+            if NOT_A_NAME.contains(&first.as_str()) || first.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if let Some(n) = name_words(rest) {
+                return Some(n);
+            }
+        }
+    }
+    // "Juan no vino": a name opening a no-show or a completion.
+    if matches!(intent, Intent::MarkNoShow | Intent::MarkCompleted) {
+        let first = text.split_whitespace().next()?;
+        let n = normalize(first);
+        let is_staff = staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(n.as_str()));
+        if !is_staff && !NOT_A_NAME.contains(&n.as_str()) && !NOT_NAME.contains(&n.as_str()) {
+            let common = [
+                "no", "ya", "el", "la", "listo", "marca", "marcala", "me", "nos",
+            ];
+            if !common.contains(&n.as_str()) && first.chars().all(char::is_alphabetic) {
+                return Some(capitalize(first));
+            }
+        }
+    }
+    None
+}
+
+fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
+    let name = name_in(text);
+    // The name given is not a staff preference nor a service.
+    let rest = match &name {
+        Some(n) => remove_ci(text, n),
+        None => text.to_string(),
+    };
+    let (service, service_options) = service_in(&rest, cat.services);
+    let staff = staff_in(&rest, cat.staff);
+    let phone = phone_in(text);
+    // Digits of a phone number are not a time nor a date.
+    let when_text = match &phone {
+        Some(_) => strip_phone(text),
+        None => text.to_string(),
+    };
+    let when_text = when_spellings(&when_text);
+    Reading {
+        intent: Intent::Unknown,
+        service,
+        service_options,
+        when: parse_when_local(&when_text, now),
+        staff,
+        name,
+        phone,
+    }
+}
+
+/// WhatsApp spellings of day words, written out for the date parser:
+/// "mñn" → "mañana", "sabadito" → "sábado", "pal" → "para el".
+fn when_spellings(text: &str) -> String {
+    const SPELLED: &[(&str, &str)] = &[
+        ("mñn", "mañana"),
+        ("mnn", "mañana"),
+        ("mñana", "mañana"),
+        ("manana", "mañana"),
+        ("sabadito", "sábado"),
+        ("sabdo", "sábado"),
+        ("viernesito", "viernes"),
+        ("pal", "para el"),
+        ("pa", "para"),
+        ("hoi", "hoy"),
+        ("oy", "hoy"),
+    ];
+    text.split(' ')
+        .map(|w| {
+            let bare = w.trim_end_matches(['?', '!', ',', '.']);
+            let tail = &w[bare.len()..];
+            match SPELLED
+                .iter()
+                .find(|(from, _)| bare.eq_ignore_ascii_case(from))
+            {
+                Some((_, to)) => format!("{to}{tail}"),
+                None => w.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn remove_ci(text: &str, needle: &str) -> String {
+    match super::find_ci(text, needle) {
+        Some(r) => format!("{} {}", &text[..r.start], &text[r.end..]),
+        None => text.to_string(),
+    }
+}
+
+/// Service words that say nothing on their own: "corte" means "corte de
+/// cabello" rather than "corte y barba", "barba" means "arreglo de barba".
+const PLAIN_WORDS: &[&str] = &[
+    "cabello",
+    "pelo",
+    "arreglo",
+    "servicio",
+    "depilacion",
+    "caballero",
+    "clasico",
+    "sencillo",
+    "normal",
+    "de",
+    "y",
+    "con",
+    "el",
+    "la",
+];
+
+/// The service the text names; when several tie, the plainest one whose
+/// other words are only "de cabello"-like, else the options.
+pub fn service_in(text: &str, services: &[String]) -> (Option<String>, Vec<String>) {
+    match find_in_text(text, services, |s| s.as_str()) {
+        None => (None, Vec::new()),
+        Some(Match::Found(s)) => (Some(s.item.clone()), Vec::new()),
+        Some(Match::Ambiguous(v)) => {
+            let said = message_words(text);
+            let missing = |name: &str| {
+                normalize(name)
+                    .split(' ')
+                    .filter(|w| !PLAIN_WORDS.contains(w) && !said.iter().any(|s| s == w))
+                    .count()
+            };
+            let best = v.iter().map(|s| missing(s.item)).min().unwrap_or(0);
+            let plain: Vec<&String> = v
+                .iter()
+                .filter(|s| missing(s.item) == best)
+                .map(|s| s.item)
+                .collect();
+            if best == 0 && plain.len() == 1 {
+                (Some(plain[0].clone()), Vec::new())
+            } else {
+                (None, v.iter().map(|s| s.item.clone()).collect())
+            }
+        }
+    }
+}
+
+/// The staff member named in the text, if exactly one: their first name
+/// as a word ("con Pedro", "mejor Pedro"), or a near spelling right after
+/// "con" ("con pedrito") — "perro" alone is not Pedro.
+pub fn staff_in(text: &str, staff: &[String]) -> Option<String> {
+    let n = format!(" {} ", normalize(text));
+    let full: Vec<&String> = staff
+        .iter()
+        .filter(|s| n.contains(&format!(" {} ", normalize(s))))
+        .collect();
+    if let [one] = full.as_slice() {
+        return Some((*one).clone());
+    }
+    let words: Vec<String> = normalize(text).split(' ').map(str::to_string).collect();
+    let exact: Vec<&String> = staff
+        .iter()
+        .filter(|s| {
+            normalize(s)
+                .split(' ')
+                .next()
+                .is_some_and(|first| words.iter().any(|w| w == first))
+        })
+        .collect();
+    if let [one] = exact.as_slice() {
+        return Some((*one).clone());
+    }
+    if !exact.is_empty() {
+        return None;
+    }
+    let after_con: Vec<&str> = words
+        .windows(2)
+        .filter(|w| w[0] == "con")
+        .map(|w| w[1].as_str())
+        .collect();
+    if after_con.is_empty() {
+        return None;
+    }
+    match find_in_text(&after_con.join(" "), staff, |s| s.as_str())? {
+        Match::Found(s) => Some(s.item.clone()),
+        Match::Ambiguous(_) => None,
+    }
+}
+
+/// Words that lead a name: "me llamo Juan", "a nombre de Juan".
+const NAME_LEADS: &[&str] = &[
+    "a nombre de ",
+    "me llamo ",
+    "mi nombre es ",
+    "ponla a nombre de ",
+    "soy ",
+];
+
+/// Words that end a name ("soy Ana, quiero…", "soy ana gomez quiero…").
+const NOT_NAME: &[&str] = &[
+    "quiero", "quisiera", "queria", "y", "para", "pa", "porfa", "porfavor", "por", "favor",
+    "necesito", "me", "mi", "te", "tengo", "de", "del", "el", "la", "los", "las", "un", "una",
+    "cliente", "clienta", "nuevo", "nueva", "dueno", "duena", "con", "a", "en", "que", "si", "no",
+    "ok", "gracias", "hola", "manana", "hoy", "pasado", "tambien", "ya", "este", "esta", "otra",
+    "otro", "yo", "muy", "puedo", "puedes", "podrias", "agendame", "apuntame", "ponme", "ponla",
+    "ponlo", "buenas", "buenos", "tardes", "dias", "noches", "cita", "corte", "barba", "al", "a",
+    "que",
+];
+
+/// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
+/// the message, up to four words, as written (title-cased).
+pub fn name_in(text: &str) -> Option<String> {
+    for lead in NAME_LEADS {
+        let mut from = 0;
+        while let Some(at) = super::find_ci(&text[from..], lead) {
+            let (start, end) = (from + at.start, from + at.end);
+            from = end;
+            // "soy" must start a clause: "hola soy Ana", "sí, soy Ana".
+            if *lead == "soy " && !starts_clause(&text[..start]) {
+                continue;
+            }
+            if let Some(n) = name_words(&text[end..]) {
+                return Some(n);
+            }
+        }
+    }
+    None
+}
+
+fn starts_clause(before: &str) -> bool {
+    let b = before.trim_end();
+    if b.is_empty() || b.ends_with([',', '.', '!', '?', ';', ':']) {
+        return true;
+    }
+    let words = message_words(b);
+    words.last().is_some_and(|w| {
+        [
+            "hola", "si", "buenas", "tardes", "dias", "noches", "ok", "y", "va", "claro", "yo",
+            "que", "tal", "onda", "porfa", "porfavor", "favor", "pues", "bueno", "oye",
+        ]
+        .contains(&w.as_str())
+    })
+}
+
+fn name_words(rest: &str) -> Option<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in rest.split_whitespace() {
+        let ends = raw.ends_with([',', '.', '!', '?', ';', ':']);
+        let word: String = raw
+            .chars()
+            .filter(|c| c.is_alphabetic() || *c == '\'' || *c == '-')
+            .collect();
+        if word.is_empty() || word.chars().count() < 2 {
+            break;
+        }
+        if !raw
+            .trim_end_matches([',', '.', '!', '?', ';', ':'])
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+        {
+            break;
+        }
+        let n = normalize(&word);
+        if NOT_NAME.contains(&n.as_str()) {
+            break;
+        }
+        out.push(capitalize(&word));
+        if ends || out.len() == 4 {
+            break;
+        }
+    }
+    (!out.is_empty()).then(|| out.join(" "))
+}
+
+fn capitalize(w: &str) -> String {
+    let lower = w.to_lowercase();
+    let mut c = lower.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A phone number written inside a message ("mi cel es 33 1234 5678",
+/// "+52 55 1234 5678"): eight digits or more, spaces and dashes allowed.
+pub fn phone_in(text: &str) -> Option<String> {
+    let digits_of = |s: &str| s.chars().filter(char::is_ascii_digit).count();
+    let mut best = String::new();
+    let mut current = String::new();
+    for c in text.chars().chain(std::iter::once('§')) {
+        if c.is_ascii_digit() || (c == '+' && current.is_empty()) {
+            current.push(c);
+        } else if " -().".contains(c) && !current.is_empty() {
+            continue;
+        } else {
+            if digits_of(&current) > digits_of(&best) {
+                best = current.clone();
+            }
+            current.clear();
+        }
+    }
+    (digits_of(&best) >= 8).then(|| {
+        let plus = if best.starts_with('+') { "+" } else { "" };
+        format!(
+            "{plus}{}",
+            best.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        )
+    })
+}
+
+/// The text without the digit runs of a phone number.
+fn strip_phone(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() || chars[i] == '+' {
+            let mut j = i;
+            let mut digits = 0;
+            while j < chars.len() && (chars[j].is_ascii_digit() || " -+".contains(chars[j])) {
+                if chars[j].is_ascii_digit() {
+                    digits += 1;
+                }
+                j += 1;
+            }
+            if digits >= 8 {
+                out.push(' ');
+                i = j;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// What a staff member's message asks for, the order deciding between
+/// readings ("¿quién es el siguiente?" is the next appointment, "¿quién es
+/// Juan?" a customer's history).
+pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
+    let n = normalize(text);
+    let words: Vec<&str> = n.split_whitespace().collect();
+    let any = |prefixes: &[&str]| {
+        words
+            .iter()
+            .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+    };
+    let first = classify(text);
+    if matches!(first, Intent::NextAppointment | Intent::Unblock) {
+        return first;
+    }
+    if n.contains("historial") || n.starts_with("quien es") {
+        return Intent::CustomerHistory;
+    }
+    if n.contains("mensaje a")
+        || n.starts_with("dile a ")
+        || n.starts_with("avisale a ")
+        || n.starts_with("mandale mensaje")
+    {
+        return Intent::MessageCustomer;
+    }
+    if has_phone {
+        if n.contains("ya atendi") || n.contains("ya lo atendi") || n.contains("ya la atendi") {
+            return Intent::ReleaseHandoff;
+        }
+        if n.contains("me encargo") {
+            return Intent::TakeOver;
+        }
+    }
+    if let Some(change) = appointment_change(text) {
+        return change;
+    }
+    if any(&["desbloq"]) || (any(&["quit", "elimin", "borr"]) && any(&["bloque"])) {
+        return Intent::Unblock;
+    }
+    if any(&["bloque"]) {
+        return Intent::BlockTime;
+    }
+    if any(&["agreg", "anad"]) && any(&["emplead", "estilista", "barber", "personal", "equipo"]) {
+        return Intent::AddStaff;
+    }
+    first
+}
+
+/// A request to cancel ([`Intent::Cancel`]) or move ([`Intent::Reschedule`])
+/// a customer's appointment: "cancela la cita de Juan", "mueve la cita de
+/// las 3 a las 5", "pasa a Roberto al sábado".
+pub fn appointment_change(text: &str) -> Option<Intent> {
+    let n = normalize(text);
+    let words: Vec<&str> = n.split_whitespace().collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let any = |prefixes: &[&str]| {
+        words
+            .iter()
+            .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+    };
+    let about_appointment = any(&["cita"]);
+    if any(&["cancel", "anul"]) && (about_appointment || words.len() >= 3) {
+        return Some(Intent::Cancel);
+    }
+    // "Pasa a Roberto…" starts a clause ("soy el dueño, mueve la cita…");
+    // inside a sentence "pasa" means something else ("¿qué pasa?").
+    let clause_starts: Vec<String> = text
+        .split([',', '.', ';', ':'])
+        .filter_map(|c| normalize(c).split_whitespace().next().map(str::to_string))
+        .collect();
+    let moving_verb = clause_starts.iter().any(|w| {
+        [
+            "mueve",
+            "muevele",
+            "muevela",
+            "pasa",
+            "pasale",
+            "pasala",
+            "recorre",
+            "recorrele",
+        ]
+        .contains(&w.as_str())
+    }) || any(&["reagend", "reprogram"]);
+    if moving_verb || (any(&["cambi", "mover"]) && about_appointment) {
+        return Some(Intent::Reschedule);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn now() -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2030, 1, 7)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap()
+    }
+
+    fn cat() -> (Vec<String>, Vec<String>) {
+        (
+            [
+                "Corte de cabello",
+                "Arreglo de barba",
+                "Corte y barba",
+                "Tinte",
+            ]
+            .map(String::from)
+            .to_vec(),
+            ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"]
+                .map(String::from)
+                .to_vec(),
+        )
+    }
+
+    #[test]
+    fn yes_and_a_name_in_one_message() {
+        let (s, t) = cat();
+        let c = Catalogue {
+            services: &s,
+            staff: &t,
+        };
+        let r = read_customer("sí, a nombre de Luis Ortega", now(), c);
+        assert_eq!(r.intent, Intent::Yes);
+        assert_eq!(r.name.as_deref(), Some("Luis Ortega"));
+        let r = read_customer("hola soy ana gomez quiero corte hoy a las 5", now(), c);
+        assert_eq!(r.name.as_deref(), Some("Ana Gomez"));
+        assert_eq!(r.service.as_deref(), Some("Corte de cabello"));
+        assert_eq!(r.staff, None);
+        let r = read_customer("no, mejor con pedro", now(), c);
+        assert_eq!(r.staff.as_deref(), Some("Pedro Ruiz"));
+        let r = read_customer("barba el sabado", now(), c);
+        assert_eq!(r.service.as_deref(), Some("Arreglo de barba"));
+    }
+
+    #[test]
+    fn phones_are_not_times() {
+        let (s, t) = cat();
+        let c = Catalogue {
+            services: &s,
+            staff: &t,
+        };
+        let r = read_customer("mi cel es 33 1234 5678", now(), c);
+        assert_eq!(r.phone.as_deref(), Some("3312345678"));
+        assert!(r.when.is_empty(), "{:?}", r.when);
+    }
+}

@@ -1,0 +1,262 @@
+//! Intent and slot accuracy of the Spanish reader (parlo_core::es::read)
+//! on the corpus of tests/corpus/: messages written the way customers and
+//! owners text, each labelled with what it asks and carries. Pure: no
+//! store, a fixed clock (Monday 2030-01-07 10:00, Mexico City wall clock).
+//!
+//! The held-out files were written before the reader was improved and are
+//! never read while improving it; only their totals are looked at. The
+//! thresholds are what the reader achieved when this test was written
+//! (see the issue #12 closing note): a drop fails the test.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use parlo_core::es::fuzzy::normalize;
+use parlo_core::es::read::{read_customer, read_staff, Catalogue, Reading};
+use parlo_core::es::when::{DateSpec, PartOfDay, TimeSpec};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Labelled {
+    text: String,
+    intent: String,
+    #[serde(default)]
+    slots: BTreeMap<String, String>,
+}
+
+fn load(file: &str) -> Vec<Labelled> {
+    let path = format!("{}/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{path}: {e}: {l}")))
+        .collect()
+}
+
+/// `NextAppointment` → `next_appointment`.
+fn snake(debug: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn time_label(t: TimeSpec) -> String {
+    let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+    match t {
+        TimeSpec::At(t) => hm(t),
+        TimeSpec::Part(p) => format!(
+            "part:{}",
+            match p {
+                PartOfDay::Early => "early",
+                PartOfDay::Morning => "morning",
+                PartOfDay::Afternoon => "afternoon",
+                PartOfDay::Evening => "evening",
+            }
+        ),
+        TimeSpec::After(t) => format!("after:{}", hm(t)),
+        TimeSpec::Before(t) => format!("before:{}", hm(t)),
+        TimeSpec::Between(a, b) => format!("between:{}-{}", hm(a), hm(b)),
+    }
+}
+
+/// The slots a reading carries, labelled like the corpus.
+fn slots(r: &Reading) -> BTreeMap<String, String> {
+    let mut s = BTreeMap::new();
+    if let Some(v) = &r.service {
+        s.insert("service".into(), v.clone());
+    }
+    if let Some(d) = r.when.date {
+        let v = match d {
+            DateSpec::Day(d) => d.to_string(),
+            DateSpec::Range { first, last } if first == last => first.to_string(),
+            DateSpec::Range { first, last } => format!("{first}..{last}"),
+        };
+        s.insert("date".into(), v);
+    }
+    if let Some(t) = r.when.time {
+        s.insert("time".into(), time_label(t));
+    }
+    if let Some(v) = &r.staff {
+        s.insert(
+            "staff".into(),
+            v.split_whitespace().next().unwrap_or("").to_string(),
+        );
+    }
+    if let Some(v) = &r.name {
+        s.insert("name".into(), v.clone());
+    }
+    if let Some(v) = &r.phone {
+        s.insert("phone".into(), v.clone());
+    }
+    s
+}
+
+fn same(key: &str, want: &str, got: &str) -> bool {
+    match key {
+        "phone" => {
+            let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+            let (w, g) = (digits(want), digits(got));
+            w.len() >= 10 && g.len() >= 10 && w[w.len() - 10..] == g[g.len() - 10..]
+        }
+        _ => normalize(want) == normalize(got),
+    }
+}
+
+struct Score {
+    lines: usize,
+    intents_ok: usize,
+    slots_expected: usize,
+    slots_ok: usize,
+    slots_spurious: usize,
+    misses: Vec<String>,
+}
+
+impl Score {
+    fn intents(&self) -> f64 {
+        100.0 * self.intents_ok as f64 / self.lines.max(1) as f64
+    }
+
+    fn slots(&self) -> f64 {
+        100.0 * self.slots_ok as f64 / (self.slots_expected + self.slots_spurious).max(1) as f64
+    }
+}
+
+fn score(file: &str, staff: bool) -> Score {
+    let services: Vec<String> = [
+        "Corte de cabello",
+        "Arreglo de barba",
+        "Corte y barba",
+        "Tinte",
+        "Depilación de cejas",
+    ]
+    .map(String::from)
+    .to_vec();
+    let team: Vec<String> = ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"]
+        .map(String::from)
+        .to_vec();
+    let cat = Catalogue {
+        services: &services,
+        staff: &team,
+    };
+    let now = NaiveDate::from_ymd_opt(2030, 1, 7)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap();
+    let mut s = Score {
+        lines: 0,
+        intents_ok: 0,
+        slots_expected: 0,
+        slots_ok: 0,
+        slots_spurious: 0,
+        misses: Vec::new(),
+    };
+    for l in load(file) {
+        let r = if staff {
+            read_staff(&l.text, now, cat)
+        } else {
+            read_customer(&l.text, now, cat)
+        };
+        s.lines += 1;
+        let intent = snake(&format!("{:?}", r.intent));
+        let mut wrong = Vec::new();
+        if intent == l.intent {
+            s.intents_ok += 1;
+        } else {
+            wrong.push(format!("intent {intent} (want {})", l.intent));
+        }
+        let got = slots(&r);
+        for (k, want) in &l.slots {
+            s.slots_expected += 1;
+            match got.get(k) {
+                Some(g) if same(k, want, g) => s.slots_ok += 1,
+                other => wrong.push(format!("{k} {other:?} (want {want})")),
+            }
+        }
+        for (k, g) in &got {
+            if !l.slots.contains_key(k) {
+                s.slots_spurious += 1;
+                wrong.push(format!("spurious {k}={g}"));
+            }
+        }
+        if !wrong.is_empty() {
+            s.misses.push(format!("«{}»: {}", l.text, wrong.join("; ")));
+        }
+    }
+    s
+}
+
+/// Dev files print their misses (that is what they are for); held-out
+/// files print only their totals.
+fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses: bool) {
+    let s = score(file, staff);
+    if show_misses {
+        for m in &s.misses {
+            println!("{file}: {m}");
+        }
+    }
+    println!(
+        "{file}: {} messages, intents {:.1}% ({}/{}), slots {:.1}% ({}/{} expected, {} spurious)",
+        s.lines,
+        s.intents(),
+        s.intents_ok,
+        s.lines,
+        s.slots(),
+        s.slots_ok,
+        s.slots_expected,
+        s.slots_spurious
+    );
+    assert!(
+        s.intents() >= min_intents,
+        "{file}: intents {:.1}% < {min_intents}%",
+        s.intents()
+    );
+    assert!(
+        s.slots() >= min_slots,
+        "{file}: slots {:.1}% < {min_slots}%",
+        s.slots()
+    );
+}
+
+// Thresholds: what the reader achieved when they were set (2026-12-06),
+// rounded down. The issue's targets for the held-out part are 97 %
+// intents and 95 % slots: the customer part meets the intent target but
+// not the slot one (93.0 %), the staff part meets neither (96.4 %, 86.7 %)
+// — reported as such in the closing note, not hidden by a lower target.
+
+#[test]
+fn customer_dev() {
+    check("customer_dev.jsonl", false, 99.5, 99.5, true);
+}
+
+#[test]
+fn staff_dev() {
+    check("staff_dev.jsonl", true, 98.5, 96.0, true);
+}
+
+#[test]
+fn customer_heldout() {
+    check("customer_heldout.jsonl", false, 98.0, 93.0, false);
+}
+
+#[test]
+fn staff_heldout() {
+    check("staff_heldout.jsonl", true, 96.0, 86.5, false);
+}
+
+#[test]
+fn corpus_is_big_enough() {
+    let customer = load("customer_dev.jsonl").len() + load("customer_heldout.jsonl").len();
+    let staff = load("staff_dev.jsonl").len() + load("staff_heldout.jsonl").len();
+    assert!(customer >= 600, "{customer} customer messages");
+    assert!(staff >= 300, "{staff} staff messages");
+}
