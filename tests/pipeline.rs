@@ -564,6 +564,7 @@ async fn webhook_sink_records_once_enqueues_once_and_tracks_delivery() {
         .queue_url(&queue)
         .max_number_of_messages(10)
         .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::All)
+        .message_attribute_names("All")
         .send()
         .await
         .unwrap()
@@ -577,6 +578,13 @@ async fn webhook_sink_records_once_enqueues_once_and_tracks_delivery() {
         .and_then(|a| a.get(&aws_sdk_sqs::types::MessageSystemAttributeName::MessageGroupId))
         .cloned();
     assert_eq!(group, Some(message_group_id(&m)));
+    // The correlation id travels as a message attribute (outside a
+    // webhook request's scope: the MessageSid itself).
+    let correlation = got[0]
+        .message_attributes()
+        .and_then(|a| a.get(parlo_app::queue::CORRELATION_ATTRIBUTE))
+        .and_then(|v| v.string_value().map(str::to_string));
+    assert_eq!(correlation.as_deref(), Some(m.message_sid.as_str()));
 
     // Delivery statuses move a sent message forward, never back.
     let biz = create_business(&store, &BizSpec::default()).await;
@@ -610,6 +618,93 @@ async fn webhook_sink_records_once_enqueues_once_and_tracks_delivery() {
         .unwrap()
         .remove(0);
     assert_eq!(after.status, DeliveryStatus::Read);
+}
+
+/// Each record of a batch is one unit of work: one EMF line with its
+/// outcome, DynamoDB requests and sends, under the correlation id the
+/// webhook put on the queue message, which the outbox records carry too.
+#[tokio::test]
+async fn each_turn_emits_one_metrics_line_and_correlates_its_sends() {
+    use parlo_telemetry::names;
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let number = biz.org.whatsapp_number.clone().unwrap();
+    let customer = random_phone();
+    let p = processor(&store, &random_phone(), FailOn("falla"));
+    let ok = queued(inbound(&sid(), &customer, &number, "hola"));
+    let fails = queued(inbound(&sid(), &random_phone(), &number, "falla"));
+    let mut with_attribute = sqs_record(
+        "1",
+        &message_group_id(&ok.message),
+        &serde_json::to_string(&ok).unwrap(),
+    );
+    let mut attribute = aws_lambda_events::event::sqs::SqsMessageAttribute::default();
+    attribute.string_value = Some(format!("corr-{}", ok.message.message_sid));
+    attribute.data_type = Some("String".into());
+    with_attribute
+        .message_attributes
+        .insert(parlo_app::queue::CORRELATION_ATTRIBUTE.into(), attribute);
+    let mut event = SqsEvent::default();
+    event.records = vec![
+        with_attribute,
+        sqs_record(
+            "2",
+            &message_group_id(&fails.message),
+            &serde_json::to_string(&fails).unwrap(),
+        ),
+        sqs_record("3", "g", "{not json"),
+    ];
+    parlo_telemetry::capture_on_this_thread();
+    p.process_batch(event).await;
+    let lines: Vec<serde_json::Value> = parlo_telemetry::take_captured()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "one line per record");
+    let n = |i: usize, name: &str| lines[i][name].as_f64().unwrap_or(-1.0);
+    for line in &lines {
+        assert_eq!(line["Service"], "turn");
+        assert_eq!(
+            line["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            serde_json::json!([["Service"], []])
+        );
+    }
+    let expected_id = format!("corr-{}", ok.message.message_sid);
+    assert_eq!(lines[0]["correlation_id"], expected_id.as_str());
+    assert_eq!(
+        (
+            n(0, names::TURNS_PROCESSED),
+            n(0, names::TURNS_FAILED),
+            n(0, names::TURNS_POISONED)
+        ),
+        (1.0, 0.0, 0.0)
+    );
+    assert_eq!(n(0, names::SENDS_SENT), 1.0);
+    assert_eq!(n(0, names::SEND_PATH_TEXT), 1.0);
+    assert!(n(0, names::DYNAMODB_REQUESTS) >= 5.0, "{}", lines[0]);
+    assert!(n(0, names::TURN_DURATION) >= 0.0);
+    // Without the attribute the MessageSid is the id.
+    assert_eq!(
+        lines[1]["correlation_id"],
+        fails.message.message_sid.as_str()
+    );
+    assert_eq!(
+        (n(1, names::TURNS_FAILED), n(1, names::TURNS_POISONED)),
+        (1.0, 0.0)
+    );
+    assert_eq!(
+        (n(2, names::TURNS_FAILED), n(2, names::TURNS_POISONED)),
+        (0.0, 1.0)
+    );
+    // No phone number anywhere in the metrics.
+    assert!(!lines.iter().any(|l| l.to_string().contains(&customer[3..])));
+
+    assert_eq!(replies_to(&store, &customer).await.len(), 1);
+    let sent = store.outbox_to(&customer, None, 10).await.unwrap();
+    assert_eq!(
+        sent[0].correlation_id.as_deref(),
+        Some(expected_id.as_str())
+    );
 }
 
 async fn sqs_client() -> aws_sdk_sqs::Client {

@@ -504,6 +504,7 @@ async fn a_crash_between_send_and_mark_is_retried_after_the_lease() {
         kind: Some("reply".into()),
         path: Some("text".into()),
         lease_until_ms: 0,
+        correlation_id: None,
     };
     assert!(matches!(
         store.claim_outbox(&claim).await.unwrap(),

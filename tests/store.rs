@@ -1584,10 +1584,21 @@ async fn load_calendar_brings_catalogue_and_busy_times() {
         )
         .await
         .unwrap();
-    assert_eq!(cal.busy.len(), 1);
+    // Read from the day ledgers: one interval per resource (the staff
+    // member's, and the spot's when it has one).
+    let staff_busy: Vec<_> = cal.busy.iter().filter(|b| b.staff_id.is_some()).collect();
+    assert_eq!(staff_busy.len(), 1);
     assert_eq!(
-        (cal.busy[0].staff_id, cal.busy[0].start, cal.busy[0].end),
+        (
+            staff_busy[0].staff_id,
+            staff_busy[0].start,
+            staff_busy[0].end
+        ),
         (Some(long.staff_id), long.start, long.busy_until())
+    );
+    assert_eq!(
+        cal.busy.iter().filter(|b| b.spot_id.is_some()).count(),
+        usize::from(long.spot_id.is_some())
     );
 
     // free_slots over it agrees with the booking path.
@@ -1609,6 +1620,105 @@ async fn load_calendar_brings_catalogue_and_busy_times() {
         .await
         .unwrap();
     assert!(pick.staff_ids.contains(&a.staff_id));
+}
+
+/// The calendar read from the day ledgers answers exactly what the one
+/// read from every appointment item answers (issue 16, item 7), over a
+/// busy, churned week: bookings, cancellations, moves.
+#[tokio::test]
+async fn slots_from_the_ledgers_equal_slots_from_the_appointments() {
+    use parlo_core::scheduling::{free_slots, SlotQuery};
+    let store = store().await;
+    let b = biz(&store).await;
+    let org = b.id();
+    let tz = b.tz;
+    let c = b.customer(&store, "Rocío").await;
+    let corte = b.service("Corte").clone();
+    let tinte = b.service("Tinte").clone();
+    let mut booked = Vec::new();
+    for day in 8..=12 {
+        let d = format!("2030-01-{day:02}");
+        for (i, (h, m)) in [
+            (9, 0),
+            (9, 30),
+            (10, 15),
+            (11, 0),
+            (12, 45),
+            (15, 0),
+            (17, 30),
+            (19, 0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let service = if (day + i) % 3 == 0 { &tinte } else { &corte };
+            match store
+                .book(&b.booking(service, c.id, local(tz, &d, h, m)))
+                .await
+            {
+                Ok(a) => booked.push(a),
+                Err(StoreError::SlotTaken { .. } | StoreError::Unavailable(_)) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+    assert!(booked.len() > 20, "{}", booked.len());
+    for a in booked.iter().step_by(4) {
+        store.cancel(org, a.id, None, now()).await.unwrap();
+    }
+    for a in booked.iter().skip(1).step_by(5) {
+        let _ = store
+            .reschedule(&RescheduleRequest {
+                org_id: org,
+                appointment_id: a.id,
+                new_start: a.start + Duration::minutes(45),
+                staff: StaffChoice::Keep,
+                spot_pref: None,
+                now: now(),
+            })
+            .await;
+    }
+    for (from, to) in [
+        ("2030-01-08", "2030-01-08"),
+        ("2030-01-08", "2030-01-12"),
+        ("2030-01-07", "2030-01-20"),
+        ("2030-01-11", "2030-01-13"),
+    ] {
+        let (lo, hi) = (
+            local(tz, from, 0, 0),
+            local(tz, to, 0, 0) + Duration::days(1),
+        );
+        let by_ledgers = store
+            .load_calendar(org, b.location.id, lo, hi)
+            .await
+            .unwrap();
+        let by_items = store
+            .load_calendar_from_appointments(org, b.location.id, lo, hi)
+            .await
+            .unwrap();
+        let staff_choices = std::iter::once(None).chain(b.staff.iter().map(|s| Some(s.id)));
+        for staff_id in staff_choices {
+            for service in [&corte, &tinte] {
+                let q = SlotQuery {
+                    service_id: service.id,
+                    from: date(from),
+                    to: date(to),
+                    staff_id,
+                    now: now(),
+                };
+                let expected = free_slots(&by_items, &q).unwrap();
+                assert_eq!(
+                    free_slots(&by_ledgers, &q).unwrap(),
+                    expected,
+                    "{from}..{to} {} {staff_id:?}",
+                    service.name
+                );
+                if from == "2030-01-08" && to == "2030-01-08" && staff_id.is_none() {
+                    assert!(!expected.is_empty(), "a day with room left");
+                }
+            }
+        }
+    }
 }
 
 #[tokio::test]

@@ -1330,6 +1330,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Disponibilidad: tabla, cola y credenciales del proveedor (503 si algo falla) */
+        get: operations["HealthReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/locations": {
         parameters: {
             query?: never;
@@ -2065,6 +2082,23 @@ export interface components {
         };
         /** @enum {string} */
         PermissionLevel: "viewer" | "staff" | "admin" | "owner";
+        /** @description `GET /api/v1/health/ready`: 200 when every part is ok, else 503. */
+        Readiness: {
+            provider_credentials: components["schemas"]["ReadinessCheck"];
+            queue: components["schemas"]["ReadinessCheck"];
+            ready: boolean;
+            table: components["schemas"]["ReadinessCheck"];
+        };
+        /**
+         * @description One part of the readiness answer: `status` is one of `ok`,
+         *     `timeout`, `error`, `not_configured`, `mock`, `configured`.
+         */
+        ReadinessCheck: {
+            /** Format: int64 */
+            ms: number;
+            ok: boolean;
+            status: string;
+        };
         RecurringAvailability: {
             /** Format: date-time */
             created_at: string;
@@ -5478,6 +5512,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    HealthReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description Error */

@@ -140,6 +140,9 @@ fn row(name: &str, clock: &str, p: [f64; 6], unit: &str) {
 }
 
 fn main() {
+    // One EMF line per call would flood the bench output; collecting the
+    // metrics still runs (the line itself is one serialisation and write).
+    parlo_telemetry::set_emit(false);
     let tz = chrono_tz::America::Mexico_City;
     let appts = day(40);
     let token = token();

@@ -682,6 +682,9 @@ mod emulators {
 }
 
 fn main() {
+    // One EMF line per call would flood the bench output; collecting the
+    // metrics still runs (the line itself is one serialisation and write).
+    parlo_telemetry::set_emit(false);
     let fixture = Fixture::new();
     // `cargo bench` passes --bench; `cargo test --benches` does not, and
     // then criterion runs each bench once as a test: skip parts 2 and 3.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use parlo_store::{DeliveryStatus, InboundClaim, Store};
 use parlo_twilio::inbound::{InboundMessage, StatusCallback};
 
-use crate::queue::{message_group_id, QueuedInbound};
+use crate::queue::{message_group_id, QueuedInbound, CORRELATION_ATTRIBUTE};
 use crate::webhook::{Accepted, InboundSink, SinkError};
 
 #[derive(Clone)]
@@ -18,6 +18,36 @@ pub struct QueueSink {
 
 impl InboundSink for QueueSink {
     async fn accept(
+        &self,
+        message: &InboundMessage,
+        now: DateTime<Utc>,
+    ) -> Result<Accepted, SinkError> {
+        let requests_before = self.store.requests();
+        let accepted = self.enqueue(message, now).await;
+        parlo_telemetry::count(
+            parlo_telemetry::names::DYNAMODB_REQUESTS,
+            self.store.requests() - requests_before,
+        );
+        accepted
+    }
+
+    async fn delivery_status(
+        &self,
+        callback: &StatusCallback,
+        now: DateTime<Utc>,
+    ) -> Result<(), SinkError> {
+        let requests_before = self.store.requests();
+        let recorded = self.record_status(callback, now).await;
+        parlo_telemetry::count(
+            parlo_telemetry::names::DYNAMODB_REQUESTS,
+            self.store.requests() - requests_before,
+        );
+        recorded
+    }
+}
+
+impl QueueSink {
+    async fn enqueue(
         &self,
         message: &InboundMessage,
         now: DateTime<Utc>,
@@ -44,6 +74,7 @@ impl InboundSink for QueueSink {
             .message_body(body)
             .message_group_id(message_group_id(message))
             .message_deduplication_id(&message.message_sid)
+            .message_attributes(CORRELATION_ATTRIBUTE, correlation_attribute(message))
             .send()
             .await;
         if let Err(e) = sent {
@@ -59,7 +90,7 @@ impl InboundSink for QueueSink {
         Ok(Accepted::New)
     }
 
-    async fn delivery_status(
+    async fn record_status(
         &self,
         callback: &StatusCallback,
         now: DateTime<Utc>,
@@ -93,4 +124,15 @@ impl InboundSink for QueueSink {
         }
         Ok(())
     }
+}
+
+/// The unit of work's correlation id (the MessageSid) as an SQS message
+/// attribute: the turn function's logs and metrics carry it on.
+fn correlation_attribute(message: &InboundMessage) -> aws_sdk_sqs::types::MessageAttributeValue {
+    let id = parlo_telemetry::correlation_id().unwrap_or_else(|| message.message_sid.clone());
+    aws_sdk_sqs::types::MessageAttributeValue::builder()
+        .data_type("String")
+        .string_value(id)
+        .build()
+        .expect("data type is set")
 }

@@ -14,6 +14,7 @@ pub mod day;
 pub mod messenger;
 pub mod missed_calls;
 pub mod queue;
+pub mod readiness;
 pub mod reminders;
 pub mod schedules;
 pub mod services;

@@ -7,6 +7,10 @@ use chrono::{DateTime, Utc};
 use parlo_core::inbound::InboundMessage;
 use serde::{Deserialize, Serialize};
 
+/// The SQS message attribute carrying the inbound message's correlation
+/// id (its MessageSid) from the webhook to the turn.
+pub const CORRELATION_ATTRIBUTE: &str = "correlation_id";
+
 /// The SQS message body the webhook enqueues.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueuedInbound {

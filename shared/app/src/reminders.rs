@@ -92,8 +92,49 @@ struct Send<'a> {
 }
 
 impl Reminders {
-    /// Handles one schedule payload.
+    /// Handles one schedule payload as one unit of work: a correlation id
+    /// derived from the payload (the same on Scheduler's retries), its
+    /// logs in a span carrying it, one metrics line (EMF) at the end.
     pub async fn handle(&self, payload: serde_json::Value) -> Result<Outcome, ReminderError> {
+        use parlo_telemetry::{names, Recorder, Unit};
+        use tracing::Instrument;
+        let started = std::time::Instant::now();
+        let correlation_id = format!(
+            "job-{}",
+            parlo_core::ids::derived_id(&[&payload.to_string()])
+        );
+        let span = tracing::info_span!("job", correlation_id = %correlation_id);
+        let requests_before = self.store.requests();
+        let recorder = Recorder::new(names::service::REMINDERS, correlation_id).with_zero(&[
+            names::REMINDERS_FIRED,
+            names::REMINDERS_SKIPPED,
+            names::JOBS_FAILED,
+        ]);
+        let (result, mut recorder) =
+            parlo_telemetry::scope(recorder, self.run(payload).instrument(span)).await;
+        let outcome_metric = match &result {
+            Ok(o) if o.status == "sent" => names::REMINDERS_FIRED,
+            Ok(o) if o.status == "already_done" => names::REMINDERS_ALREADY_DONE,
+            Ok(o) if o.status == "failed" => names::JOBS_FAILED,
+            Ok(_) => names::REMINDERS_SKIPPED,
+            Err(_) => names::JOBS_FAILED,
+        };
+        recorder.add(outcome_metric, Unit::Count, 1.0);
+        recorder.add(
+            names::DYNAMODB_REQUESTS,
+            Unit::Count,
+            (self.store.requests() - requests_before) as f64,
+        );
+        recorder.add(
+            names::JOB_DURATION,
+            Unit::Milliseconds,
+            crate::telemetry::elapsed_ms(started) as f64,
+        );
+        recorder.emit();
+        result
+    }
+
+    async fn run(&self, payload: serde_json::Value) -> Result<Outcome, ReminderError> {
         let job: Job =
             serde_json::from_value(payload).map_err(|e| ReminderError::Payload(e.to_string()))?;
         match job {

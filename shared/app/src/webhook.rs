@@ -12,8 +12,10 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use lambda_http::http::{HeaderMap, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
+use parlo_telemetry::{count, names, Recorder};
 use parlo_twilio::inbound::{self, FromTwilioForm, InboundMessage, PayloadError, StatusCallback};
 use parlo_twilio::signature;
+use tracing::Instrument;
 
 use crate::clock::Clock;
 use crate::config::LazySecret;
@@ -105,7 +107,34 @@ impl<S: InboundSink> Webhook<S> {
         &self.sink
     }
 
+    /// Answers one request and prints its metrics line (EMF), under one
+    /// correlation id: the MessageSid once known, else the gateway's
+    /// request id.
     pub async fn handle(&self, request: Request) -> Response<Body> {
+        let started = std::time::Instant::now();
+        let recorder = Recorder::new(
+            names::service::WEBHOOK,
+            crate::telemetry::request_correlation_id(&request),
+        )
+        .with_zero(&[
+            names::WEBHOOK_REQUESTS,
+            names::WEBHOOK_ACCEPTED,
+            names::WEBHOOK_REJECTED_SIGNATURE,
+            names::WEBHOOK_REJECTED_PAYLOAD,
+            names::WEBHOOK_UNAVAILABLE,
+        ]);
+        let (response, mut recorder) = parlo_telemetry::scope(recorder, self.route(request)).await;
+        recorder.add(names::WEBHOOK_REQUESTS, parlo_telemetry::Unit::Count, 1.0);
+        recorder.add(
+            names::WEBHOOK_DURATION,
+            parlo_telemetry::Unit::Milliseconds,
+            crate::telemetry::elapsed_ms(started) as f64,
+        );
+        recorder.emit();
+        response
+    }
+
+    async fn route(&self, request: Request) -> Response<Body> {
         let path = request.uri().path().trim_end_matches('/').to_string();
         match (request.method(), path.as_str()) {
             (&Method::GET, "/health") => json(StatusCode::OK, r#"{"status":"ok"}"#),
@@ -169,15 +198,34 @@ impl<S: InboundSink> Webhook<S> {
             Ok(m) => m,
             Err(e) => return payload_error(e),
         };
-        let span = tracing::info_span!("inbound", message_sid = %message.message_sid);
-        let _guard = span.enter();
-        match self.sink.accept(&message, self.clock.now()).await {
+        // The inbound message's correlation id is its MessageSid, from
+        // here to the queue, the turn, the outbox and the provider.
+        parlo_telemetry::set_correlation_id(message.message_sid.clone());
+        let span = tracing::info_span!("inbound", correlation_id = %message.message_sid);
+        match self
+            .sink
+            .accept(&message, self.clock.now())
+            .instrument(span.clone())
+            .await
+        {
             Ok(accepted) => {
-                tracing::info!(?accepted, kind = ?message.kind, "inbound accepted");
+                count(
+                    match accepted {
+                        Accepted::New => names::WEBHOOK_ACCEPTED,
+                        Accepted::Duplicate => names::WEBHOOK_DUPLICATES,
+                    },
+                    1,
+                );
+                span.in_scope(
+                    || tracing::info!(?accepted, kind = ?message.kind, "inbound accepted"),
+                );
                 twiml()
             }
             Err(e) => {
-                tracing::error!(error = %e, "inbound not recorded; Twilio will retry");
+                count(names::WEBHOOK_UNAVAILABLE, 1);
+                span.in_scope(
+                    || tracing::error!(error = %e, "inbound not recorded; Twilio will retry"),
+                );
                 json(
                     StatusCode::SERVICE_UNAVAILABLE,
                     r#"{"error":"temporarily_unavailable"}"#,
@@ -198,6 +246,7 @@ impl<S: InboundSink> Webhook<S> {
         match self.sink.delivery_status(&callback, self.clock.now()).await {
             Ok(()) => json(StatusCode::OK, r#"{"status":"recorded"}"#),
             Err(e) => {
+                count(names::WEBHOOK_UNAVAILABLE, 1);
                 tracing::error!(message_sid = %callback.message_sid, error = %e, "status not recorded");
                 json(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -231,6 +280,7 @@ impl<S: InboundSink> Webhook<S> {
                 twiml()
             }
             Err(e) => {
+                count(names::WEBHOOK_UNAVAILABLE, 1);
                 tracing::error!(call_sid = %call.call_sid, error = %e, "missed call not handled; Twilio will retry");
                 json(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -297,11 +347,17 @@ impl Rejection {
     fn response(self) -> Response<Body> {
         match self {
             Rejection::Payload(e) => payload_error(e),
-            Rejection::Forged => json(StatusCode::FORBIDDEN, r#"{"error":"invalid_signature"}"#),
-            Rejection::Unavailable => json(
-                StatusCode::SERVICE_UNAVAILABLE,
-                r#"{"error":"temporarily_unavailable"}"#,
-            ),
+            Rejection::Forged => {
+                count(names::WEBHOOK_REJECTED_SIGNATURE, 1);
+                json(StatusCode::FORBIDDEN, r#"{"error":"invalid_signature"}"#)
+            }
+            Rejection::Unavailable => {
+                count(names::WEBHOOK_UNAVAILABLE, 1);
+                json(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    r#"{"error":"temporarily_unavailable"}"#,
+                )
+            }
         }
     }
 }
@@ -357,10 +413,16 @@ fn json(status: StatusCode, body: &'static str) -> Response<Body> {
 fn payload_error(e: PayloadError) -> Response<Body> {
     tracing::warn!(error = %e, "malformed webhook payload");
     match e {
-        PayloadError::TooLarge => json(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            r#"{"error":"payload_too_large"}"#,
-        ),
-        _ => json(StatusCode::BAD_REQUEST, r#"{"error":"malformed_payload"}"#),
+        PayloadError::TooLarge => {
+            count(names::WEBHOOK_REJECTED_TOO_LARGE, 1);
+            json(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                r#"{"error":"payload_too_large"}"#,
+            )
+        }
+        _ => {
+            count(names::WEBHOOK_REJECTED_PAYLOAD, 1);
+            json(StatusCode::BAD_REQUEST, r#"{"error":"malformed_payload"}"#)
+        }
     }
 }

@@ -237,6 +237,71 @@ async fn unknown_routes_and_methods() {
     assert_eq!(wh.handle(health).await.status(), StatusCode::OK);
 }
 
+/// The one metrics line of each request: parsed as CloudWatch reads it.
+fn emf_lines() -> Vec<serde_json::Value> {
+    parlo_telemetry::take_captured()
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("EMF line is JSON"))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_request_emits_one_emf_line_with_its_outcome() {
+    use parlo_telemetry::names;
+    parlo_telemetry::capture_on_this_thread();
+    let wh = webhook(Recorder::default());
+    for _ in 0..2 {
+        wh.handle(request("/webhooks/twilio", BODY, Some(SIGNATURE)))
+            .await;
+    }
+    wh.handle(request("/webhooks/twilio", BODY, Some("Zm9yZ2Vk")))
+        .await;
+    let huge = "a=".to_string() + &"x".repeat(parlo_twilio::inbound::MAX_BODY_BYTES);
+    wh.handle(request("/webhooks/twilio", &huge, None)).await;
+    let failing = webhook(Recorder {
+        fail: true,
+        ..Default::default()
+    });
+    failing
+        .handle(request("/webhooks/twilio", BODY, Some(SIGNATURE)))
+        .await;
+
+    let lines = emf_lines();
+    assert_eq!(lines.len(), 5, "one line per request");
+    for line in &lines {
+        assert_eq!(line["Service"], "webhook");
+        assert_eq!(line["WebhookRequests"], 1.0);
+        assert!(line["WebhookDuration"].as_f64().is_some());
+        let declared: Vec<&str> = line["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["Name"].as_str().unwrap())
+            .collect();
+        for name in [
+            names::WEBHOOK_REQUESTS,
+            names::WEBHOOK_REJECTED_SIGNATURE,
+            names::WEBHOOK_UNAVAILABLE,
+        ] {
+            assert!(declared.contains(&name), "{name} declared in {line}");
+        }
+    }
+    let count = |i: usize, name: &str| lines[i][name].as_f64().unwrap_or(0.0);
+    // Accepted, then a duplicate, both correlated by the MessageSid.
+    assert_eq!(count(0, names::WEBHOOK_ACCEPTED), 1.0);
+    assert_eq!(count(1, names::WEBHOOK_DUPLICATES), 1.0);
+    assert_eq!(lines[0]["correlation_id"], "SM0123456789abcdef");
+    assert_eq!(count(2, names::WEBHOOK_REJECTED_SIGNATURE), 1.0);
+    assert_eq!(count(2, names::WEBHOOK_ACCEPTED), 0.0);
+    // A forged request keeps a generated id: no sender data in it.
+    assert_ne!(lines[2]["correlation_id"], "SM0123456789abcdef");
+    assert_eq!(count(3, names::WEBHOOK_REJECTED_TOO_LARGE), 1.0);
+    assert_eq!(count(4, names::WEBHOOK_UNAVAILABLE), 1.0);
+    assert!(!lines
+        .iter()
+        .any(|l| l.to_string().contains("5215512345678")));
+}
+
 #[tokio::test]
 async fn sender_status_callbacks_are_signed_and_name_their_business() {
     let wh = webhook(Recorder::default());

@@ -22,7 +22,10 @@ use parlo_app::messenger::Messenger;
 use parlo_app::services::conversations::{self, Opening, Peer};
 use parlo_app::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 
+use parlo_app::queue::CORRELATION_ATTRIBUTE;
 pub use parlo_app::queue::{message_group_id, QueuedInbound};
+use parlo_telemetry::{names, Recorder, Unit};
+use tracing::Instrument;
 
 /// Messages one customer may send one business in a minute, and in a
 /// day, before Parlo stops answering for a while.
@@ -120,14 +123,41 @@ impl<A: Agent> TurnProcessor<A> {
                 continue;
             }
             let body = record.body.as_deref().unwrap_or("");
+            let parsed = serde_json::from_str::<QueuedInbound>(body);
+            let correlation_id = record
+                .message_attributes
+                .get(CORRELATION_ATTRIBUTE)
+                .and_then(|a| a.string_value.clone())
+                .or_else(|| parsed.as_ref().ok().map(|q| q.message.message_sid.clone()))
+                .unwrap_or_else(|| id.clone());
+            let span = tracing::info_span!("turn", correlation_id = %correlation_id);
+            let started = std::time::Instant::now();
             // Turns of a batch run one after another: the store's request
             // counter's difference is this turn's DynamoDB requests.
             let requests_before = self.store.requests();
-            let result = match serde_json::from_str::<QueuedInbound>(body) {
-                Ok(queued) => self.process(&queued).await,
-                Err(e) => Err(TurnError::Poison(e.to_string())),
+            let recorder = Recorder::new(names::service::TURN, correlation_id)
+                .with_zero(&[names::TURNS_FAILED, names::TURNS_POISONED]);
+            let work = async {
+                match parsed {
+                    Ok(queued) => self.process(&queued).await,
+                    Err(e) => Err(TurnError::Poison(e.to_string())),
+                }
             };
+            let (result, mut recorder) =
+                parlo_telemetry::scope(recorder, work.instrument(span.clone())).await;
             let dynamodb_requests = self.store.requests() - requests_before;
+            recorder.add(names::TURNS_PROCESSED, Unit::Count, 1.0);
+            recorder.add(
+                names::DYNAMODB_REQUESTS,
+                Unit::Count,
+                dynamodb_requests as f64,
+            );
+            recorder.add(
+                names::TURN_DURATION,
+                Unit::Milliseconds,
+                started.elapsed().as_millis() as f64,
+            );
+            let _in_span = span.enter();
             match result {
                 Ok(outcome) => {
                     tracing::info!(sqs_message_id = %id, ?outcome, dynamodb_requests, "turn done")
@@ -135,16 +165,19 @@ impl<A: Agent> TurnProcessor<A> {
                 Err(e) if !e.is_retryable() => {
                     // Reported as failed so the queue's redrive policy parks
                     // it in the DLQ for a human, instead of losing it.
+                    recorder.add(names::TURNS_POISONED, Unit::Count, 1.0);
                     tracing::error!(sqs_message_id = %id, error = %e, "poison message; bound for the DLQ");
                     failed_groups.push(group);
                     response.batch_item_failures.push(failure(id));
                 }
                 Err(e) => {
+                    recorder.add(names::TURNS_FAILED, Unit::Count, 1.0);
                     tracing::warn!(sqs_message_id = %id, error = %e, "turn failed; will be retried");
                     failed_groups.push(group);
                     response.batch_item_failures.push(failure(id));
                 }
             }
+            recorder.emit();
         }
         response
     }
@@ -153,8 +186,7 @@ impl<A: Agent> TurnProcessor<A> {
     /// message, decide the replies (once per MessageSid), deliver them.
     pub async fn process(&self, queued: &QueuedInbound) -> Result<TurnOutcome, TurnError> {
         let message = &queued.message;
-        let span = tracing::info_span!("turn", message_sid = %message.message_sid);
-        let _guard = span.enter();
+        tracing::debug!(message_sid = %message.message_sid, "turn");
         let now = self.clock.now();
         let mut turn = match self.identify(queued, now).await? {
             Ok(t) => t,

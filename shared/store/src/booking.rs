@@ -387,14 +387,43 @@ impl Store {
         })
     }
 
-    /// Everything the scheduling engine needs for one location over
-    /// `[from, to)`: business, hours, services, staff, spots,
+    /// What `free_slots` needs for `[from, to)` at one location: the
+    /// catalogue (business, location, services, staff, spots),
     /// availability, blocks in force, and the busy intervals of the
-    /// appointments that occupy time then (GSI1 `ORG#o#APPT`, looking back
-    /// [`APPOINTMENT_LOOKBACK`] for ones that started earlier). Five
-    /// queries, run concurrently. For `free_slots`; bookings re-check
-    /// against the ledgers.
+    /// appointments then, read from the day ledgers of the location's
+    /// staff and spots (compact: one item per resource and day, the
+    /// intervals only) rather than from the appointment items: a 30-day
+    /// query reads a few hundred small items in a few batched requests,
+    /// however many appointments the month holds. Bookings re-check
+    /// against the same ledgers.
     pub async fn load_calendar(
+        &self,
+        org: OrgId,
+        location: LocationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Calendar> {
+        let cat = self.load_catalogue(org, location, from, to).await?;
+        let resources = cat
+            .staff
+            .iter()
+            .map(|s| Resource::Staff(s.id))
+            .chain(cat.spots.iter().map(|s| Resource::Spot(s.id)))
+            .collect::<Vec<_>>();
+        // Every interval overlapping [from, to) is recorded in the ledger
+        // of a local day it touches inside [from, to) (parlo_core::ledger).
+        let ledger_keys = parlo_core::ledger::keys_for(cat.tz, &resources, from, to);
+        let ledgers = self.read_ledgers(org, &ledger_keys).await?;
+        let (busy, _blocks_already_in_catalogue) = from_ledgers(org, &ledgers, None);
+        Ok(cat.calendar(busy, Vec::new()))
+    }
+
+    /// The same calendar with the busy intervals read from every
+    /// appointment item of the range (GSI1 `ORG#o#APPT`, looking back
+    /// [`APPOINTMENT_LOOKBACK`]): the reference [`Store::load_calendar`]
+    /// is checked and benchmarked against. Cost grows with the number of
+    /// appointments in the range.
+    pub async fn load_calendar_from_appointments(
         &self,
         org: OrgId,
         location: LocationId,

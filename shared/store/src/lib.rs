@@ -72,12 +72,17 @@ struct Counters {
     gave_up: AtomicU64,
     /// DynamoDB HTTP requests sent (attempts, retries included).
     requests: Arc<AtomicU64>,
+    /// Bytes of their answers (Content-Length): what a read path costs.
+    response_bytes: Arc<AtomicU64>,
 }
 
 /// Counts every DynamoDB request this store's client sends, just before it
 /// goes on the wire: the figure a turn logs, and tests bound.
 #[derive(Debug)]
-struct RequestCounter(Arc<AtomicU64>);
+struct RequestCounter {
+    requests: Arc<AtomicU64>,
+    response_bytes: Arc<AtomicU64>,
+}
 
 impl aws_sdk_dynamodb::config::Intercept for RequestCounter {
     fn name(&self) -> &'static str {
@@ -90,7 +95,24 @@ impl aws_sdk_dynamodb::config::Intercept for RequestCounter {
         _components: &aws_sdk_dynamodb::config::RuntimeComponents,
         _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
     ) -> std::result::Result<(), aws_sdk_dynamodb::error::BoxError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_after_transmit(
+        &self,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeDeserializationInterceptorContextRef<'_>,
+        _components: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> std::result::Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let length = context
+            .response()
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.parse::<u64>().ok())
+            .or_else(|| context.response().body().content_length())
+            .unwrap_or(0);
+        self.response_bytes.fetch_add(length, Ordering::Relaxed);
         Ok(())
     }
 }
@@ -122,7 +144,10 @@ impl Store {
     fn counted(builder: aws_sdk_dynamodb::config::Builder, table: impl Into<Arc<str>>) -> Self {
         let stats: Arc<Counters> = Arc::default();
         let config = builder
-            .interceptor(RequestCounter(stats.requests.clone()))
+            .interceptor(RequestCounter {
+                requests: stats.requests.clone(),
+                response_bytes: stats.response_bytes.clone(),
+            })
             .build();
         Self {
             client: Client::from_conf(config),
@@ -135,6 +160,11 @@ impl Store {
     /// DynamoDB requests sent so far by this store and its clones.
     pub fn requests(&self) -> u64 {
         self.stats.requests.load(Ordering::Relaxed)
+    }
+
+    /// Bytes of DynamoDB answers received so far (their Content-Length).
+    pub fn response_bytes(&self) -> u64 {
+        self.stats.response_bytes.load(Ordering::Relaxed)
     }
 
     /// From an SDK config (`aws_config::load_defaults`), which honours

@@ -97,6 +97,10 @@ pub struct OutboxRecord {
     /// epoch); after that a retry may take it over.
     #[serde(default)]
     pub lease_until_ms: i64,
+    /// The unit of work that sent it (an inbound MessageSid, an API
+    /// request id, a job's id): its logs and metrics line carry the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
 }
 
 /// How long a claimer owns a `Pending` record before a retry may take it

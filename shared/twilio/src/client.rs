@@ -8,6 +8,8 @@
 
 use std::time::Duration;
 
+use parlo_telemetry::{count, names};
+
 use backon::{ExponentialBuilder, Retryable};
 use serde::{Deserialize, Serialize};
 
@@ -206,10 +208,14 @@ impl TwilioClient {
             self.base_url, self.credentials.account_sid
         );
         let form = message.form();
+        // The unit of work's id rides along so a provider-side log (the
+        // local stand-in's) can be matched to Parlo's.
+        let correlation_id = parlo_telemetry::correlation_id().unwrap_or_default();
         let attempt = || async {
             let response = self
                 .http
                 .post(&url)
+                .header(CORRELATION_HEADER, &correlation_id)
                 .basic_auth(
                     &self.credentials.account_sid,
                     Some(&self.credentials.auth_token),
@@ -218,6 +224,7 @@ impl TwilioClient {
                 .send()
                 .await
                 .map_err(|e| {
+                    count(names::PROVIDER_NETWORK_ERRORS, 1);
                     if e.is_connect() {
                         Attempt::Retry(format!("connect: {e}"))
                     } else {
@@ -225,6 +232,7 @@ impl TwilioClient {
                     }
                 })?;
             let status = response.status();
+            count(provider_metric(status.as_u16()), 1);
             if status.is_success() {
                 return response
                     .json::<Receipt>()
@@ -262,6 +270,20 @@ impl TwilioClient {
                 Attempt::Retry(reason) => SendError::Unavailable(reason),
                 Attempt::Fatal(err) => err,
             })
+    }
+}
+
+/// The header carrying Parlo's correlation id on provider calls.
+pub const CORRELATION_HEADER: &str = "x-parlo-correlation-id";
+
+/// The metric an HTTP answer of the provider counts under (each attempt,
+/// retries included: a burst of 429s shows even when a retry succeeds).
+fn provider_metric(status: u16) -> &'static str {
+    match status {
+        429 => names::PROVIDER_429,
+        200..=299 => names::PROVIDER_2XX,
+        500..=599 => names::PROVIDER_5XX,
+        _ => names::PROVIDER_4XX,
     }
 }
 
@@ -345,12 +367,23 @@ mod tests {
             )
             .mount(&server)
             .await;
-        let receipt = client(&server)
-            .send(&Outgoing::text("+1", "+2", "x"))
-            .await
-            .unwrap();
-        assert_eq!(receipt.sid, "SM3");
-        assert_eq!(server.received_requests().await.unwrap().len(), 3);
+        let recorder = parlo_telemetry::Recorder::new("test", "corr-1");
+        let (receipt, metrics) = parlo_telemetry::scope(
+            recorder,
+            client(&server).send(&Outgoing::text("+1", "+2", "x")),
+        )
+        .await;
+        assert_eq!(receipt.unwrap().sid, "SM3");
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 3);
+        // Every attempt counted by its answer, and correlated.
+        assert_eq!(metrics.get(names::PROVIDER_429), Some(1.0));
+        assert_eq!(metrics.get(names::PROVIDER_5XX), Some(1.0));
+        assert_eq!(metrics.get(names::PROVIDER_2XX), Some(1.0));
+        assert_eq!(metrics.get(names::PROVIDER_4XX), None);
+        assert!(requests
+            .iter()
+            .all(|r| r.headers.get(CORRELATION_HEADER).unwrap() == "corr-1"));
     }
 
     #[tokio::test]

@@ -709,4 +709,43 @@ pub mod out {
     pub struct Health {
         pub status: String,
     }
+
+    /// One part of the readiness answer: `status` is one of `ok`,
+    /// `timeout`, `error`, `not_configured`, `mock`, `configured`.
+    #[derive(Serialize, ToSchema)]
+    pub struct ReadinessCheck {
+        pub ok: bool,
+        pub status: String,
+        pub ms: u64,
+    }
+
+    /// `GET /api/v1/health/ready`: 200 when every part is ok, else 503.
+    #[derive(Serialize, ToSchema)]
+    pub struct Readiness {
+        pub ready: bool,
+        pub table: ReadinessCheck,
+        pub queue: ReadinessCheck,
+        pub provider_credentials: ReadinessCheck,
+    }
+
+    impl From<parlo_app::readiness::Check> for ReadinessCheck {
+        fn from(c: parlo_app::readiness::Check) -> Self {
+            Self {
+                ok: c.ok,
+                status: c.status.to_string(),
+                ms: c.ms,
+            }
+        }
+    }
+
+    impl From<parlo_app::readiness::Readiness> for Readiness {
+        fn from(r: parlo_app::readiness::Readiness) -> Self {
+            Self {
+                ready: r.ready,
+                table: r.table.into(),
+                queue: r.queue.into(),
+                provider_credentials: r.provider_credentials.into(),
+            }
+        }
+    }
 }

@@ -301,7 +301,45 @@ impl Api {
         )
     }
 
+    /// Answers one request as one unit of work: a correlation id (API
+    /// Gateway's request id, echoed in `x-correlation-id`), its logs in a
+    /// span carrying it, one metrics line (EMF) at the end.
     pub async fn handle(&self, request: Request) -> Response<Body> {
+        use parlo_telemetry::{names, Recorder, Unit};
+        use tracing::Instrument;
+        let started = std::time::Instant::now();
+        let correlation_id = parlo_app::telemetry::request_correlation_id(&request);
+        let span = tracing::info_span!("request", correlation_id = %correlation_id);
+        let requests_before = self.store.requests();
+        let recorder = Recorder::new(names::service::API, correlation_id.clone())
+            .with_zero(&[names::API_4XX, names::API_5XX]);
+        let (mut response, mut recorder) =
+            parlo_telemetry::scope(recorder, self.answer(request).instrument(span)).await;
+        let status = response.status();
+        recorder.add(names::API_REQUESTS, Unit::Count, 1.0);
+        if status.is_client_error() {
+            recorder.add(names::API_4XX, Unit::Count, 1.0);
+        } else if status.is_server_error() {
+            recorder.add(names::API_5XX, Unit::Count, 1.0);
+        }
+        recorder.add(
+            names::DYNAMODB_REQUESTS,
+            Unit::Count,
+            (self.store.requests() - requests_before) as f64,
+        );
+        recorder.add(
+            names::API_DURATION,
+            Unit::Milliseconds,
+            parlo_app::telemetry::elapsed_ms(started) as f64,
+        );
+        recorder.emit();
+        if let Ok(v) = correlation_id.parse() {
+            response.headers_mut().insert("x-correlation-id", v);
+        }
+        response
+    }
+
+    async fn answer(&self, request: Request) -> Response<Body> {
         let origin = self.cors_origin(&request);
         let mut response = if request.method() == lambda_http::http::Method::OPTIONS {
             self.preflight(&request)
@@ -464,6 +502,14 @@ impl Api {
     ) -> Result<Response<Body>, ApiError> {
         match op {
             Op::Health => Ok(json(StatusCode::OK, &serde_json::json!({"status": "ok"}))),
+            Op::HealthReady => {
+                let report = parlo_app::readiness::from_env(&self.store, &self.config).await;
+                let status = match report.ready {
+                    true => StatusCode::OK,
+                    false => StatusCode::SERVICE_UNAVAILABLE,
+                };
+                Ok(json(status, &dto::out::Readiness::from(report)))
+            }
             Op::OpenApi => Ok(json(StatusCode::OK, openapi::document())),
             Op::RequestMagicLink => ok(self.request_magic_link(auth::json_body(request)?).await),
             Op::VerifyMagicLink => ok(self.verify_magic_link(auth::json_body(request)?).await),

@@ -67,6 +67,7 @@ fn answer(op: Op) -> (&'static str, Answer) {
     use Answer::*;
     let a = match op {
         Op::Health => One("Health"),
+        Op::HealthReady => One("Readiness"),
         Op::OpenApi => Untyped,
         Op::RequestMagicLink => One("MagicLinkAccepted"),
         Op::VerifyMagicLink => One("Session"),
@@ -404,6 +405,8 @@ pub fn build() -> OpenApi {
         .schema_from::<out::IssuedLink>()
         .schema_from::<out::DevLinks>()
         .schema_from::<out::Health>()
+        .schema_from::<out::ReadinessCheck>()
+        .schema_from::<out::Readiness>()
         .schema("MagicLinkRequest", plain_object(&["phone"]))
         .schema("VerifyRequest", plain_object(&["token"]))
         .schema("AdminLoginRequest", plain_object(&["password"]))

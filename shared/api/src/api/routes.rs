@@ -58,6 +58,7 @@ pub enum Access {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     Health,
+    HealthReady,
     OpenApi,
     RequestMagicLink,
     VerifyMagicLink,
@@ -160,6 +161,13 @@ const READ: Access = Business(None);
 /// Every route but the admin mirrors of the business routes.
 const ROWS: &[Row] = &[
     (Get, "/api/v1/health", Health, "Estado del servicio", Public),
+    (
+        Get,
+        "/api/v1/health/ready",
+        HealthReady,
+        "Disponibilidad: tabla, cola y credenciales del proveedor (503 si algo falla)",
+        Public,
+    ),
     (
         Get,
         "/api/v1/openapi.json",

@@ -49,6 +49,26 @@ impl Change {
 
 type Result<T> = std::result::Result<T, StoreError>;
 
+/// A booking or move that lost its slot to someone else (metrics).
+fn count_conflict(e: &StoreError) {
+    if matches!(e, StoreError::SlotTaken { .. }) {
+        parlo_telemetry::count(parlo_telemetry::names::SLOT_TAKEN, 1);
+    }
+}
+
+impl Change {
+    /// The metric this change counts under, if any.
+    fn metric(self) -> Option<&'static str> {
+        use parlo_telemetry::names;
+        match self {
+            Change::Booked | Change::WalkIn => Some(names::BOOKINGS),
+            Change::Cancelled => Some(names::CANCELLATIONS),
+            Change::Moved => Some(names::RESCHEDULES),
+            Change::Completed | Change::NoShow => None,
+        }
+    }
+}
+
 impl Services {
     /// Books; a customer booking for themself may hold at most the
     /// business's `max_open_per_customer` open appointments (staff and the
@@ -57,7 +77,7 @@ impl Services {
         if let By::Customer(customer) = act.by {
             self.check_open_limit(biz, customer, req).await?;
         }
-        let appt = self.store.book(req).await?;
+        let appt = self.store.book(req).await.inspect_err(count_conflict)?;
         self.after(act, biz, Change::Booked, None, &appt).await;
         Ok(appt)
     }
@@ -68,7 +88,7 @@ impl Services {
         biz: Biz<'_>,
         req: &WalkInRequest,
     ) -> Result<Appointment> {
-        let appt = self.store.walk_in(req).await?;
+        let appt = self.store.walk_in(req).await.inspect_err(count_conflict)?;
         self.after(act, biz, Change::WalkIn, None, &appt).await;
         Ok(appt)
     }
@@ -81,7 +101,11 @@ impl Services {
         before: &Appointment,
         req: &RescheduleRequest,
     ) -> Result<Appointment> {
-        let appt = self.store.reschedule(req).await?;
+        let appt = self
+            .store
+            .reschedule(req)
+            .await
+            .inspect_err(count_conflict)?;
         self.after(act, biz, Change::Moved, Some(before), &appt)
             .await;
         Ok(appt)
@@ -162,6 +186,9 @@ impl Services {
         before: Option<&Appointment>,
         appt: &Appointment,
     ) {
+        if let Some(metric) = change.metric() {
+            parlo_telemetry::count(metric, 1);
+        }
         self.schedules.sync(biz.org, appt).await;
         let customer = match self.store.get_customer(biz.org.id, appt.customer_id).await {
             Ok(c) => c,

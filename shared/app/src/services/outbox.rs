@@ -18,6 +18,8 @@ use parlo_core::ids::derived_id;
 use parlo_core::{ContentType, Conversation, Direction, Message, OrgId, SenderType};
 use parlo_store::{Claim, DeliveryStatus, OutboxRecord, Store, StoreError};
 
+use parlo_telemetry::{count, names};
+
 use super::policy::{self, MessageKind, Path, Templates};
 use crate::messenger::Messenger;
 
@@ -144,8 +146,33 @@ impl Outbox {
         self.messenger.is_mock()
     }
 
-    /// Sends `out` at most once per key (see the module's failure policy).
+    /// Sends `out` at most once per key (see the module's failure policy),
+    /// counting the result and the policy's path in the unit of work's
+    /// metrics.
     pub async fn deliver(&self, out: Outgoing<'_>) -> Result<Delivery, OutboxError> {
+        let result = self.deliver_once(out).await;
+        count(
+            match &result {
+                Ok(Delivery::Sent(_)) => names::SENDS_SENT,
+                Ok(Delivery::AlreadySent(_)) => names::SENDS_ALREADY_SENT,
+                Ok(Delivery::InFlight(_)) => names::SENDS_IN_FLIGHT,
+                Ok(Delivery::NotSendable(_)) => names::SEND_PATH_NOT_SENDABLE,
+                Ok(Delivery::Refused(_)) => names::SENDS_REFUSED,
+                Err(OutboxError::Transient(_)) => names::SENDS_FAILED_TRANSIENT,
+                Err(OutboxError::Store(_)) => return result,
+            },
+            1,
+        );
+        if let Ok(Delivery::Sent(r) | Delivery::Refused(r)) = &result {
+            match r.path.as_deref() {
+                Some("template") => count(names::SEND_PATH_TEMPLATE, 1),
+                _ => count(names::SEND_PATH_TEXT, 1),
+            }
+        }
+        result
+    }
+
+    async fn deliver_once(&self, out: Outgoing<'_>) -> Result<Delivery, OutboxError> {
         let looked_up;
         let conversation = match (out.conversation, out.kind, out.org_id) {
             (Some(c), _, _) => Some(c),
@@ -194,6 +221,7 @@ impl Outbox {
             kind: Some(out.kind.as_str().to_string()),
             path: Some(path.as_str().to_string()),
             lease_until_ms: 0,
+            correlation_id: parlo_telemetry::correlation_id(),
         };
         let claimed = match self.store.claim_outbox(&record).await? {
             Claim::Send(r) => r,

@@ -29,12 +29,14 @@ impl<P: Agent, F: Agent> Agent for FallbackAgent<P, F> {
         match Box::pin(self.primary.respond(turn)).await {
             Ok(reply) if !reply.replies.is_empty() => Ok(reply),
             Ok(silent) => {
+                parlo_telemetry::count(parlo_telemetry::names::AGENT_FALLBACK, 1);
                 tracing::warn!("primary agent answered nothing; the fallback answers");
                 let mut reply = Box::pin(self.fallback.respond(turn)).await?;
                 reply.notifications.extend(silent.notifications);
                 Ok(reply)
             }
             Err(e) => {
+                parlo_telemetry::count(parlo_telemetry::names::AGENT_FALLBACK, 1);
                 tracing::warn!(error = %e, "primary agent failed; the fallback answers");
                 Box::pin(self.fallback.respond(turn)).await
             }

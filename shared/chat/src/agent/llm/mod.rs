@@ -42,6 +42,7 @@ use async_openai::Client;
 use parlo_core::routing::Route;
 use parlo_core::Direction;
 use parlo_store::Store;
+use parlo_telemetry::{count, names};
 use tokio::sync::OnceCell;
 use tokio::time::Instant;
 
@@ -354,9 +355,17 @@ impl LlmAgent {
                 .build()
                 .map_err(|e| LlmError::Request(e.to_string()))?;
             progress.model_calls += 1;
+            count(names::LLM_CALLS, 1);
+            let asked = Instant::now();
             let response = within(deadline, budget, Box::pin(client.chat().create(request)))
-                .await?
-                .map_err(|e| LlmError::Request(e.to_string()))?;
+                .await
+                .and_then(|r| r.map_err(|e| LlmError::Request(e.to_string())))
+                .inspect_err(|_| count(names::LLM_ERRORS, 1))?;
+            parlo_telemetry::millis(names::LLM_LATENCY, asked.elapsed().as_millis() as u64);
+            if let Some(usage) = &response.usage {
+                count(names::LLM_PROMPT_TOKENS, usage.prompt_tokens.into());
+                count(names::LLM_COMPLETION_TOKENS, usage.completion_tokens.into());
+            }
             let message = response
                 .choices
                 .into_iter()
@@ -408,6 +417,7 @@ impl LlmAgent {
                     return Err(LlmError::Timeout(budget));
                 }
                 progress.tool_calls += 1;
+                count(names::TOOL_CALLS, 1);
                 let outcome = match refused_by_turn_guards(progress, &call) {
                     Some(refusal) => dispatch::Outcome {
                         result: refusal,
@@ -687,16 +697,24 @@ async fn job_flow_waiting(store: &parlo_store::Store, turn: &TurnContext) -> boo
 
 impl Agent for TurnAgent {
     async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
+        // Which agent answered (the fallback counts itself when it steps in).
         match self {
-            TurnAgent::Rules(rules) => Box::pin(rules.respond(turn)).await,
+            TurnAgent::Rules(rules) => {
+                count(names::AGENT_RULES, 1);
+                Box::pin(rules.respond(turn)).await
+            }
             TurnAgent::Llm(agent)
                 if LlmAgent::handles(turn)
                     && !turn.awaiting_person()
                     && !job_flow_waiting(&agent.fallback.store, turn).await =>
             {
+                count(names::AGENT_LLM, 1);
                 Box::pin(agent.respond(turn)).await
             }
-            TurnAgent::Llm(agent) => Box::pin(agent.fallback.respond(turn)).await,
+            TurnAgent::Llm(agent) => {
+                count(names::AGENT_RULES, 1);
+                Box::pin(agent.fallback.respond(turn)).await
+            }
         }
     }
 }
