@@ -6,11 +6,96 @@
 use chrono::{DateTime, Utc};
 use parlo_core::ids::derived_id;
 use parlo_core::*;
-use parlo_store::StoreError;
+use parlo_store::{ActivityKind, StoreError};
 
-use super::{Delivery, MessageKind, OutboxError, Outgoing, Services};
+use super::{Act, Delivery, MessageKind, OutboxError, Outgoing, Services};
 
 impl Services {
+    /// Adds a staff member (a retried act finds the same person, by id,
+    /// and succeeds again). The welcome is the caller's choice
+    /// ([`Services::welcome_staff`]): the chat's staff flow words its own.
+    pub async fn add_staff(
+        &self,
+        act: &Act,
+        org: &Organization,
+        staff: &Staff,
+    ) -> Result<Staff, StoreError> {
+        let saved = match self.store.create_staff(staff).await {
+            Ok(()) => staff.clone(),
+            Err(StoreError::AlreadyExists { what }) => {
+                match self.store.staff_by_phone(org.id, &staff.phone).await? {
+                    Some(s) if s.id == staff.id => return Ok(s),
+                    _ => return Err(StoreError::AlreadyExists { what }),
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        self.note(
+            act,
+            Some(org.id),
+            ActivityKind::SettingsChange,
+            &["staff-added", &staff.id.to_string()],
+            format!(
+                "{}: {} se unió al equipo {}",
+                org.name,
+                staff.name,
+                act.door_words()
+            ),
+        )
+        .await;
+        Ok(saved)
+    }
+
+    /// Saves a change to a staff member (name, level, services, active…)
+    /// against the version the caller read (`seen`).
+    pub async fn save_staff(
+        &self,
+        act: &Act,
+        org: &Organization,
+        staff: &Staff,
+        seen: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.store.update_staff_seen(staff, seen).await?;
+        let what = if staff.is_active {
+            "editado"
+        } else {
+            "dado de baja"
+        };
+        self.note(
+            act,
+            Some(org.id),
+            ActivityKind::SettingsChange,
+            &["staff", &staff.id.to_string(), what],
+            format!("{}: {} ({what}) {}", org.name, staff.name, act.door_words()),
+        )
+        .await;
+        Ok(())
+    }
+
+    /// Deletes a staff member nobody booked (the caller checks).
+    pub async fn delete_staff(
+        &self,
+        act: &Act,
+        org: &Organization,
+        staff: &Staff,
+    ) -> Result<(), StoreError> {
+        self.store.delete_staff(org.id, staff.id).await?;
+        self.note(
+            act,
+            Some(org.id),
+            ActivityKind::SettingsChange,
+            &["staff-deleted", &staff.id.to_string()],
+            format!(
+                "{}: {} borrado del equipo {}",
+                org.name,
+                staff.name,
+                act.door_words()
+            ),
+        )
+        .await;
+        Ok(())
+    }
+
     /// Replaces `staff`'s recurring week with `hours` (one transaction).
     /// Row ids derive from the person and the slot, so a repeat writes the
     /// same rows.

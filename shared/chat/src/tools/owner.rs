@@ -253,17 +253,15 @@ impl Tools {
             updated_at: self.now,
         };
         self.forget_business();
-        match self.store.create_staff(&staff).await {
-            Ok(()) => Ok(staff_result(&staff)),
-            // A retried turn: the same person is already there.
-            Err(StoreError::AlreadyExists { .. }) => {
-                match self.store.staff_by_phone(ctx.org.id, &e164).await? {
-                    Some(s) if s.id == id => Ok(staff_result(&s)),
-                    _ => Err(ToolError::AlreadyExists {
-                        what: "staff phone",
-                    }),
-                }
-            }
+        match self
+            .services
+            .add_staff(&self.act(actor), &ctx.org, &staff)
+            .await
+        {
+            Ok(s) => Ok(staff_result(&s)),
+            Err(StoreError::AlreadyExists { .. }) => Err(ToolError::AlreadyExists {
+                what: "staff phone",
+            }),
             Err(e) => Err(e.into()),
         }
     }
@@ -292,7 +290,9 @@ impl Tools {
         target.is_active = false;
         // Against the version this turn read (issue 11, item 7).
         let seen = std::mem::replace(&mut target.updated_at, self.now);
-        self.store.update_staff_seen(&target, seen).await?;
+        self.services
+            .save_staff(&self.act(actor), &ctx.org, &target, seen)
+            .await?;
         self.forget_business();
         Ok(staff_result(&target))
     }
@@ -315,7 +315,9 @@ impl Tools {
         if target.permission_level != args.permission_level {
             target.permission_level = args.permission_level;
             let seen = std::mem::replace(&mut target.updated_at, self.now);
-            self.store.update_staff_seen(&target, seen).await?;
+            self.services
+                .save_staff(&self.act(actor), &ctx.org, &target, seen)
+                .await?;
             self.forget_business();
         }
         Ok(staff_result(&target))

@@ -51,7 +51,11 @@ impl Api {
                     updated_at: now,
                 };
                 self.apply_staff(ctx, &mut s, input).await?;
-                self.store.create_staff(&s).await?;
+                let s = self
+                    .services()
+                    .await?
+                    .add_staff(&self.act(ctx), &ctx.org, &s)
+                    .await?;
                 // The welcome on the business's WhatsApp (the template
                 // outside the window); a failed send does not undo the
                 // registration: the person can still write first.
@@ -78,7 +82,10 @@ impl Api {
                 let input: StaffInput = body(request)?;
                 self.apply_staff(ctx, &mut s, input).await?;
                 let seen = std::mem::replace(&mut s.updated_at, now);
-                self.store.update_staff_seen(&s, seen).await?;
+                self.services()
+                    .await?
+                    .save_staff(&self.act(ctx), &ctx.org, &s, seen)
+                    .await?;
                 okj(&s)
             }
             Op::DeleteStaff => {
@@ -96,7 +103,10 @@ impl Api {
                         "Esta persona tiene citas registradas; desactívala en lugar de borrarla.",
                     ));
                 }
-                self.store.delete_staff(org, s.id).await?;
+                self.services()
+                    .await?
+                    .delete_staff(&self.act(ctx), &ctx.org, &s)
+                    .await?;
                 Ok(no_content())
             }
             Op::DeactivateStaff | Op::ReactivateStaff => {
@@ -111,7 +121,10 @@ impl Api {
                 }
                 s.is_active = active;
                 let seen = std::mem::replace(&mut s.updated_at, now);
-                self.store.update_staff_seen(&s, seen).await?;
+                self.services()
+                    .await?
+                    .save_staff(&self.act(ctx), &ctx.org, &s, seen)
+                    .await?;
                 okj(&s)
             }
             Op::SetStaffServices => {
@@ -121,7 +134,10 @@ impl Api {
                 self.check_services(org, &input.service_ids).await?;
                 s.service_ids = dedup(input.service_ids);
                 let seen = std::mem::replace(&mut s.updated_at, now);
-                self.store.update_staff_seen(&s, seen).await?;
+                self.services()
+                    .await?
+                    .save_staff(&self.act(ctx), &ctx.org, &s, seen)
+                    .await?;
                 okj(&s)
             }
             Op::GetWorkingHours => {
