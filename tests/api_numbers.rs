@@ -100,7 +100,10 @@ async fn the_admin_attaches_and_detaches_a_number() {
         .await
         .unwrap()
         .is_none());
-    let feed = store.list_activity(200, None).await.unwrap().items;
+    let feed = store
+        .activity_since(chrono::DateTime::UNIX_EPOCH)
+        .await
+        .unwrap();
     let mine: Vec<&str> = feed
         .iter()
         .filter(|a| a.org_id == Some(org.id))
