@@ -89,9 +89,17 @@ pub fn now() -> DateTime<Utc> {
 
 /// A random Mexican mobile in E.164 (`+52` and 10 digits), so businesses
 /// made by different runs never share a number.
+/// A Mexico City mobile number no other call of this process returns:
+/// a random base per process, then consecutive numbers (independent draws
+/// collided now and then across a whole suite's thousands of phones).
 pub fn random_phone() -> String {
-    let mut r = rand::rng();
-    format!("+5255{:08}", r.random_range(0..100_000_000u32))
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::OnceLock;
+    static BASE: OnceLock<u32> = OnceLock::new();
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let base = *BASE.get_or_init(|| rand::rng().random_range(0..100_000_000u32));
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("+5255{:08}", (base + n) % 100_000_000)
 }
 
 /// What to create for a test business.
