@@ -33,7 +33,6 @@
 
 use std::sync::Arc;
 
-use base64::Engine;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lambda_http::http::StatusCode;
@@ -41,7 +40,6 @@ use lambda_http::{Request, RequestExt};
 use parlo_core::phone::{self, Region};
 use parlo_core::{OrgId, OrgStatus, Organization, PermissionLevel, Staff, StaffId};
 use parlo_store::StoreError;
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -265,9 +263,9 @@ fn store_error(e: StoreError) -> ApiError {
 // ---- helpers ------------------------------------------------------------
 
 /// SHA-256 of a token, lowercase hex (what the store keeps).
-pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
+/// The link token and its stored hash are the services' (the chat's
+/// "panel" link and the dashboard's sign-in share one token store).
+pub use parlo_app::services::sign_in::{new_link_token, token_hash};
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
@@ -275,13 +273,6 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
-}
-
-/// 32 random bytes from the OS-seeded CSPRNG, base64url without padding.
-fn new_link_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Password check against the configured form: an argon2 PHC string
@@ -895,6 +886,7 @@ impl Api {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
 
     #[test]
     fn link_tokens_are_32_random_bytes_base64url() {

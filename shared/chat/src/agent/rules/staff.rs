@@ -389,46 +389,14 @@ pub(crate) fn command_intent(text: &str) -> Intent {
 }
 
 /// A request to cancel ([`FlowType::Cancel`]) or move
-/// ([`FlowType::Modify`]) a customer's appointment: "cancela la cita de
-/// Juan", "mueve la cita de las 3 a las 5", "pasa a Roberto al sábado".
+/// ([`FlowType::Modify`]) a customer's appointment (the reader's
+/// [`parlo_core::es::read::appointment_change`]).
 pub(crate) fn appointment_change(text: &str) -> Option<FlowType> {
-    let n = normalize(text);
-    let words: Vec<&str> = n.split_whitespace().collect();
-    if words.len() < 2 {
-        return None;
+    match parlo_core::es::read::appointment_change(text)? {
+        Intent::Cancel => Some(FlowType::Cancel),
+        Intent::Reschedule => Some(FlowType::Modify),
+        _ => None,
     }
-    let any = |prefixes: &[&str]| {
-        words
-            .iter()
-            .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
-    };
-    let about_appointment = any(&["cita"]);
-    if any(&["cancel", "anul"]) && (about_appointment || words.len() >= 3) {
-        return Some(FlowType::Cancel);
-    }
-    // "Pasa a Roberto…" starts a clause ("soy el dueño, mueve la cita…");
-    // inside a sentence "pasa" means something else ("¿qué pasa?").
-    let clause_starts: Vec<String> = text
-        .split([',', '.', ';', ':'])
-        .filter_map(|c| normalize(c).split_whitespace().next().map(str::to_string))
-        .collect();
-    let moving_verb = clause_starts.iter().any(|w| {
-        [
-            "mueve",
-            "muevele",
-            "muevela",
-            "pasa",
-            "pasale",
-            "pasala",
-            "recorre",
-            "recorrele",
-        ]
-        .contains(&w.as_str())
-    }) || any(&["reagend", "reprogram"]);
-    if moving_verb || (any(&["cambi", "mover"]) && about_appointment) {
-        return Some(FlowType::Modify);
-    }
-    None
 }
 
 /// Only when nothing at all was understood; the examples start from what
