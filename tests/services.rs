@@ -831,3 +831,76 @@ async fn catalogue_changes_share_bounds_and_activity_across_doors() {
         "{mine:?}"
     );
 }
+
+/// Blocks keep one set of rules whichever door sets them: a block longer
+/// than one ledger transaction (92 days) is refused on the same field by
+/// the chat's tool and the dashboard, and a 2-hour one is accepted by both.
+#[tokio::test]
+async fn blocks_share_their_bounds_across_doors() {
+    let store = store().await;
+    let api = api(&store);
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let owner_actor = Actor::Staff {
+        org: biz.id(),
+        staff: biz.staff[0].id,
+    };
+    let chat = tools(&store)
+        .block_time(
+            &owner_actor,
+            &BlockTimeArgs {
+                start: "2030-01-08T10:00".into(),
+                end: "2030-05-08T10:00".into(),
+                reason: None,
+                staff: None,
+            },
+        )
+        .await
+        .expect_err("120 days is refused");
+    assert!(
+        matches!(chat, ToolError::InvalidArgument { field: "end", .. }),
+        "{chat:?}"
+    );
+    let owner = helpers::owner(&api, &biz).await;
+    let (s, v) = owner
+        .post(
+            "/api/v1/availability/blocks",
+            json!({"staff_id": biz.staff[0].id, "start": "2030-01-08T16:00:00Z", "end": "2030-05-08T16:00:00Z"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("end:")),
+        "{v}"
+    );
+
+    tools(&store)
+        .block_time(
+            &owner_actor,
+            &BlockTimeArgs {
+                start: "2030-01-08T10:00".into(),
+                end: "2030-01-08T12:00".into(),
+                reason: Some("comida".into()),
+                staff: None,
+            },
+        )
+        .await
+        .expect("a 2-hour block by chat");
+    let (s, v) = owner
+        .post(
+            "/api/v1/availability/blocks",
+            json!({"staff_id": biz.staff[0].id, "start": "2030-01-09T16:00:00Z", "end": "2030-01-09T18:00:00Z"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let blocks = store
+        .list_blocks(
+            biz.id(),
+            utc("2030-01-01T00:00:00Z"),
+            utc("2030-02-01T00:00:00Z"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+}

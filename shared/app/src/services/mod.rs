@@ -15,6 +15,7 @@ use parlo_store::Store;
 
 pub mod activity;
 pub mod appointments;
+pub mod availability;
 pub mod catalogue;
 pub mod conversations;
 pub mod onboarding;
@@ -24,6 +25,7 @@ pub mod sign_in;
 pub mod staff;
 pub mod words;
 
+pub use availability::BlockError;
 pub use catalogue::{CatalogueError, Invalid, Retired};
 pub use outbox::{Delivery, Outbox, OutboxError, Outgoing};
 pub use policy::{MessageKind, Templates};

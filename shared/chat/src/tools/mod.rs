@@ -276,6 +276,20 @@ impl From<parlo_app::services::CatalogueError> for ToolError {
     }
 }
 
+impl From<parlo_app::services::BlockError> for ToolError {
+    fn from(e: parlo_app::services::BlockError) -> Self {
+        use parlo_app::services::BlockError;
+        match e {
+            BlockError::Invalid(i) => ToolError::InvalidArgument {
+                field: i.field,
+                message: i.message,
+            },
+            BlockError::TimeHasAppointments => ToolError::TimeHasAppointments,
+            BlockError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ToolError {
     fn from(e: StoreError) -> Self {
         match e {

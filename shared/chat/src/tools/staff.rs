@@ -12,7 +12,6 @@ use super::*;
 
 /// The longest block one message may create (the API's limit too): each
 /// day is one ledger write in a single transaction of at most 100.
-const MAX_BLOCK: chrono::Duration = chrono::Duration::days(92);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScheduleArgs {
@@ -163,19 +162,6 @@ impl Tools {
         }
         let start = ctx.instant("start", &args.start)?;
         let end = ctx.instant("end", &args.end)?;
-        if end <= start {
-            return Err(ToolError::InvalidArgument {
-                field: "end",
-                message: "debe ser después del inicio".into(),
-            });
-        }
-        if end - start > MAX_BLOCK {
-            // Longer blocks exceed one ledger transaction (issue 11, item 11).
-            return Err(ToolError::InvalidArgument {
-                field: "end",
-                message: "un bloqueo puede durar a lo más 92 días; divídelo en partes".into(),
-            });
-        }
         let id = self.id_for(
             "block_time",
             &[
@@ -194,12 +180,8 @@ impl Tools {
             created_by: Some(me.id),
             created_at: self.now,
         };
-        match self.store.create_block(&block).await {
-            // A retried turn finds its own block already there.
-            Ok(()) | Err(StoreError::AlreadyExists { what: "block" }) => {}
-            Err(StoreError::SlotTaken { .. }) => return Err(ToolError::TimeHasAppointments),
-            Err(e) => return Err(e.into()),
-        }
+        // Bounds and the booked-time check are the services'.
+        self.services.block_time(&block).await?;
         let (ls, le) = (utc_to_local(ctx.tz, start), utc_to_local(ctx.tz, end));
         Ok(BlockResult {
             block_id: id,
@@ -237,9 +219,7 @@ impl Tools {
                 action: Action::BlockOthersTime,
             });
         }
-        self.store
-            .delete_block(ctx.org.id, block.end, block.id)
-            .await?;
+        self.services.unblock(&block).await?;
         Ok(block.id)
     }
 

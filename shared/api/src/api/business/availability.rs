@@ -59,7 +59,7 @@ impl Api {
                     reason: text("reason", input.reason, MAX_TEXT, false)?,
                     created_at: now,
                 };
-                self.store.put_exception(&x).await?;
+                self.services().await?.set_exception(&x).await?;
                 Ok(created(&x))
             }
             Op::DeleteException => {
@@ -73,9 +73,7 @@ impl Api {
                     .find(|x| x.id == id)
                     .ok_or_else(ApiError::not_found)?;
                 ctx.require_for_staff(Action::BlockOwnTime, Some(x.staff_id))?;
-                self.store
-                    .delete_exception(org, x.staff_id, x.date, x.id)
-                    .await?;
+                self.services().await?.delete_exception(&x).await?;
                 Ok(no_content())
             }
             Op::ListBlocks => {
@@ -91,12 +89,6 @@ impl Api {
                         .map_err(|_| ApiError::invalid("staff_id", "esa persona no existe."))?;
                 }
                 ctx.require_for_staff(Action::BlockOwnTime, input.staff_id)?;
-                if input.end <= input.start {
-                    return Err(ApiError::invalid("end", "debe ser después del inicio."));
-                }
-                if input.end - input.start > Duration::days(MAX_RANGE_DAYS) {
-                    return Err(ApiError::invalid("end", "el bloqueo es demasiado largo."));
-                }
                 let b = TimeBlock {
                     id: Uuid::now_v7(),
                     org_id: org,
@@ -107,13 +99,15 @@ impl Api {
                     created_by: ctx.staff_id,
                     created_at: now,
                 };
-                match self.store.create_block(&b).await {
+                // Bounds and the booked-time check are the services'.
+                match self.services().await?.block_time(&b).await {
                     Ok(()) => Ok(created(&b)),
-                    Err(StoreError::SlotTaken { .. }) => Err(conflict(
+                    Err(BlockError::TimeHasAppointments) => Err(conflict(
                         "time_has_appointments",
                         parlo_app::services::words::TIME_HAS_APPOINTMENTS,
                     )),
-                    Err(e) => Err(e.into()),
+                    Err(BlockError::Invalid(i)) => Err(ApiError::invalid(i.field, &i.message)),
+                    Err(BlockError::Store(e)) => Err(e.into()),
                 }
             }
             Op::DeleteBlock => {
@@ -126,7 +120,7 @@ impl Api {
                     .find(|b| b.id == id)
                     .ok_or_else(ApiError::not_found)?;
                 ctx.require_for_staff(Action::BlockOwnTime, b.staff_id)?;
-                self.store.delete_block(org, b.end, b.id).await?;
+                self.services().await?.unblock(&b).await?;
                 Ok(no_content())
             }
             Op::Slots => {

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::dto::*;
 use super::routes::{Op, Params};
 use super::{json, no_content, Api, ApiError, Ctx};
-use parlo_app::services::{Act, Biz, Delivery, Retired};
+use parlo_app::services::{Act, Biz, BlockError, Delivery, Retired};
 use parlo_core::ids::derived_id;
 
 pub const DEFAULT_LIMIT: usize = 50;
