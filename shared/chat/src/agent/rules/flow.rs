@@ -80,3 +80,18 @@ pub async fn clear(store: &Store, turn: &TurnContext) -> Result<(), AgentError> 
 pub fn data<T: DeserializeOwned + Default>(f: &FlowSession) -> T {
     serde_json::from_value(f.collected_data.clone()).unwrap_or_default()
 }
+
+/// The option of a numbered list the person picked, by its number ("2")
+/// or by (a close spelling of) its label; options are `(id, label)`.
+pub fn pick<'a>(text: &str, options: &'a [(String, String)]) -> Option<&'a (String, String)> {
+    use parlo_core::es::fuzzy::{best_match, normalize, Match};
+    let by_number = normalize(text)
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| options.get(i.wrapping_sub(1)));
+    by_number.or_else(|| match best_match(text, options, |o| o.1.as_str()) {
+        Some(Match::Found(s)) => Some(s.item),
+        _ => None,
+    })
+}

@@ -11,7 +11,7 @@ use std::pin::Pin;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use parlo_core::es::format;
-use parlo_core::es::fuzzy::{best_match, find_in_text, normalize, Match};
+use parlo_core::es::fuzzy::{find_in_text, Match};
 use parlo_core::es::when::parse_when;
 use parlo_core::permissions::Action;
 use parlo_core::time::utc_to_local;
@@ -335,17 +335,7 @@ async fn next_step(
     let data: FlowData = flow::data(f);
     match f.state.as_str() {
         "choose" => {
-            let n = normalize(text);
-            let by_number = n
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| data.options.get(i.wrapping_sub(1)));
-            let by_name = match best_match(text, &data.options, |o| o.1.as_str()) {
-                Some(Match::Found(s)) => Some(s.item),
-                _ => None,
-            };
-            let Some((id, _)) = by_number.or(by_name).cloned() else {
+            let Some((id, _)) = flow::pick(text, &data.options).cloned() else {
                 return Ok(Some(AgentReply::text(
                     "¿Cuál? Respóndeme con el número de la lista.",
                 )));

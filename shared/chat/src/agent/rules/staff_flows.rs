@@ -416,17 +416,7 @@ pub(crate) async fn attendance_step(
     match f.state.as_str() {
         "ask_time" => attendance_find(st, Some(f), text, data).await.map(Some),
         "choose" => {
-            let n = normalize(text);
-            let by_number = n
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| data.options.get(i.wrapping_sub(1)));
-            let by_name = match best_match(text, &data.options, |o| o.1.as_str()) {
-                Some(Match::Found(s)) => Some(s.item),
-                _ => None,
-            };
-            let Some((id, label)) = by_number.or(by_name).cloned() else {
+            let Some((id, label)) = flow::pick(text, &data.options).cloned() else {
                 return Ok(Some(AgentReply::text(
                     "¿Cuál? Respóndeme con el número de la lista.",
                 )));
