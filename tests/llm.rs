@@ -119,12 +119,14 @@ fn customer_turn(biz_org: &Organization, customer: &Customer, text: &str) -> Tur
         text: text.into(),
         message_sid: format!("SM{}", Uuid::new_v4().simple()),
         now: now(),
+        catalogue: None,
         business: Some(biz_org.clone()),
         staff: None,
         customer: Some(customer.clone()),
         redirect_to: Vec::new(),
         profile_name: None,
         conversation: None,
+        flow_at_start: None,
         history: Vec::new(),
     }
 }

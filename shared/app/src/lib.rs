@@ -8,6 +8,7 @@ pub mod agenda;
 pub mod aws;
 pub mod aws_sink;
 pub mod bounds;
+pub mod catalogue;
 pub mod clock;
 pub mod config;
 pub mod day;

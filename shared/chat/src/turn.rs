@@ -12,11 +12,12 @@ use chrono::{DateTime, Duration, Utc};
 use parlo_core::phone::{self, Region};
 use parlo_core::routing::{self, Registration, Route};
 use parlo_core::*;
-use parlo_store::{Store, StoreError};
+use parlo_store::{Store, StoreError, TurnStart};
 use parlo_twilio::inbound::InboundMessage;
 use serde::{Deserialize, Serialize};
 
 use crate::agent::{Agent, TurnContext, HISTORY_WINDOW};
+use parlo_app::catalogue;
 use parlo_app::clock::Clock;
 use parlo_app::messenger::Messenger;
 use parlo_app::services::conversations::{self, Opening, Peer};
@@ -89,6 +90,9 @@ struct Identified {
     org: Option<Organization>,
     kind: ConversationKind,
     sender_type: SenderType,
+    /// The sender's conversation, flow and customer sentinel and this
+    /// message's saved replies, read in one batch (none without a business).
+    start: Option<TurnStart>,
 }
 
 /// A reply the turn decided on (saved once per inbound message).
@@ -188,11 +192,13 @@ impl<A: Agent> TurnProcessor<A> {
         let message = &queued.message;
         tracing::debug!(message_sid = %message.message_sid, "turn");
         let now = self.clock.now();
-        let mut turn = match self.identify(queued, now).await? {
+        // Boxed: each step's future lives on the heap, not in one deep
+        // frame on a 2 MiB worker stack.
+        let mut turn = match Box::pin(self.identify(queued, now)).await? {
             Ok(t) => t,
             Err(outcome) => return Ok(outcome),
         };
-        let conversation = match self.persist(queued, &turn, now).await? {
+        let conversation = match Box::pin(self.persist(queued, &turn, now)).await? {
             Ok(c) => c,
             Err(outcome) => return Ok(outcome),
         };
@@ -244,16 +250,36 @@ impl<A: Agent> TurnProcessor<A> {
         };
 
         let is_central = recipient == self.central_number;
-        let (business, memberships) = tokio::try_join!(
-            async {
-                if is_central {
-                    Ok(None)
-                } else {
-                    self.store.organization_by_whatsapp(&recipient).await
+        // On a business's number only its own staff route differently
+        // (routing::route), and the catalogue the turn loads anyway holds
+        // them: no memberships query. The central number needs every
+        // business the sender works at.
+        let (business, catalogue, memberships) = if is_central {
+            (None, None, self.store.staff_memberships(&sender).await?)
+        } else {
+            match self
+                .store
+                .organization_by_whatsapp_versioned(&recipient)
+                .await?
+            {
+                Some((org, version)) => {
+                    let catalogue = Box::pin(catalogue::catalogue(
+                        &self.store,
+                        org.id,
+                        version.as_deref(),
+                    ))
+                    .await?;
+                    let mine = catalogue
+                        .staff
+                        .iter()
+                        .filter(|s| s.phone == sender)
+                        .cloned()
+                        .collect();
+                    (Some(org), Some(catalogue), mine)
                 }
-            },
-            self.store.staff_memberships(&sender),
-        )?;
+                None => (None, None, Vec::new()),
+            }
+        };
         let orgs = self
             .membership_orgs(&memberships, business.as_ref())
             .await?;
@@ -279,15 +305,18 @@ impl<A: Agent> TurnProcessor<A> {
             message_sid: message.message_sid.clone(),
             now,
             business: business.clone(),
+            catalogue,
             staff: None,
             customer: None,
             redirect_to: Vec::new(),
             profile_name: message.profile_name.clone(),
             conversation: None,
+            flow_at_start: None,
             history: Vec::new(),
         };
 
         // Who the conversation is with, inside which business.
+        let mut turn_start = None;
         let (org, kind, sender_type) = match &route {
             Route::UnknownNumber => {
                 tracing::warn!(%recipient, "message for a number Parlo does not serve; dropped");
@@ -328,11 +357,14 @@ impl<A: Agent> TurnProcessor<A> {
                 (org, ConversationKind::Staff, SenderType::Staff)
             }
             Route::Customer { org_id } => {
+                let start = self.turn_start(*org_id, &sender, message, true).await?;
                 let (customer, _) = self
                     .store
-                    .get_or_create_customer(*org_id, &sender, None, now)
+                    .customer_from_sentinel(*org_id, &sender, start.customer_id, None, now)
                     .await?;
                 ctx.customer = Some(customer);
+                ctx.flow_at_start = Some(start.flow.clone());
+                turn_start = Some(start);
                 (
                     business.clone(),
                     ConversationKind::Customer,
@@ -340,6 +372,12 @@ impl<A: Agent> TurnProcessor<A> {
                 )
             }
         };
+
+        if let (None, Some(org)) = (&turn_start, &org) {
+            let start = self.turn_start(org.id, &sender, message, false).await?;
+            ctx.flow_at_start = Some(start.flow.clone());
+            turn_start = Some(start);
+        }
 
         Ok(Ok(Identified {
             sender,
@@ -350,6 +388,7 @@ impl<A: Agent> TurnProcessor<A> {
             org,
             kind,
             sender_type,
+            start: turn_start,
         }))
     }
 
@@ -368,12 +407,23 @@ impl<A: Agent> TurnProcessor<A> {
             org,
             kind,
             sender_type,
+            start,
             ..
         } = turn;
         let (kind, sender_type) = (*kind, *sender_type);
         // Persist the conversation and the inbound message.
         let conversation = match &org {
-            Some(org) => Some(self.conversation(org, sender, kind, ctx, now).await?),
+            Some(org) => Some(
+                self.conversation(
+                    org,
+                    sender,
+                    kind,
+                    ctx,
+                    now,
+                    start.as_ref().map(|s| s.conversation.clone()),
+                )
+                .await?,
+            ),
             None => None,
         };
         if let (Some(org), Some(conv)) = (&org, &conversation) {
@@ -418,8 +468,15 @@ impl<A: Agent> TurnProcessor<A> {
         let org = turn.org.clone();
         let ctx = &mut turn.ctx;
         // The replies: the first run's if this is a redelivery.
-        let planned: Option<Vec<PlannedReply>> =
-            self.store.turn_replies(&message.message_sid).await?;
+        let planned: Option<Vec<PlannedReply>> = match turn.start.as_ref() {
+            Some(start) => start
+                .replies
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| TurnError::Poison(format!("saved replies: {e}")))?,
+            None => self.store.turn_replies(&message.message_sid).await?,
+        };
         let planned = match planned {
             Some(p) => p,
             None => {
@@ -434,6 +491,11 @@ impl<A: Agent> TurnProcessor<A> {
                         history.drain(..history.len() - HISTORY_WINDOW);
                     }
                     ctx.history = history;
+                    // The flow read with the conversation is its flow only
+                    // when the stored conversation has the derived id.
+                    if conv.id != conversations::conversation_id(org.id, &conv.peer_phone) {
+                        ctx.flow_at_start = None;
+                    }
                     ctx.conversation = Some(conv.clone());
                 }
                 // A voice note or a photo alone is not a misunderstanding:
@@ -685,20 +747,40 @@ impl<A: Agent> TurnProcessor<A> {
         kind: ConversationKind,
         ctx: &TurnContext,
         now: DateTime<Utc>,
+        known: Option<Option<Conversation>>,
     ) -> Result<Conversation, StoreError> {
-        conversations::open(
-            &self.store,
-            org.id,
-            Peer {
-                phone: peer,
-                kind,
-                customer_id: ctx.customer.as_ref().map(|c| c.id),
-                staff_id: ctx.staff.as_ref().map(|s| s.id),
-            },
-            Opening::Inbound,
-            now,
-        )
-        .await
+        let peer = Peer {
+            phone: peer,
+            kind,
+            customer_id: ctx.customer.as_ref().map(|c| c.id),
+            staff_id: ctx.staff.as_ref().map(|s| s.id),
+        };
+        match known {
+            Some(existing) => {
+                conversations::open_from(&self.store, org.id, peer, Opening::Inbound, now, existing)
+                    .await
+            }
+            None => conversations::open(&self.store, org.id, peer, Opening::Inbound, now).await,
+        }
+    }
+
+    /// The batch of reads a turn starts with (see [`TurnStart`]).
+    async fn turn_start(
+        &self,
+        org: OrgId,
+        sender: &str,
+        message: &InboundMessage,
+        customer: bool,
+    ) -> Result<TurnStart, StoreError> {
+        self.store
+            .turn_start(
+                org,
+                sender,
+                conversations::conversation_id(org, sender),
+                &message.message_sid,
+                customer,
+            )
+            .await
     }
 }
 

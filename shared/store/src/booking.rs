@@ -8,7 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration as StdDuration;
+use std::time::Instant;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use chrono_tz::Tz;
@@ -87,7 +89,42 @@ pub struct RescheduleRequest {
     pub now: DateTime<Utc>,
 }
 
+/// A location's catalogue (all but its blocks, which change by the hour),
+/// kept in a warm process under the business's catalogue version (see
+/// `Store::at_catalogue_version`): a booking turn reads its blocks and
+/// ledgers only. Re-read after `CATALOGUE_MAX_AGE` whatever the version.
+type CatalogueCache =
+    std::collections::HashMap<(OrgId, LocationId), (Arc<str>, Instant, Catalogue)>;
+
+const CATALOGUE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
+const CATALOGUE_CACHE_MAX: usize = 512;
+
+fn catalogue_cache() -> &'static Mutex<CatalogueCache> {
+    static CACHE: OnceLock<Mutex<CatalogueCache>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+fn cached_catalogue(org: OrgId, location: LocationId, version: &str) -> Option<Catalogue> {
+    let cache = catalogue_cache().lock().ok()?;
+    let (v, at, cat) = cache.get(&(org, location))?;
+    (&**v == version && at.elapsed() < CATALOGUE_MAX_AGE).then(|| cat.clone())
+}
+
+fn keep_catalogue(org: OrgId, location: LocationId, version: &Arc<str>, cat: &Catalogue) {
+    if let Ok(mut cache) = catalogue_cache().lock() {
+        if cache.len() >= CATALOGUE_CACHE_MAX && !cache.contains_key(&(org, location)) {
+            cache.clear();
+        }
+        let kept = Catalogue {
+            blocks: Vec::new(),
+            ..cat.clone()
+        };
+        cache.insert((org, location), (version.clone(), Instant::now(), kept));
+    }
+}
+
 /// A business location's catalogue as the engine needs it.
+#[derive(Clone)]
 struct Catalogue {
     org: Organization,
     tz: Tz,
@@ -326,6 +363,44 @@ impl Store {
     }
 
     async fn load_catalogue(
+        &self,
+        org: OrgId,
+        location: LocationId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Catalogue> {
+        let known = self
+            .known_catalogue
+            .as_ref()
+            .filter(|(o, _)| *o == org)
+            .map(|(_, v)| v.clone());
+        if let Some(hit) = known
+            .as_deref()
+            .and_then(|v| cached_catalogue(org, location, v))
+        {
+            let q_blocks = Query::table(
+                keys::org_pk(org),
+                Range::Between(keys::block_from(from), keys::BLOCK_TO.into()),
+            );
+            let blocks = Box::pin(self.query_all(&q_blocks, None)).await?;
+            return Ok(Catalogue {
+                blocks: of_kind::<TimeBlock>(&blocks, kind::BLOCK)?
+                    .into_iter()
+                    .filter(|b| b.start < to)
+                    .collect(),
+                ..hit
+            });
+        }
+        // Boxed: a booking's future holds this one; debug builds run it
+        // on 2 MiB stacks.
+        let cat = Box::pin(self.read_catalogue(org, location, from, to)).await?;
+        if let Some(version) = known {
+            keep_catalogue(org, location, &version, &cat);
+        }
+        Ok(cat)
+    }
+
+    async fn read_catalogue(
         &self,
         org: OrgId,
         location: LocationId,

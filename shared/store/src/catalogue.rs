@@ -105,7 +105,8 @@ impl Store {
             Some(Cond::not_exists()),
             StoreError::AlreadyExists { what: "location" },
         )
-        .await
+        .await?;
+        self.new_catalogue_version(l.org_id).await
     }
     pub async fn get_location(&self, org: OrgId, id: LocationId) -> Result<Option<Location>> {
         self.get(keys::org_pk(org), keys::location_sk(id)).await
@@ -116,13 +117,18 @@ impl Store {
             Some(Cond::exists()),
             StoreError::NotFound { what: "location" },
         )
-        .await
+        .await?;
+        self.new_catalogue_version(l.org_id).await
     }
     pub async fn delete_location(&self, org: OrgId, id: LocationId) -> Result<bool> {
-        Ok(self
+        let deleted = self
             .delete_if(keys::org_pk(org), keys::location_sk(id), None)
             .await?
-            .is_some())
+            .is_some();
+        if deleted {
+            self.new_catalogue_version(org).await?;
+        }
+        Ok(deleted)
     }
     pub async fn list_locations(&self, org: OrgId) -> Result<Vec<Location>> {
         self.list_prefix(org, keys::LOCATION_PREFIX, kind::LOCATION)
@@ -137,7 +143,8 @@ impl Store {
             Some(Cond::not_exists()),
             StoreError::AlreadyExists { what: "service" },
         )
-        .await
+        .await?;
+        self.new_catalogue_version(s.org_id).await
     }
     pub async fn get_service(&self, org: OrgId, id: ServiceId) -> Result<Option<ServiceType>> {
         self.get(keys::org_pk(org), keys::service_sk(id)).await
@@ -148,13 +155,18 @@ impl Store {
             Some(Cond::exists()),
             StoreError::NotFound { what: "service" },
         )
-        .await
+        .await?;
+        self.new_catalogue_version(s.org_id).await
     }
     pub async fn delete_service(&self, org: OrgId, id: ServiceId) -> Result<bool> {
-        Ok(self
+        let deleted = self
             .delete_if(keys::org_pk(org), keys::service_sk(id), None)
             .await?
-            .is_some())
+            .is_some();
+        if deleted {
+            self.new_catalogue_version(org).await?;
+        }
+        Ok(deleted)
     }
     pub async fn list_services(&self, org: OrgId) -> Result<Vec<ServiceType>> {
         self.list_prefix(org, keys::SERVICE_PREFIX, kind::SERVICE)
@@ -169,7 +181,8 @@ impl Store {
             Some(Cond::not_exists()),
             StoreError::AlreadyExists { what: "spot" },
         )
-        .await
+        .await?;
+        self.new_catalogue_version(s.org_id).await
     }
     pub async fn get_spot(&self, org: OrgId, id: SpotId) -> Result<Option<Spot>> {
         self.get(keys::org_pk(org), keys::spot_sk(id)).await
@@ -180,13 +193,18 @@ impl Store {
             Some(Cond::exists()),
             StoreError::NotFound { what: "spot" },
         )
-        .await
+        .await?;
+        self.new_catalogue_version(s.org_id).await
     }
     pub async fn delete_spot(&self, org: OrgId, id: SpotId) -> Result<bool> {
-        Ok(self
+        let deleted = self
             .delete_if(keys::org_pk(org), keys::spot_sk(id), None)
             .await?
-            .is_some())
+            .is_some();
+        if deleted {
+            self.new_catalogue_version(org).await?;
+        }
+        Ok(deleted)
     }
     /// Spots by display order.
     pub async fn list_spots(&self, org: OrgId) -> Result<Vec<Spot>> {
@@ -209,7 +227,7 @@ impl Store {
             )?,
         ];
         match self.transact(tx).await {
-            Ok(()) => Ok(()),
+            Ok(()) => self.new_catalogue_version(s.org_id).await,
             Err(TxError::Cancelled(c)) if code_failed(&c, 1) => Err(StoreError::AlreadyExists {
                 what: "staff phone",
             }),
@@ -272,7 +290,7 @@ impl Store {
             )?);
         }
         match self.transact(tx).await {
-            Ok(()) => Ok(()),
+            Ok(()) => self.new_catalogue_version(s.org_id).await,
             Err(TxError::Cancelled(c)) if code_failed(&c, 2) => Err(StoreError::AlreadyExists {
                 what: "staff phone",
             }),
@@ -301,6 +319,7 @@ impl Store {
         self.transact(tx)
             .await
             .map_err(|e| e.into_store("delete staff"))?;
+        self.new_catalogue_version(org).await?;
         Ok(true)
     }
 
@@ -343,7 +362,8 @@ impl Store {
             None,
             StoreError::Conflict(String::new()),
         )
-        .await
+        .await?;
+        self.new_catalogue_version(r.org_id).await
     }
 
     pub async fn delete_recurring(
@@ -352,10 +372,14 @@ impl Store {
         staff: StaffId,
         id: AvailabilityId,
     ) -> Result<bool> {
-        Ok(self
+        let deleted = self
             .delete_if(keys::org_pk(org), keys::recurring_sk(staff, id), None)
             .await?
-            .is_some())
+            .is_some();
+        if deleted {
+            self.new_catalogue_version(org).await?;
+        }
+        Ok(deleted)
     }
 
     /// Replaces all recurring rows of a staff member at once (one
@@ -393,7 +417,8 @@ impl Store {
         }
         self.transact(tx)
             .await
-            .map_err(|e| e.into_store("replace availability"))
+            .map_err(|e| e.into_store("replace availability"))?;
+        self.new_catalogue_version(org).await
     }
 
     /// Creates or replaces one availability exception.
@@ -403,7 +428,8 @@ impl Store {
             None,
             StoreError::Conflict(String::new()),
         )
-        .await
+        .await?;
+        self.new_catalogue_version(x.org_id).await
     }
 
     pub async fn delete_exception(
@@ -413,10 +439,14 @@ impl Store {
         date: NaiveDate,
         id: AvailabilityId,
     ) -> Result<bool> {
-        Ok(self
+        let deleted = self
             .delete_if(keys::org_pk(org), keys::exception_sk(staff, date, id), None)
             .await?
-            .is_some())
+            .is_some();
+        if deleted {
+            self.new_catalogue_version(org).await?;
+        }
+        Ok(deleted)
     }
 
     /// All availability rows of a business (A13), or of one staff member.

@@ -360,3 +360,64 @@ impl Store {
         }
     }
 }
+
+/// What a turn reads about its sender before deciding, by key: the
+/// business's customer with that phone (the sentinel's id), the
+/// conversation, its flow and the replies an earlier run of this inbound
+/// message saved. One consistent `BatchGetItem` instead of four reads.
+#[derive(Debug, Clone, Default)]
+pub struct TurnStart {
+    pub customer_id: Option<parlo_core::CustomerId>,
+    pub conversation: Option<Conversation>,
+    /// The flow of the conversation id the caller derived (check it is
+    /// the stored conversation's before trusting it).
+    pub flow: Option<FlowSession>,
+    /// The saved replies, still encoded.
+    pub replies: Option<String>,
+}
+
+impl Store {
+    /// [`TurnStart`] for `peer` at `org` and the inbound `message_sid`;
+    /// `customer`: whether to look the phone up among the customers.
+    pub async fn turn_start(
+        &self,
+        org: OrgId,
+        peer_e164: &str,
+        conversation: ConversationId,
+        message_sid: &str,
+        customer: bool,
+    ) -> Result<TurnStart> {
+        let pk = keys::org_pk(org);
+        let (conv_sk, flow_sk, phone_sk) = (
+            keys::conversation_sk(peer_e164),
+            keys::flow_sk(conversation),
+            keys::customer_phone_sk(peer_e164),
+        );
+        let inbound_pk = keys::inbound_pk(message_sid);
+        let mut wanted = vec![
+            (pk.clone(), conv_sk.clone()),
+            (pk.clone(), flow_sk.clone()),
+            (inbound_pk.clone(), keys::INBOUND_SK.to_string()),
+        ];
+        if customer {
+            wanted.push((pk.clone(), phone_sk.clone()));
+        }
+        let mut start = TurnStart::default();
+        for it in self.batch_get(wanted, true).await? {
+            let (Some(p), Some(s)) = (db::str_attr(&it, keys::PK), db::str_attr(&it, keys::SK))
+            else {
+                continue;
+            };
+            if p == inbound_pk {
+                start.replies = db::str_attr(&it, "replies").map(str::to_string);
+            } else if s == conv_sk {
+                start.conversation = Some(db::decode(it)?);
+            } else if s == flow_sk {
+                start.flow = Some(db::decode(it)?);
+            } else if s == phone_sk {
+                start.customer_id = db::str_attr(&it, "customer_id").and_then(|s| s.parse().ok());
+            }
+        }
+        Ok(start)
+    }
+}

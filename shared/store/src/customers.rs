@@ -111,6 +111,24 @@ impl Store {
         ))
     }
 
+    /// [`Store::get_or_create_customer`] when the phone's sentinel was
+    /// already read (`known`: the id it holds, `None` when there was none).
+    pub async fn customer_from_sentinel(
+        &self,
+        org: OrgId,
+        e164: &str,
+        known: Option<CustomerId>,
+        name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(Customer, bool)> {
+        if let Some(id) = known {
+            if let Some(c) = self.get_customer(org, id).await? {
+                return Ok((c, false));
+            }
+        }
+        self.get_or_create_customer(org, e164, name, now).await
+    }
+
     pub async fn get_customer(&self, org: OrgId, id: CustomerId) -> Result<Option<Customer>> {
         self.get(keys::org_pk(org), keys::customer_sk(id)).await
     }

@@ -38,7 +38,7 @@ pub use booking::{
     BookRequest, RescheduleRequest, StaffChoice, WalkInRequest, APPOINTMENT_LOOKBACK,
 };
 pub use catalogue::Availability;
-pub use conversations::{InboundClaim, INBOUND_DEDUPE_TTL};
+pub use conversations::{InboundClaim, TurnStart, INBOUND_DEDUPE_TTL};
 pub use db::Page;
 pub use delivery::PARKED_STATUS_TTL;
 pub use error::{Result, StoreError};
@@ -62,6 +62,10 @@ pub struct Store {
     table: Arc<str>,
     booking_attempts: u32,
     stats: Arc<Counters>,
+    /// A business's catalogue version its caller read (a turn): reads of
+    /// that business's booking catalogue may come from the process's
+    /// cache while it stands (booking.rs).
+    known_catalogue: Option<(parlo_core::OrgId, Arc<str>)>,
 }
 
 #[derive(Default)]
@@ -154,6 +158,16 @@ impl Store {
             table: table.into(),
             booking_attempts: DEFAULT_BOOKING_ATTEMPTS,
             stats,
+            known_catalogue: None,
+        }
+    }
+
+    /// This store, knowing `org`'s catalogue version as its caller read it
+    /// (the organization item's `catalogue_version`).
+    pub fn at_catalogue_version(&self, org: parlo_core::OrgId, version: &str) -> Store {
+        Store {
+            known_catalogue: Some((org, version.into())),
+            ..self.clone()
         }
     }
 

@@ -1,5 +1,6 @@
 //! Organizations and their WhatsApp-number sentinels (A1, A20, A21).
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use parlo_core::{OrgId, OrgStatus, Organization};
 
 use crate::db::{self, code_failed, item, with_gsi, Cond, Item, Page, Query, Range, TxError};
@@ -7,8 +8,18 @@ use crate::error::{Result, StoreError};
 use crate::keys::{self, kind, GSI1, GSI2};
 use crate::Store;
 
+/// The org item's attribute that changes with every write to what a warm
+/// process caches of a business (its locations, services and staff, and
+/// the item itself): see `parlo_app::catalogue`.
+pub const CATALOGUE_VERSION: &str = "catalogue_version";
+
+fn new_version() -> AttributeValue {
+    db::s(uuid::Uuid::new_v4().simple().to_string())
+}
+
 fn org_item(o: &Organization) -> Result<Item> {
     let mut it = item(o, kind::ORG, keys::org_pk(o.id), keys::ORG_SK.into())?;
+    it.insert(CATALOGUE_VERSION.into(), new_version());
     if let Some(wa) = &o.whatsapp_number {
         it = with_gsi(it, GSI1, keys::wa_pk(wa), keys::org_pk(o.id));
     }
@@ -136,13 +147,56 @@ impl Store {
 
     /// The business answering on a WhatsApp number (A1, GSI1 `WA#<e164>`).
     pub async fn organization_by_whatsapp(&self, e164: &str) -> Result<Option<Organization>> {
+        Ok(self
+            .organization_by_whatsapp_versioned(e164)
+            .await?
+            .map(|(org, _)| org))
+    }
+
+    /// [`Store::organization_by_whatsapp`] with the item's catalogue
+    /// version (`None` on an item written before versions existed).
+    pub async fn organization_by_whatsapp_versioned(
+        &self,
+        e164: &str,
+    ) -> Result<Option<(Organization, Option<String>)>> {
         let q = Query::gsi(GSI1, keys::wa_pk(e164), Range::All);
         let items = self.query_all(&q, None).await?;
-        items
-            .into_iter()
-            .find(|it| db::is_kind(it, kind::ORG))
-            .map(db::decode)
-            .transpose()
+        let Some(it) = items.into_iter().find(|it| db::is_kind(it, kind::ORG)) else {
+            return Ok(None);
+        };
+        let version = db::str_attr(&it, CATALOGUE_VERSION).map(str::to_string);
+        Ok(Some((db::decode(it)?, version)))
+    }
+
+    /// Gives the business a new catalogue version after a write to its
+    /// locations, services or staff (a missing business is left alone).
+    /// A separate request after the write, not a transaction with it:
+    /// concurrent catalogue writes (onboarding's, a seed's) would cancel
+    /// each other's transactions on this one item. A process stopped
+    /// between the two leaves caches stale for at most their max age.
+    pub(crate) async fn new_catalogue_version(&self, org: OrgId) -> Result<()> {
+        let res = self
+            .client
+            .update_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(db::key(keys::org_pk(org), keys::ORG_SK)))
+            .update_expression("SET #v = :v")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#v", CATALOGUE_VERSION)
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_values(":v", new_version())
+            .send()
+            .await;
+        match res {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Businesses for the admin, newest first, optionally of one status

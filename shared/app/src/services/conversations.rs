@@ -97,6 +97,12 @@ pub enum Opening {
 /// The business's conversation with `peer`, created when new (its id
 /// derives from the business and the phone, so two racing turns or jobs
 /// end with the same one). The one get-or-create of the system.
+/// The id a business's conversation with a phone gets when it is opened:
+/// known before reading it (a turn reads its flow in the same batch).
+pub fn conversation_id(org: OrgId, peer_e164: &str) -> parlo_core::ConversationId {
+    derived_id(&[&org.to_string(), peer_e164, "conversation"])
+}
+
 pub async fn open(
     store: &Store,
     org: OrgId,
@@ -104,7 +110,21 @@ pub async fn open(
     opening: Opening,
     now: DateTime<Utc>,
 ) -> Result<Conversation, StoreError> {
-    if let Some(mut c) = store.get_conversation(org, peer.phone).await? {
+    let existing = store.get_conversation(org, peer.phone).await?;
+    open_from(store, org, peer, opening, now, existing).await
+}
+
+/// [`open`] when the caller already read the conversation (`existing`,
+/// `None` when there was none).
+pub async fn open_from(
+    store: &Store,
+    org: OrgId,
+    peer: Peer<'_>,
+    opening: Opening,
+    now: DateTime<Utc>,
+    existing: Option<Conversation>,
+) -> Result<Conversation, StoreError> {
+    if let Some(mut c) = existing {
         if opening == Opening::Inbound {
             if c.status == ConversationStatus::HandedOff
                 && c.handed_off_until.is_some_and(|u| u <= now)
@@ -129,7 +149,7 @@ pub async fn open(
         Opening::Outbound => now - super::policy::SERVICE_WINDOW - Duration::seconds(1),
     };
     let c = Conversation {
-        id: derived_id(&[&org.to_string(), peer.phone, "conversation"]),
+        id: conversation_id(org, peer.phone),
         org_id: org,
         kind: peer.kind,
         peer_phone: peer.phone.to_string(),

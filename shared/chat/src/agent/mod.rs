@@ -30,6 +30,9 @@ pub struct TurnContext {
     pub message_sid: String,
     pub now: DateTime<Utc>,
     pub business: Option<Organization>,
+    /// The business's locations, services and staff as the turn loaded
+    /// them (a warm process's cache); `None` for the central number.
+    pub catalogue: Option<std::sync::Arc<parlo_app::catalogue::Catalogue>>,
     pub staff: Option<Staff>,
     pub customer: Option<Customer>,
     /// Businesses a multi-business staff member should write to directly
@@ -39,6 +42,9 @@ pub struct TurnContext {
     pub profile_name: Option<String>,
     /// The sender's conversation with the business (none for redirects).
     pub conversation: Option<Conversation>,
+    /// The conversation's flow as the turn read it before deciding
+    /// (`Some(None)`: none); `None` when not read (the agent reads it).
+    pub flow_at_start: Option<Option<parlo_core::FlowSession>>,
     /// Up to [`HISTORY_WINDOW`] earlier messages, oldest first, without
     /// this turn's inbound message.
     pub history: Vec<Message>,

@@ -120,6 +120,8 @@ pub struct Tools {
     cached: std::sync::Arc<std::sync::Mutex<Option<CtxData>>>,
     /// The organization the turn already read (routing), not read again.
     known_org: Option<Organization>,
+    /// Its catalogue as the turn loaded it, not read again either.
+    known_catalogue: Option<std::sync::Arc<parlo_app::catalogue::Catalogue>>,
 }
 
 /// What [`Tools::ctx`] reads, kept for the rest of the turn.
@@ -568,6 +570,7 @@ impl Tools {
             turn_key: turn_key.into(),
             cached: Default::default(),
             known_org: None,
+            known_catalogue: None,
         }
     }
 
@@ -575,6 +578,25 @@ impl Tools {
     /// the rest of the business.
     pub fn with_business(mut self, org: Option<Organization>) -> Self {
         self.known_org = org;
+        self
+    }
+
+    /// The catalogue the turn loaded with the organization: the tools
+    /// read nothing of the business then.
+    pub fn with_catalogue(
+        mut self,
+        catalogue: Option<std::sync::Arc<parlo_app::catalogue::Catalogue>>,
+    ) -> Self {
+        // The business's booking catalogue may then come from the
+        // process's cache too, under the version the turn read.
+        let known = self.known_org.as_ref().map(|o| o.id);
+        if let (Some(org), Some(version)) =
+            (known, catalogue.as_ref().and_then(|c| c.version.as_deref()))
+        {
+            self.store = self.store.at_catalogue_version(org, version);
+            self.services.store = self.services.store.at_catalogue_version(org, version);
+        }
+        self.known_catalogue = catalogue;
         self
     }
 
@@ -628,6 +650,18 @@ impl Tools {
             Some(d) => d,
             None => {
                 let known = self.known_org.clone().filter(|o| o.id == org_id);
+                if let (Some(org), Some(c)) = (&known, &self.known_catalogue) {
+                    let d = CtxData {
+                        org: org.clone(),
+                        locations: c.locations.clone(),
+                        services: c.services.clone(),
+                        staff: c.staff.clone(),
+                    };
+                    if let Ok(mut c) = self.cached.lock() {
+                        *c = Some(d.clone());
+                    }
+                    return self.ctx_from(actor, d);
+                }
                 let (org, locations, services, staff) = tokio::try_join!(
                     async {
                         match known {
@@ -652,6 +686,11 @@ impl Tools {
                 d
             }
         };
+        self.ctx_from(actor, data)
+    }
+
+    /// The context of `actor` in the business `data` holds.
+    fn ctx_from(&self, actor: &Actor, data: CtxData) -> ToolResult<Ctx> {
         let CtxData {
             org,
             locations,

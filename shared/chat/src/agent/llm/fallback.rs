@@ -24,6 +24,12 @@ impl<P, F> FallbackAgent<P, F> {
 
 impl<P: Agent, F: Agent> Agent for FallbackAgent<P, F> {
     async fn respond(&self, turn: &TurnContext) -> Result<AgentReply, AgentError> {
+        // The primary may have saved or cleared a flow before it failed:
+        // the fallback reads the flow afresh.
+        let fresh = || TurnContext {
+            flow_at_start: None,
+            ..turn.clone()
+        };
         // Boxed: both futures are large (SDK calls inside) and would
         // otherwise sit side by side on the caller's stack.
         match Box::pin(self.primary.respond(turn)).await {
@@ -31,14 +37,14 @@ impl<P: Agent, F: Agent> Agent for FallbackAgent<P, F> {
             Ok(silent) => {
                 parlo_telemetry::count(parlo_telemetry::names::AGENT_FALLBACK, 1);
                 tracing::warn!("primary agent answered nothing; the fallback answers");
-                let mut reply = Box::pin(self.fallback.respond(turn)).await?;
+                let mut reply = Box::pin(self.fallback.respond(&fresh())).await?;
                 reply.notifications.extend(silent.notifications);
                 Ok(reply)
             }
             Err(e) => {
                 parlo_telemetry::count(parlo_telemetry::names::AGENT_FALLBACK, 1);
                 tracing::warn!(error = %e, "primary agent failed; the fallback answers");
-                Box::pin(self.fallback.respond(turn)).await
+                Box::pin(self.fallback.respond(&fresh())).await
             }
         }
     }

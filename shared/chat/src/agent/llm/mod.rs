@@ -294,7 +294,7 @@ impl LlmAgent {
     async fn forget_rule_flow(&self, turn: &TurnContext) {
         // A proposal made this turn waits for the customer's answer.
         if let Ok(super::rules::flow::Loaded::Active(f)) =
-            super::rules::flow::load(&self.store, turn).await
+            super::rules::flow::load_fresh(&self.store, turn).await
         {
             if f.flow_type == parlo_core::FlowType::Proposal && f.updated_at == turn.now {
                 return;
@@ -342,7 +342,8 @@ impl LlmAgent {
         ));
         let kit = Tools::new(self.store.clone(), turn.now, turn.message_sid.clone())
             .with_services(self.services.clone())
-            .with_business(turn.business.clone());
+            .with_business(turn.business.clone())
+            .with_catalogue(turn.catalogue.clone());
         let client = within(deadline, budget, self.client()).await??;
 
         for _ in 0..self.max_steps {

@@ -69,14 +69,24 @@ impl PromptData {
                 _ => store.get_organization(org_id).await,
             }
         };
-        let (org, locations, services, staff, upcoming) = tokio::try_join!(
-            org,
-            store.list_locations(org_id),
-            store.list_services(org_id),
-            store.list_staff(org_id),
-            upcoming,
-        )
-        .map_err(store_err)?;
+        // The catalogue the turn loaded, when it is this business's.
+        let known = turn
+            .catalogue
+            .clone()
+            .filter(|_| turn.business.as_ref().is_some_and(|b| b.id == org_id));
+        let catalogue = async {
+            match known {
+                Some(c) => Ok(c),
+                None => parlo_app::catalogue::catalogue(store, org_id, None).await,
+            }
+        };
+        let (org, catalogue, upcoming) =
+            tokio::try_join!(org, catalogue, upcoming).map_err(store_err)?;
+        let (locations, services, staff) = (
+            catalogue.locations.clone(),
+            catalogue.services.clone(),
+            catalogue.staff.clone(),
+        );
         let org = org.ok_or_else(|| AgentError("business not found".into()))?;
         let tz: Tz = org
             .timezone

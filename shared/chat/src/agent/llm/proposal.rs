@@ -148,7 +148,7 @@ pub async fn gate(
     };
 
     // The customer's yes, in a later message, to this same proposal.
-    if let Loaded::Active(f) = flow::load(store, turn).await.map_err(|e| e.0)? {
+    if let Loaded::Active(f) = flow::load_fresh(store, turn).await.map_err(|e| e.0)? {
         if f.flow_type == FlowType::Proposal && f.updated_at < turn.now {
             let pending: Pending = flow::data(&f);
             let services: Vec<String> = ctx.services.iter().map(|s| s.name.clone()).collect();

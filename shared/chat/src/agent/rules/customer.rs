@@ -459,7 +459,7 @@ async fn interruption(
     mut reply: AgentReply,
 ) -> Result<AgentReply, AgentError> {
     // A handoff (a question for the owner) ended the flow: nothing to resume.
-    if flow::load(&cx.agent.store, cx.turn).await? == Loaded::None {
+    if flow::load_fresh(&cx.agent.store, cx.turn).await? == Loaded::None {
         return Ok(reply);
     }
     cx.save(Some(f), f.flow_type, &f.state, &f.collected_data)

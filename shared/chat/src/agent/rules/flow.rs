@@ -29,16 +29,31 @@ fn err(e: impl std::fmt::Display) -> AgentError {
     AgentError(e.to_string())
 }
 
+/// The flow as the turn started (read with the conversation when the turn
+/// did; else read now). Only for the first look of a turn: after a flow
+/// was saved or cleared, [`load_fresh`].
 pub async fn load(store: &Store, turn: &TurnContext) -> Result<Loaded, AgentError> {
+    match &turn.flow_at_start {
+        Some(flow) if turn.conversation.is_some() => Ok(classify(turn, flow.clone())),
+        _ => load_fresh(store, turn).await,
+    }
+}
+
+/// The flow as the store holds it now.
+pub async fn load_fresh(store: &Store, turn: &TurnContext) -> Result<Loaded, AgentError> {
     let Some(conv) = &turn.conversation else {
         return Ok(Loaded::None);
     };
     let flow = store.get_flow(conv.org_id, conv.id).await.map_err(err)?;
-    Ok(match flow {
+    Ok(classify(turn, flow))
+}
+
+fn classify(turn: &TurnContext, flow: Option<FlowSession>) -> Loaded {
+    match flow {
         None => Loaded::None,
         Some(f) if turn.now - f.updated_at > ABANDON_AFTER => Loaded::Abandoned(f),
         Some(f) => Loaded::Active(f),
-    })
+    }
 }
 
 /// Saves the conversation's flow at `state` with `data` (typed by the

@@ -79,6 +79,7 @@ impl RuleAgent {
         Tools::new(self.store.clone(), turn.now, turn.message_sid.clone())
             .with_services(self.services.clone())
             .with_business(turn.business.clone())
+            .with_catalogue(turn.catalogue.clone())
     }
 }
 
