@@ -2,7 +2,7 @@ import { useCallback, useMemo, useRef, useState } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Appointment } from "../api/client";
-import { atLeast, useBusiness, useServices, useStaff } from "../lib/business";
+import { atLeast, useBusiness, useChosenLocation, useServices, useSpots, useStaff, worksAt } from "../lib/business";
 import {
   addDays,
   formatLocalDate,
@@ -21,6 +21,10 @@ import { AppointmentDialog } from "./AppointmentDialog";
 
 type View = "day" | "week" | "list";
 type ColorBy = "staff" | "service" | "status";
+type Columns = "staff" | "spot";
+
+/** The column of appointments without a spot, in the spots day view. */
+const NO_SPOT = "sin-lugar";
 
 const PALETTE = ["#0f766e", "#7c3aed", "#b45309", "#be123c", "#1d4ed8", "#4d7c0f", "#a21caf", "#0e7490", "#c2410c", "#475569"];
 const STATUS_COLOR: Record<string, string> = {
@@ -71,6 +75,7 @@ export function Agenda() {
   });
   const [view, setView] = useState<View>(() => (isPhone() ? "list" : "day"));
   const [colorBy, setColorBy] = useState<ColorBy>("staff");
+  const [columns, setColumns] = useState<Columns>("staff");
   const [staffFilter, setStaffFilter] = useState("");
   const [serviceFilter, setServiceFilter] = useState("");
   const [statusFilter, setStatusFilter] = useState("active");
@@ -79,14 +84,16 @@ export function Agenda() {
   const [toast, setToast] = useState<string | null>(null);
   const staff = useStaff();
   const services = useServices();
+  const spots = useSpots();
+  const { location, count: locations } = useChosenLocation();
   const from = view === "week" ? weekStart(date) : date;
   const to = view === "week" ? addDays(from, 6) : date;
   const appts = useAppointments(from, to);
   const canEdit = atLeast(b.level, "staff");
 
   const staffList = useMemo(
-    () => (staff.data ?? []).filter((s) => s.is_active && s.bookable),
-    [staff.data],
+    () => (staff.data ?? []).filter((s) => s.is_active && s.bookable && worksAt(s, location, locations)),
+    [staff.data, location, locations],
   );
   const serviceName = useMemo(
     () => new Map((services.data ?? []).map((s) => [s.id, s.name])),
@@ -97,11 +104,12 @@ export function Agenda() {
       (appts.data ?? []).filter(
         (a) =>
           (!staffFilter || a.staff_id === staffFilter) &&
+          (locations < 2 || !location || a.location_id === location.id) &&
           (!serviceFilter || a.service_id === serviceFilter) &&
           (statusFilter === "all" ||
             (statusFilter === "active" ? a.status !== "cancelled" : a.status === statusFilter)),
       ),
-    [appts.data, staffFilter, serviceFilter, statusFilter],
+    [appts.data, staffFilter, serviceFilter, statusFilter, location, locations],
   );
   const colorOf = useCallback(
     (a: Appointment) => {
@@ -117,13 +125,18 @@ export function Agenda() {
   );
 
   const move = useCallback(
-    async (id: string, startWall: string, staffId: string | undefined, revert: () => void) => {
+    async (
+      id: string,
+      startWall: string,
+      column: { staff_id?: string; spot_id?: string | null },
+      revert: () => void,
+    ) => {
       try {
         const start = wallToInstant(parseWall(startWall), b.tz).toISOString();
         unwrap(
           await api.PATCH("/api/v1/appointments/{id}", {
             params: { path: { id } },
-            body: { start, ...(staffId ? { staff_id: staffId } : {}) },
+            body: { start, ...column },
           }),
         );
         await qc.invalidateQueries({ queryKey: ["appointments"] });
@@ -140,8 +153,8 @@ export function Agenda() {
   // The calendar gets each option again only when it really changed
   // (Calendar compares by identity): switching day ⇄ week re-renders the
   // grid once, not once per option.
-  const latest = useRef({ byId, move, canEdit });
-  latest.current = { byId, move, canEdit };
+  const latest = useRef({ byId, move, canEdit, columns });
+  latest.current = { byId, move, canEdit, columns };
   const fixed: CalendarOptions = useMemo(
     () => ({
       timeZone: nowOffset,
@@ -178,7 +191,7 @@ export function Agenda() {
         setBooking({
           date: wall.slice(0, 10),
           time: wall.slice(11, 16),
-          staffId: info.resource?.id ? String(info.resource.id) : undefined,
+          staffId: info.resource?.id && latest.current.columns === "staff" ? String(info.resource.id) : undefined,
         });
       },
       eventDrop: (info) => {
@@ -190,24 +203,40 @@ export function Agenda() {
         const d = info.delta;
         const base = Date.UTC(old.year, old.month - 1, old.day + d.days, old.hour, old.minute) + d.seconds * 1000;
         const wall = new Date(base).toISOString().slice(0, 19);
-        const newStaff = info.newResource ? String(info.newResource.id) : undefined;
-        void latest.current.move(a.id, wall, newStaff, info.revert);
+        const to = info.newResource ? String(info.newResource.id) : undefined;
+        const column =
+          to === undefined
+            ? {}
+            : latest.current.columns === "spot"
+              ? { spot_id: to === NO_SPOT ? null : to }
+              : { staff_id: to };
+        void latest.current.move(a.id, wall, column, info.revert);
       },
     }),
     [nowOffset, b.region, canEdit],
   );
+  const bySpot = columns === "spot" && view === "day";
+  const spotList = useMemo(
+    () =>
+      (spots.data ?? [])
+        .filter((s) => s.is_active && (locations < 2 || !location || s.location_id === location.id))
+        .sort((x, y) => x.display_order - y.display_order),
+    [spots.data, location, locations],
+  );
   const resources = useMemo(
     () =>
-      staffList
-        .filter((s) => !staffFilter || s.id === staffFilter)
-        .map((s, i) => ({ id: s.id, title: s.name, eventBackgroundColor: PALETTE[i % PALETTE.length] })),
-    [staffList, staffFilter],
+      bySpot
+        ? [...spotList.map((s) => ({ id: s.id, title: s.name })), { id: NO_SPOT, title: "Sin lugar" }]
+        : staffList
+            .filter((s) => !staffFilter || s.id === staffFilter)
+            .map((s, i) => ({ id: s.id, title: s.name, eventBackgroundColor: PALETTE[i % PALETTE.length] })),
+    [bySpot, spotList, staffList, staffFilter],
   );
   const events = useMemo(
     () =>
       visible.map((a) => ({
         id: a.id,
-        resourceIds: [a.staff_id],
+        resourceIds: [bySpot ? (a.spot_id ?? NO_SPOT) : a.staff_id],
         start: a.start_local.slice(0, 19),
         end: a.end_local.slice(0, 19),
         title: `${serviceName.get(a.service_id) ?? "Cita"} · ${STATUS_LABEL[a.status] ?? a.status}`,
@@ -215,7 +244,7 @@ export function Agenda() {
         editable: canEdit && (a.status === "pending" || a.status === "confirmed"),
         classNames: [`status-${a.status}`],
       })),
-    [visible, serviceName, colorOf, canEdit],
+    [visible, serviceName, colorOf, canEdit, bySpot],
   );
   const options: CalendarOptions = useMemo(
     () => ({
@@ -298,6 +327,15 @@ export function Agenda() {
               ))}
             </select>
           </label>
+          {spotList.length > 0 && (
+            <label>
+              Columnas (vista de día)
+              <select value={columns} onChange={(e) => setColumns(e.target.value as Columns)}>
+                <option value="staff">Una por persona</option>
+                <option value="spot">Una por lugar</option>
+              </select>
+            </label>
+          )}
           <label>
             Color por
             <select value={colorBy} onChange={(e) => setColorBy(e.target.value as ColorBy)}>
