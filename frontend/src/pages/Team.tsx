@@ -167,7 +167,12 @@ function Member({ s }: { s: Staff }) {
           </select>
         </label>
       )}
-      {(isAdmin || s.id === loadSession()?.staff?.id) && <TimeOff s={s} />}
+      {(isAdmin || s.id === loadSession()?.staff?.id) && (
+        <>
+          <TimeOff s={s} />
+          <Blocks s={s} />
+        </>
+      )}
       <ErrorBox error={toggle.error ?? setServices.error ?? setLevel.error ?? setSpot.error ?? hours.error} />
       {isAdmin && (
         <button onClick={() => toggle.mutate()} disabled={toggle.isPending}>
@@ -344,7 +349,6 @@ function TimeOff({ s }: { s: Staff }) {
           {special ? "Agregar horario especial" : "Agregar día libre"}
         </button>
       </form>
-      <Blocks s={s} />
     </section>
   );
 }
