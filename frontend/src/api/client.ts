@@ -123,6 +123,7 @@ let adminScope: string | null = null;
 export function setAdminScope(orgId: string | null) {
   adminScope = orgId;
 }
+export const currentAdminScope = () => adminScope;
 
 const BUSINESS_PREFIX = "/api/v1/";
 

@@ -3,7 +3,7 @@
 // reactivate, "entrar como" (impersonation in a new tab, with a banner),
 // editing a business through the dashboard's own screens, conversations
 // across businesses by day and the activity feed.
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Link, NavLink, Route, Routes, useParams } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
@@ -12,6 +12,7 @@ import {
   errorMessage,
   loadAdmin,
   saveAdmin,
+  currentAdminScope as adminScope,
   setAdminScope,
   unwrap,
   type Conversation,
@@ -90,6 +91,11 @@ interface OrgList {
 
 /** The admin's header and sections around each admin page. */
 function Shell({ onLogout, children }: { onLogout: () => void; children: React.ReactNode }) {
+  const qc = useQueryClient();
+  if (adminScope() !== null) {
+    setAdminScope(null);
+    qc.clear();
+  }
   const logout = async () => {
     await adminApi.POST("/api/v1/admin/auth/logout").catch(() => undefined);
     clearAdmin();
@@ -331,15 +337,14 @@ function OrgDetail() {
 function ScopedDashboard() {
   const { id = "" } = useParams();
   const qc = useQueryClient();
-  // Set before the dashboard's first query; its cache is this business's only.
-  setAdminScope(id);
-  useEffect(() => {
+  // Before the dashboard's first query (children subscribe before any
+  // effect of this component would run): its requests go to this
+  // business's admin routes, and its cache holds this business only. The
+  // admin's own pages (Shell) end the scope.
+  if (adminScope() !== id) {
+    setAdminScope(id);
     qc.clear();
-    return () => {
-      setAdminScope(null);
-      qc.clear();
-    };
-  }, [id, qc]);
+  }
   return <Dashboard key={id} scope={{ orgId: id, base: `/admin/negocios/${id}/panel` }} />;
 }
 
