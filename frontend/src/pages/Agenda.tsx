@@ -95,6 +95,7 @@ export function Agenda() {
     () => (staff.data ?? []).filter((s) => s.is_active && s.bookable && worksAt(s, location, locations)),
     [staff.data, location, locations],
   );
+  const staffName = useMemo(() => new Map((staff.data ?? []).map((s) => [s.id, s.name])), [staff.data]);
   const serviceName = useMemo(
     () => new Map((services.data ?? []).map((s) => [s.id, s.name])),
     [services.data],
@@ -239,12 +240,15 @@ export function Agenda() {
         resourceIds: [bySpot ? (a.spot_id ?? NO_SPOT) : a.staff_id],
         start: a.start_local.slice(0, 19),
         end: a.end_local.slice(0, 19),
-        title: `${serviceName.get(a.service_id) ?? "Cita"} · ${STATUS_LABEL[a.status] ?? a.status}`,
+        // By spot, the column no longer says who: the title does.
+        title: `${serviceName.get(a.service_id) ?? "Cita"} · ${
+          bySpot ? (staffName.get(a.staff_id) ?? "") : (STATUS_LABEL[a.status] ?? a.status)
+        }`,
         backgroundColor: colorOf(a),
         editable: canEdit && (a.status === "pending" || a.status === "confirmed"),
         classNames: [`status-${a.status}`],
       })),
-    [visible, serviceName, colorOf, canEdit, bySpot],
+    [visible, serviceName, staffName, colorOf, canEdit, bySpot],
   );
   const options: CalendarOptions = useMemo(
     () => ({

@@ -307,6 +307,34 @@ describe("management screens", () => {
     await p.close();
   });
 
+  it("installable: the manifest and icons are served; offline, the service worker's app shell opens with a clear Spanish state", async () => {
+    const manifest = await (await fetch(`${BASE}/manifest.webmanifest`)).json();
+    assert.equal(manifest.lang, "es-MX");
+    assert.equal(manifest.display, "standalone");
+    for (const icon of manifest.icons) {
+      const r = await fetch(`${BASE}${icon.src}`);
+      assert.equal(r.status, 200, icon.src);
+    }
+    const ctx = await browser.newContext({ baseURL: BASE, viewport: { width: 375, height: 812 } });
+    const p = await ctx.newPage();
+    p.setDefaultTimeout(20_000);
+    try {
+      await signIn(p);
+      await p.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      await p.reload();
+      await p.waitForFunction(() => !!navigator.serviceWorker.controller);
+      await ctx.setOffline(true);
+      await p.reload();
+      await p.getByRole("alert").filter({ hasText: "Sin conexión" }).waitFor();
+      await p.screenshot({ path: join(RESULTS, "sin-conexion-375.png") });
+      assert.doesNotMatch(await p.locator("body").innerText(), /ERR_|This site|No internet/i);
+      await ctx.setOffline(false);
+      await p.getByRole("alert").filter({ hasText: "Sin conexión" }).waitFor({ state: "detached" });
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it("admin: a business's detail, its conversations by day, the activity feed linking to it, and editing it through the dashboard's screens", async () => {
     const admin = await browser.newContext({ baseURL: BASE, viewport: { width: 1440, height: 900 } });
     const a = await admin.newPage();
