@@ -4,7 +4,7 @@
 // editing a business through the dashboard's own screens, conversations
 // across businesses by day and the activity feed.
 import { useState, type FormEvent } from "react";
-import { Link, NavLink, Route, Routes, useParams } from "react-router-dom";
+import { Link, NavLink, Route, Routes, useParams, useSearchParams } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   adminApi,
@@ -351,7 +351,7 @@ function ScopedDashboard() {
 type AdminConversation = Conversation & { organization_name: string | null };
 
 function AdminConversations() {
-  const params = new URLSearchParams(window.location.search);
+  const [params] = useSearchParams();
   const only = params.get("negocio");
   const [open, setOpen] = useState<AdminConversation | null>(null);
   const list = useQuery({
@@ -380,7 +380,7 @@ function AdminConversations() {
         <h1>Conversaciones</h1>
         {only && (
           <p>
-            Solo un negocio. <Link to="/admin/conversaciones" reloadDocument>Ver todos</Link>
+            Solo un negocio. <Link to="/admin/conversaciones">Ver todos</Link>
           </p>
         )}
         <ErrorBox error={list.error} />
