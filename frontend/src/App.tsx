@@ -160,8 +160,7 @@ function LocationSwitch() {
   const current = chosenLocation(locations.data, ctx.locationId);
   return (
     <label className="location-switch">
-      <span className="sr-only">Sucursal</span>
-      <select value={current?.id} onChange={(e) => ctx.setLocationId(e.target.value)}>
+      <select aria-label="Sucursal" value={current?.id} onChange={(e) => ctx.setLocationId(e.target.value)}>
         {locations.data.map((l) => (
           <option key={l.id} value={l.id}>
             {l.name}

@@ -129,7 +129,7 @@ const BUSINESS_PREFIX = "/api/v1/";
 
 function auth(admin: boolean): Middleware {
   return {
-    onRequest({ request }) {
+    async onRequest({ request }) {
       const asAdmin = admin || !!adminScope;
       const s = asAdmin ? loadAdmin() : loadSession();
       if (s) request.headers.set("Authorization", `Bearer ${s.token}`);
@@ -137,7 +137,10 @@ function auth(admin: boolean): Middleware {
         const u = new URL(request.url);
         if (u.pathname.startsWith(BUSINESS_PREFIX) && !u.pathname.startsWith("/api/v1/admin/")) {
           u.pathname = `/api/v1/admin/organizations/${adminScope}/${u.pathname.slice(BUSINESS_PREFIX.length)}`;
-          return new Request(u, request);
+          // A new Request from the old one's streamed body needs `duplex`;
+          // the bodies here are small JSON: read it and pass the bytes.
+          const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
+          return new Request(u, { method: request.method, headers: request.headers, body, signal: request.signal });
         }
       }
       return request;

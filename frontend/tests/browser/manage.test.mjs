@@ -5,8 +5,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { api, BASE, futureWeekday, launch, RESULTS, signIn, TZ } from "./support.mjs";
+import { api, BASE, futureWeekday, launch, randomPhone, RESULTS, signIn, TZ } from "./support.mjs";
 
 let browser;
 let context;
@@ -324,12 +326,15 @@ describe("management screens", () => {
       await p.reload();
       await p.waitForFunction(() => !!navigator.serviceWorker.controller);
       await ctx.setOffline(true);
+      // The page itself comes from the service worker's cache; the API
+      // cannot answer, and the app says so in Spanish.
       await p.reload();
-      await p.getByRole("alert").filter({ hasText: "Sin conexión" }).waitFor();
+      await p.getByRole("alert").filter({ hasText: /Sin conexión|Parlo no responde|No pudimos conectar con Parlo/ }).first().waitFor();
       await p.screenshot({ path: join(RESULTS, "sin-conexion-375.png") });
-      assert.doesNotMatch(await p.locator("body").innerText(), /ERR_|This site|No internet/i);
+      assert.doesNotMatch(await p.locator("body").innerText(), /ERR_|This site|No internet|Failed to fetch/i);
       await ctx.setOffline(false);
-      await p.getByRole("alert").filter({ hasText: "Sin conexión" }).waitFor({ state: "detached" });
+      await p.getByRole("button", { name: "Reintentar" }).click();
+      await p.getByRole("toolbar", { name: "Agenda" }).waitFor();
     } finally {
       await ctx.close();
     }
@@ -341,6 +346,14 @@ describe("management screens", () => {
     a.setDefaultTimeout(20_000);
     const problems = [];
     const org = (await api("GET", "/api/v1/organization", { token })).body;
+    // A customer's chat today, so the conversations page has a day to show.
+    const bin = process.env.PARLO_LOCAL_BIN ?? join(import.meta.dirname ?? ".", "../../../target/debug/parlo-local");
+    assert.ok(existsSync(bin), `parlo-local at ${bin} (set PARLO_LOCAL_BIN)`);
+    execFileSync(
+      bin,
+      ["say", "--from", randomPhone(), "--to", org.whatsapp_number, "--gateway-url", BASE, "--timeout", "300", "buenas, tienen lugar mañana?"],
+      { stdio: "ignore", timeout: 320_000 },
+    );
     try {
       await a.goto("/admin");
       await a.getByLabel("Contraseña").fill("parlo-admin-local");
