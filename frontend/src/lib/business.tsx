@@ -34,19 +34,23 @@ export function ctxOf(
   return { org, tz: org.timezone, region: regionOf(org.timezone), level, impersonated, locationId, setLocationId };
 }
 
+export const staffQuery = {
+  queryKey: ["staff"],
+  queryFn: async () => unwrap(await api.GET("/api/v1/staff", { params: { query: { limit: "100" } } })).items as Staff[],
+};
+
+export const servicesQuery = {
+  queryKey: ["services"],
+  queryFn: async () =>
+    unwrap(await api.GET("/api/v1/services", { params: { query: { limit: "100" } } })).items as Service[],
+};
+
 export function useStaff() {
-  return useQuery({
-    queryKey: ["staff"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/staff", { params: { query: { limit: "100" } } })).items as Staff[],
-  });
+  return useQuery(staffQuery);
 }
 
 export function useServices() {
-  return useQuery({
-    queryKey: ["services"],
-    queryFn: async () =>
-      unwrap(await api.GET("/api/v1/services", { params: { query: { limit: "100" } } })).items as Service[],
-  });
+  return useQuery(servicesQuery);
 }
 
 export const LEVELS = ["viewer", "staff", "admin", "owner"];

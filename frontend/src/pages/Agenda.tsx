@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useMemo, useRef, useState } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Appointment } from "../api/client";
@@ -14,12 +14,16 @@ import {
 } from "../lib/time";
 import { STATUS_LABEL, word } from "../lib/words";
 import { When } from "../components/When";
-import { Calendar, type CalendarOptions } from "../components/Calendar";
+import type { CalendarOptions } from "../components/Calendar";
 import { ErrorBox, Spinner, Toast } from "../components/ui";
 import { BookDialog } from "./BookDialog";
 import { AppointmentDialog } from "./AppointmentDialog";
 
 type View = "day" | "week" | "list";
+
+// The calendar (and Svelte under it) loads on demand: a phone opens the
+// list view first and never needs it to paint.
+const Calendar = lazy(() => import("../components/Calendar").then((m) => ({ default: m.Calendar })));
 type ColorBy = "staff" | "service" | "status";
 type Columns = "staff" | "spot";
 
@@ -361,7 +365,9 @@ export function Agenda() {
           onOpen={setOpen}
         />
       ) : (
-        <Calendar options={options} />
+        <Suspense fallback={<Spinner label="Cargando la agenda…" />}>
+          <Calendar options={options} />
+        </Suspense>
       )}
       {booking && (
         <BookDialog
