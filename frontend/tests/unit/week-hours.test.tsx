@@ -35,3 +35,15 @@ describe("the weekly hours editor", () => {
     expect(html.match(/Cerrado/g)).toHaveLength(6);
   });
 });
+
+describe("the calendar's event times (the wall clock it hands over)", () => {
+  it("es-MX: 12-hour with a. m. / p. m.; es-ES: 24-hour", async () => {
+    const { eventTime } = await import("../../src/lib/time");
+    const at = (h: number, m: number) => new Date(2030, 0, 7, h, m);
+    expect(eventTime(at(10, 0), at(10, 30), true)).toBe("10:00 – 10:30 a. m.");
+    expect(eventTime(at(11, 30), at(12, 15), true)).toBe("11:30 a. m. – 12:15 p. m.");
+    expect(eventTime(at(0, 5), undefined, true)).toBe("12:05 a. m.");
+    expect(eventTime(at(17, 0), at(17, 45), false)).toBe("17:00 – 17:45");
+    expect(eventTime(at(9, 0), undefined, false)).toBe("09:00");
+  });
+});
