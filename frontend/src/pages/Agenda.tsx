@@ -17,13 +17,14 @@ import { STATUS_LABEL, word } from "../lib/words";
 import { When } from "../components/When";
 import type { CalendarOptions } from "../components/Calendar";
 import { ErrorBox, Spinner, Toast } from "../components/ui";
-import { BookDialog } from "./BookDialog";
-import { AppointmentDialog } from "./AppointmentDialog";
 
 type View = "day" | "week" | "list";
 
 // The calendar (and Svelte under it) loads on demand: a phone opens the
 // list view first and never needs it to paint.
+// The dialogs load when first opened, for the same reason.
+const BookDialog = lazy(() => import("./BookDialog").then((m) => ({ default: m.BookDialog })));
+const AppointmentDialog = lazy(() => import("./AppointmentDialog").then((m) => ({ default: m.AppointmentDialog })));
 const Calendar = lazy(() => import("../components/Calendar").then((m) => ({ default: m.Calendar })));
 type ColorBy = "staff" | "service" | "status";
 type Columns = "staff" | "spot";
@@ -372,18 +373,20 @@ export function Agenda() {
           <Calendar options={options} />
         </Suspense>
       )}
-      {booking && (
-        <BookDialog
-          initial={booking}
-          onClose={() => setBooking(null)}
-          onBooked={(m) => {
-            setBooking(null);
-            setToast(m);
-            void qc.invalidateQueries({ queryKey: ["appointments"] });
-          }}
-        />
-      )}
-      {open && <AppointmentDialog id={open} onClose={() => setOpen(null)} />}
+      <Suspense fallback={null}>
+        {booking && (
+          <BookDialog
+            initial={booking}
+            onClose={() => setBooking(null)}
+            onBooked={(m) => {
+              setBooking(null);
+              setToast(m);
+              void qc.invalidateQueries({ queryKey: ["appointments"] });
+            }}
+          />
+        )}
+        {open && <AppointmentDialog id={open} onClose={() => setOpen(null)} />}
+      </Suspense>
       <Toast message={toast} onDone={() => setToast(null)} />
     </main>
   );
