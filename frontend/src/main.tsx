@@ -1,12 +1,18 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter } from "react-router-dom";
 import { App } from "./App";
-import { ApiError } from "./api/client";
+import { ApiError, setApiReachable } from "./api/client";
 import "./styles.css";
 
 const queryClient = new QueryClient({
+  // A failed fetch (no answer, or the gateway's 502/503/504) means Parlo is
+  // out of reach: the app says so once, at the top, until an answer comes.
+  queryCache: new QueryCache({
+    onError: (e) => setApiReachable(e instanceof ApiError && e.status < 502),
+    onSuccess: () => setApiReachable(true),
+  }),
   defaultOptions: {
     queries: {
       staleTime: 5_000,

@@ -13,6 +13,9 @@ export type Message = Schemas["Message"];
 export type Organization = Schemas["Organization"];
 export type Slot = Schemas["Slot"];
 export type Session = Schemas["Session"];
+export type Location = Schemas["Location"];
+export type Spot = Schemas["Spot"];
+export type TimeBlock = Schemas["TimeBlock"];
 
 const SESSION_KEY = "parlo.session";
 const ADMIN_KEY = "parlo.admin";
@@ -81,6 +84,19 @@ export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }):
   );
 }
 
+// Whether the API answered the last query (see main.tsx), for the banner.
+let reachable = true;
+const reachListeners = new Set<(ok: boolean) => void>();
+export function setApiReachable(ok: boolean) {
+  if (ok === reachable) return;
+  reachable = ok;
+  reachListeners.forEach((f) => f(ok));
+}
+export function onApiReachable(f: (ok: boolean) => void): () => void {
+  reachListeners.add(f);
+  return () => reachListeners.delete(f);
+}
+
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) return e.message;
   return OFFLINE_MESSAGE;
@@ -100,11 +116,33 @@ export function setSessionGoneHandler(f: (message: string) => void) {
   onSessionGone = f;
 }
 
+// The business an admin is editing through the dashboard's own screens
+// (/admin/negocios/{id}/panel): the business routes go to their admin
+// mirrors (`/api/v1/admin/organizations/{id}/…`) with the admin's token.
+let adminScope: string | null = null;
+export function setAdminScope(orgId: string | null) {
+  adminScope = orgId;
+}
+export const currentAdminScope = () => adminScope;
+
+const BUSINESS_PREFIX = "/api/v1/";
+
 function auth(admin: boolean): Middleware {
   return {
-    onRequest({ request }) {
-      const s = admin ? loadAdmin() : loadSession();
+    async onRequest({ request }) {
+      const asAdmin = admin || !!adminScope;
+      const s = asAdmin ? loadAdmin() : loadSession();
       if (s) request.headers.set("Authorization", `Bearer ${s.token}`);
+      if (!admin && adminScope) {
+        const u = new URL(request.url);
+        if (u.pathname.startsWith(BUSINESS_PREFIX) && !u.pathname.startsWith("/api/v1/admin/")) {
+          u.pathname = `/api/v1/admin/organizations/${adminScope}/${u.pathname.slice(BUSINESS_PREFIX.length)}`;
+          // A new Request from the old one's streamed body needs `duplex`;
+          // the bodies here are small JSON: read it and pass the bytes.
+          const body = ["GET", "HEAD"].includes(request.method) ? undefined : await request.arrayBuffer();
+          return new Request(u, { method: request.method, headers: request.headers, body, signal: request.signal });
+        }
+      }
       return request;
     },
     async onResponse({ response }) {
@@ -114,8 +152,9 @@ function auth(admin: boolean): Middleware {
           .json()
           .catch(() => ({}))) as { error?: { code?: string; message?: string } };
         const code = body.error?.code ?? "";
-        if (SESSION_GONE.has(code) || code === "business_suspended") {
-          if (admin) clearAdmin();
+        const asAdmin = admin || !!adminScope;
+        if (SESSION_GONE.has(code) || (!asAdmin && code === "business_suspended")) {
+          if (asAdmin) clearAdmin();
           else clearSession();
           onSessionGone(body.error?.message ?? "Tu sesión terminó. Entra de nuevo.");
         }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { errorMessage } from "../api/client";
+import { errorMessage, onApiReachable } from "../api/client";
 
 export function Spinner({ label = "Cargando…" }: { label?: string }) {
   return (
@@ -18,9 +18,11 @@ export function ErrorBox({ error }: { error: unknown }) {
   );
 }
 
-/** A clear state when the device is offline. */
+/** A clear state when the device is offline or Parlo does not answer. */
 export function Offline() {
   const [online, setOnline] = useState(typeof navigator === "undefined" || navigator.onLine);
+  const [reachable, setReachable] = useState(true);
+  useEffect(() => onApiReachable(setReachable), []);
   useEffect(() => {
     const on = () => setOnline(true);
     const off = () => setOnline(false);
@@ -31,6 +33,12 @@ export function Offline() {
       window.removeEventListener("offline", off);
     };
   }, []);
+  if (online && !reachable)
+    return (
+      <div className="banner offline" role="alert">
+        Parlo no responde en este momento. Lo que ves puede no estar al día; seguimos intentando.
+      </div>
+    );
   if (online) return null;
   return (
     <div className="banner offline" role="alert">

@@ -170,3 +170,20 @@ export function offsetString(instant: Date, timezone: string): string {
   const a = Math.abs(m);
   return `${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
 }
+
+/**
+ * «10:00 – 10:30 a. m.» (es-MX) or «10:00 – 10:30» (es-ES). The calendar
+ * hands over the wall clock as the Date's local fields.
+ */
+export function eventTime(start: Date, end: Date | undefined, h12: boolean): string {
+  const hm = (d: Date) => {
+    const m = String(d.getMinutes()).padStart(2, "0");
+    return h12 ? `${d.getHours() % 12 || 12}:${m}` : `${String(d.getHours()).padStart(2, "0")}:${m}`;
+  };
+  const half = (d: Date) => (d.getHours() < 12 ? "a. m." : "p. m.");
+  if (!h12) return end ? `${hm(start)} – ${hm(end)}` : hm(start);
+  if (!end) return `${hm(start)} ${half(start)}`;
+  return half(start) === half(end)
+    ? `${hm(start)} – ${hm(end)} ${half(end)}`
+    : `${hm(start)} ${half(start)} – ${hm(end)} ${half(end)}`;
+}

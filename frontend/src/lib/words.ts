@@ -44,3 +44,17 @@ export const LEVEL_LABEL: Record<string, string> = {
   staff: "Empleado",
   viewer: "Solo lectura",
 };
+
+/** Twilio's delivery statuses of an outbound message, in Spanish. */
+export const DELIVERY_LABEL: Record<string, string> = {
+  accepted: "en cola",
+  scheduled: "programado",
+  queued: "en cola",
+  sending: "enviando",
+  sent: "enviado",
+  delivered: "entregado",
+  read: "leído",
+  undelivered: "no entregado",
+  failed: "no se pudo enviar",
+  received: "recibido",
+};

@@ -1,10 +1,11 @@
-import { useCallback, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useMemo, useRef, useState } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Appointment } from "../api/client";
-import { atLeast, useBusiness, useServices, useStaff } from "../lib/business";
+import { atLeast, useBusiness, useChosenLocation, useServices, useSpots, useStaff, worksAt } from "../lib/business";
 import {
   addDays,
+  eventTime,
   formatLocalDate,
   localDate,
   offsetString,
@@ -14,13 +15,22 @@ import {
 } from "../lib/time";
 import { STATUS_LABEL, word } from "../lib/words";
 import { When } from "../components/When";
-import { Calendar, type CalendarOptions } from "../components/Calendar";
+import type { CalendarOptions } from "../components/Calendar";
 import { ErrorBox, Spinner, Toast } from "../components/ui";
-import { BookDialog } from "./BookDialog";
-import { AppointmentDialog } from "./AppointmentDialog";
 
 type View = "day" | "week" | "list";
+
+// The calendar (and Svelte under it) loads on demand: a phone opens the
+// list view first and never needs it to paint.
+// The dialogs load when first opened, for the same reason.
+const BookDialog = lazy(() => import("./BookDialog").then((m) => ({ default: m.BookDialog })));
+const AppointmentDialog = lazy(() => import("./AppointmentDialog").then((m) => ({ default: m.AppointmentDialog })));
+const Calendar = lazy(() => import("../components/Calendar").then((m) => ({ default: m.Calendar })));
 type ColorBy = "staff" | "service" | "status";
+type Columns = "staff" | "spot";
+
+/** The column of appointments without a spot, in the spots day view. */
+const NO_SPOT = "sin-lugar";
 
 const PALETTE = ["#0f766e", "#7c3aed", "#b45309", "#be123c", "#1d4ed8", "#4d7c0f", "#a21caf", "#0e7490", "#c2410c", "#475569"];
 const STATUS_COLOR: Record<string, string> = {
@@ -71,6 +81,7 @@ export function Agenda() {
   });
   const [view, setView] = useState<View>(() => (isPhone() ? "list" : "day"));
   const [colorBy, setColorBy] = useState<ColorBy>("staff");
+  const [columns, setColumns] = useState<Columns>("staff");
   const [staffFilter, setStaffFilter] = useState("");
   const [serviceFilter, setServiceFilter] = useState("");
   const [statusFilter, setStatusFilter] = useState("active");
@@ -79,15 +90,18 @@ export function Agenda() {
   const [toast, setToast] = useState<string | null>(null);
   const staff = useStaff();
   const services = useServices();
+  const spots = useSpots();
+  const { location, count: locations } = useChosenLocation();
   const from = view === "week" ? weekStart(date) : date;
   const to = view === "week" ? addDays(from, 6) : date;
   const appts = useAppointments(from, to);
   const canEdit = atLeast(b.level, "staff");
 
   const staffList = useMemo(
-    () => (staff.data ?? []).filter((s) => s.is_active && s.bookable),
-    [staff.data],
+    () => (staff.data ?? []).filter((s) => s.is_active && s.bookable && worksAt(s, location, locations)),
+    [staff.data, location, locations],
   );
+  const staffName = useMemo(() => new Map((staff.data ?? []).map((s) => [s.id, s.name])), [staff.data]);
   const serviceName = useMemo(
     () => new Map((services.data ?? []).map((s) => [s.id, s.name])),
     [services.data],
@@ -97,11 +111,12 @@ export function Agenda() {
       (appts.data ?? []).filter(
         (a) =>
           (!staffFilter || a.staff_id === staffFilter) &&
+          (locations < 2 || !location || a.location_id === location.id) &&
           (!serviceFilter || a.service_id === serviceFilter) &&
           (statusFilter === "all" ||
             (statusFilter === "active" ? a.status !== "cancelled" : a.status === statusFilter)),
       ),
-    [appts.data, staffFilter, serviceFilter, statusFilter],
+    [appts.data, staffFilter, serviceFilter, statusFilter, location, locations],
   );
   const colorOf = useCallback(
     (a: Appointment) => {
@@ -117,13 +132,18 @@ export function Agenda() {
   );
 
   const move = useCallback(
-    async (id: string, startWall: string, staffId: string | undefined, revert: () => void) => {
+    async (
+      id: string,
+      startWall: string,
+      column: { staff_id?: string; spot_id?: string | null },
+      revert: () => void,
+    ) => {
       try {
         const start = wallToInstant(parseWall(startWall), b.tz).toISOString();
         unwrap(
           await api.PATCH("/api/v1/appointments/{id}", {
             params: { path: { id } },
-            body: { start, ...(staffId ? { staff_id: staffId } : {}) },
+            body: { start, ...column },
           }),
         );
         await qc.invalidateQueries({ queryKey: ["appointments"] });
@@ -140,8 +160,8 @@ export function Agenda() {
   // The calendar gets each option again only when it really changed
   // (Calendar compares by identity): switching day ⇄ week re-renders the
   // grid once, not once per option.
-  const latest = useRef({ byId, move, canEdit });
-  latest.current = { byId, move, canEdit };
+  const latest = useRef({ byId, move, canEdit, columns });
+  latest.current = { byId, move, canEdit, columns };
   const fixed: CalendarOptions = useMemo(
     () => ({
       timeZone: nowOffset,
@@ -159,7 +179,9 @@ export function Agenda() {
       // keyboard focus stop (axe scrollable-region-focusable).
       height: "auto",
       slotLabelFormat: { hour: "numeric", minute: "2-digit", hour12: b.region === "MX" },
-      eventTimeFormat: { hour: "numeric", minute: "2-digit", hour12: b.region === "MX" },
+      // A plain function, not Intl's formatRange: that one costs ~0.5 ms
+      // per event, the largest share of drawing a busy week.
+      eventTimeFormat: (start: Date, end: Date | null) => eventTime(start, end ?? undefined, b.region === "MX"),
       dayHeaderFormat: { weekday: "short", day: "numeric" },
       editable: canEdit,
       eventDurationEditable: false,
@@ -178,7 +200,7 @@ export function Agenda() {
         setBooking({
           date: wall.slice(0, 10),
           time: wall.slice(11, 16),
-          staffId: info.resource?.id ? String(info.resource.id) : undefined,
+          staffId: info.resource?.id && latest.current.columns === "staff" ? String(info.resource.id) : undefined,
         });
       },
       eventDrop: (info) => {
@@ -190,32 +212,51 @@ export function Agenda() {
         const d = info.delta;
         const base = Date.UTC(old.year, old.month - 1, old.day + d.days, old.hour, old.minute) + d.seconds * 1000;
         const wall = new Date(base).toISOString().slice(0, 19);
-        const newStaff = info.newResource ? String(info.newResource.id) : undefined;
-        void latest.current.move(a.id, wall, newStaff, info.revert);
+        const to = info.newResource ? String(info.newResource.id) : undefined;
+        const column =
+          to === undefined
+            ? {}
+            : latest.current.columns === "spot"
+              ? { spot_id: to === NO_SPOT ? null : to }
+              : { staff_id: to };
+        void latest.current.move(a.id, wall, column, info.revert);
       },
     }),
     [nowOffset, b.region, canEdit],
   );
+  const bySpot = columns === "spot" && view === "day";
+  const spotList = useMemo(
+    () =>
+      (spots.data ?? [])
+        .filter((s) => s.is_active && (locations < 2 || !location || s.location_id === location.id))
+        .sort((x, y) => x.display_order - y.display_order),
+    [spots.data, location, locations],
+  );
   const resources = useMemo(
     () =>
-      staffList
-        .filter((s) => !staffFilter || s.id === staffFilter)
-        .map((s, i) => ({ id: s.id, title: s.name, eventBackgroundColor: PALETTE[i % PALETTE.length] })),
-    [staffList, staffFilter],
+      bySpot
+        ? [...spotList.map((s) => ({ id: s.id, title: s.name })), { id: NO_SPOT, title: "Sin lugar" }]
+        : staffList
+            .filter((s) => !staffFilter || s.id === staffFilter)
+            .map((s, i) => ({ id: s.id, title: s.name, eventBackgroundColor: PALETTE[i % PALETTE.length] })),
+    [bySpot, spotList, staffList, staffFilter],
   );
   const events = useMemo(
     () =>
       visible.map((a) => ({
         id: a.id,
-        resourceIds: [a.staff_id],
+        resourceIds: [bySpot ? (a.spot_id ?? NO_SPOT) : a.staff_id],
         start: a.start_local.slice(0, 19),
         end: a.end_local.slice(0, 19),
-        title: `${serviceName.get(a.service_id) ?? "Cita"} · ${STATUS_LABEL[a.status] ?? a.status}`,
+        // By spot, the column no longer says who: the title does.
+        title: `${serviceName.get(a.service_id) ?? "Cita"} · ${
+          bySpot ? (staffName.get(a.staff_id) ?? "") : (STATUS_LABEL[a.status] ?? a.status)
+        }`,
         backgroundColor: colorOf(a),
         editable: canEdit && (a.status === "pending" || a.status === "confirmed"),
         classNames: [`status-${a.status}`],
       })),
-    [visible, serviceName, colorOf, canEdit],
+    [visible, serviceName, staffName, colorOf, canEdit, bySpot],
   );
   const options: CalendarOptions = useMemo(
     () => ({
@@ -298,6 +339,15 @@ export function Agenda() {
               ))}
             </select>
           </label>
+          {spotList.length > 0 && (
+            <label>
+              Columnas (vista de día)
+              <select value={columns} onChange={(e) => setColumns(e.target.value as Columns)}>
+                <option value="staff">Una por persona</option>
+                <option value="spot">Una por lugar</option>
+              </select>
+            </label>
+          )}
           <label>
             Color por
             <select value={colorBy} onChange={(e) => setColorBy(e.target.value as ColorBy)}>
@@ -319,20 +369,24 @@ export function Agenda() {
           onOpen={setOpen}
         />
       ) : (
-        <Calendar options={options} />
+        <Suspense fallback={<Spinner label="Cargando la agenda…" />}>
+          <Calendar options={options} />
+        </Suspense>
       )}
-      {booking && (
-        <BookDialog
-          initial={booking}
-          onClose={() => setBooking(null)}
-          onBooked={(m) => {
-            setBooking(null);
-            setToast(m);
-            void qc.invalidateQueries({ queryKey: ["appointments"] });
-          }}
-        />
-      )}
-      {open && <AppointmentDialog id={open} onClose={() => setOpen(null)} />}
+      <Suspense fallback={null}>
+        {booking && (
+          <BookDialog
+            initial={booking}
+            onClose={() => setBooking(null)}
+            onBooked={(m) => {
+              setBooking(null);
+              setToast(m);
+              void qc.invalidateQueries({ queryKey: ["appointments"] });
+            }}
+          />
+        )}
+        {open && <AppointmentDialog id={open} onClose={() => setOpen(null)} />}
+      </Suspense>
       <Toast message={toast} onDone={() => setToast(null)} />
     </main>
   );

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
-import { atLeast, useBusiness, useServices, useStaff } from "../lib/business";
+import { atLeast, useBusiness, useServices, useSpots, useStaff } from "../lib/business";
 import { formatMoney, localIso, parseWall, wallToInstant } from "../lib/time";
 import { When } from "../components/When";
 import { SOURCE_LABEL, STATUS_LABEL } from "../lib/words";
@@ -13,6 +13,7 @@ export function AppointmentDialog({ id, onClose }: { id: string; onClose: () => 
   const qc = useQueryClient();
   const services = useServices();
   const staff = useStaff();
+  const spots = useSpots();
   const appt = useQuery({
     queryKey: ["appointment", id],
     queryFn: async () => unwrap(await api.GET("/api/v1/appointments/{id}", { params: { path: { id } } })),
@@ -97,6 +98,12 @@ export function AppointmentDialog({ id, onClose }: { id: string; onClose: () => 
         </dd>
         <dt>Con</dt>
         <dd>{person?.name ?? "…"}</dd>
+        {a.spot_id && (
+          <>
+            <dt>Lugar</dt>
+            <dd>{spots.data?.find((x) => x.id === a.spot_id)?.name ?? "…"}</dd>
+          </>
+        )}
         <dt>Origen</dt>
         <dd>{SOURCE_LABEL[a.source] ?? a.source}</dd>
         <dt>Estado</dt>

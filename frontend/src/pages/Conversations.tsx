@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Conversation } from "../api/client";
 import { atLeast, useBusiness } from "../lib/business";
 import { formatDay, formatTime } from "../lib/time";
-import { SENDER_LABEL } from "../lib/words";
+import { DELIVERY_LABEL, SENDER_LABEL } from "../lib/words";
 import { ErrorBox, Spinner } from "../components/ui";
 
 const STATUS: Record<string, string> = {
@@ -126,7 +126,7 @@ function Thread({ c, onBack }: { c: Conversation; onBack: () => void }) {
             <p>{m.content}</p>
             <span className="time">
               {formatTime(m.created_at, b.tz)}
-              {m.delivery_status ? ` · ${m.delivery_status}` : ""}
+              {m.delivery_status && DELIVERY_LABEL[m.delivery_status] ? ` · ${DELIVERY_LABEL[m.delivery_status]}` : ""}
             </span>
           </li>
         ))}

@@ -1,21 +1,19 @@
 import { useState, type FormEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../api/client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap, type Service } from "../api/client";
 import { atLeast, useBusiness, useServices } from "../lib/business";
 import { formatMoney } from "../lib/time";
 import { ErrorBox, Spinner } from "../components/ui";
+import { Spots } from "./Spots";
 
 export default function Services() {
   const b = useBusiness();
   const qc = useQueryClient();
   const services = useServices();
-  const spots = useQuery({
-    queryKey: ["spots"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/spots", { params: { query: { limit: "100" } } })).items,
-  });
   const [name, setName] = useState("");
   const [minutes, setMinutes] = useState("30");
   const [price, setPrice] = useState("");
+  const [editing, setEditing] = useState<string | null>(null);
   const owner = atLeast(b.level, "owner");
   const create = useMutation({
     mutationFn: async () =>
@@ -34,16 +32,6 @@ export default function Services() {
       await qc.invalidateQueries({ queryKey: ["services"] });
     },
   });
-  const toggle = useMutation({
-    mutationFn: async ({ id, active }: { id: string; active: boolean }) =>
-      unwrap(
-        await api.PATCH("/api/v1/services/{id}", {
-          params: { path: { id } },
-          body: { is_active: active },
-        }),
-      ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["services"] }),
-  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
@@ -51,38 +39,33 @@ export default function Services() {
   return (
     <main className="page">
       <h1>Servicios</h1>
-      <ErrorBox error={services.error ?? toggle.error} />
+      <ErrorBox error={services.error} />
       {services.isPending && <Spinner />}
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Servicio</th>
-            <th scope="col">Duración</th>
-            <th scope="col">Precio</th>
-            <th scope="col">Estado</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(services.data ?? []).map((s) => (
-            <tr key={s.id}>
-              <td>{s.name}</td>
-              <td>{s.duration_minutes} min</td>
-              <td>{formatMoney(s.price_cents, s.currency, b.tz)}</td>
-              <td>
-                {owner ? (
-                  <button onClick={() => toggle.mutate({ id: s.id, active: !s.is_active })}>
-                    {s.is_active ? "Activo · desactivar" : "Inactivo · activar"}
+      <ul className="list">
+        {(services.data ?? []).map((s) => (
+          <li key={s.id}>
+            {editing === s.id ? (
+              <ServiceForm s={s} onDone={() => setEditing(null)} />
+            ) : (
+              <div className="item static">
+                <span>
+                  {s.name}
+                  {!s.is_active && <span className="badge status-cancelled"> Inactivo</span>}
+                </span>
+                <span className="time">
+                  {s.duration_minutes} min · {formatMoney(s.price_cents, s.currency, b.tz)}
+                  {s.buffer_minutes ? ` · ${s.buffer_minutes} min de limpieza` : ""}
+                </span>
+                {owner && (
+                  <button className="link" onClick={() => setEditing(s.id)} aria-label={`Editar ${s.name}`}>
+                    Editar
                   </button>
-                ) : s.is_active ? (
-                  "Activo"
-                ) : (
-                  "Inactivo"
                 )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
       {owner && (
         <form className="form card" onSubmit={submit}>
           <h2>Nuevo servicio</h2>
@@ -106,21 +89,86 @@ export default function Services() {
           </button>
         </form>
       )}
-      <h2>Lugares (sillas, camas)</h2>
-      <ErrorBox error={spots.error} />
-      <ol className="list">
-        {(spots.data ?? []).map((s) => (
-          <li key={s.id} className="item static">
-            <span>{s.name}</span>
-            <span className="time">
-              {s.service_ids.length
-                ? s.service_ids.map((id) => services.data?.find((x) => x.id === id)?.name).filter(Boolean).join(", ")
-                : "Todos los servicios"}
-            </span>
-          </li>
-        ))}
-        {spots.data?.length === 0 && <li className="empty">Sin lugares registrados.</li>}
-      </ol>
+      <Spots />
     </main>
+  );
+}
+
+/** Edits one service: name, description, duration, price, cleaning minutes, active. */
+function ServiceForm({ s, onDone }: { s: Service; onDone: () => void }) {
+  const qc = useQueryClient();
+  const [f, setF] = useState({
+    name: s.name,
+    description: s.description ?? "",
+    minutes: String(s.duration_minutes),
+    price: (s.price_cents / 100).toFixed(2),
+    buffer: String(s.buffer_minutes),
+    active: s.is_active,
+  });
+  const save = useMutation({
+    mutationFn: async () =>
+      unwrap(
+        await api.PATCH("/api/v1/services/{id}", {
+          params: { path: { id: s.id } },
+          body: {
+            name: f.name,
+            description: f.description,
+            duration_minutes: Number(f.minutes),
+            price_cents: Math.round(Number(f.price || "0") * 100),
+            buffer_minutes: Number(f.buffer || "0"),
+            is_active: f.active,
+          },
+        }),
+      ),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: ["services"] });
+      onDone();
+    },
+  });
+  return (
+    <form
+      className="form card"
+      aria-label={`Editar ${s.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <label>
+        Nombre
+        <input value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} required />
+      </label>
+      <label>
+        Descripción (el asistente la usa para explicar el servicio)
+        <textarea value={f.description} onChange={(e) => setF({ ...f, description: e.target.value })} />
+      </label>
+      <div className="row">
+        <label>
+          Minutos
+          <input type="number" min={5} step={5} value={f.minutes} onChange={(e) => setF({ ...f, minutes: e.target.value })} required />
+        </label>
+        <label>
+          Precio
+          <input type="number" min={0} step="0.01" value={f.price} onChange={(e) => setF({ ...f, price: e.target.value })} />
+        </label>
+        <label>
+          Minutos de limpieza
+          <input type="number" min={0} step={5} value={f.buffer} onChange={(e) => setF({ ...f, buffer: e.target.value })} />
+        </label>
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={f.active} onChange={(e) => setF({ ...f, active: e.target.checked })} />
+        Se puede agendar
+      </label>
+      <ErrorBox error={save.error} />
+      <div className="actions">
+        <button type="button" onClick={onDone}>
+          Cancelar
+        </button>
+        <button type="submit" className="primary" disabled={save.isPending}>
+          Guardar
+        </button>
+      </div>
+    </form>
   );
 }
