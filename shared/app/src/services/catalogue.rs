@@ -282,6 +282,30 @@ impl Services {
         Ok(())
     }
 
+    /// Creates a service and gives it to `performers` (the team members
+    /// who will do it), so it can be booked right away: a service nobody
+    /// performs has no free times. A retried act (same service id) finds
+    /// the service it created.
+    pub async fn add_service(
+        &self,
+        act: &Act,
+        org: &Organization,
+        s: &ServiceType,
+        performers: &[Staff],
+    ) -> Result<(), CatalogueError> {
+        match self.save_service(act, org, s, true).await {
+            Ok(()) | Err(CatalogueError::Store(StoreError::AlreadyExists { .. })) => {}
+            Err(e) => return Err(e),
+        }
+        for p in performers.iter().filter(|p| !p.service_ids.contains(&s.id)) {
+            let mut after = p.clone();
+            after.service_ids.push(s.id);
+            after.updated_at = act.now;
+            self.save_staff(act, org, &after, p.updated_at).await?;
+        }
+        Ok(())
+    }
+
     /// Deletes a service nobody booked; one with appointments is
     /// deactivated instead.
     pub async fn retire_service(
