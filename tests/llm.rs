@@ -1153,9 +1153,16 @@ async fn the_llm_books_for_a_customer_notes_adds_a_service_and_closes_through_th
     ])
     .await;
     let agent = agent(&store, &server, 10_000);
-    let turn = owner_turn(&biz, &owner, "agenda a lupita pasado mañana a las 4 para corte y anota que es alergica al tinte");
+    let turn = owner_turn(
+        &biz,
+        &owner,
+        "agenda a lupita pasado mañana a las 4 para corte y anota que es alergica al tinte",
+    );
     let reply = agent.respond(&turn).await.expect("reply");
-    assert_eq!(reply.replies, vec!["Listo, agendada y anotado ✓".to_string()]);
+    assert_eq!(
+        reply.replies,
+        vec!["Listo, agendada y anotado ✓".to_string()]
+    );
     let appts = open_appointments(&store, &biz, &lupita).await;
     assert_eq!(appts.len(), 1, "{appts:?}");
     assert_eq!(appts[0].source, AppointmentSource::Manual);
@@ -1163,9 +1170,15 @@ async fn the_llm_books_for_a_customer_notes_adds_a_service_and_closes_through_th
     assert_eq!(appts[0].staff_id, owner.id);
     let told = store.outbox_to(&lupita.phone, None, 10).await.unwrap();
     assert_eq!(told.len(), 1, "{told:?}");
-    let c = store.get_customer(biz.id(), lupita.id).await.unwrap().unwrap();
+    let c = store
+        .get_customer(biz.id(), lupita.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
-        c.notes.as_deref().is_some_and(|n| n.ends_with(": Alérgica al tinte")),
+        c.notes
+            .as_deref()
+            .is_some_and(|n| n.ends_with(": Alérgica al tinte")),
         "{:?}",
         c.notes
     );
@@ -1188,7 +1201,11 @@ async fn the_llm_books_for_a_customer_notes_adds_a_service_and_closes_through_th
     .await;
     let agent = self::agent(&store, &server, 10_000);
     agent
-        .respond(&owner_turn(&biz, &owner, "agrega barba 150 30 min y cierra ese dia"))
+        .respond(&owner_turn(
+            &biz,
+            &owner,
+            "agrega barba 150 30 min y cierra ese dia",
+        ))
         .await
         .expect("reply");
     let barba = store
@@ -1225,5 +1242,12 @@ async fn the_llm_books_for_a_customer_notes_adds_a_service_and_closes_through_th
     assert_eq!(closures.len(), 1, "{closures:?}");
     assert_eq!(closures[0].reason.as_deref(), Some("Inventario"));
     // Lupita was told of the cancellation (confirmation + cancellation).
-    assert_eq!(store.outbox_to(&lupita.phone, None, 10).await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .outbox_to(&lupita.phone, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }

@@ -316,7 +316,9 @@ impl From<parlo_app::services::BlockError> for ToolError {
                 field: i.field,
                 message: i.message,
             },
-            BlockError::TimeHasAppointments | BlockError::Booked(_) => ToolError::TimeHasAppointments,
+            BlockError::TimeHasAppointments | BlockError::Booked(_) => {
+                ToolError::TimeHasAppointments
+            }
             BlockError::Store(e) => e.into(),
         }
     }

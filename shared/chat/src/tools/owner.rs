@@ -314,12 +314,21 @@ impl Tools {
     /// service every bookable team member performs, bookable at once. A
     /// retired one with the same name comes back with the new price and
     /// duration. Idempotent per turn and name.
-    pub async fn add_service(&self, actor: &Actor, args: &AddServiceArgs) -> ToolResult<ServiceResult> {
+    pub async fn add_service(
+        &self,
+        actor: &Actor,
+        args: &AddServiceArgs,
+    ) -> ToolResult<ServiceResult> {
         let ctx = self.staff_ctx(actor, Action::ModifyServicesPrices).await?;
         let name = args.name.split_whitespace().collect::<Vec<_>>().join(" ");
         let key = es::fuzzy::normalize(&name);
         let same = |s: &&ServiceType| es::fuzzy::normalize(&s.name) == key;
-        if ctx.services.iter().filter(|s| s.is_active).any(|s| same(&s)) {
+        if ctx
+            .services
+            .iter()
+            .filter(|s| s.is_active)
+            .any(|s| same(&s))
+        {
             return Err(ToolError::AlreadyExists { what: "service" });
         }
         let description = args
@@ -355,7 +364,9 @@ impl Tools {
                     s.description = description;
                 }
                 s.updated_at = self.now;
-                self.services.save_service(&act, &ctx.org, &s, false).await?;
+                self.services
+                    .save_service(&act, &ctx.org, &s, false)
+                    .await?;
                 s
             }
             None => {
@@ -413,7 +424,11 @@ impl Tools {
     /// appointments inside refuse it ([`ToolError::Booked`], with the
     /// list) unless `cancel_appointments`, which cancels and tells each
     /// customer first. Today closes from now on.
-    pub async fn close_business(&self, actor: &Actor, args: &CloseBusinessArgs) -> ToolResult<Closure> {
+    pub async fn close_business(
+        &self,
+        actor: &Actor,
+        args: &CloseBusinessArgs,
+    ) -> ToolResult<Closure> {
         let ctx = self.staff_ctx(actor, Action::BlockOthersTime).await?;
         let from = args.date_from;
         let to = args.date_to.unwrap_or(from);
@@ -451,7 +466,12 @@ impl Tools {
         };
         let cancelled = match self
             .services
-            .close_business(&self.act(actor), ctx.biz(), &closure, args.cancel_appointments)
+            .close_business(
+                &self.act(actor),
+                ctx.biz(),
+                &closure,
+                args.cancel_appointments,
+            )
             .await
         {
             Ok(c) => c,

@@ -297,17 +297,23 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
         Intent::NextAppointment => boxed(|| next_appointment(st)).await,
         Intent::BlockTime => boxed(|| staff_flows::block_start(st, text)).await,
         Intent::Unblock => staff_appointments::unblock(st, text).await,
-        Intent::MarkNoShow => boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await,
+        Intent::MarkNoShow => {
+            boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await
+        }
         Intent::MarkCompleted => {
             boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::Completed)).await
         }
         Intent::WalkIn => boxed(|| staff_flows::walk_in_start(st, text)).await,
         Intent::AddStaff => boxed(|| staff_flows::add_staff_start(st, text)).await,
-        Intent::RemoveStaff => boxed(|| staff_flows::owner_start(st, FlowType::RemoveStaff, text)).await,
+        Intent::RemoveStaff => {
+            boxed(|| staff_flows::owner_start(st, FlowType::RemoveStaff, text)).await
+        }
         Intent::ChangePermissions => {
             boxed(|| staff_flows::owner_start(st, FlowType::ChangePermissions, text)).await
         }
-        Intent::ChangeHours => boxed(|| staff_flows::owner_start(st, FlowType::ChangeHours, text)).await,
+        Intent::ChangeHours => {
+            boxed(|| staff_flows::owner_start(st, FlowType::ChangeHours, text)).await
+        }
         Intent::ChangeServiceDuration | Intent::ChangePrice => {
             boxed(|| staff_flows::owner_start(st, FlowType::ChangeServiceDuration, text)).await
         }

@@ -110,9 +110,40 @@ const MARKERS: &[&str] = &[
 ];
 
 const STOP: &[&str] = &[
-    "el", "la", "los", "las", "para", "a", "al", "de", "del", "con", "conmigo", "manana", "hoy",
-    "pasado", "este", "esta", "proximo", "proxima", "lunes", "martes", "miercoles", "jueves",
-    "viernes", "sabado", "domingo", "que", "en", "un", "una", "por", "y", "tel", "telefono", "cel",
+    "el",
+    "la",
+    "los",
+    "las",
+    "para",
+    "a",
+    "al",
+    "de",
+    "del",
+    "con",
+    "conmigo",
+    "manana",
+    "hoy",
+    "pasado",
+    "este",
+    "esta",
+    "proximo",
+    "proxima",
+    "lunes",
+    "martes",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sabado",
+    "domingo",
+    "que",
+    "en",
+    "un",
+    "una",
+    "por",
+    "y",
+    "tel",
+    "telefono",
+    "cel",
 ];
 
 const TITLES: &[&str] = &[
@@ -149,8 +180,12 @@ pub(crate) fn customer_words(text: &str) -> Option<String> {
     }
     let name = out.join(" ");
     let n = normalize(&name);
-    (!name.is_empty() && !["alguien", "cliente", "clienta"].contains(&n.as_str()))
-        .then(|| name.split_whitespace().map(format::capitalize).collect::<Vec<_>>().join(" "))
+    (!name.is_empty() && !["alguien", "cliente", "clienta"].contains(&n.as_str())).then(|| {
+        name.split_whitespace()
+            .map(format::capitalize)
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
 }
 
 /// `text` without a phone number in it (its digits would read as hours).
@@ -166,7 +201,10 @@ fn without_phone(text: &str) -> String {
         run.clear();
     };
     for c in text.chars() {
-        if c.is_ascii_digit() || (c == '+' && run.is_empty()) || (" -().".contains(c) && !run.is_empty()) {
+        if c.is_ascii_digit()
+            || (c == '+' && run.is_empty())
+            || (" -().".contains(c) && !run.is_empty())
+        {
             run.push(c);
         } else {
             flush(&mut run, &mut out);
@@ -234,9 +272,7 @@ pub(crate) async fn step(
         "confirm" if is_yes(text) => return book(st, f, data).await.map(Some),
         "confirm" if is_no(text) => {
             st.clear().await?;
-            return Ok(Some(AgentReply::text(
-                "Va, no agendé nada. ¿Algo más?",
-            )));
+            return Ok(Some(AgentReply::text("Va, no agendé nada. ¿Algo más?")));
         }
         "choose" => {
             let Some((id, label)) = flow::pick(text, &data.options).cloned() else {
@@ -306,11 +342,23 @@ async fn advance(
     if data.customer_id.is_none() {
         if let Some(raw) = phone_in(text) {
             let Ok(e164) = phone::normalize(&raw, region) else {
-                return ask(st, previous, "customer", &data, "Ese número no parece válido. ¿Me lo escribes con sus 10 dígitos?").await;
+                return ask(
+                    st,
+                    previous,
+                    "customer",
+                    &data,
+                    "Ese número no parece válido. ¿Me lo escribes con sus 10 dígitos?",
+                )
+                .await;
             };
             match st
                 .tools
-                .find_customers(&st.actor, &FindCustomersArgs { query: e164.clone() })
+                .find_customers(
+                    &st.actor,
+                    &FindCustomersArgs {
+                        query: e164.clone(),
+                    },
+                )
                 .await
             {
                 Ok(found) if !found.is_empty() => {
@@ -356,7 +404,12 @@ async fn advance(
                         many => {
                             data.options = many
                                 .iter()
-                                .map(|c| (c.customer_id.to_string(), label(c.name.as_deref(), &c.phone)))
+                                .map(|c| {
+                                    (
+                                        c.customer_id.to_string(),
+                                        label(c.name.as_deref(), &c.phone),
+                                    )
+                                })
                                 .collect();
                             let list = data
                                 .options
@@ -379,21 +432,55 @@ async fn advance(
         }
     }
     if data.customer_id.is_none() && data.phone.is_none() {
-        return ask(st, previous, "customer", &data, "¿Para quién es la cita? Dime su nombre o su teléfono.").await;
+        return ask(
+            st,
+            previous,
+            "customer",
+            &data,
+            "¿Para quién es la cita? Dime su nombre o su teléfono.",
+        )
+        .await;
     }
     if data.customer_id.is_none() && data.new_name.is_none() {
-        return ask(st, previous, "name", &data, "Es cliente nuevo. ¿Cómo se llama?").await;
+        return ask(
+            st,
+            previous,
+            "name",
+            &data,
+            "Es cliente nuevo. ¿Cómo se llama?",
+        )
+        .await;
     }
     let Some(service_id) = data.service.clone() else {
         let menu = catalogue
             .iter()
-            .map(|s| format!("• {} - {}", s.name, format::price(s.price_cents, &s.currency)))
+            .map(|s| {
+                format!(
+                    "• {} - {}",
+                    s.name,
+                    format::price(s.price_cents, &s.currency)
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n");
-        return ask(st, previous, "service", &data, &format!("¿Qué servicio?\n{menu}")).await;
+        return ask(
+            st,
+            previous,
+            "service",
+            &data,
+            &format!("¿Qué servicio?\n{menu}"),
+        )
+        .await;
     };
     // The writer attends when they do the service and named nobody.
-    if data.staff.is_none() && st.me.bookable && st.me.service_ids.iter().any(|s| s.to_string() == service_id) {
+    if data.staff.is_none()
+        && st.me.bookable
+        && st
+            .me
+            .service_ids
+            .iter()
+            .any(|s| s.to_string() == service_id)
+    {
         data.staff = Some(st.me.id.to_string());
         data.staff_name = Some(st.me.name.clone());
     }
@@ -419,7 +506,14 @@ async fn advance(
         Ok(a) => a.slots,
         Err(e) => {
             data.time = None;
-            return ask(st, previous, "when", &data, &format!("{} ¿Qué otro día?", e.user_message())).await;
+            return ask(
+                st,
+                previous,
+                "when",
+                &data,
+                &format!("{} ¿Qué otro día?", e.user_message()),
+            )
+            .await;
         }
     };
     let at = date.and_time(time);
@@ -462,7 +556,13 @@ async fn advance(
     let with = data
         .staff_name
         .as_deref()
-        .map(|n| if data.staff.as_deref() == Some(&st.me.id.to_string()) { " contigo".to_string() } else { format!(" con {n}") })
+        .map(|n| {
+            if data.staff.as_deref() == Some(&st.me.id.to_string()) {
+                " contigo".to_string()
+            } else {
+                format!(" con {n}")
+            }
+        })
         .unwrap_or_default();
     let q = format!(
         "¿Agendo a {who} para {} el {} a las {}{with}? Le mando la confirmación por WhatsApp.",
@@ -489,7 +589,8 @@ async fn ask(
     data: &BookData,
     question: &str,
 ) -> Result<AgentReply, AgentError> {
-    st.save(previous, FlowType::StaffBooking, state, data).await?;
+    st.save(previous, FlowType::StaffBooking, state, data)
+        .await?;
     Ok(AgentReply::text(question))
 }
 
@@ -498,9 +599,12 @@ async fn book(
     f: &FlowSession,
     mut data: BookData,
 ) -> Result<AgentReply, AgentError> {
-    let (Some(service), Some(date), Some(time)) = (data.service.clone(), data.date, data.time) else {
+    let (Some(service), Some(date), Some(time)) = (data.service.clone(), data.date, data.time)
+    else {
         st.clear().await?;
-        return Ok(AgentReply::text("Empecemos de nuevo: ¿para quién es la cita?"));
+        return Ok(AgentReply::text(
+            "Empecemos de nuevo: ¿para quién es la cita?",
+        ));
     };
     let customer = match (&data.customer_id, &data.phone) {
         (Some(id), _) => id.clone(),
@@ -530,7 +634,11 @@ async fn book(
             } else {
                 "No tiene teléfono, así que no le llegó aviso."
             };
-            let new = if b.new_customer { " (cliente nuevo)" } else { "" };
+            let new = if b.new_customer {
+                " (cliente nuevo)"
+            } else {
+                ""
+            };
             Ok(AgentReply::text(format!(
                 "Listo ✓ Agendé a {}{new}: {}, {} a las {} {with}. {told}",
                 b.customer, b.appointment.service, b.appointment.date, b.appointment.time
@@ -538,8 +646,12 @@ async fn book(
         }
         Err(e @ (ToolError::SlotTaken { .. } | ToolError::Unavailable { .. })) => {
             data.time = None;
-            st.save(Some(f), FlowType::StaffBooking, "when", &data).await?;
-            Ok(AgentReply::text(format!("{} ¿A qué hora la agendo?", e.user_message())))
+            st.save(Some(f), FlowType::StaffBooking, "when", &data)
+                .await?;
+            Ok(AgentReply::text(format!(
+                "{} ¿A qué hora la agendo?",
+                e.user_message()
+            )))
         }
         Err(e) => {
             st.clear().await?;

@@ -115,7 +115,15 @@ pub(crate) fn detect(text: &str, today: NaiveDate) -> Option<Command> {
     ) {
         return Some(Command::RenameService);
     }
-    if has_any(&p, &["descripcion", "describe", "descripcion del", "descripcion de"]) {
+    if has_any(
+        &p,
+        &[
+            "descripcion",
+            "describe",
+            "descripcion del",
+            "descripcion de",
+        ],
+    ) {
         return Some(Command::DescribeService);
     }
     if has_any(
@@ -202,19 +210,23 @@ const MONTHS: [(&str, u32); 15] = [
 ];
 
 fn month_of(word: &str) -> Option<u32> {
-    MONTHS.iter().find(|(m, _)| *m == word).map(|m| m.1).or(match word {
-        "ene" => Some(1),
-        "feb" => Some(2),
-        "mar" => Some(3),
-        "abr" => Some(4),
-        "jun" => Some(6),
-        "jul" => Some(7),
-        "ago" => Some(8),
-        "sep" => Some(9),
-        "oct" => Some(10),
-        "nov" => Some(11),
-        _ => None,
-    })
+    MONTHS
+        .iter()
+        .find(|(m, _)| *m == word)
+        .map(|m| m.1)
+        .or(match word {
+            "ene" => Some(1),
+            "feb" => Some(2),
+            "mar" => Some(3),
+            "abr" => Some(4),
+            "jun" => Some(6),
+            "jul" => Some(7),
+            "ago" => Some(8),
+            "sep" => Some(9),
+            "oct" => Some(10),
+            "nov" => Some(11),
+            _ => None,
+        })
 }
 
 /// The whole days a closure names, first and last: "el 24 y 25 de
@@ -226,7 +238,10 @@ fn month_of(word: &str) -> Option<u32> {
 pub(crate) fn closure_days(text: &str, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
     // "hoy cierro a las 6" is about hours, not a day off.
     let noon = today.and_hms_opt(12, 0, 0)?;
-    if parlo_core::es::when::parse_when_local(text, noon).time.is_some() {
+    if parlo_core::es::when::parse_when_local(text, noon)
+        .time
+        .is_some()
+    {
         return None;
     }
     let words = message_words(text);
@@ -282,7 +297,13 @@ pub(crate) fn closure_days(text: &str, today: NaiveDate) -> Option<(NaiveDate, N
         return Some((today, today));
     }
     let weekday_words = [
-        "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
+        "lunes",
+        "martes",
+        "miercoles",
+        "jueves",
+        "viernes",
+        "sabado",
+        "domingo",
     ];
     let single_weekday = words.windows(2).any(|w| {
         matches!(w[0].as_str(), "el" | "este" | "proximo") && weekday_words.contains(&w[1].as_str())
@@ -332,8 +353,13 @@ async fn close_start(
         }));
     }
     let Some((from, to)) = closure_days(text, st.today()) else {
-        st.save(previous, FlowType::CloseBusiness, "ask_days", &CloseData::default())
-            .await?;
+        st.save(
+            previous,
+            FlowType::CloseBusiness,
+            "ask_days",
+            &CloseData::default(),
+        )
+        .await?;
         return Ok(AgentReply::text(
             "¿Qué días cierran? Por ejemplo «el 24 y 25 de diciembre» o «del 1 al 5 de febrero».",
         ));
@@ -495,7 +521,11 @@ pub(crate) fn new_service_name(text: &str) -> Option<String> {
     let mut out: Vec<&str> = Vec::new();
     for (i, w) in rest.split_whitespace().enumerate() {
         let bare = normalize(w);
-        if i == 0 && ["de", "del", "nuevo", "nueva", "llamado", "que", "se", "llama"].contains(&bare.as_str())
+        if i == 0
+            && [
+                "de", "del", "nuevo", "nueva", "llamado", "que", "se", "llama",
+            ]
+            .contains(&bare.as_str())
         {
             continue;
         }
@@ -580,13 +610,16 @@ async fn catalogue_run(
                     _ => "cuánto dura",
                 };
                 return ask(
-                    format!("¿{} {name}? Por ejemplo «$150, 30 minutos».", format::capitalize(missing)),
+                    format!(
+                        "¿{} {name}? Por ejemplo «$150, 30 minutos».",
+                        format::capitalize(missing)
+                    ),
                     data,
                 )
                 .await;
             };
-            let description = after_any(&text, &["descripcion:", "descripción:", "incluye "])
-                .map(|(_, d)| d);
+            let description =
+                after_any(&text, &["descripcion:", "descripción:", "incluye "]).map(|(_, d)| d);
             st.clear().await?;
             match st
                 .tools
@@ -654,7 +687,9 @@ async fn catalogue_run(
         Command::DescribeService => {
             let marker = after_any(&text, &[":", " que ", " es ", " dice "]);
             let Some(service) = service_named(
-                marker.as_ref().map_or(text.as_str(), |(at, _)| &text[..*at]),
+                marker
+                    .as_ref()
+                    .map_or(text.as_str(), |(at, _)| &text[..*at]),
                 &services,
             )
             .or_else(|| service_named(&text, &services)) else {
@@ -725,10 +760,7 @@ pub(crate) async fn catalogue_step(
                     .retire_service(&st.actor, &RetireServiceArgs { service })
                     .await
                 {
-                    Ok(r) => AgentReply::text(format!(
-                        "Listo ✓ {} ya no se ofrece.",
-                        r.name
-                    )),
+                    Ok(r) => AgentReply::text(format!("Listo ✓ {} ya no se ofrece.", r.name)),
                     Err(e) => refused(&e),
                 },
             ));
@@ -757,8 +789,11 @@ fn name_prefixes(rest: &str) -> Vec<(String, String)> {
     let skip = words
         .iter()
         .take_while(|w| {
-            ["a", "al", "la", "el", "sr", "sra", "senor", "senora", "don", "dona", "cliente", "clienta"]
-                .contains(&normalize(w).as_str())
+            [
+                "a", "al", "la", "el", "sr", "sra", "senor", "senora", "don", "dona", "cliente",
+                "clienta",
+            ]
+            .contains(&normalize(w).as_str())
         })
         .count();
     let words = &words[skip..];
@@ -780,8 +815,19 @@ async fn find_customer(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, Age
     let query = after_keyword(
         text,
         &[
-            "busca a la", "busca al", "busca a", "búscame a", "buscame a", "buscame al",
-            "busca la", "busca el", "busca", "datos de", "teléfono de", "telefono de", "tel de",
+            "busca a la",
+            "busca al",
+            "busca a",
+            "búscame a",
+            "buscame a",
+            "buscame al",
+            "busca la",
+            "busca el",
+            "busca",
+            "datos de",
+            "teléfono de",
+            "telefono de",
+            "tel de",
             "cel de",
         ],
     )
@@ -792,11 +838,18 @@ async fn find_customer(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, Age
         .map(|(n, r)| format!("{n} {r}").trim().to_string())
         .unwrap_or(query);
     if query.is_empty() {
-        return Ok(AgentReply::text("¿A quién busco? Dime su nombre o teléfono."));
+        return Ok(AgentReply::text(
+            "¿A quién busco? Dime su nombre o teléfono.",
+        ));
     }
     let found = match st
         .tools
-        .find_customers(&st.actor, &FindCustomersArgs { query: query.clone() })
+        .find_customers(
+            &st.actor,
+            &FindCustomersArgs {
+                query: query.clone(),
+            },
+        )
         .await
     {
         Ok(f) => f,
@@ -877,9 +930,22 @@ async fn note_customer(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, Age
     let rest = after_keyword(
         text,
         &[
-            "nota para", "agrégale una nota a", "agregale una nota a", "agrega una nota a",
-            "ponle una nota a", "ponle nota a", "anótale a", "anotale a", "anota a", "anótale que",
-            "anotale que", "anota que", "apúntale que", "apuntale que", "apunta que", "anótale",
+            "nota para",
+            "agrégale una nota a",
+            "agregale una nota a",
+            "agrega una nota a",
+            "ponle una nota a",
+            "ponle nota a",
+            "anótale a",
+            "anotale a",
+            "anota a",
+            "anótale que",
+            "anotale que",
+            "anota que",
+            "apúntale que",
+            "apuntale que",
+            "apunta que",
+            "anótale",
             "anotale",
         ],
     )
@@ -952,12 +1018,30 @@ mod tests {
     fn closure_days_as_owners_write_them() {
         let today = d(2030, 1, 7);
         let cases = [
-            ("cerramos el 24 y 25 de diciembre por navidad", Some((d(2030, 12, 24), d(2030, 12, 25)))),
-            ("cerramos el 24 y 25 de dic x navidad", Some((d(2030, 12, 24), d(2030, 12, 25)))),
-            ("cerramos del 1 al 5 de febrero por vacaciones", Some((d(2030, 2, 1), d(2030, 2, 5)))),
-            ("del 31 de diciembre al 2 de enero no abrimos", Some((d(2030, 12, 31), d(2031, 1, 2)))),
-            ("mañana cerramos por junta", Some((d(2030, 1, 8), d(2030, 1, 8)))),
-            ("el viernes cerramos por inventario", Some((d(2030, 1, 11), d(2030, 1, 11)))),
+            (
+                "cerramos el 24 y 25 de diciembre por navidad",
+                Some((d(2030, 12, 24), d(2030, 12, 25))),
+            ),
+            (
+                "cerramos el 24 y 25 de dic x navidad",
+                Some((d(2030, 12, 24), d(2030, 12, 25))),
+            ),
+            (
+                "cerramos del 1 al 5 de febrero por vacaciones",
+                Some((d(2030, 2, 1), d(2030, 2, 5))),
+            ),
+            (
+                "del 31 de diciembre al 2 de enero no abrimos",
+                Some((d(2030, 12, 31), d(2031, 1, 2))),
+            ),
+            (
+                "mañana cerramos por junta",
+                Some((d(2030, 1, 8), d(2030, 1, 8))),
+            ),
+            (
+                "el viernes cerramos por inventario",
+                Some((d(2030, 1, 11), d(2030, 1, 11))),
+            ),
             ("el domingo no abrimos", None),
             ("el 24 y el 31 de diciembre cerramos", None),
             ("hoy cierro a las 6", None),
@@ -979,16 +1063,34 @@ mod tests {
     fn commands_as_owners_write_them() {
         let today = d(2030, 1, 7);
         let cases = [
-            ("cerramos el 24 y 25 de diciembre por navidad", Some(Command::Close)),
+            (
+                "cerramos el 24 y 25 de diciembre por navidad",
+                Some(Command::Close),
+            ),
             ("Los domingos cerramos, cambia el horario", None),
-            ("agrega el servicio de barba a $150 de 30 minutos", Some(Command::AddService)),
-            ("cambiale el nombre a corte por corte clasico", Some(Command::RenameService)),
+            (
+                "agrega el servicio de barba a $150 de 30 minutos",
+                Some(Command::AddService),
+            ),
+            (
+                "cambiale el nombre a corte por corte clasico",
+                Some(Command::RenameService),
+            ),
             ("el tinte ya no lo damos", None),
             ("ya no damos tinte", Some(Command::RetireService)),
-            ("descripcion del corte: incluye lavado", Some(Command::DescribeService)),
+            (
+                "descripcion del corte: incluye lavado",
+                Some(Command::DescribeService),
+            ),
             ("busca a lupita", Some(Command::FindCustomer)),
-            ("anota que a juan le gusta el degradado", Some(Command::NoteCustomer)),
-            ("nota para juan: alergico al tinte", Some(Command::NoteCustomer)),
+            (
+                "anota que a juan le gusta el degradado",
+                Some(Command::NoteCustomer),
+            ),
+            (
+                "nota para juan: alergico al tinte",
+                Some(Command::NoteCustomer),
+            ),
             ("Qué tengo hoy?", None),
         ];
         for (text, want) in cases {
