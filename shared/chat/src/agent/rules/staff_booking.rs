@@ -286,10 +286,9 @@ pub(crate) async fn step(
             data.query = None;
             return advance(st, Some(f), data, "", "choose").await.map(Some);
         }
-        "customer" => {
-            if phone_in(text).is_none() {
-                data.query = Some(super::staff_flows::clean_name(text)).filter(|n| !n.is_empty());
-            }
+        // A name answered (a phone is read below).
+        "customer" if phone_in(text).is_none() => {
+            data.query = Some(super::staff_flows::clean_name(text)).filter(|n| !n.is_empty());
         }
         "name" => {
             let name = super::staff_flows::clean_name(text);
