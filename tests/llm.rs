@@ -1109,3 +1109,151 @@ async fn a_model_booking_without_the_customers_yes_books_nothing() {
         reply.replies
     );
 }
+
+/// An owner's turn through the LLM agent.
+fn owner_turn(biz: &Biz, owner: &Staff, text: &str) -> TurnContext {
+    TurnContext {
+        route: Route::BusinessManagement {
+            org_id: biz.id(),
+            staff_id: owner.id,
+        },
+        text: text.into(),
+        message_sid: format!("SM{}", Uuid::new_v4().simple()),
+        now: now(),
+        business: Some(biz.org.clone()),
+        staff: Some(owner.clone()),
+        customer: None,
+        redirect_to: Vec::new(),
+        profile_name: None,
+        conversation: None,
+        history: Vec::new(),
+    }
+}
+
+/// Issue 15, item 1: the staff and owner tools the rule agent uses are
+/// the LLM's too, and change the same things through the services.
+#[tokio::test]
+async fn the_llm_books_for_a_customer_notes_adds_a_service_and_closes_through_the_services() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let owner = biz.staff[0].clone();
+    let lupita = biz.customer(&store, "Lupita Hernández").await;
+    let day = now().date_naive() + chrono::Days::new(2);
+    let start = format!("{day}T16:00");
+
+    // A customer booked for a later day, by name; then a note.
+    let server = model(vec![
+        tool_call(
+            "book_for_customer",
+            &json!({"customer": "lupita", "service": "corte", "start": start}).to_string(),
+        ),
+        tool_call(
+            "add_customer_note",
+            r#"{"customer": "Lupita", "note": "Alérgica al tinte"}"#,
+        ),
+        answer("Listo, agendada y anotado ✓"),
+    ])
+    .await;
+    let agent = agent(&store, &server, 10_000);
+    let turn = owner_turn(
+        &biz,
+        &owner,
+        "agenda a lupita pasado mañana a las 4 para corte y anota que es alergica al tinte",
+    );
+    let reply = agent.respond(&turn).await.expect("reply");
+    // What the person reads is what the tools did (the model's own
+    // summary of two changes gives way to their confirmations).
+    let said = reply.replies.join("\n");
+    assert!(said.contains("agendé a Lupita Hernández: Corte"), "{said}");
+    assert!(
+        said.contains("anoté eso en el registro de Lupita Hernández"),
+        "{said}"
+    );
+    let appts = open_appointments(&store, &biz, &lupita).await;
+    assert_eq!(appts.len(), 1, "{appts:?}");
+    assert_eq!(appts[0].source, AppointmentSource::Manual);
+    // The owner performs Corte: they attend.
+    assert_eq!(appts[0].staff_id, owner.id);
+    let told = store.outbox_to(&lupita.phone, None, 10).await.unwrap();
+    assert_eq!(told.len(), 1, "{told:?}");
+    let c = store
+        .get_customer(biz.id(), lupita.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        c.notes
+            .as_deref()
+            .is_some_and(|n| n.ends_with(": Alérgica al tinte")),
+        "{:?}",
+        c.notes
+    );
+
+    // A new service, then a closure over Lupita's day: refused with the
+    // list, then (asked again with cancel_appointments) done.
+    let close = json!({"date_from": day, "reason": "Inventario"}).to_string();
+    let close_cancel =
+        json!({"date_from": day, "reason": "Inventario", "cancel_appointments": true}).to_string();
+    let server = model(vec![
+        tool_call(
+            "add_service",
+            r#"{"name": "Barba", "duration_minutes": 30, "price_cents": 15000}"#,
+        ),
+        tool_call("close_business", &close),
+        answer("Ese día hay una cita de Lupita. ¿La cancelo?"),
+        tool_call("close_business", &close_cancel),
+        answer("Listo, cerrado ✓"),
+    ])
+    .await;
+    let agent = self::agent(&store, &server, 10_000);
+    agent
+        .respond(&owner_turn(
+            &biz,
+            &owner,
+            "agrega barba 150 30 min y cierra ese dia",
+        ))
+        .await
+        .expect("reply");
+    let barba = store
+        .list_services(biz.id())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == "Barba")
+        .expect("Barba");
+    assert_eq!((barba.price_cents, barba.duration_minutes), (15000, 30));
+    let sent = bodies(&server).await;
+    let refusal: Value = serde_json::from_str(
+        sent[2]["messages"].as_array().unwrap().last().unwrap()["content"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(refusal["error"], "booked", "{refusal}");
+    assert_eq!(refusal["appointments"].as_array().map(Vec::len), Some(1));
+    assert_eq!(open_appointments(&store, &biz, &lupita).await.len(), 1);
+
+    agent
+        .respond(&owner_turn(&biz, &owner, "si cancelala"))
+        .await
+        .expect("reply");
+    assert!(open_appointments(&store, &biz, &lupita).await.is_empty());
+    let closures: Vec<TimeBlock> = store
+        .list_blocks(biz.id(), now(), now() + chrono::Duration::days(5))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.staff_id.is_none())
+        .collect();
+    assert_eq!(closures.len(), 1, "{closures:?}");
+    assert_eq!(closures[0].reason.as_deref(), Some("Inventario"));
+    // Lupita was told of the cancellation (confirmation + cancellation).
+    assert_eq!(
+        store
+            .outbox_to(&lupita.phone, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -768,6 +768,8 @@ async fn catalogue_changes_share_bounds_and_activity_across_doors() {
                 service: "corte".into(),
                 duration_minutes: Some(3),
                 price_cents: None,
+                name: None,
+                description: None,
             },
         )
         .await
@@ -805,6 +807,8 @@ async fn catalogue_changes_share_bounds_and_activity_across_doors() {
                 service: "corte".into(),
                 duration_minutes: None,
                 price_cents: Some(18_000),
+                name: None,
+                description: None,
             },
         )
         .await

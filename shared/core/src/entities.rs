@@ -617,6 +617,12 @@ pub enum FlowType {
     MarkAttendance,
     /// A change the LLM proposed, waiting for the customer's yes.
     Proposal,
+    /// Staff booking a customer for a later date and time.
+    StaffBooking,
+    /// The owner closing the business for a day or a range.
+    CloseBusiness,
+    /// The owner adding, renaming, describing or retiring a service.
+    EditCatalogue,
 }
 
 /// State of a multi-turn flow for one conversation (spec:

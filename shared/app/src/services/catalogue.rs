@@ -282,6 +282,47 @@ impl Services {
         Ok(())
     }
 
+    /// Creates a service and gives it to `performers` (the team members
+    /// who will do it) and to every active spot, so it can be booked right
+    /// away: a service nobody performs, or no spot hosts, has no free
+    /// times. A retried act (same service id) finds
+    /// the service it created.
+    pub async fn add_service(
+        &self,
+        act: &Act,
+        org: &Organization,
+        s: &ServiceType,
+        performers: &[Staff],
+    ) -> Result<(), CatalogueError> {
+        match self.save_service(act, org, s, true).await {
+            Ok(()) | Err(CatalogueError::Store(StoreError::AlreadyExists { .. })) => {}
+            Err(e) => return Err(e),
+        }
+        for p in performers.iter().filter(|p| !p.service_ids.contains(&s.id)) {
+            let mut after = p.clone();
+            after.service_ids.push(s.id);
+            after.updated_at = act.now;
+            self.save_staff(act, org, &after, p.updated_at).await?;
+        }
+        // Every active spot hosts it too (a spot lists what it hosts).
+        let spots: Vec<Spot> = self
+            .store
+            .list_spots(org.id)
+            .await?
+            .into_iter()
+            .filter(|sp| sp.is_active && !sp.service_ids.contains(&s.id))
+            .map(|mut sp| {
+                sp.service_ids.push(s.id);
+                sp.updated_at = act.now;
+                sp
+            })
+            .collect();
+        if !spots.is_empty() {
+            self.save_spots(act, org, &spots, false).await?;
+        }
+        Ok(())
+    }
+
     /// Deletes a service nobody booked; one with appointments is
     /// deactivated instead.
     pub async fn retire_service(

@@ -18,6 +18,7 @@ pub mod appointments;
 pub mod availability;
 pub mod catalogue;
 pub mod conversations;
+pub mod customers;
 pub mod onboarding;
 pub mod outbox;
 pub mod policy;
@@ -27,6 +28,7 @@ pub mod words;
 
 pub use availability::BlockError;
 pub use catalogue::{CatalogueError, Invalid, Retired};
+pub use customers::{CustomerEdit, Found};
 pub use outbox::{Delivery, Outbox, OutboxError, Outgoing};
 pub use policy::{MessageKind, Templates};
 

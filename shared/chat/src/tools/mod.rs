@@ -201,6 +201,12 @@ pub enum ToolError {
     /// A block over time that already has appointments.
     #[error("time has appointments")]
     TimeHasAppointments,
+    /// A closure over open appointments: these, to cancel first (or ask
+    /// again with `cancel_appointments`).
+    #[error("{} appointments fall inside", appointments.len())]
+    Booked {
+        appointments: Vec<AppointmentSummary>,
+    },
     /// The appointment's status does not allow the change.
     #[error("appointment is {status:?}")]
     InvalidStatus { status: AppointmentStatus },
@@ -246,6 +252,7 @@ impl ToolError {
             } => with_alternatives(words::unavailable(reason), alternatives),
             ToolError::TooManyOpen { max } => words::too_many_open(*max),
             ToolError::TimeHasAppointments => words::TIME_HAS_APPOINTMENTS.into(),
+            ToolError::Booked { appointments } => booked_message(appointments),
             ToolError::InvalidStatus { status } => words::invalid_status(*status),
             ToolError::InvalidArgument { field, message } => {
                 format!("No entendí {field}: {message}")
@@ -254,6 +261,31 @@ impl ToolError {
             ToolError::Internal(_) => words::INTERNAL.into(),
         }
     }
+}
+
+/// "Ese día hay 2 citas: … ¿Las cancelo y les aviso a los clientes?"
+pub fn booked_message(appointments: &[AppointmentSummary]) -> String {
+    let lines: Vec<String> = appointments
+        .iter()
+        .map(|a| {
+            format!(
+                "• {} {} — {}, {} con {}",
+                a.date,
+                a.time,
+                a.customer.as_deref().unwrap_or("un cliente"),
+                a.service,
+                a.staff
+            )
+        })
+        .collect();
+    let n = appointments.len();
+    format!(
+        "Hay {n} {} en esas fechas:\n{}\n¿{} y le aviso a {}?",
+        if n == 1 { "cita" } else { "citas" },
+        lines.join("\n"),
+        if n == 1 { "La cancelo" } else { "Las cancelo" },
+        if n == 1 { "su cliente" } else { "cada cliente" },
+    )
 }
 
 fn with_alternatives(why: &str, alternatives: &[Slot]) -> String {
@@ -286,7 +318,9 @@ impl From<parlo_app::services::BlockError> for ToolError {
                 field: i.field,
                 message: i.message,
             },
-            BlockError::TimeHasAppointments => ToolError::TimeHasAppointments,
+            BlockError::TimeHasAppointments | BlockError::Booked(_) => {
+                ToolError::TimeHasAppointments
+            }
             BlockError::Store(e) => e.into(),
         }
     }

@@ -38,6 +38,12 @@ pub struct ChangeServiceArgs {
     pub duration_minutes: Option<u32>,
     #[serde(default)]
     pub price_cents: Option<i64>,
+    /// A new name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A new description (empty: none).
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,7 +52,94 @@ pub struct ServiceResult {
     pub name: String,
     pub duration_minutes: u32,
     pub price: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Still offered (false once retired).
+    #[serde(default = "yes")]
+    pub is_active: bool,
 }
+
+fn yes() -> bool {
+    true
+}
+
+fn service_result(s: &ServiceType) -> ServiceResult {
+    ServiceResult {
+        service_id: s.id,
+        name: s.name.clone(),
+        duration_minutes: s.duration_minutes,
+        price: format::price(s.price_cents, &s.currency),
+        description: s.description.clone(),
+        is_active: s.is_active,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddServiceArgs {
+    pub name: String,
+    pub duration_minutes: u32,
+    pub price_cents: i64,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetireServiceArgs {
+    pub service: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetiredService {
+    pub name: String,
+    /// Deleted (nobody ever booked it) rather than deactivated.
+    pub deleted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseBusinessArgs {
+    pub date_from: NaiveDate,
+    /// Inclusive; defaults to `date_from`.
+    #[serde(default)]
+    pub date_to: Option<NaiveDate>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Cancel the open appointments inside (their customers are told);
+    /// without it, a closure over appointments is refused with the list.
+    #[serde(default)]
+    pub cancel_appointments: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub block_id: BlockId,
+    pub date_from: NaiveDate,
+    pub date_to: NaiveDate,
+    /// "el martes 24 de diciembre" / "del martes 24 al miércoles 25 de diciembre".
+    pub label: String,
+    pub reason: Option<String>,
+    /// What was cancelled to close (each customer was told).
+    pub cancelled: Vec<AppointmentSummary>,
+}
+
+/// Longest service description.
+pub const MAX_DESCRIPTION: usize = 300;
+
+/// "el martes 24 de diciembre", "del martes 24 de diciembre al jueves 26
+/// de diciembre".
+pub fn closure_label(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> String {
+    if from == to {
+        format!("el {}", format::date_long(from, today))
+    } else {
+        format!(
+            "del {} al {}",
+            format::date_long(from, today),
+            format::date_long(to, today)
+        )
+    }
+}
+
+/// Longest closure one message sets, in days.
+pub const MAX_CLOSURE_DAYS: i64 = 92;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddStaffArgs {
@@ -152,10 +245,14 @@ impl Tools {
         actor: &Actor,
         args: &ChangeServiceArgs,
     ) -> ToolResult<ServiceResult> {
-        if args.duration_minutes.is_none() && args.price_cents.is_none() {
+        if args.duration_minutes.is_none()
+            && args.price_cents.is_none()
+            && args.name.is_none()
+            && args.description.is_none()
+        {
             return Err(ToolError::InvalidArgument {
                 field: "service",
-                message: "indica la nueva duración o el nuevo precio".into(),
+                message: "indica el nuevo precio, duración, nombre o descripción".into(),
             });
         }
         let ctx = self.staff_ctx(actor, Action::ViewOwnSchedule).await?;
@@ -165,7 +262,10 @@ impl Tools {
                 args.duration_minutes.is_some(),
                 Action::ChangeServiceDurations,
             ),
-            (args.price_cents.is_some(), Action::ModifyServicesPrices),
+            (
+                args.price_cents.is_some() || args.name.is_some() || args.description.is_some(),
+                Action::ModifyServicesPrices,
+            ),
         ];
         for (wanted, action) in needs {
             if wanted && !level.is_some_and(|l| allows(l, action)) {
@@ -180,17 +280,231 @@ impl Tools {
         if let Some(p) = args.price_cents {
             service.price_cents = p;
         }
+        if let Some(n) = &args.name {
+            let n = n.split_whitespace().collect::<Vec<_>>().join(" ");
+            let taken = ctx.services.iter().any(|o| {
+                o.id != service.id
+                    && o.is_active
+                    && es::fuzzy::normalize(&o.name) == es::fuzzy::normalize(&n)
+            });
+            if taken {
+                return Err(ToolError::AlreadyExists { what: "service" });
+            }
+            service.name = n;
+        }
+        if let Some(d) = &args.description {
+            let d = d.trim();
+            if d.chars().count() > MAX_DESCRIPTION {
+                return Err(ToolError::InvalidArgument {
+                    field: "description",
+                    message: format!("es muy larga (máximo {MAX_DESCRIPTION} caracteres)"),
+                });
+            }
+            service.description = (!d.is_empty()).then(|| d.to_string());
+        }
         service.updated_at = self.now;
         self.services
             .save_service(&self.act(actor), &ctx.org, &service, false)
             .await?;
         self.forget_business();
-        Ok(ServiceResult {
-            service_id: service.id,
-            name: service.name.clone(),
-            duration_minutes: service.duration_minutes,
-            price: format::price(service.price_cents, &service.currency),
+        Ok(service_result(&service))
+    }
+
+    /// `add_service` (Owner, [`Action::ModifyServicesPrices`]): a new
+    /// service every bookable team member performs, bookable at once. A
+    /// retired one with the same name comes back with the new price and
+    /// duration. Idempotent per turn and name.
+    pub async fn add_service(
+        &self,
+        actor: &Actor,
+        args: &AddServiceArgs,
+    ) -> ToolResult<ServiceResult> {
+        let ctx = self.staff_ctx(actor, Action::ModifyServicesPrices).await?;
+        let name = args.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let key = es::fuzzy::normalize(&name);
+        let same = |s: &&ServiceType| es::fuzzy::normalize(&s.name) == key;
+        if ctx
+            .services
+            .iter()
+            .filter(|s| s.is_active)
+            .any(|s| same(&s))
+        {
+            return Err(ToolError::AlreadyExists { what: "service" });
+        }
+        let description = args
+            .description
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string);
+        if description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
+        {
+            return Err(ToolError::InvalidArgument {
+                field: "description",
+                message: format!("es muy larga (máximo {MAX_DESCRIPTION} caracteres)"),
+            });
+        }
+        let act = self.act(actor);
+        let performers: Vec<Staff> = ctx
+            .staff
+            .iter()
+            .filter(|s| s.is_active && s.bookable)
+            .cloned()
+            .collect();
+        let service = match ctx.services.iter().find(same) {
+            // Retired earlier: back, with what was asked now.
+            Some(old) => {
+                let mut s = old.clone();
+                s.is_active = true;
+                s.duration_minutes = args.duration_minutes;
+                s.price_cents = args.price_cents;
+                if description.is_some() {
+                    s.description = description;
+                }
+                s.updated_at = self.now;
+                self.services
+                    .save_service(&act, &ctx.org, &s, false)
+                    .await?;
+                s
+            }
+            None => {
+                let currency = ctx
+                    .services
+                    .first()
+                    .map_or_else(|| "MXN".to_string(), |s| s.currency.clone());
+                let s = ServiceType {
+                    id: self.id_for("add_service", &[&key]),
+                    org_id: ctx.org.id,
+                    name,
+                    description,
+                    duration_minutes: args.duration_minutes,
+                    price_cents: args.price_cents,
+                    currency,
+                    is_active: true,
+                    buffer_minutes: 0,
+                    created_at: self.now,
+                    updated_at: self.now,
+                };
+                self.services
+                    .add_service(&act, &ctx.org, &s, &performers)
+                    .await?;
+                s
+            }
+        };
+        self.forget_business();
+        Ok(service_result(&service))
+    }
+
+    /// `retire_service` (Owner, [`Action::ModifyServicesPrices`]): no
+    /// longer offered. Deleted when nobody ever booked it, else
+    /// deactivated (its history stays readable); booked appointments keep
+    /// it.
+    pub async fn retire_service(
+        &self,
+        actor: &Actor,
+        args: &RetireServiceArgs,
+    ) -> ToolResult<RetiredService> {
+        let ctx = self.staff_ctx(actor, Action::ModifyServicesPrices).await?;
+        let service = ctx.resolve_service(&args.service)?.clone();
+        let retired = self
+            .services
+            .retire_service(&self.act(actor), &ctx.org, &service)
+            .await?;
+        self.forget_business();
+        Ok(RetiredService {
+            name: service.name,
+            deleted: matches!(retired, parlo_app::services::Retired::Deleted),
         })
+    }
+
+    /// `close_business` ([`Action::BlockOthersTime`]): the whole business
+    /// closed for whole local days (a holiday, inventory). Open
+    /// appointments inside refuse it ([`ToolError::Booked`], with the
+    /// list) unless `cancel_appointments`, which cancels and tells each
+    /// customer first. Today closes from now on.
+    pub async fn close_business(
+        &self,
+        actor: &Actor,
+        args: &CloseBusinessArgs,
+    ) -> ToolResult<Closure> {
+        let ctx = self.staff_ctx(actor, Action::BlockOthersTime).await?;
+        let from = args.date_from;
+        let to = args.date_to.unwrap_or(from);
+        if from < ctx.today {
+            return Err(ToolError::InvalidArgument {
+                field: "date_from",
+                message: "esa fecha ya pasó".into(),
+            });
+        }
+        if to < from || (to - from).num_days() >= MAX_CLOSURE_DAYS {
+            return Err(ToolError::InvalidArgument {
+                field: "date_to",
+                message: format!("debe estar entre date_from y {MAX_CLOSURE_DAYS} días después"),
+            });
+        }
+        let (day_start, _) = day_bounds_utc(ctx.tz, from);
+        let (end, _) = day_bounds_utc(ctx.tz, to + chrono::Days::new(1));
+        let start = day_start.max(self.now);
+        let reason = args
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| r.chars().take(200).collect::<String>());
+        let id = self.id_for("close_business", &[&from.to_string(), &to.to_string()]);
+        let closure = TimeBlock {
+            id,
+            org_id: ctx.org.id,
+            staff_id: None,
+            start,
+            end,
+            reason: reason.clone(),
+            created_by: ctx.me.as_ref().map(|m| m.id),
+            created_at: self.now,
+        };
+        let cancelled = match self
+            .services
+            .close_business(
+                &self.act(actor),
+                ctx.biz(),
+                &closure,
+                args.cancel_appointments,
+            )
+            .await
+        {
+            Ok(c) => c,
+            Err(parlo_app::services::BlockError::Booked(appts)) => {
+                return Err(ToolError::Booked {
+                    appointments: self.summaries(&ctx, &appts).await?,
+                })
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Closure {
+            block_id: id,
+            date_from: from,
+            date_to: to,
+            label: closure_label(from, to, ctx.today),
+            reason,
+            cancelled: self.summaries(&ctx, &cancelled).await?,
+        })
+    }
+
+    /// Appointments as results show them, with their customers' names.
+    async fn summaries(
+        &self,
+        ctx: &Ctx,
+        appts: &[Appointment],
+    ) -> ToolResult<Vec<AppointmentSummary>> {
+        let names = ctx
+            .customer_names(&self.store, appts.iter().map(|a| a.customer_id))
+            .await?;
+        Ok(appts
+            .iter()
+            .map(|a| ctx.summary(a, names.get(&a.customer_id).cloned()))
+            .collect())
     }
 
     /// `add_staff` (Admin+): a new staff member who performs every active

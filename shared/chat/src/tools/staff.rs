@@ -5,7 +5,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use parlo_core::es::format;
 use parlo_core::phone;
 use parlo_core::*;
-use parlo_store::{StoreError, WalkInRequest};
+use parlo_store::{BookRequest, WalkInRequest};
 use serde::{Deserialize, Serialize};
 
 use super::*;
@@ -93,14 +93,20 @@ pub struct CustomerHistory {
     pub recent: Vec<AppointmentSummary>,
 }
 
-/// Phone-shaped text: mostly digits, at least 7.
-fn looks_like_phone(s: &str) -> bool {
-    let digits = s.chars().filter(char::is_ascii_digit).count();
-    let other = s
-        .chars()
-        .filter(|c| !c.is_ascii_digit() && !" +-().".contains(*c))
-        .count();
-    digits >= 7 && other == 0
+use parlo_app::services::customers::looks_like_phone;
+use parlo_app::services::Found;
+
+/// Customers a name search lists at most.
+const CUSTOMER_MATCHES: usize = 6;
+
+/// "Ana López (55 1234 5678)", as a list of matches shows a customer.
+pub(crate) fn customer_label(c: &Customer) -> String {
+    let phone = if c.phone.starts_with('+') {
+        format::phone(&c.phone)
+    } else {
+        "sin teléfono".into()
+    };
+    format!("{} ({phone})", c.name.as_deref().unwrap_or("Sin nombre"))
 }
 
 impl Tools {
@@ -281,12 +287,12 @@ impl Tools {
                         field: "customer_phone",
                         message: e.to_string(),
                     })?;
-                self.store
-                    .get_or_create_customer(ctx.org.id, &e164, name, self.now)
+                self.services
+                    .customer_for_phone(&self.act(actor), &ctx.org, &e164, name)
                     .await?
                     .0
             }
-            None => self.placeholder_customer(&ctx, name).await?,
+            None => self.placeholder_customer(actor, &ctx, name).await?,
         };
         let staff_part = staff.map(|s| s.to_string()).unwrap_or_default();
         let id = self.id_for(
@@ -320,7 +326,12 @@ impl Tools {
         }
     }
 
-    async fn placeholder_customer(&self, ctx: &Ctx, name: Option<&str>) -> ToolResult<Customer> {
+    async fn placeholder_customer(
+        &self,
+        actor: &Actor,
+        ctx: &Ctx,
+        name: Option<&str>,
+    ) -> ToolResult<Customer> {
         let id = self.id_for("book_walk_in", &["customer"]);
         let c = Customer {
             id,
@@ -333,15 +344,10 @@ impl Tools {
             created_at: self.now,
             updated_at: self.now,
         };
-        match self.store.create_customer(&c).await {
-            Ok(()) => Ok(c),
-            Err(StoreError::AlreadyExists { .. }) => self
-                .store
-                .get_customer(ctx.org.id, id)
-                .await?
-                .ok_or_else(|| ToolError::Internal("walk-in customer vanished".into())),
-            Err(e) => Err(e.into()),
-        }
+        Ok(self
+            .services
+            .create_unreachable_customer(&self.act(actor), &ctx.org, &c)
+            .await?)
     }
 
     /// `get_customer_history`: one customer's visits, by phone or name
@@ -352,36 +358,7 @@ impl Tools {
         args: &CustomerHistoryArgs,
     ) -> ToolResult<CustomerHistory> {
         let ctx = self.staff_ctx(actor, Action::ViewBusinessSchedule).await?;
-        let query = args.customer.trim();
-        let customer = if looks_like_phone(query) {
-            let e164 = phone::normalize(query, phone::Region::for_timezone(&ctx.org.timezone))
-                .map_err(|e| ToolError::InvalidArgument {
-                    field: "customer",
-                    message: e.to_string(),
-                })?;
-            self.store
-                .customer_by_phone(ctx.org.id, &e164)
-                .await?
-                .ok_or_else(|| ToolError::not_found("customer"))?
-        } else {
-            let mut found = self
-                .store
-                .search_customers_by_name(ctx.org.id, query, 6)
-                .await?;
-            match found.len() {
-                0 => return Err(ToolError::not_found("customer")),
-                1 => found.remove(0),
-                _ => {
-                    return Err(ToolError::Ambiguous {
-                        what: "customer",
-                        options: found
-                            .iter()
-                            .map(|c| format!("{} ({})", c.name.as_deref().unwrap_or("?"), c.phone))
-                            .collect(),
-                    })
-                }
-            }
-        };
+        let customer = self.find_customer(&ctx, &args.customer).await?;
         let appts = self
             .store
             .customer_appointments(ctx.org.id, customer.id, None)
@@ -442,41 +419,17 @@ const MAX_RELAYED_CHARS: usize = 1000;
 
 impl Tools {
     /// A customer of the actor's business by id, phone or (partial) name.
-    async fn find_customer(&self, ctx: &Ctx, query: &str) -> ToolResult<Customer> {
-        let query = query.trim();
-        if let Ok(id) = query.parse::<CustomerId>() {
-            return self
-                .store
-                .get_customer(ctx.org.id, id)
-                .await?
-                .filter(|c| c.org_id == ctx.org.id)
-                .ok_or_else(|| ToolError::not_found("customer"));
-        }
-        if looks_like_phone(query) {
-            let e164 = phone::normalize(query, phone::Region::for_timezone(&ctx.org.timezone))
-                .map_err(|e| ToolError::InvalidArgument {
-                    field: "customer",
-                    message: e.to_string(),
-                })?;
-            return self
-                .store
-                .customer_by_phone(ctx.org.id, &e164)
-                .await?
-                .ok_or_else(|| ToolError::not_found("customer"));
-        }
-        let mut found = self
-            .store
-            .search_customers_by_name(ctx.org.id, query, 6)
-            .await?;
-        match found.len() {
-            0 => Err(ToolError::not_found("customer")),
-            1 => Ok(found.remove(0)),
-            _ => Err(ToolError::Ambiguous {
+    pub(crate) async fn find_customer(&self, ctx: &Ctx, query: &str) -> ToolResult<Customer> {
+        match self
+            .services
+            .find_customers(&ctx.org, query, CUSTOMER_MATCHES)
+            .await?
+        {
+            Found::One(c) => Ok(c),
+            Found::None => Err(ToolError::not_found("customer")),
+            Found::Many(found) => Err(ToolError::Ambiguous {
                 what: "customer",
-                options: found
-                    .iter()
-                    .map(|c| format!("{} ({})", c.name.as_deref().unwrap_or("?"), c.phone))
-                    .collect(),
+                options: found.iter().map(customer_label).collect(),
             }),
         }
     }
@@ -740,5 +693,183 @@ impl Tools {
             customer: name,
             customer_told: customer.is_some_and(|c| c.phone.starts_with('+')),
         })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookForCustomerArgs {
+    /// The customer's phone (any format), id or name. A phone nobody has
+    /// yet registers a new customer (with `customer_name`).
+    pub customer: String,
+    /// A new customer's name.
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    pub service: String,
+    /// `2030-01-08T11:00` (business wall clock) or RFC 3339 with offset.
+    pub start: String,
+    /// Who attends; omitted: the actor when they perform the service,
+    /// else whoever is free.
+    #[serde(default)]
+    pub staff: Option<String>,
+}
+
+/// A booking the business made for a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffBooking {
+    pub appointment: AppointmentSummary,
+    pub customer_id: CustomerId,
+    /// Name, or the number when there is none.
+    pub customer: String,
+    pub phone: String,
+    pub new_customer: bool,
+    /// The customer was sent the confirmation (they have a number).
+    pub customer_told: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindCustomersArgs {
+    /// A name (or its start), a phone or an id.
+    pub query: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerCard {
+    pub customer_id: CustomerId,
+    pub name: Option<String>,
+    pub phone: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerNoteArgs {
+    /// The customer's phone, id or name.
+    pub customer: String,
+    pub note: String,
+}
+
+fn card(c: &Customer) -> CustomerCard {
+    CustomerCard {
+        customer_id: c.id,
+        name: c.name.clone(),
+        phone: c.phone.clone(),
+        notes: c.notes.clone(),
+    }
+}
+
+impl Tools {
+    /// `book_for_customer`: the business books a customer at a later time
+    /// ([`Action::CreateBooking`]): found by phone, id or name, or created
+    /// from a new phone. The customer is sent the confirmation and the
+    /// assigned staff member is told (services layer). Idempotent per turn.
+    pub async fn book_for_customer(
+        &self,
+        actor: &Actor,
+        args: &BookForCustomerArgs,
+    ) -> ToolResult<StaffBooking> {
+        let ctx = self.staff_ctx(actor, Action::CreateBooking).await?;
+        let me = ctx.me.clone().expect("staff context");
+        let service = ctx.resolve_service(&args.service)?.clone();
+        let staff = match args.staff.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(s) => Some(ctx.resolve_staff(s)?.id),
+            None => (me.bookable && me.service_ids.contains(&service.id)).then_some(me.id),
+        };
+        let start = ctx.instant("start", &args.start)?;
+        let name = args
+            .customer_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let query = args.customer.trim();
+        let (customer, new_customer) = if looks_like_phone(query) {
+            let e164 = phone::normalize(query, phone::Region::for_timezone(&ctx.org.timezone))
+                .map_err(|e| ToolError::InvalidArgument {
+                    field: "customer",
+                    message: e.to_string(),
+                })?;
+            self.services
+                .customer_for_phone(&self.act(actor), &ctx.org, &e164, name)
+                .await?
+        } else {
+            (self.find_customer(&ctx, query).await?, false)
+        };
+        let staff_part = staff.map(|s| s.to_string()).unwrap_or_default();
+        let id = self.id_for(
+            "book_for_customer",
+            &[
+                &customer.id.to_string(),
+                &service.id.to_string(),
+                &start.to_rfc3339(),
+                &staff_part,
+            ],
+        );
+        let req = BookRequest {
+            id,
+            org_id: ctx.org.id,
+            location_id: ctx.location.id,
+            service_id: service.id,
+            customer_id: customer.id,
+            start,
+            staff_pref: staff,
+            spot_pref: None,
+            source: AppointmentSource::Manual,
+            status: AppointmentStatus::Confirmed,
+            notes: None,
+            now: self.now,
+        };
+        match self.services.book(&self.act(actor), ctx.biz(), &req).await {
+            Ok(a) => Ok(StaffBooking {
+                appointment: ctx.summary(&a, customer.name.clone()),
+                customer_id: customer.id,
+                customer: customer
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format::phone(&customer.phone)),
+                phone: customer.phone.clone(),
+                new_customer,
+                customer_told: customer.phone.starts_with('+'),
+            }),
+            Err(e) => Err(self
+                .with_alternatives(&ctx, e, service.id, staff, start)
+                .await),
+        }
+    }
+
+    /// `find_customers`: the business's customers matching a name, phone
+    /// or id (at most 6), with their notes ([`Action::ViewBusinessSchedule`]).
+    pub async fn find_customers(
+        &self,
+        actor: &Actor,
+        args: &FindCustomersArgs,
+    ) -> ToolResult<Vec<CustomerCard>> {
+        let ctx = self.staff_ctx(actor, Action::ViewBusinessSchedule).await?;
+        Ok(
+            match self
+                .services
+                .find_customers(&ctx.org, &args.query, CUSTOMER_MATCHES)
+                .await?
+            {
+                Found::One(c) => vec![card(&c)],
+                Found::Many(v) => v.iter().map(card).collect(),
+                Found::None => Vec::new(),
+            },
+        )
+    }
+
+    /// `add_customer_note`: a dated note on a customer's record
+    /// ([`Action::MarkAttendance`]: a viewer only reads). Added once per
+    /// turn.
+    pub async fn add_customer_note(
+        &self,
+        actor: &Actor,
+        args: &CustomerNoteArgs,
+    ) -> ToolResult<CustomerCard> {
+        let ctx = self.staff_ctx(actor, Action::MarkAttendance).await?;
+        let customer = self.find_customer(&ctx, &args.customer).await?;
+        let after = self
+            .services
+            .add_customer_note(&self.act(actor), &ctx.org, &customer, &args.note)
+            .await?;
+        Ok(card(&after))
     }
 }

@@ -55,8 +55,9 @@ impl Api {
                             MAX_NAME,
                             false,
                         )?;
-                        self.store
-                            .get_or_create_customer(org, &e164, name.as_deref(), now)
+                        self.services()
+                            .await?
+                            .customer_for_phone(&self.act(ctx), &ctx.org, &e164, name.as_deref())
                             .await?
                             .0
                     }

@@ -102,7 +102,7 @@ impl Api {
                 // Bounds and the booked-time check are the services'.
                 match self.services().await?.block_time(&b).await {
                     Ok(()) => Ok(created(&b)),
-                    Err(BlockError::TimeHasAppointments) => Err(conflict(
+                    Err(BlockError::TimeHasAppointments | BlockError::Booked(_)) => Err(conflict(
                         "time_has_appointments",
                         parlo_app::services::words::TIME_HAS_APPOINTMENTS,
                     )),

@@ -1,6 +1,7 @@
 //! Customers and their notes.
 
 use super::*;
+use parlo_app::services::CustomerEdit;
 
 impl Api {
     pub(super) async fn customers_routes(
@@ -12,7 +13,6 @@ impl Api {
     ) -> Result<Response<Body>, ApiError> {
         let args = QueryArgs::of(request);
         let org = ctx.org_id();
-        let now = self.clock.now();
         match op {
             Op::ListCustomers => {
                 let limit = args.limit()?;
@@ -67,24 +67,19 @@ impl Api {
                 okj(&detail)
             }
             Op::UpdateCustomer => {
-                let mut c = self.customer(org, path_id(params, "id")?).await?;
+                let before = self.customer(org, path_id(params, "id")?).await?;
                 let input: CustomerPatch = body(request)?;
-                if input.name.is_some() {
-                    c.name = text("name", input.name, MAX_NAME, false)?;
-                    c.name_verified_at = Some(now);
-                }
-                if let Some(e) = input.email {
-                    let e = e.trim().to_string();
-                    if !e.is_empty() && (!e.contains('@') || e.len() > 254) {
-                        return Err(ApiError::invalid("email", "no es un correo válido."));
-                    }
-                    c.email = (!e.is_empty()).then_some(e);
-                }
-                if input.notes.is_some() {
-                    c.notes = text("notes", input.notes, MAX_TEXT, false)?;
-                }
-                let seen = std::mem::replace(&mut c.updated_at, now);
-                self.store.update_customer_seen(&c, seen).await?;
+                // Bounds and the write are the services' (the chat's too).
+                let edit = CustomerEdit {
+                    name: input.name,
+                    email: input.email,
+                    notes: input.notes,
+                };
+                let c = self
+                    .services()
+                    .await?
+                    .edit_customer(&self.act(ctx), &ctx.org, &before, &edit)
+                    .await?;
                 okj(&c)
             }
             _ => Err(ApiError::internal()),

@@ -287,17 +287,97 @@ pub fn all() -> Vec<ToolDef> {
         },
         ToolDef {
             name: "change_service",
-            description: "Change a service's duration and/or price.",
+            description: "Change a service's duration, price, name and/or description.",
             parameters: object(
                 json!({
                     "service": string("name or id"),
                     "duration_minutes": {"type": "integer"},
                     "price_cents": {"type": "integer", "description": "price in cents: $150 is 15000"},
+                    "name": string("new name"),
+                    "description": string("new description; empty removes it"),
                 }),
                 &["service"],
             ),
-            example: json!({"service": "Corte", "duration_minutes": 40, "price_cents": 16000}),
+            example: json!({"service": "Corte", "duration_minutes": 40, "price_cents": 16000,
+                "name": "Corte clásico", "description": "Incluye lavado"}),
             audience: Staff(Action::ModifyServicesPrices),
+        },
+        ToolDef {
+            name: "add_service",
+            description: "Add a new service (every bookable staff member performs it).",
+            parameters: object(
+                json!({
+                    "name": string("name"),
+                    "duration_minutes": {"type": "integer"},
+                    "price_cents": {"type": "integer", "description": "price in cents: $150 is 15000"},
+                    "description": string("short description"),
+                }),
+                &["name", "duration_minutes", "price_cents"],
+            ),
+            example: json!({"name": "Barba", "duration_minutes": 30, "price_cents": 15000,
+                "description": "Con toalla caliente"}),
+            audience: Staff(Action::ModifyServicesPrices),
+        },
+        ToolDef {
+            name: "retire_service",
+            description: "Stop offering a service (booked appointments keep it).",
+            parameters: object(json!({"service": string("name or id")}), &["service"]),
+            example: json!({"service": "Tinte"}),
+            audience: Staff(Action::ModifyServicesPrices),
+        },
+        ToolDef {
+            name: "close_business",
+            description: "Close the whole business for whole days (holiday). Refused with the \
+                          list of appointments inside unless cancel_appointments, which cancels \
+                          them and tells each customer: ask the owner first.",
+            parameters: object(
+                json!({
+                    "date_from": string(DATE),
+                    "date_to": string("YYYY-MM-DD, inclusive"),
+                    "reason": string("why, e.g. Navidad"),
+                    "cancel_appointments": {"type": "boolean"},
+                }),
+                &["date_from"],
+            ),
+            example: json!({"date_from": "2030-12-24", "date_to": "2030-12-25",
+                "reason": "Navidad", "cancel_appointments": true}),
+            audience: Staff(Action::BlockOthersTime),
+        },
+        ToolDef {
+            name: "book_for_customer",
+            description: "Book a customer (by phone, name or id; a new phone registers them) at a \
+                          free start time, after the staff member confirmed. The customer is \
+                          sent the confirmation.",
+            parameters: object(
+                json!({
+                    "customer": string("customer phone, name or id"),
+                    "customer_name": string("name, for a new customer"),
+                    "service": string("service name or id"),
+                    "start": string(LOCAL_TIME),
+                    "staff": string("who attends; omit: the sender if they do it"),
+                }),
+                &["customer", "service", "start"],
+            ),
+            example: json!({"customer": "55 1234 5678", "customer_name": "Lupita",
+                "service": "Corte", "start": "2030-01-10T16:00", "staff": "Pedro"}),
+            audience: Staff(Action::CreateBooking),
+        },
+        ToolDef {
+            name: "find_customers",
+            description: "Look customers up by name, phone or id, with their notes.",
+            parameters: object(json!({"query": string("name, phone or id")}), &["query"]),
+            example: json!({"query": "Lupita"}),
+            audience: Staff(Action::ViewBusinessSchedule),
+        },
+        ToolDef {
+            name: "add_customer_note",
+            description: "Add a note to a customer's record (allergies, preferences).",
+            parameters: object(
+                json!({"customer": string("customer phone, name or id"), "note": string("the note")}),
+                &["customer", "note"],
+            ),
+            example: json!({"customer": "Lupita", "note": "Alérgica al tinte"}),
+            audience: Staff(Action::MarkAttendance),
         },
         ToolDef {
             name: "send_message_to_customer",
@@ -356,6 +436,12 @@ pub enum Call {
     ChangePermissions(ChangePermissionsArgs),
     ChangeBusinessHours(ChangeHoursArgs),
     ChangeService(ChangeServiceArgs),
+    AddService(AddServiceArgs),
+    RetireService(RetireServiceArgs),
+    CloseBusiness(CloseBusinessArgs),
+    BookForCustomer(BookForCustomerArgs),
+    FindCustomers(FindCustomersArgs),
+    AddCustomerNote(CustomerNoteArgs),
     SendMessageToCustomer(SendMessageArgs),
     TakeOverConversation(ConversationArgs),
     ReleaseConversation(ConversationArgs),
@@ -416,6 +502,12 @@ impl Call {
             "change_permissions" => Call::ChangePermissions(de(name, text)?),
             "change_business_hours" => Call::ChangeBusinessHours(de(name, text)?),
             "change_service" => Call::ChangeService(de(name, text)?),
+            "add_service" => Call::AddService(de(name, text)?),
+            "retire_service" => Call::RetireService(de(name, text)?),
+            "close_business" => Call::CloseBusiness(de(name, text)?),
+            "book_for_customer" => Call::BookForCustomer(de(name, text)?),
+            "find_customers" => Call::FindCustomers(de(name, text)?),
+            "add_customer_note" => Call::AddCustomerNote(de(name, text)?),
             "send_message_to_customer" => Call::SendMessageToCustomer(de(name, text)?),
             "take_over_conversation" => Call::TakeOverConversation(de(name, text)?),
             "release_conversation" => Call::ReleaseConversation(de(name, text)?),
@@ -444,6 +536,12 @@ impl Call {
             Call::ChangePermissions(a) => serde_json::to_value(a),
             Call::ChangeBusinessHours(a) => serde_json::to_value(a),
             Call::ChangeService(a) => serde_json::to_value(a),
+            Call::AddService(a) => serde_json::to_value(a),
+            Call::RetireService(a) => serde_json::to_value(a),
+            Call::CloseBusiness(a) => serde_json::to_value(a),
+            Call::BookForCustomer(a) => serde_json::to_value(a),
+            Call::FindCustomers(a) => serde_json::to_value(a),
+            Call::AddCustomerNote(a) => serde_json::to_value(a),
             Call::SendMessageToCustomer(a) => serde_json::to_value(a),
             Call::TakeOverConversation(a) | Call::ReleaseConversation(a) => serde_json::to_value(a),
         };
@@ -526,7 +624,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), names.len());
-        assert_eq!(names.len(), 22);
+        assert_eq!(names.len(), 28);
     }
 
     fn names(level: Option<PermissionLevel>) -> Vec<&'static str> {
@@ -563,7 +661,7 @@ mod tests {
         assert!(
             owner.contains(&"send_message_to_customer") && owner.contains(&"release_conversation")
         );
-        assert_eq!(owner.len(), 19);
+        assert_eq!(owner.len(), 25);
     }
 
     #[test]

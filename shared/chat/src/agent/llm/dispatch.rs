@@ -230,5 +230,49 @@ pub fn execute<'a>(tools: &'a Tools, actor: &'a Actor, call: &'a Call) -> BoxFut
                 )
             })
         }),
+        Call::AddService(a) => boxed(move || async move {
+            change(tools.add_service(actor, a).await, |s| {
+                format!(
+                    "Listo, agregué {}: {}, {} minutos ✓",
+                    s.name, s.price, s.duration_minutes
+                )
+            })
+        }),
+        Call::RetireService(a) => boxed(move || async move {
+            change(tools.retire_service(actor, a).await, |r| {
+                format!("Listo, {} ya no se ofrece ✓", r.name)
+            })
+        }),
+        Call::CloseBusiness(a) => boxed(move || async move {
+            change(tools.close_business(actor, a).await, |c| {
+                let cancelled = match c.cancelled.len() {
+                    0 => String::new(),
+                    n => format!(" Cancelé {n} cita(s) y avisé a los clientes."),
+                };
+                format!("Listo, el negocio queda cerrado {} ✓{cancelled}", c.label)
+            })
+        }),
+        Call::BookForCustomer(a) => boxed(move || async move {
+            change(tools.book_for_customer(actor, a).await, |b| {
+                format!(
+                    "Listo, agendé a {}: {}, {} con {} ✓",
+                    b.customer,
+                    b.appointment.service,
+                    when(&b.appointment),
+                    b.appointment.staff
+                )
+            })
+        }),
+        Call::FindCustomers(a) => {
+            boxed(move || async move { reading(tools.find_customers(actor, a).await) })
+        }
+        Call::AddCustomerNote(a) => boxed(move || async move {
+            change(tools.add_customer_note(actor, a).await, |c| {
+                format!(
+                    "Listo, anoté eso en el registro de {} ✓",
+                    c.name.as_deref().unwrap_or("tu cliente")
+                )
+            })
+        }),
     }
 }

@@ -470,9 +470,10 @@ impl LlmAgent {
                                 progress.booked.push(id);
                             }
                         }
-                        Call::CancelAppointment(_) | Call::RescheduleAppointment(_) => {
-                            progress.changed = true
-                        }
+                        Call::CancelAppointment(_)
+                        | Call::RescheduleAppointment(_)
+                        | Call::BookForCustomer(_)
+                        | Call::CloseBusiness(_) => progress.changed = true,
                         _ => {}
                     }
                 }
@@ -523,7 +524,11 @@ fn refused_by_turn_guards(progress: &Progress, call: &Call) -> Option<String> {
             "just_booked",
             "Esa cita se acaba de agendar en este turno; no se mueve en el mismo turno.",
         ),
-        Call::BookAppointment(_) | Call::CancelAppointment(_) | Call::RescheduleAppointment(_)
+        Call::BookAppointment(_)
+        | Call::CancelAppointment(_)
+        | Call::RescheduleAppointment(_)
+        | Call::BookForCustomer(_)
+        | Call::CloseBusiness(_)
             if progress.changed =>
         {
             refuse(

@@ -24,6 +24,8 @@ pub mod flow;
 pub mod onboarding;
 pub mod staff;
 pub mod staff_appointments;
+pub mod staff_booking;
+pub mod staff_business;
 pub mod staff_flows;
 pub mod staff_onboarding;
 

@@ -23,7 +23,9 @@ use parlo_core::time::{local_date, utc_to_local};
 use parlo_core::{FlowSession, FlowType, Location, Organization, Staff};
 
 use super::flow::{self, Loaded};
-use super::{staff_appointments, staff_flows, staff_onboarding, RuleAgent};
+use super::{
+    staff_appointments, staff_booking, staff_business, staff_flows, staff_onboarding, RuleAgent,
+};
 use crate::agent::{AgentError, AgentReply, TurnContext};
 use crate::tools::*;
 use parlo_app::agenda::{self, Agenda, Audience};
@@ -182,6 +184,9 @@ async fn continue_flow(
         FlowType::WalkIn => boxed(|| staff_flows::walk_in_step(st, f, text)).await,
         FlowType::Cancel | FlowType::Modify => staff_appointments::step(st, f, text).await,
         FlowType::AddStaff => boxed(|| staff_flows::add_staff_step(st, f, text)).await,
+        FlowType::StaffBooking => boxed(|| staff_booking::step(st, f, text)).await,
+        FlowType::CloseBusiness => boxed(|| staff_business::close_step(st, f, text)).await,
+        FlowType::EditCatalogue => boxed(|| staff_business::catalogue_step(st, f, text)).await,
         FlowType::RemoveStaff
         | FlowType::ChangePermissions
         | FlowType::ChangeHours
@@ -206,6 +211,9 @@ fn flow_label(flow_type: FlowType) -> &'static str {
         FlowType::MarkAttendance => "la cita que estábamos marcando",
         FlowType::Cancel => "la cancelación de la cita",
         FlowType::Modify => "el cambio de la cita",
+        FlowType::StaffBooking => "la cita que estábamos agendando",
+        FlowType::CloseBusiness => "el cierre del negocio",
+        FlowType::EditCatalogue => "el cambio de servicios",
         _ => "lo que estábamos haciendo",
     }
 }
@@ -263,8 +271,14 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
         }
         _ => {}
     }
+    if let Some(c) = staff_business::detect(text, st.today()) {
+        return boxed(|| staff_business::start(st, c, text)).await;
+    }
     if let Some(flow_type) = appointment_change(text) {
         return staff_appointments::start(st, text, flow_type).await;
+    }
+    if staff_booking::asks(text) {
+        return boxed(|| staff_booking::start(st, text)).await;
     }
     if super::dashboard_link::asks(text) {
         return boxed(|| super::dashboard_link::respond(st)).await;
@@ -283,23 +297,32 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
         Intent::NextAppointment => boxed(|| next_appointment(st)).await,
         Intent::BlockTime => boxed(|| staff_flows::block_start(st, text)).await,
         Intent::Unblock => staff_appointments::unblock(st, text).await,
-        Intent::MarkNoShow => boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await,
+        Intent::MarkNoShow => {
+            boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await
+        }
         Intent::MarkCompleted => {
             boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::Completed)).await
         }
         Intent::WalkIn => boxed(|| staff_flows::walk_in_start(st, text)).await,
         Intent::AddStaff => boxed(|| staff_flows::add_staff_start(st, text)).await,
-        Intent::RemoveStaff => boxed(|| staff_flows::owner_start(st, FlowType::RemoveStaff, text)).await,
+        Intent::RemoveStaff => {
+            boxed(|| staff_flows::owner_start(st, FlowType::RemoveStaff, text)).await
+        }
         Intent::ChangePermissions => {
             boxed(|| staff_flows::owner_start(st, FlowType::ChangePermissions, text)).await
         }
-        Intent::ChangeHours => boxed(|| staff_flows::owner_start(st, FlowType::ChangeHours, text)).await,
+        Intent::ChangeHours => {
+            boxed(|| staff_flows::owner_start(st, FlowType::ChangeHours, text)).await
+        }
         Intent::ChangeServiceDuration | Intent::ChangePrice => {
             boxed(|| staff_flows::owner_start(st, FlowType::ChangeServiceDuration, text)).await
         }
-        Intent::AddService | Intent::DeactivateService => Ok(AgentReply::text(
-            "Los servicios nuevos o dados de baja se manejan desde tu panel. Escribe «panel» y te mando el enlace.",
-        )),
+        Intent::AddService => {
+            boxed(|| staff_business::start(st, staff_business::Command::AddService, text)).await
+        }
+        Intent::DeactivateService => {
+            boxed(|| staff_business::start(st, staff_business::Command::RetireService, text)).await
+        }
         Intent::Stats => boxed(|| stats(st, text)).await,
         Intent::TakeOver => boxed(|| staff_flows::conversation(st, text, true)).await,
         Intent::ReleaseHandoff => boxed(|| staff_flows::conversation(st, text, false)).await,
@@ -427,6 +450,8 @@ fn help(st: &StaffTurn<'_>, r: &Reading) -> String {
             (h.parse::<u32>().unwrap_or(3) % 12) + 1
         ),
         "• «Llegó alguien para corte»".into(),
+        format!("• «Agenda a Juan {d} a las {h} para corte»"),
+        "• «Busca a Juan» / «Nota para Juan: prefiere tijera»".into(),
         format!("• «El de las {h} no llegó»"),
     ];
     if st.may(Action::CancelAppointment) {
@@ -440,6 +465,8 @@ fn help(st: &StaffTurn<'_>, r: &Reading) -> String {
     }
     if st.may(Action::ChangeBusinessHours) {
         lines.push("• «El sábado abrimos de 10 a 6»".into());
+        lines.push("• «Cerramos el 24 y 25 de diciembre por Navidad»".into());
+        lines.push("• «Agrega el servicio de barba a $150, 30 minutos»".into());
     }
     lines.join("\n")
 }

@@ -42,6 +42,31 @@ struct FlowData {
     /// The appointment's own day.
     #[serde(default)]
     appointment_date: Option<NaiveDate>,
+    /// Move: who attends after the move (id, name); none keeps them.
+    #[serde(default)]
+    new_staff: Option<(String, String)>,
+    /// Who attends the appointment now, as the message named them ("la
+    /// de las 3 con Ana"): narrows the search.
+    #[serde(default)]
+    from_staff: Option<String>,
+}
+
+/// A teammate named after "con" in `text` ("la de las 3 con Ana",
+/// "a las 5 con Pedro"); "conmigo" is the writer.
+fn staff_after_con<'a>(
+    st: &StaffTurn<'_>,
+    team: &'a [parlo_core::Staff],
+    text: &str,
+) -> Option<&'a parlo_core::Staff> {
+    let n = parlo_core::es::fuzzy::normalize(text);
+    if n.split_whitespace().any(|w| w == "conmigo") {
+        return team.iter().find(|s| s.id == st.me.id);
+    }
+    let at = parlo_core::es::find_ci(text, " con ")?;
+    match find_in_text(&text[at.end..], team, |s| s.name.as_str()) {
+        Some(Match::Found(s)) => Some(s.item),
+        _ => None,
+    }
 }
 
 /// How far ahead "la cita de Roberto" is looked for when no day is named.
@@ -112,8 +137,16 @@ async fn start_flow(
     } else {
         (text.to_string(), None)
     };
+    let team = st.team().await?;
+    let new_staff = target
+        .as_deref()
+        .and_then(|t| staff_after_con(st, &team, t))
+        .map(|s| (s.id.to_string(), s.name.clone()));
+    let from_staff = staff_after_con(st, &team, &origin).map(|s| s.name.clone());
     let target = target.map(|t| parse_when(&t, st.turn.now, st.tz));
     let data = FlowData {
+        new_staff,
+        from_staff,
         new_start: target.as_ref().and_then(|w| {
             let time = w.time?.exact()?;
             Some(w.date.map(|d| d.first())?.and_time(time))
@@ -186,8 +219,22 @@ async fn find_appointment(
             local.hour() == t.hour() && (t.minute() == 0 || local.minute() == t.minute())
         });
     }
-    // A customer named in the message narrows the list.
-    let named: Vec<&ScheduleItem> = {
+    // Who attends it now, when named ("la de las 3 con Ana").
+    if let Some(name) = &data.from_staff {
+        let theirs: Vec<&ScheduleItem> = candidates
+            .iter()
+            .copied()
+            .filter(|i| &i.staff == name)
+            .collect();
+        if !theirs.is_empty() {
+            candidates = theirs;
+        }
+    }
+    // A customer named in the message narrows the list (not when the
+    // name was the staff member's).
+    let named: Vec<&ScheduleItem> = if data.from_staff.is_some() {
+        Vec::new()
+    } else {
         let with_names: Vec<&ScheduleItem> = candidates
             .iter()
             .copied()
@@ -290,6 +337,11 @@ async fn confirm_chosen(
         .new_start
         .or_else(|| data.new_time.map(|t| day.and_time(t)));
     let label = label(st, item);
+    let with = data
+        .new_staff
+        .as_ref()
+        .map(|(_, n)| format!(" con {n}"))
+        .unwrap_or_default();
     let data = FlowData {
         appointment_id: Some(item.id.to_string()),
         customer_name: item.customer.clone(),
@@ -297,6 +349,8 @@ async fn confirm_chosen(
         new_start,
         new_time: None,
         options: Vec::new(),
+        new_staff: data.new_staff,
+        from_staff: None,
     };
     if !is_move(flow_type) {
         st.save(previous, flow_type, "confirm", &data).await?;
@@ -309,7 +363,7 @@ async fn confirm_chosen(
             let to = new_label(st, at);
             st.save(previous, flow_type, "confirm", &data).await?;
             Ok(AgentReply::text(format!(
-                "¿Muevo {label} {to}? Le aviso al cliente."
+                "¿Muevo {label} {to}{with}? Le aviso al cliente."
             )))
         }
         None => {
@@ -448,7 +502,8 @@ async fn move_appointment(
     let args = RescheduleAppointmentArgs {
         appointment_id: id,
         new_start: at.format("%Y-%m-%dT%H:%M").to_string(),
-        staff: None,
+        // One atomic move: the time and the staff member together.
+        staff: data.new_staff.as_ref().map(|(id, _)| id.clone()),
     };
     match st
         .tools

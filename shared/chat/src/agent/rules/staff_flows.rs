@@ -961,9 +961,15 @@ async fn add_staff_finish(
             .await
             .map_err(err)?
         {
+            let seen = s.updated_at;
             s.service_ids = chosen.iter().map(|c| c.id).collect();
             s.updated_at = st.turn.now;
-            st.agent.store.update_staff(&s).await.map_err(err)?;
+            // Through the services (the one writer), like every team change.
+            st.tools
+                .services
+                .save_staff(&st.tools.act(&st.actor), &st.org, &s, seen)
+                .await
+                .map_err(err)?;
         }
     }
     data.text.clear();
@@ -1357,6 +1363,8 @@ async fn change_service(st: &StaffTurn<'_>, text: &str) -> Result<Outcome, Agent
                     service: service.id.to_string(),
                     duration_minutes: duration,
                     price_cents: price,
+                    name: None,
+                    description: None,
                 },
             )
             .await
