@@ -124,6 +124,7 @@ fn customer_turn(biz_org: &Organization, customer: &Customer, text: &str) -> Tur
         customer: Some(customer.clone()),
         redirect_to: Vec::new(),
         profile_name: None,
+        replied_to: None,
         conversation: None,
         history: Vec::new(),
     }
@@ -614,6 +615,7 @@ fn inbound(sid: &str, from: &str, to: &str, body: &str) -> parlo_twilio::inbound
         latitude: None,
         longitude: None,
         button_payload: None,
+        replied_to: None,
     }
 }
 

@@ -26,6 +26,7 @@ pub mod staff;
 pub mod staff_appointments;
 pub mod staff_flows;
 pub mod staff_onboarding;
+pub mod staff_relay;
 
 #[cfg(test)]
 mod props;
@@ -94,5 +95,9 @@ impl Agent for RuleAgent {
             | Route::BusinessUnavailable { .. }
             | Route::UnknownNumber => GreetingAgent.respond(turn).await,
         }
+    }
+
+    fn services(&self) -> Option<&Services> {
+        Some(&self.services)
     }
 }
