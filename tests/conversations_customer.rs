@@ -1103,13 +1103,29 @@ fn lo_de_siempre_books_the_last_service_with_the_last_staff_member_in_two_messag
         let juan = returning(&store, &biz, "Juan Pérez", 20).await;
         // Last time: corte y barba with the second barber (an older visit
         // with the first one does not count).
-        past_visit(&store, &biz, juan.id, "Corte de cabello", biz.staff[0].id,
-            local(biz.tz, "2029-11-10", 11, 0)).await;
-        past_visit(&store, &biz, juan.id, "Corte y barba", biz.staff[1].id,
-            local(biz.tz, "2029-12-20", 17, 0)).await;
+        past_visit(
+            &store,
+            &biz,
+            juan.id,
+            "Corte de cabello",
+            biz.staff[0].id,
+            local(biz.tz, "2029-11-10", 11, 0),
+        )
+        .await;
+        past_visit(
+            &store,
+            &biz,
+            juan.id,
+            "Corte y barba",
+            biz.staff[1].id,
+            local(biz.tz, "2029-12-20", 17, 0),
+        )
+        .await;
         let mut chat = Chat::new(&store, &biz, &juan.phone);
 
-        let r = chat.say("kiubo! me das lo de siempre pal sabado a las 11?").await;
+        let r = chat
+            .say("kiubo! me das lo de siempre pal sabado a las 11?")
+            .await;
         let text = joined(&r);
         assert!(
             text.contains("corte y barba")
@@ -1118,7 +1134,10 @@ fn lo_de_siempre_books_the_last_service_with_the_last_staff_member_in_two_messag
                 && text.contains("¿Lo confirmo?"),
             "{text}"
         );
-        assert!(!text.contains("registrado así"), "confirmed 20 days ago: {text}");
+        assert!(
+            !text.contains("registrado así"),
+            "confirmed 20 days ago: {text}"
+        );
         let r = chat.say("si porfa").await;
         assert!(joined(&r).contains("¡Perfecto, Juan!"), "{r:?}");
         println!(
@@ -1148,7 +1167,8 @@ fn lo_mismo_de_la_otra_vez_without_a_past_visit_asks_for_the_service() {
         let r = chat.say("Quiero lo mismo de la otra vez para mañana").await;
         let text = joined(&r);
         assert!(
-            text.contains("no tengo registrada una cita anterior") && text.contains("¿Qué servicio"),
+            text.contains("no tengo registrada una cita anterior")
+                && text.contains("¿Qué servicio"),
             "{text}"
         );
         assert!(chat.appointments().await.is_empty());
@@ -1164,7 +1184,10 @@ fn the_whatsapp_profile_name_is_offered_and_kept_only_once_confirmed() {
         chat.profile = Some("mariana lópez ✨".into());
         let r = chat.say("quiero un corte mañana a las 4").await;
         let text = joined(&r);
-        assert!(text.contains("¿La agendo a nombre de Mariana López?"), "{text}");
+        assert!(
+            text.contains("¿La agendo a nombre de Mariana López?"),
+            "{text}"
+        );
         // Not trusted silently: nothing stored yet.
         assert_eq!(chat.customer().await.name, None);
         let r = chat.say("sii").await;
@@ -1223,7 +1246,11 @@ fn a_customer_changes_service_and_staff_member_in_one_move() {
         let juan = returning(&store, &biz, "Juan Pérez", 5).await;
         let req = parlo_store::BookRequest {
             staff_pref: Some(biz.staff[0].id),
-            ..biz.booking(biz.service("Corte de cabello"), juan.id, local(biz.tz, TOMORROW, 16, 0))
+            ..biz.booking(
+                biz.service("Corte de cabello"),
+                juan.id,
+                local(biz.tz, TOMORROW, 16, 0),
+            )
         };
         let appt = store.book(&req).await.unwrap();
         let mut chat = Chat::new(&store, &biz, &juan.phone);
@@ -1238,17 +1265,25 @@ fn a_customer_changes_service_and_staff_member_in_one_move() {
                 && text.contains("a las 4:00 PM"),
             "{text}"
         );
-        let moved = store.get_appointment(biz.id(), appt.id).await.unwrap().unwrap();
+        let moved = store
+            .get_appointment(biz.id(), appt.id)
+            .await
+            .unwrap()
+            .unwrap();
         let cyb = biz.service("Corte y barba");
         assert_eq!(moved.service_id, cyb.id);
         assert_eq!(moved.staff_id, ana.id);
         assert_eq!(moved.start, appt.start);
-        assert_eq!(moved.end - moved.start, Duration::minutes(i64::from(cyb.duration_minutes)));
+        assert_eq!(
+            moved.end - moved.start,
+            Duration::minutes(i64::from(cyb.duration_minutes))
+        );
         assert_eq!(moved.price_cents, cyb.price_cents);
         assert_eq!(chat.appointments().await.len(), 1, "moved, not rebooked");
         let told = outbox(&store, &biz.staff[0].phone, 1).await;
         assert!(
-            told.iter().any(|t| t.contains("Cita movida") || t.contains("movi")),
+            told.iter()
+                .any(|t| t.contains("Cita movida") || t.contains("movi")),
             "{told:?}"
         );
     });
@@ -1265,16 +1300,32 @@ fn a_longer_service_that_does_not_fit_changes_nothing_and_offers_times() {
         let other = biz.customer(&store, "Otro Cliente").await;
         booked(&store, &biz, other.id, local(biz.tz, TOMORROW, 16, 45)).await;
         let mut chat = Chat::new(&store, &biz, &juan.phone);
-        let r = chat.say("Quiero cambiar mi cita, q sea corte y barba").await;
+        let r = chat
+            .say("Quiero cambiar mi cita, q sea corte y barba")
+            .await;
         let text = joined(&r);
-        assert!(text.contains("ese horario se acaba de ocupar") || text.contains("¿Cuál te funciona"), "{text}");
-        let same = store.get_appointment(biz.id(), appt.id).await.unwrap().unwrap();
+        assert!(
+            text.contains("ese horario se acaba de ocupar") || text.contains("¿Cuál te funciona"),
+            "{text}"
+        );
+        let same = store
+            .get_appointment(biz.id(), appt.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(same.service_id, appt.service_id);
         assert_eq!((same.start, same.end), (appt.start, appt.end));
         // Picking one of the times offered moves it with the new service.
         let r = chat.say("la primera").await;
-        assert!(joined(&r).contains("Listo, cambié tu cita: corte y barba"), "{r:?}");
-        let moved = store.get_appointment(biz.id(), appt.id).await.unwrap().unwrap();
+        assert!(
+            joined(&r).contains("Listo, cambié tu cita: corte y barba"),
+            "{r:?}"
+        );
+        let moved = store
+            .get_appointment(biz.id(), appt.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(moved.service_id, biz.service("Corte y barba").id);
         assert_ne!(moved.start, appt.start);
     });

@@ -91,7 +91,12 @@ impl Line {
             .expect("turn")
     }
 
-    async fn say(&self, from: &str, body: &str, now: DateTime<Utc>) -> (QueuedInbound, TurnOutcome) {
+    async fn say(
+        &self,
+        from: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> (QueuedInbound, TurnOutcome) {
         let q = self.queued(from, &sid(), body, now, None);
         let outcome = self.deliver(&q).await;
         (q, outcome)
@@ -190,7 +195,11 @@ fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_custom
                 && handoff_reply.contains("mientras tanto también se lo paso"),
             "{told:?}"
         );
-        assert_eq!(sent_to(&store, &owner, 1).await.len(), 1, "the handoff notice");
+        assert_eq!(
+            sent_to(&store, &owner, 1).await.len(),
+            1,
+            "the handoff notice"
+        );
 
         // Three messages within 10 seconds while nobody answered yet.
         let t1 = t0 + Duration::minutes(2);
@@ -241,7 +250,10 @@ fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_custom
         }
         let digits: String = customer.chars().skip(3).collect();
         assert!(
-            text.chars().filter(char::is_ascii_digit).collect::<String>().contains(&digits),
+            text.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .contains(&digits),
             "the customer's number: {text}"
         );
         assert_eq!(relay.from, business_number);
@@ -253,7 +265,8 @@ fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_custom
         assert_eq!(line.fire_relay(&customer, due).await, 0);
         line.deliver(third.as_ref().unwrap()).await;
         assert_eq!(
-            line.fire_relay(&customer, due + Duration::seconds(30)).await,
+            line.fire_relay(&customer, due + Duration::seconds(30))
+                .await,
             0
         );
         assert_eq!(sent_to(&store, &owner, 2).await.len(), 2);
@@ -285,7 +298,10 @@ fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_custom
         // A person holds the chat now: the assistant stays silent.
         let conv = line.conversation(&customer).await;
         assert!(conversations::handoff_taken(&conv));
-        assert_eq!(conversations::handoff_taken_by(&conv), Some(biz.staff[0].id));
+        assert_eq!(
+            conversations::handoff_taken_by(&conv),
+            Some(biz.staff[0].id)
+        );
 
         // The customer answers; the owner replies to that relay message
         // itself (WhatsApp's reply), with no «dile que».
@@ -308,7 +324,13 @@ fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_custom
             bodies(&to_owner)
         );
         let t4 = t3 + Duration::minutes(2);
-        let q = line.queued(&owner, &sid(), "Te esperamos 💈", t4, second_relay.provider_sid.clone());
+        let q = line.queued(
+            &owner,
+            &sid(),
+            "Te esperamos 💈",
+            t4,
+            second_relay.provider_sid.clone(),
+        );
         line.deliver(&q).await;
         let to_customer = sent_to(&store, &customer, 4).await;
         assert_eq!(
@@ -335,9 +357,9 @@ fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_custom
                 "Te esperamos 💈 - Barbería Don Carlos"
             ]
         );
-        assert!(thread
-            .iter()
-            .any(|m| m.direction == Direction::Inbound && m.content == "tienen tinte para hombre??"));
+        assert!(thread.iter().any(
+            |m| m.direction == Direction::Inbound && m.content == "tienen tinte para hombre??"
+        ));
     });
 }
 
@@ -353,11 +375,12 @@ fn a_request_out_of_hours_says_when_someone_will_answer() {
         let customer = random_phone();
         // 06:00 Monday: closed until 8:00.
         let t0 = local(biz.tz, "2030-01-07", 6, 0);
-        line.say(&customer, "Quiero hablar con una persona", t0).await;
+        line.say(&customer, "Quiero hablar con una persona", t0)
+            .await;
         let told = bodies(&sent_to(&store, &customer, 1).await);
         assert!(
-            told.iter().any(|t| t.contains("Ahorita estamos cerrados")
-                && t.contains("hoy a las 8:00 AM")),
+            told.iter()
+                .any(|t| t.contains("Ahorita estamos cerrados") && t.contains("hoy a las 8:00 AM")),
             "{told:?}"
         );
         // 23:00: tomorrow's opening.
@@ -385,9 +408,6 @@ fn a_bare_dile_que_without_a_relay_is_not_sent_anywhere() {
         let t0 = local(biz.tz, "2030-01-07", 10, 0);
         line.say(&owner, "dile que si", t0).await;
         let said = bodies(&sent_to(&store, &owner, 1).await);
-        assert!(
-            said.iter().all(|t| !t.starts_with("Enviado")),
-            "{said:?}"
-        );
+        assert!(said.iter().all(|t| !t.starts_with("Enviado")), "{said:?}");
     });
 }

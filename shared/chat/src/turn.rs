@@ -403,7 +403,9 @@ impl<A: Agent> TurnProcessor<A> {
             {
                 if let Some(services) = self.agent.services() {
                     let act = Act::new(
-                        ctx.customer.as_ref().map_or(By::System, |c| By::Customer(c.id)),
+                        ctx.customer
+                            .as_ref()
+                            .map_or(By::System, |c| By::Customer(c.id)),
                         Door::Chat,
                         message.message_sid.clone(),
                         now,

@@ -442,7 +442,11 @@ impl Services {
         state.due = Some(due);
         set_context(&mut c, RELAY_KEY, serde_json::json!(state));
         self.store.put_conversation(&c).await?;
-        if let Err(e) = self.schedules.schedule_relay(org.id, &c.peer_phone, due).await {
+        if let Err(e) = self
+            .schedules
+            .schedule_relay(org.id, &c.peer_phone, due)
+            .await
+        {
             tracing::error!(error = %e, "relay not scheduled; relaying now");
             self.flush_relay(act, org.id, &c.peer_phone).await?;
         }
@@ -489,7 +493,8 @@ impl Services {
         };
         if !handed_off {
             // Released meanwhile: the assistant answered them itself.
-            self.relay_done(org_id, phone, Some(last.created_at)).await?;
+            self.relay_done(org_id, phone, Some(last.created_at))
+                .await?;
             return Ok(0);
         }
         let (staff, customer) = tokio::try_join!(self.store.list_staff(org_id), async {
@@ -552,9 +557,11 @@ impl Services {
                 sid,
                 at: act.now,
             };
-            self.remember_relay(org_id, person, relayed, act.now).await?;
+            self.remember_relay(org_id, person, relayed, act.now)
+                .await?;
         }
-        self.relay_done(org_id, phone, Some(last.created_at)).await?;
+        self.relay_done(org_id, phone, Some(last.created_at))
+            .await?;
         Ok(new.len())
     }
 

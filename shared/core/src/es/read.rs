@@ -51,8 +51,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     r.usual = asks_usual(&words);
     r.intent = match classify_customer(text) {
         // «Quiero lo de siempre para el sábado»: a booking of the usual.
-        Intent::Unknown | Intent::Greeting | Intent::Yes | Intent::Services if r.usual =>
-        {
+        Intent::Unknown | Intent::Greeting | Intent::Yes | Intent::Services if r.usual => {
             Intent::Book
         }
         // "corte el sábado", "mañana a las 4", "corte hoy 🙏": a booking.

@@ -130,7 +130,10 @@ mod tests {
             dictated("contestale que mañana a las 5 si hay").as_deref(),
             Some("mañana a las 5 si hay")
         );
-        assert_eq!(dictated("Dile: te esperamos").as_deref(), Some("te esperamos"));
+        assert_eq!(
+            dictated("Dile: te esperamos").as_deref(),
+            Some("te esperamos")
+        );
         assert_eq!(dictated("dile a Roberto que sí"), None);
         assert_eq!(dictated("que tengo hoy"), None);
         assert_eq!(dictated("dile que"), None);

@@ -775,8 +775,21 @@ fn name_is_stale(cx: &Cx<'_>) -> bool {
 fn profile_suggestion(cx: &Cx<'_>) -> Option<String> {
     // Labels people leave as their profile are not names.
     const NOT_NAMES: &[&str] = &[
-        "cliente", "usuario", "whatsapp", "yo", "hola", "mama", "papa", "amor", "bebe",
-        "negocio", "ventas", "info", "desconocido", "user", "me",
+        "cliente",
+        "usuario",
+        "whatsapp",
+        "yo",
+        "hola",
+        "mama",
+        "papa",
+        "amor",
+        "bebe",
+        "negocio",
+        "ventas",
+        "info",
+        "desconocido",
+        "user",
+        "me",
     ];
     let profile = cx.turn.profile_name.as_deref()?.trim();
     if profile.is_empty() || profile.chars().any(|c| c.is_ascii_digit()) {

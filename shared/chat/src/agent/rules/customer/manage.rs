@@ -17,9 +17,7 @@ use super::slots::{self, Offer, Offering, Wanted};
 use super::{tool_text, wall_clock, Cx, MAX_MISSES, NOT_UNDERSTOOD, OFFER_PERSON};
 use crate::agent::rules::flow;
 use crate::agent::{AgentError, AgentReply};
-use crate::tools::{
-    AppointmentSummary, CancelAppointmentArgs, ChangeAppointmentArgs, ToolError,
-};
+use crate::tools::{AppointmentSummary, CancelAppointmentArgs, ChangeAppointmentArgs, ToolError};
 
 pub const IDENTIFYING: &str = "identifying_booking";
 pub const NEW_DATETIME: &str = "collecting_new_datetime";
@@ -222,7 +220,10 @@ pub async fn start_modify(cx: &Cx<'_>) -> Result<AgentReply, AgentError> {
         return Box::pin(offer_new_time(cx, d, None, String::new())).await;
     }
     // «Mejor cámbiala a las 6», same day.
-    if let Some(t) = when.time.filter(|t| t.exact().is_some_and(|t| t != a.local_start.time())) {
+    if let Some(t) = when
+        .time
+        .filter(|t| t.exact().is_some_and(|t| t != a.local_start.time()))
+    {
         d.date_from = Some(a.local_start.date());
         d.date_to = Some(a.local_start.date());
         d.time = Some(t);
