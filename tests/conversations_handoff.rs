@@ -173,6 +173,10 @@ fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_custom
         let owner = biz.staff[0].phone.clone();
         let employee = biz.staff[1].phone.clone();
         let customer = random_phone();
+        // The owner has used the chat before (no staff onboarding).
+        let mut me = biz.staff[0].clone();
+        me.first_message_at = Some(now() - Duration::days(30));
+        store.update_staff(&me).await.unwrap();
         let business_number = biz.org.whatsapp_number.clone().unwrap();
         // Monday 10:00 in Mexico City: open (8:00–22:00).
         let t0 = local(biz.tz, "2030-01-07", 10, 0);
@@ -405,6 +409,9 @@ fn a_bare_dile_que_without_a_relay_is_not_sent_anywhere() {
             biz: biz.clone(),
         };
         let owner = biz.staff[0].phone.clone();
+        let mut me = biz.staff[0].clone();
+        me.first_message_at = Some(now() - Duration::days(30));
+        store.update_staff(&me).await.unwrap();
         let t0 = local(biz.tz, "2030-01-07", 10, 0);
         line.say(&owner, "dile que si", t0).await;
         let said = bodies(&sent_to(&store, &owner, 1).await);
