@@ -351,7 +351,7 @@ impl Tools {
             _ => Some(appt.staff_id),
         };
         let req = RescheduleRequest {
-            service: None,
+            service,
             org_id: ctx.org.id,
             appointment_id: appt.id,
             new_start,
