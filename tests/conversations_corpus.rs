@@ -148,6 +148,7 @@ async fn run(store: &Store, c: &Conv) -> Run {
                 latitude: None,
                 longitude: None,
                 button_payload: None,
+                replied_to: None,
             },
             received_at: now,
         };

@@ -41,6 +41,8 @@ struct Chat {
     now: DateTime<Utc>,
     seen: usize,
     messages: usize,
+    /// The WhatsApp profile name the provider reports.
+    profile: Option<String>,
 }
 
 impl Chat {
@@ -52,6 +54,7 @@ impl Chat {
             now: now(),
             seen: 0,
             messages: 0,
+            profile: Some("Cliente".into()),
         }
     }
 
@@ -74,11 +77,12 @@ impl Chat {
                 to: format!("whatsapp:{}", self.biz.org.whatsapp_number.clone().unwrap()),
                 body: body.to_string(),
                 kind: InboundKind::Text,
-                profile_name: Some("Cliente".into()),
+                profile_name: self.profile.clone(),
                 media: vec![],
                 latitude: None,
                 longitude: None,
                 button_payload: None,
+                replied_to: None,
             },
             received_at: self.now,
         }
@@ -1058,5 +1062,262 @@ fn a_business_that_asks_for_a_preference_gets_asked() {
         assert!(joined(&r).contains("Tu cita está confirmada"), "{r:?}");
         let appts = chat.appointments().await;
         assert_eq!(appts[0].staff_id, biz.staff[1].id);
+    });
+}
+
+/// A visit in the past (booked then, attended): what «lo de siempre»
+/// refers to.
+async fn past_visit(
+    store: &Store,
+    biz: &Biz,
+    customer: CustomerId,
+    service: &str,
+    staff: StaffId,
+    start: DateTime<Utc>,
+) -> Appointment {
+    let req = parlo_store::BookRequest {
+        staff_pref: Some(staff),
+        now: start - Duration::days(1),
+        ..biz.booking(biz.service(service), customer, start)
+    };
+    let a = store.book(&req).await.expect("past visit");
+    store
+        .complete(biz.id(), a.id, start + Duration::hours(1))
+        .await
+        .expect("attended")
+}
+
+/// A returning customer whose name was confirmed `days` ago.
+async fn returning(store: &Store, biz: &Biz, name: &str, days: i64) -> Customer {
+    let mut c = biz.customer(store, name).await;
+    c.name_verified_at = Some(now() - Duration::days(days));
+    store.update_customer(&c).await.unwrap();
+    c
+}
+
+#[test]
+fn lo_de_siempre_books_the_last_service_with_the_last_staff_member_in_two_messages() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec(2)).await;
+        let juan = returning(&store, &biz, "Juan Pérez", 20).await;
+        // Last time: corte y barba with the second barber (an older visit
+        // with the first one does not count).
+        past_visit(
+            &store,
+            &biz,
+            juan.id,
+            "Corte de cabello",
+            biz.staff[0].id,
+            local(biz.tz, "2029-11-10", 11, 0),
+        )
+        .await;
+        past_visit(
+            &store,
+            &biz,
+            juan.id,
+            "Corte y barba",
+            biz.staff[1].id,
+            local(biz.tz, "2029-12-20", 17, 0),
+        )
+        .await;
+        let mut chat = Chat::new(&store, &biz, &juan.phone);
+
+        let r = chat
+            .say("kiubo! me das lo de siempre pal sabado a las 11?")
+            .await;
+        let text = joined(&r);
+        assert!(
+            text.contains("corte y barba")
+                && text.contains("con Estilista")
+                && text.contains("a nombre de Juan Pérez")
+                && text.contains("¿Lo confirmo?"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("registrado así"),
+            "confirmed 20 days ago: {text}"
+        );
+        let r = chat.say("si porfa").await;
+        assert!(joined(&r).contains("¡Perfecto, Juan!"), "{r:?}");
+        println!(
+            "customer messages to book with «lo de siempre» (returning customer): {}",
+            chat.messages
+        );
+        assert_eq!(chat.messages, 2);
+        let open: Vec<Appointment> = chat
+            .appointments()
+            .await
+            .into_iter()
+            .filter(|a| a.status == AppointmentStatus::Confirmed)
+            .collect();
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(open[0].service_id, biz.service("Corte y barba").id);
+        assert_eq!(open[0].staff_id, biz.staff[1].id);
+        assert_eq!(chat.local(&open[0]), at(SATURDAY, 11, 0));
+    });
+}
+
+#[test]
+fn lo_mismo_de_la_otra_vez_without_a_past_visit_asks_for_the_service() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec(2)).await;
+        let mut chat = Chat::new(&store, &biz, &random_phone());
+        let r = chat.say("Quiero lo mismo de la otra vez para mañana").await;
+        let text = joined(&r);
+        assert!(
+            text.contains("no tengo registrada una cita anterior")
+                && text.contains("¿Qué servicio"),
+            "{text}"
+        );
+        assert!(chat.appointments().await.is_empty());
+    });
+}
+
+#[test]
+fn the_whatsapp_profile_name_is_offered_and_kept_only_once_confirmed() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec(1)).await;
+        let mut chat = Chat::new(&store, &biz, &random_phone());
+        chat.profile = Some("mariana lópez ✨".into());
+        let r = chat.say("quiero un corte mañana a las 4").await;
+        let text = joined(&r);
+        assert!(
+            text.contains("¿La agendo a nombre de Mariana López?"),
+            "{text}"
+        );
+        // Not trusted silently: nothing stored yet.
+        assert_eq!(chat.customer().await.name, None);
+        let r = chat.say("sii").await;
+        assert!(joined(&r).contains("¡Perfecto, Mariana!"), "{r:?}");
+        let c = chat.customer().await;
+        assert_eq!(c.name.as_deref(), Some("Mariana López"));
+        assert_eq!(c.name_verified_at, Some(chat.now));
+        assert_eq!(chat.appointments().await.len(), 1);
+    });
+}
+
+#[test]
+fn a_name_confirmed_more_than_90_days_ago_is_asked_about_again() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec(1)).await;
+        let rosa = returning(&store, &biz, "Rosa Díaz", 120).await;
+        let mut chat = Chat::new(&store, &biz, &rosa.phone);
+        let r = chat.say("hola, un corte el sabado a las 5 porfa").await;
+        let text = joined(&r);
+        assert!(
+            text.contains("a nombre de Rosa Díaz (te tengo registrado así"),
+            "{text}"
+        );
+        let r = chat.say("Si, sigo siendo yo").await;
+        assert!(joined(&r).contains("¡Perfecto, Rosa!"), "{r:?}");
+        assert_eq!(chat.customer().await.name_verified_at, Some(chat.now));
+        // Now recent: the next booking only confirms.
+        chat.say("gracias").await;
+        let r = chat.say("y otro corte el domingo a las 11").await;
+        let text = joined(&r);
+        assert!(
+            text.contains("a nombre de Rosa Díaz") && !text.contains("registrado así"),
+            "{text}"
+        );
+    });
+}
+
+#[test]
+fn a_customer_changes_service_and_staff_member_in_one_move() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec(2)).await;
+        let mut ana = biz.staff[1].clone();
+        ana.name = "Ana Ruiz".into();
+        store.update_staff(&ana).await.unwrap();
+        let juan = returning(&store, &biz, "Juan Pérez", 5).await;
+        let req = parlo_store::BookRequest {
+            staff_pref: Some(biz.staff[0].id),
+            ..biz.booking(
+                biz.service("Corte de cabello"),
+                juan.id,
+                local(biz.tz, TOMORROW, 16, 0),
+            )
+        };
+        let appt = store.book(&req).await.unwrap();
+        let mut chat = Chat::new(&store, &biz, &juan.phone);
+
+        let r = chat
+            .say("hola, kiero cambiar mi cita de mañana, mejor q sea corte y barba con ana")
+            .await;
+        let text = joined(&r);
+        assert!(
+            text.contains("Listo, cambié tu cita: corte y barba")
+                && text.contains("con Ana Ruiz")
+                && text.contains("a las 4:00 PM"),
+            "{text}"
+        );
+        let moved = store
+            .get_appointment(biz.id(), appt.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let cyb = biz.service("Corte y barba");
+        assert_eq!(moved.service_id, cyb.id);
+        assert_eq!(moved.staff_id, ana.id);
+        assert_eq!(moved.start, appt.start);
+        assert_eq!(
+            moved.end - moved.start,
+            Duration::minutes(i64::from(cyb.duration_minutes))
+        );
+        assert_eq!(moved.price_cents, cyb.price_cents);
+        assert_eq!(chat.appointments().await.len(), 1, "moved, not rebooked");
+        let told = outbox(&store, &biz.staff[0].phone, 1).await;
+        assert!(
+            told.iter()
+                .any(|t| t.contains("Cita movida") || t.contains("movi")),
+            "{told:?}"
+        );
+    });
+}
+
+#[test]
+fn a_longer_service_that_does_not_fit_changes_nothing_and_offers_times() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec(1)).await;
+        let juan = returning(&store, &biz, "Juan Pérez", 5).await;
+        let appt = booked(&store, &biz, juan.id, local(biz.tz, TOMORROW, 16, 0)).await;
+        // Someone right after: 75 minutes do not fit at 4:00 PM.
+        let other = biz.customer(&store, "Otro Cliente").await;
+        booked(&store, &biz, other.id, local(biz.tz, TOMORROW, 16, 45)).await;
+        let mut chat = Chat::new(&store, &biz, &juan.phone);
+        let r = chat
+            .say("Quiero cambiar mi cita, q sea corte y barba")
+            .await;
+        let text = joined(&r);
+        assert!(
+            text.contains("ese horario se acaba de ocupar") || text.contains("¿Cuál te funciona"),
+            "{text}"
+        );
+        let same = store
+            .get_appointment(biz.id(), appt.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(same.service_id, appt.service_id);
+        assert_eq!((same.start, same.end), (appt.start, appt.end));
+        // Picking one of the times offered moves it with the new service.
+        let r = chat.say("la primera").await;
+        assert!(
+            joined(&r).contains("Listo, cambié tu cita: corte y barba"),
+            "{r:?}"
+        );
+        let moved = store
+            .get_appointment(biz.id(), appt.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(moved.service_id, biz.service("Corte y barba").id);
+        assert_ne!(moved.start, appt.start);
     });
 }

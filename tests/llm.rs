@@ -125,6 +125,7 @@ fn customer_turn(biz_org: &Organization, customer: &Customer, text: &str) -> Tur
         customer: Some(customer.clone()),
         redirect_to: Vec::new(),
         profile_name: None,
+        replied_to: None,
         conversation: None,
         flow_at_start: None,
         history: Vec::new(),
@@ -616,6 +617,7 @@ fn inbound(sid: &str, from: &str, to: &str, body: &str) -> parlo_twilio::inbound
         latitude: None,
         longitude: None,
         button_payload: None,
+        replied_to: None,
     }
 }
 

@@ -32,6 +32,7 @@ fn inbound(sid: &str, from: &str, to: &str, body: &str) -> InboundMessage {
         latitude: None,
         longitude: None,
         button_payload: None,
+        replied_to: None,
     }
 }
 

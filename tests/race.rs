@@ -311,6 +311,7 @@ async fn churn_of_concurrent_book_cancel_reschedule_never_overlaps() {
                             Some(s) => StaffChoice::Exactly(s),
                         };
                         let req = RescheduleRequest {
+                            service: None,
                             org_id: biz.id(),
                             appointment_id: id,
                             new_start: start,

@@ -120,6 +120,7 @@ async fn cancelled_or_moved_appointments_get_nothing() {
     let old = payload(&biz, &appt, AppointmentJob::Reminder);
     let moved = store
         .reschedule(&RescheduleRequest {
+            service: None,
             org_id: biz.id(),
             appointment_id: appt.id,
             new_start: utc("2030-01-09T17:00:00Z"),

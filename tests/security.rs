@@ -386,6 +386,7 @@ fn inbound(sid: &str) -> InboundMessage {
         latitude: None,
         longitude: None,
         button_payload: None,
+        replied_to: None,
     }
 }
 
@@ -929,6 +930,7 @@ async fn a_flood_from_one_number_gets_one_answer_then_silence() {
             latitude: None,
             longitude: None,
             button_payload: None,
+            replied_to: None,
         };
         outcomes.push(
             processor

@@ -138,6 +138,7 @@ impl Chat {
             latitude: None,
             longitude: None,
             button_payload: None,
+            replied_to: None,
         };
         self.processor
             .process(&QueuedInbound {

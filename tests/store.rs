@@ -1229,6 +1229,7 @@ async fn reschedule_is_atomic() {
 
     // Onto a time the same staff member has taken: refused, old time kept.
     let onto = RescheduleRequest {
+        service: None,
         org_id: org,
         appointment_id: a.id,
         new_start: local(tz, "2030-01-09", 10, 15),
@@ -1257,6 +1258,7 @@ async fn reschedule_is_atomic() {
 
     // With StaffChoice::Any it lands on the other staff member.
     let any = RescheduleRequest {
+        service: None,
         staff: StaffChoice::Any,
         ..onto.clone()
     };
@@ -1275,6 +1277,7 @@ async fn reschedule_is_atomic() {
     }
     // A 15-minute shift overlapping its own old interval is fine.
     let nudge = RescheduleRequest {
+        service: None,
         new_start: local(tz, "2030-01-09", 10, 30),
         staff: StaffChoice::Keep,
         ..onto.clone()
@@ -1313,6 +1316,7 @@ async fn reschedule_is_atomic() {
 
     // Exactly onto a given staff member; cancelled ones cannot move.
     let exact = RescheduleRequest {
+        service: None,
         new_start: local(tz, "2030-01-09", 12, 0),
         staff: StaffChoice::Exactly(b.staff[0].id),
         ..onto.clone()
@@ -1323,6 +1327,7 @@ async fn reschedule_is_atomic() {
     );
     store.cancel(org, blocker.id, None, now()).await.unwrap();
     let dead = RescheduleRequest {
+        service: None,
         appointment_id: blocker.id,
         ..exact.clone()
     };
@@ -1331,6 +1336,7 @@ async fn reschedule_is_atomic() {
         Err(StoreError::InvalidStatus { .. })
     ));
     let ghost = RescheduleRequest {
+        service: None,
         appointment_id: Uuid::new_v4(),
         ..exact
     };
@@ -1669,6 +1675,7 @@ async fn slots_from_the_ledgers_equal_slots_from_the_appointments() {
     for a in booked.iter().skip(1).step_by(5) {
         let _ = store
             .reschedule(&RescheduleRequest {
+                service: None,
                 org_id: org,
                 appointment_id: a.id,
                 new_start: a.start + Duration::minutes(45),

@@ -155,6 +155,7 @@ impl Reminders {
                 self.daily_summary(org_id, at).await
             }
             Job::MissedCall { org_id, call_sid } => self.missed_call(org_id, &call_sid).await,
+            Job::HandoffRelay { org_id, phone } => self.handoff_relay(org_id, &phone).await,
             Job::Provision { org_id } => {
                 let Some(runner) = &self.provisioning else {
                     return Ok(Outcome::skipped("provision", "provisioning not configured"));
@@ -450,6 +451,38 @@ impl Reminders {
             Err(OutboxError::Store(e)) => Err(e.into()),
             Err(OutboxError::Transient(e)) => Err(ReminderError::Send(e)),
         }
+    }
+
+    /// What a handed-off customer wrote, relayed to the team in one
+    /// message (services' `flush_relay`; once per last message).
+    async fn handoff_relay(&self, org_id: OrgId, phone: &str) -> Result<Outcome, ReminderError> {
+        let now = self.clock.now();
+        let services = crate::services::Services::new(
+            self.store.clone(),
+            self.schedules.clone(),
+            Outbox {
+                store: self.store.clone(),
+                messenger: self.messenger.clone(),
+                templates: self.templates.clone(),
+                central_number: String::new(),
+            },
+        );
+        let act = crate::services::Act::new(
+            crate::services::By::System,
+            crate::services::Door::Job,
+            format!("relay:{org_id}:{phone}"),
+            now,
+        );
+        let carried = services
+            .flush_relay(&act, org_id, phone)
+            .await
+            .map_err(|e| ReminderError::Send(e.to_string()))?;
+        Ok(Outcome {
+            job: "handoff_relay".into(),
+            status: if carried > 0 { "sent" } else { "skipped" },
+            sent: carried,
+            detail: None,
+        })
     }
 
     // ---- daily summary --------------------------------------------------------

@@ -90,6 +90,7 @@ mod tests {
             latitude: None,
             longitude: None,
             button_payload: None,
+            replied_to: None,
         }
     }
 

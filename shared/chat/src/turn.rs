@@ -21,7 +21,9 @@ use parlo_app::catalogue;
 use parlo_app::clock::Clock;
 use parlo_app::messenger::Messenger;
 use parlo_app::services::conversations::{self, Opening, Peer};
-use parlo_app::services::{Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
+use parlo_app::services::{
+    Act, By, Delivery, Door, MessageKind, Outbox, OutboxError, Outgoing, Templates,
+};
 
 use parlo_app::queue::CORRELATION_ATTRIBUTE;
 pub use parlo_app::queue::{message_group_id, QueuedInbound};
@@ -310,6 +312,7 @@ impl<A: Agent> TurnProcessor<A> {
             customer: None,
             redirect_to: Vec::new(),
             profile_name: message.profile_name.clone(),
+            replied_to: message.replied_to.clone(),
             conversation: None,
             flow_at_start: None,
             history: Vec::new(),
@@ -442,6 +445,27 @@ impl<A: Agent> TurnProcessor<A> {
                     created_at: queued.received_at,
                 })
                 .await?;
+            // While a person holds (or is asked for) the chat, what the
+            // customer writes reaches the team, batched.
+            if conv.kind == ConversationKind::Customer
+                && conv.status == ConversationStatus::HandedOff
+                && conv.handed_off_until.is_some_and(|until| until > now)
+            {
+                if let Some(services) = self.agent.services() {
+                    let act = Act::new(
+                        ctx.customer
+                            .as_ref()
+                            .map_or(By::System, |c| By::Customer(c.id)),
+                        Door::Chat,
+                        message.message_sid.clone(),
+                        now,
+                    );
+                    if let Err(e) = services.relay_inbound(&act, org, conv).await {
+                        tracing::error!(error = %e, "handed-off message not relayed");
+                        return Err(TurnError::Send(e.to_string()));
+                    }
+                }
+            }
             // A request for a person nobody took yet still lets the agent
             // answer what it safely can (cancel, "my appointments").
             if conv.status == ConversationStatus::HandedOff

@@ -40,4 +40,8 @@ pub struct InboundMessage {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub button_payload: Option<String>,
+    /// The provider's id of the message this one replies to (WhatsApp's
+    /// "reply" on a message; Twilio's `OriginalRepliedMessageSid`).
+    #[serde(default)]
+    pub replied_to: Option<String>,
 }

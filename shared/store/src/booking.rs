@@ -83,6 +83,9 @@ pub struct WalkInRequest {
 pub struct RescheduleRequest {
     pub org_id: OrgId,
     pub appointment_id: AppointmentId,
+    /// Another service (its duration and price); `None` keeps the
+    /// appointment's.
+    pub service: Option<ServiceId>,
     pub new_start: DateTime<Utc>,
     pub staff: StaffChoice,
     pub spot_pref: Option<SpotId>,
@@ -810,12 +813,15 @@ impl Store {
                 StaffChoice::Any => None,
                 StaffChoice::Exactly(s) => Some(s),
             };
+            // A new service is checked at its own duration, in the same
+            // transaction as the move.
+            let service_id = req.service.unwrap_or(old.service_id);
             let candidates = cat.candidates(staff_pref);
             let mut read_keys = parlo_core::ledger::keys_for(
                 cat.tz,
                 &candidates,
                 req.new_start,
-                cat.span(old.service_id, req.new_start),
+                cat.span(service_id, req.new_start),
             );
             read_keys.extend(stored.ledger_keys.iter().copied());
             let read_keys: Vec<LedgerKey> = read_keys
@@ -828,7 +834,7 @@ impl Store {
             let cal = cat.calendar(busy, blocks);
             let a = match assignment_at(
                 &cal,
-                old.service_id,
+                service_id,
                 req.new_start,
                 staff_pref,
                 req.spot_pref,
@@ -861,7 +867,17 @@ impl Store {
             let Ok(changed) = change.apply(&ledgers) else {
                 return Err(self.slot_taken(req.new_start));
             };
+            let price_cents = if service_id == old.service_id {
+                old.price_cents
+            } else {
+                cat.services
+                    .iter()
+                    .find(|s| s.id == service_id)
+                    .map_or(old.price_cents, |s| s.price_cents)
+            };
             let appt = Appointment {
+                service_id,
+                price_cents,
                 staff_id: a.staff_id,
                 spot_id: a.spot_id,
                 start: a.start,

@@ -114,6 +114,7 @@ impl FromTwilioForm for InboundMessage {
             latitude,
             longitude,
             button_payload,
+            replied_to: field(params, "OriginalRepliedMessageSid").map(str::to_string),
         })
     }
 }

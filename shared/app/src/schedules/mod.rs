@@ -147,6 +147,13 @@ pub enum Job {
     Provision {
         org_id: OrgId,
     },
+    /// What a handed-off customer wrote since the last relay, sent to the
+    /// team as one message (a burst is one notification).
+    HandoffRelay {
+        org_id: OrgId,
+        /// The customer's E.164 number (the conversation's key).
+        phone: String,
+    },
 }
 
 /// Schedule names share one group across every business, so each names
@@ -186,6 +193,12 @@ pub fn missed_call_schedule_name(org: OrgId, call_sid: &str) -> String {
 /// One pending provisioning step per business: a new one replaces it.
 pub fn provision_schedule_name(org: OrgId) -> String {
     format!("provision-{org}")
+}
+
+/// One pending relay per customer conversation: the burst it batches
+/// shares it.
+pub fn relay_schedule_name(org: OrgId, phone: &str) -> String {
+    format!("relay-{}", scoped(org, phone))
 }
 
 /// A one-time `at()` expression and its `ScheduleExpressionTimezone`.
@@ -444,6 +457,34 @@ impl Schedules {
             &at.expression,
             &at.timezone,
             &Job::Provision { org_id: org },
+            true,
+        )
+        .await
+    }
+}
+
+impl Schedules {
+    /// Relays what a handed-off customer wrote at `at` (one-time, written
+    /// in UTC; an existing one for the conversation is replaced).
+    pub async fn schedule_relay(
+        &self,
+        org: OrgId,
+        phone: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), ScheduleError> {
+        let Schedules::Aws(aws) = self else {
+            return Err(ScheduleError("no scheduler configured".into()));
+        };
+        let job = Job::HandoffRelay {
+            org_id: org,
+            phone: phone.to_string(),
+        };
+        let at = at_expression(at, Tz::UTC);
+        aws.upsert(
+            &relay_schedule_name(org, phone),
+            &at.expression,
+            &at.timezone,
+            &job,
             true,
         )
         .await

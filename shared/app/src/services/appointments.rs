@@ -94,6 +94,9 @@ impl Services {
     }
 
     /// Moves `before` (time, staff, spot) in one transaction.
+    /// The one move of an appointment: a new start, staff member and/or
+    /// service (its duration and price; checked at the new start), in one
+    /// ledger transaction, so nothing changes when any part does not fit.
     pub async fn reschedule(
         &self,
         act: &Act,

@@ -57,12 +57,123 @@ fn set_context(c: &mut Conversation, key: &str, value: serde_json::Value) {
 }
 
 /// A person answers the customer: the assistant stays quiet for
-/// [`HANDOFF_HOURS`].
-fn mark_taken(c: &mut Conversation, now: DateTime<Utc>) {
+/// [`HANDOFF_HOURS`]. `by` (the staff member) also hears what the
+/// customer writes next.
+fn mark_taken(c: &mut Conversation, now: DateTime<Utc>, by: Option<StaffId>) {
     c.status = ConversationStatus::HandedOff;
     c.handed_off_until = Some(now + Duration::hours(HANDOFF_HOURS));
     c.updated_at = now;
-    set_context(c, HANDOFF_KEY, serde_json::json!({"taken": true}));
+    set_context(c, HANDOFF_KEY, serde_json::json!({"taken": true, "by": by}));
+    start_relaying(c, now);
+}
+
+/// The staff member who took the handed-off conversation, if one did.
+pub fn handoff_taken_by(c: &Conversation) -> Option<StaffId> {
+    c.context
+        .get(HANDOFF_KEY)
+        .and_then(|h| h.get("by"))
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+}
+
+/// A burst of a handed-off customer's messages within this many seconds
+/// reaches the team as one relay.
+pub const RELAY_WINDOW_SECONDS: i64 = 20;
+/// A pending relay this much past its time was lost (a failed
+/// schedule): the next message schedules a new one.
+const RELAY_STALE: Duration = Duration::minutes(10);
+/// Customer messages one relay carries at most (the rest are counted).
+const RELAY_MAX_MESSAGES: usize = 10;
+/// Characters of one relayed message at most.
+const RELAY_MAX_CHARS: usize = 500;
+/// `Conversation::context` key of a customer's conversation: what was
+/// relayed already and when the pending relay is due ([`RelayState`]).
+pub const RELAY_KEY: &str = "relay";
+/// `Conversation::context` key of a staff member's conversation: the
+/// customers last relayed to them ([`Relayed`], newest last), so «dile
+/// que …» or a reply to the relay reaches the right customer.
+pub const RELAYED_KEY: &str = "relayed";
+const RELAYED_KEEP: usize = 5;
+/// How long after a relay a bare «dile que …» still answers it.
+pub const RELAY_REPLY_HOURS: i64 = HANDOFF_HOURS;
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct RelayState {
+    /// Customer messages up to this instant were relayed (or predate the
+    /// handoff).
+    #[serde(default)]
+    after: Option<DateTime<Utc>>,
+    /// When the pending relay fires.
+    #[serde(default)]
+    due: Option<DateTime<Utc>>,
+}
+
+fn relay_state(c: &Conversation) -> RelayState {
+    c.context
+        .get(RELAY_KEY)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// From now on what the customer writes is relayed; what they wrote
+/// before (the request itself) is not.
+fn start_relaying(c: &mut Conversation, now: DateTime<Utc>) {
+    let mut state = relay_state(c);
+    if state.after.is_none() {
+        state.after = Some(now);
+        set_context(c, RELAY_KEY, serde_json::json!(state));
+    }
+}
+
+/// A customer relayed to a staff member.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Relayed {
+    pub customer_id: Option<CustomerId>,
+    /// E.164.
+    pub phone: String,
+    pub name: Option<String>,
+    /// The provider's id of the relay message (what a WhatsApp reply to
+    /// it points at).
+    pub sid: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+fn relayed_list(staff_conversation: &Conversation) -> Vec<Relayed> {
+    staff_conversation
+        .context
+        .get(RELAYED_KEY)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// The customer whose relay the staff member's message replies to
+/// (WhatsApp's reply on the relay message).
+pub fn relay_replied(staff_conversation: &Conversation, replied_to: &str) -> Option<Relayed> {
+    relayed_list(staff_conversation)
+        .into_iter()
+        .rev()
+        .find(|r| r.sid.as_deref() == Some(replied_to))
+}
+
+/// The customer last relayed to the staff member, within
+/// [`RELAY_REPLY_HOURS`] (what a bare «dile que …» answers).
+pub fn latest_relay(staff_conversation: &Conversation, now: DateTime<Utc>) -> Option<Relayed> {
+    relayed_list(staff_conversation)
+        .into_iter()
+        .rev()
+        .find(|r| r.at + Duration::hours(RELAY_REPLY_HOURS) > now)
+}
+
+/// One relayed message, as the team reads it.
+fn relay_line(m: &Message) -> String {
+    let text = m.content.trim();
+    if text.is_empty() {
+        return "(mandó un archivo: nota de voz o imagen)".to_string();
+    }
+    let mut line: String = text.chars().take(RELAY_MAX_CHARS).collect();
+    if text.chars().count() > RELAY_MAX_CHARS {
+        line.push('…');
+    }
+    format!("«{line}»")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -200,6 +311,9 @@ impl Services {
             HANDOFF_KEY,
             serde_json::json!({"taken": false}),
         );
+        // What they write from now on reaches the team (relays).
+        set_context(&mut conversation, RELAY_KEY, serde_json::Value::Null);
+        start_relaying(&mut conversation, act.now);
         self.store.put_conversation(&conversation).await?;
         let phone = format::phone(&customer.phone);
         let who = customer
@@ -247,7 +361,7 @@ impl Services {
         act: &Act,
         mut conversation: Conversation,
     ) -> Result<Conversation, ConversationError> {
-        mark_taken(&mut conversation, act.now);
+        mark_taken(&mut conversation, act.now, act.staff_id());
         self.store.put_conversation(&conversation).await?;
         Ok(conversation)
     }
@@ -263,6 +377,7 @@ impl Services {
             conversation.handed_off_until = None;
             conversation.updated_at = act.now;
             set_context(&mut conversation, HANDOFF_KEY, serde_json::Value::Null);
+            set_context(&mut conversation, RELAY_KEY, serde_json::Value::Null);
             self.store.put_conversation(&conversation).await?;
         }
         Ok(conversation)
@@ -287,7 +402,7 @@ impl Services {
             conversation.filter(|c| c.status == ConversationStatus::HandedOff && !handoff_taken(c))
         {
             let mut c = c.clone();
-            mark_taken(&mut c, act.now);
+            mark_taken(&mut c, act.now, act.staff_id());
             self.store.put_conversation(&c).await?;
         }
         let out = Outgoing {
@@ -312,6 +427,211 @@ impl Services {
             )
         };
         Ok(self.outbox.deliver(out).await?)
+    }
+
+    /// A customer wrote while their chat is handed off: their words reach
+    /// the owners (and whoever took the chat) batched, so a burst of
+    /// messages is one notification. The first message of a burst
+    /// schedules the relay [`RELAY_WINDOW_SECONDS`] later (Scheduler job
+    /// `handoff_relay`, which calls [`Services::flush_relay`]); the next
+    /// ones ride along. Without a scheduler (tests, tools) each message is
+    /// relayed at once. A redelivered turn changes nothing: the relay
+    /// reads the stored messages and its outbox keys name the last one.
+    pub async fn relay_inbound(
+        &self,
+        act: &Act,
+        org: &Organization,
+        conversation: &Conversation,
+    ) -> Result<(), ConversationError> {
+        if conversation.kind != ConversationKind::Customer
+            || conversation.status != ConversationStatus::HandedOff
+        {
+            return Ok(());
+        }
+        let mut c = conversation.clone();
+        let mut state = relay_state(&c);
+        if state.due.is_some_and(|due| due + RELAY_STALE > act.now) {
+            // A relay is on its way; this message rides along.
+            return Ok(());
+        }
+        if !self.schedules.is_enabled() {
+            self.flush_relay(act, org.id, &c.peer_phone).await?;
+            return Ok(());
+        }
+        let due = act.now + Duration::seconds(RELAY_WINDOW_SECONDS);
+        state.due = Some(due);
+        set_context(&mut c, RELAY_KEY, serde_json::json!(state));
+        self.store.put_conversation(&c).await?;
+        if let Err(e) = self
+            .schedules
+            .schedule_relay(org.id, &c.peer_phone, due)
+            .await
+        {
+            tracing::error!(error = %e, "relay not scheduled; relaying now");
+            self.flush_relay(act, org.id, &c.peer_phone).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends the team what the handed-off customer at `phone` wrote since
+    /// the last relay, in one message per person (the owners and whoever
+    /// took the chat), from the business's number, once per last message;
+    /// and remembers on each person's own conversation whom the relay was
+    /// about, so their «dile que …» (or a reply to it) reaches the
+    /// customer. Returns how many customer messages it carried.
+    pub async fn flush_relay(
+        &self,
+        act: &Act,
+        org_id: OrgId,
+        phone: &str,
+    ) -> Result<usize, ConversationError> {
+        let (org, conversation) = tokio::try_join!(
+            self.store.get_organization(org_id),
+            self.store.get_conversation(org_id, phone)
+        )?;
+        let (Some(org), Some(conversation)) = (org, conversation) else {
+            return Ok(0);
+        };
+        let state = relay_state(&conversation);
+        let recent = self
+            .store
+            .recent_messages(org_id, conversation.id, 3 * RELAY_MAX_MESSAGES)
+            .await?;
+        let new: Vec<&Message> = recent
+            .iter()
+            .filter(|m| {
+                m.direction == Direction::Inbound
+                    && m.sender_type == SenderType::Customer
+                    && state.after.is_none_or(|a| m.created_at > a)
+            })
+            .collect();
+        let handed_off = conversation.status == ConversationStatus::HandedOff
+            && conversation.handed_off_until.is_some_and(|u| u > act.now);
+        let Some(last) = new.last().copied() else {
+            self.relay_done(org_id, phone, state.after).await?;
+            return Ok(0);
+        };
+        if !handed_off {
+            // Released meanwhile: the assistant answered them itself.
+            self.relay_done(org_id, phone, Some(last.created_at))
+                .await?;
+            return Ok(0);
+        }
+        let (staff, customer) = tokio::try_join!(self.store.list_staff(org_id), async {
+            match conversation.customer_id {
+                Some(id) => self.store.get_customer(org_id, id).await,
+                None => self.store.customer_by_phone(org_id, phone).await,
+            }
+        })?;
+        let biz = Biz::new(&org, &staff, &[]);
+        let shown = format::phone(phone);
+        let name = customer
+            .as_ref()
+            .and_then(|c| c.name.clone())
+            .filter(|n| !n.trim().is_empty());
+        let who = name
+            .as_deref()
+            .map_or_else(|| shown.clone(), |n| format!("{n} ({shown})"));
+        let skipped = new.len().saturating_sub(RELAY_MAX_MESSAGES);
+        let mut lines: Vec<String> = new[skipped..].iter().map(|m| relay_line(m)).collect();
+        if skipped > 0 {
+            lines.insert(0, format!("(y {skipped} mensajes antes)"));
+        }
+        let said = lines.join("\n");
+        let text = format!(
+            "💬 {who} te escribe (el asistente está en pausa con este cliente):\n{said}\n\n\
+             Para contestarle desde el número de {}, responde a este mensaje o escribe «dile que …».",
+            org.name
+        );
+        let mut to: Vec<&Staff> = biz.owners().collect();
+        if let Some(taker) = handoff_taken_by(&conversation).and_then(|id| biz.staff(id)) {
+            if taker.is_active && !to.iter().any(|s| s.id == taker.id) {
+                to.push(taker);
+            }
+        }
+        for person in to {
+            let out = Outgoing {
+                org_id: Some(org_id),
+                timezone: &org.timezone,
+                vars: vec![who.clone(), org.name.clone(), lines.join(" ")],
+                ..Outgoing::new(
+                    format!("relay:{}:{}:{}", conversation.id, last.id, person.phone),
+                    MessageKind::HandoffNotice,
+                    biz.number(&self.outbox.central_number),
+                    person.phone.clone(),
+                    text.clone(),
+                    act.now,
+                )
+            };
+            let sid = match self.outbox.deliver(out).await {
+                Ok(d) => d.record().provider_sid.clone(),
+                Err(e) => {
+                    tracing::error!(error = %e, "relay not sent; left pending in the outbox");
+                    None
+                }
+            };
+            let relayed = Relayed {
+                customer_id: customer.as_ref().map(|c| c.id),
+                phone: phone.to_string(),
+                name: name.clone(),
+                sid,
+                at: act.now,
+            };
+            self.remember_relay(org_id, person, relayed, act.now)
+                .await?;
+        }
+        self.relay_done(org_id, phone, Some(last.created_at))
+            .await?;
+        Ok(new.len())
+    }
+
+    /// The relay is out: messages up to `after` are relayed, none pending.
+    /// Read again just before writing (a turn may have written meanwhile).
+    async fn relay_done(
+        &self,
+        org_id: OrgId,
+        phone: &str,
+        after: Option<DateTime<Utc>>,
+    ) -> Result<(), ConversationError> {
+        let Some(mut c) = self.store.get_conversation(org_id, phone).await? else {
+            return Ok(());
+        };
+        let state = RelayState { after, due: None };
+        set_context(&mut c, RELAY_KEY, serde_json::json!(state));
+        self.store.put_conversation(&c).await?;
+        Ok(())
+    }
+
+    /// Keeps `relayed` on the staff member's own conversation.
+    async fn remember_relay(
+        &self,
+        org_id: OrgId,
+        person: &Staff,
+        relayed: Relayed,
+        now: DateTime<Utc>,
+    ) -> Result<(), ConversationError> {
+        let mut c = open(
+            &self.store,
+            org_id,
+            Peer {
+                phone: &person.phone,
+                kind: ConversationKind::Staff,
+                customer_id: None,
+                staff_id: Some(person.id),
+            },
+            Opening::Outbound,
+            now,
+        )
+        .await?;
+        let mut list = relayed_list(&c);
+        list.retain(|r| r.phone != relayed.phone || r.sid != relayed.sid);
+        list.push(relayed);
+        if list.len() > RELAYED_KEEP {
+            list.drain(..list.len() - RELAYED_KEEP);
+        }
+        set_context(&mut c, RELAYED_KEY, serde_json::json!(list));
+        self.store.put_conversation(&c).await?;
+        Ok(())
     }
 
     async fn activity(&self, act: &Act, biz: Biz<'_>, what: &str, summary: String) {

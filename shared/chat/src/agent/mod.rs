@@ -40,6 +40,9 @@ pub struct TurnContext {
     pub redirect_to: Vec<(String, String)>,
     /// Display name WhatsApp reports for the sender (unverified).
     pub profile_name: Option<String>,
+    /// The provider's id of the message this one replies to (a staff
+    /// member answering a relayed customer message).
+    pub replied_to: Option<String>,
     /// The sender's conversation with the business (none for redirects).
     pub conversation: Option<Conversation>,
     /// The conversation's flow as the turn read it before deciding
@@ -114,6 +117,13 @@ pub trait Agent: Send + Sync {
         &self,
         turn: &TurnContext,
     ) -> impl Future<Output = Result<AgentReply, AgentError>> + Send;
+
+    /// The services the agent's tools write through: the turn relays a
+    /// handed-off customer's messages with them. `None` for agents that
+    /// change nothing.
+    fn services(&self) -> Option<&parlo_app::services::Services> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -89,6 +89,33 @@ pub struct RescheduleAppointmentArgs {
     pub staff: Option<String>,
 }
 
+/// `reschedule_appointment` with everything a customer may change in one
+/// move: the time, the service (its duration checked at the new time) and
+/// the staff member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeAppointmentArgs {
+    pub appointment_id: String,
+    /// The start (the current one to keep the time).
+    pub new_start: String,
+    /// Another staff member; omitted keeps the current one.
+    #[serde(default)]
+    pub staff: Option<String>,
+    /// Another service, name or id; omitted keeps the current one.
+    #[serde(default)]
+    pub service: Option<String>,
+}
+
+impl From<&RescheduleAppointmentArgs> for ChangeAppointmentArgs {
+    fn from(a: &RescheduleAppointmentArgs) -> Self {
+        Self {
+            appointment_id: a.appointment_id.clone(),
+            new_start: a.new_start.clone(),
+            staff: a.staff.clone(),
+            service: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoffArgs {
     pub reason: String,
@@ -283,6 +310,17 @@ impl Tools {
         actor: &Actor,
         args: &RescheduleAppointmentArgs,
     ) -> ToolResult<AppointmentSummary> {
+        self.change_appointment(actor, &args.into()).await
+    }
+
+    /// `reschedule_appointment` with a service too: time, service and
+    /// staff member change in one atomic move (the store's ledger
+    /// transaction checks the new service's duration at the new start).
+    pub async fn change_appointment(
+        &self,
+        actor: &Actor,
+        args: &ChangeAppointmentArgs,
+    ) -> ToolResult<AppointmentSummary> {
         let ctx = match actor {
             Actor::Customer { .. } => self.ctx(actor).await?,
             Actor::Staff { .. } => {
@@ -300,6 +338,10 @@ impl Tools {
             .visible_appointment(actor, &args.appointment_id)
             .await?;
         let new_start = ctx.instant("new_start", &args.new_start)?;
+        let service = match &args.service {
+            Some(s) => Some(ctx.resolve_service(s)?.id).filter(|id| *id != appt.service_id),
+            None => None,
+        };
         let choice = match &args.staff {
             Some(s) => StaffChoice::Exactly(ctx.resolve_staff(s)?.id),
             None => StaffChoice::Keep,
@@ -309,6 +351,7 @@ impl Tools {
             _ => Some(appt.staff_id),
         };
         let req = RescheduleRequest {
+            service,
             org_id: ctx.org.id,
             appointment_id: appt.id,
             new_start,
@@ -323,7 +366,13 @@ impl Tools {
         {
             Ok(a) => Ok(ctx.summary(&a, None)),
             Err(e) => Err(self
-                .with_alternatives(&ctx, e, appt.service_id, staff_for_alternatives, new_start)
+                .with_alternatives(
+                    &ctx,
+                    e,
+                    service.unwrap_or(appt.service_id),
+                    staff_for_alternatives,
+                    new_start,
+                )
                 .await),
         }
     }

@@ -37,6 +37,9 @@ pub struct Reading {
     /// A phone number written in the message, digits with a leading `+`
     /// when one was written.
     pub phone: Option<String>,
+    /// «Lo de siempre», «lo mismo de la otra vez»: the customer's usual
+    /// service with their usual staff member.
+    pub usual: bool,
 }
 
 /// A customer's message.
@@ -45,7 +48,12 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     let words = message_words(text);
     let has = |w: &str| words.iter().any(|x| x == w);
     let says_when = r.when.date.is_some() || r.when.time.is_some();
+    r.usual = asks_usual(&words);
     r.intent = match classify_customer(text) {
+        // «Quiero lo de siempre para el sábado»: a booking of the usual.
+        Intent::Unknown | Intent::Greeting | Intent::Yes | Intent::Services if r.usual => {
+            Intent::Book
+        }
         // "corte el sábado", "mañana a las 4", "corte hoy 🙏": a booking.
         Intent::Unknown | Intent::Greeting | Intent::Thanks
             if r.service.is_some() || !r.service_options.is_empty() || says_when =>
@@ -235,7 +243,41 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         staff,
         name,
         phone,
+        usual: false,
     }
+}
+
+/// «Lo de siempre», «lo mismo de la otra vez», «lo mismo q la vez
+/// pasada», «como siempre»: the customer's usual booking.
+pub fn asks_usual(words: &[String]) -> bool {
+    const PHRASES: &[&str] = &[
+        "lo de siempre",
+        "lo mismo de siempre",
+        "lo mismo que siempre",
+        "lo mismo q siempre",
+        "lo mismo de la otra vez",
+        "lo mismo que la otra vez",
+        "lo mismo q la otra vez",
+        "lo de la otra vez",
+        "lo mismo de la vez pasada",
+        "lo mismo que la vez pasada",
+        "lo mismo q la vez pasada",
+        "lo de la vez pasada",
+        "lo mismo de la ultima vez",
+        "lo mismo que la ultima vez",
+        "lo de la ultima vez",
+        "lo de costumbre",
+        "lo mismo de costumbre",
+        "lo mismo que la ultima",
+        "lo mismo de la ultima",
+        "lo mismo que el otro dia",
+        "lo mismo de la otra ves",
+        "lo de siempree",
+        "lo d siempre",
+        "lo de simpre",
+        "lo mismo ke la otra vez",
+    ];
+    PHRASES.iter().any(|p| text_has(words, p))
 }
 
 /// WhatsApp spellings of day words, written out for the date parser:

@@ -125,6 +125,7 @@ impl Api {
                         Biz::new(&ctx.org, &team, &catalogue),
                         &current,
                         &RescheduleRequest {
+                            service: None,
                             org_id: org,
                             appointment_id: current.id,
                             new_start: input.start.unwrap_or(current.start),

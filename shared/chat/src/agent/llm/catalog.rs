@@ -130,12 +130,15 @@ pub fn all() -> Vec<ToolDef> {
         },
         ToolDef {
             name: "reschedule_appointment",
-            description: "Move an appointment to a new free start time.",
+            description: "Move an appointment: a new free start time, another service \
+                          or another staff member, in one change (new_start is the current \
+                          start to keep the time).",
             parameters: object(
                 json!({
                     "appointment_id": string("id"),
                     "new_start": string(LOCAL_TIME),
                     "staff": string("other staff name; omit to keep"),
+                    "service": string("other service name; omit to keep"),
                 }),
                 &["appointment_id", "new_start"],
             ),
@@ -421,7 +424,7 @@ pub enum Call {
     BookAppointment(BookAppointmentArgs),
     GetCustomerAppointments(NoArgs),
     CancelAppointment(CancelAppointmentArgs),
-    RescheduleAppointment(RescheduleAppointmentArgs),
+    RescheduleAppointment(ChangeAppointmentArgs),
     HandoffToHuman(HandoffArgs),
     GetMySchedule(ScheduleArgs),
     GetBusinessSchedule(ScheduleArgs),

@@ -118,7 +118,7 @@ pub fn execute<'a>(tools: &'a Tools, actor: &'a Actor, call: &'a Call) -> BoxFut
         }),
         Call::RescheduleAppointment(a) => boxed(move || async move {
             {
-                change(tools.reschedule_appointment(actor, a).await, |s| {
+                change(tools.change_appointment(actor, a).await, |s| {
                     format!(
                         "Listo, la cita de {} quedó para el {} con {}.",
                         s.service,

@@ -712,7 +712,8 @@ impl Agent for TurnAgent {
             TurnAgent::Llm(agent)
                 if LlmAgent::handles(turn)
                     && !turn.awaiting_person()
-                    && !job_flow_waiting(&agent.fallback.store, turn).await =>
+                    && !job_flow_waiting(&agent.fallback.store, turn).await
+                    && !super::rules::staff_relay::answers_relay(turn) =>
             {
                 count(names::AGENT_LLM, 1);
                 Box::pin(agent.respond(turn)).await
@@ -721,6 +722,13 @@ impl Agent for TurnAgent {
                 count(names::AGENT_RULES, 1);
                 Box::pin(agent.fallback.respond(turn)).await
             }
+        }
+    }
+
+    fn services(&self) -> Option<&parlo_app::services::Services> {
+        match self {
+            TurnAgent::Rules(rules) => rules.services(),
+            TurnAgent::Llm(agent) => agent.fallback.services(),
         }
     }
 }

@@ -56,8 +56,10 @@ impl PromptData {
         let org_id = actor.org();
         let upcoming = async {
             match actor {
+                // All of them: the upcoming ones are listed, the last past
+                // one is «lo de siempre».
                 Actor::Customer { customer, .. } => store
-                    .customer_appointments(org_id, *customer, Some(turn.now))
+                    .customer_appointments(org_id, *customer, None)
                     .await
                     .map(Some),
                 Actor::Staff { .. } => Ok(None),
@@ -267,6 +269,30 @@ impl PromptData {
                 .collect();
             format!("\n{lines}")
         };
+        // «Lo de siempre»: the last visit that was not cancelled.
+        let last = upcoming
+            .iter()
+            .filter(|a| a.start < self.now && a.status != AppointmentStatus::Cancelled)
+            .max_by_key(|a| a.start)
+            .map(|a| {
+                let service = self
+                    .services
+                    .iter()
+                    .find(|s| s.id == a.service_id)
+                    .map_or("cita", |s| s.name.as_str());
+                let staff = self
+                    .staff
+                    .iter()
+                    .find(|s| s.id == a.staff_id)
+                    .map_or("", |s| s.name.as_str());
+                let local = utc_to_local(self.tz, a.start);
+                format!(
+                    "{service} con {staff} ({}); si pide «lo de siempre» o «lo mismo de la otra vez», \
+es este servicio con esta persona",
+                    format::date_long(local.date(), today)
+                )
+            })
+            .unwrap_or_else(|| "ninguna registrada".into());
         format!(
             "Eres Parlo, la asistente virtual de {org}. Ayudas a los clientes por WhatsApp a agendar, \
 cambiar o cancelar citas, de manera amable y eficiente.
@@ -274,6 +300,7 @@ cambiar o cancelar citas, de manera amable y eficiente.
 {business}
 ## Cliente
 - Nombre: {name}
+- Última visita: {last}
 - Próximas citas:{listed}
 ## Instrucciones
 1. Sé amable y concisa; español mexicano natural, de tú. Mensajes cortos.

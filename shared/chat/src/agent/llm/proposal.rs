@@ -112,7 +112,7 @@ pub async fn gate(
         Call::RescheduleAppointment(a) => (
             "reschedule_appointment",
             Some(&a.new_start),
-            None,
+            a.service.as_ref(),
             Some(a.appointment_id.clone()),
         ),
         Call::CancelAppointment(a) => (

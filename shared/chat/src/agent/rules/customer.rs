@@ -852,9 +852,52 @@ pub(crate) async fn handoff(
         replies.push(p);
     }
     replies.push(format!(
-        "Ya le avisé a {owner}, te contactará pronto para darte más información."
+        "Ya le avisé a {owner}, te contactará pronto para darte más información. {} \
+         Lo que me escribas mientras tanto también se lo paso.",
+        answer_expected(cx)
     ));
     Ok(AgentReply::from(replies))
+}
+
+/// Roughly when a person will answer, from the opening hours: within the
+/// handoff's wait while open, else at the next opening.
+fn answer_expected(cx: &Cx<'_>) -> String {
+    use chrono::{Datelike, Duration};
+    let now = cx.local_now();
+    let hours = &cx.biz.location.business_hours;
+    let open_now = hours
+        .on(now.weekday())
+        .iter()
+        .any(|r| r.start <= now.time() && now.time() < r.end);
+    if open_now {
+        let wait = cx.biz.org.settings.handoff_unanswered();
+        return format!(
+            "Normalmente contesta en menos de {}.",
+            format::duration(wait)
+        );
+    }
+    let next = (0..8).find_map(|offset| {
+        let day = now.date() + Duration::days(offset);
+        hours
+            .on(day.weekday())
+            .iter()
+            .map(|r| day.and_time(r.start))
+            .find(|start| *start > now)
+    });
+    match next {
+        Some(at) => {
+            let day = format::day_label(at.date(), cx.today());
+            let day = match day.as_str() {
+                "hoy" | "mañana" | "pasado mañana" => day,
+                _ => format!("el {day}"),
+            };
+            format!(
+                "Ahorita estamos cerrados; te contestará cuando abramos, {day} a las {}.",
+                format::time_12h(at.time())
+            )
+        }
+        None => "Ahorita estamos cerrados; te contestará en cuanto pueda.".to_string(),
+    }
 }
 
 /// A local wall-clock argument for the tools: `2030-01-08T16:00`.

@@ -28,6 +28,7 @@ pub mod staff_booking;
 pub mod staff_business;
 pub mod staff_flows;
 pub mod staff_onboarding;
+pub mod staff_relay;
 
 #[cfg(test)]
 mod props;
@@ -97,5 +98,9 @@ impl Agent for RuleAgent {
             | Route::BusinessUnavailable { .. }
             | Route::UnknownNumber => GreetingAgent.respond(turn).await,
         }
+    }
+
+    fn services(&self) -> Option<&Services> {
+        Some(&self.services)
     }
 }

@@ -132,6 +132,10 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
         return boxed(|| staff_onboarding::start(&st)).await;
     }
 
+    // A reply to a relayed customer's message goes to that customer.
+    if let Some(reply) = boxed(|| super::staff_relay::respond(&st, true)).await? {
+        return Ok(reply);
+    }
     let text = turn.text.trim();
     match flow::load(&agent.store, turn).await? {
         Loaded::Active(f) => {
@@ -164,6 +168,10 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
             }
         }
         Loaded::None => {}
+    }
+    // «Dile que sí» outside a flow answers the customer last relayed.
+    if let Some(reply) = boxed(|| super::staff_relay::respond(&st, false)).await? {
+        return Ok(reply);
     }
     boxed(|| command(&st, text)).await
 }

@@ -67,6 +67,16 @@ pub struct BookingData {
     /// Failed answers to the current question in a row.
     #[serde(default)]
     pub misses: u8,
+    /// Service and staff member came from «lo de siempre».
+    #[serde(default)]
+    pub usual: bool,
+    /// The WhatsApp profile name offered as the booking's name (the
+    /// customer confirms it; never taken silently).
+    #[serde(default)]
+    pub suggested_name: Option<String>,
+    /// The customer said the suggested name is not theirs.
+    #[serde(default)]
+    pub suggestion_declined: bool,
 }
 
 const NO_PREFERENCE: &[&str] = &[
@@ -95,13 +105,35 @@ pub async fn handle(cx: &Cx<'_>, flow: Option<FlowSession>) -> Result<AgentReply
             "Va, lo dejamos aquí. Si quieres retomarlo, dime qué servicio y cuándo. 👋",
         ));
     }
-    let progress = absorb(cx, &mut d, &state);
-    let mut prefix = String::new();
+    // «Lo de siempre»: the last service with the last staff member.
+    let mut usual_note = None;
+    let mut usual_now = false;
+    if cx.reading.usual && d.service.is_none() {
+        match last_visit(cx).await? {
+            Some((service, staff)) => {
+                d.service = Some(service);
+                if let Some(staff) = staff {
+                    d.staff = Some(staff);
+                    d.any_staff = false;
+                    d.staff_assigned = false;
+                }
+                d.usual = true;
+                usual_now = true;
+            }
+            None => {
+                usual_note = Some(
+                    "Todavía no tengo registrada una cita anterior tuya, así que te pregunto. ",
+                )
+            }
+        }
+    }
+    let progress = absorb(cx, &mut d, &state) || usual_now;
+    let mut prefix = usual_note.unwrap_or_default().to_string();
     let mut suffix = String::new();
     if progress {
         d.misses = 0;
         if cx.resuming {
-            prefix = "¡Hola de nuevo! ".into();
+            prefix.insert_str(0, "¡Hola de nuevo! ");
         }
     } else if flow.is_some() {
         if cx.resuming {
@@ -238,6 +270,24 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
     }
     let changes_more = !cx.when().is_empty() || progress && named.is_none();
     match state {
+        // «Sí» to the WhatsApp profile name offered: that is the name.
+        COLLECTING_INFO
+            if d.suggested_name.is_some() && cx.intent == Intent::Yes && !changes_more =>
+        {
+            d.name = d.suggested_name.clone();
+            d.confirmed = true;
+            return true;
+        }
+        COLLECTING_INFO
+            if d.suggested_name.is_some()
+                && cx.intent == Intent::No
+                && named.is_none()
+                && name_in(cx.text()).is_none() =>
+        {
+            d.suggested_name = None;
+            d.suggestion_declined = true;
+            return true;
+        }
         CONFIRMING if cx.intent == Intent::Yes && !changes_more => {
             d.confirmed = true;
             return true;
@@ -535,11 +585,36 @@ async fn next(
     let price = format::price(service.price_cents, &service.currency);
     match &name {
         None => {
-            let text = format!(
-                "Perfecto: {}{with} {slot} ({price}). ¿Me confirmas tu nombre para la cita?",
-                service.name.to_lowercase()
-            );
+            // A new customer: the name WhatsApp shows for them is offered,
+            // to be confirmed (spec "never trusted silently").
+            let suggestion = d
+                .suggested_name
+                .clone()
+                .or_else(|| profile_suggestion(cx))
+                .filter(|_| !d.suggestion_declined);
+            let text = match &suggestion {
+                Some(p) => format!(
+                    "Perfecto: {}{with} {slot} ({price}). ¿Me confirmas tu nombre para la cita? \
+                     ¿La agendo a nombre de {p}? Si no, escríbeme tu nombre.",
+                    service.name.to_lowercase()
+                ),
+                None => format!(
+                    "Perfecto: {}{with} {slot} ({price}). ¿Me confirmas tu nombre para la cita?",
+                    service.name.to_lowercase()
+                ),
+            };
+            d.suggested_name = suggestion;
             return save(COLLECTING_INFO, d, text).await;
+        }
+        // A name on record not confirmed in the last 90 days is asked
+        // about again (spec/001 "Returning Customer Behavior").
+        Some(n) if !d.confirmed && d.name.is_none() && name_is_stale(cx) => {
+            let text = format!(
+                "Te agendo {}{with} {slot} ({price}), a nombre de {n} (te tengo registrado así; \
+                 si tu nombre cambió, escríbemelo). ¿Lo confirmo?",
+                service.name.to_lowercase(),
+            );
+            return save(CONFIRMING, d, text).await;
         }
         Some(n) if !d.confirmed => {
             let change = if d.staff_assigned {
@@ -626,6 +701,40 @@ fn first_word(s: &str) -> &str {
     s.split_whitespace().next().unwrap_or(s)
 }
 
+/// The service and (still bookable) staff member of the customer's latest
+/// appointment before now that was not cancelled: «lo de siempre».
+async fn last_visit(cx: &Cx<'_>) -> Result<Option<(String, Option<String>)>, AgentError> {
+    let Some(c) = &cx.turn.customer else {
+        return Ok(None);
+    };
+    let past = cx
+        .agent
+        .store
+        .customer_appointments(c.org_id, c.id, None)
+        .await
+        .map_err(err)?;
+    let last = past
+        .iter()
+        .filter(|a| a.start < cx.turn.now && a.status != parlo_core::AppointmentStatus::Cancelled)
+        .max_by_key(|a| a.start);
+    let Some(last) = last else {
+        return Ok(None);
+    };
+    let Some(service) = cx
+        .active_services()
+        .into_iter()
+        .find(|s| s.id == last.service_id)
+    else {
+        return Ok(None);
+    };
+    let staff = cx
+        .bookable_staff()
+        .into_iter()
+        .find(|s| s.id == last.staff_id)
+        .map(|s| s.name);
+    Ok(Some((service.name, staff)))
+}
+
 /// The staff member of the customer's latest appointment before now.
 async fn last_staff(cx: &Cx<'_>) -> Result<Option<String>, AgentError> {
     let Some(c) = &cx.turn.customer else {
@@ -649,6 +758,48 @@ async fn last_staff(cx: &Cx<'_>) -> Result<Option<String>, AgentError> {
     }))
 }
 
+/// Days a confirmed name is trusted before it is asked about again.
+pub const NAME_RECONFIRM_DAYS: i64 = 90;
+
+/// The customer's name on record was never confirmed, or not in the
+/// last [`NAME_RECONFIRM_DAYS`].
+fn name_is_stale(cx: &Cx<'_>) -> bool {
+    cx.turn.customer.as_ref().is_some_and(|c| {
+        c.name_verified_at
+            .is_none_or(|at| cx.turn.now - at > chrono::Duration::days(NAME_RECONFIRM_DAYS))
+    })
+}
+
+/// The WhatsApp profile name as a person's name («Juanito 🔥» →
+/// «Juanito»), when it reads as one.
+fn profile_suggestion(cx: &Cx<'_>) -> Option<String> {
+    // Labels people leave as their profile are not names.
+    const NOT_NAMES: &[&str] = &[
+        "cliente",
+        "usuario",
+        "whatsapp",
+        "yo",
+        "hola",
+        "mama",
+        "papa",
+        "amor",
+        "bebe",
+        "negocio",
+        "ventas",
+        "info",
+        "desconocido",
+        "user",
+        "me",
+    ];
+    let profile = cx.turn.profile_name.as_deref()?.trim();
+    if profile.is_empty() || profile.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let name = name_in(profile)?;
+    let plain = parlo_core::es::fuzzy::normalize(&name);
+    (!plain.split_whitespace().all(|w| NOT_NAMES.contains(&w))).then_some(name)
+}
+
 /// Keeps the name the customer gave (or confirmed) on their record.
 async fn remember_name(cx: &Cx<'_>, name: &str) -> Result<(), AgentError> {
     let Some(c) = &cx.turn.customer else {
@@ -658,7 +809,10 @@ async fn remember_name(cx: &Cx<'_>, name: &str) -> Result<(), AgentError> {
     let Some(mut current) = store.get_customer(c.org_id, c.id).await.map_err(err)? else {
         return Ok(());
     };
-    if current.name.as_deref() == Some(name) && current.name_verified_at.is_some() {
+    let recent = current
+        .name_verified_at
+        .is_some_and(|at| cx.turn.now - at <= chrono::Duration::days(NAME_RECONFIRM_DAYS));
+    if current.name.as_deref() == Some(name) && recent {
         return Ok(());
     }
     current.name = Some(name.to_string());

@@ -1,10 +1,12 @@
 //! Modify (flow 4) and Cancel (flow 5) for the customer's own
 //! appointments: identify the appointment (skipped when there is one),
-//! then a new time (offered from real availability, with the same staff
-//! member) or a confirmation to cancel. The appointments come only from
+//! then what changes — the time (offered from real availability, with the
+//! same staff member), the service (its duration checked at the time) or
+//! the staff member, any of them in one message and one atomic move — or
+//! a confirmation to cancel. The appointments come only from
 //! `get_customer_appointments`, so nobody reaches another person's.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use parlo_core::es::format;
 use parlo_core::es::intent::Intent;
 use parlo_core::es::when::{TimeSpec, When};
@@ -15,9 +17,7 @@ use super::slots::{self, Offer, Offering, Wanted};
 use super::{tool_text, wall_clock, Cx, MAX_MISSES, NOT_UNDERSTOOD, OFFER_PERSON};
 use crate::agent::rules::flow;
 use crate::agent::{AgentError, AgentReply};
-use crate::tools::{
-    AppointmentSummary, CancelAppointmentArgs, RescheduleAppointmentArgs, ToolError,
-};
+use crate::tools::{AppointmentSummary, CancelAppointmentArgs, ChangeAppointmentArgs, ToolError};
 
 pub const IDENTIFYING: &str = "identifying_booking";
 pub const NEW_DATETIME: &str = "collecting_new_datetime";
@@ -49,6 +49,16 @@ pub struct ManageData {
     /// After a reschedule: the new day, for the goodbye.
     #[serde(default)]
     pub new_day: Option<NaiveDate>,
+    /// The appointment's current start (wall clock): a change of service
+    /// or staff member alone keeps it.
+    #[serde(default)]
+    pub start: Option<NaiveDateTime>,
+    /// Another service asked for (catalogue name).
+    #[serde(default)]
+    pub new_service: Option<String>,
+    /// Another staff member asked for (catalogue name).
+    #[serde(default)]
+    pub new_staff: Option<String>,
     #[serde(default)]
     pub misses: u8,
 }
@@ -135,7 +145,37 @@ fn chosen_data(cx: &Cx<'_>, a: &AppointmentSummary) -> ManageData {
         service: a.service.clone(),
         staff: a.staff.clone(),
         line: cx.appointment_line(a),
+        start: Some(a.local_start),
         ..ManageData::default()
+    }
+}
+
+/// Another service or staff member named in the message («mejor corte y
+/// barba», «con Ana»); whether one was.
+fn absorb_change(cx: &Cx<'_>, d: &mut ManageData) -> bool {
+    let mut changed = false;
+    if let Some(Ok(s)) = cx.service_in_text() {
+        if s.name != d.service && d.new_service.as_deref() != Some(s.name.as_str()) {
+            d.new_service = Some(s.name);
+            changed = true;
+        }
+    }
+    if let Some(s) = cx.staff_in_text() {
+        if s.name != d.staff && d.new_staff.as_deref() != Some(s.name.as_str()) {
+            d.new_staff = Some(s.name);
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// A change of service or staff member without a new time keeps the
+/// appointment's day and time.
+fn keep_time(d: &mut ManageData) {
+    if let Some(start) = d.start {
+        d.date_from = Some(start.date());
+        d.date_to = Some(start.date());
+        d.time = Some(TimeSpec::At(start.time()));
     }
 }
 
@@ -171,6 +211,7 @@ pub async fn start_modify(cx: &Cx<'_>) -> Result<AgentReply, AgentError> {
         )));
     };
     let mut d = chosen_data(cx, a);
+    let changes = absorb_change(cx, &mut d);
     // "Cámbiala para el sábado": the new day came with the request.
     if let Some(date) = when.date.filter(|d| !d.contains(a.local_start.date())) {
         d.date_from = Some(date.first());
@@ -178,8 +219,24 @@ pub async fn start_modify(cx: &Cx<'_>) -> Result<AgentReply, AgentError> {
         d.time = when.time;
         return Box::pin(offer_new_time(cx, d, None, String::new())).await;
     }
+    // «Mejor cámbiala a las 6», same day.
+    if let Some(t) = when
+        .time
+        .filter(|t| t.exact().is_some_and(|t| t != a.local_start.time()))
+    {
+        d.date_from = Some(a.local_start.date());
+        d.date_to = Some(a.local_start.date());
+        d.time = Some(t);
+        return Box::pin(offer_new_time(cx, d, None, String::new())).await;
+    }
+    // «Quiero cambiar mi corte por corte y barba», «mejor con Ana».
+    if changes {
+        keep_time(&mut d);
+        return Box::pin(offer_new_time(cx, d, None, String::new())).await;
+    }
     let text = format!(
-        "{} Veo que tienes una cita para {}. ¿Para cuándo te gustaría cambiarla?",
+        "{} Veo que tienes una cita para {}. ¿Para cuándo te gustaría cambiarla? \
+         (Si prefieres otro servicio o con alguien más, también dímelo.)",
         greeting(cx),
         d.line
     );
@@ -201,14 +258,28 @@ async fn offer_new_time(
             "{prefix}¿Para cuándo te gustaría cambiar tu cita?"
         )));
     };
+    // Another service at an exact time is tried as the move itself: the
+    // store checks it without the appointment's own interval in the way
+    // (a longer service at the same time), and offers alternatives if not.
+    let to = d.date_to.unwrap_or(from);
+    let exact = d.time.and_then(|t| t.exact());
+    if let (true, true, Some(t)) = (d.new_service.is_some(), from == to, exact) {
+        let offer = Offer {
+            local: from.and_time(t),
+            staff: Vec::new(),
+        };
+        return Box::pin(reschedule(cx, d, prev, offer)).await;
+    }
+    let service = d.new_service.clone().unwrap_or_else(|| d.service.clone());
+    let staff = d.new_staff.clone().unwrap_or_else(|| d.staff.clone());
     let found = Box::pin(slots::find(
         cx,
         &Wanted {
-            service: &d.service,
+            service: &service,
             from,
-            to: d.date_to.unwrap_or(from),
+            to,
             time: d.time,
-            staff: Some(&d.staff),
+            staff: Some(&staff),
         },
     ))
     .await?;
@@ -242,22 +313,38 @@ async fn reschedule(
     to: Offer,
 ) -> Result<AgentReply, AgentError> {
     let id = d.appointment_id.clone().unwrap_or_default();
-    let args = RescheduleAppointmentArgs {
+    let args = ChangeAppointmentArgs {
         appointment_id: id,
         new_start: wall_clock(to.local),
-        staff: None,
+        staff: d.new_staff.clone(),
+        service: d.new_service.clone(),
     };
-    match cx.tools.reschedule_appointment(&cx.actor, &args).await {
+    match cx.tools.change_appointment(&cx.actor, &args).await {
         Ok(moved) => {
             let day = on_day(moved.local_start.date(), cx.today());
             d.new_day = Some(moved.local_start.date());
             d.offered.clear();
             cx.save(prev, FlowType::Modify, CONFIRMED, &d).await?;
-            Ok(AgentReply {
-                replies: vec![format!(
+            let what = if d.new_service.is_some() || d.new_staff.is_some() {
+                let with = if cx.bookable_staff().len() > 1 {
+                    format!(" con {}", moved.staff)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "Listo, cambié tu cita: {} ({}){with} {day} a las {}. ¿Todo bien?",
+                    moved.service.to_lowercase(),
+                    moved.price,
+                    moved.time
+                )
+            } else {
+                format!(
                     "Listo, cambié tu cita para {day} a las {}. ¿Todo bien?",
                     moved.time
-                )],
+                )
+            };
+            Ok(AgentReply {
+                replies: vec![what],
                 notifications: Vec::new(),
             })
         }
@@ -407,6 +494,14 @@ pub async fn handle(cx: &Cx<'_>, f: FlowSession) -> Result<Option<AgentReply>, A
             let when = cx.when();
             if let Some(o) = slots::pick(&cx.words, &d.offered, &when) {
                 return Box::pin(reschedule(cx, d, Some(&f), o)).await.map(Some);
+            }
+            // «Mejor cámbiame el servicio a corte y barba», «con Ana».
+            if absorb_change(cx, &mut d) && when.is_empty() {
+                keep_time(&mut d);
+                d.misses = 0;
+                return Box::pin(offer_new_time(cx, d, Some(&f), resume))
+                    .await
+                    .map(Some);
             }
             if when.is_empty() {
                 if cx.intent == Intent::No {

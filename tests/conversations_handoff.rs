@@ -1,0 +1,420 @@
+//! A handed-off chat is a conversation (issue 15, item 2), through the
+//! real turn processor on DynamoDB Local with real schedules on moto and
+//! the reminders handler firing the relay job, at a fixed clock: a burst
+//! of customer messages reaches the owner as one relay, the owner's
+//! «dile que …» (or a reply to the relay) reaches the customer once from
+//! the business's number even when SQS redelivers the turn, and the
+//! customer's thread holds both sides. Asserts the stored conversation,
+//! the schedules and the outbox, not only the wording.
+
+#[path = "sched_support.rs"]
+mod sched_support;
+
+use chrono::{DateTime, Duration, Utc};
+use parlo_app::clock::Clock;
+use parlo_app::config::Templates;
+use parlo_app::messenger::Messenger;
+use parlo_app::schedules::{relay_schedule_name, Job};
+use parlo_app::services::conversations::{self, RELAY_WINDOW_SECONDS};
+use parlo_chat::agent::rules::RuleAgent;
+use parlo_chat::turn::{QueuedInbound, TurnOutcome, TurnProcessor};
+use parlo_core::*;
+use parlo_store::{OutboxRecord, Store};
+use parlo_tests::*;
+use parlo_twilio::inbound::{InboundKind, InboundMessage};
+
+fn sid() -> String {
+    format!("SM{}", uuid::Uuid::new_v4().simple())
+}
+
+fn spec() -> BizSpec {
+    BizSpec {
+        name: "Barbería Don Carlos".into(),
+        services: vec![("Corte de cabello".into(), 45, 0)],
+        staff: 2,
+        ..BizSpec::default()
+    }
+}
+
+/// The business's number as the world writes to it: the processor of one
+/// turn at `now`, with real schedules.
+struct Line {
+    store: Store,
+    biz: Biz,
+}
+
+impl Line {
+    async fn processor(&self, now: DateTime<Utc>) -> TurnProcessor<RuleAgent> {
+        TurnProcessor {
+            store: self.store.clone(),
+            messenger: Messenger::Mock,
+            agent: RuleAgent::new(self.store.clone())
+                .with_schedules(sched_support::schedules(&self.store, now).await),
+            clock: Clock::Fixed(now),
+            central_number: "+525500000000".into(),
+        }
+    }
+
+    fn queued(
+        &self,
+        from: &str,
+        message_sid: &str,
+        body: &str,
+        now: DateTime<Utc>,
+        replied_to: Option<String>,
+    ) -> QueuedInbound {
+        QueuedInbound {
+            message: InboundMessage {
+                message_sid: message_sid.to_string(),
+                account_sid: Some("AC0".into()),
+                from: format!("whatsapp:{from}"),
+                to: format!("whatsapp:{}", self.biz.org.whatsapp_number.clone().unwrap()),
+                body: body.to_string(),
+                kind: InboundKind::Text,
+                profile_name: None,
+                media: vec![],
+                latitude: None,
+                longitude: None,
+                button_payload: None,
+                replied_to,
+            },
+            received_at: now,
+        }
+    }
+
+    /// One message processed (again, when `queued` was delivered before).
+    async fn deliver(&self, queued: &QueuedInbound) -> TurnOutcome {
+        self.processor(queued.received_at)
+            .await
+            .process(queued)
+            .await
+            .expect("turn")
+    }
+
+    async fn say(
+        &self,
+        from: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> (QueuedInbound, TurnOutcome) {
+        let q = self.queued(from, &sid(), body, now, None);
+        let outcome = self.deliver(&q).await;
+        (q, outcome)
+    }
+
+    /// The scheduled relay job fired (by the Scheduler, at `at`).
+    async fn fire_relay(&self, phone: &str, at: DateTime<Utc>) -> usize {
+        let job = serde_json::to_value(Job::HandoffRelay {
+            org_id: self.biz.id(),
+            phone: phone.to_string(),
+        })
+        .unwrap();
+        sched_support::reminders(&self.store, at, Templates::local())
+            .handle(job)
+            .await
+            .expect("relay job")
+            .sent
+    }
+
+    async fn conversation(&self, phone: &str) -> Conversation {
+        self.store
+            .get_conversation(self.biz.id(), phone)
+            .await
+            .unwrap()
+            .expect("conversation")
+    }
+}
+
+/// What was sent to `phone`, oldest first, polling the eventually
+/// consistent index until at least `min` are there.
+async fn sent_to(store: &Store, phone: &str, min: usize) -> Vec<OutboxRecord> {
+    let mut got = vec![];
+    for _ in 0..40 {
+        got = store.outbox_to(phone, None, 100).await.unwrap();
+        if got.len() >= min {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    got.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.seq.cmp(&b.seq)));
+    got
+}
+
+fn bodies(records: &[OutboxRecord]) -> Vec<String> {
+    records.iter().filter_map(|r| r.body.clone()).collect()
+}
+
+/// Runs a test on a thread with a large stack (unoptimised turn futures
+/// are deep).
+fn on_big_stack(test: impl std::future::Future<Output = ()> + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(test)
+        })
+        .expect("thread")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+}
+
+#[test]
+fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_customer_once() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec()).await;
+        let line = Line {
+            store: store.clone(),
+            biz: biz.clone(),
+        };
+        let owner = biz.staff[0].phone.clone();
+        let employee = biz.staff[1].phone.clone();
+        let customer = random_phone();
+        // The owner has used the chat before (no staff onboarding).
+        let mut me = biz.staff[0].clone();
+        me.first_message_at = Some(now() - Duration::days(30));
+        store.update_staff(&me).await.unwrap();
+        let business_number = biz.org.whatsapp_number.clone().unwrap();
+        // Monday 10:00 in Mexico City: open (8:00–22:00).
+        let t0 = local(biz.tz, "2030-01-07", 10, 0);
+
+        line.say(&customer, "hola buenas", t0).await;
+        let (_, _) = line
+            .say(
+                &customer,
+                "oye quiero hablar con una persona porfa, es sobre un tinte",
+                t0 + Duration::minutes(1),
+            )
+            .await;
+        let conv = line.conversation(&customer).await;
+        assert_eq!(conv.status, ConversationStatus::HandedOff);
+        let told = bodies(&sent_to(&store, &customer, 2).await);
+        let handoff_reply = told.last().cloned().unwrap_or_default();
+        assert!(
+            handoff_reply.contains("Ya le avisé")
+                && handoff_reply.contains("Normalmente contesta en menos de 15 min")
+                && handoff_reply.contains("mientras tanto también se lo paso"),
+            "{told:?}"
+        );
+        assert_eq!(
+            sent_to(&store, &owner, 1).await.len(),
+            1,
+            "the handoff notice"
+        );
+
+        // Three messages within 10 seconds while nobody answered yet.
+        let t1 = t0 + Duration::minutes(2);
+        let burst = [
+            ("oye me urge, es pa mi boda el sabado", t1),
+            ("tienen tinte para hombre??", t1 + Duration::seconds(4)),
+            ("y cuanto sale, xfa", t1 + Duration::seconds(9)),
+        ];
+        let mut third = None;
+        for (text, at) in burst {
+            let (q, outcome) = line.say(&customer, text, at).await;
+            assert!(
+                matches!(outcome, TurnOutcome::Answered { sent: 0, .. }),
+                "{outcome:?}"
+            );
+            third = Some(q);
+        }
+        // Told once: the assistant stays quiet while waiting for a person.
+        assert_eq!(sent_to(&store, &customer, 2).await.len(), 2);
+        // Nothing relayed yet: one job is due at the end of the window.
+        assert_eq!(sent_to(&store, &owner, 1).await.len(), 1);
+        let scheduled = sched_support::scheduler_client()
+            .await
+            .get_schedule()
+            .group_name(sched_support::group())
+            .name(relay_schedule_name(biz.id(), &customer))
+            .send()
+            .await
+            .expect("the relay is scheduled");
+        let due = t1 + Duration::seconds(RELAY_WINDOW_SECONDS);
+        assert_eq!(
+            scheduled.schedule_expression(),
+            Some(format!("at({})", due.format("%Y-%m-%dT%H:%M:%S")).as_str())
+        );
+
+        // The Scheduler fires it: one relay to the owner with all three.
+        assert_eq!(line.fire_relay(&customer, due).await, 3);
+        let to_owner = sent_to(&store, &owner, 2).await;
+        assert_eq!(to_owner.len(), 2, "{:?}", bodies(&to_owner));
+        let relay = &to_owner[1];
+        let text = relay.body.clone().unwrap_or_default();
+        for said in [
+            "oye me urge, es pa mi boda el sabado",
+            "tienen tinte para hombre??",
+            "y cuanto sale, xfa",
+        ] {
+            assert!(text.contains(said), "{text}");
+        }
+        let digits: String = customer.chars().skip(3).collect();
+        assert!(
+            text.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .contains(&digits),
+            "the customer's number: {text}"
+        );
+        assert_eq!(relay.from, business_number);
+        // The employee did not take it: not told.
+        assert!(sent_to(&store, &employee, 0).await.is_empty());
+
+        // The job delivered again, and the last turn redelivered by SQS:
+        // no second relay.
+        assert_eq!(line.fire_relay(&customer, due).await, 0);
+        line.deliver(third.as_ref().unwrap()).await;
+        assert_eq!(
+            line.fire_relay(&customer, due + Duration::seconds(30))
+                .await,
+            0
+        );
+        assert_eq!(sent_to(&store, &owner, 2).await.len(), 2);
+
+        // The owner answers with «dile que …»; SQS delivers the turn twice.
+        let t2 = t1 + Duration::minutes(3);
+        let reply = line.queued(
+            &owner,
+            &sid(),
+            "Si, dile que si tenemos tinte, que se venga el sabado a las 11",
+            t2,
+            None,
+        );
+        line.deliver(&reply).await;
+        line.deliver(&reply).await;
+        let to_customer = sent_to(&store, &customer, 3).await;
+        assert_eq!(to_customer.len(), 3, "{:?}", bodies(&to_customer));
+        let answer = &to_customer[2];
+        assert_eq!(answer.from, business_number);
+        assert_eq!(
+            answer.body.as_deref(),
+            Some("Si tenemos tinte, que se venga el sabado a las 11. - Barbería Don Carlos")
+        );
+        let acked = bodies(&sent_to(&store, &owner, 3).await);
+        assert!(
+            acked.last().is_some_and(|t| t.starts_with("Enviado ✓")),
+            "{acked:?}"
+        );
+        // A person holds the chat now: the assistant stays silent.
+        let conv = line.conversation(&customer).await;
+        assert!(conversations::handoff_taken(&conv));
+        assert_eq!(
+            conversations::handoff_taken_by(&conv),
+            Some(biz.staff[0].id)
+        );
+
+        // The customer answers; the owner replies to that relay message
+        // itself (WhatsApp's reply), with no «dile que».
+        let t3 = t2 + Duration::minutes(1);
+        let (_, outcome) = line.say(&customer, "va!! ahi nos vemos, grax", t3).await;
+        assert_eq!(outcome, TurnOutcome::HandedOff);
+        assert_eq!(
+            line.fire_relay(&customer, t3 + Duration::seconds(RELAY_WINDOW_SECONDS))
+                .await,
+            1
+        );
+        let to_owner = sent_to(&store, &owner, 4).await;
+        let second_relay = to_owner.last().unwrap();
+        assert!(
+            second_relay
+                .body
+                .as_deref()
+                .is_some_and(|b| b.contains("va!! ahi nos vemos, grax")),
+            "{:?}",
+            bodies(&to_owner)
+        );
+        let t4 = t3 + Duration::minutes(2);
+        let q = line.queued(
+            &owner,
+            &sid(),
+            "Te esperamos 💈",
+            t4,
+            second_relay.provider_sid.clone(),
+        );
+        line.deliver(&q).await;
+        let to_customer = sent_to(&store, &customer, 4).await;
+        assert_eq!(
+            to_customer.last().and_then(|r| r.body.clone()).as_deref(),
+            Some("Te esperamos 💈 - Barbería Don Carlos")
+        );
+
+        // The dashboard's conversation view reads the same thread: the
+        // customer's messages and the team's answers, in order.
+        let thread = store
+            .list_messages(biz.id(), conv.id, 100, None)
+            .await
+            .unwrap()
+            .items;
+        let staff_said: Vec<&str> = thread
+            .iter()
+            .filter(|m| m.sender_type == SenderType::Staff)
+            .map(|m| m.content.as_str())
+            .collect();
+        assert_eq!(
+            staff_said,
+            vec![
+                "Si tenemos tinte, que se venga el sabado a las 11. - Barbería Don Carlos",
+                "Te esperamos 💈 - Barbería Don Carlos"
+            ]
+        );
+        assert!(thread.iter().any(
+            |m| m.direction == Direction::Inbound && m.content == "tienen tinte para hombre??"
+        ));
+    });
+}
+
+#[test]
+fn a_request_out_of_hours_says_when_someone_will_answer() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec()).await;
+        let line = Line {
+            store: store.clone(),
+            biz: biz.clone(),
+        };
+        let customer = random_phone();
+        // 06:00 Monday: closed until 8:00.
+        let t0 = local(biz.tz, "2030-01-07", 6, 0);
+        line.say(&customer, "Quiero hablar con una persona", t0)
+            .await;
+        let told = bodies(&sent_to(&store, &customer, 1).await);
+        assert!(
+            told.iter()
+                .any(|t| t.contains("Ahorita estamos cerrados") && t.contains("hoy a las 8:00 AM")),
+            "{told:?}"
+        );
+        // 23:00: tomorrow's opening.
+        let other = random_phone();
+        let late = local(biz.tz, "2030-01-07", 23, 0);
+        line.say(&other, "necesito hablar con el dueño", late).await;
+        let told = bodies(&sent_to(&store, &other, 1).await);
+        assert!(
+            told.iter().any(|t| t.contains("mañana a las 8:00 AM")),
+            "{told:?}"
+        );
+    });
+}
+
+#[test]
+fn a_bare_dile_que_without_a_relay_is_not_sent_anywhere() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec()).await;
+        let line = Line {
+            store: store.clone(),
+            biz: biz.clone(),
+        };
+        let owner = biz.staff[0].phone.clone();
+        let mut me = biz.staff[0].clone();
+        me.first_message_at = Some(now() - Duration::days(30));
+        store.update_staff(&me).await.unwrap();
+        let t0 = local(biz.tz, "2030-01-07", 10, 0);
+        line.say(&owner, "dile que si", t0).await;
+        let said = bodies(&sent_to(&store, &owner, 1).await);
+        assert!(said.iter().all(|t| !t.starts_with("Enviado")), "{said:?}");
+    });
+}
