@@ -1127,7 +1127,10 @@ fn owner_turn(biz: &Biz, owner: &Staff, text: &str) -> TurnContext {
         customer: None,
         redirect_to: Vec::new(),
         profile_name: None,
+        replied_to: None,
         conversation: None,
+        catalogue: None,
+        flow_at_start: None,
         history: Vec::new(),
     }
 }
