@@ -315,9 +315,11 @@ async fn drive(sender: Sender, plan: Arc<Plan>, to: String, log: Arc<Mutex<Vec<S
     }
 }
 
-/// CPU ticks of the turn function's processes (children of `cargo lambda
-/// watch`, in its process group), by pid: the most each was seen using.
-fn sample_turn_cpu(lambda_pgid: u32, seen: &mut HashMap<u32, u64>) {
+/// CPU ticks of the turn function's processes (the `turn` binary of this
+/// checkout's target directory, which `cargo lambda watch` runs), by pid:
+/// the most each was seen using.
+fn sample_turn_cpu(_lambda_pgid: u32, seen: &mut HashMap<u32, u64>) {
+    let root = crate::env::repo_root();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return;
     };
@@ -334,8 +336,9 @@ fn sample_turn_cpu(lambda_pgid: u32, seen: &mut HashMap<u32, u64>) {
         };
         let comm = &stat[stat.find('(').map_or(0, |i| i + 1)..close];
         let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
-        if comm != "turn" || fields.get(2).and_then(|g| g.parse::<u32>().ok()) != Some(lambda_pgid)
-        {
+        let ours = std::fs::read_link(format!("/proc/{pid}/exe"))
+            .is_ok_and(|exe| exe.starts_with(&root) && exe.ends_with("debug/turn"));
+        if comm != "turn" || !ours {
             continue;
         }
         let ticks = fields
@@ -750,7 +753,7 @@ pub async fn run(store: Store, sqs: aws_sdk_sqs::Client, plan: Plan) -> Outcome 
             Value::Null
         }
     };
-    let message_calls: Vec<&Value> = calls
+    let message_calls: Vec<&Value> = calls["calls"]
         .as_array()
         .into_iter()
         .flatten()
