@@ -6,14 +6,16 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 VENV := $(ROOT)/.venv
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help bootstrap up down dev test bench lint sam-build clean-local
+.PHONY: help bootstrap up down dev test test-localstack loadtest bench lint sam-build clean-local
 
 help:
 	@echo "make bootstrap    install the local tools (.venv, DynamoDB Local, Java)"
 	@echo "make up           make dev in the background (emulators, functions, gateway, demo data)"
 	@echo "make down         stop them"
 	@echo "make dev          Parlo locally in the foreground: emulators, functions, gateway, demo data; Ctrl-C stops"
-	@echo "make test         fmt, clippy, template lint, up, cargo test --workspace, down (what CI runs)"
+	@echo "make test         fmt, clippy, template lint, up, cargo test --workspace, down; then make test-localstack (what CI runs)"
+	@echo "make test-localstack  the whole test suite (end to end included) on LocalStack instead of DynamoDB Local + moto"
+	@echo "make loadtest     load and fault test through the local stack; figures into docs/benchmarks.md"
 	@echo "make bench        criterion benchmarks: scheduling engine, webhook handler"
 	@echo "make lint         sam validate --lint, cfn-lint, cargo fmt --check, cargo clippy"
 	@echo "make sam-build    sam build (cargo-lambda, arm64) into .aws-sam/"
@@ -31,8 +33,18 @@ down:
 dev:
 	@infra/scripts/dev.sh
 
+# The normal lane, then the LocalStack lane (PARLO_SKIP_LOCALSTACK=1 skips it).
 test:
 	@infra/scripts/test.sh
+	@if [ "$${PARLO_SKIP_LOCALSTACK:-0}" = 1 ]; then \
+	  echo "make test: PARLO_SKIP_LOCALSTACK=1: LocalStack lane skipped" >&2; \
+	else PARLO_BACKEND=localstack infra/scripts/test.sh; fi
+
+test-localstack:
+	@PARLO_BACKEND=localstack infra/scripts/test.sh
+
+loadtest:
+	@infra/scripts/loadtest.sh
 
 bench:
 	cargo bench -p parlo-core

@@ -2,8 +2,11 @@
 # Stops the local stack started by up.sh: kills exactly the process groups
 # whose pids are in .local/*.pid (after checking they are still ours), waits
 # for them to exit and for their ports to free. Safe to run twice.
-# Usage: down.sh [gateway] [lambda] [twilio] [dynamodb] [moto]
-#   (default: all; gateway, lambda and twilio are the dev.sh processes, if running)
+# Usage: down.sh [gateway] [lambda] [twilio] [dynamodb] [moto] [localstack]
+#   (default: all; gateway, lambda and twilio are the dev.sh processes, if
+#   running; localstack or dynamodb+moto, whichever backend runs)
+# Stopping localstack also stops the DynamoDB Local it started for itself
+# (its own process group; left behind when LocalStack dies).
 set -euo pipefail
 # shellcheck source=infra/scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -20,7 +23,7 @@ stop_service() {
     rm -f "$(pid_file "$svc")"
     # Optional dev.sh processes: nothing to say, and their port may belong
     # to someone else.
-    is_dev_service "$svc" && return 0
+    is_optional_service "$svc" && return 0
     say "$svc not running"
   else
     pgid="$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || true)"
@@ -51,12 +54,29 @@ stop_service() {
   die "127.0.0.1:$port still answers after stopping $svc: another process holds it"
 }
 
+# LocalStack's internal DynamoDB Local, by pid (after LocalStack itself,
+# which normally stops it on SIGTERM).
+stop_localstack_dynamodb() {
+  local pid pgid i
+  for pid in $(localstack_dynamodb_pids); do
+    pgid="$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || true)"
+    if [ "$pgid" = "$pid" ]; then kill -TERM -- "-$pid" 2>/dev/null || true; else kill -TERM "$pid" 2>/dev/null || true; fi
+    for ((i = 0; i < 50; i++)); do
+      alive "$pid" || break
+      sleep 0.1
+    done
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
+    say "stopped LocalStack's DynamoDB Local (pid $pid)"
+  done
+}
+
 services=("$@")
-[ "${#services[@]}" -gt 0 ] || services=("${DEV_SERVICES[@]}" moto dynamodb)
+[ "${#services[@]}" -gt 0 ] || services=("${DEV_SERVICES[@]}" localstack moto dynamodb)
 for svc in "${services[@]}"; do
   service_port "$svc" >/dev/null
   stop_service "$svc"
+  [ "$svc" != localstack ] || stop_localstack_dynamodb
 done
-if [ -z "$(service_pid dynamodb)" ] || [ -z "$(service_pid moto)" ]; then
+if ! stack_up; then
   rm -f "$LOCAL_DIR/env"
 fi

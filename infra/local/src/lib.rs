@@ -11,12 +11,17 @@
 //! - [`say`]: a Twilio-like WhatsApp sender and the dev outbox reader.
 //! - [`twilio`]: a stand-in for the Twilio REST API (numbers, senders,
 //!   messages), with a call log and scripted failures.
+//! - [`llm`]: a stand-in for an OpenAI-compatible model (a fixed Spanish
+//!   answer after a latency), with timeout and error windows.
+//! - [`loadtest`]: the load and fault test (`make loadtest`).
 pub mod apigw;
 pub mod clock;
 pub mod demo;
 pub mod env;
 pub mod gateway;
 pub mod invoke;
+pub mod llm;
+pub mod loadtest;
 pub mod say;
 pub mod scheduler;
 pub mod sqs;

@@ -1,6 +1,6 @@
 //! `parlo-local`: see the crate docs (`src/lib.rs`) and docs/local-stack.md.
 use clap::{Args, Parser, Subcommand};
-use parlo_local::{clock, env, gateway, invoke::Invoker, say, twilio};
+use parlo_local::{clock, env, gateway, invoke::Invoker, llm, say, twilio};
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -46,6 +46,16 @@ enum Command {
     /// Twilio stand-in: the REST endpoints Parlo calls (numbers, senders,
     /// messages, content), a call log and scripted failures.
     Twilio(TwilioArgs),
+    /// LLM stand-in: an OpenAI-compatible chat completions server that
+    /// answers a short Spanish message, with fault windows (timeout, error)
+    /// set over HTTP (POST/DELETE /_standin/fail).
+    Llm(LlmArgs),
+    /// Load and fault test through the running stack (make loadtest):
+    /// customers and staff of fresh businesses write, Twilio answers 429
+    /// and 503 for a while, the LLM hangs for a while, the turn function is
+    /// killed once; then the invariants are checked (exit 1 if one fails)
+    /// and the figures printed as Markdown.
+    Loadtest(LoadtestArgs),
     /// Seed the demo business (Barbería Don Carlos) unless it exists.
     Seed,
     /// Print the API's OpenAPI document (what `GET /api/v1/openapi.json`
@@ -105,6 +115,52 @@ struct TwilioArgs {
     /// Milliseconds until a new sender's registration settles.
     #[arg(long, env = "PARLO_TWILIO_CALLBACK_MS", default_value_t = 300)]
     callback_ms: u64,
+}
+
+#[derive(Args)]
+struct LlmArgs {
+    /// Address to listen on (loopback only).
+    #[arg(long, env = "PARLO_LLM_LISTEN", default_value = "127.0.0.1:4020")]
+    listen: SocketAddr,
+    /// Milliseconds each answer takes (a model's latency).
+    #[arg(long, env = "PARLO_LLM_LATENCY_MS", default_value_t = 300)]
+    latency_ms: u64,
+}
+
+#[derive(Args)]
+struct LoadtestArgs {
+    #[arg(long, env = "PARLO_LOAD_BUSINESSES", default_value_t = 5)]
+    businesses: usize,
+    #[arg(long, env = "PARLO_LOAD_CUSTOMERS", default_value_t = 200)]
+    customers: usize,
+    #[arg(long, env = "PARLO_LOAD_STAFF", default_value_t = 10)]
+    staff: usize,
+    #[arg(long, env = "PARLO_LOAD_MESSAGES", default_value_t = 2000)]
+    messages: usize,
+    /// Seconds the messages are spread over.
+    #[arg(long, env = "PARLO_LOAD_SECONDS", default_value_t = 300)]
+    seconds: u64,
+    /// Seconds to wait for the pipeline to drain afterwards.
+    #[arg(long, env = "PARLO_LOAD_DRAIN_SECONDS", default_value_t = 900)]
+    drain_seconds: u64,
+    #[arg(
+        long,
+        env = "PARLO_GATEWAY_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    gateway_url: String,
+    #[arg(
+        long,
+        env = "PARLO_TWILIO_URL",
+        default_value = "http://127.0.0.1:4010"
+    )]
+    twilio_url: String,
+    /// The LLM stand-in (omit when the functions run without a model).
+    #[arg(long, env = "PARLO_LLM_URL")]
+    llm_url: Option<String>,
+    /// Write the figures (Markdown) here as well.
+    #[arg(long)]
+    report: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -319,6 +375,67 @@ fn run_twilio(args: TwilioArgs) -> ExitCode {
     }
 }
 
+fn run_llm(args: LlmArgs) -> ExitCode {
+    let standin = llm::Standin::new(Duration::from_millis(args.latency_ms));
+    match runtime().block_on(llm::run(args.listen, standin)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("parlo-local llm: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_loadtest(args: LoadtestArgs) -> ExitCode {
+    let Some(token) = std::env::var("TWILIO_AUTH_TOKEN")
+        .ok()
+        .or_else(|| env::env_file_value(&env::local_settings_file(), "TWILIO_AUTH_TOKEN"))
+    else {
+        eprintln!("parlo-local loadtest: no TWILIO_AUTH_TOKEN");
+        return ExitCode::from(1);
+    };
+    let var = |n: &str| std::env::var(n).unwrap_or_default();
+    let local = env::local_dir();
+    let plan = parlo_local::loadtest::Plan {
+        businesses: args.businesses.max(1),
+        customers: args.customers.max(1),
+        staff: args.staff,
+        messages: args.messages,
+        duration: Duration::from_secs(args.seconds.max(10)),
+        gateway: args.gateway_url,
+        auth_token: token,
+        twilio: args.twilio_url,
+        llm: args.llm_url,
+        lambda_pid: std::fs::read_to_string(local.join("lambda.pid"))
+            .ok()
+            .and_then(|p| p.trim().parse().ok()),
+        lambda_log: local.join("lambda.log"),
+        turn_queue_url: var("TURN_QUEUE_URL"),
+        turn_dlq_url: var("TURN_DLQ_URL"),
+        drain: Duration::from_secs(args.drain_seconds),
+    };
+    let outcome = runtime().block_on(async {
+        let store = parlo_store::Store::from_env().await;
+        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        parlo_local::loadtest::run(store, aws_sdk_sqs::Client::new(&sdk), plan).await
+    });
+    println!("{}", outcome.report);
+    if let Some(path) = args.report {
+        if let Err(e) = std::fs::write(&path, &outcome.report) {
+            eprintln!("parlo-local loadtest: writing {}: {e}", path.display());
+        }
+    }
+    if outcome.failures.is_empty() {
+        eprintln!("parlo-local loadtest: every invariant held");
+        ExitCode::SUCCESS
+    } else {
+        for f in &outcome.failures {
+            eprintln!("parlo-local loadtest: FAILED: {f}");
+        }
+        ExitCode::from(1)
+    }
+}
+
 fn run_seed() -> ExitCode {
     let result = runtime().block_on(async {
         let store = parlo_store::Store::from_env().await;
@@ -415,6 +532,8 @@ fn main() -> ExitCode {
         Command::Say { chat, json, text } => run_say(chat, json, text),
         Command::Chat { chat } => run_chat(chat),
         Command::Twilio(args) => run_twilio(args),
+        Command::Llm(args) => run_llm(args),
+        Command::Loadtest(args) => run_loadtest(args),
         Command::Seed => run_seed(),
         Command::Openapi => run_openapi(),
     }

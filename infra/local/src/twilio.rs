@@ -46,6 +46,11 @@ pub struct Call {
     /// Form fields or the JSON body.
     pub body: Value,
     pub status: u16,
+    /// The sid the stand-in answered with (messages, numbers, senders):
+    /// matches Parlo's stored provider sid, so a test can tell each
+    /// message was handed over exactly once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -408,6 +413,7 @@ impl Standin {
                 query,
                 body,
                 status,
+                sid: out["sid"].as_str().map(str::to_string),
             });
             tracing::info!(method = %parts.method, %path, status, "twilio stand-in");
         }
