@@ -143,7 +143,7 @@ pub fn all() -> Vec<ToolDef> {
                 &["appointment_id", "new_start"],
             ),
             example: json!({"appointment_id": "0190c1a2-0000-7000-8000-000000000001",
-                "new_start": "2030-01-09T17:00", "staff": "Pedro"}),
+                "new_start": "2030-01-09T17:00", "staff": "Pedro", "service": "Corte"}),
             audience: Both(Action::CancelAppointment),
         },
         ToolDef {
