@@ -432,7 +432,7 @@ function AdminThread({ c, onBack }: { c: AdminConversation; onBack: () => void }
         </h2>
       </header>
       <ErrorBox error={messages.error} />
-      <ol className="messages">
+      <ol className="messages" tabIndex={0} aria-label="Mensajes">
         {items.map((m) => (
           <li key={m.id} className={`msg ${m.direction}`}>
             <span className="who">{SENDER_LABEL[m.sender_type]}</span>

@@ -119,7 +119,7 @@ function Thread({ c, onBack }: { c: Conversation; onBack: () => void }) {
         )}
       </header>
       <ErrorBox error={messages.error ?? release.error ?? takeOver.error} />
-      <ol className="messages">
+      <ol className="messages" tabIndex={0} aria-label="Mensajes">
         {items.map((m) => (
           <li key={m.id} className={`msg ${m.direction}`}>
             <span className="who">{SENDER_LABEL[m.sender_type]}</span>
