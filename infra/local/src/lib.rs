@@ -25,6 +25,7 @@ pub mod loadtest;
 pub mod say;
 pub mod scheduler;
 pub mod sqs;
+pub mod standin;
 pub mod twilio;
 
 /// The function binaries of the workspace (`template.yaml`'s

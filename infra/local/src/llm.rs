@@ -18,9 +18,6 @@ use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -171,38 +168,15 @@ fn completion(request: &Value) -> Value {
 
 /// Serves until SIGINT/SIGTERM (loopback only).
 pub async fn run(listen: SocketAddr, standin: Arc<Standin>) -> Result<(), String> {
-    if !listen.ip().is_loopback() {
-        return Err(format!("refusing to listen on {listen}: loopback only"));
-    }
-    let listener = TcpListener::bind(listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    tracing::info!(%listen, "LLM stand-in listening");
-    tokio::select! {
-        () = serve(listener, standin) => Ok(()),
-        _ = tokio::signal::ctrl_c() => Ok(()),
-    }
+    crate::standin::run(listen, "LLM stand-in", move |req| {
+        standin.clone().handle(req)
+    })
+    .await
 }
 
 /// Accepts connections until the task is dropped.
 pub async fn serve(listener: TcpListener, standin: Arc<Standin>) {
-    loop {
-        let (stream, _) = match listener.accept().await {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::warn!("accept: {e}");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let standin = standin.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |req| standin.clone().handle(req));
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    }
+    crate::standin::serve(listener, move |req| standin.clone().handle(req)).await
 }
 
 #[cfg(test)]
