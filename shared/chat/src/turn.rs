@@ -460,7 +460,8 @@ impl<A: Agent> TurnProcessor<A> {
                         message.message_sid.clone(),
                         now,
                     );
-                    if let Err(e) = services.relay_inbound(&act, org, conv).await {
+                    let inbound = derived_id(&[&message.message_sid, "in"]);
+                    if let Err(e) = services.relay_inbound(&act, org, conv, inbound).await {
                         tracing::error!(error = %e, "handed-off message not relayed");
                         return Err(TurnError::Send(e.to_string()));
                     }

@@ -105,6 +105,12 @@ struct RelayState {
     /// When the pending relay fires.
     #[serde(default)]
     due: Option<DateTime<Utc>>,
+    /// The customer messages the turns handed over and no relay carried
+    /// yet. Instants alone cannot tell them apart from the request that
+    /// started the handoff when both carry the same one (a frozen clock,
+    /// a burst within one millisecond).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pending: Vec<MessageId>,
 }
 
 fn relay_state(c: &Conversation) -> RelayState {
@@ -442,6 +448,7 @@ impl Services {
         act: &Act,
         org: &Organization,
         conversation: &Conversation,
+        message: MessageId,
     ) -> Result<(), ConversationError> {
         if conversation.kind != ConversationKind::Customer
             || conversation.status != ConversationStatus::HandedOff
@@ -450,11 +457,26 @@ impl Services {
         }
         let mut c = conversation.clone();
         let mut state = relay_state(&c);
+        let known = state.pending.contains(&message);
+        if !known {
+            state.pending.push(message);
+            if state.pending.len() > 3 * RELAY_MAX_MESSAGES {
+                state
+                    .pending
+                    .drain(..state.pending.len() - 3 * RELAY_MAX_MESSAGES);
+            }
+        }
         if state.due.is_some_and(|due| due + RELAY_STALE > act.now) {
             // A relay is on its way; this message rides along.
+            if !known {
+                set_context(&mut c, RELAY_KEY, serde_json::json!(state));
+                self.store.put_conversation(&c).await?;
+            }
             return Ok(());
         }
         if !self.schedules.is_enabled() {
+            set_context(&mut c, RELAY_KEY, serde_json::json!(state));
+            self.store.put_conversation(&c).await?;
             self.flush_relay(act, org.id, &c.peer_phone).await?;
             return Ok(());
         }
@@ -502,19 +524,22 @@ impl Services {
             .filter(|m| {
                 m.direction == Direction::Inbound
                     && m.sender_type == SenderType::Customer
-                    && state.after.is_none_or(|a| m.created_at > a)
+                    && (state.pending.contains(&m.id)
+                        || state.after.is_none_or(|a| m.created_at > a))
             })
             .collect();
+        let carried: Vec<MessageId> = new.iter().map(|m| m.id).collect();
         let handed_off = conversation.status == ConversationStatus::HandedOff
             && conversation.handed_off_until.is_some_and(|u| u > act.now);
         let Some(last) = new.last().copied() else {
-            self.relay_done(org_id, phone, state.after).await?;
+            self.relay_done(org_id, phone, state.after, &carried)
+                .await?;
             return Ok(0);
         };
+        let after = state.after.max(Some(last.created_at));
         if !handed_off {
             // Released meanwhile: the assistant answered them itself.
-            self.relay_done(org_id, phone, Some(last.created_at))
-                .await?;
+            self.relay_done(org_id, phone, after, &carried).await?;
             return Ok(0);
         }
         let (staff, customer) = tokio::try_join!(self.store.list_staff(org_id), async {
@@ -580,23 +605,27 @@ impl Services {
             self.remember_relay(org_id, person, relayed, act.now)
                 .await?;
         }
-        self.relay_done(org_id, phone, Some(last.created_at))
-            .await?;
+        self.relay_done(org_id, phone, after, &carried).await?;
         Ok(new.len())
     }
 
-    /// The relay is out: messages up to `after` are relayed, none pending.
-    /// Read again just before writing (a turn may have written meanwhile).
+    /// The relay is out: messages up to `after` and those `carried` are
+    /// relayed. Read again just before writing (a turn may have handed
+    /// over another message meanwhile: it stays pending).
     async fn relay_done(
         &self,
         org_id: OrgId,
         phone: &str,
         after: Option<DateTime<Utc>>,
+        carried: &[MessageId],
     ) -> Result<(), ConversationError> {
         let Some(mut c) = self.store.get_conversation(org_id, phone).await? else {
             return Ok(());
         };
-        let state = RelayState { after, due: None };
+        let mut state = relay_state(&c);
+        state.pending.retain(|id| !carried.contains(id));
+        state.after = after;
+        state.due = None;
         set_context(&mut c, RELAY_KEY, serde_json::json!(state));
         self.store.put_conversation(&c).await?;
         Ok(())
