@@ -275,8 +275,59 @@ async fn examples(gw: &str) {
         .unwrap();
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(c.sim.outbox(None).await.unwrap().len(), before);
-    // Issue 15 item 2 (the burst relayed once, the owner's «dile que …»
-    // answered back) is tested in-process in tests/conversations_handoff.rs;
-    // through this stack the relay job fired and found nothing to send
-    // (open: see the issue's closing note).
+
+    // ---- Item 2 of issue 15: the handed-off chat is a conversation ----
+    // Two more within the same seconds: with the one above, one burst.
+    for body in ["es pa mi esposo jeje", "y cuanto cuesta xfa"] {
+        c.sim
+            .post(&Inbound {
+                message_sid: new_sid("SM"),
+                from: curious.clone(),
+                to: demo::BUSINESS_NUMBER.into(),
+                body: body.into(),
+                profile_name: None,
+            })
+            .await
+            .unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert!(
+        owner_messages(gw, "y cuanto cuesta xfa").await.is_empty(),
+        "relayed before the burst's window closed"
+    );
+    // The relay is due 20 s after the first: the stack's Scheduler fires it.
+    let file = parlo_local::clock::clock_file();
+    parlo_local::clock::set(&file, example_now() + chrono::Duration::seconds(30))
+        .expect("advance the clock");
+    let relays = owner_messages(gw, "y cuanto cuesta xfa").await;
+    assert_eq!(relays.len(), 1, "{relays:?}");
+    for said in ["¿Entonces sí hacen tintes?", "es pa mi esposo jeje"] {
+        assert!(relays[0].contains(said), "{relays:?}");
+    }
+    assert!(relays[0].contains(&readable), "{relays:?}");
+    // The owner answers «dile que …»; the webhook delivers it twice.
+    let owner = Simulator::new(gw, TOKEN, demo::OWNER_PHONE, demo::BUSINESS_NUMBER);
+    let answer = Inbound {
+        message_sid: new_sid("SM"),
+        from: demo::OWNER_PHONE.into(),
+        to: demo::BUSINESS_NUMBER.into(),
+        body: "dile que si, el tinte para caballero sale en 350".into(),
+        profile_name: None,
+    };
+    owner.post(&answer).await.unwrap();
+    owner.post(&answer).await.unwrap();
+    for _ in 0..100 {
+        if c.sim.outbox(None).await.unwrap().len() > before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let got = c.sim.outbox(None).await.unwrap();
+    let new: Vec<&str> = got[before..].iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(
+        new,
+        vec!["Si, el tinte para caballero sale en 350. - Barbería Don Carlos"],
+        "{got:?}"
+    );
 }

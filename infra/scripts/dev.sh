@@ -138,6 +138,13 @@ export PARLO_ROOT
 export TWILIO_API_BASE_URL="http://127.0.0.1:$TWILIO_PORT"
 export TWILIO_PROVISIONING_ACCOUNT_SID="${TWILIO_PROVISIONING_ACCOUNT_SID:-AC00000000000000000000000000000002}"
 export WHATSAPP_WABA_ID="${WHATSAPP_WABA_ID:-local-waba}"
+# Voice notes: fetched from the Twilio stand-in (basic auth with the
+# message's AccountSid and the local token) and transcribed by its scripted
+# /v1/audio/transcriptions. PARLO_TRANSCRIPTION=0: no transcription.
+if [ "${PARLO_TRANSCRIPTION:-1}" != 0 ]; then
+  export TRANSCRIPTION_MODEL="${TRANSCRIPTION_MODEL:-whisper-1}"
+  export TRANSCRIPTION_BASE_URL="${TRANSCRIPTION_BASE_URL:-http://127.0.0.1:$TWILIO_PORT/v1}"
+fi
 export RUST_LOG="${RUST_LOG:-info}"
 # cargo-lambda finds zig only with the venv's bin first on PATH.
 export PATH="$VENV/bin:$PATH"

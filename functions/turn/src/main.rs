@@ -1,7 +1,8 @@
 //! Turn processor: one conversation turn per SQS message (behaviour in
 //! `parlo_chat::turn`), partial batch failures reported to SQS. With an
 //! OpenAI key configured the LLM answers (the rule agent as its fallback);
-//! without one, the rule agent alone.
+//! without one, the rule agent alone. With `TRANSCRIPTION_MODEL` set,
+//! voice notes are transcribed before either answers.
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use parlo_app::clock::Clock;
@@ -10,6 +11,7 @@ use parlo_app::messenger::Messenger;
 use parlo_app::schedules::Schedules;
 use parlo_app::services::onboarding::LazyProvisioning;
 use parlo_app::services::{Outbox, Services, Templates};
+use parlo_app::transcription::Transcriber;
 use parlo_chat::agent::llm::TurnAgent;
 use parlo_chat::agent::rules::RuleAgent;
 use parlo_chat::turn::TurnProcessor;
@@ -36,6 +38,7 @@ async fn main() -> Result<(), Error> {
             RuleAgent::new(store.clone())
                 .with_services(services)
                 .with_provisioning(LazyProvisioning::new(config.public_base_url.clone()))
+                .with_transcriber(Transcriber::from_env())
                 .with_dashboard_url(
                     config
                         .dashboard_url

@@ -13,6 +13,8 @@
 //!   messages), with a call log and scripted failures.
 //! - [`llm`]: a stand-in for an OpenAI-compatible model (a fixed Spanish
 //!   answer after a latency), with timeout and error windows.
+//! - [`transcribe`]: the scripted transcription both stand-ins answer
+//!   (`…/audio/transcriptions`).
 //! - [`loadtest`]: the load and fault test (`make loadtest`).
 pub mod apigw;
 pub mod clock;
@@ -26,6 +28,7 @@ pub mod say;
 pub mod scheduler;
 pub mod sqs;
 pub mod standin;
+pub mod transcribe;
 pub mod twilio;
 
 /// The function binaries of the workspace (`template.yaml`'s

@@ -9,6 +9,8 @@
 //! makes every call until `DELETE /_standin/fail` hang (longer than any
 //! turn budget) or fail with that status. `GET /_standin/calls` counts the
 //! calls by outcome; `DELETE /_standin/calls` resets the counts.
+//! `POST /v1/audio/transcriptions` answers the scripted transcription
+//! ([`crate::transcribe`]).
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -136,6 +138,21 @@ impl Standin {
             .await
             .map(|b| b.to_bytes())
             .unwrap_or_default();
+        if parts.method == Method::POST && parts.uri.path().ends_with("/audio/transcriptions") {
+            let content_type = parts
+                .headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok());
+            let (status, out) = crate::transcribe::answer(content_type, &bytes);
+            let mut resp = Response::new(Full::new(Bytes::from(out.to_string())));
+            *resp.status_mut() =
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            resp.headers_mut().insert(
+                "content-type",
+                http::HeaderValue::from_static("application/json"),
+            );
+            return Ok(resp);
+        }
         let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         let (status, out) = self.answer(&parts.method, parts.uri.path(), &body).await;
         let mut resp = Response::new(Full::new(Bytes::from(out.to_string())));

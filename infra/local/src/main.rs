@@ -35,6 +35,20 @@ enum Command {
         /// Print one JSON document (the sent message and the replies).
         #[arg(long)]
         json: bool,
+        /// Send the text as a voice note instead (stored on the Twilio
+        /// stand-in; the local transcription stand-in hears these words).
+        #[arg(long)]
+        voice: bool,
+        /// Send a photo (no caption: the text is ignored).
+        #[arg(long, conflicts_with = "voice")]
+        image: bool,
+        /// The Twilio stand-in that serves the media.
+        #[arg(
+            long,
+            env = "PARLO_TWILIO_URL",
+            default_value = "http://127.0.0.1:4010"
+        )]
+        twilio_url: String,
         /// The message text.
         text: String,
     },
@@ -256,7 +270,12 @@ fn exit_for(e: &say::SayError) -> ExitCode {
     }
 }
 
-fn run_say(chat: ChatArgs, json: bool, text: String) -> ExitCode {
+fn run_say(
+    chat: ChatArgs,
+    json: bool,
+    text: String,
+    media: Option<(String, serde_json::Value)>,
+) -> ExitCode {
     let sim = match simulator(&chat) {
         Ok(s) => s,
         Err(e) => {
@@ -264,11 +283,21 @@ fn run_say(chat: ChatArgs, json: bool, text: String) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = runtime().block_on(sim.say(&text, !chat.no_wait, |m| {
-        if !json {
-            println!("{}", m.body);
-        }
-    }));
+    let result = runtime().block_on(async {
+        let (text, media) = match media {
+            Some((twilio_url, request)) => (
+                String::new(),
+                vec![say::upload_media(&twilio_url, request).await?],
+            ),
+            None => (text, Vec::new()),
+        };
+        sim.say_with_media(&text, &media, !chat.no_wait, |m| {
+            if !json {
+                println!("{}", m.body);
+            }
+        })
+        .await
+    });
     match result {
         Ok(exchange) => {
             if json {
@@ -529,7 +558,23 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Gateway(args) => run_gateway(args),
         Command::Clock { command } => run_clock(command),
-        Command::Say { chat, json, text } => run_say(chat, json, text),
+        Command::Say {
+            chat,
+            json,
+            voice,
+            image,
+            twilio_url,
+            text,
+        } => {
+            let media = match (voice, image) {
+                (true, _) => Some(serde_json::json!({"content_type": "audio/ogg", "voice": text})),
+                (_, true) => Some(serde_json::json!({
+                    "content_type": "image/jpeg", "base64": "/9j/4AAQSkZJRgABAQ=="
+                })),
+                _ => None,
+            };
+            run_say(chat, json, text, media.map(|m| (twilio_url, m)))
+        }
         Command::Chat { chat } => run_chat(chat),
         Command::Twilio(args) => run_twilio(args),
         Command::Llm(args) => run_llm(args),

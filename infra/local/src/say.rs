@@ -71,8 +71,89 @@ pub struct Inbound {
     pub profile_name: Option<String>,
 }
 
+/// A media item of an inbound message (`MediaUrl{i}`, `MediaContentType{i}`).
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub url: String,
+    pub content_type: String,
+}
+
 /// The form Twilio posts for it.
 pub fn inbound_form(msg: &Inbound) -> Vec<(String, String)> {
+    inbound_form_with_media(msg, &[])
+}
+
+/// The form Twilio posts for a message with media (a voice note: no
+/// `Body`, `MessageType=audio`).
+pub fn inbound_form_with_media(msg: &Inbound, media: &[Attachment]) -> Vec<(String, String)> {
+    let mut form = text_form(msg);
+    if media.is_empty() {
+        return form;
+    }
+    let kind = media[0]
+        .content_type
+        .split('/')
+        .next()
+        .unwrap_or("document")
+        .to_string();
+    for (k, v) in form.iter_mut() {
+        match k.as_str() {
+            "NumMedia" => *v = media.len().to_string(),
+            "MessageType" => *v = kind.clone(),
+            _ => {}
+        }
+    }
+    for (i, m) in media.iter().enumerate() {
+        form.push((format!("MediaUrl{i}"), m.url.clone()));
+        form.push((format!("MediaContentType{i}"), m.content_type.clone()));
+    }
+    form
+}
+
+/// Stores media on the Twilio stand-in (`POST /_standin/media`) and
+/// returns its URL: a scripted voice note saying `voice` (padded to
+/// `size` bytes), as the transcription stand-ins hear it.
+pub async fn upload_voice(
+    twilio_url: &str,
+    voice: &str,
+    size: Option<usize>,
+) -> Result<Attachment, SayError> {
+    upload_media(
+        twilio_url,
+        serde_json::json!({"content_type": "audio/ogg", "voice": voice, "size": size}),
+    )
+    .await
+}
+
+/// Stores media on the Twilio stand-in (see its `POST /_standin/media`).
+pub async fn upload_media(
+    twilio_url: &str,
+    request: serde_json::Value,
+) -> Result<Attachment, SayError> {
+    let content_type = request["content_type"]
+        .as_str()
+        .unwrap_or("audio/ogg")
+        .to_string();
+    let url = format!("{}/_standin/media", twilio_url.trim_end_matches('/'));
+    let out: serde_json::Value = reqwest::Client::new()
+        .post(&url)
+        .json(&request)
+        .send()
+        .await
+        .map_err(|e| SayError::Gateway(format!("Twilio stand-in at {twilio_url}: {e}")))?
+        .json()
+        .await
+        .map_err(|e| SayError::Gateway(format!("Twilio stand-in media: {e}")))?;
+    let url = out["url"]
+        .as_str()
+        .ok_or_else(|| SayError::Gateway(format!("Twilio stand-in media: {out}")))?;
+    Ok(Attachment {
+        url: url.to_string(),
+        content_type,
+    })
+}
+
+fn text_form(msg: &Inbound) -> Vec<(String, String)> {
     let from = whatsapp_address(&msg.from);
     let wa_id: String = from.chars().filter(char::is_ascii_digit).collect();
     let mut form: Vec<(&str, String)> = vec![
@@ -260,8 +341,17 @@ impl Simulator {
 
     /// Posts one signed inbound message; returns (status, body).
     pub async fn post(&self, msg: &Inbound) -> Result<(u16, String), SayError> {
+        self.post_with_media(msg, &[]).await
+    }
+
+    /// Posts one signed inbound message carrying `media`.
+    pub async fn post_with_media(
+        &self,
+        msg: &Inbound,
+        media: &[Attachment],
+    ) -> Result<(u16, String), SayError> {
         let url = webhook_url(&self.gateway);
-        let form = inbound_form(msg);
+        let form = inbound_form_with_media(msg, media);
         let signature = parlo_twilio::signature::compute(&self.auth_token, &url, &form);
         let response = self
             .http
@@ -287,6 +377,17 @@ impl Simulator {
         &self,
         text: &str,
         wait: bool,
+        on_reply: impl FnMut(&OutboxMessage),
+    ) -> Result<Exchange, SayError> {
+        self.say_with_media(text, &[], wait, on_reply).await
+    }
+
+    /// [`Self::say`] with media (a voice note: `text` empty).
+    pub async fn say_with_media(
+        &self,
+        text: &str,
+        media: &[Attachment],
+        wait: bool,
         mut on_reply: impl FnMut(&OutboxMessage),
     ) -> Result<Exchange, SayError> {
         let mut seen = HashSet::new();
@@ -304,7 +405,7 @@ impl Simulator {
             body: text.to_string(),
             profile_name: self.profile_name.clone(),
         };
-        let (status, response) = self.post(&msg).await?;
+        let (status, response) = self.post_with_media(&msg, media).await?;
         if !(200..300).contains(&status) {
             return Err(SayError::Rejected {
                 status,

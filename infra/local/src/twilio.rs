@@ -9,6 +9,14 @@
 //! | `GET/POST messaging.twilio.com/v2/Channels/Senders[/{sid}]` | WhatsApp senders; status callbacks played |
 //! | `POST /2010-04-01/Accounts/{sid}/Messages.json` | accepted, `queued` |
 //! | `GET/POST /v1/Content` | templates |
+//! | `GET /2010-04-01/Accounts/{sid}/Messages/{sid}/Media/{sid}` | an inbound message's media (basic auth), as `POST /_standin/media` stored it |
+//! | `POST /v1/audio/transcriptions` | not Twilio: the scripted transcription ([`crate::transcribe`]) |
+//!
+//! `POST /_standin/media` with `{"content_type": "audio/ogg", "voice": "texto", "size": 17000000}`
+//! (or `"base64": …` for other bytes) stores media and answers its `url`,
+//! to put in a webhook's `MediaUrl0`; `size` pads a voice note (an
+//! oversized note). A media `GET` is recorded in the calls like the rest;
+//! `{"op": "media", "mode": "error", "status": 500}` fails the next ones.
 //!
 //! Every call is recorded (`GET /_standin/calls`, `DELETE /_standin/calls`
 //! clears it). `POST /_standin/fail` with
@@ -97,6 +105,8 @@ struct State {
     numbers: Vec<Value>,
     senders: Vec<SenderRec>,
     next: u32,
+    /// Media by its `ME…` sid: (content type, bytes).
+    media: HashMap<String, (String, Bytes)>,
 }
 
 pub struct Standin {
@@ -370,6 +380,9 @@ impl Standin {
             .await
             .map(|b| b.to_bytes())
             .unwrap_or_default();
+        if let Some(resp) = self.media_or_transcription(&parts, &bytes) {
+            return Ok(resp);
+        }
         let query: HashMap<String, String> = parts
             .uri
             .query()
@@ -422,6 +435,117 @@ impl Standin {
             http::HeaderValue::from_static("application/json"),
         );
         Ok(resp)
+    }
+}
+
+impl Standin {
+    /// The routes whose bodies are not JSON or a form: media (stored,
+    /// served) and the scripted transcription.
+    fn media_or_transcription(
+        &self,
+        parts: &http::request::Parts,
+        bytes: &Bytes,
+    ) -> Option<Response<Full<Bytes>>> {
+        let path = parts.uri.path();
+        let seg: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let header = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let json_response = |status: u16, out: Value| {
+            let mut resp = Response::new(Full::new(Bytes::from(out.to_string())));
+            *resp.status_mut() =
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            resp.headers_mut().insert(
+                "content-type",
+                http::HeaderValue::from_static("application/json"),
+            );
+            resp
+        };
+        match (parts.method.as_str(), seg.as_slice()) {
+            ("POST", ["v1", "audio", "transcriptions"]) => {
+                let (status, out) =
+                    crate::transcribe::answer(header("content-type").as_deref(), bytes);
+                tracing::info!(status, "twilio stand-in: transcription");
+                Some(json_response(status, out))
+            }
+            ("POST", ["_standin", "media"]) => {
+                let req: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+                let content_type = req["content_type"].as_str().unwrap_or("audio/ogg");
+                let size = req["size"].as_u64().map(|n| n as usize);
+                let data = match (req["voice"].as_str(), req["base64"].as_str()) {
+                    (Some(text), _) => crate::transcribe::voice_note(text, size),
+                    (None, Some(b)) => {
+                        use base64::Engine;
+                        match base64::engine::general_purpose::STANDARD.decode(b) {
+                            Ok(d) => d,
+                            Err(e) => return Some(json_response(400, json!({"message": e.to_string()}))),
+                        }
+                    }
+                    (None, None) => {
+                        return Some(json_response(400, json!({"message": "voice or base64"})))
+                    }
+                };
+                let host = header("host").unwrap_or_else(|| "127.0.0.1:4010".into());
+                let (message, media) = (
+                    format!("MM{}", uuid::Uuid::new_v4().simple()),
+                    format!("ME{}", uuid::Uuid::new_v4().simple()),
+                );
+                let url = format!(
+                    "http://{host}/2010-04-01/Accounts/{}/Messages/{message}/Media/{media}",
+                    crate::say::LOCAL_ACCOUNT_SID
+                );
+                let bytes_len = data.len();
+                self.lock()
+                    .media
+                    .insert(media, (content_type.to_string(), Bytes::from(data)));
+                Some(json_response(200, json!({"url": url, "bytes": bytes_len})))
+            }
+            ("GET", ["2010-04-01", "Accounts", _, "Messages", _, "Media", media]) => {
+                let authed = header("authorization").is_some_and(|v| v.starts_with("Basic "));
+                let stored = self.lock().media.get(*media).cloned();
+                let failure = if authed { self.failure("media") } else { None };
+                let status = match (&stored, authed, &failure) {
+                    (_, false, _) => 401,
+                    (_, _, Some(f)) => f.status,
+                    (None, _, _) => 404,
+                    (Some(_), true, None) => 200,
+                };
+                {
+                    let mut st = self.lock();
+                    let seq = st.calls.len();
+                    st.calls.push(Call {
+                        seq,
+                        method: "GET".into(),
+                        path: path.to_string(),
+                        query: HashMap::new(),
+                        body: Value::Null,
+                        status,
+                        sid: Some(media.to_string()),
+                    });
+                }
+                tracing::info!(%path, status, "twilio stand-in: media");
+                match (status, stored) {
+                    (200, Some((content_type, data))) => {
+                        let mut resp = Response::new(Full::new(data));
+                        resp.headers_mut().insert(
+                            "content-type",
+                            http::HeaderValue::from_str(&content_type)
+                                .unwrap_or(http::HeaderValue::from_static("application/octet-stream")),
+                        );
+                        Some(resp)
+                    }
+                    _ => Some(json_response(
+                        status,
+                        json!({"code": 20404, "message": "media unavailable", "status": status}),
+                    )),
+                }
+            }
+            _ => None,
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub mod reminders;
 pub mod schedules;
 pub mod services;
 pub mod telemetry;
+pub mod transcription;
 pub mod webhook;
 
 #[cfg(test)]

@@ -1,40 +1,14 @@
-//! Messages without words: voice notes, photos, stickers, files. Until a
-//! transcription endpoint is configured Parlo can neither hear nor see
-//! them, so it asks once, kindly, to write instead. Such a message never
-//! reaches the agents: it is not a misunderstanding (no "no te entendí",
-//! no step towards a handoff) and an open flow waits untouched for the
-//! written answer.
+//! Messages without words: voice notes, photos, stickers, files. What to
+//! do with one is decided in `parlo_core::media` (a voice note is
+//! transcribed first when an endpoint is configured); here are its words.
+//! A message Parlo cannot hear or see never reaches the agents as a
+//! misunderstanding (no "no te entendí", no step towards a handoff) and an
+//! open flow waits untouched for the written answer. Every text of this
+//! step is in this file, so a locale can word them once.
 
 use parlo_core::inbound::{InboundKind, InboundMessage};
+pub use parlo_core::media::{wordless, Heard, MediaStep, Wordless};
 use parlo_core::ContentType;
-
-/// What arrived instead of text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wordless {
-    Voice,
-    Picture,
-    File,
-}
-
-/// `Some` when the message carries media and no words to answer (a photo
-/// with a caption is answered by its caption).
-pub fn wordless(message: &InboundMessage) -> Option<Wordless> {
-    if message.kind != InboundKind::Media || !message.body.trim().is_empty() {
-        return None;
-    }
-    let kind = message
-        .media
-        .first()
-        .and_then(|m| m.content_type.as_deref())
-        .unwrap_or("");
-    Some(if kind.starts_with("audio/") {
-        Wordless::Voice
-    } else if kind.starts_with("image/") || kind.starts_with("video/") {
-        Wordless::Picture
-    } else {
-        Wordless::File
-    })
-}
 
 /// The history's content type of an inbound message.
 pub fn content_type(message: &InboundMessage) -> ContentType {
@@ -50,6 +24,69 @@ pub fn content_type(message: &InboundMessage) -> ContentType {
             _ => ContentType::Image,
         },
     }
+}
+
+/// The ask to write instead, by what became of the voice note.
+pub fn ask_to_write_after(what: Wordless, heard: &Heard) -> &'static str {
+    match (what, heard) {
+        (Wordless::Voice, Heard::TooLong) => {
+            "Tu audio está muy largo para mí 🙏 ¿Me lo escribes, porfa? \
+             Por ejemplo: «corte mañana a las 5»."
+        }
+        (Wordless::Voice, Heard::Failed | Heard::Words(_)) => {
+            "Perdón, no alcancé a escuchar bien tu audio 🙏 ¿Me lo escribes, porfa? \
+             Por ejemplo: «corte mañana a las 5»."
+        }
+        _ => ask_to_write(what),
+    }
+}
+
+/// Characters of a voice note's words quoted back at most.
+const HEARD_QUOTE_CHARS: usize = 120;
+
+/// The brief acknowledgement before the answer to a voice note.
+pub fn heard(words: &str) -> String {
+    format!(
+        "🎧 Escuché tu audio: «{}»",
+        parlo_core::media::quoted(words, HEARD_QUOTE_CHARS)
+    )
+}
+
+const CANNOT_OPEN: &str = "Todavía no puedo abrir archivos 🙏";
+const CANNOT_SEE: &str = "Gracias por la imagen, pero todavía no puedo ver imágenes 🙏";
+
+/// A picture or a file while a flow waits: the polite line, then the
+/// flow's question again.
+pub fn cannot_see(what: Wordless, repeat: Option<&str>) -> String {
+    let line = match what {
+        Wordless::File => CANNOT_OPEN,
+        _ => CANNOT_SEE,
+    };
+    match repeat.map(question_of) {
+        Some(question) => format!("{line}\n\n{question}"),
+        None => ask_to_write(what).to_string(),
+    }
+}
+
+/// The question in an assistant's message, without this step's own
+/// opening line (a second photo repeats the question, not the line).
+pub fn question_of(text: &str) -> &str {
+    match text.split_once("\n\n") {
+        Some((head, rest))
+            if head == CANNOT_SEE || head == CANNOT_OPEN || head.starts_with("🎧 Escuché tu audio:") =>
+        {
+            rest
+        }
+        _ => text,
+    }
+}
+
+/// Whether an assistant's message was this step's ask to write (the ask
+/// goes out once per window).
+pub fn is_ask_to_write(text: &str) -> bool {
+    [Heard::Unavailable, Heard::TooLong, Heard::Failed]
+        .iter()
+        .any(|h| text == ask_to_write_after(Wordless::Voice, h))
 }
 
 /// The one answer to a wordless message.

@@ -17,6 +17,7 @@ use parlo_twilio::inbound::InboundMessage;
 use serde::{Deserialize, Serialize};
 
 use crate::agent::{Agent, TurnContext, HISTORY_WINDOW};
+use crate::media;
 use parlo_app::catalogue;
 use parlo_app::clock::Clock;
 use parlo_app::messenger::Messenger;
@@ -523,17 +524,41 @@ impl<A: Agent> TurnProcessor<A> {
                     }
                     ctx.conversation = Some(conv.clone());
                 }
-                // A voice note or a photo alone is not a misunderstanding:
-                // one kind ask to write, the agents (and their flows) untouched.
-                let answer = match crate::media::wordless(message) {
-                    Some(what) => crate::agent::AgentReply {
-                        replies: vec![crate::media::ask_to_write(what).to_string()],
-                        notifications: Vec::new(),
-                    },
+                // ---- the media step (crate::media, parlo_core::media) ----
+                // A voice note is heard first and answered as its words; one
+                // not heard, a photo or a file is not a misunderstanding: the
+                // agents (and their flows) are left untouched.
+                let step = self.media_step(message, ctx).await;
+                let said = |text: String| crate::agent::AgentReply {
+                    replies: vec![text],
+                    notifications: Vec::new(),
+                };
+                let answer = match step {
                     // Boxed: the merged agents' state machines are too deep
                     // for a 2 MiB stack (test threads, tokio workers) inline.
-                    None => Box::pin(self.agent.respond(ctx)).await?,
+                    media::MediaStep::Words => Box::pin(self.agent.respond(ctx)).await?,
+                    media::MediaStep::Heard(words) => {
+                        ctx.text = words.clone();
+                        let mut answer = Box::pin(self.agent.respond(ctx)).await?;
+                        let heard = media::heard(&words);
+                        match answer.replies.first_mut() {
+                            Some(first) => *first = format!("{heard}\n\n{first}"),
+                            None => answer.replies.push(heard),
+                        }
+                        answer
+                    }
+                    media::MediaStep::AskToWrite { what, heard } => {
+                        said(media::ask_to_write_after(what, &heard).to_string())
+                    }
+                    media::MediaStep::Quiet => crate::agent::AgentReply {
+                        replies: Vec::new(),
+                        notifications: Vec::new(),
+                    },
+                    media::MediaStep::CannotSee { what, repeat } => {
+                        said(media::cannot_see(what, repeat.as_deref()))
+                    }
                 };
+                // ---- end of the media step ----
                 let replies: Vec<PlannedReply> = answer
                     .replies
                     .into_iter()
@@ -557,6 +582,33 @@ impl<A: Agent> TurnProcessor<A> {
         };
 
         Ok(planned)
+    }
+
+    /// The media step's decision for this message: a voice note heard
+    /// through the agent's transcriber (once, before the agents decide),
+    /// the last ask to write in the history, the open flow's last question.
+    async fn media_step(&self, message: &InboundMessage, ctx: &TurnContext) -> media::MediaStep {
+        let what = media::wordless(message);
+        let heard = match (what, self.agent.transcriber()) {
+            (Some(media::Wordless::Voice), Some(t)) => Some(t.hear(message).await),
+            (Some(media::Wordless::Voice), None) => Some(media::Heard::Unavailable),
+            _ => None,
+        };
+        let ours = |m: &&Message| m.direction == Direction::Outbound && m.sender_type == SenderType::Ai;
+        let asked_at = ctx
+            .history
+            .iter()
+            .filter(ours)
+            .filter(|m| media::is_ask_to_write(&m.content))
+            .map(|m| m.created_at)
+            .max();
+        let open_question = ctx
+            .flow_at_start
+            .as_ref()
+            .and_then(|f| f.as_ref())
+            .and_then(|_| ctx.history.iter().rev().find(ours))
+            .map(|m| m.content.as_str());
+        parlo_core::media::step(what, heard, asked_at, open_question, ctx.now)
     }
 
     /// Sends each planned message once through the outbox.

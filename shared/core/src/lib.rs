@@ -9,6 +9,7 @@ pub mod es;
 pub mod ids;
 pub mod inbound;
 pub mod ledger;
+pub mod media;
 pub mod permissions;
 pub mod phone;
 pub mod routing;

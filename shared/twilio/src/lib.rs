@@ -2,6 +2,7 @@
 //! client and number provisioning (numbers, WhatsApp senders).
 pub mod client;
 pub mod inbound;
+pub mod media;
 pub mod numbers;
 pub mod signature;
 

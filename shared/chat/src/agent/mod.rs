@@ -124,6 +124,11 @@ pub trait Agent: Send + Sync {
     fn services(&self) -> Option<&parlo_app::services::Services> {
         None
     }
+
+    /// Hears voice notes before the turn decides; `None`: not configured.
+    fn transcriber(&self) -> Option<&parlo_app::transcription::Transcriber> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -731,6 +731,13 @@ impl Agent for TurnAgent {
             TurnAgent::Llm(agent) => agent.fallback.services(),
         }
     }
+
+    fn transcriber(&self) -> Option<&parlo_app::transcription::Transcriber> {
+        match self {
+            TurnAgent::Rules(rules) => rules.transcriber(),
+            TurnAgent::Llm(agent) => agent.fallback.transcriber(),
+        }
+    }
 }
 
 #[cfg(test)]

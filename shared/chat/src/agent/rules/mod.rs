@@ -33,6 +33,8 @@ pub mod staff_relay;
 #[cfg(test)]
 mod props;
 
+use parlo_app::transcription::Transcriber;
+
 #[derive(Clone)]
 pub struct RuleAgent {
     pub store: Store,
@@ -43,6 +45,8 @@ pub struct RuleAgent {
     pub provisioning: LazyProvisioning,
     /// Origin of the dashboard (sign-in links sent by chat).
     pub dashboard_url: String,
+    /// Hears voice notes before the turn decides (none: asks to write).
+    pub transcriber: Option<Transcriber>,
 }
 
 impl RuleAgent {
@@ -53,7 +57,13 @@ impl RuleAgent {
             store,
             provisioning: LazyProvisioning::default(),
             dashboard_url: "http://localhost:5173".into(),
+            transcriber: None,
         }
+    }
+
+    pub fn with_transcriber(mut self, transcriber: Option<Transcriber>) -> Self {
+        self.transcriber = transcriber;
+        self
     }
 
     pub fn with_services(mut self, services: Services) -> Self {
@@ -102,5 +112,9 @@ impl Agent for RuleAgent {
 
     fn services(&self) -> Option<&Services> {
         Some(&self.services)
+    }
+
+    fn transcriber(&self) -> Option<&Transcriber> {
+        self.transcriber.as_ref()
     }
 }
