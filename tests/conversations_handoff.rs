@@ -418,3 +418,47 @@ fn a_bare_dile_que_without_a_relay_is_not_sent_anywhere() {
         assert!(said.iter().all(|t| !t.starts_with("Enviado")), "{said:?}");
     });
 }
+
+/// Under a frozen clock (the local stack's `clock set`) the request for a
+/// person and the burst after it carry one instant: the relay still
+/// carries the burst (the ids the turns handed over), not the request, and
+/// only once.
+#[test]
+fn a_burst_at_the_handoffs_own_instant_is_relayed_once_without_the_request() {
+    on_big_stack(async {
+        let store = store().await;
+        let biz = create_business(&store, &spec()).await;
+        let line = Line {
+            store: store.clone(),
+            biz: biz.clone(),
+        };
+        let owner = biz.staff[0].phone.clone();
+        let mut me = biz.staff[0].clone();
+        me.first_message_at = Some(now() - Duration::days(30));
+        store.update_staff(&me).await.unwrap();
+        let customer = random_phone();
+        let t0 = local(biz.tz, "2030-01-07", 10, 0);
+        line.say(&customer, "hola buenas", t0).await;
+        line.say(&customer, "quiero hablar con una persona porfa", t0)
+            .await;
+        assert_eq!(
+            line.conversation(&customer).await.status,
+            ConversationStatus::HandedOff
+        );
+        let before = sent_to(&store, &owner, 1).await.len();
+        for text in ["es pa mi esposo jeje", "y cuanto cuesta xfa"] {
+            line.say(&customer, text, t0).await;
+        }
+        let due = t0 + Duration::seconds(RELAY_WINDOW_SECONDS);
+        assert_eq!(line.fire_relay(&customer, due).await, 2);
+        let to_owner = sent_to(&store, &owner, before + 1).await;
+        assert_eq!(to_owner.len(), before + 1, "{:?}", bodies(&to_owner));
+        let text = to_owner.last().and_then(|r| r.body.clone()).unwrap();
+        assert!(text.contains("es pa mi esposo jeje"), "{text}");
+        assert!(text.contains("y cuanto cuesta xfa"), "{text}");
+        assert!(!text.contains("quiero hablar con una persona"), "{text}");
+        // Fired again (a retried job): nothing new to relay.
+        assert_eq!(line.fire_relay(&customer, due).await, 0);
+        assert_eq!(sent_to(&store, &owner, before + 1).await.len(), before + 1);
+    });
+}

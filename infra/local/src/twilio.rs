@@ -482,7 +482,9 @@ impl Standin {
                         use base64::Engine;
                         match base64::engine::general_purpose::STANDARD.decode(b) {
                             Ok(d) => d,
-                            Err(e) => return Some(json_response(400, json!({"message": e.to_string()}))),
+                            Err(e) => {
+                                return Some(json_response(400, json!({"message": e.to_string()})))
+                            }
                         }
                     }
                     (None, None) => {
@@ -533,8 +535,9 @@ impl Standin {
                         let mut resp = Response::new(Full::new(data));
                         resp.headers_mut().insert(
                             "content-type",
-                            http::HeaderValue::from_str(&content_type)
-                                .unwrap_or(http::HeaderValue::from_static("application/octet-stream")),
+                            http::HeaderValue::from_str(&content_type).unwrap_or(
+                                http::HeaderValue::from_static("application/octet-stream"),
+                            ),
                         );
                         Some(resp)
                     }

@@ -53,7 +53,11 @@ impl TranscriptionConfig {
     }
 
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Option<Self> {
-        let non_empty = |n: &str| var(n).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let non_empty = |n: &str| {
+            var(n)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let model = non_empty("TRANSCRIPTION_MODEL")?;
         let own_key = LazySecret::from_vars("TRANSCRIPTION_API_KEY", &var);
         Some(Self {
@@ -164,13 +168,8 @@ impl Transcriber {
             }),
             _ => None,
         };
-        let fetched = media::fetch(
-            &self.http,
-            url,
-            credentials.as_ref(),
-            self.config.max_bytes,
-        )
-        .await?;
+        let fetched =
+            media::fetch(&self.http, url, credentials.as_ref(), self.config.max_bytes).await?;
         let content_type = content_type
             .or(fetched.content_type.as_deref())
             .unwrap_or("audio/ogg")
@@ -294,9 +293,16 @@ mod tests {
 
     #[test]
     fn the_multipart_body_carries_the_fields_and_the_file() {
-        let body = multipart("B", &[("model", "whisper-1")], b"OGG", "audio/ogg; codecs=opus");
+        let body = multipart(
+            "B",
+            &[("model", "whisper-1")],
+            b"OGG",
+            "audio/ogg; codecs=opus",
+        );
         let text = String::from_utf8(body).unwrap();
-        assert!(text.starts_with("--B\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n"));
+        assert!(text.starts_with(
+            "--B\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n"
+        ));
         assert!(text.contains("filename=\"voice.ogg\"\r\nContent-Type: audio/ogg; codecs=opus\r\n\r\nOGG\r\n--B--\r\n"));
     }
 }

@@ -73,7 +73,9 @@ pub fn cannot_see(what: Wordless, repeat: Option<&str>) -> String {
 pub fn question_of(text: &str) -> &str {
     match text.split_once("\n\n") {
         Some((head, rest))
-            if head == CANNOT_SEE || head == CANNOT_OPEN || head.starts_with("🎧 Escuché tu audio:") =>
+            if head == CANNOT_SEE
+                || head == CANNOT_OPEN
+                || head.starts_with("🎧 Escuché tu audio:") =>
         {
             rest
         }
@@ -87,6 +89,15 @@ pub fn is_ask_to_write(text: &str) -> bool {
     [Heard::Unavailable, Heard::TooLong, Heard::Failed]
         .iter()
         .any(|h| text == ask_to_write_after(Wordless::Voice, h))
+}
+
+/// Whether an assistant's message was any of this step's asks (a voice
+/// note's, or a photo's or a file's without a flow to go back to).
+pub fn is_own_ask(text: &str) -> bool {
+    is_ask_to_write(text)
+        || [Wordless::Picture, Wordless::File]
+            .iter()
+            .any(|w| text == ask_to_write(*w))
 }
 
 /// The one answer to a wordless message.

@@ -594,7 +594,8 @@ impl<A: Agent> TurnProcessor<A> {
             (Some(media::Wordless::Voice), None) => Some(media::Heard::Unavailable),
             _ => None,
         };
-        let ours = |m: &&Message| m.direction == Direction::Outbound && m.sender_type == SenderType::Ai;
+        let ours =
+            |m: &&Message| m.direction == Direction::Outbound && m.sender_type == SenderType::Ai;
         let asked_at = ctx
             .history
             .iter()
@@ -602,11 +603,19 @@ impl<A: Agent> TurnProcessor<A> {
             .filter(|m| media::is_ask_to_write(&m.content))
             .map(|m| m.created_at)
             .max();
+        // The flow's last question: the assistant's last words but this
+        // step's own asks.
         let open_question = ctx
             .flow_at_start
             .as_ref()
             .and_then(|f| f.as_ref())
-            .and_then(|_| ctx.history.iter().rev().find(ours))
+            .and_then(|_| {
+                ctx.history
+                    .iter()
+                    .rev()
+                    .filter(ours)
+                    .find(|m| !media::is_own_ask(&m.content))
+            })
             .map(|m| m.content.as_str());
         parlo_core::media::step(what, heard, asked_at, open_question, ctx.now)
     }

@@ -185,7 +185,13 @@ mod tests {
     #[test]
     fn an_unheard_voice_note_is_asked_about_once_per_window() {
         for heard in [Heard::Unavailable, Heard::TooLong, Heard::Failed] {
-            let first = step(Some(Wordless::Voice), Some(heard.clone()), None, None, now());
+            let first = step(
+                Some(Wordless::Voice),
+                Some(heard.clone()),
+                None,
+                None,
+                now(),
+            );
             assert_eq!(
                 first,
                 MediaStep::AskToWrite {

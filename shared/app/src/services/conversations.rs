@@ -111,6 +111,9 @@ struct RelayState {
     /// a burst within one millisecond).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pending: Vec<MessageId>,
+    /// The last messages relayed (a redelivered turn hands one over again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    done: Vec<MessageId>,
 }
 
 fn relay_state(c: &Conversation) -> RelayState {
@@ -457,6 +460,10 @@ impl Services {
         }
         let mut c = conversation.clone();
         let mut state = relay_state(&c);
+        if state.done.contains(&message) {
+            // A redelivered turn: relayed already.
+            return Ok(());
+        }
         let known = state.pending.contains(&message);
         if !known {
             state.pending.push(message);
@@ -524,6 +531,7 @@ impl Services {
             .filter(|m| {
                 m.direction == Direction::Inbound
                     && m.sender_type == SenderType::Customer
+                    && !state.done.contains(&m.id)
                     && (state.pending.contains(&m.id)
                         || state.after.is_none_or(|a| m.created_at > a))
             })
@@ -624,6 +632,16 @@ impl Services {
         };
         let mut state = relay_state(&c);
         state.pending.retain(|id| !carried.contains(id));
+        for id in carried {
+            if !state.done.contains(id) {
+                state.done.push(*id);
+            }
+        }
+        if state.done.len() > 3 * RELAY_MAX_MESSAGES {
+            state
+                .done
+                .drain(..state.done.len() - 3 * RELAY_MAX_MESSAGES);
+        }
         state.after = after;
         state.due = None;
         set_context(&mut c, RELAY_KEY, serde_json::json!(state));
