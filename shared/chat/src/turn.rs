@@ -249,14 +249,39 @@ impl<A: Agent> TurnProcessor<A> {
         // (routing::route), and the catalogue the turn loads anyway holds
         // them: no memberships query. The central number needs every
         // business the sender works at.
+        // A warm process knows the number's business: its organization item
+        // comes in the turn's one batch of reads (checked, else looked up).
+        let mut prefetched: Option<TurnStart> = None;
         let (business, catalogue, memberships) = if is_central {
             (None, None, self.store.staff_memberships(&sender).await?)
         } else {
-            match self
-                .store
-                .organization_by_whatsapp_versioned(&recipient)
-                .await?
-            {
+            let mut found = None;
+            if let Some(org_id) = catalogue::business_of_number(&recipient) {
+                let start = self
+                    .turn_start(org_id, &sender, message, true, now, true)
+                    .await?;
+                match &start.org {
+                    Some((org, version)) if org.whatsapp_number.as_deref() == Some(&recipient) => {
+                        found = Some((org.clone(), version.clone()));
+                        prefetched = Some(start);
+                    }
+                    _ => catalogue::set_business_of_number(&recipient, None),
+                }
+            }
+            let found = match found {
+                Some(f) => Some(f),
+                None => {
+                    let f = self
+                        .store
+                        .organization_by_whatsapp_versioned(&recipient)
+                        .await?;
+                    if let Some((org, _)) = &f {
+                        catalogue::set_business_of_number(&recipient, Some(org.id));
+                    }
+                    f
+                }
+            };
+            match found {
                 Some((org, version)) => {
                     let catalogue = Box::pin(catalogue::catalogue(
                         &self.store,
@@ -362,9 +387,13 @@ impl<A: Agent> TurnProcessor<A> {
                 (org, ConversationKind::Staff, SenderType::Staff)
             }
             Route::Customer { org_id } => {
-                let start = self
-                    .turn_start(*org_id, &sender, message, true, now)
-                    .await?;
+                let start = match prefetched.take().filter(|s| same_org(s, *org_id)) {
+                    Some(s) => s,
+                    None => {
+                        self.turn_start(*org_id, &sender, message, true, now, false)
+                            .await?
+                    }
+                };
                 let customer =
                     customers::customer_writing(&self.store, *org_id, &sender, &start, now).await?;
                 ctx.customer = Some(customer);
@@ -379,9 +408,19 @@ impl<A: Agent> TurnProcessor<A> {
         };
 
         if let (None, Some(org)) = (&turn_start, &org) {
-            let start = self
-                .turn_start(org.id, &sender, message, false, now)
-                .await?;
+            let start = match prefetched.take().filter(|s| same_org(s, org.id)) {
+                // Not a customer's turn: the customer reads are not its own.
+                Some(s) => TurnStart {
+                    customer_id: None,
+                    customer: None,
+                    rate: None,
+                    ..s
+                },
+                None => {
+                    self.turn_start(org.id, &sender, message, false, now, false)
+                        .await?
+                }
+            };
             ctx.flow_at_start = Some(start.flow.clone());
             turn_start = Some(start);
         }
@@ -724,9 +763,6 @@ impl<A: Agent> TurnProcessor<A> {
         Ok(known)
     }
 
-    /// Case 1 with nobody behind the number yet: the business exists from
-    /// the first message, in `onboarding`, with the sender as its owner.
-    /// Ids derive from the MessageSid, so a retried turn finds the same.
     /// The batch of reads a turn starts with (see [`TurnStart`]).
     async fn turn_start(
         &self,
@@ -735,6 +771,7 @@ impl<A: Agent> TurnProcessor<A> {
         message: &InboundMessage,
         customer: bool,
         now: DateTime<Utc>,
+        with_org: bool,
     ) -> Result<TurnStart, StoreError> {
         // A customer's inbound counter is read too (the rate limit).
         self.store
@@ -745,9 +782,15 @@ impl<A: Agent> TurnProcessor<A> {
                 &message.message_sid,
                 customer,
                 customer.then_some(now),
+                with_org,
             )
             .await
     }
+}
+
+/// Whether a batch read ahead (with the organization) was for `org`.
+fn same_org(start: &TurnStart, org: OrgId) -> bool {
+    start.org.as_ref().is_some_and(|(o, _)| o.id == org)
 }
 
 fn failure(id: String) -> BatchItemFailure {

@@ -402,6 +402,8 @@ pub struct TurnStart {
     pub replies: Option<String>,
     /// The sender's inbound counts before this message (when asked for).
     pub rate: Option<crate::InboundCount>,
+    /// The organization item and its catalogue version (when asked for).
+    pub org: Option<(parlo_core::Organization, Option<String>)>,
 }
 
 /// How [`Store::write_inbound`] went.
@@ -428,6 +430,7 @@ impl Store {
         message_sid: &str,
         customer: bool,
         rate_at: Option<chrono::DateTime<chrono::Utc>>,
+        with_org: bool,
     ) -> Result<TurnStart> {
         let pk = keys::org_pk(org);
         let (conv_sk, flow_sk, phone_sk) = (
@@ -448,6 +451,9 @@ impl Store {
         if let Some(sk) = &rate_sk {
             wanted.push((pk.clone(), sk.clone()));
         }
+        if with_org {
+            wanted.push((pk.clone(), keys::ORG_SK.to_string()));
+        }
         let mut start = TurnStart::default();
         let mut rate_item = None;
         for it in self.batch_get(wanted, true).await? {
@@ -466,6 +472,9 @@ impl Store {
                 start.customer = crate::customers::sentinel_customer(&it);
             } else if rate_sk.as_deref() == Some(s) {
                 rate_item = Some(it);
+            } else if with_org && s == keys::ORG_SK {
+                let version = db::str_attr(&it, crate::org::CATALOGUE_VERSION).map(str::to_string);
+                start.org = Some((db::decode(it)?, version));
             }
         }
         start.rate = rate_at.map(|at| crate::rate::counts_in(rate_item.as_ref(), at));
