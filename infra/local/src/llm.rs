@@ -8,8 +8,9 @@
 //! deterministic (see [`scripted_tool_call`]): `check_availability` for
 //! the business's first service from today, then `book_appointment` at the
 //! first free start it returned (which Parlo turns into a question for the
-//! customer), then a short Spanish message. Anything else gets the
-//! message at once.
+//! customer), then a short Spanish message; the customer's yes takes the
+//! same path, so the same start is asked for again and Parlo books it.
+//! Anything else gets the message at once.
 //! Fault windows for tests and the load test:
 //! `POST /_standin/fail` with `{"mode": "timeout"|"error", "status": 500}`
 //! makes every call until `DELETE /_standin/fail` hang (longer than any
@@ -210,9 +211,23 @@ fn wants_booking(text: &str) -> bool {
         .any(|w| t.contains(w))
 }
 
+/// A short yes ("si", "sí porfa", "ok", "va", "dale").
+fn says_yes(text: &str) -> bool {
+    let t = text.to_lowercase();
+    let words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() <= 3
+        && words
+            .first()
+            .is_some_and(|w| ["si", "sí", "ok", "va", "dale", "claro", "sale"].contains(w))
+}
+
 /// The scripted tool path, from the conversation so far:
-/// - the last message is the customer's, it asks for an appointment and
-///   `check_availability` is offered: check from today, three days;
+/// - the last message is the customer's, it asks for an appointment (or
+///   is a short yes, to Parlo's question) and `check_availability` is
+///   offered: check from today, three days;
 /// - the last message is a `check_availability` result with slots and
 ///   `book_appointment` is offered: book the first slot (same service);
 /// - otherwise no tool call (the text answer).
@@ -221,8 +236,10 @@ pub fn scripted_tool_call(request: &Value) -> Option<ToolCall> {
     let last = messages.last()?;
     match last["role"].as_str()? {
         "user" if offers(request, "check_availability") => {
+            // A yes to Parlo's question checks again and asks for the same
+            // first free start, which Parlo then carries out.
             let text = last["content"].as_str().unwrap_or_default();
-            if !wants_booking(text) {
+            if !wants_booking(text) && !says_yes(text) {
                 return None;
             }
             let (service, today) = from_prompt(request)?;
@@ -420,6 +437,13 @@ mod tests {
         let chat = json!({"model": "m", "tools": tools(), "messages": [
             {"role": "system", "content": PROMPT}, {"role": "user", "content": "gracias!"}]});
         assert!(scripted_tool_call(&chat).is_none());
+        let yes = json!({"model": "m", "tools": tools(), "messages": [
+            {"role": "system", "content": PROMPT}, {"role": "user", "content": "Sí porfa"}]});
+        assert_eq!(scripted_tool_call(&yes).unwrap().0, "check_availability");
+        let not_yes = json!({"model": "m", "tools": tools(), "messages": [
+            {"role": "system", "content": PROMPT},
+            {"role": "user", "content": "si pero a que hora abren el sabado"}]});
+        assert!(scripted_tool_call(&not_yes).is_none());
         let (_, calls) = s
             .answer(&Method::GET, "/_standin/calls", &Value::Null)
             .await;

@@ -315,18 +315,41 @@ async fn drive(sender: Sender, plan: Arc<Plan>, to: String, log: Arc<Mutex<Vec<S
     }
 }
 
-/// The session of the Lambda runtime emulator (`cargo lambda watch`,
-/// started with setsid: its pid in `.local/lambda.pid`), read afresh: the
-/// gateway may have restarted it.
-fn lambda_session(pid_file: &std::path::Path) -> Option<u32> {
+/// The pid of the Lambda runtime emulator (`cargo lambda watch`, in
+/// `.local/lambda.pid`), read afresh: the gateway may have restarted it.
+fn emulator_pid(pid_file: &std::path::Path) -> Option<u32> {
     std::fs::read_to_string(pid_file).ok()?.trim().parse().ok()
 }
 
+/// The parent pid of a process (field 4 of /proc/<pid>/stat).
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 2..]
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Whether `ancestor` is among the first parents of `pid` (the emulator
+/// runs `cargo run`, which runs the function).
+fn descends_from(pid: u32, ancestor: u32) -> bool {
+    let mut p = pid;
+    for _ in 0..6 {
+        match parent_of(p) {
+            Some(up) if up == ancestor => return true,
+            Some(up) if up > 1 => p = up,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// CPU ticks of the turn function's processes (the `turn` binary of this
-/// checkout's target directory, in the emulator's session: another stack
-/// of the same checkout has its own), by pid: the most each was seen
-/// using.
-fn sample_turn_cpu(session: u32, seen: &mut HashMap<u32, u64>) {
+/// checkout's target directory, run by this stack's emulator: another
+/// stack of the same checkout has its own), by pid: the most each was
+/// seen using.
+fn sample_turn_cpu(emulator: u32, seen: &mut HashMap<u32, u64>) {
     let root = crate::env::repo_root();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return;
@@ -346,8 +369,7 @@ fn sample_turn_cpu(session: u32, seen: &mut HashMap<u32, u64>) {
         let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
         let ours = std::fs::read_link(format!("/proc/{pid}/exe"))
             .is_ok_and(|exe| exe.starts_with(&root) && exe.ends_with("debug/turn"));
-        let in_session = fields.get(3).and_then(|v| v.parse::<u32>().ok()) == Some(session);
-        if comm != "turn" || !ours || !in_session {
+        if comm != "turn" || !ours || !descends_from(pid, emulator) {
             continue;
         }
         let ticks = fields
@@ -363,9 +385,9 @@ fn sample_turn_cpu(session: u32, seen: &mut HashMap<u32, u64>) {
     }
 }
 
-fn turn_pids(session: u32) -> Vec<u32> {
+fn turn_pids(emulator: u32) -> Vec<u32> {
     let mut seen = HashMap::new();
-    sample_turn_cpu(session, &mut seen);
+    sample_turn_cpu(emulator, &mut seen);
     seen.into_keys().collect()
 }
 
@@ -446,9 +468,9 @@ async fn faults(plan: Arc<Plan>, events: Arc<Mutex<Vec<String>>>) {
         note(format!("{:>5.0} s  LLM back", t0.elapsed().as_secs_f64()));
     }
     until(at(0.70)).await;
-    match lambda_session(&plan.lambda_pid_file) {
-        Some(session) => {
-            let pids = turn_pids(session);
+    match emulator_pid(&plan.lambda_pid_file) {
+        Some(emulator) => {
+            let pids = turn_pids(emulator);
             for pid in &pids {
                 let _ = std::process::Command::new("kill")
                     .args(["-KILL", &pid.to_string()])
@@ -593,8 +615,8 @@ pub async fn run(store: Store, sqs: aws_sdk_sqs::Client, plan: Plan) -> Outcome 
             (cpu.clone(), sampling.clone(), plan.lambda_pid_file.clone());
         Some(tokio::spawn(async move {
             while sampling.load(std::sync::atomic::Ordering::Relaxed) {
-                if let Some(session) = lambda_session(&pid_file) {
-                    sample_turn_cpu(session, &mut cpu.lock().unwrap());
+                if let Some(emulator) = emulator_pid(&pid_file) {
+                    sample_turn_cpu(emulator, &mut cpu.lock().unwrap());
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
