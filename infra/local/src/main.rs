@@ -95,8 +95,11 @@ struct GatewayArgs {
     #[arg(long, env = "TURN_QUEUE_URL")]
     turn_queue_url: Option<String>,
     /// Visibility timeout set on receive, in seconds: how soon a failed
-    /// turn is retried locally (AWS uses the queue's 360 s).
-    #[arg(long, default_value_t = 5)]
+    /// turn is retried locally (AWS uses the queue's 360 s). With the
+    /// queue's 5 receives, 5 s poisons a turn whose send failed
+    /// transiently within 25 s, before the outbox lease (30 s) lets a retry
+    /// send: the load test, whose Twilio fails for minutes, uses 60.
+    #[arg(long, env = "PARLO_VISIBILITY_TIMEOUT", default_value_t = 5)]
     visibility_timeout: i32,
     /// The schedule group whose schedules are fired.
     #[arg(long, env = "SCHEDULE_GROUP")]
