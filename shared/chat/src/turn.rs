@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use parlo_core::phone::{self, Region};
 use parlo_core::routing::{self, Registration, Route};
 use parlo_core::*;
-use parlo_store::{InboundCount, Store, StoreError, TurnStart};
+use parlo_store::{InboundCount, Store, StoreError, TurnStart, TurnWants};
 use parlo_twilio::inbound::InboundMessage;
 use serde::{Deserialize, Serialize};
 
@@ -780,9 +780,11 @@ impl<A: Agent> TurnProcessor<A> {
                 sender,
                 conversations::conversation_id(org, sender),
                 &message.message_sid,
-                customer,
-                customer.then_some(now),
-                with_org,
+                TurnWants {
+                    customer,
+                    rate_at: customer.then_some(now),
+                    org: with_org,
+                },
             )
             .await
     }

@@ -406,6 +406,18 @@ pub struct TurnStart {
     pub org: Option<(parlo_core::Organization, Option<String>)>,
 }
 
+/// What [`Store::turn_start`] reads besides the conversation, its flow
+/// and the saved replies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TurnWants {
+    /// The phone's customer sentinel (a customer's turn).
+    pub customer: bool,
+    /// The sender's inbound counter, counted as of this time.
+    pub rate_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The organization item (the caller knows the business's id).
+    pub org: bool,
+}
+
 /// How [`Store::write_inbound`] went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InboundWrite {
@@ -428,9 +440,7 @@ impl Store {
         peer_e164: &str,
         conversation: ConversationId,
         message_sid: &str,
-        customer: bool,
-        rate_at: Option<chrono::DateTime<chrono::Utc>>,
-        with_org: bool,
+        wants: TurnWants,
     ) -> Result<TurnStart> {
         let pk = keys::org_pk(org);
         let (conv_sk, flow_sk, phone_sk) = (
@@ -444,6 +454,11 @@ impl Store {
             (pk.clone(), flow_sk.clone()),
             (inbound_pk.clone(), keys::INBOUND_SK.to_string()),
         ];
+        let TurnWants {
+            customer,
+            rate_at,
+            org: with_org,
+        } = wants;
         if customer {
             wanted.push((pk.clone(), phone_sk.clone()));
         }
