@@ -299,6 +299,24 @@ pub async fn run(config: GatewayConfig) -> Result<(), String> {
         config.listen,
         config.invoker.url("<function>")
     );
+    let limits = config.invoker.limits();
+    let mut timeouts: Vec<String> = limits
+        .functions
+        .iter()
+        .map(|(f, t)| format!("{f} {} s", t.as_secs()))
+        .collect();
+    timeouts.sort();
+    tracing::info!(
+        "invocation timeouts: {} (+{} s slack; {} s for a first invocation); a timeout {}",
+        timeouts.join(", "),
+        limits.slack.as_secs(),
+        limits.cold.as_secs(),
+        if config.invoker.restarts() {
+            "restarts the emulator"
+        } else {
+            "leaves the emulator as it is (no --restart-command)"
+        }
+    );
     tokio::select! {
         _ = serve(listener, state) => {},
         _ = shutdown_signal() => tracing::info!("stopping"),
