@@ -69,6 +69,14 @@ export function useAppointments(from: string, to: string, enabled = true) {
   });
 }
 
+/** `next`, or the previous array when it holds the same versions of the same appointments. */
+function same(last: { current: Appointment[] }, next: Appointment[]): Appointment[] {
+  const prev = last.current;
+  if (next.length === prev.length && next.every((a, i) => a.id === prev[i]?.id && a.updated_at === prev[i]?.updated_at)) return prev;
+  last.current = next;
+  return next;
+}
+
 const isPhone = () => typeof window !== "undefined" && window.matchMedia("(max-width: 700px)").matches;
 
 export function Agenda() {
@@ -120,9 +128,13 @@ export function Agenda() {
     () => new Map((services.data ?? []).map((s) => [s.id, s.name])),
     [services.data],
   );
+  // The same appointments as last time (the day's answer, then its week's;
+  // a refetch with no change) keep the same array, so the calendar does
+  // not redraw its events for nothing.
+  const lastVisible = useRef<Appointment[]>([]);
   const visible = useMemo(
     () =>
-      (appts.data ?? []).filter(
+      same(lastVisible, (appts.data ?? []).filter(
         (a) =>
           // Only the range on screen reaches the calendar (it would lay out
           // the whole week's events for a day view otherwise).
@@ -133,7 +145,7 @@ export function Agenda() {
           (!serviceFilter || a.service_id === serviceFilter) &&
           (statusFilter === "all" ||
             (statusFilter === "active" ? a.status !== "cancelled" : a.status === statusFilter)),
-      ),
+      )),
     [appts.data, from, to, staffFilter, serviceFilter, statusFilter, location, locations],
   );
   const colorOf = useCallback(
