@@ -108,15 +108,15 @@ export function Agenda() {
   const { location, count: locations } = useChosenLocation();
   const from = view === "week" ? weekStart(date) : date;
   const to = view === "week" ? addDays(from, 6) : date;
-  // The whole week is fetched whatever the view, so day ⇄ week and the
-  // days of one week switch without a request; the day alone is asked for
-  // too while its week is not there yet, so the first paint waits for one
-  // day's appointments only.
+  // The grid views fetch the whole week, so day ⇄ week and the days of one
+  // week switch without a request; the day alone is asked for too while
+  // its week is not there yet, so the first paint waits for one day only.
+  // The list (a phone's view) asks for its day alone.
   const weekFrom = weekStart(date);
-  const week = useAppointments(weekFrom, addDays(weekFrom, 6));
+  const week = useAppointments(weekFrom, addDays(weekFrom, 6), view !== "list");
   const weekReady = !!week.data && !week.isPlaceholderData;
   const day = useAppointments(date, date, view !== "week" && !weekReady);
-  const appts = weekReady || view === "week" || !day.data ? week : day;
+  const appts = weekReady || view === "week" ? week : day;
   const canEdit = atLeast(b.level, "staff");
 
   const staffList = useMemo(
