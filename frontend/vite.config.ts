@@ -1,11 +1,48 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from "vite";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import { VitePWA } from "vite-plugin-pwa";
 
 // `npm run dev` proxies the API to the local gateway (PARLO_GATEWAY_PORT,
 // default 3000); `make dev` serves the built app from the gateway itself.
 const gateway = `http://127.0.0.1:${process.env.PARLO_GATEWAY_PORT ?? "3000"}`;
+
+/**
+ * A `.gz` twin of every text file of the build, which the local gateway
+ * serves to browsers that accept gzip (CloudFront compresses on its own in
+ * AWS), so local measurements see what users get.
+ */
+function gzipTwins(): Plugin {
+  let outDir = "dist";
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((n) => {
+      const p = join(dir, n);
+      return statSync(p).isDirectory() ? walk(p) : [p];
+    });
+  return {
+    name: "parlo-gzip-twins",
+    apply: "build",
+    enforce: "post",
+    configResolved(c) {
+      outDir = join(c.root, c.build.outDir);
+    },
+    closeBundle: {
+      order: "post",
+      sequential: true,
+      handler() {
+        for (const file of walk(outDir)) {
+          if (!/\.(js|mjs|css|html|svg|json|webmanifest|txt)$/.test(file)) continue;
+          const raw = readFileSync(file);
+          const gz = gzipSync(raw, { level: 9 });
+          if (gz.length < raw.length) writeFileSync(`${file}.gz`, gz);
+        }
+      },
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [
@@ -36,6 +73,7 @@ export default defineConfig({
         globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
       },
     }),
+    gzipTwins(),
   ],
   server: { proxy: { "/api": gateway } },
   preview: { proxy: { "/api": gateway } },

@@ -3,7 +3,10 @@
 #   1. infra/scripts/up.sh                 DynamoDB Local + moto, resources, .local/env
 #   2. cargo build                         parlo-local and the four functions
 #   3. cargo lambda watch                  127.0.0.1:${PARLO_LAMBDA_PORT:-9000}, the
-#                                          function binaries (Lambda runtime emulator)
+#                                          function binaries (Lambda runtime emulator;
+#                                          the gateway restarts it through
+#                                          restart-lambda.sh when an invocation
+#                                          outlives its function's Timeout)
 #   4. parlo-local gateway                 127.0.0.1:${PARLO_GATEWAY_PORT:-3000}: API
 #                                          Gateway (HTTP API v2), the turn queue's
 #                                          event source, the Scheduler firer
@@ -173,10 +176,14 @@ start_dev() {
 
 take_lock # one starter at a time (shared with up.sh/down.sh)
 start_dev twilio "$PARLO_LOCAL_BIN" twilio --listen "127.0.0.1:$TWILIO_PORT"
-start_dev lambda "$VENV/bin/cargo-lambda" lambda watch \
-  --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --ignore-changes
+lambda_command
+start_dev lambda "${LAMBDA_CMD[@]}"
+# An invocation that outlives its function's Timeout (template.yaml)
+# restarts the emulator: a function process that died or hangs is never
+# restarted by cargo lambda watch.
 start_dev gateway "$PARLO_LOCAL_BIN" gateway \
   --listen "127.0.0.1:$GATEWAY_PORT" --invoke-url "http://127.0.0.1:$LAMBDA_PORT" \
+  --restart-command "$PARLO_ROOT/infra/scripts/restart-lambda.sh" \
   "${STATIC_ARGS[@]}"
 exec 9>&-
 wait_service twilio
@@ -230,8 +237,18 @@ printf '\nCtrl-C to stop. Following .local/gateway.log and .local/lambda.log:\n\
 tail -n 0 -F "$(log_file gateway)" "$(log_file lambda)" >&2 &
 TAIL_PID=$!
 
+# The emulator is down for a moment while the gateway restarts it.
+lambda_back() {
+  local i
+  for ((i = 0; i < 45; i++)); do
+    service_up lambda && return 0
+    sleep 2
+  done
+  return 1
+}
+
 # Wait until interrupted, or until one of the processes dies.
-while stack_up && service_up lambda && service_up gateway && service_up twilio; do
+while stack_up && { service_up lambda || lambda_back; } && service_up gateway && service_up twilio; do
   sleep 2 &
   wait $! || true
 done

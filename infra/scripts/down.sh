@@ -55,10 +55,21 @@ stop_service() {
 }
 
 # LocalStack's internal DynamoDB Local, by pid (after LocalStack itself,
-# which normally stops it on SIGTERM).
+# which normally stops it on SIGTERM): only the one our LocalStack ($1, the
+# pid its pid file held) started, or an orphan of it. The jar path alone is
+# not enough: another stack (PARLO_LOCAL_DIR, or a checkout sharing
+# .localstack) may run a LocalStack of its own.
 stop_localstack_dynamodb() {
-  local pid pgid i
+  local ours="$1" pid pgid up i mine
   for pid in $(localstack_dynamodb_pids); do
+    # Ours when LocalStack is among its first ancestors, or it is an orphan.
+    mine=0 up="$pid"
+    for ((i = 0; i < 4; i++)); do
+      up="$(ps -o ppid= -p "$up" 2>/dev/null | tr -d ' ' || true)"
+      { [ "$up" = "$ours" ] || { [ "$i" = 0 ] && [ "$up" = 1 ]; }; } && mine=1 && break
+      [ -n "$up" ] && [ "$up" != 1 ] || break
+    done
+    [ "$mine" = 1 ] || continue
     pgid="$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ' || true)"
     if [ "$pgid" = "$pid" ]; then kill -TERM -- "-$pid" 2>/dev/null || true; else kill -TERM "$pid" 2>/dev/null || true; fi
     for ((i = 0; i < 50; i++)); do
@@ -74,8 +85,13 @@ services=("$@")
 [ "${#services[@]}" -gt 0 ] || services=("${DEV_SERVICES[@]}" localstack moto dynamodb)
 for svc in "${services[@]}"; do
   service_port "$svc" >/dev/null
+  # LocalStack's pid as its pid file had it (alive or not), for its DynamoDB Local.
+  ls_pid=""
+  [ "$svc" != localstack ] || ls_pid="$(cat "$(pid_file localstack)" 2>/dev/null || true)"
   stop_service "$svc"
-  [ "$svc" != localstack ] || stop_localstack_dynamodb
+  if [ "$svc" = localstack ] && [[ "$ls_pid" =~ ^[0-9]+$ ]]; then
+    stop_localstack_dynamodb "$ls_pid"
+  fi
 done
 if ! stack_up; then
   rm -f "$LOCAL_DIR/env"

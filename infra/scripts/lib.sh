@@ -19,7 +19,9 @@
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
 PARLO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-LOCAL_DIR="$PARLO_ROOT/.local"
+# PARLO_LOCAL_DIR: another directory for a second stack from one checkout
+# (with its own ports), e.g. a load-test trial beside a running test lane.
+LOCAL_DIR="${PARLO_LOCAL_DIR:-$PARLO_ROOT/.local}"
 # shellcheck disable=SC2034
 VENV="$PARLO_ROOT/.venv"
 
@@ -68,6 +70,14 @@ service_signature() {
     twilio) echo "parlo-local twilio" ;;
     localstack) echo "localstack.runtime.main" ;;
   esac
+}
+
+# The Lambda runtime emulator's command line: dev.sh starts it, and
+# restart-lambda.sh again when the gateway saw an invocation time out
+# (cargo lambda watch never restarts a function process that died or hangs).
+lambda_command() {
+  LAMBDA_CMD=("$VENV/bin/cargo-lambda" lambda watch
+    --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --ignore-changes)
 }
 
 pid_file() { echo "$LOCAL_DIR/$1.pid"; }

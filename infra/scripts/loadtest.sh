@@ -6,6 +6,8 @@
 #      calls, retries on 429/5xx) and answering with the LLM agent against
 #      the LLM stand-in (OPENAI_API_KEY, OPENAI_BASE_URL,
 #      LLM_TURN_TIMEOUT_MS=${PARLO_LOAD_LLM_TIMEOUT_MS:-4000})
+#      and the gateway's turn-queue visibility timeout at
+#      ${PARLO_LOAD_VISIBILITY_TIMEOUT:-60} s (see below)
 #   3. runs parlo-local loadtest: 200 customers and 10 staff of 5 fresh
 #      businesses send 2,000 signed messages over 300 s; Twilio answers 429,
 #      then 503, for a window; the LLM hangs for a window; the turn function
@@ -66,6 +68,10 @@ export TWILIO_ACCOUNT_SID=AC00000000000000000000000000000001
 export OPENAI_API_KEY=local-llm-standin-not-a-key
 export OPENAI_BASE_URL="http://127.0.0.1:$LLM_PORT/v1"
 export LLM_TURN_TIMEOUT_MS="${PARLO_LOAD_LLM_TIMEOUT_MS:-4000}"
+# The gateway's turn-queue visibility timeout: the local 5 s with the
+# queue's 5 receives poisons a turn whose send failed (Twilio 429/5xx)
+# before the outbox lease (30 s) lets a retry send; AWS has 360 s.
+export PARLO_VISIBILITY_TIMEOUT="${PARLO_LOAD_VISIBILITY_TIMEOUT:-60}"
 export PARLO_SKIP_FRONTEND=1
 STARTED_STACK=1
 infra/scripts/dev.sh --background
@@ -90,8 +96,13 @@ import datetime, pathlib, subprocess, sys
 doc, report, took = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]).read_text(), sys.argv[3]
 begin, end = "<!-- loadtest:begin -->", "<!-- loadtest:end -->"
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+import os
+sizes = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("PARLO_LOAD_"))
+load = open("/proc/loadavg").read().split()[:3]
 block = (f"{begin}\nLast `make loadtest`: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
-         f"commit {commit}, {took} s wall for the whole script (stack start included).\n\n{report.strip()}\n{end}")
+         f"commit {commit}, {took} s wall for the whole script (stack start included).\n"
+         f"Command: `{sizes + ' ' if sizes else ''}make loadtest`; load average at the end "
+         f"{' / '.join(load)} (1 / 5 / 15 min) on {os.cpu_count()} cores.\n\n{report.strip()}\n{end}")
 text = doc.read_text()
 if begin in text and end in text:
     text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]

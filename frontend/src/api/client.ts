@@ -16,6 +16,8 @@ export type Session = Schemas["Session"];
 export type Location = Schemas["Location"];
 export type Spot = Schemas["Spot"];
 export type TimeBlock = Schemas["TimeBlock"];
+export type AdminConversation = Schemas["AdminConversation"];
+export type Activity = Schemas["Activity"];
 
 const SESSION_KEY = "parlo.session";
 const ADMIN_KEY = "parlo.admin";

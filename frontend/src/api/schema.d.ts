@@ -1694,6 +1694,28 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One line of the platform's activity feed. */
+        Activity: {
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ActivityKind"];
+            /**
+             * Format: uuid
+             * @description `null`: not about one business.
+             */
+            org_id?: string | null;
+            /** @description What happened, in Spanish. */
+            summary: string;
+        };
+        /** @enum {string} */
+        ActivityKind: "signup" | "booking" | "cancellation" | "status_change" | "impersonation" | "settings_change" | "reschedule" | "attendance" | "handoff" | "go_live" | "provisioning" | "number_change";
+        /** @description A conversation in the admin's list across businesses. */
+        AdminConversation: components["schemas"]["Conversation"] & {
+            /** @description `null` when the business is gone. */
+            organization_name?: string | null;
+        };
         AdminLoginRequest: {
             password: string;
         };
@@ -1702,10 +1724,40 @@ export interface components {
             expires_at: string;
             role: string;
         };
+        AdminOrganizationCounts: {
+            appointments_last_and_next_30_days: number;
+            services_active: number;
+            staff_active: number;
+        };
+        /** @description `GET /admin/organizations/{org_id}`: a business and its catalogue. */
+        AdminOrganizationDetail: {
+            counts: components["schemas"]["AdminOrganizationCounts"];
+            locations: components["schemas"]["Location"][];
+            organization: components["schemas"]["Organization"];
+            services: components["schemas"]["Service"][];
+            spots: components["schemas"]["Spot"][];
+            staff: components["schemas"]["Staff"][];
+        };
+        /** @description `GET /admin/organizations`: a page of businesses and the counts of all. */
+        AdminOrganizations: {
+            counts: components["schemas"]["OrgStatusCounts"];
+            items: components["schemas"]["Organization"][];
+            next_cursor?: string | null;
+        };
         AdminSession: {
             /** Format: date-time */
             expires_at: string;
             token: string;
+        };
+        /** @description `GET /admin/stats`: the platform at a glance. */
+        AdminStats: {
+            /** @description Activity feed entries of the last 7 days, by kind (`booking`, …). */
+            activity_7_days: {
+                [key: string]: number;
+            };
+            new_organizations_7_days: number;
+            organizations: components["schemas"]["OrgStatusCounts"];
+            organizations_with_messages_7_days: number;
         };
         /** @description An appointment with its times in the business's zone. */
         Appointment: {
@@ -2037,6 +2089,13 @@ export interface components {
             id: string;
             name: string;
         };
+        /** @description `GET /openapi.json`: this document (OpenAPI 3.1). */
+        OpenApiDocument: {
+            components: Record<string, never>;
+            info: Record<string, never>;
+            openapi: string;
+            paths: Record<string, never>;
+        };
         OrgSettings: {
             ask_staff_preference: boolean;
             booking: components["schemas"]["BookingPolicy"];
@@ -2055,6 +2114,14 @@ export interface components {
         };
         /** @enum {string} */
         OrgStatus: "onboarding" | "active" | "suspended" | "churned";
+        /** @description Businesses by status (admin). */
+        OrgStatusCounts: {
+            active: number;
+            churned: number;
+            onboarding: number;
+            suspended: number;
+            total: number;
+        };
         Organization: {
             /** Format: date-time */
             created_at: string;
@@ -2079,6 +2146,23 @@ export interface components {
             settings?: components["schemas"]["OrgSettings"] | null;
             /** @description IANA zone, e.g. `America/Mexico_City`. */
             timezone?: string | null;
+        };
+        OutboxMessage: {
+            body: string;
+            content_sid?: string | null;
+            content_variables?: string | null;
+            created_at: string;
+            from: string;
+            id: string;
+            /** @description The idempotency key: `<inbound MessageSid>#<position>` for replies. */
+            key: string;
+            mock: boolean;
+            status: string;
+            to: string;
+        };
+        /** @description Dev only: what the stack sent to a number, oldest first. */
+        OutboxPage: {
+            messages: components["schemas"]["OutboxMessage"][];
         };
         /** @enum {string} */
         PermissionLevel: "viewer" | "staff" | "admin" | "owner";
@@ -2372,7 +2456,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        items: components["schemas"]["Activity"][];
+                        next_cursor: string | null;
+                    };
                 };
             };
             /** @description Error */
@@ -2495,7 +2582,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        items: components["schemas"]["AdminConversation"][];
+                        next_cursor: string | null;
+                    };
                 };
             };
             /** @description Error */
@@ -2533,7 +2623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["AdminOrganizations"];
                 };
             };
             /** @description Error */
@@ -2564,7 +2654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["AdminOrganizationDetail"];
                 };
             };
             /** @description Error */
@@ -4539,7 +4629,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["AdminStats"];
                 };
             };
             /** @description Error */
@@ -5482,7 +5572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["OutboxPage"];
                 };
             };
             /** @description Error */
@@ -5734,7 +5824,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
             /** @description Error */

@@ -2,7 +2,7 @@
 // queries every screen shares.
 import { createContext, useContext } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap, type Location, type Organization, type Service, type Spot, type Staff } from "../api/client";
+import { api, unwrap, type Location, type Organization, type Staff } from "../api/client";
 import { regionOf, type Region } from "./time";
 
 export interface BusinessCtx {
@@ -36,13 +36,13 @@ export function ctxOf(
 
 export const staffQuery = {
   queryKey: ["staff"],
-  queryFn: async () => unwrap(await api.GET("/api/v1/staff", { params: { query: { limit: "100" } } })).items as Staff[],
+  queryFn: async () => unwrap(await api.GET("/api/v1/staff", { params: { query: { limit: "100" } } })).items,
 };
 
 export const servicesQuery = {
   queryKey: ["services"],
   queryFn: async () =>
-    unwrap(await api.GET("/api/v1/services", { params: { query: { limit: "100" } } })).items as Service[],
+    unwrap(await api.GET("/api/v1/services", { params: { query: { limit: "100" } } })).items,
 };
 
 export function useStaff() {
@@ -62,7 +62,7 @@ export function useLocations() {
   return useQuery({
     queryKey: ["locations"],
     queryFn: async () =>
-      unwrap(await api.GET("/api/v1/locations", { params: { query: { limit: "100" } } })).items as Location[],
+      unwrap(await api.GET("/api/v1/locations", { params: { query: { limit: "100" } } })).items,
   });
 }
 
@@ -90,6 +90,6 @@ export function useSpots() {
   return useQuery({
     queryKey: ["spots"],
     queryFn: async () =>
-      unwrap(await api.GET("/api/v1/spots", { params: { query: { limit: "100" } } })).items as Spot[],
+      unwrap(await api.GET("/api/v1/spots", { params: { query: { limit: "100" } } })).items,
   });
 }

@@ -15,12 +15,8 @@ import {
   currentAdminScope as adminScope,
   setAdminScope,
   unwrap,
-  type Conversation,
-  type Location,
-  type Message,
-  type Organization,
-  type Service,
-  type Staff,
+  type Activity,
+  type AdminConversation,
 } from "../api/client";
 import { Dashboard } from "../App";
 import { LEVEL_LABEL, SENDER_LABEL } from "../lib/words";
@@ -83,12 +79,6 @@ function AdminLogin({ onDone }: { onDone: () => void }) {
   );
 }
 
-interface OrgList {
-  items: Organization[];
-  next_cursor: string | null;
-  counts: Record<string, number>;
-}
-
 /** The admin's header and sections around each admin page. */
 function Shell({ onLogout, children }: { onLogout: () => void; children: React.ReactNode }) {
   const qc = useQueryClient();
@@ -127,10 +117,7 @@ function Panel() {
   const stats = useQuery({
     queryKey: ["admin", "stats"],
     queryFn: async () =>
-      unwrap(await adminApi.GET("/api/v1/admin/stats")) as unknown as {
-        new_organizations_7_days: number;
-        organizations_with_messages_7_days: number;
-      },
+      unwrap(await adminApi.GET("/api/v1/admin/stats")),
   });
   const orgs = useQuery({
     queryKey: ["admin", "orgs", q, status],
@@ -139,7 +126,7 @@ function Panel() {
         await adminApi.GET("/api/v1/admin/organizations", {
           params: { query: { limit: "50", ...(q ? { q } : {}), ...(status ? { status } : {}) } },
         }),
-      ) as unknown as OrgList,
+      ),
   });
   const { setOrgStatus, impersonate } = useOrgActions();
   return (
@@ -237,15 +224,6 @@ function useOrgActions() {
   return { setOrgStatus, impersonate };
 }
 
-interface OrgDetailOut {
-  organization: Organization;
-  locations: Location[];
-  staff: Staff[];
-  services: Service[];
-  spots: { id: string; name: string }[];
-  counts: { staff_active: number; services_active: number; appointments_last_and_next_30_days: number };
-}
-
 function OrgDetail() {
   const { id = "" } = useParams();
   const { setOrgStatus, impersonate } = useOrgActions();
@@ -254,7 +232,7 @@ function OrgDetail() {
     queryFn: async () =>
       unwrap(
         await adminApi.GET("/api/v1/admin/organizations/{org_id}", { params: { path: { org_id: id } } }),
-      ) as unknown as OrgDetailOut,
+      ),
   });
   if (d.isPending) return <Spinner />;
   if (d.isError)
@@ -348,8 +326,6 @@ function ScopedDashboard() {
   return <Dashboard key={id} scope={{ orgId: id, base: `/admin/negocios/${id}/panel` }} />;
 }
 
-type AdminConversation = Conversation & { organization_name: string | null };
-
 function AdminConversations() {
   const [params] = useSearchParams();
   const only = params.get("negocio");
@@ -357,12 +333,10 @@ function AdminConversations() {
   const list = useQuery({
     queryKey: ["admin", "conversations", only],
     queryFn: async () =>
-      (
-        unwrap(
-          await adminApi.GET("/api/v1/admin/conversations", {
-            params: { query: { limit: "100", ...(only ? { org_id: only } : {}) } },
-          }),
-        ) as unknown as { items: AdminConversation[] }
+      unwrap(
+        await adminApi.GET("/api/v1/admin/conversations", {
+          params: { query: { limit: "100", ...(only ? { org_id: only } : {}) } },
+        }),
       ).items,
     refetchInterval: 10_000,
   });
@@ -418,7 +392,7 @@ function AdminThread({ c, onBack }: { c: AdminConversation; onBack: () => void }
         await adminApi.GET("/api/v1/admin/organizations/{org_id}/conversations/{id}/messages", {
           params: { path: { org_id: c.org_id, id: c.id }, query: { limit: "100" } },
         }),
-      ).items as Message[],
+      ).items,
   });
   const items = [...(messages.data ?? [])].sort((x, y) => x.created_at.localeCompare(y.created_at));
   return (
@@ -445,27 +419,19 @@ function AdminThread({ c, onBack }: { c: AdminConversation; onBack: () => void }
   );
 }
 
-interface ActivityEntry {
-  id: string;
-  kind: string;
-  org_id: string | null;
-  summary: string;
-  at: string;
-}
-
 function ActivityFeed() {
   const [pages, setPages] = useState<string[]>([""]);
   const feed = useQuery({
     queryKey: ["admin", "activity", pages],
     queryFn: async () => {
-      const out: ActivityEntry[] = [];
+      const out: Activity[] = [];
       let next: string | null = null;
       for (const cursor of pages) {
         const r = unwrap(
           await adminApi.GET("/api/v1/admin/activity", {
             params: { query: { limit: "50", ...(cursor ? { cursor } : {}) } },
           }),
-        ) as unknown as { items: ActivityEntry[]; next_cursor: string | null };
+        );
         out.push(...r.items);
         next = r.next_cursor;
       }

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "react-router-dom";
 import { api, errorMessage, unwrap, type Appointment } from "../api/client";
@@ -25,7 +25,8 @@ type View = "day" | "week" | "list";
 // The dialogs load when first opened, for the same reason.
 const BookDialog = lazy(() => import("./BookDialog").then((m) => ({ default: m.BookDialog })));
 const AppointmentDialog = lazy(() => import("./AppointmentDialog").then((m) => ({ default: m.AppointmentDialog })));
-const Calendar = lazy(() => import("../components/Calendar").then((m) => ({ default: m.Calendar })));
+const loadCalendar = () => import("../components/Calendar");
+const Calendar = lazy(() => loadCalendar().then((m) => ({ default: m.Calendar })));
 type ColorBy = "staff" | "service" | "status";
 type Columns = "staff" | "spot";
 
@@ -42,9 +43,10 @@ const STATUS_COLOR: Record<string, string> = {
 };
 
 /** Every appointment of a local date range (all pages). */
-export function useAppointments(from: string, to: string) {
+export function useAppointments(from: string, to: string, enabled = true) {
   return useQuery({
     queryKey: ["appointments", from, to],
+    enabled,
     queryFn: async () => {
       const all: Appointment[] = [];
       let cursor: string | undefined;
@@ -65,6 +67,14 @@ export function useAppointments(from: string, to: string) {
     // calendar rebuild) until the new range arrives.
     placeholderData: keepPreviousData,
   });
+}
+
+/** `next`, or the previous array when it holds the same versions of the same appointments. */
+function same(last: { current: Appointment[] }, next: Appointment[]): Appointment[] {
+  const prev = last.current;
+  if (next.length === prev.length && next.every((a, i) => a.id === prev[i]?.id && a.updated_at === prev[i]?.updated_at)) return prev;
+  last.current = next;
+  return next;
 }
 
 const isPhone = () => typeof window !== "undefined" && window.matchMedia("(max-width: 700px)").matches;
@@ -91,10 +101,22 @@ export function Agenda() {
   const staff = useStaff();
   const services = useServices();
   const spots = useSpots();
+  // The grid's code downloads while the appointments load, not after.
+  useEffect(() => {
+    if (view !== "list") void loadCalendar();
+  }, [view]);
   const { location, count: locations } = useChosenLocation();
   const from = view === "week" ? weekStart(date) : date;
   const to = view === "week" ? addDays(from, 6) : date;
-  const appts = useAppointments(from, to);
+  // The grid views fetch the whole week, so day ⇄ week and the days of one
+  // week switch without a request; the day alone is asked for too while
+  // its week is not there yet, so the first paint waits for one day only.
+  // The list (a phone's view) asks for its day alone.
+  const weekFrom = weekStart(date);
+  const week = useAppointments(weekFrom, addDays(weekFrom, 6), view !== "list");
+  const weekReady = !!week.data && !week.isPlaceholderData;
+  const day = useAppointments(date, date, view !== "week" && !weekReady);
+  const appts = weekReady || view === "week" ? week : day;
   const canEdit = atLeast(b.level, "staff");
 
   const staffList = useMemo(
@@ -106,17 +128,25 @@ export function Agenda() {
     () => new Map((services.data ?? []).map((s) => [s.id, s.name])),
     [services.data],
   );
+  // The same appointments as last time (the day's answer, then its week's;
+  // a refetch with no change) keep the same array, so the calendar does
+  // not redraw its events for nothing.
+  const lastVisible = useRef<Appointment[]>([]);
   const visible = useMemo(
     () =>
-      (appts.data ?? []).filter(
+      same(lastVisible, (appts.data ?? []).filter(
         (a) =>
+          // Only the range on screen reaches the calendar (it would lay out
+          // the whole week's events for a day view otherwise).
+          a.start_local.slice(0, 10) >= from &&
+          a.start_local.slice(0, 10) <= to &&
           (!staffFilter || a.staff_id === staffFilter) &&
           (locations < 2 || !location || a.location_id === location.id) &&
           (!serviceFilter || a.service_id === serviceFilter) &&
           (statusFilter === "all" ||
             (statusFilter === "active" ? a.status !== "cancelled" : a.status === statusFilter)),
-      ),
-    [appts.data, staffFilter, serviceFilter, statusFilter, location, locations],
+      )),
+    [appts.data, from, to, staffFilter, serviceFilter, statusFilter, location, locations],
   );
   const colorOf = useCallback(
     (a: Appointment) => {
@@ -186,14 +216,9 @@ export function Agenda() {
       editable: canEdit,
       eventDurationEditable: false,
       eventClick: (info) => setOpen(String(info.event.id)),
-      eventDidMount: (info) => {
-        info.el.dataset.apptId = String(info.event.id);
-        info.el.setAttribute("role", "button");
-        info.el.setAttribute("tabindex", "0");
-        info.el.addEventListener("keydown", (e) => {
-          if (e.key === "Enter" || e.key === " ") setOpen(String(info.event.id));
-        });
-      },
+      // No eventDidMount: the calendar already makes each event a button
+      // (role, tabindex, Enter and Space) because eventClick is set, and a
+      // per-event callback costs a copy of the event and the view each.
       dateClick: (info) => {
         if (!latest.current.canEdit) return;
         const wall = info.dateStr.slice(0, 19);
@@ -254,7 +279,8 @@ export function Agenda() {
         }`,
         backgroundColor: colorOf(a),
         editable: canEdit && (a.status === "pending" || a.status === "confirmed"),
-        classNames: [`status-${a.status}`],
+        // appt-<id>: how the browser tests find one appointment.
+        classNames: [`status-${a.status}`, `appt-${a.id}`],
       })),
     [visible, serviceName, staffName, colorOf, canEdit, bySpot],
   );

@@ -257,7 +257,7 @@ function Closures({ canEdit }: { canEdit: boolean }) {
         await api.GET("/api/v1/availability/blocks", {
           params: { query: { from: today, to: addDays(today, 90) } },
         }),
-      ).items as TimeBlock[],
+      ).items,
   });
   const refresh = () => qc.invalidateQueries({ queryKey: ["blocks"] });
   const midnight = (d: string) => wallToInstant(parseWall(d), b.tz).toISOString();

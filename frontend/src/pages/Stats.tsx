@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../api/client";
+import { api, unwrap, type Schemas } from "../api/client";
 import { useBusiness } from "../lib/business";
 import { addDays, formatMoney, localDate } from "../lib/time";
 import { ErrorBox, Spinner } from "../components/ui";
@@ -15,7 +15,6 @@ export default function Stats() {
     queryFn: async () => unwrap(await api.GET("/api/v1/stats", { params: { query: { from, to } } })),
   });
   const t = stats.data?.totals;
-  const max = Math.max(1, ...(stats.data?.by_day ?? []).map((d) => d.bookings));
   return (
     <main className="page">
       <h1>Estadísticas</h1>
@@ -40,22 +39,72 @@ export default function Stats() {
             <div><dt>Canceladas</dt><dd>{t.cancellations}</dd></div>
             <div><dt>Ingresos</dt><dd>{formatMoney(t.revenue_cents, "MXN", b.tz)}</dd></div>
           </dl>
-          <figure className="chart">
-            <figcaption>Citas por día (verde: completadas)</figcaption>
-            <svg viewBox={`0 0 ${stats.data.by_day.length * 12} 100`} preserveAspectRatio="none" role="img"
-              aria-label={`Citas por día del ${from} al ${to}`}>
-              {stats.data.by_day.map((d, i) => (
-                <g key={d.date}>
-                  <rect x={i * 12 + 1} y={100 - (d.bookings / max) * 100} width={10} height={(d.bookings / max) * 100} fill="#94a3b8">
-                    <title>{`${d.date}: ${d.bookings} citas, ${d.completed} completadas`}</title>
-                  </rect>
-                  <rect x={i * 12 + 1} y={100 - (d.completed / max) * 100} width={10} height={(d.completed / max) * 100} fill="#0f766e" />
-                </g>
-              ))}
-            </svg>
-          </figure>
+          <DayBars
+            caption="Citas por día (verde: completadas, naranja: no asistieron, rojo: canceladas, gris: por atender)"
+            label={`Citas por día del ${from} al ${to}`}
+            days={stats.data.by_day}
+            parts={[
+              ["completed", "#0f766e", "completadas"],
+              ["no_shows", "#b45309", "no asistieron"],
+              ["cancellations", "#be123c", "canceladas"],
+              ["open", "#94a3b8", "por atender"],
+            ]}
+          />
+          <DayBars
+            caption="Ingresos por día (citas completadas)"
+            label={`Ingresos por día del ${from} al ${to}`}
+            days={stats.data.by_day}
+            parts={[["revenue", "#1d4ed8", "ingresos"]]}
+            format={(v) => formatMoney(v, "MXN", b.tz)}
+          />
         </>
       )}
     </main>
+  );
+}
+
+type Day = Schemas["StatsDay"];
+type Part = "completed" | "no_shows" | "cancellations" | "open" | "revenue";
+const value = (d: Day, p: Part) =>
+  p === "open"
+    ? Math.max(0, d.bookings - d.completed - d.no_shows - d.cancellations)
+    : p === "revenue"
+      ? d.revenue_cents
+      : d[p];
+
+/** One bar per day, its parts stacked; each bar's tooltip says the figures. */
+function DayBars({
+  caption,
+  label,
+  days,
+  parts,
+  format = String,
+}: {
+  caption: string;
+  label: string;
+  days: Day[];
+  parts: [Part, string, string][];
+  format?: (v: number) => string;
+}) {
+  const max = Math.max(1, ...days.map((d) => parts.reduce((sum, [p]) => sum + value(d, p), 0)));
+  return (
+    <figure className="chart">
+      <figcaption>{caption}</figcaption>
+      <svg viewBox={`0 0 ${days.length * 12} 100`} preserveAspectRatio="none" role="img" aria-label={label}>
+        {days.map((d, i) => {
+          let y = 100;
+          return (
+            <g key={d.date}>
+              <title>{`${d.date}: ${parts.map(([p, , name]) => `${format(value(d, p))} ${name}`).join(", ")}`}</title>
+              {parts.map(([p, color]) => {
+                const h = (value(d, p) / max) * 100;
+                y -= h;
+                return <rect key={p} x={i * 12 + 1} y={y} width={10} height={h} fill={color} />;
+              })}
+            </g>
+          );
+        })}
+      </svg>
+    </figure>
   );
 }

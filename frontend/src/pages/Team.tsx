@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, loadSession, unwrap, type Schemas, type Staff, type TimeBlock } from "../api/client";
+import { api, loadSession, unwrap, type Schemas, type Staff } from "../api/client";
 import { atLeast, useBusiness, useServices, useSpots, useStaff } from "../lib/business";
 import { LEVEL_LABEL, word } from "../lib/words";
 import { addDays, formatDay, formatLocalDate, formatRange, localDate, parseWall, wallToInstant } from "../lib/time";
@@ -366,7 +366,7 @@ function Blocks({ s }: { s: Staff }) {
     queryKey: ["blocks", "staff", today],
     queryFn: async () =>
       unwrap(await api.GET("/api/v1/availability/blocks", { params: { query: { from: today, to: addDays(today, 90) } } }))
-        .items as TimeBlock[],
+        .items,
   });
   const at = (d: string, t: string) => wallToInstant(parseWall(`${d}T${t}`), b.tz).toISOString();
   const add = useMutation({

@@ -70,7 +70,7 @@ describe("dashboard", () => {
     for (const s of staff) {
       await page.locator(".ec-col-head", { hasText: s.name }).first().waitFor();
     }
-    const ev = page.locator(`[data-appt-id="${appt.id}"]`);
+    const ev = page.locator(`.appt-${appt.id}`);
     await ev.waitFor();
     // The browser runs in Tokyo; the grid shows Mexico City's wall clock.
     const text = await ev.innerText();
@@ -108,14 +108,14 @@ describe("dashboard", () => {
     assert.equal(a.start_local.slice(0, 10), date);
     assert.equal(a.status, "confirmed");
     // It is on the grid.
-    await page.locator(`[data-appt-id="${a.id}"]`).waitFor();
+    await page.locator(`.appt-${a.id}`).waitFor();
   });
 
   it("drags an appointment to another staff member's column: the store has the new staff member", async () => {
     const date = futureWeekday(15);
     const appt = await bookByApi(date, staff[0].id);
     await openDay(date);
-    const ev = page.locator(`[data-appt-id="${appt.id}"]`);
+    const ev = page.locator(`.appt-${appt.id}`);
     await ev.waitFor();
     await ev.scrollIntoViewIfNeeded();
     const box = await ev.boundingBox();
@@ -145,8 +145,8 @@ describe("dashboard", () => {
     const theirs = await bookByApi(date, staff[1].id, { start: mine.start });
     assert.equal(theirs.start, mine.start, "both at the first time everybody is free");
     await openDay(date);
-    const ev = page.locator(`[data-appt-id="${mine.id}"]`);
-    const other = page.locator(`[data-appt-id="${theirs.id}"]`);
+    const ev = page.locator(`.appt-${mine.id}`);
+    const other = page.locator(`.appt-${theirs.id}`);
     await ev.waitFor();
     await other.waitFor();
     await other.scrollIntoViewIfNeeded();
@@ -172,7 +172,7 @@ describe("dashboard", () => {
     await openDay(date);
     const appt = await bookByApi(date, staff[1].id);
     // Polled every 5 s; no navigation happens here.
-    await page.locator(`[data-appt-id="${appt.id}"]`).waitFor({ timeout: 15_000 });
+    await page.locator(`.appt-${appt.id}`).waitFor({ timeout: 15_000 });
   });
 
   it("two browsers book the same slot at once: exactly one succeeds, the other reads the API's message", async () => {

@@ -86,19 +86,29 @@ it("week view, 10 staff × 300 appointments: time to interactive", async () => {
     });
     runs.push({ navToWeek, frame: Date.now() - t1 });
   }
-  // The week view alone: switching from the day view with the data loaded.
-  await page.getByRole("button", { name: "Día" }).click();
-  await page.waitForFunction(() => document.querySelectorAll(".ec-event").length < 300);
-  const sw = await page.evaluate(async () => {
-    const t = performance.now();
-    const btn = [...document.querySelectorAll("button")].find((b) => b.textContent === "Semana");
-    btn.click();
-    while (document.querySelectorAll(".ec-event").length < 300) await new Promise((r) => setTimeout(r, 0));
-    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-    return performance.now() - t;
-  });
+  // The week view alone: switching from the day view with the data loaded
+  // (the agenda fetched the week with the day), three times.
+  const switches = [];
+  for (let i = 0; i < 3; i++) {
+    await page.getByRole("button", { name: "Día" }).click();
+    await page.waitForFunction(() => document.querySelectorAll(".ec-event").length < 300);
+    await page.waitForTimeout(200);
+    const sw = await page.evaluate(async () => {
+      const t = performance.now();
+      const btn = [...document.querySelectorAll("button")].find((b) => b.textContent === "Semana");
+      btn.click();
+      while (document.querySelectorAll(".ec-event").length < 300) await new Promise((r) => setTimeout(r, 0));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return performance.now() - t;
+    });
+    switches.push(Math.round(sw));
+  }
   const best = Math.min(...runs.map((r) => r.navToWeek));
-  console.log(`PERF week view 10 staff × 300 appointments: load→week rendered ${runs.map((r) => r.navToWeek).join("/")} ms (best ${best}); day→week switch ${Math.round(sw)} ms`);
+  const median = [...switches].sort((x, y) => x - y)[1];
+  console.log(
+    `PERF week view 10 staff × 300 appointments: load→week rendered ${runs.map((r) => r.navToWeek).join("/")} ms (best ${best}); ` +
+      `day→week switch ${switches.join("/")} ms (median ${median}); load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+  );
   assert.equal(await page.locator(".ec-event").count(), 300);
   await context.close();
 });

@@ -17,9 +17,13 @@ pub fn repo_root() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
-/// `.local/` of the checkout (gitignored; pids, logs, env, clock).
+/// `.local/` of the checkout (gitignored; pids, logs, env, clock), or
+/// `$PARLO_LOCAL_DIR` (a second stack from one checkout, as lib.sh).
 pub fn local_dir() -> PathBuf {
-    repo_root().join(".local")
+    match std::env::var_os("PARLO_LOCAL_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => repo_root().join(".local"),
+    }
 }
 
 /// The committed local settings file.

@@ -76,7 +76,14 @@ fn to_hyper(r: GatewayResponse, request_id: &str) -> Response<Full<Bytes>> {
 /// and `/webhooks`: the file itself, or `index.html` for an app route
 /// (a path without an extension, e.g. `/auth`, `/agenda`), so a magic
 /// link opens the app. `None`: not ours (the caller answers 404).
-pub fn static_file(dir: &std::path::Path, method: &str, path: &str) -> Option<GatewayResponse> {
+/// `gzip`: the client accepts it; the build writes a `.gz` beside each text
+/// file (frontend/vite.config.ts), served as is, as CloudFront compresses.
+pub fn static_file(
+    dir: &std::path::Path,
+    method: &str,
+    path: &str,
+    gzip: bool,
+) -> Option<GatewayResponse> {
     if !matches!(method, "GET" | "HEAD")
         || path.starts_with("/api/")
         || path.starts_with("/webhooks/")
@@ -99,7 +106,18 @@ pub fn static_file(dir: &std::path::Path, method: &str, path: &str) -> Option<Ga
     } else {
         (dir.join("index.html"), false)
     };
-    let body = std::fs::read(&file).ok()?;
+    let mut body = std::fs::read(&file).ok()?;
+    let compressed = gzip
+        .then(|| {
+            let mut gz = file.clone().into_os_string();
+            gz.push(".gz");
+            std::fs::read(gz).ok()
+        })
+        .flatten();
+    let encoded = compressed.is_some();
+    if let Some(gz) = compressed {
+        body = gz;
+    }
     let ext = file
         .extension()
         .and_then(|e| e.to_str())
@@ -122,13 +140,18 @@ pub fn static_file(dir: &std::path::Path, method: &str, path: &str) -> Option<Ga
     } else {
         "no-cache"
     };
+    let mut headers = vec![
+        ("content-type".into(), content_type.into()),
+        ("cache-control".into(), cache.into()),
+        ("x-content-type-options".into(), "nosniff".into()),
+        ("vary".into(), "accept-encoding".into()),
+    ];
+    if encoded {
+        headers.push(("content-encoding".into(), "gzip".into()));
+    }
     Some(GatewayResponse {
         status: 200,
-        headers: vec![
-            ("content-type".into(), content_type.into()),
-            ("cache-control".into(), cache.into()),
-            ("x-content-type-options".into(), "nosniff".into()),
-        ],
+        headers,
         body: if method == "HEAD" { Vec::new() } else { body },
     })
 }
@@ -153,7 +176,13 @@ pub async fn handle(
     };
     let Some(route) = apigw::match_route(&method, &path) else {
         if let Some(dir) = state.static_dir.as_deref() {
-            if let Some(r) = static_file(dir, &method, &path) {
+            let gzip = parts
+                .headers
+                .get_all("accept-encoding")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .any(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+            if let Some(r) = static_file(dir, &method, &path, gzip) {
                 return Ok(to_hyper(r, &request_id));
             }
         }
@@ -299,6 +328,24 @@ pub async fn run(config: GatewayConfig) -> Result<(), String> {
         config.listen,
         config.invoker.url("<function>")
     );
+    let limits = config.invoker.limits();
+    let mut timeouts: Vec<String> = limits
+        .functions
+        .iter()
+        .map(|(f, t)| format!("{f} {} s", t.as_secs()))
+        .collect();
+    timeouts.sort();
+    tracing::info!(
+        "invocation timeouts: {} (+{} s slack; {} s for a first invocation); a timeout {}",
+        timeouts.join(", "),
+        limits.slack.as_secs(),
+        limits.cold.as_secs(),
+        if config.invoker.restarts() {
+            "restarts the emulator"
+        } else {
+            "leaves the emulator as it is (no --restart-command)"
+        }
+    );
     tokio::select! {
         _ = serve(listener, state) => {},
         _ = shutdown_signal() => tracing::info!("stopping"),
@@ -319,23 +366,35 @@ mod tests {
         std::fs::create_dir_all(dir.join("assets")).unwrap();
         std::fs::write(dir.join("index.html"), "<html>app</html>").unwrap();
         std::fs::write(dir.join("assets/app-1.js"), "x").unwrap();
-        let index = static_file(&dir, "GET", "/").unwrap();
+        let index = static_file(&dir, "GET", "/", false).unwrap();
         assert_eq!(index.body, b"<html>app</html>");
         // App routes (a magic link's /auth) get the app.
-        let auth = static_file(&dir, "GET", "/auth").unwrap();
+        let auth = static_file(&dir, "GET", "/auth", false).unwrap();
         assert_eq!(auth.body, b"<html>app</html>");
-        let js = static_file(&dir, "GET", "/assets/app-1.js").unwrap();
+        let js = static_file(&dir, "GET", "/assets/app-1.js", false).unwrap();
         assert!(js
             .headers
             .iter()
             .any(|(k, v)| k == "cache-control" && v.contains("immutable")));
+        // The build's .gz twin, to a client that takes gzip; the plain
+        // file to one that does not.
+        std::fs::write(dir.join("assets/app-1.js.gz"), "gz").unwrap();
+        let gz = static_file(&dir, "GET", "/assets/app-1.js", true).unwrap();
+        assert_eq!(gz.body, b"gz");
+        assert!(gz
+            .headers
+            .iter()
+            .any(|(k, v)| k == "content-encoding" && v == "gzip"));
+        let plain = static_file(&dir, "GET", "/assets/app-1.js", false).unwrap();
+        assert_eq!(plain.body, b"x");
+        assert!(!plain.headers.iter().any(|(k, _)| k == "content-encoding"));
         // Never the API's paths, other methods, missing files or traversal.
-        assert!(static_file(&dir, "GET", "/api/v1/nope").is_none());
-        assert!(static_file(&dir, "GET", "/webhooks/x").is_none());
-        assert!(static_file(&dir, "POST", "/auth").is_none());
-        assert!(static_file(&dir, "GET", "/assets/missing.js").is_none());
-        assert!(static_file(&dir, "GET", "/../etc/passwd").is_none());
-        assert!(static_file(&dir, "GET", "/assets/%2e%2e/x.js").is_none());
+        assert!(static_file(&dir, "GET", "/api/v1/nope", true).is_none());
+        assert!(static_file(&dir, "GET", "/webhooks/x", true).is_none());
+        assert!(static_file(&dir, "POST", "/auth", true).is_none());
+        assert!(static_file(&dir, "GET", "/assets/missing.js", true).is_none());
+        assert!(static_file(&dir, "GET", "/../etc/passwd", true).is_none());
+        assert!(static_file(&dir, "GET", "/assets/%2e%2e/x.js", true).is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

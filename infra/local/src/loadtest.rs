@@ -44,9 +44,9 @@ pub struct Plan {
     pub auth_token: String,
     pub twilio: String,
     pub llm: Option<String>,
-    /// `.local/lambda.pid` and `.local/lambda.log`: the function processes
-    /// to kill and measure, the EMF lines to read.
-    pub lambda_pid: Option<u32>,
+    /// `.local/lambda.pid` and `.local/lambda.log`: the emulator whose
+    /// function processes are killed and measured, the EMF lines to read.
+    pub lambda_pid_file: PathBuf,
     pub lambda_log: PathBuf,
     pub turn_queue_url: String,
     pub turn_dlq_url: String,
@@ -315,10 +315,41 @@ async fn drive(sender: Sender, plan: Arc<Plan>, to: String, log: Arc<Mutex<Vec<S
     }
 }
 
+/// The pid of the Lambda runtime emulator (`cargo lambda watch`, in
+/// `.local/lambda.pid`), read afresh: the gateway may have restarted it.
+fn emulator_pid(pid_file: &std::path::Path) -> Option<u32> {
+    std::fs::read_to_string(pid_file).ok()?.trim().parse().ok()
+}
+
+/// The parent pid of a process (field 4 of /proc/<pid>/stat).
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 2..]
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Whether `ancestor` is among the first parents of `pid` (the emulator
+/// runs `cargo run`, which runs the function).
+fn descends_from(pid: u32, ancestor: u32) -> bool {
+    let mut p = pid;
+    for _ in 0..6 {
+        match parent_of(p) {
+            Some(up) if up == ancestor => return true,
+            Some(up) if up > 1 => p = up,
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// CPU ticks of the turn function's processes (the `turn` binary of this
-/// checkout's target directory, which `cargo lambda watch` runs), by pid:
-/// the most each was seen using.
-fn sample_turn_cpu(_lambda_pgid: u32, seen: &mut HashMap<u32, u64>) {
+/// checkout's target directory, run by this stack's emulator: another
+/// stack of the same checkout has its own), by pid: the most each was
+/// seen using.
+fn sample_turn_cpu(emulator: u32, seen: &mut HashMap<u32, u64>) {
     let root = crate::env::repo_root();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return;
@@ -330,7 +361,7 @@ fn sample_turn_cpu(_lambda_pgid: u32, seen: &mut HashMap<u32, u64>) {
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
             continue;
         };
-        // pid (comm) state ppid pgrp … utime(14) stime(15)
+        // pid (comm) state ppid pgrp session … utime(14) stime(15)
         let Some(close) = stat.rfind(')') else {
             continue;
         };
@@ -338,7 +369,7 @@ fn sample_turn_cpu(_lambda_pgid: u32, seen: &mut HashMap<u32, u64>) {
         let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
         let ours = std::fs::read_link(format!("/proc/{pid}/exe"))
             .is_ok_and(|exe| exe.starts_with(&root) && exe.ends_with("debug/turn"));
-        if comm != "turn" || !ours {
+        if comm != "turn" || !ours || !descends_from(pid, emulator) {
             continue;
         }
         let ticks = fields
@@ -354,9 +385,9 @@ fn sample_turn_cpu(_lambda_pgid: u32, seen: &mut HashMap<u32, u64>) {
     }
 }
 
-fn turn_pids(lambda_pgid: u32) -> Vec<u32> {
+fn turn_pids(emulator: u32) -> Vec<u32> {
     let mut seen = HashMap::new();
-    sample_turn_cpu(lambda_pgid, &mut seen);
+    sample_turn_cpu(emulator, &mut seen);
     seen.into_keys().collect()
 }
 
@@ -437,9 +468,9 @@ async fn faults(plan: Arc<Plan>, events: Arc<Mutex<Vec<String>>>) {
         note(format!("{:>5.0} s  LLM back", t0.elapsed().as_secs_f64()));
     }
     until(at(0.70)).await;
-    match plan.lambda_pid {
-        Some(pgid) => {
-            let pids = turn_pids(pgid);
+    match emulator_pid(&plan.lambda_pid_file) {
+        Some(emulator) => {
+            let pids = turn_pids(emulator);
             for pid in &pids {
                 let _ = std::process::Command::new("kill")
                     .args(["-KILL", &pid.to_string()])
@@ -491,6 +522,18 @@ fn emf_sums(log: &PathBuf, from: u64, service: &str) -> BTreeMap<String, f64> {
         }
     }
     sums
+}
+
+/// How many times restart-lambda.sh started a new emulator, from its
+/// markers in the lambda log after byte `from`.
+fn emulator_restarts(log: &PathBuf, from: u64) -> usize {
+    let Ok(bytes) = std::fs::read(log) else {
+        return 0;
+    };
+    String::from_utf8_lossy(&bytes[(from as usize).min(bytes.len())..])
+        .lines()
+        .filter(|l| l.contains("restart-lambda.sh: new emulator"))
+        .count()
 }
 
 async fn queue_depth(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<(i64, i64), String> {
@@ -567,15 +610,18 @@ pub async fn run(store: Store, sqs: aws_sdk_sqs::Client, plan: Plan) -> Outcome 
     // CPU of the turn processes, sampled every half second until the end.
     let cpu: Arc<Mutex<HashMap<u32, u64>>> = Arc::default();
     let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let sampler = plan.lambda_pid.map(|pgid| {
-        let (cpu, sampling) = (cpu.clone(), sampling.clone());
-        tokio::spawn(async move {
+    let sampler = {
+        let (cpu, sampling, pid_file) =
+            (cpu.clone(), sampling.clone(), plan.lambda_pid_file.clone());
+        Some(tokio::spawn(async move {
             while sampling.load(std::sync::atomic::Ordering::Relaxed) {
-                sample_turn_cpu(pgid, &mut cpu.lock().unwrap());
+                if let Some(emulator) = emulator_pid(&pid_file) {
+                    sample_turn_cpu(emulator, &mut cpu.lock().unwrap());
+                }
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
-        })
-    });
+        }))
+    };
 
     let started = Instant::now();
     let sent: Arc<Mutex<Vec<Sent>>> = Arc::default();
@@ -972,6 +1018,11 @@ pub async fn run(store: Store, sqs: aws_sdk_sqs::Client, plan: Plan) -> Outcome 
     for e in events.lock().unwrap().iter() {
         let _ = writeln!(r, "- {e}");
     }
+    let _ = writeln!(
+        r,
+        "- the gateway restarted the Lambda runtime emulator {} time(s) after an invocation outlived its function's timeout (infra/scripts/restart-lambda.sh)",
+        emulator_restarts(&plan.lambda_log, log_start)
+    );
     out.report = r;
     out
 }

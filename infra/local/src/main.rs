@@ -1,6 +1,7 @@
 //! `parlo-local`: see the crate docs (`src/lib.rs`) and docs/local-stack.md.
 use clap::{Args, Parser, Subcommand};
-use parlo_local::{clock, env, gateway, invoke::Invoker, llm, say, twilio};
+use parlo_local::invoke::{self, Invoker};
+use parlo_local::{clock, env, gateway, llm, say, twilio};
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -86,15 +87,33 @@ struct GatewayArgs {
     /// The Lambda runtime emulator (`cargo lambda watch`).
     #[arg(long, env = "PARLO_INVOKE_URL", default_value = parlo_local::invoke::DEFAULT_INVOKE_URL)]
     invoke_url: String,
-    /// Bound on one invocation, in seconds (the first one may compile).
+    /// Bound on the first invocation of a function after the emulator
+    /// (re)started, in seconds (it may compile); later ones are bounded by
+    /// the function's `Timeout` in --template plus --timeout-slack.
     #[arg(long, default_value_t = 600)]
     invoke_timeout: u64,
+    /// The SAM template whose functions' `Timeout` bound their invocations
+    /// [default: <checkout>/template.yaml].
+    #[arg(long, env = "PARLO_TEMPLATE")]
+    template: Option<std::path::PathBuf>,
+    /// Seconds added to a function's timeout (the emulator's hop, a loaded
+    /// machine).
+    #[arg(long, default_value_t = 10)]
+    timeout_slack: u64,
+    /// Run this when an invocation timed out, to restart the Lambda runtime
+    /// emulator (dev.sh passes infra/scripts/restart-lambda.sh): `cargo
+    /// lambda watch` never restarts a function process that died or hangs.
+    #[arg(long, env = "PARLO_LAMBDA_RESTART")]
+    restart_command: Option<std::path::PathBuf>,
     /// The turn FIFO queue to poll.
     #[arg(long, env = "TURN_QUEUE_URL")]
     turn_queue_url: Option<String>,
     /// Visibility timeout set on receive, in seconds: how soon a failed
-    /// turn is retried locally (AWS uses the queue's 360 s).
-    #[arg(long, default_value_t = 5)]
+    /// turn is retried locally (AWS uses the queue's 360 s). With the
+    /// queue's 5 receives, 5 s poisons a turn whose send failed
+    /// transiently within 25 s, before the outbox lease (30 s) lets a retry
+    /// send: the load test, whose Twilio fails for minutes, uses 60.
+    #[arg(long, env = "PARLO_VISIBILITY_TIMEOUT", default_value_t = 5)]
     visibility_timeout: i32,
     /// The schedule group whose schedules are fired.
     #[arg(long, env = "SCHEDULE_GROUP")]
@@ -435,9 +454,7 @@ fn run_loadtest(args: LoadtestArgs) -> ExitCode {
         auth_token: token,
         twilio: args.twilio_url,
         llm: args.llm_url,
-        lambda_pid: std::fs::read_to_string(local.join("lambda.pid"))
-            .ok()
-            .and_then(|p| p.trim().parse().ok()),
+        lambda_pid_file: local.join("lambda.pid"),
         lambda_log: local.join("lambda.log"),
         turn_queue_url: var("TURN_QUEUE_URL"),
         turn_dlq_url: var("TURN_DLQ_URL"),
@@ -502,7 +519,34 @@ fn run_seed() -> ExitCode {
 }
 
 fn run_gateway(args: GatewayArgs) -> ExitCode {
-    let invoker = Invoker::new(&args.invoke_url, Duration::from_secs(args.invoke_timeout));
+    let cold = Duration::from_secs(args.invoke_timeout);
+    let template = args
+        .template
+        .clone()
+        .unwrap_or_else(|| env::repo_root().join("template.yaml"));
+    let functions = match std::fs::read_to_string(&template) {
+        Ok(text) => invoke::template_timeouts(&text),
+        Err(e) => {
+            eprintln!(
+                "parlo-local gateway: {}: {e}; every invocation bounded by {} s",
+                template.display(),
+                cold.as_secs()
+            );
+            Default::default()
+        }
+    };
+    let mut invoker = Invoker::new(&args.invoke_url, cold).with_limits(invoke::Limits {
+        functions,
+        slack: Duration::from_secs(args.timeout_slack),
+        cold,
+    });
+    if let Some(command) = args
+        .restart_command
+        .clone()
+        .filter(|c| !c.as_os_str().is_empty())
+    {
+        invoker = invoker.with_restarter(invoke::Restarter::new(command));
+    }
     let sqs = match (&args.turn_queue_url, args.no_sqs) {
         (Some(url), false) if !url.is_empty() => Some(gateway::SqsSettings {
             queue_url: url.clone(),

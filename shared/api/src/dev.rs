@@ -6,7 +6,7 @@ use parlo_core::phone::{self, Region};
 use parlo_store::{OutboxRecord, Store};
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OutboxMessage {
     pub id: String,
     /// The idempotency key: `<inbound MessageSid>#<position>` for replies.
@@ -21,7 +21,8 @@ pub struct OutboxMessage {
     pub content_variables: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+/// Dev only: what the stack sent to a number, oldest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OutboxPage {
     pub messages: Vec<OutboxMessage>,
 }

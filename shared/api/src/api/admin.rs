@@ -10,11 +10,13 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use parlo_core::{OrgStatus, Organization, PermissionLevel};
 use parlo_store::ActivityKind;
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::business::{body, page_of, path_id, QueryArgs};
-use super::dto::{AttachNumberInput, ImpersonationOut};
+use super::dto::{
+    AdminConversation, AdminOrganizationCounts, AdminOrganizationDetail, AdminOrganizations,
+    AdminStats, AttachNumberInput, ImpersonationOut, OrgStatusCounts,
+};
 use super::routes::{Op, Params};
 use super::{json, Api, ApiError};
 use crate::auth::{Claims, BUSINESS_AUDIENCE};
@@ -23,17 +25,8 @@ use parlo_app::services::onboarding::OnboardingError;
 /// How long an impersonation session lasts.
 pub const IMPERSONATION_TTL: Duration = Duration::hours(1);
 
-#[derive(Debug, Default, Serialize)]
-struct StatusCounts {
-    total: usize,
-    onboarding: usize,
-    active: usize,
-    suspended: usize,
-    churned: usize,
-}
-
-fn counts(orgs: &[Organization]) -> StatusCounts {
-    let mut c = StatusCounts {
+fn counts(orgs: &[Organization]) -> OrgStatusCounts {
+    let mut c = OrgStatusCounts {
         total: orgs.len(),
         ..Default::default()
     };
@@ -92,12 +85,12 @@ impl Api {
                     .count();
                 Ok(json(
                     StatusCode::OK,
-                    &serde_json::json!({
-                        "organizations": counts(&orgs),
-                        "new_organizations_7_days": new_7_days,
-                        "organizations_with_messages_7_days": messaging_7_days,
-                        "activity_7_days": last_7_days,
-                    }),
+                    &AdminStats {
+                        organizations: counts(&orgs),
+                        new_organizations_7_days: new_7_days,
+                        organizations_with_messages_7_days: messaging_7_days,
+                        activity_7_days: last_7_days,
+                    },
                 ))
             }
             Op::AdminListOrganizations => {
@@ -131,11 +124,11 @@ impl Api {
                 };
                 Ok(json(
                     StatusCode::OK,
-                    &serde_json::json!({
-                        "items": page.items,
-                        "next_cursor": page.next_cursor,
-                        "counts": by_status,
-                    }),
+                    &AdminOrganizations {
+                        items: page.items,
+                        next_cursor: page.next_cursor,
+                        counts: by_status,
+                    },
                 ))
             }
             Op::AdminGetOrganization => {
@@ -153,18 +146,18 @@ impl Api {
                     .await?;
                 Ok(json(
                     StatusCode::OK,
-                    &serde_json::json!({
-                        "organization": org,
-                        "locations": locations,
-                        "staff": staff,
-                        "services": services,
-                        "spots": spots,
-                        "counts": {
-                            "staff_active": staff.iter().filter(|s| s.is_active).count(),
-                            "services_active": services.iter().filter(|s| s.is_active).count(),
-                            "appointments_last_and_next_30_days": recent.len(),
+                    &AdminOrganizationDetail {
+                        counts: AdminOrganizationCounts {
+                            staff_active: staff.iter().filter(|s| s.is_active).count(),
+                            services_active: services.iter().filter(|s| s.is_active).count(),
+                            appointments_last_and_next_30_days: recent.len(),
                         },
-                    }),
+                        organization: org,
+                        locations,
+                        staff,
+                        services,
+                        spots,
+                    },
                 ))
             }
             Op::AdminSuspend | Op::AdminReactivate => {
@@ -274,20 +267,15 @@ impl Api {
                 .await?;
                 let names: BTreeMap<Uuid, String> =
                     orgs.iter().map(|o| (o.id, o.name.clone())).collect();
-                let mut items: Vec<serde_json::Value> = pages
+                let mut items: Vec<AdminConversation> = pages
                     .into_iter()
                     .flat_map(|p| p.items)
-                    .map(|c| {
-                        let mut v = serde_json::to_value(&c).unwrap_or_default();
-                        v["organization_name"] = names.get(&c.org_id).cloned().into();
-                        v
+                    .map(|c| AdminConversation {
+                        organization_name: names.get(&c.org_id).cloned(),
+                        conversation: c,
                     })
                     .collect();
-                items.sort_by(|a, b| {
-                    b["last_message_at"]
-                        .as_str()
-                        .cmp(&a["last_message_at"].as_str())
-                });
+                items.sort_by_key(|a| std::cmp::Reverse(a.conversation.last_message_at));
                 items.truncate(limit);
                 Ok(json(StatusCode::OK, &page_of(items, None)))
             }

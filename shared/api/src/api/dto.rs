@@ -260,6 +260,84 @@ pub struct ImpersonationOut {
     pub impersonated: bool,
 }
 
+/// Businesses by status (admin).
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct OrgStatusCounts {
+    pub total: usize,
+    pub onboarding: usize,
+    pub active: usize,
+    pub suspended: usize,
+    pub churned: usize,
+}
+
+/// `GET /admin/stats`: the platform at a glance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminStats {
+    pub organizations: OrgStatusCounts,
+    pub new_organizations_7_days: usize,
+    pub organizations_with_messages_7_days: usize,
+    /// Activity feed entries of the last 7 days, by kind (`booking`, …).
+    pub activity_7_days: std::collections::BTreeMap<String, usize>,
+}
+
+/// `GET /admin/organizations`: a page of businesses and the counts of all.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminOrganizations {
+    #[schema(value_type = Vec<out::Organization>)]
+    pub items: Vec<Organization>,
+    pub next_cursor: Option<String>,
+    pub counts: OrgStatusCounts,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminOrganizationCounts {
+    pub staff_active: usize,
+    pub services_active: usize,
+    pub appointments_last_and_next_30_days: usize,
+}
+
+/// `GET /admin/organizations/{org_id}`: a business and its catalogue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminOrganizationDetail {
+    #[schema(value_type = out::Organization)]
+    pub organization: Organization,
+    #[schema(value_type = Vec<out::Location>)]
+    pub locations: Vec<Location>,
+    #[schema(value_type = Vec<out::Staff>)]
+    pub staff: Vec<Staff>,
+    #[schema(value_type = Vec<out::Service>)]
+    pub services: Vec<ServiceType>,
+    #[schema(value_type = Vec<out::Spot>)]
+    pub spots: Vec<Spot>,
+    pub counts: AdminOrganizationCounts,
+}
+
+/// A conversation in the admin's list across businesses.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminConversation {
+    #[serde(flatten)]
+    #[schema(value_type = out::Conversation)]
+    pub conversation: Conversation,
+    /// `null` when the business is gone.
+    pub organization_name: Option<String>,
+}
+
+/// `GET /auth/me` (schema `Me`).
+#[derive(Debug, Serialize)]
+pub struct MeOut {
+    pub org_id: Uuid,
+    pub staff_id: Option<Uuid>,
+    pub permission_level: PermissionLevel,
+    pub impersonated: bool,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /dev/auth/magic-link` (schema `DevLinks`).
+#[derive(Debug, Serialize)]
+pub struct DevLinksOut {
+    pub links: Vec<crate::auth::IssuedLink>,
+}
+
 /// Answer shapes of the entities, for the OpenAPI document only. The
 /// handlers serialize the `parlo_core` types themselves; these mirror their
 /// serde output field by field (a test in `openapi.rs` serializes a real
@@ -642,6 +720,47 @@ pub mod out {
         pub provider_id: Option<String>,
         pub delivery_status: Option<String>,
         pub created_at: DateTime<Utc>,
+    }
+
+    #[derive(Serialize, ToSchema)]
+    #[serde(rename_all = "snake_case")]
+    pub enum ActivityKind {
+        Signup,
+        Booking,
+        Cancellation,
+        StatusChange,
+        Impersonation,
+        SettingsChange,
+        Reschedule,
+        Attendance,
+        Handoff,
+        GoLive,
+        Provisioning,
+        NumberChange,
+    }
+
+    /// One line of the platform's activity feed.
+    #[derive(Serialize, ToSchema)]
+    pub struct Activity {
+        pub id: Uuid,
+        pub kind: ActivityKind,
+        /// `null`: not about one business.
+        pub org_id: Option<Uuid>,
+        /// What happened, in Spanish.
+        pub summary: String,
+        pub at: DateTime<Utc>,
+    }
+
+    /// `GET /openapi.json`: this document (OpenAPI 3.1).
+    #[derive(Serialize, ToSchema)]
+    pub struct OpenApiDocument {
+        pub openapi: String,
+        #[schema(value_type = Object)]
+        pub info: serde_json::Value,
+        #[schema(value_type = Object)]
+        pub paths: serde_json::Value,
+        #[schema(value_type = Object)]
+        pub components: serde_json::Value,
     }
 
     #[derive(Serialize, ToSchema)]

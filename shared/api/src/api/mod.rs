@@ -501,7 +501,12 @@ impl Api {
         request: &Request,
     ) -> Result<Response<Body>, ApiError> {
         match op {
-            Op::Health => Ok(json(StatusCode::OK, &serde_json::json!({"status": "ok"}))),
+            Op::Health => Ok(json(
+                StatusCode::OK,
+                &dto::out::Health {
+                    status: "ok".into(),
+                },
+            )),
             Op::HealthReady => {
                 let report = parlo_app::readiness::from_env(&self.store, &self.config).await;
                 let status = match report.ready {
@@ -526,7 +531,10 @@ impl Api {
             Op::AdminMe => self.authenticate_admin(request).await.map(|p| {
                 json(
                     StatusCode::OK,
-                    &serde_json::json!({"role": "admin", "expires_at": p.expires_at}),
+                    &dto::out::AdminMe {
+                        role: "admin".into(),
+                        expires_at: p.expires_at,
+                    },
                 )
             }),
             Op::DevMagicLink => self.dev_magic_link(auth::json_body(request)?).await,
@@ -539,15 +547,15 @@ impl Api {
     }
 
     /// `GET /api/v1/auth/me`: who the session is.
-    async fn me(&self, request: &Request) -> Result<serde_json::Value, ApiError> {
+    async fn me(&self, request: &Request) -> Result<dto::MeOut, ApiError> {
         let p = self.authenticate(request).await?;
-        Ok(serde_json::json!({
-            "org_id": p.org_id,
-            "staff_id": p.staff_id,
-            "permission_level": p.level,
-            "impersonated": p.impersonated,
-            "expires_at": p.expires_at,
-        }))
+        Ok(dto::MeOut {
+            org_id: p.org_id,
+            staff_id: p.staff_id,
+            permission_level: p.level,
+            impersonated: p.impersonated,
+            expires_at: p.expires_at,
+        })
     }
 
     /// Dev only: links for a seeded phone, returned instead of sent.
@@ -569,7 +577,7 @@ impl Api {
             .into_iter()
             .map(|(_, _, link)| link)
             .collect();
-        Ok(json(StatusCode::OK, &serde_json::json!({ "links": links })))
+        Ok(json(StatusCode::OK, &dto::DevLinksOut { links }))
     }
 
     async fn dev_outbox(&self, request: &Request) -> Result<Response<Body>, ApiError> {

@@ -58,8 +58,6 @@ enum Answer {
     Page(&'static str),
     /// 204, no body.
     Empty,
-    /// Not typed yet (admin aggregates): an object.
-    Untyped,
 }
 
 /// The answer of an operation and its success status.
@@ -68,7 +66,7 @@ fn answer(op: Op) -> (&'static str, Answer) {
     let a = match op {
         Op::Health => One("Health"),
         Op::HealthReady => One("Readiness"),
-        Op::OpenApi => Untyped,
+        Op::OpenApi => One("OpenApiDocument"),
         Op::RequestMagicLink => One("MagicLinkAccepted"),
         Op::VerifyMagicLink => One("Session"),
         Op::Logout | Op::AdminLogout => Empty,
@@ -76,7 +74,7 @@ fn answer(op: Op) -> (&'static str, Answer) {
         Op::AdminLogin => One("AdminSession"),
         Op::AdminMe => One("AdminMe"),
         Op::DevMagicLink => One("DevLinks"),
-        Op::DevOutbox => Untyped,
+        Op::DevOutbox => One("OutboxPage"),
         Op::GetOrganization | Op::UpdateOrganization => One("Organization"),
         Op::AdminSuspend | Op::AdminReactivate | Op::AdminAttachNumber | Op::AdminDetachNumber => {
             One("Organization")
@@ -123,11 +121,11 @@ fn answer(op: Op) -> (&'static str, Answer) {
         | Op::DeleteSpot
         | Op::DeleteException
         | Op::DeleteBlock => Empty,
-        Op::AdminStats
-        | Op::AdminListOrganizations
-        | Op::AdminGetOrganization
-        | Op::AdminConversations
-        | Op::AdminActivity => Untyped,
+        Op::AdminStats => One("AdminStats"),
+        Op::AdminListOrganizations => One("AdminOrganizations"),
+        Op::AdminGetOrganization => One("AdminOrganizationDetail"),
+        Op::AdminConversations => Page("AdminConversation"),
+        Op::AdminActivity => Page("Activity"),
     };
     let status = match (&a, op) {
         (Empty, _) => "204",
@@ -175,7 +173,6 @@ fn success(status: &str, a: Answer) -> utoipa::openapi::Response {
         Answer::Empty => return ResponseBuilder::new().description(description).build(),
         Answer::One(name) => Ref::from_schema_name(name).into(),
         Answer::Page(name) => page_schema(name).into(),
-        Answer::Untyped => ObjectBuilder::new().schema_type(Type::Object).into(),
     };
     ResponseBuilder::new()
         .description(description)
@@ -405,6 +402,17 @@ pub fn build() -> OpenApi {
         .schema_from::<out::IssuedLink>()
         .schema_from::<out::DevLinks>()
         .schema_from::<out::Health>()
+        .schema_from::<OrgStatusCounts>()
+        .schema_from::<AdminStats>()
+        .schema_from::<AdminOrganizations>()
+        .schema_from::<AdminOrganizationCounts>()
+        .schema_from::<AdminOrganizationDetail>()
+        .schema_from::<AdminConversation>()
+        .schema_from::<out::ActivityKind>()
+        .schema_from::<out::Activity>()
+        .schema_from::<out::OpenApiDocument>()
+        .schema_from::<crate::dev::OutboxMessage>()
+        .schema_from::<crate::dev::OutboxPage>()
         .schema_from::<out::ReadinessCheck>()
         .schema_from::<out::Readiness>()
         .schema("MagicLinkRequest", plain_object(&["phone"]))
@@ -447,28 +455,56 @@ mod tests {
     use chrono::{NaiveDate, TimeZone, Utc};
     use parlo_core::*;
     use serde_json::Value;
+    use std::collections::BTreeSet;
     use uuid::Uuid;
+
+    /// The schema a `$ref` names (or the schema itself when it is inline).
+    fn resolve(schema: &Value) -> &Value {
+        match schema["$ref"].as_str() {
+            Some(r) => {
+                let name = r.trim_start_matches("#/components/schemas/");
+                let target = &document()["components"]["schemas"][name];
+                assert!(target.is_object(), "dangling reference {r}");
+                target
+            }
+            None => schema,
+        }
+    }
+
+    /// Properties and required names of an object schema, through `allOf`
+    /// (a flattened field) and references.
+    fn properties(schema: &Value, props: &mut BTreeSet<String>, required: &mut BTreeSet<String>) {
+        let schema = resolve(schema);
+        for part in schema["allOf"].as_array().into_iter().flatten() {
+            properties(part, props, required);
+        }
+        for k in schema["properties"].as_object().into_iter().flatten() {
+            props.insert(k.0.clone());
+        }
+        for r in schema["required"].as_array().into_iter().flatten() {
+            required.insert(r.as_str().unwrap_or_default().to_string());
+        }
+    }
 
     /// The keys a real value serializes to are exactly the schema's
     /// properties, and every required property is there.
     fn same_shape(name: &str, value: &Value) {
-        let doc = document();
-        let schema = &doc["components"]["schemas"][name];
-        let props: std::collections::BTreeSet<&str> = schema["properties"]
-            .as_object()
-            .unwrap_or_else(|| panic!("schema {name} has no properties"))
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let keys: std::collections::BTreeSet<&str> = value
+        let (mut props, mut required) = (BTreeSet::new(), BTreeSet::new());
+        properties(
+            &document()["components"]["schemas"][name],
+            &mut props,
+            &mut required,
+        );
+        assert!(!props.is_empty(), "schema {name} has no properties");
+        let keys: BTreeSet<String> = value
             .as_object()
             .unwrap_or_else(|| panic!("{name} is not an object"))
             .keys()
-            .map(String::as_str)
+            .cloned()
             .collect();
         assert_eq!(props, keys, "schema {name} and its serialized value differ");
-        for r in schema["required"].as_array().into_iter().flatten() {
-            assert!(keys.contains(r.as_str().unwrap_or_default()), "{name}.{r}");
+        for r in &required {
+            assert!(keys.contains(r), "{name}.{r}");
         }
     }
 
@@ -692,12 +728,130 @@ mod tests {
                 d,
             )),
         );
+        // The admin's answers and the auth / dev ones the handlers build.
+        let counts = OrgStatusCounts {
+            total: 1,
+            active: 1,
+            ..Default::default()
+        };
+        same_shape("OrgStatusCounts", &json(&counts));
+        same_shape(
+            "AdminStats",
+            &json(&AdminStats {
+                organizations: OrgStatusCounts::default(),
+                new_organizations_7_days: 0,
+                organizations_with_messages_7_days: 0,
+                activity_7_days: [("booking".to_string(), 2)].into(),
+            }),
+        );
+        same_shape(
+            "AdminOrganizations",
+            &json(&AdminOrganizations {
+                items: vec![org.clone()],
+                next_cursor: None,
+                counts,
+            }),
+        );
+        let detail = json(&AdminOrganizationDetail {
+            organization: org.clone(),
+            locations: vec![],
+            staff: vec![],
+            services: vec![],
+            spots: vec![],
+            counts: AdminOrganizationCounts {
+                staff_active: 0,
+                services_active: 0,
+                appointments_last_and_next_30_days: 0,
+            },
+        });
+        same_shape("AdminOrganizationDetail", &detail);
+        same_shape("AdminOrganizationCounts", &detail["counts"]);
+        let conversation = Conversation {
+            id,
+            org_id: id,
+            kind: ConversationKind::Customer,
+            peer_phone: "+5215599998888".into(),
+            customer_id: None,
+            staff_id: None,
+            status: ConversationStatus::HandedOff,
+            handed_off_until: None,
+            context: Value::Null,
+            created_at: t,
+            updated_at: t,
+            last_message_at: t,
+        };
+        same_shape(
+            "AdminConversation",
+            &json(&AdminConversation {
+                conversation,
+                organization_name: Some("B".into()),
+            }),
+        );
+        same_shape(
+            "Activity",
+            &json(&parlo_store::Activity {
+                id,
+                kind: parlo_store::ActivityKind::GoLive,
+                org_id: Some(id),
+                summary: "Listo".into(),
+                at: t,
+            }),
+        );
+        same_shape(
+            "Me",
+            &json(&MeOut {
+                org_id: id,
+                staff_id: None,
+                permission_level: PermissionLevel::Owner,
+                impersonated: true,
+                expires_at: t,
+            }),
+        );
+        let links = json(&DevLinksOut {
+            links: vec![crate::auth::IssuedLink {
+                org_id: id,
+                business: "B".into(),
+                staff_id: id,
+                token: "t".into(),
+                url: "http://x/auth?token=t".into(),
+                expires_at: t,
+            }],
+        });
+        same_shape("DevLinks", &links);
+        same_shape("IssuedLink", &links["links"][0]);
+        let outbox = json(&crate::dev::OutboxPage {
+            messages: vec![crate::dev::OutboxMessage {
+                id: "1".into(),
+                key: "k".into(),
+                to: "+5215599998888".into(),
+                from: "+5215500000000".into(),
+                body: "Hola".into(),
+                created_at: "2030-01-08T16:00:00Z".into(),
+                status: "sent".into(),
+                mock: true,
+                content_sid: None,
+                content_variables: None,
+            }],
+        });
+        same_shape("OutboxPage", &outbox);
+        same_shape("OutboxMessage", &outbox["messages"][0]);
+        same_shape("OpenApiDocument", document());
+        same_shape(
+            "Health",
+            &json(&out::Health {
+                status: "ok".into(),
+            }),
+        );
         // Enums list exactly the values serde writes.
         for (name, v) in [
             ("AppointmentStatus", json(&AppointmentStatus::NoShow)),
             ("SenderType", json(&SenderType::Ai)),
             ("ConversationStatus", json(&ConversationStatus::HandedOff)),
             ("AppointmentSource", json(&AppointmentSource::WalkIn)),
+            (
+                "ActivityKind",
+                json(&parlo_store::ActivityKind::NumberChange),
+            ),
         ] {
             let values = &document()["components"]["schemas"][name]["enum"];
             assert!(
@@ -718,6 +872,62 @@ mod tests {
                 r.verb.as_str(),
                 r.path
             );
+        }
+    }
+
+    /// Walks the whole document: every success answer of every operation
+    /// has a JSON schema (204 has no body), the schema is named or has
+    /// properties (never a bare `object`), and every reference anywhere
+    /// resolves. So an untyped answer cannot come back.
+    #[test]
+    fn every_success_answer_has_a_schema() {
+        fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                        out.push(r);
+                    }
+                    m.values().for_each(|v| refs(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+                _ => {}
+            }
+        }
+        let doc = document();
+        let mut operations = 0;
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (verb, op) in item.as_object().into_iter().flatten() {
+                let Some(responses) = op["responses"].as_object() else {
+                    continue;
+                };
+                operations += 1;
+                let success: Vec<_> = responses
+                    .iter()
+                    .filter(|(status, _)| status.starts_with('2'))
+                    .collect();
+                assert!(!success.is_empty(), "{verb} {path}: no 2xx answer");
+                for (status, answer) in success {
+                    let content = &answer["content"];
+                    if status == "204" {
+                        assert!(content.is_null(), "{verb} {path}: 204 with a body");
+                        continue;
+                    }
+                    let schema = &content["application/json"]["schema"];
+                    assert!(schema.is_object(), "{verb} {path} {status}: no JSON schema");
+                    let (mut props, mut required) = (BTreeSet::new(), BTreeSet::new());
+                    properties(schema, &mut props, &mut required);
+                    assert!(
+                        !props.is_empty(),
+                        "{verb} {path} {status}: the schema has no properties"
+                    );
+                }
+            }
+        }
+        assert_eq!(operations, ROUTES.len(), "an operation is missing");
+        let mut all = Vec::new();
+        refs(doc, &mut all);
+        for r in all {
+            resolve(&serde_json::json!({ "$ref": r }));
         }
     }
 }

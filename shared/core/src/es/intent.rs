@@ -414,7 +414,8 @@ const RULES: &[Rule] = &[
         ],
         all: &[
             &[
-                "link*", "liga*", "enlace*", "acceso", "entrar", "ingresar", "url",
+                "link*", "liga*", "enlace*", "acceso", "entrar", "entro", "ingresar", "ingreso",
+                "url",
             ],
             &[
                 "panel",
@@ -673,6 +674,10 @@ const RULES: &[Rule] = &[
             "ahora dura",
             "ahora tarda",
             "que dure",
+            "dure una hora",
+            "dure media hora",
+            "dure # min*",
+            "dure # hora*",
             "que tarde #",
             "dura # min*",
             "dura # hora*",

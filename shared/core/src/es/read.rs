@@ -76,6 +76,9 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         // "Quiero hablar con Carlos" asks for a person, not a booking.
         r.staff = None;
     }
+    if r.intent == Intent::Reschedule {
+        move_target(&mut r, text, now);
+    }
     if r.intent == Intent::Book && r.when.date.is_none() {
         // "ahorita", "al rato": today.
         if has("ahorita") || has("ahora") || text_has(&words, "al rato") {
@@ -83,6 +86,59 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         }
     }
     r
+}
+
+/// A move names where the appointment goes after its verb: «mi cita del
+/// martes la puedo pasar al miércoles» goes to Wednesday, «mueve la de las
+/// 3 a las 5» to 5. The date and time said after the last move verb win
+/// over the ones that only point at the appointment.
+fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
+    const VERBS: &[&str] = &[
+        "pasar",
+        "pasa",
+        "pasala",
+        "pasalo",
+        "pasarla",
+        "pasarlo",
+        "cambiar",
+        "cambia",
+        "cambiala",
+        "cambialo",
+        "cambiarla",
+        "cambiarlo",
+        "mover",
+        "mueve",
+        "muevela",
+        "muevelo",
+        "moverla",
+        "moverlo",
+        "recorrer",
+        "recorre",
+        "recorrela",
+        "recorrerla",
+    ];
+    let plain = normalize(&when_spellings(text));
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let Some(at) = words
+        .iter()
+        .rposition(|w| VERBS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+    else {
+        return;
+    };
+    let tail = words[at + 1..].join(" ");
+    let target = parse_when_local(&tail, now);
+    if let Some(d) = target.date {
+        r.when.date = Some(d);
+    }
+    if let Some(t) = target.time {
+        r.when.time = Some(t);
+    }
+    // «de las 3 a las 5»: from 3, to 5.
+    if let Some(super::when::TimeSpec::Between(_, to)) = r.when.time {
+        if plain.contains("de las ") && plain.contains(" a las ") {
+            r.when.time = Some(super::when::TimeSpec::At(to));
+        }
+    }
 }
 
 fn text_has(words: &[String], phrase: &str) -> bool {
@@ -130,6 +186,15 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         Intent::Yes if words.len() <= 3 && words.iter().any(|w| w == "gracias") => Intent::Thanks,
         i => i,
     };
+    if r.intent == Intent::Reschedule {
+        move_target(&mut r, text, now);
+    }
+    // «ingresos de la semana»: the period is the report's, not a day.
+    if r.intent == Intent::Stats {
+        if let Some(super::when::DateSpec::Range { .. }) = r.when.date {
+            r.when.date = None;
+        }
+    }
     if r.name.is_none() {
         r.name = customer_named(text, cat.staff, r.intent);
     }

@@ -1123,13 +1123,38 @@ impl Parser {
             self.push_date(DateSpec::Range { first, last }, P_WEEK, None);
             return Some(end);
         }
-        if self.is(i, &["esta"]) && self.is(i + 1, &["semana"]) {
+        // "esta semana", and "mis citas de la semana" (this one: not "la
+        // semana pasada", "a la semana", "fin de semana").
+        let this_week = self.is(i, &["esta"])
+            || (self.is(i, &["la"])
+                && !self.is(i + 2, &["pasada", "antepasada"])
+                && (i == 0 || !self.is(i - 1, &["a", "por", "cada"])));
+        if this_week && self.is(i + 1, &["semana"]) {
             let last = ws + Duration::days(6);
             let first = self.today;
             self.push_date(DateSpec::Range { first, last }, P_WEEK, None);
             return Some(i + 2);
         }
         None
+    }
+
+    /// "mañana 4 corte", "hoy 5": a bare hour right after the day is the
+    /// time (never a count: "mañana 2 personas"). The end index.
+    fn bare_hour_after_day(&mut self, j: usize) -> usize {
+        const COUNTS: &[&str] = &[
+            "personas", "persona", "citas", "cita", "dias", "semanas", "horas", "hora", "min",
+            "minutos", "veces", "de", "del",
+        ];
+        if self.n2(j).is_none_or(|h| !(1..=12).contains(&h)) || self.is(j + 1, COUNTS) {
+            return j;
+        }
+        match self.clock(j, true, false) {
+            Some((end, c)) => {
+                self.times.push(TimeCand::Clock(ClockUse::At(c)));
+                end
+            }
+            None => j,
+        }
     }
 
     fn weekend_at(&mut self, i: usize) -> Option<usize> {
@@ -1220,16 +1245,18 @@ impl Parser {
         match self.w(i) {
             "hoy" => {
                 self.push_date(day(0), P_REL, None);
-                Some(i + 1)
+                Some(self.bare_hour_after_day(i + 1))
             }
             "pasado" if self.is(i + 1, &["manana"]) => {
                 self.push_date(day(2), P_REL, None);
-                Some(i + 2)
+                Some(self.bare_hour_after_day(i + 2))
             }
             "manana" => {
                 self.push_date(day(1), P_REL, None);
-                Some(i + 1)
+                Some(self.bare_hour_after_day(i + 1))
             }
+            // "¿cómo está mañana?": the verb, not "this morning".
+            "esta" if i > 0 && self.is(i - 1, &["como"]) && self.is(i + 1, &["manana"]) => None,
             "esta" | "este" => {
                 let p = part_word(self.w(i + 1))?;
                 self.push_date(day(0), P_REL, None);
