@@ -9,6 +9,7 @@ pub mod es;
 pub mod ids;
 pub mod inbound;
 pub mod ledger;
+pub mod locale;
 pub mod permissions;
 pub mod phone;
 pub mod routing;
@@ -16,3 +17,4 @@ pub mod scheduling;
 pub mod time;
 
 pub use entities::*;
+pub use locale::Locale;
