@@ -9,6 +9,8 @@ import {
   offsetMinutes,
   offsetString,
   parseWall,
+  regionOf,
+  registerLocale,
   wallToInstant,
   weekStart,
 } from "../../src/lib/time";
@@ -28,6 +30,15 @@ describe("times in the business's zone, whatever the machine's zone", () => {
     expect(formatTime("2030-01-08T16:00:00Z", "Europe/Madrid")).toBe("17:00");
   });
 
+  it("the API's locale wins over the zone", () => {
+    expect(regionOf("Europe/Lisbon")).toBe("ES");
+    expect(registerLocale("Europe/Lisbon", "es-MX")).toBe("MX");
+    expect(plain(formatTime("2030-01-08T16:00:00Z", "Europe/Lisbon"))).toMatch(/^4:00 p\.\s?m\.$/);
+    expect(registerLocale("America/Bogota", "es-ES")).toBe("ES");
+    expect(formatTime("2030-01-08T16:00:00Z", "America/Bogota")).toBe("11:00");
+    expect(registerLocale("Europe/Madrid", undefined)).toBe("ES");
+  });
+
   it("a Madrid DST day (spring forward, 29 March 2026): the hours around the jump", () => {
     const tz = "Europe/Madrid";
     // 00:30 UTC = 01:30 CET; 01:30 UTC = 03:30 CEST (02:00–03:00 never happens).
@@ -40,6 +51,15 @@ describe("times in the business's zone, whatever the machine's zone", () => {
     expect(wallToInstant(parseWall("2026-03-28T10:00"), tz).toISOString()).toBe("2026-03-28T09:00:00.000Z");
     // A skipped wall time moves forward.
     expect(wallToInstant(parseWall("2026-03-29T02:30"), tz).toISOString()).toBe("2026-03-29T01:30:00.000Z");
+  });
+
+  it("the API's locale wins over the zone", () => {
+    expect(regionOf("Europe/Lisbon")).toBe("ES");
+    expect(registerLocale("Europe/Lisbon", "es-MX")).toBe("MX");
+    expect(plain(formatTime("2030-01-08T16:00:00Z", "Europe/Lisbon"))).toMatch(/^4:00 p\.\s?m\.$/);
+    expect(registerLocale("America/Bogota", "es-ES")).toBe("ES");
+    expect(formatTime("2030-01-08T16:00:00Z", "America/Bogota")).toBe("11:00");
+    expect(registerLocale("Europe/Madrid", undefined)).toBe("ES");
   });
 
   it("a Madrid DST day (fall back, 25 October 2026): the repeated hour maps to its first occurrence", () => {
