@@ -167,6 +167,11 @@ pub const SPAIN_WORDS: &[(&str, &str)] = &[
     ("Listo,", "Vale,"),
     ("Listo.", "Hecho."),
     ("Va,", "Vale,"),
+    ("¿Cuál te funciona mejor?", "¿Cuál te viene mejor?"),
+    ("te funciona", "te viene bien"),
+    ("con sus 10 dígitos", "con sus 9 dígitos"),
+    ("con lada", "completo"),
+    ("55 1111 2222", "612 34 56 78"),
     ("te acomoda", "te viene bien"),
     ("te acomode", "te venga bien"),
     ("en la mañana", "por la mañana"),
@@ -306,6 +311,14 @@ mod tests {
             "Aquí está tu agenda, Agendario."
         );
         assert_eq!(Locale::EsEs.words("Celular: 612"), "Móvil: 612");
+        assert_eq!(
+            Locale::EsEs.words("Tengo 16:00 y 17:00. ¿Cuál te funciona mejor?"),
+            "Tengo 16:00 y 17:00. ¿Cuál te viene mejor?"
+        );
+        assert_eq!(
+            Locale::EsEs.words("Escríbelo con lada, por ejemplo «Pedro 55 1111 2222»."),
+            "Escríbelo completo, por ejemplo «Pedro 612 34 56 78»."
+        );
         assert_eq!(Locale::EsEs.words("sinceluları"), "sinceluları");
         // Nothing Mexican left in what the table produces.
         for (_, es) in SPAIN_WORDS {
