@@ -212,7 +212,8 @@ fn replace_words(text: &str, from: &str, to: &str) -> String {
         out.push_str(&rest[..at]);
         let prev = out.chars().next_back();
         let next = rest[at + from.len()..].chars().next();
-        let whole = !(first_is_word && is_word_char(prev)) && !(last_is_word && is_word_char(next));
+        let glued = (first_is_word && is_word_char(prev)) || (last_is_word && is_word_char(next));
+        let whole = !glued;
         out.push_str(if whole { to } else { from });
         rest = &rest[at + from.len()..];
     }
