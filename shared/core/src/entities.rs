@@ -90,7 +90,6 @@ pub struct OrgSettings {
     pub ask_staff_preference: bool,
     /// Which Spanish the business speaks (times, wording, templates);
     /// `None`: derived from its zone ([`Organization::locale`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<crate::Locale>,
 }
 
