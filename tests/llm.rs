@@ -268,7 +268,8 @@ async fn a_tool_call_then_an_answer_books_in_dynamodb() {
             "get_customer_appointments",
             "cancel_appointment",
             "reschedule_appointment",
-            "handoff_to_human"
+            "handoff_to_human",
+            "save_my_name"
         ]
     );
     // The booking went back to the model as a tool result.
@@ -1110,6 +1111,59 @@ async fn a_model_booking_without_the_customers_yes_books_nothing() {
         "{:?}",
         reply.replies
     );
+}
+
+/// The customer tells the LLM their name: it is kept on their record,
+/// verified, through the services (#15: the LLM lacked a save-name tool).
+#[tokio::test]
+async fn a_name_told_to_the_llm_is_kept_on_the_customers_record() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let nameless = biz.customer(&store, "Provisional").await;
+    let server = model(vec![
+        tool_call("save_my_name", r#"{"name": "  Rosa   Díaz "}"#),
+        answer("¡Gracias, Rosa! ¿Para qué servicio te agendo?"),
+    ])
+    .await;
+    let agent = agent(&store, &server, 10_000);
+    let turn = with_conversation(
+        &store,
+        &biz,
+        &nameless,
+        customer_turn(&biz.org, &nameless, "soy rosa diaz, quiero cita"),
+    )
+    .await;
+    let reply = agent.respond(&turn).await.expect("reply");
+    assert_eq!(agent.fallback.calls.load(Ordering::SeqCst), 0);
+    assert!(
+        reply.replies.join(" ").contains("Rosa"),
+        "{:?}",
+        reply.replies
+    );
+    let stored = store
+        .get_customer(biz.id(), nameless.id)
+        .await
+        .unwrap()
+        .expect("customer");
+    assert_eq!(stored.name.as_deref(), Some("Rosa Díaz"));
+    assert_eq!(stored.name_verified_at, Some(turn.now));
+    // The tool's result went back to the model with the stored name.
+    let sent = bodies(&server).await;
+    let last = sent[1]["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["role"], "tool");
+    assert!(last["content"].as_str().unwrap().contains("Rosa Díaz"));
+    // The phone's copy of the customer follows (what the next turn reads).
+    let by_phone = store
+        .customer_by_phone(biz.id(), &nameless.phone)
+        .await
+        .unwrap()
+        .expect("by phone");
+    assert_eq!(by_phone.name.as_deref(), Some("Rosa Díaz"));
 }
 
 /// An owner's turn through the LLM agent.

@@ -1918,3 +1918,149 @@ async fn a_business_never_sees_another_business_data() {
         appt
     );
 }
+
+// ---- the writes that share a request (issue 10: requests per turn) ----------
+
+/// A customer's phone sentinel carries a copy of the customer, written in
+/// the same transaction: edits, a phone change and a name change are all
+/// seen by phone at once; a stale edit is a conflict, never a lost update.
+#[tokio::test]
+async fn the_phone_sentinels_copy_follows_every_customer_write() {
+    let store = store().await;
+    let b = biz(&store).await;
+    let phone = random_phone();
+    let (c, created) = store
+        .get_or_create_customer(b.id(), &phone, Some("Rosa"), now())
+        .await
+        .unwrap();
+    assert!(created);
+    let org = b.id();
+    let by_phone = |p: String| {
+        let store = store.clone();
+        async move { store.customer_by_phone(org, &p).await.unwrap() }
+    };
+    assert_eq!(by_phone(phone.clone()).await.as_ref(), Some(&c));
+
+    let mut renamed = c.clone();
+    renamed.name = Some("Rosa Díaz".into());
+    renamed.updated_at = now() + Duration::seconds(1);
+    store.update_customer_from(&c, &renamed).await.unwrap();
+    assert_eq!(by_phone(phone.clone()).await.as_ref(), Some(&renamed));
+
+    // The version read before the rename is stale now.
+    let mut stale = c.clone();
+    stale.notes = Some("nota vieja".into());
+    assert!(matches!(
+        store.update_customer_from(&c, &stale).await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    let new_phone = random_phone();
+    let mut moved = renamed.clone();
+    moved.phone = new_phone.clone();
+    moved.updated_at = now() + Duration::seconds(2);
+    store.update_customer_from(&renamed, &moved).await.unwrap();
+    assert!(
+        by_phone(phone.clone()).await.is_none(),
+        "the old phone is free"
+    );
+    assert_eq!(by_phone(new_phone.clone()).await.as_ref(), Some(&moved));
+    let found = store
+        .search_customers_by_phone(b.id(), &new_phone, 5)
+        .await
+        .unwrap();
+    assert_eq!(found, vec![moved.clone()]);
+}
+
+/// A delivery status that arrived before its message's sid was recorded
+/// (parked) is applied by the mark, with or without a history line; with
+/// none parked the mark is one request.
+#[tokio::test]
+async fn a_status_parked_before_the_mark_is_applied_by_it() {
+    let store = store().await;
+    let b = biz(&store).await;
+    let record = |key: &str, sid: &str| parlo_store::OutboxRecord {
+        key: key.to_string(),
+        org_id: Some(b.id()),
+        conversation_id: None,
+        to: random_phone(),
+        from: b.org.whatsapp_number.clone().unwrap(),
+        body: Some("hola".into()),
+        content_sid: None,
+        content_variables: None,
+        status: parlo_store::DeliveryStatus::Pending,
+        provider_sid: Some(sid.to_string()),
+        error_code: None,
+        mock: false,
+        created_at: now(),
+        updated_at: now(),
+        seq: String::new(),
+        kind: Some("reply".into()),
+        path: Some("text".into()),
+        lease_until_ms: 0,
+        correlation_id: None,
+    };
+    let org = b.id();
+    let status_of = |r: parlo_store::OutboxRecord| {
+        let store = store.clone();
+        async move {
+            store
+                .outbox_with_prefix(org, &r.key, 5)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|x| x.key == r.key)
+                .map(|x| x.status)
+        }
+    };
+    for with_history in [false, true] {
+        let sid = format!("SM{}", Uuid::new_v4().simple());
+        let key = format!("parked:{}", Uuid::new_v4());
+        let mut r = record(&key, &sid);
+        let parlo_store::Claim::Send(claimed) = store.claim_outbox(&r).await.unwrap() else {
+            panic!("claimed");
+        };
+        r.seq = claimed.seq;
+        store
+            .park_delivery_status(&sid, parlo_store::DeliveryStatus::Delivered, None, now())
+            .await
+            .unwrap();
+        r.status = parlo_store::DeliveryStatus::Sent;
+        if with_history {
+            let conv = Uuid::new_v4();
+            let m = Message {
+                id: Uuid::new_v4(),
+                org_id: b.id(),
+                conversation_id: conv,
+                direction: Direction::Outbound,
+                sender_type: SenderType::Ai,
+                content_type: ContentType::Text,
+                content: "hola".into(),
+                media_url: None,
+                provider_id: Some(sid.clone()),
+                delivery_status: None,
+                created_at: now(),
+            };
+            store.mark_outbox_sent_with_history(&r, &m).await.unwrap();
+        } else {
+            store.mark_outbox_sent(&r).await.unwrap();
+        }
+        assert_eq!(
+            status_of(r.clone()).await,
+            Some(parlo_store::DeliveryStatus::Delivered),
+            "history: {with_history}"
+        );
+    }
+    // Nothing parked: the mark is one request.
+    let sid = format!("SM{}", Uuid::new_v4().simple());
+    let mut r = record(&format!("plain:{}", Uuid::new_v4()), &sid);
+    let parlo_store::Claim::Send(claimed) = store.claim_outbox(&r).await.unwrap() else {
+        panic!("claimed");
+    };
+    r.seq = claimed.seq;
+    r.status = parlo_store::DeliveryStatus::Sent;
+    let before = store.requests();
+    store.mark_outbox_sent(&r).await.unwrap();
+    assert_eq!(store.requests() - before, 1);
+    assert_eq!(status_of(r).await, Some(parlo_store::DeliveryStatus::Sent));
+}

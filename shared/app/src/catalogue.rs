@@ -99,3 +99,34 @@ pub async fn catalogue(
     }
     Ok(catalogue)
 }
+
+/// Which business a WhatsApp number belongs to, as this process last
+/// found it. Only a hint: the turn reads that organization item by id in
+/// its first batch and checks the number is still its own, else it looks
+/// the number up again (a number moved to another business, a business
+/// gone). Saves the number's index query on a warm process.
+pub fn business_of_number(e164: &str) -> Option<OrgId> {
+    numbers().lock().ok()?.get(e164).copied()
+}
+
+/// Remembers (`Some`) or forgets (`None`) the business of a number.
+pub fn set_business_of_number(e164: &str, org: Option<OrgId>) {
+    if let Ok(mut n) = numbers().lock() {
+        match org {
+            Some(org) => {
+                if n.len() >= MAX_BUSINESSES && !n.contains_key(e164) {
+                    n.clear();
+                }
+                n.insert(e164.to_string(), org);
+            }
+            None => {
+                n.remove(e164);
+            }
+        }
+    }
+}
+
+fn numbers() -> &'static Mutex<HashMap<String, OrgId>> {
+    static NUMBERS: OnceLock<Mutex<HashMap<String, OrgId>>> = OnceLock::new();
+    NUMBERS.get_or_init(Default::default)
+}

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use parlo_core::phone::{self, Region};
 use parlo_core::routing::{self, Registration, Route};
 use parlo_core::*;
-use parlo_store::{Store, StoreError, TurnStart};
+use parlo_store::{InboundCount, Store, StoreError, TurnStart, TurnWants};
 use parlo_twilio::inbound::InboundMessage;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +20,8 @@ use crate::agent::{Agent, TurnContext, HISTORY_WINDOW};
 use parlo_app::catalogue;
 use parlo_app::clock::Clock;
 use parlo_app::messenger::Messenger;
-use parlo_app::services::conversations::{self, Opening, Peer};
+use parlo_app::services::conversations::{self, Peer};
+use parlo_app::services::{customers, onboarding, staff};
 use parlo_app::services::{
     Act, By, Delivery, Door, MessageKind, Outbox, OutboxError, Outgoing, Templates,
 };
@@ -200,12 +201,12 @@ impl<A: Agent> TurnProcessor<A> {
             Ok(t) => t,
             Err(outcome) => return Ok(outcome),
         };
-        let conversation = match Box::pin(self.persist(queued, &turn, now)).await? {
+        let (conversation, count) = match Box::pin(self.persist(queued, &turn, now)).await? {
             Ok(c) => c,
             Err(outcome) => return Ok(outcome),
         };
         if let Some(outcome) = self
-            .over_rate_limit(queued, &turn, conversation.as_ref(), now)
+            .over_rate_limit(queued, &turn, conversation.as_ref(), count, now)
             .await?
         {
             return Ok(outcome);
@@ -217,16 +218,8 @@ impl<A: Agent> TurnProcessor<A> {
             .deliver_replies(queued, &turn, conversation.as_ref(), &planned, now)
             .await?;
         let Identified { route, ctx, .. } = turn;
-        if let Route::StaffOnboarding { .. } = route {
-            if let Some(staff) = &ctx.staff {
-                let mut staff = staff.clone();
-                staff.first_message_at = Some(now);
-                staff.updated_at = now;
-                match self.store.update_staff(&staff).await {
-                    Ok(()) | Err(StoreError::Conflict(_)) => {}
-                    Err(e) => return Err(e.into()),
-                }
-            }
+        if let (Route::StaffOnboarding { .. }, Some(staff)) = (&route, &ctx.staff) {
+            staff::first_message(&self.store, staff, now).await?;
         }
         Ok(TurnOutcome::Answered {
             route,
@@ -256,14 +249,39 @@ impl<A: Agent> TurnProcessor<A> {
         // (routing::route), and the catalogue the turn loads anyway holds
         // them: no memberships query. The central number needs every
         // business the sender works at.
+        // A warm process knows the number's business: its organization item
+        // comes in the turn's one batch of reads (checked, else looked up).
+        let mut prefetched: Option<TurnStart> = None;
         let (business, catalogue, memberships) = if is_central {
             (None, None, self.store.staff_memberships(&sender).await?)
         } else {
-            match self
-                .store
-                .organization_by_whatsapp_versioned(&recipient)
-                .await?
-            {
+            let mut found = None;
+            if let Some(org_id) = catalogue::business_of_number(&recipient) {
+                let start = self
+                    .turn_start(org_id, &sender, message, true, now, true)
+                    .await?;
+                match &start.org {
+                    Some((org, version)) if org.whatsapp_number.as_deref() == Some(&recipient) => {
+                        found = Some((org.clone(), version.clone()));
+                        prefetched = Some(start);
+                    }
+                    _ => catalogue::set_business_of_number(&recipient, None),
+                }
+            }
+            let found = match found {
+                Some(f) => Some(f),
+                None => {
+                    let f = self
+                        .store
+                        .organization_by_whatsapp_versioned(&recipient)
+                        .await?;
+                    if let Some((org, _)) = &f {
+                        catalogue::set_business_of_number(&recipient, Some(org.id));
+                    }
+                    f
+                }
+            };
+            match found {
                 Some((org, version)) => {
                     let catalogue = Box::pin(catalogue::catalogue(
                         &self.store,
@@ -340,7 +358,16 @@ impl<A: Agent> TurnProcessor<A> {
             Route::BusinessOnboarding { org_id } => {
                 let org = match org_id {
                     Some(id) => orgs.iter().find(|o| o.id == *id).cloned(),
-                    None => Some(self.start_onboarding(&sender, message, now).await?),
+                    None => Some(
+                        onboarding::open_from_chat(
+                            &self.store,
+                            &sender,
+                            &message.message_sid,
+                            message.profile_name.as_deref(),
+                            now,
+                        )
+                        .await?,
+                    ),
                 };
                 if let Some(org) = &org {
                     route = Route::BusinessOnboarding {
@@ -360,11 +387,15 @@ impl<A: Agent> TurnProcessor<A> {
                 (org, ConversationKind::Staff, SenderType::Staff)
             }
             Route::Customer { org_id } => {
-                let start = self.turn_start(*org_id, &sender, message, true).await?;
-                let (customer, _) = self
-                    .store
-                    .customer_from_sentinel(*org_id, &sender, start.customer_id, None, now)
-                    .await?;
+                let start = match prefetched.take().filter(|s| same_org(s, *org_id)) {
+                    Some(s) => s,
+                    None => {
+                        self.turn_start(*org_id, &sender, message, true, now, false)
+                            .await?
+                    }
+                };
+                let customer =
+                    customers::customer_writing(&self.store, *org_id, &sender, &start, now).await?;
                 ctx.customer = Some(customer);
                 ctx.flow_at_start = Some(start.flow.clone());
                 turn_start = Some(start);
@@ -377,7 +408,19 @@ impl<A: Agent> TurnProcessor<A> {
         };
 
         if let (None, Some(org)) = (&turn_start, &org) {
-            let start = self.turn_start(org.id, &sender, message, false).await?;
+            let start = match prefetched.take().filter(|s| same_org(s, org.id)) {
+                // Not a customer's turn: the customer reads are not its own.
+                Some(s) => TurnStart {
+                    customer_id: None,
+                    customer: None,
+                    rate: None,
+                    ..s
+                },
+                None => {
+                    self.turn_start(org.id, &sender, message, false, now, false)
+                        .await?
+                }
+            };
             ctx.flow_at_start = Some(start.flow.clone());
             turn_start = Some(start);
         }
@@ -395,14 +438,16 @@ impl<A: Agent> TurnProcessor<A> {
         }))
     }
 
-    /// The conversation (created or touched) and the inbound message in
-    /// its history; a conversation a person holds ends the turn here.
+    /// The conversation (created or touched), the inbound message in its
+    /// history and the sender's counter, in one request; a conversation a
+    /// person holds ends the turn here.
+    #[allow(clippy::type_complexity)]
     async fn persist(
         &self,
         queued: &QueuedInbound,
         turn: &Identified,
         now: DateTime<Utc>,
-    ) -> Result<Result<Option<Conversation>, TurnOutcome>, TurnError> {
+    ) -> Result<Result<(Option<Conversation>, Option<InboundCount>), TurnOutcome>, TurnError> {
         let message = &queued.message;
         let Identified {
             sender,
@@ -414,37 +459,40 @@ impl<A: Agent> TurnProcessor<A> {
             ..
         } = turn;
         let (kind, sender_type) = (*kind, *sender_type);
-        // Persist the conversation and the inbound message.
-        let conversation = match &org {
-            Some(org) => Some(
-                self.conversation(
-                    org,
-                    sender,
-                    kind,
-                    ctx,
-                    now,
-                    start.as_ref().map(|s| s.conversation.clone()),
-                )
-                .await?,
-            ),
-            None => None,
+        let Some(org) = org else {
+            return Ok(Ok((None, None)));
         };
-        if let (Some(org), Some(conv)) = (&org, &conversation) {
-            self.store
-                .append_message(&Message {
-                    id: derived_id(&[&message.message_sid, "in"]),
-                    org_id: org.id,
-                    conversation_id: conv.id,
-                    direction: Direction::Inbound,
-                    sender_type,
-                    content_type: crate::media::content_type(message),
-                    content: message.body.clone(),
-                    media_url: message.media.first().map(|m| m.url.clone()),
-                    provider_id: Some(message.message_sid.clone()),
-                    delivery_status: None,
-                    created_at: queued.received_at,
-                })
-                .await?;
+        let peer = Peer {
+            phone: sender,
+            kind,
+            customer_id: ctx.customer.as_ref().map(|c| c.id),
+            staff_id: ctx.staff.as_ref().map(|s| s.id),
+        };
+        let inbound = |conv: &Conversation| Message {
+            id: derived_id(&[&message.message_sid, "in"]),
+            org_id: org.id,
+            conversation_id: conv.id,
+            direction: Direction::Inbound,
+            sender_type,
+            content_type: crate::media::content_type(message),
+            content: message.body.clone(),
+            media_url: message.media.first().map(|m| m.url.clone()),
+            provider_id: Some(message.message_sid.clone()),
+            delivery_status: None,
+            created_at: queued.received_at,
+        };
+        let received = conversations::receive(
+            &self.store,
+            org.id,
+            peer,
+            now,
+            start.as_ref().map(|s| s.conversation.clone()),
+            inbound,
+            start.as_ref().and_then(|s| s.rate),
+        )
+        .await?;
+        let (conversation, count) = (Some(received.conversation), received.count);
+        if let Some(conv) = &conversation {
             // While a person holds (or is asked for) the chat, what the
             // customer writes reaches the team, batched.
             if conv.kind == ConversationKind::Customer
@@ -477,7 +525,7 @@ impl<A: Agent> TurnProcessor<A> {
             }
         }
 
-        Ok(Ok(conversation))
+        Ok(Ok((conversation, count)))
     }
 
     /// The replies and notifications the agent decided on: the first
@@ -644,12 +692,16 @@ impl<A: Agent> TurnProcessor<A> {
         queued: &QueuedInbound,
         turn: &Identified,
         conversation: Option<&Conversation>,
+        count: Option<InboundCount>,
         now: DateTime<Utc>,
     ) -> Result<Option<TurnOutcome>, TurnError> {
         let (Route::Customer { .. }, Some(org)) = (&turn.route, &turn.org) else {
             return Ok(None);
         };
-        let count = self.store.count_inbound(org.id, &turn.sender, now).await?;
+        let count = match count {
+            Some(c) => c,
+            None => self.store.count_inbound(org.id, &turn.sender, now).await?,
+        };
         if count.this_minute <= INBOUND_PER_MINUTE && count.today <= INBOUND_PER_DAY {
             return Ok(None);
         }
@@ -713,83 +765,6 @@ impl<A: Agent> TurnProcessor<A> {
         Ok(known)
     }
 
-    /// Case 1 with nobody behind the number yet: the business exists from
-    /// the first message, in `onboarding`, with the sender as its owner.
-    /// Ids derive from the MessageSid, so a retried turn finds the same.
-    async fn start_onboarding(
-        &self,
-        sender: &str,
-        message: &InboundMessage,
-        now: DateTime<Utc>,
-    ) -> Result<Organization, StoreError> {
-        let org_id = derived_id(&[&message.message_sid, "org"]);
-        if let Some(existing) = self.store.get_organization(org_id).await? {
-            return Ok(existing);
-        }
-        let org = Organization {
-            id: org_id,
-            name: String::new(),
-            whatsapp_number: None,
-            timezone: DEFAULT_TIMEZONE.to_string(),
-            status: OrgStatus::Onboarding,
-            settings: OrgSettings::default(),
-            onboarding_state: Some("initiated".into()),
-            onboarding_data: serde_json::json!({}),
-            last_message_at: Some(now),
-            created_at: now,
-            updated_at: now,
-        };
-        match self.store.create_organization(&org).await {
-            Ok(()) | Err(StoreError::AlreadyExists { .. }) => {}
-            Err(e) => return Err(e),
-        }
-        let owner = Staff {
-            id: derived_id(&[&message.message_sid, "owner"]),
-            org_id,
-            location_id: None,
-            name: message.profile_name.clone().unwrap_or_default(),
-            phone: sender.to_string(),
-            role: StaffRole::Owner,
-            permission_level: PermissionLevel::Owner,
-            is_active: true,
-            first_message_at: Some(now),
-            default_spot_id: None,
-            service_ids: vec![],
-            bookable: true,
-            created_at: now,
-            updated_at: now,
-        };
-        match self.store.create_staff(&owner).await {
-            Ok(()) | Err(StoreError::AlreadyExists { .. }) => {}
-            Err(e) => return Err(e),
-        }
-        Ok(org)
-    }
-
-    async fn conversation(
-        &self,
-        org: &Organization,
-        peer: &str,
-        kind: ConversationKind,
-        ctx: &TurnContext,
-        now: DateTime<Utc>,
-        known: Option<Option<Conversation>>,
-    ) -> Result<Conversation, StoreError> {
-        let peer = Peer {
-            phone: peer,
-            kind,
-            customer_id: ctx.customer.as_ref().map(|c| c.id),
-            staff_id: ctx.staff.as_ref().map(|s| s.id),
-        };
-        match known {
-            Some(existing) => {
-                conversations::open_from(&self.store, org.id, peer, Opening::Inbound, now, existing)
-                    .await
-            }
-            None => conversations::open(&self.store, org.id, peer, Opening::Inbound, now).await,
-        }
-    }
-
     /// The batch of reads a turn starts with (see [`TurnStart`]).
     async fn turn_start(
         &self,
@@ -797,17 +772,29 @@ impl<A: Agent> TurnProcessor<A> {
         sender: &str,
         message: &InboundMessage,
         customer: bool,
+        now: DateTime<Utc>,
+        with_org: bool,
     ) -> Result<TurnStart, StoreError> {
+        // A customer's inbound counter is read too (the rate limit).
         self.store
             .turn_start(
                 org,
                 sender,
                 conversations::conversation_id(org, sender),
                 &message.message_sid,
-                customer,
+                TurnWants {
+                    customer,
+                    rate_at: customer.then_some(now),
+                    org: with_org,
+                },
             )
             .await
     }
+}
+
+/// Whether a batch read ahead (with the organization) was for `org`.
+fn same_org(start: &TurnStart, org: OrgId) -> bool {
+    start.org.as_ref().is_some_and(|(o, _)| o.id == org)
 }
 
 fn failure(id: String) -> BatchItemFailure {

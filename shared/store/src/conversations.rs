@@ -71,6 +71,29 @@ impl Store {
             .await
     }
 
+    /// The business's conversations with these phones (those that exist),
+    /// in one batch.
+    pub async fn get_conversations(
+        &self,
+        org: OrgId,
+        peers_e164: &[&str],
+    ) -> Result<Vec<Conversation>> {
+        if peers_e164.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut wanted: Vec<(String, String)> = peers_e164
+            .iter()
+            .map(|p| (keys::org_pk(org), keys::conversation_sk(p)))
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        self.batch_get(wanted, false)
+            .await?
+            .into_iter()
+            .map(db::decode)
+            .collect()
+    }
+
     /// Creates a conversation; `AlreadyExists` when the business already
     /// has one with that phone (read it instead).
     pub async fn create_conversation(&self, c: &Conversation) -> Result<()> {
@@ -368,12 +391,44 @@ impl Store {
 #[derive(Debug, Clone, Default)]
 pub struct TurnStart {
     pub customer_id: Option<parlo_core::CustomerId>,
+    /// The customer as its phone's sentinel copies it (none on an older
+    /// sentinel: read it by `customer_id`).
+    pub customer: Option<parlo_core::Customer>,
     pub conversation: Option<Conversation>,
     /// The flow of the conversation id the caller derived (check it is
     /// the stored conversation's before trusting it).
     pub flow: Option<FlowSession>,
     /// The saved replies, still encoded.
     pub replies: Option<String>,
+    /// The sender's inbound counts before this message (when asked for).
+    pub rate: Option<crate::InboundCount>,
+    /// The organization item and its catalogue version (when asked for).
+    pub org: Option<(parlo_core::Organization, Option<String>)>,
+}
+
+/// What [`Store::turn_start`] reads besides the conversation, its flow
+/// and the saved replies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TurnWants {
+    /// The phone's customer sentinel (a customer's turn).
+    pub customer: bool,
+    /// The sender's inbound counter, counted as of this time.
+    pub rate_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The organization item (the caller knows the business's id).
+    pub org: bool,
+}
+
+/// How [`Store::write_inbound`] went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboundWrite {
+    /// Conversation, message (and counter) written in one transaction.
+    Written,
+    /// The message was stored already (a redelivery): only the
+    /// conversation was written, nothing counted again.
+    Again,
+    /// A new conversation was created concurrently: nothing written; the
+    /// caller reads it and writes step by step.
+    Raced,
 }
 
 impl Store {
@@ -385,7 +440,7 @@ impl Store {
         peer_e164: &str,
         conversation: ConversationId,
         message_sid: &str,
-        customer: bool,
+        wants: TurnWants,
     ) -> Result<TurnStart> {
         let pk = keys::org_pk(org);
         let (conv_sk, flow_sk, phone_sk) = (
@@ -399,10 +454,23 @@ impl Store {
             (pk.clone(), flow_sk.clone()),
             (inbound_pk.clone(), keys::INBOUND_SK.to_string()),
         ];
+        let TurnWants {
+            customer,
+            rate_at,
+            org: with_org,
+        } = wants;
         if customer {
             wanted.push((pk.clone(), phone_sk.clone()));
         }
+        let rate_sk = rate_at.map(|at| keys::inbound_rate_sk(peer_e164, at.date_naive()));
+        if let Some(sk) = &rate_sk {
+            wanted.push((pk.clone(), sk.clone()));
+        }
+        if with_org {
+            wanted.push((pk.clone(), keys::ORG_SK.to_string()));
+        }
         let mut start = TurnStart::default();
+        let mut rate_item = None;
         for it in self.batch_get(wanted, true).await? {
             let (Some(p), Some(s)) = (db::str_attr(&it, keys::PK), db::str_attr(&it, keys::SK))
             else {
@@ -416,8 +484,51 @@ impl Store {
                 start.flow = Some(db::decode(it)?);
             } else if s == phone_sk {
                 start.customer_id = db::str_attr(&it, "customer_id").and_then(|s| s.parse().ok());
+                start.customer = crate::customers::sentinel_customer(&it);
+            } else if rate_sk.as_deref() == Some(s) {
+                rate_item = Some(it);
+            } else if with_org && s == keys::ORG_SK {
+                let version = db::str_attr(&it, crate::org::CATALOGUE_VERSION).map(str::to_string);
+                start.org = Some((db::decode(it)?, version));
             }
         }
+        start.rate = rate_at.map(|at| crate::rate::counts_in(rate_item.as_ref(), at));
         Ok(start)
+    }
+
+    /// An inbound message's writes in one transaction: its conversation
+    /// (created when `created`, else replaced), the message itself and,
+    /// when `count` is set, one more on the sender's inbound counter.
+    pub async fn write_inbound(
+        &self,
+        conversation: &Conversation,
+        created: bool,
+        message: &Message,
+        count: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<InboundWrite> {
+        let mut tx = vec![
+            self.tx_put(
+                conversation_item(conversation)?,
+                created.then(Cond::not_exists),
+            )?,
+            self.tx_put(message_item(message)?, Some(Cond::not_exists()))?,
+        ];
+        if let Some(at) = count {
+            tx.push(self.tx_count_inbound(conversation.org_id, &conversation.peer_phone, at)?);
+        }
+        match self.transact(tx).await {
+            Ok(()) => Ok(InboundWrite::Written),
+            Err(db::TxError::Cancelled(codes)) if created && db::code_failed(&codes, 0) => {
+                Ok(InboundWrite::Raced)
+            }
+            Err(db::TxError::Cancelled(codes)) if db::code_failed(&codes, 1) => {
+                self.put_conversation(conversation).await?;
+                Ok(InboundWrite::Again)
+            }
+            Err(db::TxError::Cancelled(codes)) => Err(StoreError::Conflict(format!(
+                "inbound write cancelled: {codes:?}"
+            ))),
+            Err(db::TxError::Other(e)) => Err(e),
+        }
     }
 }

@@ -35,15 +35,30 @@ fn customer_item(c: &Customer) -> Result<Item> {
     Ok(it)
 }
 
-fn customer_phone_item(org: OrgId, e164: &str, id: CustomerId) -> Item {
-    let mut it = db::key(keys::org_pk(org), keys::customer_phone_sk(e164));
+/// The phone's sentinel: which customer has the phone, and a copy of
+/// that customer written in the same transaction as the customer itself,
+/// so the turn's first batch has the customer without a second read.
+fn customer_phone_item(c: &Customer) -> Result<Item> {
+    let mut it = db::key(keys::org_pk(c.org_id), keys::customer_phone_sk(&c.phone));
     it.insert(keys::TYPE.into(), db::s(kind::CUSTOMER_PHONE));
-    it.insert("customer_id".into(), db::s(id.to_string()));
-    it
+    it.insert("customer_id".into(), db::s(c.id.to_string()));
+    it.insert(COPY.into(), db::to_av(c)?);
+    Ok(it)
 }
+
+/// The attribute of a sentinel holding its customer's copy.
+const COPY: &str = "customer";
 
 fn sentinel_customer_id(it: &Item) -> Option<CustomerId> {
     db::str_attr(it, "customer_id").and_then(|s| s.parse().ok())
+}
+
+/// The customer copied on a sentinel (none on sentinels written before
+/// copies were kept: the caller reads the customer item then).
+pub(crate) fn sentinel_customer(it: &Item) -> Option<Customer> {
+    let copy = it.get(COPY)?.as_m().ok()?.clone();
+    let c: Customer = db::decode(copy).ok()?;
+    (Some(c.id) == sentinel_customer_id(it)).then_some(c)
 }
 
 impl Store {
@@ -52,10 +67,7 @@ impl Store {
     /// already has a customer with that phone).
     pub async fn create_customer(&self, c: &Customer) -> Result<()> {
         let tx = vec![
-            self.tx_put(
-                customer_phone_item(c.org_id, &c.phone, c.id),
-                Some(Cond::not_exists()),
-            )?,
+            self.tx_put(customer_phone_item(c)?, Some(Cond::not_exists()))?,
             self.tx_put(customer_item(c)?, Some(Cond::not_exists()))?,
         ];
         match self.transact(tx).await {
@@ -141,6 +153,9 @@ impl Store {
         else {
             return Ok(None);
         };
+        if let Some(c) = sentinel_customer(&sentinel) {
+            return Ok(Some(c));
+        }
         match sentinel_customer_id(&sentinel) {
             Some(id) => self.get_customer(org, id).await,
             None => Ok(None),
@@ -165,6 +180,14 @@ impl Store {
         self.update_customer_inner(c, Some(seen)).await
     }
 
+    /// Replaces `before` (the item as the caller read it) with `after`
+    /// without reading it again: the write is conditioned on `before`'s
+    /// version, so a stale `before` is a `Conflict`, never a lost update.
+    pub async fn update_customer_from(&self, before: &Customer, after: &Customer) -> Result<()> {
+        self.write_customer(&before.phone, before.updated_at, after)
+            .await
+    }
+
     async fn update_customer_inner(
         &self,
         c: &Customer,
@@ -180,19 +203,31 @@ impl Store {
                 "customer changed since it was read".into(),
             ));
         }
+        self.write_customer(&current.phone, expected, c).await
+    }
+
+    /// The customer's put, conditioned on `expected` (its version as
+    /// read), moving the phone sentinel when the phone changed.
+    async fn write_customer(
+        &self,
+        old_phone: &str,
+        expected: chrono::DateTime<chrono::Utc>,
+        c: &Customer,
+    ) -> Result<()> {
         let unchanged = Cond::equals("updated_at", db::to_av(&expected)?);
         let mut tx = vec![self.tx_put(customer_item(c)?, Some(unchanged))?];
-        if current.phone != c.phone {
-            let mine = Cond::equals("customer_id", db::s(c.id.to_string()));
+        let mine = Cond::equals("customer_id", db::s(c.id.to_string()));
+        if old_phone != c.phone {
             tx.push(self.tx_delete(
                 keys::org_pk(c.org_id),
-                keys::customer_phone_sk(&current.phone),
+                keys::customer_phone_sk(old_phone),
                 Some(mine),
             )?);
-            tx.push(self.tx_put(
-                customer_phone_item(c.org_id, &c.phone, c.id),
-                Some(Cond::not_exists()),
-            )?);
+            tx.push(self.tx_put(customer_phone_item(c)?, Some(Cond::not_exists()))?);
+        } else {
+            // The sentinel's copy follows the customer (a placeholder phone
+            // of a walk-in has a sentinel too).
+            tx.push(self.tx_put(customer_phone_item(c)?, Some(mine))?);
         }
         match self.transact(tx).await {
             Ok(()) => Ok(()),
@@ -221,13 +256,19 @@ impl Store {
             Range::BeginsWith(keys::customer_phone_sk(prefix)),
         );
         let sentinels = self.query_all(&q, Some(limit)).await?;
-        let ids: Vec<CustomerId> = sentinels.iter().filter_map(sentinel_customer_id).collect();
-        let keys = ids
+        let mut found: Vec<Customer> = sentinels.iter().filter_map(sentinel_customer).collect();
+        let keys: Vec<_> = sentinels
             .iter()
-            .map(|id| (keys::org_pk(org), keys::customer_sk(*id)))
+            .filter(|it| sentinel_customer(it).is_none())
+            .filter_map(sentinel_customer_id)
+            .map(|id| (keys::org_pk(org), keys::customer_sk(id)))
             .collect();
-        let mut found: Vec<Customer> =
-            of_kind(&self.batch_get(keys, false).await?, kind::CUSTOMER)?;
+        if !keys.is_empty() {
+            found.extend(of_kind::<Customer>(
+                &self.batch_get(keys, false).await?,
+                kind::CUSTOMER,
+            )?);
+        }
         found.sort_by(|a, b| a.phone.cmp(&b.phone));
         Ok(found)
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, KeysAndAttributes, Put, ReturnValue, TransactWriteItem,
+    AttributeValue, ConditionCheck, Delete, KeysAndAttributes, Put, ReturnValue, TransactWriteItem,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -374,6 +374,25 @@ impl Store {
                 .set_expression_attribute_values(c.values());
         }
         Ok(TransactWriteItem::builder().delete(b.build()?).build())
+    }
+
+    /// A transaction's check that writes nothing (`cond` on the item at
+    /// `pk`/`sk`, which may not exist).
+    pub(crate) fn tx_check(
+        &self,
+        pk: String,
+        sk: impl Into<String>,
+        cond: Cond,
+    ) -> Result<TransactWriteItem> {
+        let b = ConditionCheck::builder()
+            .table_name(self.table.as_ref())
+            .set_key(Some(key(pk, sk)))
+            .condition_expression(&cond.expr)
+            .set_expression_attribute_names(cond.names())
+            .set_expression_attribute_values(cond.values());
+        Ok(TransactWriteItem::builder()
+            .condition_check(b.build()?)
+            .build())
     }
 
     /// One `TransactWriteItems` (≤ 100 actions, all or nothing).

@@ -7,7 +7,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Duration, Utc};
 
-use crate::db;
+use crate::db::{self, Cond};
 use crate::error::Result;
 use crate::keys;
 use crate::outbox::{owner_pk, DeliveryStatus, OutboxRecord};
@@ -21,6 +21,14 @@ const PARKED_KIND: &str = "parked_status";
 
 fn parked_pk(sid: &str) -> String {
     format!("DLV#{sid}")
+}
+
+/// A transaction's check that no status is parked for `sid`.
+pub(crate) fn no_parked_status(
+    store: &Store,
+    sid: &str,
+) -> Result<aws_sdk_dynamodb::types::TransactWriteItem> {
+    store.tx_check(parked_pk(sid), PARKED_SK, Cond::not_exists())
 }
 
 impl Store {

@@ -38,7 +38,7 @@ pub use booking::{
     BookRequest, RescheduleRequest, StaffChoice, WalkInRequest, APPOINTMENT_LOOKBACK,
 };
 pub use catalogue::Availability;
-pub use conversations::{InboundClaim, TurnStart, INBOUND_DEDUPE_TTL};
+pub use conversations::{InboundClaim, InboundWrite, TurnStart, TurnWants, INBOUND_DEDUPE_TTL};
 pub use db::Page;
 pub use delivery::PARKED_STATUS_TTL;
 pub use error::{Result, StoreError};

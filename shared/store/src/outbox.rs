@@ -222,14 +222,7 @@ impl Store {
     /// Records that the message was handed to Twilio (or to the mock
     /// outbox), with Twilio's sid so status callbacks can find it.
     pub async fn mark_outbox_sent(&self, record: &OutboxRecord) -> Result<()> {
-        self.put_if(
-            outbox_item(record)?,
-            None,
-            StoreError::Conflict(String::new()),
-        )
-        .await?;
-        // A status that arrived before this sid was recorded (issue 11, 16).
-        self.apply_parked_status(record).await
+        self.mark_outbox(record, None).await
     }
 
     /// [`Store::mark_outbox_sent`] and the message's line in its
@@ -242,26 +235,46 @@ impl Store {
         record: &OutboxRecord,
         message: &parlo_core::Message,
     ) -> Result<()> {
-        let items = vec![
-            self.tx_put(outbox_item(record)?, None)?,
-            self.tx_put(
-                crate::conversations::message_item(message)?,
+        self.mark_outbox(record, Some(message)).await
+    }
+
+    /// The mark, the history line and a check that no delivery status was
+    /// parked for the sid (one that arrived before the sid was recorded,
+    /// issue 11/16), all in one transaction: the usual case is one request
+    /// and no read. A parked status cancels it; then the mark is written
+    /// alone and the parked status applied.
+    async fn mark_outbox(
+        &self,
+        record: &OutboxRecord,
+        message: Option<&parlo_core::Message>,
+    ) -> Result<()> {
+        let mut items = vec![self.tx_put(outbox_item(record)?, None)?];
+        if let Some(m) = message {
+            items.push(self.tx_put(
+                crate::conversations::message_item(m)?,
                 Some(Cond::not_exists()),
-            )?,
-        ];
-        match self.transact(items).await {
-            Ok(()) => {}
-            Err(db::TxError::Cancelled(_)) => {
-                self.put_if(
-                    outbox_item(record)?,
-                    None,
-                    StoreError::Conflict(String::new()),
-                )
-                .await?;
-            }
-            Err(db::TxError::Other(e)) => return Err(e),
+            )?);
         }
-        self.apply_parked_status(record).await
+        let check_at = items.len();
+        if let Some(sid) = &record.provider_sid {
+            items.push(crate::delivery::no_parked_status(self, sid)?);
+        }
+        let parked = match self.transact(items).await {
+            Ok(()) => return Ok(()),
+            Err(db::TxError::Cancelled(codes)) => db::code_failed(&codes, check_at),
+            Err(db::TxError::Other(e)) => return Err(e),
+        };
+        // The history line was there already, or a status was parked.
+        self.put_if(
+            outbox_item(record)?,
+            None,
+            StoreError::Conflict(String::new()),
+        )
+        .await?;
+        if parked {
+            self.apply_parked_status(record).await?;
+        }
+        Ok(())
     }
 
     /// Applies a delivery status callback. Returns `false` when no message

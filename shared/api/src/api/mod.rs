@@ -266,16 +266,16 @@ impl Api {
         if messenger.is_mock() {
             templates = parlo_app::services::Templates::configured(true);
         }
-        Ok(parlo_app::services::Services {
-            store: self.store.clone(),
-            schedules: self.schedules.clone(),
-            outbox: parlo_app::services::Outbox {
+        Ok(parlo_app::services::Services::new(
+            self.store.clone(),
+            self.schedules.clone(),
+            parlo_app::services::Outbox {
                 store: self.store.clone(),
                 messenger,
                 templates,
                 central_number: self.config.central_number.clone(),
             },
-        })
+        ))
     }
 
     /// The act of a dashboard caller (one key per request).

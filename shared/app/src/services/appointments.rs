@@ -193,7 +193,7 @@ impl Services {
             parlo_telemetry::count(metric, 1);
         }
         self.schedules.sync(biz.org, appt).await;
-        let customer = match self.store.get_customer(biz.org.id, appt.customer_id).await {
+        let customer = match self.customer(biz.org.id, appt.customer_id).await {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(error = %e, "customer not read; notices worded without the name");
@@ -202,9 +202,20 @@ impl Services {
         };
         let words = Words::new(biz, appt, before, customer.as_ref(), act.now);
         self.record(act, biz, change, appt, &words).await;
-        for (to, kind, text, vars) in
-            notices(act, biz, change, appt, before, customer.as_ref(), &words)
-        {
+        let notices = notices(act, biz, change, appt, before, customer.as_ref(), &words);
+        // Each recipient's window, from one read of their conversations.
+        let recipients: Vec<&str> = notices.iter().map(|n| n.0.as_str()).collect();
+        let conversations = match self.store.get_conversations(biz.org.id, &recipients).await {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::warn!(error = %e, "recipients' conversations not read; each is looked up");
+                None
+            }
+        };
+        for (to, kind, text, vars) in notices {
+            let conversation = conversations
+                .as_ref()
+                .and_then(|cs| cs.iter().find(|c| c.peer_phone == to));
             let key = format!(
                 "{}:appt:{}:{}:{}",
                 notice_key(act, change, appt),
@@ -217,6 +228,8 @@ impl Services {
                 timezone: &biz.org.timezone,
                 locale: Some(biz.locale()),
                 vars,
+                conversation,
+                conversation_read: conversations.is_some(),
                 ..Outgoing::new(
                     key,
                     kind,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use parlo_core::es::format;
 use parlo_core::ids::derived_id;
 use parlo_core::*;
-use parlo_store::{ActivityKind, Store, StoreError};
+use parlo_store::{ActivityKind, InboundCount, InboundWrite, Store, StoreError};
 
 use super::outbox::{Delivery, OutboxError, Outgoing};
 use super::policy::MessageKind;
@@ -205,15 +205,15 @@ pub enum Opening {
     Outbound,
 }
 
-/// The business's conversation with `peer`, created when new (its id
-/// derives from the business and the phone, so two racing turns or jobs
-/// end with the same one). The one get-or-create of the system.
 /// The id a business's conversation with a phone gets when it is opened:
 /// known before reading it (a turn reads its flow in the same batch).
 pub fn conversation_id(org: OrgId, peer_e164: &str) -> parlo_core::ConversationId {
     derived_id(&[&org.to_string(), peer_e164, "conversation"])
 }
 
+/// The business's conversation with `peer`, created when new (its id
+/// derives from the business and the phone, so two racing turns or jobs
+/// end with the same one). The one get-or-create of the system.
 pub async fn open(
     store: &Store,
     org: OrgId,
@@ -225,34 +225,33 @@ pub async fn open(
     open_from(store, org, peer, opening, now, existing).await
 }
 
-/// [`open`] when the caller already read the conversation (`existing`,
-/// `None` when there was none).
-pub async fn open_from(
-    store: &Store,
+/// What opening does to the conversation (`existing`, `None` when there
+/// was none), before anything is written: the conversation and whether
+/// it is new. `None` when an existing one is left as it is.
+fn opened(
     org: OrgId,
     peer: Peer<'_>,
     opening: Opening,
     now: DateTime<Utc>,
     existing: Option<Conversation>,
-) -> Result<Conversation, StoreError> {
+) -> (Conversation, Option<bool>) {
     if let Some(mut c) = existing {
-        if opening == Opening::Inbound {
-            if c.status == ConversationStatus::HandedOff
-                && c.handed_off_until.is_some_and(|u| u <= now)
-            {
-                c.status = ConversationStatus::Active;
-                c.handed_off_until = None;
-                if !handoff_taken(&c) {
-                    // Nobody answered the request: the turn tells them.
-                    set_context(&mut c, HANDOFF_LAPSED_KEY, serde_json::json!(now));
-                }
-                set_context(&mut c, HANDOFF_KEY, serde_json::Value::Null);
-            }
-            c.last_message_at = now;
-            c.updated_at = now;
-            store.put_conversation(&c).await?;
+        if opening != Opening::Inbound {
+            return (c, None);
         }
-        return Ok(c);
+        if c.status == ConversationStatus::HandedOff && c.handed_off_until.is_some_and(|u| u <= now)
+        {
+            c.status = ConversationStatus::Active;
+            c.handed_off_until = None;
+            if !handoff_taken(&c) {
+                // Nobody answered the request: the turn tells them.
+                set_context(&mut c, HANDOFF_LAPSED_KEY, serde_json::json!(now));
+            }
+            set_context(&mut c, HANDOFF_KEY, serde_json::Value::Null);
+        }
+        c.last_message_at = now;
+        c.updated_at = now;
+        return (c, Some(false));
     }
     let last_message_at = match opening {
         Opening::Inbound => now,
@@ -273,15 +272,92 @@ pub async fn open_from(
         updated_at: now,
         last_message_at,
     };
-    match store.create_conversation(&c).await {
-        Ok(()) => Ok(c),
-        Err(StoreError::AlreadyExists { .. }) => store
-            .get_conversation(org, peer.phone)
-            .await?
-            .ok_or(StoreError::NotFound {
-                what: "conversation",
-            }),
-        Err(e) => Err(e),
+    (c, Some(true))
+}
+
+/// [`open`] when the caller already read the conversation (`existing`,
+/// `None` when there was none).
+pub async fn open_from(
+    store: &Store,
+    org: OrgId,
+    peer: Peer<'_>,
+    opening: Opening,
+    now: DateTime<Utc>,
+    existing: Option<Conversation>,
+) -> Result<Conversation, StoreError> {
+    let (c, write) = opened(org, peer, opening, now, existing);
+    match write {
+        None => Ok(c),
+        Some(false) => {
+            store.put_conversation(&c).await?;
+            Ok(c)
+        }
+        Some(true) => match store.create_conversation(&c).await {
+            Ok(()) => Ok(c),
+            Err(StoreError::AlreadyExists { .. }) => store
+                .get_conversation(org, peer.phone)
+                .await?
+                .ok_or(StoreError::NotFound {
+                    what: "conversation",
+                }),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// What an inbound message did to its conversation.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub conversation: Conversation,
+    /// The sender's inbound counts with this message (when counted).
+    pub count: Option<InboundCount>,
+}
+
+/// The peer wrote: the conversation opened (its window, a lapsed
+/// handoff), the message in its history and, with `counted` (the counts
+/// before it, read with the turn), the sender's counter, in one request
+/// when nothing races. `message` builds the message for the conversation
+/// it belongs to. A redelivered message is not stored or counted twice.
+pub async fn receive(
+    store: &Store,
+    org: OrgId,
+    peer: Peer<'_>,
+    now: DateTime<Utc>,
+    existing: Option<Option<Conversation>>,
+    message: impl Fn(&Conversation) -> Message,
+    counted: Option<InboundCount>,
+) -> Result<Received, StoreError> {
+    let existing = match existing {
+        Some(e) => e,
+        None => store.get_conversation(org, peer.phone).await?,
+    };
+    let (conv, created) = opened(org, peer, Opening::Inbound, now, existing);
+    let m = message(&conv);
+    match store
+        .write_inbound(&conv, created == Some(true), &m, counted.map(|_| now))
+        .await?
+    {
+        InboundWrite::Written => Ok(Received {
+            conversation: conv,
+            count: counted.map(InboundCount::plus_one),
+        }),
+        InboundWrite::Again => Ok(Received {
+            conversation: conv,
+            count: counted,
+        }),
+        InboundWrite::Raced => {
+            // Step by step on the conversation the other turn created.
+            let conv = open(store, org, peer, Opening::Inbound, now).await?;
+            let stored = store.append_message(&message(&conv)).await?;
+            let count = match (counted, stored) {
+                (Some(_), true) => Some(store.count_inbound(org, peer.phone, now).await?),
+                (c, _) => c,
+            };
+            Ok(Received {
+                conversation: conv,
+                count,
+            })
+        }
     }
 }
 

@@ -16,6 +16,9 @@ pub const MAX_NAME: usize = 120;
 pub const MAX_NOTES: usize = 2000;
 /// Longest single note added by chat.
 pub const MAX_NOTE: usize = 500;
+/// A name the customer confirmed longer ago than this is asked again
+/// (spec/001: re-confirm the stored name after 90 days).
+pub const NAME_RECONFIRM_DAYS: i64 = 90;
 
 /// What an edit changes; `None` leaves a field as it is, an empty string
 /// clears it (the name cannot be cleared).
@@ -78,6 +81,25 @@ pub fn with_note(notes: Option<&str>, day: NaiveDate, note: &str) -> String {
     }
 }
 
+/// The customer writing from `e164`: the one its phone's sentinel named
+/// (read with the turn's first batch, `start`), else found or created by
+/// phone (a first contact; no name yet, it is asked or confirmed later).
+pub async fn customer_writing(
+    store: &parlo_store::Store,
+    org: OrgId,
+    e164: &str,
+    start: &parlo_store::TurnStart,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Customer, StoreError> {
+    if let Some(c) = start.customer.clone() {
+        return Ok(c);
+    }
+    let (customer, _) = store
+        .customer_from_sentinel(org, e164, start.customer_id, None, now)
+        .await?;
+    Ok(customer)
+}
+
 impl Services {
     /// The business's customer with this phone, created with `name` when
     /// there is none; a known customer without a name gets it. Returns the
@@ -115,10 +137,11 @@ impl Services {
             .await;
         } else if c.name.is_none() {
             if let Some(n) = name {
-                let seen = c.updated_at;
+                let before = c.clone();
                 c.name = Some(n);
                 c.updated_at = act.now;
-                self.store.update_customer_seen(&c, seen).await?;
+                self.store.update_customer_from(&before, &c).await?;
+                self.saw(&c);
             }
         }
         Ok((c, created))
@@ -251,9 +274,8 @@ impl Services {
             return Ok(c);
         }
         c.updated_at = act.now;
-        self.store
-            .update_customer_seen(&c, before.updated_at)
-            .await?;
+        self.store.update_customer_from(before, &c).await?;
+        self.saw(&c);
         self.note(
             act,
             Some(org.id),
@@ -269,6 +291,51 @@ impl Services {
         )
         .await;
         Ok(c)
+    }
+
+    /// The customer gave or confirmed their own name (in chat): stored
+    /// and marked verified now, unless it is already theirs and verified
+    /// within [`NAME_RECONFIRM_DAYS`]. `before` is the record as the caller
+    /// read it (the turn's); when it changed since, the fresh record is
+    /// read once: a name someone else set meanwhile (the owner on the web)
+    /// wins, anything else is retried on the fresh version. Not an
+    /// activity entry: the customer talking is not a change of the team's.
+    pub async fn confirm_own_name(
+        &self,
+        act: &Act,
+        before: &Customer,
+        name: &str,
+    ) -> Result<Customer, CatalogueError> {
+        let name = clean_name(name)?;
+        let mut seen = before.clone();
+        for _ in 0..2 {
+            let recent = seen
+                .name_verified_at
+                .is_some_and(|at| act.now - at <= chrono::Duration::days(NAME_RECONFIRM_DAYS));
+            if seen.name.as_deref() == Some(name.as_str()) && recent {
+                return Ok(seen);
+            }
+            let mut c = seen.clone();
+            c.name = Some(name.clone());
+            c.name_verified_at = Some(act.now);
+            c.updated_at = act.now;
+            match self.store.update_customer_from(&seen, &c).await {
+                Ok(()) => {
+                    self.saw(&c);
+                    return Ok(c);
+                }
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+            let Some(fresh) = self.store.get_customer(before.org_id, before.id).await? else {
+                return Ok(seen);
+            };
+            if fresh.name != before.name {
+                return Ok(fresh);
+            }
+            seen = fresh;
+        }
+        Ok(seen)
     }
 
     /// Adds a dated note to a customer's notes (what the team wants to

@@ -10,8 +10,9 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use parlo_core::{CustomerId, Organization, ServiceType, Staff, StaffId};
+use parlo_core::{Customer, CustomerId, OrgId, Organization, ServiceType, Staff, StaffId};
 use parlo_store::Store;
+use std::sync::{Arc, Mutex};
 
 pub mod activity;
 pub mod appointments;
@@ -40,6 +41,11 @@ pub struct Services {
     pub store: Store,
     pub schedules: Schedules,
     pub outbox: Outbox,
+    /// The customer a chat turn already read (and any version of it this
+    /// turn wrote), so the use cases of that turn do not read it again.
+    /// Empty outside a turn; never shared between turns
+    /// ([`Services::for_customer`] gives each turn its own).
+    seen_customer: Arc<Mutex<Option<Customer>>>,
 }
 
 impl Services {
@@ -48,6 +54,44 @@ impl Services {
             store,
             schedules,
             outbox,
+            seen_customer: Arc::default(),
+        }
+    }
+
+    /// This writer for one chat turn whose customer was read already.
+    pub fn for_customer(&self, customer: Option<Customer>) -> Self {
+        Self {
+            seen_customer: Arc::new(Mutex::new(customer)),
+            ..self.clone()
+        }
+    }
+
+    /// A customer of `org`: the turn's own record when it is that one,
+    /// else read.
+    pub async fn customer(
+        &self,
+        org: OrgId,
+        id: CustomerId,
+    ) -> Result<Option<Customer>, parlo_store::StoreError> {
+        if let Some(c) = self.seen(org, id) {
+            return Ok(Some(c));
+        }
+        self.store.get_customer(org, id).await
+    }
+
+    fn seen(&self, org: OrgId, id: CustomerId) -> Option<Customer> {
+        let seen = self.seen_customer.lock().ok()?;
+        seen.as_ref()
+            .filter(|c| c.id == id && c.org_id == org)
+            .cloned()
+    }
+
+    /// Keeps the turn's record current after a write to it.
+    fn saw(&self, c: &Customer) {
+        if let Ok(mut seen) = self.seen_customer.lock() {
+            if seen.as_ref().is_some_and(|s| s.id == c.id) {
+                *seen = Some(c.clone());
+            }
         }
     }
 
@@ -58,6 +102,7 @@ impl Services {
             outbox: Outbox::mock(store.clone()),
             store,
             schedules: Schedules::Disabled,
+            seen_customer: Arc::default(),
         }
     }
 }

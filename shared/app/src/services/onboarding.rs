@@ -31,6 +31,60 @@ use serde::{Deserialize, Serialize};
 use super::{Delivery, MessageKind, OutboxError, Outgoing, Services};
 use crate::config::{ConfigError, LazySecret};
 
+/// A new business's first message on the central number: the
+/// organization (onboarding) and its owner, both under ids derived from
+/// the message, so a redelivered message finds what the first run made.
+pub async fn open_from_chat(
+    store: &parlo_store::Store,
+    sender: &str,
+    message_sid: &str,
+    profile_name: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Organization, StoreError> {
+    let org_id = derived_id(&[message_sid, "org"]);
+    if let Some(existing) = store.get_organization(org_id).await? {
+        return Ok(existing);
+    }
+    let org = Organization {
+        id: org_id,
+        name: String::new(),
+        whatsapp_number: None,
+        timezone: DEFAULT_TIMEZONE.to_string(),
+        status: OrgStatus::Onboarding,
+        settings: OrgSettings::default(),
+        onboarding_state: Some("initiated".into()),
+        onboarding_data: serde_json::json!({}),
+        last_message_at: Some(now),
+        created_at: now,
+        updated_at: now,
+    };
+    match store.create_organization(&org).await {
+        Ok(()) | Err(StoreError::AlreadyExists { .. }) => {}
+        Err(e) => return Err(e),
+    }
+    let owner = Staff {
+        id: derived_id(&[message_sid, "owner"]),
+        org_id,
+        location_id: None,
+        name: profile_name.unwrap_or_default().to_string(),
+        phone: sender.to_string(),
+        role: StaffRole::Owner,
+        permission_level: PermissionLevel::Owner,
+        is_active: true,
+        first_message_at: Some(now),
+        default_spot_id: None,
+        service_ids: vec![],
+        bookable: true,
+        created_at: now,
+        updated_at: now,
+    };
+    match store.create_staff(&owner).await {
+        Ok(()) | Err(StoreError::AlreadyExists { .. }) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(org)
+}
+
 /// The organization's `onboarding_state` once the owner confirmed.
 pub const PROVISIONING_NUMBER: &str = "provisioning_number";
 /// The owner has a WhatsApp Business number of their own: the platform

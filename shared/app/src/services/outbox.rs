@@ -54,6 +54,9 @@ pub struct Outgoing<'a> {
     /// The recipient's conversation: its last inbound message decides the
     /// window. `None`: looked up by (business, recipient).
     pub conversation: Option<&'a Conversation>,
+    /// The caller read the recipient's conversation already: `None` above
+    /// then means there is none (the window is closed), not "look it up".
+    pub conversation_read: bool,
     /// Add the message to that conversation's history as this sender.
     pub history: Option<SenderType>,
     /// When it is recorded in the history (replies sort after the message
@@ -86,6 +89,7 @@ impl<'a> Outgoing<'a> {
             text: text.into(),
             vars: Vec::new(),
             conversation: None,
+            conversation_read: false,
             history: None,
             history_at: None,
             secret: None,
@@ -182,6 +186,7 @@ impl Outbox {
         let conversation = match (out.conversation, out.kind, out.org_id) {
             (Some(c), _, _) => Some(c),
             (None, MessageKind::Reply, _) | (None, _, None) => None,
+            (None, _, Some(_)) if out.conversation_read => None,
             (None, _, Some(org)) => {
                 looked_up = self.store.get_conversation(org, &out.to).await?;
                 looked_up.as_ref()

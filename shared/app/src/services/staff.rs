@@ -10,6 +10,23 @@ use parlo_store::{ActivityKind, StoreError};
 
 use super::{Act, Delivery, MessageKind, OutboxError, Outgoing, Services};
 
+/// A staff member's first message to the business's number (the
+/// welcome's answer): remembered, so staff onboarding runs once. A
+/// concurrent edit of the record (the owner on the web) wins.
+pub async fn first_message(
+    store: &parlo_store::Store,
+    staff: &Staff,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut staff = staff.clone();
+    staff.first_message_at = Some(now);
+    staff.updated_at = now;
+    match store.update_staff(&staff).await {
+        Ok(()) | Err(StoreError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 impl Services {
     /// Adds a staff member (a retried act finds the same person, by id,
     /// and succeeds again). The welcome is the caller's choice

@@ -117,6 +117,16 @@ impl From<&RescheduleAppointmentArgs> for ChangeAppointmentArgs {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveNameArgs {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedName {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandoffArgs {
     pub reason: String,
 }
@@ -389,8 +399,8 @@ impl Tools {
         };
         let ctx = self.ctx(actor).await?;
         let customer = self
-            .store
-            .get_customer(ctx.org.id, customer)
+            .services
+            .customer(ctx.org.id, customer)
             .await?
             .ok_or_else(|| ToolError::not_found("customer"))?;
         let conv = self
@@ -414,5 +424,26 @@ impl Tools {
         Ok(HandoffResult {
             handed_off_until: until,
         })
+    }
+
+    /// `save_my_name` (customers): the name the customer gave or confirmed
+    /// for themselves, kept on their record (services layer).
+    pub async fn save_own_name(&self, actor: &Actor, args: &SaveNameArgs) -> ToolResult<SavedName> {
+        let Actor::Customer { customer, .. } = *actor else {
+            return Err(ToolError::NotForActor);
+        };
+        let ctx = self.ctx(actor).await?;
+        let before = self
+            .services
+            .customer(ctx.org.id, customer)
+            .await?
+            .ok_or_else(|| ToolError::not_found("customer"))?;
+        self.services
+            .confirm_own_name(&self.act(actor), &before, &args.name)
+            .await
+            .map_err(ToolError::from)
+            .map(|c| SavedName {
+                name: c.name.unwrap_or_default(),
+            })
     }
 }

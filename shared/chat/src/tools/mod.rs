@@ -650,6 +650,13 @@ impl Tools {
         self
     }
 
+    /// The customer the turn read: the services use it instead of reading
+    /// it again (and keep it current when this turn changes it).
+    pub fn with_customer(mut self, customer: Option<Customer>) -> Self {
+        self.services = self.services.for_customer(customer);
+        self
+    }
+
     /// The act of `actor` in this turn, for the services layer.
     pub(crate) fn act(&self, actor: &Actor) -> Act {
         let by = match *actor {

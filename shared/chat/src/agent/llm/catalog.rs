@@ -156,6 +156,14 @@ pub fn all() -> Vec<ToolDef> {
             audience: Customer,
         },
         ToolDef {
+            name: "save_my_name",
+            description: "Save the name the customer just told you as theirs (they said it \
+                          themselves; never a guess).",
+            parameters: object(json!({"name": string("full name as they wrote it")}), &["name"]),
+            example: json!({"name": "Rosa Díaz"}),
+            audience: Customer,
+        },
+        ToolDef {
             name: "get_my_schedule",
             description: "The staff member's own appointments and blocks for a day.",
             parameters: object(json!({"date": string("YYYY-MM-DD, default today")}), &[]),
@@ -426,6 +434,7 @@ pub enum Call {
     CancelAppointment(CancelAppointmentArgs),
     RescheduleAppointment(ChangeAppointmentArgs),
     HandoffToHuman(HandoffArgs),
+    SaveMyName(SaveNameArgs),
     GetMySchedule(ScheduleArgs),
     GetBusinessSchedule(ScheduleArgs),
     BlockTime(BlockTimeArgs),
@@ -492,6 +501,7 @@ impl Call {
             "cancel_appointment" => Call::CancelAppointment(de(name, text)?),
             "reschedule_appointment" => Call::RescheduleAppointment(de(name, text)?),
             "handoff_to_human" => Call::HandoffToHuman(de(name, text)?),
+            "save_my_name" => Call::SaveMyName(de(name, text)?),
             "get_my_schedule" => Call::GetMySchedule(de(name, text)?),
             "get_business_schedule" => Call::GetBusinessSchedule(de(name, text)?),
             "block_time" => Call::BlockTime(de(name, text)?),
@@ -527,6 +537,7 @@ impl Call {
             Call::CancelAppointment(a) => serde_json::to_value(a),
             Call::RescheduleAppointment(a) => serde_json::to_value(a),
             Call::HandoffToHuman(a) => serde_json::to_value(a),
+            Call::SaveMyName(a) => serde_json::to_value(a),
             Call::GetMySchedule(a) | Call::GetBusinessSchedule(a) => serde_json::to_value(a),
             Call::BlockTime(a) => serde_json::to_value(a),
             Call::RemoveBlock(a) => serde_json::to_value(a),
@@ -644,7 +655,8 @@ mod tests {
                 "get_customer_appointments",
                 "cancel_appointment",
                 "reschedule_appointment",
-                "handoff_to_human"
+                "handoff_to_human",
+                "save_my_name"
             ]
         );
         let viewer = names(Some(PermissionLevel::Viewer));

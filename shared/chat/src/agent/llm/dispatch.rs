@@ -204,6 +204,9 @@ pub fn execute<'a>(tools: &'a Tools, actor: &'a Actor, call: &'a Call) -> BoxFut
                 }
             })
         }),
+        Call::SaveMyName(a) => {
+            boxed(move || async move { reading(tools.save_own_name(actor, a).await) })
+        }
         Call::SendMessageToCustomer(a) => boxed(move || async move {
             change(tools.send_message_to_customer(actor, a).await, |m| {
                 format!("Enviado ✓ Le mandé: \"{}\"", m.text)

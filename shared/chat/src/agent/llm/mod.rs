@@ -343,7 +343,8 @@ impl LlmAgent {
         let kit = Tools::new(self.store.clone(), turn.now, turn.message_sid.clone())
             .with_services(self.services.clone())
             .with_business(turn.business.clone())
-            .with_catalogue(turn.catalogue.clone());
+            .with_catalogue(turn.catalogue.clone())
+            .with_customer(turn.customer.clone());
         let client = within(deadline, budget, self.client()).await??;
 
         for _ in 0..self.max_steps {

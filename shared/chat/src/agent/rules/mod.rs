@@ -83,6 +83,7 @@ impl RuleAgent {
             .with_services(self.services.clone())
             .with_business(turn.business.clone())
             .with_catalogue(turn.catalogue.clone())
+            .with_customer(turn.customer.clone())
     }
 }
 

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::agent::rules::flow;
 use crate::agent::{AgentError, AgentReply};
-use crate::tools::{BookAppointmentArgs, ToolError};
+use crate::tools::{BookAppointmentArgs, SaveNameArgs, ToolError};
 
 pub const COLLECTING_SERVICE: &str = "collecting_service";
 pub const COLLECTING_DATETIME: &str = "collecting_datetime";
@@ -758,8 +758,7 @@ async fn last_staff(cx: &Cx<'_>) -> Result<Option<String>, AgentError> {
     }))
 }
 
-/// Days a confirmed name is trusted before it is asked about again.
-pub const NAME_RECONFIRM_DAYS: i64 = 90;
+pub use parlo_app::services::customers::NAME_RECONFIRM_DAYS;
 
 /// The customer's name on record was never confirmed, or not in the
 /// last [`NAME_RECONFIRM_DAYS`].
@@ -802,25 +801,16 @@ fn profile_suggestion(cx: &Cx<'_>) -> Option<String> {
 
 /// Keeps the name the customer gave (or confirmed) on their record.
 async fn remember_name(cx: &Cx<'_>, name: &str) -> Result<(), AgentError> {
-    let Some(c) = &cx.turn.customer else {
-        return Ok(());
-    };
-    let store = &cx.agent.store;
-    let Some(mut current) = store.get_customer(c.org_id, c.id).await.map_err(err)? else {
-        return Ok(());
-    };
-    let recent = current
-        .name_verified_at
-        .is_some_and(|at| cx.turn.now - at <= chrono::Duration::days(NAME_RECONFIRM_DAYS));
-    if current.name.as_deref() == Some(name) && recent {
+    if cx.turn.customer.is_none() {
         return Ok(());
     }
-    current.name = Some(name.to_string());
-    current.name_verified_at = Some(cx.turn.now);
-    current.updated_at = cx.turn.now;
-    match store.update_customer(&current).await {
-        // A concurrent edit (the owner on the web) wins; the booking stands.
-        Ok(()) | Err(parlo_store::StoreError::Conflict(_)) => Ok(()),
+    let args = SaveNameArgs {
+        name: name.to_string(),
+    };
+    match cx.tools.save_own_name(&cx.actor, &args).await {
+        // A name that cannot be stored (too long) leaves the record as it
+        // was; the booking stands.
+        Ok(_) | Err(ToolError::InvalidArgument { .. }) => Ok(()),
         Err(e) => Err(err(e)),
     }
 }
