@@ -361,13 +361,19 @@ async fn separate_days_stop_at_the_one_with_appointments_and_go_on_when_told() {
     );
     let text = chat.say("sí, cancélala").await.text();
     assert!(
-        text.starts_with("Listo ✓ El negocio queda cerrado el lunes 14 de enero y el miércoles 16 de enero"),
+        text.starts_with(
+            "Listo ✓ El negocio queda cerrado el lunes 14 de enero y el miércoles 16 de enero"
+        ),
         "{text}"
     );
     assert!(text.contains("Cancelé la cita que había"), "{text}");
     let b = blocks_between(&store, &t, "2030-01-13", "2030-01-20").await;
     assert_eq!(b.len(), 2, "the first day is not closed twice: {b:?}");
-    let after = store.get_appointment(t.biz.id(), appt.id).await.unwrap().unwrap();
+    let after = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(after.status, AppointmentStatus::Cancelled);
 }
 

@@ -340,8 +340,9 @@ pub(crate) fn closure_runs(text: &str, today: NaiveDate) -> Option<Vec<(NaiveDat
 pub(crate) fn reason_in(text: &str) -> Option<String> {
     let words = message_words(text);
     let at = words.iter().position(|w| w == "por" || w == "porque")?;
+    // Where the reason ends; a trailing «porfa» or «gracias» is not part of it.
     let stop = [
-        "del", "el", "los", "hoy", "manana", "y", "al", "dia", "dias", "de",
+        "del", "el", "los", "hoy", "manana", "y", "al", "dia", "dias", "de", "porfavor", "gracias",
     ];
     let rest: Vec<&str> = words[at + 1..]
         .iter()
@@ -1134,6 +1135,10 @@ mod tests {
         assert_eq!(
             reason_in("cerramos del 1 al 5 de febrero por vacaciones").as_deref(),
             Some("Vacaciones")
+        );
+        assert_eq!(
+            reason_in("cierra el 14 y el 16 x inventario porfa").as_deref(),
+            Some("Inventario")
         );
     }
 
