@@ -424,3 +424,60 @@ hay citas esos días, enséñaselas y pregunta si las cancelas avisando a los cl
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(timezone: &str) -> PromptData {
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2030, 1, 10, 14, 0, 0).unwrap();
+        PromptData {
+            org: Organization {
+                id: uuid::Uuid::nil(),
+                name: "Salón Lucía".into(),
+                whatsapp_number: None,
+                timezone: timezone.into(),
+                status: OrgStatus::Active,
+                settings: OrgSettings::default(),
+                onboarding_state: None,
+                onboarding_data: serde_json::Value::Null,
+                last_message_at: None,
+                created_at: now,
+                updated_at: now,
+            },
+            tz: timezone.parse().unwrap(),
+            location: None,
+            services: Vec::new(),
+            staff: Vec::new(),
+            now,
+            person: Person::Customer {
+                customer: None,
+                upcoming: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_prompt_speaks_the_business_s_spanish() {
+        let madrid = data("Europe/Madrid").system_prompt();
+        assert!(madrid.contains("español de España natural"), "{madrid}");
+        assert!(madrid.contains("\"15:00\" (24 horas)"), "{madrid}");
+        assert!(madrid.contains("\"25 €\""), "{madrid}");
+        assert!(madrid.contains("nunca mexicanismos"), "{madrid}");
+        assert!(madrid.contains("son las 15:00."), "{madrid}");
+        assert!(!madrid.contains("PM"), "{madrid}");
+        let mexico = data("America/Mexico_City").system_prompt();
+        assert!(mexico.contains("español mexicano natural"), "{mexico}");
+        assert!(
+            mexico.contains("horas \"3:00 PM\". Nada en inglés"),
+            "{mexico}"
+        );
+        assert!(!mexico.contains("mexicanismos"), "{mexico}");
+        // The stored locale wins over the zone.
+        let mut spain_in_mexico = data("America/Mexico_City");
+        spain_in_mexico.org.settings.locale = Some(Locale::EsEs);
+        assert!(spain_in_mexico
+            .system_prompt()
+            .contains("español de España natural"));
+    }
+}
