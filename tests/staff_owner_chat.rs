@@ -295,6 +295,88 @@ async fn the_owner_closes_for_christmas_and_nobody_can_book_those_days() {
     assert!(!slots(&store, &t, corte, "2030-01-16").await.is_empty());
 }
 
+#[tokio::test]
+async fn the_owner_closes_two_separate_days_in_one_message() {
+    let store = store().await;
+    let t = team(&store).await;
+    let corte = t.biz.service("Corte").id;
+    let chat = Chat::new(&store, &t.biz, &t.owner.phone, chat_now(&t.biz));
+
+    let turn = chat
+        .say("cierra el 14 y el 16 de enero x inventario porfa")
+        .await;
+    let text = turn.text();
+    assert!(
+        text.starts_with("Listo ✓ El negocio queda cerrado el lunes 14 de enero y el miércoles 16 de enero (Inventario)"),
+        "{text}"
+    );
+    let b = blocks_between(&store, &t, "2030-01-13", "2030-01-20").await;
+    assert_eq!(b.len(), 2, "{b:?}");
+    let mut spans: Vec<_> = b.iter().map(|x| (x.start, x.end, x.staff_id)).collect();
+    spans.sort();
+    assert_eq!(
+        spans,
+        vec![
+            (
+                local(t.biz.tz, "2030-01-14", 0, 0),
+                local(t.biz.tz, "2030-01-15", 0, 0),
+                None
+            ),
+            (
+                local(t.biz.tz, "2030-01-16", 0, 0),
+                local(t.biz.tz, "2030-01-17", 0, 0),
+                None
+            ),
+        ]
+    );
+    assert!(slots(&store, &t, corte, "2030-01-14").await.is_empty());
+    assert!(!slots(&store, &t, corte, "2030-01-15").await.is_empty());
+    assert!(slots(&store, &t, corte, "2030-01-16").await.is_empty());
+}
+
+#[tokio::test]
+async fn separate_days_stop_at_the_one_with_appointments_and_go_on_when_told() {
+    let store = store().await;
+    let t = team(&store).await;
+    let juan = t.biz.customer(&store, "Juan Pérez").await;
+    let mut req = t.biz.booking(
+        t.biz.service("Corte"),
+        juan.id,
+        local(t.biz.tz, "2030-01-16", 11, 0),
+    );
+    req.staff_pref = Some(t.staff.id);
+    let appt = store.book(&req).await.unwrap();
+    let chat = Chat::new(&store, &t.biz, &t.owner.phone, chat_now(&t.biz));
+
+    let text = chat.say("cerramos el 14 y el 16 de enero").await.text();
+    assert!(
+        text.starts_with("Ya quedó cerrado el lunes 14 de enero. Hay 1 cita en esas fechas:"),
+        "{text}"
+    );
+    assert_eq!(
+        blocks_between(&store, &t, "2030-01-13", "2030-01-20")
+            .await
+            .len(),
+        1
+    );
+    let text = chat.say("sí, cancélala").await.text();
+    assert!(
+        text.starts_with(
+            "Listo ✓ El negocio queda cerrado el lunes 14 de enero y el miércoles 16 de enero"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Cancelé la cita que había"), "{text}");
+    let b = blocks_between(&store, &t, "2030-01-13", "2030-01-20").await;
+    assert_eq!(b.len(), 2, "the first day is not closed twice: {b:?}");
+    let after = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.status, AppointmentStatus::Cancelled);
+}
+
 async fn blocks_between(
     store: &parlo_store::Store,
     t: &Team,

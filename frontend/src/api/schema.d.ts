@@ -2105,6 +2105,12 @@ export interface components {
             daily_summary_staff: string[];
             /** Format: int32 */
             handoff_unanswered_minutes?: number | null;
+            /**
+             * @description Which Spanish the business speaks: `es-MX` (12-hour times) or
+             *     `es-ES` (24-hour times, Spain's wording). Unset: from the zone.
+             * @example es-ES
+             */
+            locale?: string | null;
             missed_call: components["schemas"]["MissedCallSettings"];
             /** Format: int32 */
             reminder_hours_before?: number | null;
@@ -2129,6 +2135,12 @@ export interface components {
             id: string;
             /** Format: date-time */
             last_message_at?: string | null;
+            /**
+             * @description The locale in effect (`settings.locale`, else the zone's):
+             *     `es-MX` or `es-ES`. The dashboard's language and time format.
+             * @example es-MX
+             */
+            locale: string;
             name: string;
             onboarding_data: Record<string, never>;
             onboarding_state?: string | null;

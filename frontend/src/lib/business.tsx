@@ -3,7 +3,7 @@
 import { createContext, useContext } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap, type Location, type Organization, type Staff } from "../api/client";
-import { regionOf, type Region } from "./time";
+import { registerLocale, type Region } from "./time";
 
 export interface BusinessCtx {
   org: Organization;
@@ -31,7 +31,9 @@ export function ctxOf(
   locationId: string | null = null,
   setLocationId: (id: string) => void = () => {},
 ): BusinessCtx {
-  return { org, tz: org.timezone, region: regionOf(org.timezone), level, impersonated, locationId, setLocationId };
+  // The API's locale (one value with the chat's) decides words and times.
+  const region = registerLocale(org.timezone, org.locale);
+  return { org, tz: org.timezone, region, level, impersonated, locationId, setLocationId };
 }
 
 export const staffQuery = {

@@ -1,12 +1,27 @@
 // Dates and times in the business's zone (never the browser's): the API
-// gives instants in UTC plus the business's IANA zone; the dashboard shows
-// the business's wall clock, in es-MX (12-hour) or, for businesses in
-// Europe/*, es-ES with 24-hour times.
+// gives instants in UTC plus the business's IANA zone and its locale; the
+// dashboard shows the business's wall clock in es-MX (12-hour) or es-ES
+// (24-hour times). The locale is the API's (`organization.locale`, the same
+// value the chat and notifications follow); a zone without one known falls
+// back to the API's own default (Europe/* and Atlantic/Canary: es-ES).
 
 export type Region = "MX" | "ES";
 
+const regionOfZone = new Map<string, Region>();
+
+/** The API's locale for a business in `timezone` ("es-ES" / "es-MX"). */
+export function registerLocale(timezone: string, locale: string | null | undefined): Region {
+  const region: Region = locale === "es-ES" ? "ES" : locale === "es-MX" ? "MX" : zoneRegion(timezone);
+  regionOfZone.set(timezone, region);
+  return region;
+}
+
+function zoneRegion(timezone: string): Region {
+  return timezone.startsWith("Europe/") || timezone === "Atlantic/Canary" ? "ES" : "MX";
+}
+
 export function regionOf(timezone: string): Region {
-  return timezone.startsWith("Europe/") ? "ES" : "MX";
+  return regionOfZone.get(timezone) ?? zoneRegion(timezone);
 }
 
 export function localeOf(timezone: string): string {

@@ -83,6 +83,14 @@ function OrgForm({ owner }: { owner: boolean }) {
             ))}
           </select>
         </label>
+        <label>
+          Español del asistente y del panel
+          <select value={s.locale ?? ""} onChange={(e) => setS({ ...s, locale: e.target.value || null })}>
+            <option value="">Según la zona horaria</option>
+            <option value="es-MX">De México (3:00 PM, «agendar»)</option>
+            <option value="es-ES">De España (15:00, «reservar», «vale»)</option>
+          </select>
+        </label>
         <p className="status-line" data-testid="whatsapp-status">
           <span className={`badge ${b.org.whatsapp_number ? "status-confirmed" : "status-pending"}`}>
             WhatsApp {b.org.whatsapp_number ? "conectado" : "sin conectar"}

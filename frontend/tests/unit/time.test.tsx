@@ -9,6 +9,8 @@ import {
   offsetMinutes,
   offsetString,
   parseWall,
+  regionOf,
+  registerLocale,
   wallToInstant,
   weekStart,
 } from "../../src/lib/time";
@@ -26,6 +28,15 @@ describe("times in the business's zone, whatever the machine's zone", () => {
 
   it("Madrid: 24-hour es-ES", () => {
     expect(formatTime("2030-01-08T16:00:00Z", "Europe/Madrid")).toBe("17:00");
+  });
+
+  it("the API's locale wins over the zone", () => {
+    expect(regionOf("Europe/Lisbon")).toBe("ES");
+    expect(registerLocale("Europe/Lisbon", "es-MX")).toBe("MX");
+    expect(plain(formatTime("2030-01-08T16:00:00Z", "Europe/Lisbon"))).toMatch(/^4:00 p\.\s?m\.$/);
+    expect(registerLocale("America/Bogota", "es-ES")).toBe("ES");
+    expect(formatTime("2030-01-08T16:00:00Z", "America/Bogota")).toBe("11:00");
+    expect(registerLocale("Europe/Madrid", undefined)).toBe("ES");
   });
 
   it("a Madrid DST day (spring forward, 29 March 2026): the hours around the jump", () => {

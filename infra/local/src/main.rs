@@ -487,12 +487,24 @@ fn run_seed() -> ExitCode {
         let store = parlo_store::Store::from_env().await;
         let now = parlo_app::clock::Clock::from_env().now();
         let seeded = parlo_local::demo::seed(&store, now).await?;
-        // The demo owner's daily summary (idempotent create-or-update).
+        if parlo_local::demo::seed_madrid(&store, now).await? == parlo_local::demo::Seeded::Created
+        {
+            println!(
+                "seeded {} on {} (owner Lucía {}, staff Marta {})",
+                parlo_local::demo::madrid::NAME,
+                parlo_local::demo::madrid::BUSINESS_NUMBER,
+                parlo_local::demo::madrid::OWNER_PHONE,
+                parlo_local::demo::madrid::STAFF_PHONE
+            );
+        }
+        // The demo owners' daily summaries (idempotent create-or-update).
         let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let schedules = parlo_app::schedules::Schedules::from_env(&sdk);
-        if let Some(org) = store.get_organization(parlo_local::demo::ORG_ID).await? {
-            if let Err(e) = schedules.ensure_daily_summary(&org).await {
-                eprintln!("parlo-local seed: daily summary schedule not created: {e}");
+        for id in [parlo_local::demo::ORG_ID, parlo_local::demo::madrid::ORG_ID] {
+            if let Some(org) = store.get_organization(id).await? {
+                if let Err(e) = schedules.ensure_daily_summary(&org).await {
+                    eprintln!("parlo-local seed: daily summary schedule not created: {e}");
+                }
             }
         }
         Ok::<_, parlo_store::StoreError>(seeded)

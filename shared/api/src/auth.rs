@@ -686,6 +686,7 @@ impl Api {
         let out = Outgoing {
             org_id: Some(org.id),
             timezone: &org.timezone,
+            locale: Some(org.locale()),
             vars: vec![org.name.clone(), link.url.clone()],
             // Stored redacted outside mock mode.
             secret: Some(link.token.clone()),

@@ -21,7 +21,7 @@ use chrono::{NaiveDate, NaiveTime, Timelike};
 use chrono_tz::Tz;
 use parlo_core::es::format;
 use parlo_core::time::utc_to_local;
-use parlo_core::AppointmentStatus;
+use parlo_core::{AppointmentStatus, Locale};
 
 use crate::day::{Schedule, ScheduleItem, ScheduleItemKind};
 
@@ -56,6 +56,8 @@ pub struct Agenda<'a> {
     pub audience: Audience,
     /// Free gaps to list between the items (from [`free_gaps`]).
     pub gaps: &'a [FreeGap],
+    /// How times are written ("4:00 PM" / "16:00").
+    pub locale: Locale,
 }
 
 /// The whole message: greeting line, one line per item and gap by time,
@@ -89,23 +91,24 @@ pub fn agenda_lines(agenda: &Agenda) -> Vec<String> {
             let start = utc_to_local(agenda.tz, item.start).time();
             (start, 0, item_line(item, agenda))
         })
-        .chain(
-            agenda
-                .gaps
-                .iter()
-                .map(|g| (g.start, 1, format!("⏰ {} - Disponible", gap_time(g)))),
-        )
+        .chain(agenda.gaps.iter().map(|g| {
+            (
+                g.start,
+                1,
+                format!("⏰ {} - Disponible", gap_time(g, agenda.locale)),
+            )
+        }))
         .collect();
     rows.sort_by_key(|(t, order, _)| (*t, *order));
     rows.into_iter().map(|(_, _, line)| line).collect()
 }
 
-fn gap_time(g: &FreeGap) -> String {
+fn gap_time(g: &FreeGap, locale: Locale) -> String {
     // An hour or less reads as one slot; longer as a range.
     if g.end - g.start <= chrono::Duration::hours(1) {
-        format::time_12h(g.start)
+        locale.time(g.start)
     } else {
-        format::time_range(g.start, g.end)
+        locale.time_range(g.start, g.end)
     }
 }
 
@@ -113,7 +116,7 @@ fn item_line(item: &ScheduleItem, agenda: &Agenda) -> String {
     let start = utc_to_local(agenda.tz, item.start).time();
     match item.kind {
         ScheduleItemKind::Appointment => {
-            let mut line = format!("⏰ {}", format::time_12h(start));
+            let mut line = format!("⏰ {}", agenda.locale.time(start));
             if let Some(service) = &item.service {
                 line.push_str(&format!(" - {service}"));
             }
@@ -149,7 +152,7 @@ fn item_line(item: &ScheduleItem, agenda: &Agenda) -> String {
             } else {
                 "Bloqueado".to_string()
             };
-            let mut line = format!("{emoji} {} - {what}", format::time_range(start, end));
+            let mut line = format!("{emoji} {} - {what}", agenda.locale.time_range(start, end));
             if let Some(r) = reason {
                 line.push_str(&format!(" ({r})"));
             }
@@ -183,7 +186,11 @@ pub fn closing_line(agenda: &Agenda) -> String {
         (n, true) => format!("Tienes {n} citas"),
         (n, false) => format!("Hay {n} citas"),
     };
-    let at: Vec<String> = agenda.gaps.iter().map(|g| at_hour(g.start)).collect();
+    let at: Vec<String> = agenda
+        .gaps
+        .iter()
+        .map(|g| at_hour_in(agenda.locale, g.start))
+        .collect();
     match at.len() {
         0 => format!("{appts_part}."),
         1 if appts == 0 => format!("{appts_part}; hay un espacio libre {}.", at[0]),
@@ -201,7 +208,17 @@ pub fn closing_line(agenda: &Agenda) -> String {
 
 /// The spoken hour: "a las 4", "a la 1", "a las 4:30".
 pub fn at_hour(t: NaiveTime) -> String {
-    let (_, h) = t.hour12();
+    at_hour_in(Locale::EsMx, t)
+}
+
+/// [`at_hour`] in a locale: Spain counts 24 hours ("a las 16", "a las
+/// 16:30", "a la 1" only at one in the morning).
+pub fn at_hour_in(locale: Locale, t: NaiveTime) -> String {
+    let h = if locale.is_24h() {
+        t.hour()
+    } else {
+        t.hour12().1
+    };
     let article = if h == 1 { "a la" } else { "a las" };
     if t.minute() == 0 {
         format!("{article} {h}")
@@ -353,6 +370,7 @@ mod tests {
             reader: Some("Pedro"),
             audience: Audience::Own,
             gaps: &gaps,
+            locale: Locale::EsMx,
         });
         assert_eq!(
             text,
@@ -380,6 +398,7 @@ mod tests {
             reader: None,
             audience: Audience::Business,
             gaps: &[],
+            locale: Locale::EsMx,
         });
         assert_eq!(
             text,
@@ -413,6 +432,7 @@ mod tests {
             reader: Some("Ana"),
             audience: Audience::Own,
             gaps: &gaps,
+            locale: Locale::EsMx,
         };
         assert_eq!(
             closing_line(&agenda),
@@ -447,6 +467,7 @@ mod tests {
             reader: None,
             audience: Audience::Own,
             gaps: &[],
+            locale: Locale::EsMx,
         };
         assert_eq!(
             agenda_lines(&agenda),
@@ -521,5 +542,8 @@ mod tests {
         assert_eq!(at_hour(t(13, 0)), "a la 1");
         assert_eq!(at_hour(t(10, 30)), "a las 10:30");
         assert_eq!(at_hour(t(12, 0)), "a las 12");
+        assert_eq!(at_hour_in(Locale::EsEs, t(16, 0)), "a las 16");
+        assert_eq!(at_hour_in(Locale::EsEs, t(13, 0)), "a las 13");
+        assert_eq!(at_hour_in(Locale::EsEs, t(16, 30)), "a las 16:30");
     }
 }

@@ -56,7 +56,7 @@ pub fn appointment_item(biz: Biz<'_>, a: &Appointment, customer: Option<String>)
     ScheduleItem {
         kind: ScheduleItemKind::Appointment,
         id: a.id,
-        time: format::time_range(
+        time: biz.locale().time_range(
             utc_to_local(biz.tz, a.start).time(),
             utc_to_local(biz.tz, a.end).time(),
         ),
@@ -80,7 +80,7 @@ fn block_item(biz: Biz<'_>, b: &TimeBlock) -> ScheduleItem {
     ScheduleItem {
         kind: ScheduleItemKind::Block,
         id: b.id,
-        time: format::time_range(
+        time: biz.locale().time_range(
             utc_to_local(biz.tz, b.start).time(),
             utc_to_local(biz.tz, b.end).time(),
         ),

@@ -226,10 +226,11 @@ impl Reminders {
             .as_ref()
             .and_then(|c| c.name.clone())
             .unwrap_or_default();
+        let locale = org.locale();
         let when = format!(
-            "{} a las {}",
+            "{} {}",
             format::day_label_with_weekday(local.date(), today),
-            format::time_12h(local.time())
+            locale.at_time(local.time())
         );
 
         let sent = match kind {
@@ -244,7 +245,7 @@ impl Reminders {
                 };
                 let text = format!(
                     "¿Llegó {who} a su cita de {service_name} de las {}? Si no vino, respóndeme «{who} no llegó» y la marco como no asistida.",
-                    format::time_12h(local.time())
+                    locale.time(local.time())
                 );
                 let conversation = self.store.get_conversation(org.id, &staff.phone).await?;
                 self.send(
@@ -253,11 +254,7 @@ impl Reminders {
                         key: key.clone(),
                         to: &staff.phone,
                         kind: MessageKind::NoShowCheck,
-                        vars: vec![
-                            who.clone(),
-                            service_name.clone(),
-                            format::time_12h(local.time()),
-                        ],
+                        vars: vec![who.clone(), service_name.clone(), locale.time(local.time())],
                         text,
                         conversation: conversation.as_ref(),
                     },
@@ -441,6 +438,7 @@ impl Reminders {
         let out = Outgoing {
             org_id: Some(org.id),
             timezone: &org.timezone,
+            locale: Some(org.locale()),
             vars: send.vars,
             conversation: send.conversation,
             history: send.conversation.map(|_| SenderType::Ai),
@@ -538,7 +536,7 @@ impl Reminders {
             let only = (!is_owner).then_some(member.id);
             let today = local_date(tz, now);
             let schedule = crate::day::read(&self.store, biz, today, day, only).await?;
-            let text = daily_summary_text(&member.name, &schedule, is_owner, tz, day);
+            let text = daily_summary_text(&member.name, &schedule, is_owner, tz, day, org.locale());
             let conversation = self.store.get_conversation(org.id, &member.phone).await?;
             if self
                 .send(
@@ -687,6 +685,7 @@ pub fn daily_summary_text(
     whole_business: bool,
     tz: Tz,
     day: chrono::NaiveDate,
+    locale: parlo_core::Locale,
 ) -> String {
     let first = name.split_whitespace().next().filter(|n| !n.is_empty());
     agenda::render(&agenda::Agenda {
@@ -700,6 +699,7 @@ pub fn daily_summary_text(
             agenda::Audience::Own
         },
         gaps: &[],
+        locale,
     })
 }
 

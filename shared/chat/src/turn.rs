@@ -705,6 +705,7 @@ impl<A: Agent> TurnProcessor<A> {
             let out = Outgoing {
                 org_id: org.as_ref().map(|o| o.id),
                 timezone,
+                locale: org.as_ref().map(|o| o.locale()),
                 vars: reply.vars.clone(),
                 conversation: conversation.filter(|_| to_sender),
                 history: to_sender.then_some(SenderType::Ai),
@@ -775,6 +776,7 @@ impl<A: Agent> TurnProcessor<A> {
             let out = Outgoing {
                 org_id: Some(org.id),
                 timezone: &org.timezone,
+                locale: Some(org.locale()),
                 conversation,
                 history: conversation.map(|_| SenderType::Ai),
                 ..Outgoing::new(

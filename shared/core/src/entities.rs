@@ -88,6 +88,9 @@ pub struct OrgSettings {
     /// Ask customers which staff member they prefer when several are free
     /// (otherwise Parlo assigns one and says so; they can change it).
     pub ask_staff_preference: bool,
+    /// Which Spanish the business speaks (times, wording, templates);
+    /// `None`: derived from its zone ([`Organization::locale`]).
+    pub locale: Option<crate::Locale>,
 }
 
 /// Default of [`OrgSettings::handoff_unanswered_minutes`].
@@ -246,6 +249,15 @@ pub struct Organization {
     pub last_message_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Organization {
+    /// The business's locale: the stored one, else its zone's.
+    pub fn locale(&self) -> crate::Locale {
+        self.settings
+            .locale
+            .unwrap_or_else(|| crate::Locale::for_timezone(&self.timezone))
+    }
 }
 
 /// A wall-clock interval within one local day, `start < end`.

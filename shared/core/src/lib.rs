@@ -9,6 +9,7 @@ pub mod es;
 pub mod ids;
 pub mod inbound;
 pub mod ledger;
+pub mod locale;
 pub mod media;
 pub mod permissions;
 pub mod phone;
@@ -17,3 +18,4 @@ pub mod scheduling;
 pub mod time;
 
 pub use entities::*;
+pub use locale::Locale;

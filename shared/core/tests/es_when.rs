@@ -490,3 +490,29 @@ fn odd_input_does_not_panic() {
     assert!(parse_when("el 0", now(), MX).is_empty());
     assert!(parse_when("en 99999 días", now(), MX).date.is_none());
 }
+
+/// 24-hour times and Spain's phrasings, in both zones alike (Wednesday
+/// 2026-11-25 10:00 local).
+#[test]
+fn twenty_four_hour_times_and_spain_phrasings() {
+    let rows: &[(&str, &str, &str)] = &[
+        ("a las 17:30", "", "17:30"),
+        ("a las 17h", "", "17:00"),
+        ("mañana a las 17h", "2026-11-26", "17:00"),
+        ("me viene mejor a las 18:00", "", "18:00"),
+        ("el jueves a las 15:00", "2026-11-26", "15:00"),
+        (
+            "quería pedir cita para cortarme el pelo mañana por la tarde",
+            "2026-11-26",
+            "~afternoon",
+        ),
+        (
+            "¿tenéis hueco el viernes por la mañana?",
+            "2026-11-27",
+            "~morning",
+        ),
+        ("¿me la podéis cambiar al jueves?", "2026-11-26", ""),
+    ];
+    check(rows, at(MADRID, 2026, 11, 25, 10, 0), MADRID);
+    check(rows, at(MX, 2026, 11, 25, 10, 0), MX);
+}

@@ -467,6 +467,10 @@ pub mod out {
         pub missed_call: MissedCallSettings,
         pub handoff_unanswered_minutes: Option<u32>,
         pub ask_staff_preference: bool,
+        /// Which Spanish the business speaks: `es-MX` (12-hour times) or
+        /// `es-ES` (24-hour times, Spain's wording). Unset: from the zone.
+        #[schema(value_type = Option<String>, example = "es-ES")]
+        pub locale: Option<String>,
     }
 
     #[derive(Serialize, ToSchema)]
@@ -484,6 +488,10 @@ pub mod out {
         pub last_message_at: Option<DateTime<Utc>>,
         pub created_at: DateTime<Utc>,
         pub updated_at: DateTime<Utc>,
+        /// The locale in effect (`settings.locale`, else the zone's):
+        /// `es-MX` or `es-ES`. The dashboard's language and time format.
+        #[schema(example = "es-MX")]
+        pub locale: String,
     }
 
     /// Local wall-clock range, `HH:MM:SS`.
@@ -865,6 +873,25 @@ pub mod out {
                 queue: r.queue.into(),
                 provider_credentials: r.provider_credentials.into(),
             }
+        }
+    }
+}
+
+/// The organization as the API returns it: its stored fields and the
+/// locale in effect (one value for the chat, notifications, templates and
+/// the dashboard).
+#[derive(Debug, Serialize)]
+pub struct OrganizationView<'a> {
+    #[serde(flatten)]
+    pub org: &'a Organization,
+    pub locale: &'static str,
+}
+
+impl<'a> OrganizationView<'a> {
+    pub fn new(org: &'a Organization) -> Self {
+        Self {
+            org,
+            locale: org.locale().tag(),
         }
     }
 }

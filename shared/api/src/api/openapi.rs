@@ -529,7 +529,10 @@ mod tests {
             created_at: t,
             updated_at: t,
         };
-        same_shape("Organization", &json(&org));
+        same_shape(
+            "Organization",
+            &json(&super::super::dto::OrganizationView::new(&org)),
+        );
         same_shape("OrgSettings", &json(&org.settings));
         same_shape("BookingPolicy", &json(&org.settings.booking));
         same_shape("MissedCallSettings", &json(&org.settings.missed_call));

@@ -226,6 +226,7 @@ impl Services {
             let out = Outgoing {
                 org_id: Some(biz.org.id),
                 timezone: &biz.org.timezone,
+                locale: Some(biz.locale()),
                 vars,
                 conversation,
                 conversation_read: conversations.is_some(),
@@ -327,12 +328,12 @@ impl Words {
                 .find(|s| s.id == appt.service_id)
                 .map_or_else(String::new, |s| s.name.clone()),
             date: format::date_long(local.date(), today),
-            time: format::time_12h(local.time()),
+            time: biz.locale().time(local.time()),
             staff: biz
                 .staff(appt.staff_id)
                 .map_or_else(String::new, |s| s.name.clone()),
             before_date: format::date_long(prev.date(), today),
-            before_time: format::time_12h(prev.time()),
+            before_time: biz.locale().time(prev.time()),
             who,
             first: name
                 .as_deref()

@@ -416,6 +416,7 @@ impl Services {
             let out = Outgoing {
                 org_id: Some(biz.org.id),
                 timezone: &biz.org.timezone,
+                locale: Some(biz.org.locale()),
                 vars: vec![who.clone(), biz.org.name.clone(), reason.to_string()],
                 ..Outgoing::new(
                     format!("{}:handoff:{}", act.key, owner.phone),
@@ -493,6 +494,7 @@ impl Services {
         let out = Outgoing {
             org_id: Some(biz.org.id),
             timezone: &biz.org.timezone,
+            locale: Some(biz.org.locale()),
             // The template names the business itself: no signature twice.
             vars: vec![
                 biz.org.name.clone(),
@@ -662,6 +664,7 @@ impl Services {
             let out = Outgoing {
                 org_id: Some(org_id),
                 timezone: &org.timezone,
+                locale: Some(org.locale()),
                 vars: vec![who.clone(), org.name.clone(), lines.join(" ")],
                 ..Outgoing::new(
                     format!("relay:{}:{}:{}", conversation.id, last.id, person.phone),

@@ -183,6 +183,11 @@ impl<'a> Biz<'a> {
         self.staff.iter().find(|s| s.id == id)
     }
 
+    /// Which Spanish the business speaks (times, wording, templates).
+    pub fn locale(&self) -> parlo_core::Locale {
+        self.org.locale()
+    }
+
     /// Active owners.
     pub fn owners(&self) -> impl Iterator<Item = &'a Staff> {
         self.staff

@@ -829,6 +829,7 @@ impl Services {
             let out = Outgoing {
                 org_id: Some(org.id),
                 timezone: &org.timezone,
+                locale: Some(org.locale()),
                 vars: vars.clone(),
                 conversation: conv.as_ref(),
                 history: conv.as_ref().map(|_| SenderType::Ai),

@@ -15,7 +15,7 @@
 
 use chrono::{DateTime, Utc};
 use parlo_core::ids::derived_id;
-use parlo_core::{ContentType, Conversation, Direction, Message, OrgId, SenderType};
+use parlo_core::{ContentType, Conversation, Direction, Locale, Message, OrgId, SenderType};
 use parlo_store::{Claim, DeliveryStatus, OutboxRecord, Store, StoreError};
 
 use parlo_telemetry::{count, names};
@@ -39,8 +39,12 @@ pub struct Outgoing<'a> {
     pub key: String,
     pub kind: MessageKind,
     pub org_id: Option<OrgId>,
-    /// The business's IANA zone (template language).
+    /// The business's IANA zone (template language when `locale` is unset).
     pub timezone: &'a str,
+    /// The business's locale: the template language and, for Parlo's own
+    /// texts, Spain's wording ([`parlo_core::Locale::words`]). `None`: the
+    /// zone's.
+    pub locale: Option<Locale>,
     pub from: String,
     pub to: String,
     /// The text inside the window.
@@ -79,6 +83,7 @@ impl<'a> Outgoing<'a> {
             kind,
             org_id: None,
             timezone: "",
+            locale: None,
             from: from.into(),
             to: to.into(),
             text: text.into(),
@@ -188,15 +193,30 @@ impl Outbox {
             }
         };
         let in_window = policy::window_open(conversation.map(|c| c.last_message_at), out.now);
-        let language = policy::language_for_timezone(out.timezone);
-        let path = policy::choose(out.kind, in_window, &self.templates, language, &out.vars);
+        let locale = out
+            .locale
+            .unwrap_or_else(|| Locale::for_timezone(out.timezone));
+        let path = policy::choose(
+            out.kind,
+            in_window,
+            &self.templates,
+            locale.template_language(),
+            &out.vars,
+        );
+        // Parlo's own sentences in the business's Spanish; what a person
+        // typed (a staff member's answer, a relayed customer message) as
+        // they typed it.
+        let text = match out.kind {
+            MessageKind::StaffRelay | MessageKind::HandoffNotice => out.text.clone(),
+            _ => locale.words(&out.text).into_owned(),
+        };
         let mock = self.messenger.is_mock();
         let redact = |s: &str| match (&out.secret, mock) {
             (Some(secret), false) if !secret.is_empty() => s.replace(secret.as_str(), REDACTED),
             _ => s.to_string(),
         };
         let (body, content_sid, content_variables) = match &path {
-            Path::Text | Path::NotSendable { .. } => (out.text.clone(), None, None),
+            Path::Text | Path::NotSendable { .. } => (text, None, None),
             Path::Template {
                 content_sid,
                 variables,

@@ -100,14 +100,10 @@ impl MessageKind {
     }
 }
 
-/// The template language of a business: Spain's Spanish for businesses in
-/// Europe, Mexico's otherwise.
+/// The template language of a business by its zone alone (its stored
+/// locale, when set, wins: [`parlo_core::Locale::template_language`]).
 pub fn language_for_timezone(tz: &str) -> &'static str {
-    if tz.starts_with("Europe/") {
-        "es_ES"
-    } else {
-        "es_MX"
-    }
+    parlo_core::Locale::for_timezone(tz).template_language()
 }
 
 /// One template of the catalogue.

@@ -67,6 +67,7 @@ impl Services {
         let out = Outgoing {
             org_id: Some(org.id),
             timezone: &org.timezone,
+            locale: Some(org.locale()),
             vars: vec![org.name.clone(), url.clone()],
             // Stored redacted outside mock mode.
             secret: Some(token),

@@ -175,6 +175,7 @@ impl Services {
         let out = Outgoing {
             org_id: Some(org.id),
             timezone: &org.timezone,
+            locale: Some(org.locale()),
             vars: vec![first, org.name.clone()],
             ..Outgoing::new(
                 format!("welcome#{}#{}", org.id, staff.id),

@@ -390,6 +390,11 @@ impl Ctx {
         }
     }
 
+    /// How this business writes times and which Spanish it speaks.
+    pub fn locale(&self) -> Locale {
+        self.org.locale()
+    }
+
     pub fn service(&self, id: ServiceId) -> Option<&ServiceType> {
         self.services.iter().find(|s| s.id == id)
     }
@@ -408,7 +413,7 @@ impl Ctx {
             appointment_id: a.id,
             service: service.map_or_else(String::new, |s| s.name.clone()),
             date: format::date_long(local.date(), self.today),
-            time: format::time_12h(local.time()),
+            time: self.locale().time(local.time()),
             start: a.start,
             local_start: local,
             duration_minutes: (a.end - a.start).num_minutes().max(0) as u32,
@@ -426,7 +431,7 @@ impl Ctx {
         Slot {
             start: s.start,
             local: s.local_start,
-            label: format::slot_label(s.local_start, self.today),
+            label: self.locale().slot_label(s.local_start, self.today),
             staff: s.staff_ids.iter().map(|id| self.staff_name(*id)).collect(),
         }
     }

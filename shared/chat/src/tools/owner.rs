@@ -232,7 +232,7 @@ impl Tools {
             weekday: format::weekday_name(args.weekday).to_string(),
             ranges: ranges
                 .iter()
-                .map(|r| format::time_range(r.start, r.end))
+                .map(|r| ctx.locale().time_range(r.start, r.end))
                 .collect(),
         })
     }

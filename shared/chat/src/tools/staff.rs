@@ -197,7 +197,7 @@ impl Tools {
             label: format!(
                 "{}, {}",
                 format::date_long(ls.date(), ctx.today),
-                format::time_range(ls.time(), le.time())
+                ctx.locale().time_range(ls.time(), le.time())
             ),
         })
     }

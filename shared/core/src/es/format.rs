@@ -245,14 +245,17 @@ pub fn slot_label(local: NaiveDateTime, today: NaiveDate) -> String {
 }
 
 /// A phone number as people read it: "+52 55 1234 5678" for Mexican
-/// numbers (E.164 `+52` and ten digits); anything else unchanged.
+/// numbers (E.164 `+52` and ten digits), "+34 612 34 56 78" for Spanish
+/// ones (`+34` and nine digits); anything else unchanged.
 pub fn phone(e164: &str) -> String {
-    match e164.strip_prefix("+52") {
-        Some(d) if d.len() == 10 && d.chars().all(|c| c.is_ascii_digit()) => {
-            format!("+52 {} {} {}", &d[..2], &d[2..6], &d[6..])
-        }
-        _ => e164.to_string(),
+    let digits = |d: &str, n: usize| d.len() == n && d.chars().all(|c| c.is_ascii_digit());
+    if let Some(d) = e164.strip_prefix("+52").filter(|d| digits(d, 10)) {
+        return format!("+52 {} {} {}", &d[..2], &d[2..6], &d[6..]);
     }
+    if let Some(d) = e164.strip_prefix("+34").filter(|d| digits(d, 9)) {
+        return format!("+34 {} {} {} {}", &d[..3], &d[3..5], &d[5..7], &d[7..]);
+    }
+    e164.to_string()
 }
 
 /// Uppercases the first character, for a line that opens a message:
@@ -413,5 +416,7 @@ mod tests {
     fn phones_read_in_groups() {
         assert_eq!(phone("+525512345678"), "+52 55 1234 5678");
         assert_eq!(phone("+14155550100"), "+14155550100");
+        assert_eq!(phone("+34612345678"), "+34 612 34 56 78");
+        assert_eq!(phone("+3461234567"), "+3461234567");
     }
 }

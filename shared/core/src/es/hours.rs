@@ -258,6 +258,11 @@ pub fn parse_weekly_hours(text: &str) -> Option<WeeklyHours> {
 /// The week as owners say it, equal consecutive days grouped: «lunes a
 /// viernes 10:00 AM - 8:00 PM, sábado 10:00 AM - 6:00 PM».
 pub fn describe(hours: &WeeklyHours) -> String {
+    describe_in(hours, crate::Locale::EsMx)
+}
+
+/// [`describe`] with the locale's times («lunes a viernes 10:00 - 20:00»).
+pub fn describe_in(hours: &WeeklyHours, locale: crate::Locale) -> String {
     const ORDER: [Weekday; 7] = [
         Weekday::Mon,
         Weekday::Tue,
@@ -294,7 +299,7 @@ pub fn describe(hours: &WeeklyHours) -> String {
             };
             let ranges = hours.days[a]
                 .iter()
-                .map(|r| format::time_range(r.start, r.end))
+                .map(|r| locale.time_range(r.start, r.end))
                 .collect::<Vec<_>>()
                 .join(" y ");
             format!("{days} {ranges}")

@@ -179,6 +179,21 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("direcion", "direccion"),
     ("presio", "precio"),
     ("presios", "precios"),
+    // Spain: the vosotros forms read as Mexico's ustedes forms, and
+    // Spain's words as the ones the rules know.
+    ("teneis", "tienen"),
+    ("podeis", "pueden"),
+    ("podriais", "podrian"),
+    ("cobrais", "cobran"),
+    ("estais", "estan"),
+    ("haceis", "hacen"),
+    ("atendeis", "atienden"),
+    ("quereis", "quieren"),
+    ("sabeis", "saben"),
+    ("sois", "son"),
+    ("anulad", "cancelen"),
+    ("guay", "genial"),
+    ("movil", "celular"),
 ];
 
 /// Collapses runs of three or more identical letters: "holaaa" → "hola",
@@ -923,6 +938,10 @@ const RULES: &[Rule] = &[
             "pasar mi cita",
             "pasar la cita",
             "puedo mover",
+            "pueden cambiar*",
+            "la pueden cambiar",
+            "la pueden mover",
+            "pueden mover",
         ],
         all: &[
             &["cambi*", "mover", "muev*", "adelant*"],
@@ -1052,6 +1071,8 @@ const RULES: &[Rule] = &[
             "hay chance",
             "hay hueco",
             "tienes hueco",
+            "tienen hueco",
+            "algun hueco",
         ],
         all: &[],
         none: &[],

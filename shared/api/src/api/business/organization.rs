@@ -12,7 +12,7 @@ impl Api {
     ) -> Result<Response<Body>, ApiError> {
         let now = self.clock.now();
         match op {
-            Op::GetOrganization => okj(&ctx.org),
+            Op::GetOrganization => okj(&OrganizationView::new(&ctx.org)),
             Op::UpdateOrganization => {
                 let patch: OrganizationPatch = body(request)?;
                 let mut o = ctx.org.clone();
@@ -33,7 +33,7 @@ impl Api {
                     .await?
                     .save_organization(&self.act(ctx), &ctx.org, &o)
                     .await?;
-                okj(&o)
+                okj(&OrganizationView::new(&o))
             }
             _ => Err(ApiError::internal()),
         }

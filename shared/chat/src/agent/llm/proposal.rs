@@ -15,7 +15,7 @@ use parlo_core::es::fuzzy::find_in_text;
 use parlo_core::es::read::{read_customer, Catalogue};
 use parlo_core::es::when::parse_when_local;
 use parlo_core::time::utc_to_local;
-use parlo_core::{Direction, FlowType};
+use parlo_core::{Direction, FlowType, Locale};
 use parlo_store::Store;
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +71,11 @@ fn time_was_asked_or_offered(
     if offered.contains(&start) {
         return true;
     }
-    let label = format::time_12h(start.time());
+    let label = turn
+        .business
+        .as_ref()
+        .map_or(Locale::EsMx, |o| o.locale())
+        .time(start.time());
     let offered_before = turn
         .history
         .iter()
@@ -194,9 +198,9 @@ pub async fn gate(
     let today = ctx.today;
     let when = |t: NaiveDateTime| {
         format!(
-            "{} a las {}",
+            "{} {}",
             format::day_label_with_weekday(t.date(), today),
-            format::time_12h(t.time())
+            ctx.locale().at_time(t.time())
         )
     };
     let question = match call {

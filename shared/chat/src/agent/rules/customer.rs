@@ -793,7 +793,7 @@ fn hours_text(cx: &Cx<'_>) -> String {
         } else {
             ranges
                 .iter()
-                .map(|r| format::time_range(r.start, r.end))
+                .map(|r| cx.biz.locale().time_range(r.start, r.end))
                 .collect::<Vec<_>>()
                 .join(" y ")
         }
@@ -893,7 +893,7 @@ fn answer_expected(cx: &Cx<'_>) -> String {
             };
             format!(
                 "Ahorita estamos cerrados; te contestará cuando abramos, {day} a las {}.",
-                format::time_12h(at.time())
+                cx.biz.locale().time(at.time())
             )
         }
         None => "Ahorita estamos cerrados; te contestará en cuanto pueda.".to_string(),

@@ -50,6 +50,11 @@ impl StaffTurn<'_> {
         utc_to_local(self.tz, self.turn.now)
     }
 
+    /// How this business writes times and which Spanish it speaks.
+    pub fn locale(&self) -> parlo_core::Locale {
+        self.org.locale()
+    }
+
     pub fn may(&self, action: Action) -> bool {
         allows(self.me.permission_level, action)
     }
@@ -391,7 +396,7 @@ async fn next_appointment(st: &StaffTurn<'_>) -> Result<AgentReply, AgentError> 
     let lead = if now_running { "Ahora" } else { "Sigue" };
     Ok(AgentReply::text(format!(
         "{lead}: {} — {who}{what}{with}.",
-        format::time_12h(start)
+        st.locale().time(start)
     )))
 }
 
@@ -537,6 +542,7 @@ async fn schedule(
         reader: Some(&reader),
         audience,
         gaps: &gaps,
+        locale: st.locale(),
     })))
 }
 

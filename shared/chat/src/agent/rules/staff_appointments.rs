@@ -300,7 +300,7 @@ fn label(st: &StaffTurn<'_>, i: &ScheduleItem) -> String {
         i.customer.as_deref().unwrap_or("un cliente"),
         i.service.as_deref().unwrap_or(""),
         format::date_long(local.date(), st.today()),
-        format::time_12h(local.time()),
+        st.locale().time(local.time()),
         i.staff
     )
 }
@@ -309,7 +309,7 @@ fn new_label(st: &StaffTurn<'_>, at: NaiveDateTime) -> String {
     format!(
         "al {} a las {}",
         format::date_long(at.date(), st.today()),
-        format::time_12h(at.time())
+        st.locale().time(at.time())
     )
 }
 

@@ -522,7 +522,7 @@ async fn advance(
         let times: Vec<String> = near
             .iter()
             .take(3)
-            .map(|s| format::time_12h(s.local.time()))
+            .map(|s| st.locale().time(s.local.time()))
             .collect();
         let with = data
             .staff_name
@@ -537,7 +537,7 @@ async fn advance(
         } else {
             format!(
                 "A las {} del {day} no hay lugar{with}. Libres: {}. ¿Cuál le acomoda?",
-                format::time_12h(time),
+                st.locale().time(time),
                 format::join_or(&times)
             )
         };
@@ -567,7 +567,7 @@ async fn advance(
         "¿Agendo a {who} para {} el {} a las {}{with}? Le mando la confirmación por WhatsApp.",
         data.service_name.as_deref().unwrap_or("el servicio"),
         format::date_long(date, st.today()),
-        format::time_12h(time)
+        st.locale().time(time)
     );
     ask(st, previous, "confirm", &data, &q).await
 }

@@ -98,7 +98,7 @@ pub(crate) fn detect(text: &str, today: NaiveDate) -> Option<Command> {
     {
         return Some(Command::FindCustomer);
     }
-    if has_any(&p, CLOSE_WORDS) && closure_days(text, today).is_some() {
+    if has_any(&p, CLOSE_WORDS) && closure_runs(text, today).is_some() {
         return Some(Command::Close);
     }
     if has_any(
@@ -229,13 +229,23 @@ fn month_of(word: &str) -> Option<u32> {
         })
 }
 
-/// The whole days a closure names, first and last: "el 24 y 25 de
-/// diciembre", "del 1 al 5 de febrero", "del 31 de diciembre al 2 de
-/// enero", "mañana", "hoy", "el viernes por inventario". Days that are
-/// not one run ("el 24 y el 31") are not read (asked again). A weekday
-/// alone without a reason ("el domingo no abrimos") reads as the weekly
-/// hours, not a closure.
+/// The whole days a closure names when they are one run, first and last
+/// (see [`closure_runs`]).
+#[cfg(test)]
 pub(crate) fn closure_days(text: &str, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    match closure_runs(text, today)?.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// The whole days a closure names, as runs of consecutive days (first and
+/// last of each, in order): "el 24 y 25 de diciembre", "del 1 al 5 de
+/// febrero", "del 31 de diciembre al 2 de enero", "mañana", "hoy", "el
+/// viernes por inventario" are one run; "el 24 y el 31 de diciembre" two.
+/// A weekday alone without a reason ("el domingo no abrimos") reads as the
+/// weekly hours, not a closure.
+pub(crate) fn closure_runs(text: &str, today: NaiveDate) -> Option<Vec<(NaiveDate, NaiveDate)>> {
     // "hoy cierro a las 6" is about hours, not a day off.
     let noon = today.and_hms_opt(12, 0, 0)?;
     if parlo_core::es::when::parse_when_local(text, noon)
@@ -283,18 +293,29 @@ pub(crate) fn closure_days(text: &str, today: NaiveDate) -> Option<(NaiveDate, N
         if last < first || (last - first).num_days() > 92 {
             return None;
         }
-        let run = dates.windows(2).all(|w| w[1] == w[0] + Duration::days(1));
-        return (range || dates.len() == 1 || run).then_some((first, last));
+        if range {
+            return Some(vec![(first, last)]);
+        }
+        dates.dedup();
+        // Consecutive days make one run: "el 24, 25 y 31" → 24–25, 31.
+        let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+        for d in dates {
+            match runs.last_mut() {
+                Some((_, end)) if d == *end + Duration::days(1) => *end = d,
+                _ => runs.push((d, d)),
+            }
+        }
+        return Some(runs);
     }
     let p = padded(text);
     if has_any(&p, &["pasado manana"]) {
-        return Some((today + Duration::days(2), today + Duration::days(2)));
+        return Some(vec![(today + Duration::days(2), today + Duration::days(2))]);
     }
     if has_any(&p, &["manana"]) {
-        return Some((today + Duration::days(1), today + Duration::days(1)));
+        return Some(vec![(today + Duration::days(1), today + Duration::days(1))]);
     }
     if has_any(&p, &["hoy"]) {
-        return Some((today, today));
+        return Some(vec![(today, today)]);
     }
     let weekday_words = [
         "lunes",
@@ -310,7 +331,7 @@ pub(crate) fn closure_days(text: &str, today: NaiveDate) -> Option<(NaiveDate, N
     });
     if single_weekday && reason_in(text).is_some() {
         let w = parlo_core::es::when::parse_when_local(text, noon);
-        return w.date.map(|d| (d.first(), d.last()));
+        return w.date.map(|d| vec![(d.first(), d.last())]);
     }
     None
 }
@@ -319,8 +340,9 @@ pub(crate) fn closure_days(text: &str, today: NaiveDate) -> Option<(NaiveDate, N
 pub(crate) fn reason_in(text: &str) -> Option<String> {
     let words = message_words(text);
     let at = words.iter().position(|w| w == "por" || w == "porque")?;
+    // Where the reason ends; a trailing «porfa» or «gracias» is not part of it.
     let stop = [
-        "del", "el", "los", "hoy", "manana", "y", "al", "dia", "dias", "de",
+        "del", "el", "los", "hoy", "manana", "y", "al", "dia", "dias", "de", "porfavor", "gracias",
     ];
     let rest: Vec<&str> = words[at + 1..]
         .iter()
@@ -340,6 +362,12 @@ struct CloseData {
     to: Option<NaiveDate>,
     #[serde(default)]
     reason: Option<String>,
+    /// Further runs of days, closed after `from`–`to` ("el 24 y el 31").
+    #[serde(default)]
+    more: Vec<(NaiveDate, NaiveDate)>,
+    /// Labels of the runs already closed by an earlier step.
+    #[serde(default)]
+    closed: Vec<String>,
 }
 
 async fn close_start(
@@ -352,7 +380,7 @@ async fn close_start(
             action: Action::BlockOthersTime,
         }));
     }
-    let Some((from, to)) = closure_days(text, st.today()) else {
+    let Some(runs) = closure_runs(text, st.today()) else {
         st.save(
             previous,
             FlowType::CloseBusiness,
@@ -364,61 +392,83 @@ async fn close_start(
             "¿Qué días cierran? Por ejemplo «el 24 y 25 de diciembre» o «del 1 al 5 de febrero».",
         ));
     };
+    let (from, to) = runs[0];
     let data = CloseData {
         from: Some(from),
         to: Some(to),
         reason: reason_in(text),
+        more: runs[1..].to_vec(),
+        closed: Vec::new(),
     };
     close_now(st, previous, data, false).await
 }
 
+/// Closes each run of days in turn. A run over appointments stops there:
+/// the list is shown and, once told to, those are cancelled (the runs
+/// already closed stay closed and are not closed twice).
 async fn close_now(
     st: &StaffTurn<'_>,
     previous: Option<&FlowSession>,
-    data: CloseData,
+    mut data: CloseData,
     cancel: bool,
 ) -> Result<AgentReply, AgentError> {
     let Some(from) = data.from else {
         st.clear().await?;
         return Ok(AgentReply::text("¿Qué días cierran?"));
     };
-    let args = CloseBusinessArgs {
-        date_from: from,
-        date_to: data.to,
-        reason: data.reason.clone(),
-        cancel_appointments: cancel,
-    };
-    match st.tools.close_business(&st.actor, &args).await {
-        Ok(c) => {
-            st.clear().await?;
-            let why = c
-                .reason
-                .as_deref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default();
-            let cancelled = match c.cancelled.len() {
-                0 => String::new(),
-                1 => " Cancelé la cita que había y le avisé al cliente.".to_string(),
-                n => format!(" Cancelé las {n} citas que había y les avisé a los clientes."),
-            };
-            Ok(AgentReply::text(format!(
-                "Listo ✓ El negocio queda cerrado {}{why}; nadie podrá agendar esos días.{cancelled}",
-                c.label
-            )))
-        }
-        Err(ToolError::Booked { appointments }) => {
-            st.save(previous, FlowType::CloseBusiness, "confirm_cancel", &data)
-                .await?;
-            Ok(AgentReply::text(format!(
-                "{} Si prefieres moverlas tú, dime «no» y no cierro todavía.",
-                booked_message(&appointments)
-            )))
-        }
-        Err(e) => {
-            st.clear().await?;
-            Ok(refused(&e))
+    let mut runs = vec![(from, data.to.unwrap_or(from))];
+    runs.extend(data.more.iter().copied());
+    let mut cancelled = 0;
+    let mut reason = data.reason.clone();
+    for (i, &(date_from, date_to)) in runs.iter().enumerate() {
+        let args = CloseBusinessArgs {
+            date_from,
+            date_to: Some(date_to),
+            reason: data.reason.clone(),
+            // The owner's «sí» covers the run whose appointments were shown.
+            cancel_appointments: cancel && i == 0,
+        };
+        match st.tools.close_business(&st.actor, &args).await {
+            Ok(c) => {
+                cancelled += c.cancelled.len();
+                reason = c.reason;
+                data.closed.push(c.label);
+            }
+            Err(ToolError::Booked { appointments }) => {
+                data.from = Some(date_from);
+                data.to = Some(date_to);
+                data.more = runs[i + 1..].to_vec();
+                st.save(previous, FlowType::CloseBusiness, "confirm_cancel", &data)
+                    .await?;
+                let done = match data.closed.as_slice() {
+                    [] => String::new(),
+                    closed => format!("Ya quedó cerrado {}. ", format::join_and(closed)),
+                };
+                return Ok(AgentReply::text(format!(
+                    "{done}{} Si prefieres moverlas tú, dime «no» y no cierro todavía.",
+                    booked_message(&appointments)
+                )));
+            }
+            Err(e) => {
+                st.clear().await?;
+                return Ok(refused(&e));
+            }
         }
     }
+    st.clear().await?;
+    let why = reason
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    let cancelled = match cancelled {
+        0 => String::new(),
+        1 => " Cancelé la cita que había y le avisé al cliente.".to_string(),
+        n => format!(" Cancelé las {n} citas que había y les avisé a los clientes."),
+    };
+    Ok(AgentReply::text(format!(
+        "Listo ✓ El negocio queda cerrado {}{why}; nadie podrá agendar esos días.{cancelled}",
+        format::join_and(&data.closed)
+    )))
 }
 
 pub(crate) async fn close_step(
@@ -429,7 +479,7 @@ pub(crate) async fn close_step(
     let data: CloseData = flow::data(f);
     match f.state.as_str() {
         "ask_days" => {
-            if closure_days(text, st.today()).is_none() {
+            if closure_runs(text, st.today()).is_none() {
                 st.clear().await?;
                 return Ok(None);
             }
@@ -438,9 +488,16 @@ pub(crate) async fn close_step(
         "confirm_cancel" if is_yes(text) => close_now(st, Some(f), data, true).await.map(Some),
         "confirm_cancel" if is_no(text) => {
             st.clear().await?;
-            Ok(Some(AgentReply::text(
-                "Va, no cerré nada. Cuando esas citas estén movidas o canceladas, vuelve a pedírmelo.",
-            )))
+            Ok(Some(AgentReply::text(match data.closed.as_slice() {
+                [] => "Va, no cerré nada. Cuando esas citas estén movidas o canceladas, vuelve a \
+                       pedírmelo."
+                    .to_string(),
+                closed => format!(
+                    "Va, esos días no los cerré (ya quedó cerrado {}). Cuando esas citas estén \
+                     movidas o canceladas, vuelve a pedírmelo.",
+                    format::join_and(closed)
+                ),
+            })))
         }
         "confirm_cancel" => Ok(Some(AgentReply::text(
             "¿Las cancelo y cierro? Responde «sí» o «no».",
@@ -1043,6 +1100,7 @@ mod tests {
                 Some((d(2030, 1, 11), d(2030, 1, 11))),
             ),
             ("el domingo no abrimos", None),
+            // Two runs: not one closure_days answer (closure_runs below).
             ("el 24 y el 31 de diciembre cerramos", None),
             ("hoy cierro a las 6", None),
         ];
@@ -1050,12 +1108,37 @@ mod tests {
             assert_eq!(closure_days(text, today), want, "{text}");
         }
         assert_eq!(
+            closure_runs("cierra el 24 y el 31 de diciembre", today),
+            Some(vec![
+                (d(2030, 12, 24), d(2030, 12, 24)),
+                (d(2030, 12, 31), d(2030, 12, 31))
+            ])
+        );
+        assert_eq!(
+            closure_runs("cerramos el 24, 25 y 31 de diciembre por fiestas", today),
+            Some(vec![
+                (d(2030, 12, 24), d(2030, 12, 25)),
+                (d(2030, 12, 31), d(2030, 12, 31))
+            ])
+        );
+        assert_eq!(
+            closure_runs("cerramos el 14 de enero y el 2 de febrero", today),
+            Some(vec![
+                (d(2030, 1, 14), d(2030, 1, 14)),
+                (d(2030, 2, 2), d(2030, 2, 2))
+            ])
+        );
+        assert_eq!(
             reason_in("cerramos el 24 y 25 de dic x navidad").as_deref(),
             Some("Navidad")
         );
         assert_eq!(
             reason_in("cerramos del 1 al 5 de febrero por vacaciones").as_deref(),
             Some("Vacaciones")
+        );
+        assert_eq!(
+            reason_in("cierra el 14 y el 16 x inventario porfa").as_deref(),
+            Some("Inventario")
         );
     }
 

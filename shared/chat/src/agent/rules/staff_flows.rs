@@ -192,7 +192,7 @@ async fn block_with(
         format!(" el {}", format::date_long(day, st.today()))
     };
     if single && end < close {
-        let label = format::time_12h(start);
+        let label = st.locale().time(start);
         st.save(
             previous,
             FlowType::BlockTime,
@@ -213,8 +213,8 @@ async fn block_with(
     st.clear().await?;
     Ok(AgentReply::text(format!(
         "Listo, bloqueé{whom} de {} a {}{when} ✓ ¿Algo más?",
-        format::time_12h(start),
-        format::time_12h(end)
+        st.locale().time(start),
+        st.locale().time(end)
     )))
 }
 
@@ -244,8 +244,8 @@ pub(crate) async fn block_step(
             Ok(Some(match st.tools.block_time(&st.actor, &args).await {
                 Ok(_) => AgentReply::text(format!(
                     "Listo, también bloqueé de {} a {} ✓ ¿Algo más?",
-                    format::time_12h(a.time()),
-                    format::time_12h(b.time())
+                    st.locale().time(a.time()),
+                    st.locale().time(b.time())
                 )),
                 Err(e) => refused(&e),
             }))
@@ -291,7 +291,7 @@ fn appt_label(item: &ScheduleItem, st: &StaffTurn<'_>) -> String {
     format!(
         "la cita de {} a las {} ({})",
         item.customer.as_deref().unwrap_or("un cliente"),
-        format::time_12h(utc_to_local(st.tz, item.start).time()),
+        st.locale().time(utc_to_local(st.tz, item.start).time()),
         item.service.as_deref().unwrap_or("")
     )
 }
@@ -1270,8 +1270,8 @@ async fn change_hours(st: &StaffTurn<'_>, text: &str) -> Outcome {
         None => format!("Listo ✓ El {which} queda cerrado."),
         Some(r) => format!(
             "Listo ✓ El {which} ahora abrimos de {} a {}.",
-            format::time_12h(r.start),
-            format::time_12h(r.end)
+            st.locale().time(r.start),
+            st.locale().time(r.end)
         ),
     }))
 }

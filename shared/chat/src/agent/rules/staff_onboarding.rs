@@ -4,7 +4,7 @@
 //! [`FlowType::StaffOnboarding`] flow, so a staff member who goes quiet
 //! resumes where they stopped ("¡Hola de nuevo!").
 
-use parlo_core::es::hours::{describe, parse_weekly_hours};
+use parlo_core::es::hours::{describe_in, parse_weekly_hours};
 use parlo_core::{FlowSession, FlowType, PermissionLevel};
 use serde::{Deserialize, Serialize};
 
@@ -125,7 +125,7 @@ pub(crate) async fn step(
                 .set_staff_availability(&st.me, &hours, st.turn.now)
                 .await
                 .map_err(|e| AgentError(e.to_string()))?;
-            let week = describe(&hours);
+            let week = describe_in(&hours, st.locale());
             data.availability = Some(week.clone());
             st.save(Some(f), FlowType::StaffOnboarding, SHOWING_TUTORIAL, &data)
                 .await?;

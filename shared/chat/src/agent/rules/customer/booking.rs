@@ -556,7 +556,7 @@ async fn next(
             .collect();
         let text = format!(
             "Claro. {} puede {}: ¿con quién te gustaría? Si te da igual, dime «cualquiera».",
-            format::capitalize(&format::slot_label(start.local, cx.today())),
+            format::capitalize(&cx.biz.locale().slot_label(start.local, cx.today())),
             format::join_or(&names)
         );
         d.wants_choice = false;
@@ -573,7 +573,7 @@ async fn next(
         d.staff = Some(pick);
         d.staff_assigned = true;
     }
-    let slot = format::slot_label(start.local, cx.today());
+    let slot = cx.biz.locale().slot_label(start.local, cx.today());
     let with = d
         .staff
         .as_ref()

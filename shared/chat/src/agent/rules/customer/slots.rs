@@ -156,14 +156,14 @@ async fn why_not(
     if t < opens {
         return Ok(Some(format!(
             "A esa hora todavía no abrimos: abrimos a las {}.",
-            format::time_12h(opens)
+            cx.biz.locale().time(opens)
         )));
     }
     let ends = t + chrono::Duration::minutes(i64::from(minutes));
     if t >= closes || ends > closes {
         return Ok(Some(format!(
             "A esa hora ya no alcanzamos: cerramos a las {}.",
-            format::time_12h(closes)
+            cx.biz.locale().time(closes)
         )));
     }
     let notice = i64::from(policy.min_notice_minutes);
@@ -224,7 +224,7 @@ async fn find_free(cx: &Cx<'_>, w: &Wanted<'_>) -> Result<Result<Offering, ToolE
             return Ok(Ok(Offering::Options {
                 note: Some(format!(
                     "A las {} ya no tengo espacio.",
-                    format::time_12h(t)
+                    cx.biz.locale().time(t)
                 )),
                 offers: near,
             }));
@@ -346,7 +346,7 @@ pub fn render(cx: &Cx<'_>, note: Option<&str>, what: Option<&str>, offers: &[Off
             ));
         }
         for o in offers {
-            s.push_str(&format!("• {}\n", format::time_12h(o.local.time())));
+            s.push_str(&format!("• {}\n", cx.biz.locale().time(o.local.time())));
         }
     } else {
         s.push_str(&format!("Tengo estos horarios{what}:\n"));
@@ -354,7 +354,7 @@ pub fn render(cx: &Cx<'_>, note: Option<&str>, what: Option<&str>, offers: &[Off
             let times: Vec<String> = offers
                 .iter()
                 .filter(|o| o.local.date() == d)
-                .map(|o| format::time_12h(o.local.time()))
+                .map(|o| cx.biz.locale().time(o.local.time()))
                 .collect();
             s.push_str(&format!(
                 "• {}: {}\n",
