@@ -638,7 +638,7 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), names.len());
-        assert_eq!(names.len(), 28);
+        assert_eq!(names.len(), 29);
     }
 
     fn names(level: Option<PermissionLevel>) -> Vec<&'static str> {
