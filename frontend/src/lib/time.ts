@@ -172,6 +172,11 @@ export function formatRange(start: string, end: string, timezone: string): strin
   return `${formatTime(start, timezone)} – ${formatTime(end, timezone)}`;
 }
 
+/** The currency a business in `region` charges in when no service says it (totals). */
+export function currencyOf(region: Region): string {
+  return region === "ES" ? "EUR" : "MXN";
+}
+
 export function formatMoney(cents: number, currency: string, timezone: string): string {
   return new Intl.NumberFormat(localeOf(timezone), { style: "currency", currency }).format(
     cents / 100,

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../api/client";
 import { atLeast, useBusiness, useServices, useSpots, useStaff } from "../lib/business";
-import { formatMoney, localIso, parseWall, wallToInstant } from "../lib/time";
+import { currencyOf, formatMoney, localIso, parseWall, wallToInstant } from "../lib/time";
 import { When } from "../components/When";
 import { SOURCE_LABEL, STATUS_LABEL } from "../lib/words";
 import { Dialog, ErrorBox, Spinner } from "../components/ui";
@@ -90,7 +90,7 @@ export function AppointmentDialog({ id, onClose }: { id: string; onClose: () => 
         )}
         <dt>Servicio</dt>
         <dd>
-          {service?.name ?? "…"} · {formatMoney(a.price_cents, service?.currency ?? "MXN", b.tz)}
+          {service?.name ?? "…"} · {formatMoney(a.price_cents, service?.currency ?? currencyOf(b.region), b.tz)}
         </dd>
         <dt>Cuándo</dt>
         <dd data-testid="appt-when">

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useBusiness } from "../lib/business";
-import { addDays, formatMoney, localDate } from "../lib/time";
+import { addDays, currencyOf, formatMoney, localDate } from "../lib/time";
 import { ErrorBox, Spinner } from "../components/ui";
 
 export default function Stats() {
@@ -37,7 +37,7 @@ export default function Stats() {
             <div><dt>Completadas</dt><dd>{t.completed}</dd></div>
             <div><dt>No asistieron</dt><dd>{t.no_shows}</dd></div>
             <div><dt>Canceladas</dt><dd>{t.cancellations}</dd></div>
-            <div><dt>Ingresos</dt><dd>{formatMoney(t.revenue_cents, "MXN", b.tz)}</dd></div>
+            <div><dt>Ingresos</dt><dd>{formatMoney(t.revenue_cents, currencyOf(b.region), b.tz)}</dd></div>
           </dl>
           <DayBars
             caption="Citas por día (verde: completadas, naranja: no asistieron, rojo: canceladas, gris: por atender)"
@@ -55,7 +55,7 @@ export default function Stats() {
             label={`Ingresos por día del ${from} al ${to}`}
             days={stats.data.by_day}
             parts={[["revenue", "#1d4ed8", "ingresos"]]}
-            format={(v) => formatMoney(v, "MXN", b.tz)}
+            format={(v) => formatMoney(v, currencyOf(b.region), b.tz)}
           />
         </>
       )}

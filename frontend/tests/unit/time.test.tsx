@@ -3,6 +3,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { When } from "../../src/components/When";
 import {
   addDays,
+  currencyOf,
+  formatMoney,
   formatTime,
   localDate,
   localIso,
@@ -83,5 +85,12 @@ describe("times in the business's zone, whatever the machine's zone", () => {
       ),
     );
     expect(html).toMatch(/10:00 a\.\s?m\. – 10:30 a\.\s?m\./);
+  });
+});
+
+describe("money in the business's currency", () => {
+  it("totals of a Madrid business are euros as Spain writes them, Mexico's pesos", () => {
+    expect(formatMoney(2550, currencyOf(regionOf("Europe/Madrid")), "Europe/Madrid")).toMatch(/^25,50\s€$/);
+    expect(formatMoney(15000, currencyOf(regionOf("America/Mexico_City")), "America/Mexico_City")).toBe("$150.00");
   });
 });
