@@ -661,6 +661,42 @@ async fn a_booking_tool_call_stays_within_its_request_budget() {
 /// DynamoDB requests of three typical turns through the real turn
 /// processor and the rule agent, counted by the store's SDK interceptor
 /// (the figure the turn logs as `dynamodb_requests`).
+/// One WhatsApp message from `from` to the business's `number` at `at`,
+/// through the turn processor with the rule agent (mock sending).
+async fn message_at(
+    store: &Store,
+    number: &str,
+    from: &str,
+    body: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) {
+    let processor = TurnProcessor {
+        store: store.clone(),
+        messenger: Messenger::Mock,
+        agent: RuleAgent::new(store.clone()),
+        clock: Clock::Fixed(at),
+        central_number: "+525500000000".into(),
+    };
+    let queued = QueuedInbound {
+        message: parlo_twilio::inbound::InboundMessage {
+            message_sid: format!("SM{}", Uuid::new_v4().simple()),
+            account_sid: Some("AC1".into()),
+            from: format!("whatsapp:{from}"),
+            to: format!("whatsapp:{number}"),
+            body: body.into(),
+            profile_name: None,
+            kind: parlo_twilio::inbound::InboundKind::Text,
+            media: vec![],
+            button_payload: None,
+            replied_to: None,
+            latitude: None,
+            longitude: None,
+        },
+        received_at: at,
+    };
+    processor.process(&queued).await.expect("turn");
+}
+
 #[tokio::test]
 async fn dynamodb_requests_per_turn_stay_bounded() {
     let store = store().await;
@@ -677,34 +713,11 @@ async fn dynamodb_requests_per_turn_stay_bounded() {
     let mut t = now();
     let mut turn = |from: &str, body: &str| {
         t += Duration::minutes(1);
-        let processor = TurnProcessor {
-            store: store.clone(),
-            messenger: Messenger::Mock,
-            agent: RuleAgent::new(store.clone()),
-            clock: Clock::Fixed(t),
-            central_number: "+525500000000".into(),
-        };
-        let queued = QueuedInbound {
-            message: parlo_twilio::inbound::InboundMessage {
-                message_sid: format!("SM{}", Uuid::new_v4().simple()),
-                account_sid: Some("AC1".into()),
-                from: format!("whatsapp:{from}"),
-                to: format!("whatsapp:{number}"),
-                body: body.into(),
-                profile_name: None,
-                kind: parlo_twilio::inbound::InboundKind::Text,
-                media: vec![],
-                button_payload: None,
-                replied_to: None,
-                latitude: None,
-                longitude: None,
-            },
-            received_at: t,
-        };
-        let store = store.clone();
+        let (at, store, number) = (t, store.clone(), number.clone());
+        let (from, body) = (from.to_string(), body.to_string());
         async move {
             let before = store.requests();
-            processor.process(&queued).await.expect("turn");
+            message_at(&store, &number, &from, &body, at).await;
             store.requests() - before
         }
     };
@@ -763,33 +776,7 @@ async fn a_number_that_moved_to_another_business_reaches_the_new_one() {
     let new = create_business(&store, &BizSpec::default()).await;
     let number = old.org.whatsapp_number.clone().unwrap();
     let customer = random_phone();
-    let turn = |body: &'static str, at: chrono::DateTime<chrono::Utc>| {
-        let processor = TurnProcessor {
-            store: store.clone(),
-            messenger: Messenger::Mock,
-            agent: RuleAgent::new(store.clone()),
-            clock: Clock::Fixed(at),
-            central_number: "+525500000000".into(),
-        };
-        let queued = QueuedInbound {
-            message: parlo_twilio::inbound::InboundMessage {
-                message_sid: format!("SM{}", Uuid::new_v4().simple()),
-                account_sid: Some("AC1".into()),
-                from: format!("whatsapp:{customer}"),
-                to: format!("whatsapp:{number}"),
-                body: body.into(),
-                profile_name: None,
-                kind: parlo_twilio::inbound::InboundKind::Text,
-                media: vec![],
-                button_payload: None,
-                replied_to: None,
-                latitude: None,
-                longitude: None,
-            },
-            received_at: at,
-        };
-        async move { processor.process(&queued).await.expect("turn") }
-    };
+    let turn = |body: &'static str, at| message_at(&store, &number, &customer, body, at);
     let t = now();
     turn("hola", t).await;
     assert!(store

@@ -47,15 +47,14 @@ impl InboundCount {
 }
 
 impl Store {
-    /// The counter's `ADD` for one more message at `now`, as a step of a
-    /// transaction (the turn's inbound write).
-    pub(crate) fn tx_count_inbound(
+    /// The counter's `ADD` for one more message at `now`.
+    fn count_update(
         &self,
         org: OrgId,
         phone: &str,
         now: DateTime<Utc>,
-    ) -> Result<aws_sdk_dynamodb::types::TransactWriteItem> {
-        let update = aws_sdk_dynamodb::types::Update::builder()
+    ) -> Result<aws_sdk_dynamodb::types::Update> {
+        Ok(aws_sdk_dynamodb::types::Update::builder()
             .table_name(self.table.as_ref())
             .set_key(Some(db::key(
                 keys::org_pk(org),
@@ -67,9 +66,19 @@ impl Store {
             .expression_attribute_names("#ttl", TTL)
             .expression_attribute_values(":one", db::n(1))
             .expression_attribute_values(":ttl", db::n((now + Duration::days(2)).timestamp()))
-            .build()?;
+            .build()?)
+    }
+
+    /// The counter's `ADD` as a step of a transaction (the turn's inbound
+    /// write).
+    pub(crate) fn tx_count_inbound(
+        &self,
+        org: OrgId,
+        phone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<aws_sdk_dynamodb::types::TransactWriteItem> {
         Ok(aws_sdk_dynamodb::types::TransactWriteItem::builder()
-            .update(update)
+            .update(self.count_update(org, phone, now)?)
             .build())
     }
 
@@ -81,35 +90,18 @@ impl Store {
         phone: &str,
         now: DateTime<Utc>,
     ) -> Result<InboundCount> {
-        let minute = minute_attr(now);
+        let u = self.count_update(org, phone, now)?;
         let out = self
             .client
             .update_item()
-            .table_name(self.table.as_ref())
-            .set_key(Some(db::key(
-                keys::org_pk(org),
-                keys::inbound_rate_sk(phone, now.date_naive()),
-            )))
-            .update_expression("ADD #day :one, #min :one SET #ttl = :ttl")
-            .expression_attribute_names("#day", "day")
-            .expression_attribute_names("#min", minute.clone())
-            .expression_attribute_names("#ttl", TTL)
-            .expression_attribute_values(":one", db::n(1))
-            .expression_attribute_values(":ttl", db::n((now + Duration::days(2)).timestamp()))
+            .table_name(u.table_name())
+            .set_key(Some(u.key().clone()))
+            .update_expression(u.update_expression())
+            .set_expression_attribute_names(u.expression_attribute_names().cloned())
+            .set_expression_attribute_values(u.expression_attribute_values().cloned())
             .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
             .send()
             .await?;
-        let attrs = out.attributes.unwrap_or_default();
-        let num = |name: &str| {
-            attrs
-                .get(name)
-                .and_then(|v| v.as_n().ok())
-                .and_then(|n| n.parse::<u32>().ok())
-                .unwrap_or(0)
-        };
-        Ok(InboundCount {
-            this_minute: num(&minute),
-            today: num("day"),
-        })
+        Ok(counts_in(out.attributes.as_ref(), now))
     }
 }
