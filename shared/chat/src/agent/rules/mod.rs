@@ -94,6 +94,7 @@ impl RuleAgent {
             .with_business(turn.business.clone())
             .with_catalogue(turn.catalogue.clone())
             .with_customer(turn.customer.clone())
+            .with_notices(turn.notices.clone())
     }
 }
 
