@@ -7,6 +7,7 @@ use chrono::Duration;
 use parlo_core::{FlowSession, FlowType};
 use parlo_store::Store;
 use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
 
 use crate::agent::{AgentError, TurnContext};
 
@@ -81,6 +82,55 @@ pub async fn save<T: Serialize>(
         updated_at: turn.now,
     };
     store.put_flow(&session).await.map_err(err)
+}
+
+/// Saves the conversation's flow at `step`: a flow's steps are an enum
+/// tagged `#[serde(tag = "state", content = "data")]`, so the variant's
+/// name is the session's `state` and its fields the `collected_data` (the
+/// shape sessions had when every flow shared one all-optional struct).
+pub async fn save_step<T: Serialize>(
+    store: &Store,
+    turn: &TurnContext,
+    previous: Option<&FlowSession>,
+    flow_type: FlowType,
+    step: &T,
+) -> Result<(), AgentError> {
+    let (state, data) = step_parts(step)?;
+    save(store, turn, previous, flow_type, &state, &data).await
+}
+
+fn step_parts<T: Serialize>(step: &T) -> Result<(String, Value), AgentError> {
+    let mut v = serde_json::to_value(step).map_err(err)?;
+    let state = v
+        .get("state")
+        .and_then(Value::as_str)
+        .ok_or_else(|| err("a flow step is tagged by its state"))?
+        .to_string();
+    let data = v
+        .get_mut("data")
+        .map(Value::take)
+        .unwrap_or_else(|| Value::Object(Default::default()));
+    Ok((state, data))
+}
+
+/// The flow's step with its data, typed (see [`save_step`]); `None` when
+/// the stored data does not fit the step its state names (an unknown
+/// step, or a field the step needs missing): the caller ends the flow.
+pub fn step<T: DeserializeOwned>(f: &FlowSession) -> Option<T> {
+    let step = step_from(&f.state, &f.collected_data);
+    if step.is_none() {
+        tracing::warn!(flow = ?f.flow_type, state = %f.state, "flow data does not fit its step");
+    }
+    step
+}
+
+/// [`step`] from a session's `state` and `collected_data`.
+pub fn step_from<T: DeserializeOwned>(state: &str, data: &Value) -> Option<T> {
+    let data = match data {
+        Value::Null => Value::Object(Default::default()),
+        d => d.clone(),
+    };
+    serde_json::from_value(serde_json::json!({ "state": state, "data": data })).ok()
 }
 
 /// Ends the conversation's flow (completed, cancelled or replaced).
