@@ -160,3 +160,34 @@ pub fn pick<'a>(text: &str, options: &'a [(String, String)]) -> Option<&'a (Stri
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "state", content = "data", rename_all = "snake_case")]
+    enum Step {
+        Start {},
+        AskPhone { name: String },
+    }
+
+    /// A typed step is stored as the session's state and data, and read
+    /// back from them.
+    #[test]
+    fn steps_round_trip() {
+        let (state, data) = step_parts(&Step::AskPhone { name: "Ana".into() }).unwrap();
+        assert_eq!(state, "ask_phone");
+        assert_eq!(data, serde_json::json!({ "name": "Ana" }));
+        assert_eq!(
+            step_from::<Step>(&state, &data),
+            Some(Step::AskPhone { name: "Ana".into() })
+        );
+        let (state, data) = step_parts(&Step::Start {}).unwrap();
+        assert_eq!((state.as_str(), &data), ("start", &serde_json::json!({})));
+        // A session without data (the field defaults to null) still reads.
+        assert_eq!(step_from::<Step>("start", &Value::Null), Some(Step::Start {}));
+        assert_eq!(step_from::<Step>("ask_phone", &Value::Null), None);
+    }
+}
