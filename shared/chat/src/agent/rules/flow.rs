@@ -187,7 +187,10 @@ mod tests {
         let (state, data) = step_parts(&Step::Start {}).unwrap();
         assert_eq!((state.as_str(), &data), ("start", &serde_json::json!({})));
         // A session without data (the field defaults to null) still reads.
-        assert_eq!(step_from::<Step>("start", &Value::Null), Some(Step::Start {}));
+        assert_eq!(
+            step_from::<Step>("start", &Value::Null),
+            Some(Step::Start {})
+        );
         assert_eq!(step_from::<Step>("ask_phone", &Value::Null), None);
     }
 }
