@@ -146,6 +146,17 @@ pub fn data<T: DeserializeOwned + Default>(f: &FlowSession) -> T {
     serde_json::from_value(f.collected_data.clone()).unwrap_or_default()
 }
 
+/// Options `(id, label)` as the numbered list [`pick`] reads the answer to
+/// ("1. La cita de Juan…"), one a line.
+pub fn numbered(options: &[(String, String)]) -> String {
+    options
+        .iter()
+        .enumerate()
+        .map(|(n, (_, l))| format!("{}. {}", n + 1, parlo_core::es::format::capitalize(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The option of a numbered list the person picked, by its number ("2")
 /// or by (a close spelling of) its label; options are `(id, label)`.
 pub fn pick<'a>(text: &str, options: &'a [(String, String)]) -> Option<&'a (String, String)> {

@@ -9,17 +9,18 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use parlo_core::es::format;
 use parlo_core::es::fuzzy::{find_in_text, Match};
 use parlo_core::es::when::parse_when;
 use parlo_core::permissions::Action;
 use parlo_core::time::utc_to_local;
-use parlo_core::{AppointmentStatus, FlowSession, FlowType};
+use parlo_core::{FlowSession, FlowType};
 use serde::{Deserialize, Serialize};
 
 use super::flow;
 use super::staff::*;
+use super::staff_flows::{open_appointments, resume, starts_at};
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::*;
 
@@ -232,21 +233,9 @@ async fn find_appointment(
             return Ok(refused(&e));
         }
     };
-    let mut candidates: Vec<&ScheduleItem> = items
-        .iter()
-        .filter(|i| i.kind == ScheduleItemKind::Appointment)
-        .filter(|i| {
-            matches!(
-                i.status,
-                Some(AppointmentStatus::Pending | AppointmentStatus::Confirmed)
-            )
-        })
-        .collect();
+    let mut candidates = open_appointments(&items);
     if let Some(t) = w.time.and_then(|t| t.exact()) {
-        candidates.retain(|i| {
-            let local = utc_to_local(st.tz, i.start).time();
-            local.hour() == t.hour() && (t.minute() == 0 || local.minute() == t.minute())
-        });
+        candidates.retain(|i| starts_at(st, i, t));
     }
     // Who attends it now, when named ("la de las 3 con Ana").
     if let Some(name) = search.from_staff {
@@ -308,12 +297,7 @@ async fn find_appointment(
                 .iter()
                 .map(|i| (i.id.to_string(), label(st, i)))
                 .collect();
-            let list = options
-                .iter()
-                .enumerate()
-                .map(|(n, (_, l))| format!("{}. {}", n + 1, format::capitalize(l)))
-                .collect::<Vec<_>>()
-                .join("\n");
+            let list = flow::numbered(&options);
             st.save_step(previous, flow_type, &Step::Choose { options, target })
                 .await?;
             Ok(AgentReply::text(format!("¿Cuál quieres {verb}?\n{list}")))
@@ -414,8 +398,9 @@ async fn next_step(
     f: &FlowSession,
     text: &str,
 ) -> Result<Option<AgentReply>, AgentError> {
-    let Some(step) = flow::step::<Step>(f) else {
-        return super::staff_flows::lost(st).await;
+    let step = match resume::<Step>(st, f, false).await? {
+        Ok(step) => step,
+        Err(reply) => return Ok(reply),
     };
     match step {
         Step::Choose { options, target } => {

@@ -9,9 +9,8 @@ use parlo_core::{FlowSession, FlowType, ServiceType};
 use serde::{Deserialize, Serialize};
 
 use super::super::extract::clean_name;
-use super::super::flow;
 use super::super::staff::*;
-use super::{err, forbidden, lost, service_in, services, switches};
+use super::{err, forbidden, resume, service_in, services, switches};
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::*;
 
@@ -52,12 +51,10 @@ pub(crate) async fn step(
     text: &str,
 ) -> Result<Option<AgentReply>, AgentError> {
     // A name can read as a command; only later answers switch.
-    if switches(text, &[Intent::AddStaff]) && f.state != "name" {
-        st.clear().await?;
-        return Ok(None);
-    }
-    let Some(step) = flow::step::<Step>(f) else {
-        return lost(st).await;
+    let switched = switches(text, &[Intent::AddStaff]) && f.state != "name";
+    let step = match resume::<Step>(st, f, switched).await? {
+        Ok(step) => step,
+        Err(reply) => return Ok(reply),
     };
     match step {
         Step::Name {} => {
@@ -200,6 +197,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::old_shape as old;
+    use crate::agent::rules::flow;
 
     /// Sessions saved before each flow had its own type still load.
     #[test]

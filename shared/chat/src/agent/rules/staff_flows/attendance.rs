@@ -3,18 +3,16 @@
 //! progress), confirmed, marked; after a no-show the flow offers a kind
 //! message to the customer (Example 6).
 
-use chrono::Timelike;
-use parlo_core::es::format;
 use parlo_core::es::fuzzy::normalize;
 use parlo_core::es::intent::Intent;
 use parlo_core::permissions::Action;
 use parlo_core::time::utc_to_local;
-use parlo_core::{AppointmentStatus, FlowSession, FlowType};
+use parlo_core::{FlowSession, FlowType};
 use serde::{Deserialize, Serialize};
 
 use super::super::flow;
 use super::super::staff::*;
-use super::{err, forbidden, lost, switches};
+use super::{err, forbidden, open_appointments, resume, starts_at, switches};
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::*;
 
@@ -81,25 +79,12 @@ async fn find(
         Ok(s) => s,
         Err(e) => return Ok(refused(&e)),
     };
-    let open: Vec<&ScheduleItem> = schedule
-        .items
-        .iter()
-        .filter(|i| i.kind == ScheduleItemKind::Appointment)
-        .filter(|i| {
-            matches!(
-                i.status,
-                Some(AppointmentStatus::Pending | AppointmentStatus::Confirmed)
-            )
-        })
-        .collect();
+    let open = open_appointments(&schedule.items);
     let mut candidates: Vec<&ScheduleItem> = match time.and_then(|t| t.exact()) {
         Some(t) => open
             .iter()
             .copied()
-            .filter(|i| {
-                let local = utc_to_local(st.tz, i.start).time();
-                local.hour() == t.hour() && (t.minute() == 0 || local.minute() == t.minute())
-            })
+            .filter(|i| starts_at(st, i, t))
             .collect(),
         None => open
             .iter()
@@ -154,12 +139,7 @@ async fn find(
                     )
                 })
                 .collect();
-            let list = options
-                .iter()
-                .enumerate()
-                .map(|(n, (_, l))| format!("{}. {}", n + 1, format::capitalize(l)))
-                .collect::<Vec<_>>()
-                .join("\n");
+            let list = flow::numbered(&options);
             st.save_step(
                 previous,
                 FlowType::MarkAttendance,
@@ -176,12 +156,10 @@ pub(crate) async fn step(
     f: &FlowSession,
     text: &str,
 ) -> Result<Option<AgentReply>, AgentError> {
-    if switches(text, &[Intent::MarkNoShow, Intent::MarkCompleted]) {
-        st.clear().await?;
-        return Ok(None);
-    }
-    let Some(step) = flow::step::<Step>(f) else {
-        return lost(st).await;
+    let switched = switches(text, &[Intent::MarkNoShow, Intent::MarkCompleted]);
+    let step = match resume::<Step>(st, f, switched).await? {
+        Ok(step) => step,
+        Err(reply) => return Ok(reply),
     };
     match step {
         Step::AskTime { status } => find(st, Some(f), text, status).await.map(Some),

@@ -11,9 +11,8 @@ use parlo_core::permissions::Action;
 use parlo_core::{FlowSession, FlowType};
 use serde::{Deserialize, Serialize};
 
-use super::super::flow;
 use super::super::staff::*;
-use super::{forbidden, lost, switches};
+use super::{forbidden, resume, switches};
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::*;
 
@@ -172,12 +171,10 @@ pub(crate) async fn step(
     f: &FlowSession,
     text: &str,
 ) -> Result<Option<AgentReply>, AgentError> {
-    if switches(text, &[Intent::BlockTime]) {
-        st.clear().await?;
-        return Ok(None);
-    }
-    let Some(step) = flow::step::<Step>(f) else {
-        return lost(st).await;
+    let switched = switches(text, &[Intent::BlockTime]);
+    let step = match resume::<Step>(st, f, switched).await? {
+        Ok(step) => step,
+        Err(reply) => return Ok(reply),
     };
     match step {
         Step::OfferRest {
@@ -222,6 +219,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::old_shape as old;
+    use crate::agent::rules::flow;
 
     #[test]
     fn hours() {

@@ -6,14 +6,18 @@
 //! stored in the conversation's [`parlo_core::FlowSession`] with
 //! [`super::flow::save_step`]; this file holds only what they share.
 
+use chrono::{NaiveTime, Timelike};
 use parlo_core::es::fuzzy::{best_match, find_in_text, Match};
 use parlo_core::es::intent::{classify, Intent};
 use parlo_core::permissions::Action;
-use parlo_core::ServiceType;
+use parlo_core::time::utc_to_local;
+use parlo_core::{AppointmentStatus, FlowSession, ServiceType};
+use serde::de::DeserializeOwned;
 
+use super::flow;
 use super::staff::{refused, StaffTurn};
 use crate::agent::{AgentError, AgentReply};
-use crate::tools::ToolError;
+use crate::tools::{ScheduleItem, ScheduleItemKind, ToolError};
 
 pub mod add_staff;
 pub mod attendance;
@@ -35,14 +39,49 @@ pub(super) fn switches(text: &str, own: &[Intent]) -> bool {
     i.is_staff_command() && !own.contains(&i)
 }
 
-/// A flow whose stored data does not fit its step (a session saved by an
-/// older version, or damaged): it ends, and the person is told to ask
-/// again, instead of guessing what was meant.
-pub(crate) async fn lost(st: &StaffTurn<'_>) -> Result<Option<AgentReply>, AgentError> {
+/// The flow's step, typed, or what the turn does instead: `Err(None)`
+/// when the message starts another command (`switched`: the flow is
+/// dropped and the command runs); `Err(Some(reply))` when the stored data
+/// does not fit its step (a session saved by an older version, or
+/// damaged): the flow ends and the person is asked to start again,
+/// instead of guessing what was meant.
+pub(crate) async fn resume<T: DeserializeOwned>(
+    st: &StaffTurn<'_>,
+    f: &FlowSession,
+    switched: bool,
+) -> Result<Result<T, Option<AgentReply>>, AgentError> {
+    if switched {
+        st.clear().await?;
+        return Ok(Err(None));
+    }
+    if let Some(step) = flow::step(f) {
+        return Ok(Ok(step));
+    }
     st.clear().await?;
-    Ok(Some(AgentReply::text(
+    Ok(Err(Some(AgentReply::text(
         "Perdona, perdí el hilo de lo que estábamos haciendo. ¿Me lo pides de nuevo?",
-    )))
+    ))))
+}
+
+/// The appointments among `items` still to attend (pending or confirmed).
+pub(crate) fn open_appointments(items: &[ScheduleItem]) -> Vec<&ScheduleItem> {
+    items
+        .iter()
+        .filter(|i| i.kind == ScheduleItemKind::Appointment)
+        .filter(|i| {
+            matches!(
+                i.status,
+                Some(AppointmentStatus::Pending | AppointmentStatus::Confirmed)
+            )
+        })
+        .collect()
+}
+
+/// Whether `item` starts at the hour a message named ("el de las 3":
+/// any minute of the 3 o'clock hour; "3:30": that minute).
+pub(crate) fn starts_at(st: &StaffTurn<'_>, item: &ScheduleItem, t: NaiveTime) -> bool {
+    let local = utc_to_local(st.tz, item.start).time();
+    local.hour() == t.hour() && (t.minute() == 0 || local.minute() == t.minute())
 }
 
 /// The business's active services, cheapest first (as a menu reads, spec

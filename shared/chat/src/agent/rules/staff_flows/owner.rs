@@ -13,9 +13,8 @@ use parlo_core::{FlowSession, FlowType, PermissionLevel};
 use serde::{Deserialize, Serialize};
 
 use super::super::extract::{duration_in, price_in, weekdays_in, WEEKDAYS};
-use super::super::flow;
 use super::super::staff::*;
-use super::{forbidden, lost, services, switches};
+use super::{forbidden, resume, services, switches};
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::*;
 
@@ -77,12 +76,10 @@ pub(crate) async fn step(
         Intent::ChangeServiceDuration,
         Intent::ChangePrice,
     ];
-    if switches(text, &own) {
-        st.clear().await?;
-        return Ok(None);
-    }
-    let Some(step) = flow::step::<Step>(f) else {
-        return lost(st).await;
+    let switched = switches(text, &own);
+    let step = match resume::<Step>(st, f, switched).await? {
+        Ok(step) => step,
+        Err(reply) => return Ok(reply),
     };
     match step {
         Step::Confirm { text: said } if is_yes(text) => {
@@ -330,6 +327,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::old_shape as old;
+    use crate::agent::rules::flow;
 
     #[test]
     fn levels() {

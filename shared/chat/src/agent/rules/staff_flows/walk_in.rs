@@ -12,9 +12,8 @@ use parlo_core::{FlowSession, FlowType, ServiceType};
 use serde::{Deserialize, Serialize};
 
 use super::super::extract::clean_name;
-use super::super::flow;
 use super::super::staff::*;
-use super::{err, forbidden, lost, service_in, services, switches};
+use super::{err, forbidden, resume, service_in, services, switches};
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::*;
 
@@ -86,12 +85,10 @@ pub(crate) async fn step(
     f: &FlowSession,
     text: &str,
 ) -> Result<Option<AgentReply>, AgentError> {
-    if switches(text, &[Intent::WalkIn]) {
-        st.clear().await?;
-        return Ok(None);
-    }
-    let Some(step) = flow::step::<Step>(f) else {
-        return lost(st).await;
+    let switched = switches(text, &[Intent::WalkIn]);
+    let step = match resume::<Step>(st, f, switched).await? {
+        Ok(step) => step,
+        Err(reply) => return Ok(reply),
     };
     match step {
         Step::Service {} => {
@@ -187,6 +184,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::old_shape as old;
+    use crate::agent::rules::flow;
 
     /// Sessions saved before each flow had its own type still load.
     #[test]
