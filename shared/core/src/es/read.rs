@@ -47,6 +47,14 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     let mut r = common(text, now, cat);
     let words = message_words(text);
     let has = |w: &str| words.iter().any(|x| x == w);
+    // «llego en 5 minutos», «estoy a 10 min»: on the way, not a booking.
+    if on_the_way(&words) {
+        r.when = When::default();
+    }
+    // «gracias por todo hoy»: the day thanked for is not a booking.
+    if text_has(&words, "gracias por") && r.service.is_none() && r.when.time.is_none() {
+        r.when.date = None;
+    }
     let says_when = r.when.date.is_some() || r.when.time.is_some();
     r.usual = asks_usual(&words);
     r.intent = match classify_customer(text) {
@@ -76,8 +84,25 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         // "Quiero hablar con Carlos" asks for a person, not a booking.
         r.staff = None;
     }
+    // «¿De lunes a sábado abren?»: every week, not next Monday.
+    if r.intent == Intent::Hours && weekday_span(&words) {
+        r.when.date = None;
+    }
     if r.intent == Intent::Reschedule {
         move_target(&mut r, text, now);
+    }
+    // «a las 4 no puedo, ¿a las 6?»: the time offered is refused and
+    // another asked for.
+    if matches!(r.intent, Intent::Book | Intent::Unknown | Intent::No) {
+        if let Some(instead) = instead_of_refused(text, now) {
+            r.intent = Intent::No;
+            if instead.date.is_some() {
+                r.when.date = instead.date;
+            }
+            if instead.time.is_some() {
+                r.when.time = instead.time;
+            }
+        }
     }
     if r.intent == Intent::Book && r.when.date.is_none() {
         // "ahorita", "al rato": today.
@@ -116,6 +141,14 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "recorre",
         "recorrela",
         "recorrerla",
+        // «¿me cambias la cita del jueves pal viernes?»
+        "cambias",
+        "cambies",
+        "pasas",
+        "pases",
+        "mueves",
+        "muevas",
+        "recorres",
     ];
     let plain = normalize(&when_spellings(text));
     let words: Vec<&str> = plain.split_whitespace().collect();
@@ -125,7 +158,18 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     else {
         return;
     };
-    let tail = words[at + 1..].join(" ");
+    let mut tail = words[at + 1..].join(" ");
+    // «la cita del jueves pal viernes»: the day after "pal"/"al"/"para"
+    // is where it goes; the one before points at the appointment.
+    if let Some(k) = words[at + 1..]
+        .iter()
+        .position(|w| ["pal", "al", "para"].contains(w))
+    {
+        let rest = words[at + 1 + k..].join(" ");
+        if k > 0 && parse_when_local(&rest, now).date.is_some() {
+            tail = rest;
+        }
+    }
     let target = parse_when_local(&tail, now);
     if let Some(d) = target.date {
         r.when.date = Some(d);
@@ -139,6 +183,56 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
             r.when.time = Some(super::when::TimeSpec::At(to));
         }
     }
+}
+
+/// «llego en 5 minutos», «en 1 hora llego», «estoy a 10 min»: a customer
+/// on the way, whose minutes are not an appointment time.
+fn on_the_way(words: &[String]) -> bool {
+    let arriving = ["llego", "llegamos", "llegando", "estoy", "estamos"]
+        .iter()
+        .any(|v| words.iter().any(|w| w == v));
+    let minutes = words.windows(3).any(|w| {
+        ["en", "a"].contains(&w[0].as_str())
+            && (w[1].chars().all(|c| c.is_ascii_digit())
+                || ["una", "un", "media"].contains(&w[1].as_str()))
+            && (w[2].starts_with("min") || w[2].starts_with("hora"))
+    });
+    arriving && minutes
+}
+
+/// «de lunes a sábado», «lunes a viernes»: a span of weekdays.
+fn weekday_span(words: &[String]) -> bool {
+    const DAYS: &[&str] = &[
+        "lunes",
+        "martes",
+        "miercoles",
+        "jueves",
+        "viernes",
+        "sabado",
+        "domingo",
+    ];
+    words
+        .windows(3)
+        .any(|w| DAYS.contains(&w[0].as_str()) && w[1] == "a" && DAYS.contains(&w[2].as_str()))
+}
+
+/// What is asked for after a refusal in the same message: «a las 4 no
+/// puedo, ¿a las 6?», «mañana no me queda, el jueves». `None` when nothing
+/// about a day or a time follows the refusal.
+fn instead_of_refused(text: &str, now: NaiveDateTime) -> Option<When> {
+    const REFUSALS: &[&str] = &["no puedo", "no me queda", "no alcanzo", "no me late"];
+    let plain = normalize(&when_spellings(text));
+    let (at, len) = REFUSALS
+        .iter()
+        .filter_map(|r| plain.find(r).map(|at| (at, r.len())))
+        .min()?;
+    // Something refused must come first: «no puedo ir» alone is not this.
+    let before = parse_when_local(&plain[..at], now);
+    if before.date.is_none() && before.time.is_none() {
+        return None;
+    }
+    let after = parse_when_local(&plain[at + len..], now);
+    (after.date.is_some() || after.time.is_some()).then_some(after)
 }
 
 fn text_has(words: &[String], phrase: &str) -> bool {
@@ -189,6 +283,30 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     if r.intent == Intent::Reschedule {
         move_target(&mut r, text, now);
     }
+    // «gracias por hoy», «buenos días, equipo»: nothing to act on, so no
+    // slots either.
+    if matches!(r.intent, Intent::Thanks | Intent::Greeting) {
+        return Reading {
+            intent: r.intent,
+            ..Reading::default()
+        };
+    }
+    // «el de las 6 de ayer no vino», «¿cómo nos fue ayer?»
+    if r.when.date.is_none() && words.iter().any(|w| w == "ayer") {
+        let yesterday = now.date() - chrono::Duration::days(1);
+        r.when.date = Some(super::when::DateSpec::Day(yesterday));
+    }
+    // «cuesta 250 desde hoy»: a catalogue change takes effect now; its
+    // day is not a slot.
+    if matches!(
+        r.intent,
+        Intent::ChangePrice
+            | Intent::ChangeServiceDuration
+            | Intent::AddService
+            | Intent::DeactivateService
+    ) {
+        r.when.date = None;
+    }
     // «ingresos de la semana»: the period is the report's, not a day.
     if r.intent == Intent::Stats {
         if let Some(super::when::DateSpec::Range { .. }) = r.when.date {
@@ -236,6 +354,12 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "acabé con ",
         "contrate a ",
         "contraté a ",
+        "listo con ",
+        "agrega a ",
+        "alta a ",
+        "ha venido ",
+        "cancelale a la señora ",
+        "cancelale al señor ",
     ];
     const NOT_A_NAME: &[&str] = &[
         "las",
@@ -257,7 +381,15 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         if let Some(at) = super::find_ci(text, lead) {
             let rest = &text[at.end..];
             let first = rest.split_whitespace().next().map(normalize)?;
-            if NOT_A_NAME.contains(&first.as_str()) || first.chars().any(|c| c.is_ascii_digit()) {
+            // «da de alta a mi sobrino Kevin»: name_words skips the relation.
+            let relation = first == "mi"
+                && rest
+                    .split_whitespace()
+                    .nth(1)
+                    .is_some_and(|w| RELATIVES.contains(&normalize(w).as_str()));
+            if (NOT_A_NAME.contains(&first.as_str()) && !relation)
+                || first.chars().any(|c| c.is_ascii_digit())
+            {
                 continue;
             }
             if let Some(n) = name_words(rest) {
@@ -477,6 +609,7 @@ pub fn staff_in(text: &str, staff: &[String]) -> Option<String> {
 /// Words that lead a name: "me llamo Juan", "a nombre de Juan".
 const NAME_LEADS: &[&str] = &[
     "a nombre de ",
+    "se llama ",
     "me llamo ",
     "mi nombre es ",
     "ponla a nombre de ",
@@ -529,9 +662,23 @@ fn starts_clause(before: &str) -> bool {
     })
 }
 
+/// «a nombre de mi hijo Emiliano»: the relation is not the name.
+const RELATIVES: &[&str] = &[
+    "hijo", "hija", "esposo", "esposa", "mama", "papa", "novio", "novia", "hermano", "hermana",
+    "sobrino", "sobrina", "nieto", "nieta", "primo", "prima", "marido", "mujer", "chavo", "nino",
+    "nina",
+];
+
 fn name_words(rest: &str) -> Option<String> {
     let mut out: Vec<String> = Vec::new();
-    for raw in rest.split_whitespace() {
+    let mut raws: Vec<&str> = rest.split_whitespace().collect();
+    if raws.len() > 2
+        && normalize(raws[0]) == "mi"
+        && RELATIVES.contains(&normalize(raws[1]).as_str())
+    {
+        raws.drain(..2);
+    }
+    for raw in raws {
         let ends = raw.ends_with([',', '.', '!', '?', ';', ':']);
         let word: String = raw
             .chars()
@@ -639,7 +786,11 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     if matches!(first, Intent::NextAppointment | Intent::Unblock) {
         return first;
     }
-    if n.contains("historial") || n.starts_with("quien es") {
+    if n.contains("historial")
+        || n.starts_with("quien es")
+        || n.contains("cuantas veces ha venido")
+        || n.contains("cuantas veces vino")
+    {
         return Intent::CustomerHistory;
     }
     if n.contains("mensaje a")

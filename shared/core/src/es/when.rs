@@ -866,6 +866,11 @@ impl Parser {
                         return Some(k);
                     }
                 }
+                // «de 5 en adelante»
+                if w != "entre" && self.is(j, &["en"]) && self.is(j + 1, &["adelante"]) {
+                    self.times.push(TimeCand::Clock(ClockUse::After(a)));
+                    return Some(j + 2);
+                }
                 if w == "desde" {
                     self.times.push(TimeCand::Clock(ClockUse::After(a)));
                     return Some(j);
