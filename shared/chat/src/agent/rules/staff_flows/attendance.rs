@@ -23,10 +23,14 @@ use crate::tools::*;
 enum Step {
     /// No appointment found yet: asks its hour.
     AskTime { status: AttendanceStatus },
-    /// Several appointments fit: (appointment id, label) to pick from.
+    /// Several appointments fit: (appointment id, label) to pick from,
+    /// and each one's customer (to name them once picked; none in
+    /// sessions saved before it was kept).
     Choose {
         status: AttendanceStatus,
         options: Vec<(String, String)>,
+        #[serde(default)]
+        customers: Vec<Option<String>>,
     },
     /// One appointment: «¿Te refieres a …?».
     Confirm {
@@ -140,12 +144,14 @@ async fn find(
                 })
                 .collect();
             let list = flow::numbered(&options);
-            st.save_step(
-                previous,
-                FlowType::MarkAttendance,
-                &Step::Choose { status, options },
-            )
-            .await?;
+            let customers = many.iter().map(|i| i.customer.clone()).collect();
+            let choose = Step::Choose {
+                status,
+                options,
+                customers,
+            };
+            st.save_step(previous, FlowType::MarkAttendance, &choose)
+                .await?;
             Ok(AgentReply::text(format!("¿Cuál de estas?\n{list}")))
         }
     }
@@ -163,16 +169,24 @@ pub(crate) async fn step(
     };
     match step {
         Step::AskTime { status } => find(st, Some(f), text, status).await.map(Some),
-        Step::Choose { status, options } => {
+        Step::Choose {
+            status,
+            options,
+            customers,
+        } => {
             let Some((id, label)) = flow::pick(text, &options).cloned() else {
                 return Ok(Some(AgentReply::text(
                     "¿Cuál? Respóndeme con el número de la lista.",
                 )));
             };
+            let customer_name = options
+                .iter()
+                .position(|(o, _)| *o == id)
+                .and_then(|at| customers.get(at).cloned().flatten());
             let confirm = Step::Confirm {
                 status,
                 appointment_id: id,
-                customer_name: None,
+                customer_name,
             };
             st.save_step(Some(f), FlowType::MarkAttendance, &confirm)
                 .await?;
@@ -337,7 +351,8 @@ mod tests {
             ),
             Some(Step::Choose {
                 status: AttendanceStatus::Completed,
-                options
+                options,
+                customers: Vec::new()
             })
         );
         assert_eq!(
