@@ -129,7 +129,7 @@ fn customer_turn(biz_org: &Organization, customer: &Customer, text: &str) -> Tur
         conversation: None,
         flow_at_start: None,
         history: Vec::new(),
-        notices: None,
+        deferred: None,
     }
 }
 
@@ -1187,7 +1187,7 @@ fn owner_turn(biz: &Biz, owner: &Staff, text: &str) -> TurnContext {
         catalogue: None,
         flow_at_start: None,
         history: Vec::new(),
-        notices: None,
+        deferred: None,
     }
 }
 

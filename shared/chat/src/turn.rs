@@ -126,6 +126,9 @@ struct Planned {
     /// The notices' recipients' conversations as their use case read them
     /// (by key): the window, without reading them again.
     windows: Vec<(String, Option<Conversation>)>,
+    /// The activity entries of this turn's changes, written with the
+    /// joint claim.
+    activity: Vec<parlo_store::Activity>,
 }
 
 impl<A: Agent> TurnProcessor<A> {
@@ -351,7 +354,7 @@ impl<A: Agent> TurnProcessor<A> {
             conversation: None,
             flow_at_start: None,
             history: Vec::new(),
-            notices: Some(Default::default()),
+            deferred: Some(Default::default()),
         };
 
         // Who the conversation is with, inside which business.
@@ -573,19 +576,25 @@ impl<A: Agent> TurnProcessor<A> {
                 replies,
                 saved: true,
                 windows: Vec::new(),
+                activity: Vec::new(),
             },
             None => {
                 if let (Some(org), Some(conv)) = (&org, conversation) {
-                    let inbound_id = derived_id(&[&message.message_sid, "in"]);
-                    let mut history = self
-                        .store
-                        .recent_messages(org.id, conv.id, HISTORY_WINDOW + 1)
-                        .await?;
-                    history.retain(|m| m.id != inbound_id);
-                    if history.len() > HISTORY_WINDOW {
-                        history.drain(..history.len() - HISTORY_WINDOW);
+                    // Read only when this turn looks at it (the LLM always;
+                    // the rule agent for a menu answer or a miss; the media
+                    // step for a message without words).
+                    if media::wordless(message).is_some() || self.agent.wants_history(ctx) {
+                        let inbound_id = derived_id(&[&message.message_sid, "in"]);
+                        let mut history = self
+                            .store
+                            .recent_messages(org.id, conv.id, HISTORY_WINDOW + 1)
+                            .await?;
+                        history.retain(|m| m.id != inbound_id);
+                        if history.len() > HISTORY_WINDOW {
+                            history.drain(..history.len() - HISTORY_WINDOW);
+                        }
+                        ctx.history = history;
                     }
-                    ctx.history = history;
                     // The flow read with the conversation is its flow only
                     // when the stored conversation has the derived id.
                     if conv.id != conversations::conversation_id(org.id, &conv.peer_phone) {
@@ -651,18 +660,19 @@ impl<A: Agent> TurnProcessor<A> {
                 // The services' notices of this turn's changes go out with
                 // the replies (saved with them, so a retried turn that
                 // does not decide again still sends them).
-                let notices: Vec<parlo_app::services::Notice> = ctx
-                    .notices
+                // The activity entries are recorded with them.
+                let deferred: parlo_app::services::Deferred = ctx
+                    .deferred
                     .as_ref()
-                    .map(|n| {
+                    .map(|d| {
                         std::mem::take(
-                            &mut *n.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+                            &mut *d.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
                         )
                     })
                     .unwrap_or_default();
                 let mut replies = replies;
                 let mut windows = Vec::new();
-                for n in notices {
+                for n in deferred.notices {
                     if n.conversation_read {
                         windows.push((n.key.clone(), n.conversation));
                     }
@@ -680,6 +690,7 @@ impl<A: Agent> TurnProcessor<A> {
                     replies,
                     saved: false,
                     windows,
+                    activity: deferred.activity,
                 }
             }
         };
@@ -824,7 +835,11 @@ impl<A: Agent> TurnProcessor<A> {
                 .map(|(i, r)| outgoing(i, r))
                 .collect();
             let joint = outbox
-                .deliver_all(outs, Some((message.message_sid.as_str(), &planned.replies)))
+                .deliver_all(
+                    outs,
+                    Some((message.message_sid.as_str(), &planned.replies)),
+                    &planned.activity,
+                )
                 .await
                 .map_err(|e| match e {
                     OutboxError::Store(e) => TurnError::from(e),
@@ -835,6 +850,11 @@ impl<A: Agent> TurnProcessor<A> {
                     tally(result)?;
                 }
                 return Ok((sent, skipped));
+            }
+            for a in &planned.activity {
+                if let Err(e) = self.store.record_activity(a).await {
+                    tracing::warn!(error = %e, "activity feed entry not recorded");
+                }
             }
             self.store
                 .save_turn_replies(&message.message_sid, &planned.replies)

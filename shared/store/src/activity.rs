@@ -50,6 +50,18 @@ pub struct Activity {
     pub at: DateTime<Utc>,
 }
 
+/// The stored entry, expiring after [`ACTIVITY_TTL`].
+pub(crate) fn activity_item(a: &Activity) -> Result<db::Item> {
+    let mut it = item(
+        a,
+        ACTIVITY_KIND,
+        ACTIVITY_PK.into(),
+        activity_sk(a.at, a.id),
+    )?;
+    it.insert(TTL.into(), n((a.at + ACTIVITY_TTL).timestamp()));
+    Ok(it)
+}
+
 pub fn activity_sk(at: DateTime<Utc>, id: Uuid) -> String {
     format!("{}#{id}", keys::ts_ms(at))
 }
@@ -57,16 +69,9 @@ pub fn activity_sk(at: DateTime<Utc>, id: Uuid) -> String {
 impl Store {
     /// Appends an entry (idempotent on its id and time).
     pub async fn record_activity(&self, a: &Activity) -> Result<()> {
-        let mut it = item(
-            a,
-            ACTIVITY_KIND,
-            ACTIVITY_PK.into(),
-            activity_sk(a.at, a.id),
-        )?;
-        it.insert(TTL.into(), n((a.at + ACTIVITY_TTL).timestamp()));
         match self
             .put_if(
-                it,
+                activity_item(a)?,
                 Some(Cond::not_exists()),
                 StoreError::AlreadyExists { what: "activity" },
             )

@@ -224,7 +224,8 @@ impl Store {
 
     /// Claims every record of a turn in one transaction, with the turn's
     /// replies saved on its inbound item in the same write
-    /// ([`Store::save_turn_replies`]): `Some(claimed)` when every key was
+    /// ([`Store::save_turn_replies`]) and its activity entries recorded
+    /// ([`Store::record_activity`]): `Some(claimed)` when every key was
     /// new and no replies were saved before. `None` when any condition
     /// failed (a retried turn, a concurrent run) or the batch is too big
     /// for one transaction: nothing was written, and the caller saves and
@@ -233,8 +234,9 @@ impl Store {
         &self,
         records: &[OutboxRecord],
         replies: Option<(&str, &T)>,
+        activity: &[crate::Activity],
     ) -> Result<Option<Vec<OutboxRecord>>> {
-        if records.is_empty() || records.len() + 1 > MAX_TX_ITEMS {
+        if records.is_empty() || records.len() + activity.len() + 1 > MAX_TX_ITEMS {
             return Ok(None);
         }
         let mut claimed = Vec::with_capacity(records.len());
@@ -266,6 +268,9 @@ impl Store {
                     .update(update)
                     .build(),
             );
+        }
+        for a in activity {
+            items.push(self.tx_put(crate::activity::activity_item(a)?, Some(Cond::not_exists()))?);
         }
         match self.transact(items).await {
             Ok(()) => Ok(Some(claimed)),

@@ -40,6 +40,14 @@ impl Services {
             summary,
             at: act.now,
         };
+        if let Some(deferred) = &self.deferred {
+            deferred
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .activity
+                .push(a);
+            return;
+        }
         if let Err(e) = self.store.record_activity(&a).await {
             tracing::warn!(error = %e, "activity feed entry not recorded");
         }

@@ -223,7 +223,7 @@ impl Services {
                 change.as_str(),
                 to
             );
-            if let Some(notices) = &self.notices {
+            if let Some(deferred) = &self.deferred {
                 let notice = super::Notice {
                     key,
                     kind,
@@ -234,9 +234,10 @@ impl Services {
                     conversation: conversation.cloned(),
                     conversation_read: conversations.is_some(),
                 };
-                notices
+                deferred
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .notices
                     .push(notice);
                 continue;
             }

@@ -114,8 +114,17 @@ pub struct Notice {
     pub conversation_read: bool,
 }
 
-/// Where a turn's use cases leave their notices.
-pub type Notices = std::sync::Arc<std::sync::Mutex<Vec<Notice>>>;
+/// What a chat turn's use cases leave for the turn to write with its
+/// replies, in its one joint claim: the notices to send and the activity
+/// entries to record.
+#[derive(Debug, Default)]
+pub struct Deferred {
+    pub notices: Vec<Notice>,
+    pub activity: Vec<parlo_store::Activity>,
+}
+
+/// A turn's [`Deferred`] writes, shared by the use cases it runs.
+pub type DeferredWrites = std::sync::Arc<std::sync::Mutex<Deferred>>;
 
 /// What happened to one message.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,7 +193,7 @@ impl Outbox {
     }
 
     /// A turn's messages, claimed together with the turn's saved
-    /// `replies` in one transaction, sent in order and marked in one more:
+    /// `replies` and its `activity` entries in one transaction, sent in order and marked in one more:
     /// two writes for the whole turn instead of one claim and one mark per
     /// message plus the save. `None` when the joint claim did not go
     /// through (a retried turn, a concurrent run, too many): nothing was
@@ -194,13 +203,18 @@ impl Outbox {
         &self,
         outs: Vec<Outgoing<'_>>,
         replies: Option<(&str, &T)>,
+        activity: &[parlo_store::Activity],
     ) -> Result<Option<Vec<Result<Delivery, OutboxError>>>, OutboxError> {
         let mut prepared = Vec::with_capacity(outs.len());
         for out in outs {
             prepared.push(self.prepare(out).await?);
         }
         let records: Vec<OutboxRecord> = prepared.iter().map(|p| p.record.clone()).collect();
-        let Some(claimed) = self.store.claim_outbox_all(&records, replies).await? else {
+        let Some(claimed) = self
+            .store
+            .claim_outbox_all(&records, replies, activity)
+            .await?
+        else {
             return Ok(None);
         };
         let mut results = Vec::with_capacity(prepared.len());

@@ -51,10 +51,10 @@ pub struct TurnContext {
     /// Up to [`HISTORY_WINDOW`] earlier messages, oldest first, without
     /// this turn's inbound message.
     pub history: Vec<Message>,
-    /// Where the services leave the notices of this turn's changes, for
-    /// the turn to send with its replies; `None`: each change sends its
-    /// own (an agent driven outside the turn processor).
-    pub notices: Option<parlo_app::services::Notices>,
+    /// Where the services leave the notices and activity entries of this
+    /// turn's changes, for the turn to write with its replies; `None`: each
+    /// change writes its own (an agent driven outside the turn processor).
+    pub deferred: Option<parlo_app::services::DeferredWrites>,
 }
 
 impl TurnContext {
@@ -132,6 +132,12 @@ pub trait Agent: Send + Sync {
     /// Hears voice notes before the turn decides; `None`: not configured.
     fn transcriber(&self) -> Option<&parlo_app::transcription::Transcriber> {
         None
+    }
+
+    /// Whether answering `turn` looks at the conversation's recent
+    /// messages (the turn then reads them; one query fewer when not).
+    fn wants_history(&self, _turn: &TurnContext) -> bool {
+        true
     }
 }
 

@@ -657,10 +657,11 @@ impl Tools {
         self
     }
 
-    /// The turn's notice sink: the services leave their notices there.
-    pub fn with_notices(mut self, notices: Option<parlo_app::services::Notices>) -> Self {
-        if let Some(n) = notices {
-            self.services = self.services.deferring_notices(n);
+    /// The turn's deferred writes: the services leave their notices and
+    /// activity entries there.
+    pub fn with_deferred(mut self, deferred: Option<parlo_app::services::DeferredWrites>) -> Self {
+        if let Some(d) = deferred {
+            self.services = self.services.deferring(d);
         }
         self
     }

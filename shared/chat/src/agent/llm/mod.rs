@@ -345,7 +345,7 @@ impl LlmAgent {
             .with_business(turn.business.clone())
             .with_catalogue(turn.catalogue.clone())
             .with_customer(turn.customer.clone())
-            .with_notices(turn.notices.clone());
+            .with_deferred(turn.deferred.clone());
         let client = within(deadline, budget, self.client()).await??;
 
         for _ in 0..self.max_steps {
@@ -738,6 +738,15 @@ impl Agent for TurnAgent {
         match self {
             TurnAgent::Rules(rules) => rules.transcriber(),
             TurnAgent::Llm(agent) => agent.fallback.transcriber(),
+        }
+    }
+
+    fn wants_history(&self, turn: &TurnContext) -> bool {
+        match self {
+            TurnAgent::Rules(rules) => rules.wants_history(turn),
+            // The model reads the conversation (and its fallback may
+            // answer the same turn).
+            TurnAgent::Llm(_) => true,
         }
     }
 }

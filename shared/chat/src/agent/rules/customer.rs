@@ -72,6 +72,67 @@ fn menu_text(person: bool) -> String {
     )
 }
 
+/// Whether this customer message needs the recent messages: a bare number
+/// or «persona» (an answer to the menu), or a message the classifier does
+/// not place (its answer counts the misses before it).
+pub(crate) fn looks_back(turn: &TurnContext) -> bool {
+    let words = message_words(&turn.text);
+    let menu_like = words.len() <= 2
+        && words
+            .iter()
+            .any(|w| w.chars().all(|c| c.is_ascii_digit()) || w == "persona" || w == "humano");
+    if menu_like {
+        return true;
+    }
+    // Read as the turn will (the catalogue names services and staff):
+    // «corte mañana a la 1, soy Rosa» is a booking, not a miss.
+    let Some(cat) = &turn.catalogue else {
+        return true;
+    };
+    let Some(tz) = turn
+        .business
+        .as_ref()
+        .map(parlo_app::schedules::business_zone)
+    else {
+        return true;
+    };
+    let reading = read(
+        &turn.text,
+        utc_to_local(tz, turn.now),
+        &cat.services,
+        &cat.staff,
+    );
+    reading.intent == Intent::Unknown
+}
+
+/// A customer's message read against the business's active services and
+/// bookable staff.
+fn read(
+    text: &str,
+    local_now: chrono::NaiveDateTime,
+    services: &[parlo_core::ServiceType],
+    staff: &[parlo_core::Staff],
+) -> Reading {
+    let services: Vec<String> = services
+        .iter()
+        .filter(|s| s.is_active)
+        .map(|s| s.name.clone())
+        .collect();
+    let team: Vec<String> = staff
+        .iter()
+        .filter(|s| s.is_active && s.bookable)
+        .map(|s| s.name.clone())
+        .collect();
+    read_customer(
+        text,
+        local_now,
+        Catalogue {
+            services: &services,
+            staff: &team,
+        },
+    )
+}
+
 /// Misses in a row just before this message: the assistant's last replies
 /// that were "I did not understand".
 fn misses_before(turn: &TurnContext) -> usize {
@@ -279,25 +340,11 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
     };
     let loaded = flow::load(&agent.store, turn).await?;
     let words = message_words(&turn.text);
-    let services: Vec<String> = biz
-        .services
-        .iter()
-        .filter(|s| s.is_active)
-        .map(|s| s.name.clone())
-        .collect();
-    let team: Vec<String> = biz
-        .staff
-        .iter()
-        .filter(|s| s.is_active && s.bookable)
-        .map(|s| s.name.clone())
-        .collect();
-    let reading = read_customer(
+    let reading = read(
         &turn.text,
         utc_to_local(biz.tz, turn.now),
-        Catalogue {
-            services: &services,
-            staff: &team,
-        },
+        &biz.services,
+        &biz.staff,
     );
     let intent = menu_choice(turn, &words).unwrap_or(reading.intent);
     let mut cx = Cx {

@@ -96,7 +96,7 @@ impl RuleAgent {
             .with_business(turn.business.clone())
             .with_catalogue(turn.catalogue.clone())
             .with_customer(turn.customer.clone())
-            .with_notices(turn.notices.clone())
+            .with_deferred(turn.deferred.clone())
     }
 }
 
@@ -120,5 +120,11 @@ impl Agent for RuleAgent {
 
     fn transcriber(&self) -> Option<&Transcriber> {
         self.transcriber.as_ref()
+    }
+
+    /// Only a customer's answer to the numbered menu or a message not
+    /// understood (the misses before it) look back.
+    fn wants_history(&self, turn: &TurnContext) -> bool {
+        matches!(turn.route, Route::Customer { .. }) && customer::looks_back(turn)
     }
 }
