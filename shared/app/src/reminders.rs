@@ -516,13 +516,13 @@ impl Reminders {
             Lapse::Unchanged(why) => Outcome::skipped(job, why),
             Lapse::Returned(delivery) => Outcome {
                 job: job.into(),
-                status: match delivery {
+                status: match *delivery {
                     Delivery::Sent(_) | Delivery::AlreadySent(_) => "sent",
                     // A concurrent invocation is sending it.
                     Delivery::InFlight(_) => "already_done",
                     Delivery::NotSendable(_) | Delivery::Refused(_) => "failed",
                 },
-                sent: usize::from(matches!(delivery, Delivery::Sent(_))),
+                sent: usize::from(matches!(*delivery, Delivery::Sent(_))),
                 detail: None,
             },
         })

@@ -189,7 +189,7 @@ fn relay_line(m: &Message) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lapse {
     /// The chat is back with the assistant; the customer's notice.
-    Returned(Delivery),
+    Returned(Box<Delivery>),
     /// Nothing to do, and why.
     Unchanged(&'static str),
 }
@@ -547,7 +547,7 @@ impl Services {
             ),
         )
         .await;
-        Ok(Lapse::Returned(delivery))
+        Ok(Lapse::Returned(Box::new(delivery)))
     }
 
     /// A staff member answers a customer personally.
