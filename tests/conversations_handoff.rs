@@ -46,6 +46,13 @@ struct Line {
 }
 
 impl Line {
+    /// A new business of `spec` on the local table.
+    async fn open(spec: &BizSpec) -> Self {
+        let store = store().await;
+        let biz = create_business(&store, spec).await;
+        Line { store, biz }
+    }
+
     async fn processor(&self, now: DateTime<Utc>) -> TurnProcessor<RuleAgent> {
         TurnProcessor {
             store: self.store.clone(),
@@ -200,12 +207,8 @@ fn on_big_stack(test: impl std::future::Future<Output = ()> + Send + 'static) {
 #[test]
 fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_customer_once() {
     on_big_stack(async {
-        let store = store().await;
-        let biz = create_business(&store, &spec()).await;
-        let line = Line {
-            store: store.clone(),
-            biz: biz.clone(),
-        };
+        let line = Line::open(&spec()).await;
+        let (store, biz) = (line.store.clone(), line.biz.clone());
         let owner = biz.staff[0].phone.clone();
         let employee = biz.staff[1].phone.clone();
         let customer = random_phone();
@@ -406,12 +409,8 @@ fn a_burst_while_handed_off_is_one_relay_and_the_owners_reply_reaches_the_custom
 #[test]
 fn a_request_out_of_hours_says_when_someone_will_answer() {
     on_big_stack(async {
-        let store = store().await;
-        let biz = create_business(&store, &spec()).await;
-        let line = Line {
-            store: store.clone(),
-            biz: biz.clone(),
-        };
+        let line = Line::open(&spec()).await;
+        let (store, biz) = (line.store.clone(), line.biz.clone());
         let customer = random_phone();
         // 06:00 Monday: closed until 8:00.
         let t0 = local(biz.tz, "2030-01-07", 6, 0);
@@ -438,12 +437,8 @@ fn a_request_out_of_hours_says_when_someone_will_answer() {
 #[test]
 fn a_bare_dile_que_without_a_relay_is_not_sent_anywhere() {
     on_big_stack(async {
-        let store = store().await;
-        let biz = create_business(&store, &spec()).await;
-        let line = Line {
-            store: store.clone(),
-            biz: biz.clone(),
-        };
+        let line = Line::open(&spec()).await;
+        let (store, biz) = (line.store.clone(), line.biz.clone());
         let owner = biz.staff[0].phone.clone();
         let mut me = biz.staff[0].clone();
         me.first_message_at = Some(now() - Duration::days(30));
@@ -462,12 +457,8 @@ fn a_bare_dile_que_without_a_relay_is_not_sent_anywhere() {
 #[test]
 fn a_burst_at_the_handoffs_own_instant_is_relayed_once_without_the_request() {
     on_big_stack(async {
-        let store = store().await;
-        let biz = create_business(&store, &spec()).await;
-        let line = Line {
-            store: store.clone(),
-            biz: biz.clone(),
-        };
+        let line = Line::open(&spec()).await;
+        let (store, biz) = (line.store.clone(), line.biz.clone());
         let owner = biz.staff[0].phone.clone();
         let mut me = biz.staff[0].clone();
         me.first_message_at = Some(now() - Duration::days(30));
@@ -539,12 +530,8 @@ fn staff_act(biz: &Biz, at: DateTime<Utc>) -> Act {
 #[test]
 fn a_request_nobody_takes_tells_the_customer_once_and_the_assistant_is_back() {
     on_big_stack(async {
-        let store = store().await;
-        let biz = create_business(&store, &spec()).await;
-        let line = Line {
-            store: store.clone(),
-            biz: biz.clone(),
-        };
+        let line = Line::open(&spec()).await;
+        let (store, biz) = (line.store.clone(), line.biz.clone());
         let phone = random_phone();
         let t0 = local(biz.tz, "2030-01-07", 10, 0);
         line.say(&phone, "hola buenas tardes", t0).await;
@@ -657,57 +644,41 @@ fn a_request_nobody_takes_tells_the_customer_once_and_the_assistant_is_back() {
 #[test]
 fn a_lapse_after_a_take_over_or_a_release_does_nothing() {
     on_big_stack(async {
-        let store = store().await;
-        let biz = create_business(&store, &spec()).await;
-        let line = Line {
-            store: store.clone(),
-            biz: biz.clone(),
-        };
+        let line = Line::open(&spec()).await;
+        let (store, biz) = (line.store.clone(), line.biz.clone());
         let services = Services::mock(store.clone());
         let t0 = local(biz.tz, "2030-01-07", 11, 0);
 
-        let taken = random_phone();
-        line.say(&taken, "necesito hablar con el encargado urgente", t0)
-            .await;
-        let until = lapse_of_request(&line, &taken).await;
-        let conv = line.conversation(&taken).await;
-        services
-            .take_over(&staff_act(&biz, t0 + Duration::minutes(5)), conv)
-            .await
-            .unwrap();
-        let before = sent_to(&store, &taken, 1).await.len();
-        let outcome = line.fire_lapse(&taken, until, until).await;
-        assert_eq!(
-            (outcome.status, outcome.sent),
-            ("skipped", 0),
-            "{outcome:?}"
-        );
-        assert_eq!(sent_to(&store, &taken, before).await.len(), before);
-        let conv = line.conversation(&taken).await;
-        assert_eq!(conv.status, ConversationStatus::HandedOff);
-        assert!(conversations::handoff_taken(&conv));
-
-        let released = random_phone();
-        line.say(&released, "me comunicas con alguien de ahi porfa", t0)
-            .await;
-        let until = lapse_of_request(&line, &released).await;
-        let conv = line.conversation(&released).await;
-        services
-            .release(&staff_act(&biz, t0 + Duration::minutes(2)), conv)
-            .await
-            .unwrap();
-        let before = sent_to(&store, &released, 1).await.len();
-        let outcome = line.fire_lapse(&released, until, until).await;
-        assert_eq!(
-            (outcome.status, outcome.sent),
-            ("skipped", 0),
-            "{outcome:?}"
-        );
-        assert_eq!(sent_to(&store, &released, before).await.len(), before);
-        assert_eq!(
-            line.conversation(&released).await.status,
-            ConversationStatus::Active
-        );
+        for (said, take) in [
+            ("necesito hablar con el encargado urgente", true),
+            ("me comunicas con alguien de ahi porfa", false),
+        ] {
+            let phone = random_phone();
+            line.say(&phone, said, t0).await;
+            let until = lapse_of_request(&line, &phone).await;
+            let conv = line.conversation(&phone).await;
+            let act = staff_act(&biz, t0 + Duration::minutes(5));
+            if take {
+                services.take_over(&act, conv).await.unwrap();
+            } else {
+                services.release(&act, conv).await.unwrap();
+            }
+            let before = sent_to(&store, &phone, 1).await.len();
+            let outcome = line.fire_lapse(&phone, until, until).await;
+            assert_eq!(
+                (outcome.status, outcome.sent),
+                ("skipped", 0),
+                "{said}: {outcome:?}"
+            );
+            assert_eq!(sent_to(&store, &phone, before).await.len(), before);
+            let conv = line.conversation(&phone).await;
+            if take {
+                assert_eq!(conv.status, ConversationStatus::HandedOff);
+                assert!(conversations::handoff_taken(&conv));
+            } else {
+                assert_eq!(conv.status, ConversationStatus::Active);
+            }
+        }
     });
 }
 
@@ -716,12 +687,8 @@ fn a_lapse_after_a_take_over_or_a_release_does_nothing() {
 #[test]
 fn a_newer_request_replaces_the_lapse_and_the_old_job_does_nothing() {
     on_big_stack(async {
-        let store = store().await;
-        let biz = create_business(&store, &spec()).await;
-        let line = Line {
-            store: store.clone(),
-            biz: biz.clone(),
-        };
+        let line = Line::open(&spec()).await;
+        let (store, biz) = (line.store.clone(), line.biz.clone());
         let phone = random_phone();
         let t0 = local(biz.tz, "2030-01-07", 12, 0);
         line.say(&phone, "quiero hablar con una persona", t0).await;
@@ -766,19 +733,12 @@ fn a_newer_request_replaces_the_lapse_and_the_old_job_does_nothing() {
 #[test]
 fn a_request_just_before_closing_lapses_after_the_next_opening() {
     on_big_stack(async {
-        let store = store().await;
-        let biz = create_business(
-            &store,
-            &BizSpec {
-                close: (20, 0),
-                ..spec()
-            },
-        )
+        let line = Line::open(&BizSpec {
+            close: (20, 0),
+            ..spec()
+        })
         .await;
-        let line = Line {
-            store: store.clone(),
-            biz: biz.clone(),
-        };
+        let (store, biz) = (line.store.clone(), line.biz.clone());
         let phone = random_phone();
         let asked = local(biz.tz, "2030-01-07", 19, 55);
         line.say(

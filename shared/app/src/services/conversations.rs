@@ -67,6 +67,16 @@ fn mark_taken(c: &mut Conversation, now: DateTime<Utc>, by: Option<StaffId>) {
     start_relaying(c, now);
 }
 
+/// The assistant answers the customer again: no handoff, nothing left to
+/// relay.
+fn back_to_assistant(c: &mut Conversation, now: DateTime<Utc>) {
+    c.status = ConversationStatus::Active;
+    c.handed_off_until = None;
+    c.updated_at = now;
+    set_context(c, HANDOFF_KEY, serde_json::Value::Null);
+    set_context(c, RELAY_KEY, serde_json::Value::Null);
+}
+
 /// The staff member who took the handed-off conversation, if one did.
 pub fn handoff_taken_by(c: &Conversation) -> Option<StaffId> {
     c.context
@@ -531,11 +541,7 @@ impl Services {
             )
         };
         let delivery = self.outbox.deliver(out).await?;
-        conversation.status = ConversationStatus::Active;
-        conversation.handed_off_until = None;
-        conversation.updated_at = act.now;
-        set_context(&mut conversation, HANDOFF_KEY, serde_json::Value::Null);
-        set_context(&mut conversation, RELAY_KEY, serde_json::Value::Null);
+        back_to_assistant(&mut conversation, act.now);
         self.store.put_conversation(&conversation).await?;
         self.activity(
             act,
@@ -568,11 +574,7 @@ impl Services {
         mut conversation: Conversation,
     ) -> Result<Conversation, ConversationError> {
         if conversation.status == ConversationStatus::HandedOff {
-            conversation.status = ConversationStatus::Active;
-            conversation.handed_off_until = None;
-            conversation.updated_at = act.now;
-            set_context(&mut conversation, HANDOFF_KEY, serde_json::Value::Null);
-            set_context(&mut conversation, RELAY_KEY, serde_json::Value::Null);
+            back_to_assistant(&mut conversation, act.now);
             self.store.put_conversation(&conversation).await?;
         }
         Ok(conversation)
