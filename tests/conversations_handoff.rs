@@ -761,3 +761,56 @@ fn a_request_just_before_closing_lapses_after_the_next_opening() {
         assert_eq!(sent_to(&store, &phone, before + 1).await.len(), before + 1);
     });
 }
+
+/// A request the team cannot see for days (a business open on Mondays
+/// only) lapses outside the customer's 24-hour window: the customer is
+/// told through the approved template, in Spain's Spanish for a business
+/// in Madrid.
+#[test]
+fn a_lapse_days_later_goes_as_the_template_in_the_business_spanish() {
+    on_big_stack(async {
+        let line = Line::open(&BizSpec {
+            name: "Peluquería Lola".into(),
+            timezone: "Europe/Madrid".into(),
+            ..spec()
+        })
+        .await;
+        let (store, biz) = (line.store.clone(), line.biz.clone());
+        let mut location = biz.location.clone();
+        for day in location.business_hours.days.iter_mut().skip(1) {
+            day.clear();
+        }
+        store.update_location(&location).await.unwrap();
+        let phone = random_phone();
+        // Tuesday: closed until next Monday 8:00.
+        let asked = local(biz.tz, "2030-01-08", 11, 0);
+        line.say(&phone, "hola!! quiero hablar con una persona xfa", asked)
+            .await;
+        let until = lapse_of_request(&line, &phone).await;
+        assert_eq!(until, local(biz.tz, "2030-01-14", 8, 15));
+        let before = sent_to(&store, &phone, 1).await.len();
+        let outcome = line.fire_lapse(&phone, until, until).await;
+        assert_eq!((outcome.status, outcome.sent), ("sent", 1), "{outcome:?}");
+        let told = sent_to(&store, &phone, before + 1).await;
+        let notice = told.last().unwrap();
+        assert_eq!(notice.path.as_deref(), Some("template"), "{notice:?}");
+        assert_eq!(
+            notice.content_sid.as_deref(),
+            Some("HXlocalHANDOFF_LAPSED_ES_ES")
+        );
+        assert_eq!(
+            notice.content_variables.as_deref(),
+            Some(r#"{"1":"Peluquería Lola"}"#)
+        );
+        let text = notice.body.clone().unwrap_or_default();
+        assert!(
+            text.starts_with("Perdona, nadie del equipo de Peluquería Lola ha podido contestarte")
+                && text.contains("puedo reservar, cambiar o cancelar tu cita"),
+            "{text}"
+        );
+        assert_eq!(
+            line.conversation(&phone).await.status,
+            ConversationStatus::Active
+        );
+    });
+}
