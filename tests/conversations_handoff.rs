@@ -558,10 +558,32 @@ fn a_request_nobody_takes_tells_the_customer_once_and_the_assistant_is_back() {
         let until = lapse_of_request(&line, &phone).await;
         // In hours: 15 open minutes.
         assert_eq!(until, asked + Duration::minutes(15));
+        // Still waiting just before the lapse: the relay is due after it.
+        let owner = biz.staff[0].phone.clone();
+        let to_owner = sent_to(&store, &owner, 1).await.len();
+        line.say(
+            &phone,
+            "holaaa? sigue alguien ahi",
+            until - Duration::seconds(10),
+        )
+        .await;
         let before = sent_to(&store, &phone, 2).await.len();
 
-        // Nobody answered: the Scheduler fires the lapse.
+        // Nobody answered: the Scheduler fires the lapse. What they wrote
+        // just before reaches the owner first, once.
         let outcome = line.fire_lapse(&phone, until, until).await;
+        let relayed = bodies(&sent_to(&store, &owner, to_owner + 1).await);
+        assert_eq!(relayed.len(), to_owner + 1, "{relayed:?}");
+        assert!(
+            relayed
+                .last()
+                .is_some_and(|t| t.contains("holaaa? sigue alguien ahi")),
+            "{relayed:?}"
+        );
+        assert_eq!(
+            line.fire_relay(&phone, until + Duration::seconds(10)).await,
+            0
+        );
         assert_eq!((outcome.status, outcome.sent), ("sent", 1), "{outcome:?}");
         let told = sent_to(&store, &phone, before + 1).await;
         assert_eq!(told.len(), before + 1, "{:?}", bodies(&told));

@@ -520,6 +520,14 @@ impl Services {
         {
             return Ok(Lapse::Unchanged("another request"));
         }
+        if !relay_state(&conversation).pending.is_empty() {
+            // What they wrote just before reaches the team before the chat
+            // returns (the notice says the team has it).
+            self.flush_relay(act, org_id, phone).await?;
+            if let Some(c) = self.store.get_conversation(org_id, phone).await? {
+                conversation = c;
+            }
+        }
         let biz = Biz::new(&org, &[], &[]);
         let locale = biz.locale();
         // Sent before the chat is returned: a failed send leaves the
@@ -726,8 +734,9 @@ impl Services {
             })
             .collect();
         let carried: Vec<MessageId> = new.iter().map(|m| m.id).collect();
-        let handed_off = conversation.status == ConversationStatus::HandedOff
-            && conversation.handed_off_until.is_some_and(|u| u > act.now);
+        // Written while the chat was handed off (the assistant stayed
+        // quiet): the team hears it even when the wait ran out since.
+        let handed_off = conversation.status == ConversationStatus::HandedOff;
         let Some(last) = new.last().copied() else {
             self.relay_done(org_id, phone, state.after, &carried)
                 .await?;
