@@ -129,6 +129,7 @@ fn customer_turn(biz_org: &Organization, customer: &Customer, text: &str) -> Tur
         conversation: None,
         flow_at_start: None,
         history: Vec::new(),
+        notices: None,
     }
 }
 
@@ -1186,6 +1187,7 @@ fn owner_turn(biz: &Biz, owner: &Staff, text: &str) -> TurnContext {
         catalogue: None,
         flow_at_start: None,
         history: Vec::new(),
+        notices: None,
     }
 }
 

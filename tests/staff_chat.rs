@@ -158,6 +158,11 @@ impl Chat {
             ..Turn::default()
         };
         for p in planned {
+            // A use case's notice carries its key: it is read from the
+            // outbox below, with the services' other sends.
+            if p.get("key").is_some() {
+                continue;
+            }
             let body = p["body"].as_str().unwrap_or_default().to_string();
             match p["to"].as_str() {
                 Some(to) => turn.notifications.push((to.to_string(), body)),

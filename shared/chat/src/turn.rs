@@ -110,6 +110,22 @@ struct PlannedReply {
     kind: Option<MessageKind>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     vars: Vec<String>,
+    /// A use case's notice: its own idempotency key and sending number
+    /// (a reply's key is the message's sid and position).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+}
+
+/// What a turn will send, and whether it is already saved on the inbound
+/// item (a retried turn's first-run replies).
+struct Planned {
+    replies: Vec<PlannedReply>,
+    saved: bool,
+    /// The notices' recipients' conversations as their use case read them
+    /// (by key): the window, without reading them again.
+    windows: Vec<(String, Option<Conversation>)>,
 }
 
 impl<A: Agent> TurnProcessor<A> {
@@ -216,7 +232,7 @@ impl<A: Agent> TurnProcessor<A> {
             .decide(queued, &mut turn, conversation.as_ref())
             .await?;
         let (sent, skipped) = self
-            .deliver_replies(queued, &turn, conversation.as_ref(), &planned, now)
+            .deliver_replies(queued, &turn, conversation.as_ref(), planned, now)
             .await?;
         let Identified { route, ctx, .. } = turn;
         if let (Route::StaffOnboarding { .. }, Some(staff)) = (&route, &ctx.staff) {
@@ -335,6 +351,7 @@ impl<A: Agent> TurnProcessor<A> {
             conversation: None,
             flow_at_start: None,
             history: Vec::new(),
+            notices: Some(Default::default()),
         };
 
         // Who the conversation is with, inside which business.
@@ -537,7 +554,7 @@ impl<A: Agent> TurnProcessor<A> {
         queued: &QueuedInbound,
         turn: &mut Identified,
         conversation: Option<&Conversation>,
-    ) -> Result<Vec<PlannedReply>, TurnError> {
+    ) -> Result<Planned, TurnError> {
         let message = &queued.message;
         let org = turn.org.clone();
         let ctx = &mut turn.ctx;
@@ -552,7 +569,11 @@ impl<A: Agent> TurnProcessor<A> {
             None => self.store.turn_replies(&message.message_sid).await?,
         };
         let planned = match planned {
-            Some(p) => p,
+            Some(replies) => Planned {
+                replies,
+                saved: true,
+                windows: Vec::new(),
+            },
             None => {
                 if let (Some(org), Some(conv)) = (&org, conversation) {
                     let inbound_id = derived_id(&[&message.message_sid, "in"]);
@@ -615,17 +636,51 @@ impl<A: Agent> TurnProcessor<A> {
                         to: None,
                         kind: None,
                         vars: Vec::new(),
+                        key: None,
+                        from: None,
                     })
                     .chain(answer.notifications.into_iter().map(|n| PlannedReply {
                         body: n.text,
                         to: Some(n.to),
                         kind: Some(n.kind),
                         vars: n.vars,
+                        key: None,
+                        from: None,
                     }))
                     .collect();
-                self.store
-                    .save_turn_replies(&message.message_sid, &replies)
-                    .await?
+                // The services' notices of this turn's changes go out with
+                // the replies (saved with them, so a retried turn that
+                // does not decide again still sends them).
+                let notices: Vec<parlo_app::services::Notice> = ctx
+                    .notices
+                    .as_ref()
+                    .map(|n| {
+                        std::mem::take(
+                            &mut *n.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+                        )
+                    })
+                    .unwrap_or_default();
+                let mut replies = replies;
+                let mut windows = Vec::new();
+                for n in notices {
+                    if n.conversation_read {
+                        windows.push((n.key.clone(), n.conversation));
+                    }
+                    replies.push(PlannedReply {
+                        body: n.text,
+                        to: Some(n.to),
+                        kind: Some(n.kind),
+                        vars: n.vars,
+                        key: Some(n.key),
+                        from: Some(n.from),
+                    });
+                }
+                // Saved with the first claims, in deliver_replies.
+                Planned {
+                    replies,
+                    saved: false,
+                    windows,
+                }
             }
         };
 
@@ -668,13 +723,17 @@ impl<A: Agent> TurnProcessor<A> {
         parlo_core::media::step(what, heard, asked_at, open_question, ctx.now)
     }
 
-    /// Sends each planned message once through the outbox.
+    /// Sends each planned message once through the outbox. A first run
+    /// saves its replies with the messages' claims in one write and marks
+    /// them in one more; a retried run (replies saved before) or a joint
+    /// claim that did not go through delivers one by one, sending what is
+    /// still unsent of the saved replies.
     async fn deliver_replies(
         &self,
         queued: &QueuedInbound,
         turn: &Identified,
         conversation: Option<&Conversation>,
-        planned: &[PlannedReply],
+        planned: Planned,
         now: DateTime<Utc>,
     ) -> Result<(usize, usize), TurnError> {
         let message = &queued.message;
@@ -699,20 +758,31 @@ impl<A: Agent> TurnProcessor<A> {
             .unwrap_or_else(|| from.clone());
         let outbox = self.outbox();
         let timezone = org.as_ref().map_or("", |o| o.timezone.as_str());
-        let (mut sent, mut skipped) = (0, 0);
-        for (position, reply) in planned.iter().enumerate() {
-            let to_sender = reply.to.as_ref().is_none_or(|to| *to == sender);
-            let out = Outgoing {
+        let windows = planned.windows;
+        let outgoing = |position: usize, reply: &PlannedReply| {
+            let to_sender = reply.key.is_none() && reply.to.as_ref().is_none_or(|to| *to == sender);
+            let window = reply
+                .key
+                .as_ref()
+                .and_then(|k| windows.iter().find(|(key, _)| key == k));
+            Outgoing {
                 org_id: org.as_ref().map(|o| o.id),
                 timezone,
                 locale: org.as_ref().map(|o| o.locale()),
                 vars: reply.vars.clone(),
-                conversation: conversation.filter(|_| to_sender),
+                conversation: match window {
+                    Some((_, c)) => c.as_ref(),
+                    None => conversation.filter(|_| to_sender),
+                },
+                conversation_read: window.is_some(),
                 history: to_sender.then_some(SenderType::Ai),
                 // Replies sort after the message they answer.
                 history_at: Some(queued.received_at + Duration::milliseconds(1 + position as i64)),
                 ..Outgoing::new(
-                    format!("{}#{position}", message.message_sid),
+                    reply
+                        .key
+                        .clone()
+                        .unwrap_or_else(|| format!("{}#{position}", message.message_sid)),
                     if to_sender {
                         MessageKind::Reply
                     } else {
@@ -721,27 +791,58 @@ impl<A: Agent> TurnProcessor<A> {
                     if to_sender {
                         from.clone()
                     } else {
-                        notify_from.clone()
+                        reply.from.clone().unwrap_or_else(|| notify_from.clone())
                     },
                     reply.to.clone().unwrap_or_else(|| sender.clone()),
                     reply.body.clone(),
                     now,
                 )
-            };
-            match outbox.deliver(out).await {
-                Ok(Delivery::Sent(_) | Delivery::NotSendable(_) | Delivery::Refused(_)) => {
-                    sent += 1
-                }
-                Ok(Delivery::AlreadySent(_)) => skipped += 1,
-                // Another run of this turn is sending it: let SQS retry.
-                Ok(Delivery::InFlight(r)) => {
-                    return Err(TurnError::Send(format!("{} is being sent", r.key)))
-                }
-                Err(OutboxError::Store(e)) => return Err(e.into()),
-                Err(OutboxError::Transient(e)) => return Err(TurnError::Send(e)),
             }
+        };
+        let (mut sent, mut skipped) = (0, 0);
+        let mut tally = |result: Result<Delivery, OutboxError>| match result {
+            Ok(Delivery::Sent(_) | Delivery::NotSendable(_) | Delivery::Refused(_)) => {
+                sent += 1;
+                Ok(())
+            }
+            Ok(Delivery::AlreadySent(_)) => {
+                skipped += 1;
+                Ok(())
+            }
+            // Another run of this turn is sending it: let SQS retry.
+            Ok(Delivery::InFlight(r)) => Err(TurnError::Send(format!("{} is being sent", r.key))),
+            Err(OutboxError::Store(e)) => Err(e.into()),
+            Err(OutboxError::Transient(e)) => Err(TurnError::Send(e)),
+        };
+        let replies = if planned.saved {
+            planned.replies
+        } else {
+            let outs = planned
+                .replies
+                .iter()
+                .enumerate()
+                .map(|(i, r)| outgoing(i, r))
+                .collect();
+            let joint = outbox
+                .deliver_all(outs, Some((message.message_sid.as_str(), &planned.replies)))
+                .await
+                .map_err(|e| match e {
+                    OutboxError::Store(e) => TurnError::from(e),
+                    OutboxError::Transient(e) => TurnError::Send(e),
+                })?;
+            if let Some(results) = joint {
+                for result in results {
+                    tally(result)?;
+                }
+                return Ok((sent, skipped));
+            }
+            self.store
+                .save_turn_replies(&message.message_sid, &planned.replies)
+                .await?
+        };
+        for (position, reply) in replies.iter().enumerate() {
+            tally(outbox.deliver(outgoing(position, reply)).await)?;
         }
-
         Ok((sent, skipped))
     }
 

@@ -641,9 +641,9 @@ impl Store {
     }
 
     async fn book_inner(&self, req: &BookRequest, walk_in: bool) -> Result<Appointment> {
-        if let Some(existing) = self.replayed(req).await? {
-            return Ok(existing);
-        }
+        // No read for a replay up front: the appointment's put is
+        // conditioned on its absence, and a replay whose own entry fills
+        // the slot is told apart on the way out (`or_replayed`).
         let cat = self
             .load_catalogue(
                 req.org_id,
@@ -652,18 +652,11 @@ impl Store {
                 req.start + Duration::days(2),
             )
             .await?;
-        // Marked before the appointment can exist, so an appointment never
-        // exists without its service marked in use (service_in_use is one
-        // GetItem). A booking that then fails leaves the mark: the service
-        // can be deactivated instead of deleted, never lost under a booking.
-        if cat.services.iter().any(|s| s.id == req.service_id) {
-            self.put_if(
-                service_use_item(req.org_id, req.service_id),
-                None,
-                StoreError::Conflict(String::new()),
-            )
-            .await?;
-        }
+        // The service is marked in use in the booking's own transaction, so
+        // an appointment never exists without the mark (service_in_use is
+        // one GetItem): the service can then be deactivated instead of
+        // deleted, never lost under a booking.
+        let mark = cat.services.iter().any(|s| s.id == req.service_id);
         let candidates = cat.candidates(req.staff_pref);
         let read_keys = parlo_core::ledger::keys_for(
             cat.tz,
@@ -687,8 +680,10 @@ impl Store {
                 req.now,
             ) {
                 Ok(a) => a,
-                Err(Unavailable::SlotTaken) => return Err(self.slot_taken(req.start)),
-                Err(u) => return Err(StoreError::Unavailable(u)),
+                Err(Unavailable::SlotTaken) => {
+                    return self.or_replayed(req, || self.slot_taken(req.start)).await
+                }
+                Err(u) => return self.or_replayed(req, || StoreError::Unavailable(u)).await,
             };
             let busy_until = a.end + Duration::minutes(i64::from(a.buffer_minutes));
             let keys = parlo_core::ledger::keys_for(cat.tz, &resources_of(&a), a.start, busy_until);
@@ -711,7 +706,7 @@ impl Store {
                 add: Some((entry, keys.clone())),
             };
             let Ok(changed) = change.apply(&ledgers) else {
-                return Err(self.slot_taken(req.start));
+                return self.or_replayed(req, || self.slot_taken(req.start)).await;
             };
             let service = cat.services.iter().find(|s| s.id == req.service_id);
             let appt = Appointment {
@@ -739,6 +734,9 @@ impl Store {
             let mut tx = self.ledger_writes(req.org_id, changed)?;
             let appt_at = tx.len();
             tx.push(self.tx_put(appointment_item(&appt, 1, &keys)?, Some(Cond::not_exists()))?);
+            if mark {
+                tx.push(self.tx_put(service_use_item(req.org_id, req.service_id), None)?);
+            }
             match self.transact_counted(tx).await {
                 Ok(()) => return Ok(appt),
                 Err(TxError::Cancelled(codes)) if code_failed(&codes, appt_at) => {
@@ -755,7 +753,21 @@ impl Store {
                 Err(e) => return Err(e.into_store("book")),
             }
         }
-        Err(self.gave_up(req.start))
+        self.or_replayed(req, || self.gave_up(req.start)).await
+    }
+
+    /// `err`, unless the booking was already made under `req.id` (a retried
+    /// request): then that appointment. `AlreadyExists` when the id holds
+    /// another booking.
+    async fn or_replayed(
+        &self,
+        req: &BookRequest,
+        err: impl FnOnce() -> StoreError,
+    ) -> Result<Appointment> {
+        match self.replayed(req).await? {
+            Some(existing) => Ok(existing),
+            None => Err(err()),
+        }
     }
 
     /// The appointment already stored under `req.id`, when this is a replay

@@ -145,6 +145,9 @@ fn outbox_item(r: &OutboxRecord) -> Result<db::Item> {
     Ok(it)
 }
 
+/// DynamoDB's limit of items in one `TransactWriteItems`.
+const MAX_TX_ITEMS: usize = 100;
+
 impl Store {
     /// Claims `record.key` with a lease of [`OUTBOX_LEASE_MS`] from
     /// `record.updated_at`: the first claim gets `Send`; a claim of a record
@@ -217,6 +220,92 @@ impl Store {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Claims every record of a turn in one transaction, with the turn's
+    /// replies saved on its inbound item in the same write
+    /// ([`Store::save_turn_replies`]): `Some(claimed)` when every key was
+    /// new and no replies were saved before. `None` when any condition
+    /// failed (a retried turn, a concurrent run) or the batch is too big
+    /// for one transaction: nothing was written, and the caller saves and
+    /// claims one by one, which sorts out each case.
+    pub async fn claim_outbox_all<T: Serialize>(
+        &self,
+        records: &[OutboxRecord],
+        replies: Option<(&str, &T)>,
+    ) -> Result<Option<Vec<OutboxRecord>>> {
+        if records.is_empty() || records.len() + 1 > MAX_TX_ITEMS {
+            return Ok(None);
+        }
+        let mut claimed = Vec::with_capacity(records.len());
+        let mut items = Vec::with_capacity(records.len() + 1);
+        for r in records {
+            let mut r = r.clone();
+            if r.seq.is_empty() {
+                r.seq = uuid::Uuid::now_v7().to_string();
+            }
+            r.lease_until_ms = r.updated_at.timestamp_millis() + OUTBOX_LEASE_MS;
+            items.push(self.tx_put(outbox_item(&r)?, Some(Cond::not_exists()))?);
+            claimed.push(r);
+        }
+        if let Some((message_sid, replies)) = replies {
+            let encoded =
+                serde_json::to_string(replies).map_err(|e| StoreError::Conflict(e.to_string()))?;
+            let update = aws_sdk_dynamodb::types::Update::builder()
+                .table_name(self.table.as_ref())
+                .set_key(Some(db::key(
+                    keys::inbound_pk(message_sid),
+                    keys::INBOUND_SK,
+                )))
+                .update_expression("SET replies = :r")
+                .condition_expression("attribute_not_exists(replies)")
+                .expression_attribute_values(":r", db::s(encoded))
+                .build()?;
+            items.push(
+                aws_sdk_dynamodb::types::TransactWriteItem::builder()
+                    .update(update)
+                    .build(),
+            );
+        }
+        match self.transact(items).await {
+            Ok(()) => Ok(Some(claimed)),
+            Err(db::TxError::Cancelled(_)) => Ok(None),
+            Err(db::TxError::Other(e)) => Err(e),
+        }
+    }
+
+    /// Marks every record (each with its history line, if any) in one
+    /// transaction; when that is cancelled (a history line already there,
+    /// a parked status) or too big, each is marked alone as
+    /// [`Store::mark_outbox_sent_with_history`] does.
+    pub async fn mark_outbox_all(
+        &self,
+        marks: &[(OutboxRecord, Option<parlo_core::Message>)],
+    ) -> Result<()> {
+        let mut items = Vec::new();
+        for (record, message) in marks {
+            items.push(self.tx_put(outbox_item(record)?, None)?);
+            if let Some(m) = message {
+                items.push(self.tx_put(
+                    crate::conversations::message_item(m)?,
+                    Some(Cond::not_exists()),
+                )?);
+            }
+            if let Some(sid) = &record.provider_sid {
+                items.push(crate::delivery::no_parked_status(self, sid)?);
+            }
+        }
+        if marks.len() > 1 && items.len() <= MAX_TX_ITEMS {
+            match self.transact(items).await {
+                Ok(()) => return Ok(()),
+                Err(db::TxError::Cancelled(_)) => {}
+                Err(db::TxError::Other(e)) => return Err(e),
+            }
+        }
+        for (record, message) in marks {
+            self.mark_outbox(record, message.as_ref()).await?;
+        }
+        Ok(())
     }
 
     /// Records that the message was handed to Twilio (or to the mock

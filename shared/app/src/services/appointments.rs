@@ -223,6 +223,23 @@ impl Services {
                 change.as_str(),
                 to
             );
+            if let Some(notices) = &self.notices {
+                let notice = super::Notice {
+                    key,
+                    kind,
+                    from: biz.number(&self.outbox.central_number),
+                    to,
+                    text,
+                    vars,
+                    conversation: conversation.cloned(),
+                    conversation_read: conversations.is_some(),
+                };
+                notices
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(notice);
+                continue;
+            }
             let out = Outgoing {
                 org_id: Some(biz.org.id),
                 timezone: &biz.org.timezone,

@@ -30,7 +30,7 @@ pub mod words;
 pub use availability::BlockError;
 pub use catalogue::{CatalogueError, Invalid, Retired};
 pub use customers::{CustomerEdit, Found};
-pub use outbox::{Delivery, Outbox, OutboxError, Outgoing};
+pub use outbox::{Delivery, Notice, Notices, Outbox, OutboxError, Outgoing};
 pub use policy::{MessageKind, Templates};
 
 use crate::schedules::Schedules;
@@ -46,6 +46,9 @@ pub struct Services {
     /// Empty outside a turn; never shared between turns
     /// ([`Services::for_customer`] gives each turn its own).
     seen_customer: Arc<Mutex<Option<Customer>>>,
+    /// A chat turn's notices, sent by the turn with its replies (one joint
+    /// claim, one joint mark); `None`: each use case delivers its own.
+    notices: Option<outbox::Notices>,
 }
 
 impl Services {
@@ -55,6 +58,16 @@ impl Services {
             schedules,
             outbox,
             seen_customer: Arc::default(),
+            notices: None,
+        }
+    }
+
+    /// This writer, leaving the notices of its use cases in `notices` for
+    /// the turn to send with its replies.
+    pub fn deferring_notices(&self, notices: outbox::Notices) -> Self {
+        Self {
+            notices: Some(notices),
+            ..self.clone()
         }
     }
 
@@ -103,6 +116,7 @@ impl Services {
             store,
             schedules: Schedules::Disabled,
             seen_customer: Arc::default(),
+            notices: None,
         }
     }
 }

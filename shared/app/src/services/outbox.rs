@@ -98,6 +98,25 @@ impl<'a> Outgoing<'a> {
     }
 }
 
+/// A notice a use case decided on inside a chat turn, for the turn to send
+/// with its replies ([`Outbox::deliver_all`]).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub key: String,
+    pub kind: MessageKind,
+    pub from: String,
+    pub to: String,
+    pub text: String,
+    pub vars: Vec<String>,
+    /// The recipient's conversation as the use case read it.
+    pub conversation: Option<Conversation>,
+    /// Whether it was read (then `None` means there is none).
+    pub conversation_read: bool,
+}
+
+/// Where a turn's use cases leave their notices.
+pub type Notices = std::sync::Arc<std::sync::Mutex<Vec<Notice>>>;
+
 /// What happened to one message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Delivery {
@@ -160,39 +179,92 @@ impl Outbox {
     /// metrics.
     pub async fn deliver(&self, out: Outgoing<'_>) -> Result<Delivery, OutboxError> {
         let result = self.deliver_once(out).await;
-        count(
-            match &result {
-                Ok(Delivery::Sent(_)) => names::SENDS_SENT,
-                Ok(Delivery::AlreadySent(_)) => names::SENDS_ALREADY_SENT,
-                Ok(Delivery::InFlight(_)) => names::SENDS_IN_FLIGHT,
-                Ok(Delivery::NotSendable(_)) => names::SEND_PATH_NOT_SENDABLE,
-                Ok(Delivery::Refused(_)) => names::SENDS_REFUSED,
-                Err(OutboxError::Transient(_)) => names::SENDS_FAILED_TRANSIENT,
-                Err(OutboxError::Store(_)) => return result,
-            },
-            1,
-        );
-        if let Ok(Delivery::Sent(r) | Delivery::Refused(r)) = &result {
-            match r.path.as_deref() {
-                Some("template") => count(names::SEND_PATH_TEMPLATE, 1),
-                _ => count(names::SEND_PATH_TEXT, 1),
-            }
-        }
+        counted(&result);
         result
     }
 
+    /// A turn's messages, claimed together with the turn's saved
+    /// `replies` in one transaction, sent in order and marked in one more:
+    /// two writes for the whole turn instead of one claim and one mark per
+    /// message plus the save. `None` when the joint claim did not go
+    /// through (a retried turn, a concurrent run, too many): nothing was
+    /// written, and the caller saves and delivers one by one as before.
+    /// Each message's result, in order, otherwise.
+    pub async fn deliver_all<T: serde::Serialize>(
+        &self,
+        outs: Vec<Outgoing<'_>>,
+        replies: Option<(&str, &T)>,
+    ) -> Result<Option<Vec<Result<Delivery, OutboxError>>>, OutboxError> {
+        let mut prepared = Vec::with_capacity(outs.len());
+        for out in outs {
+            prepared.push(self.prepare(out).await?);
+        }
+        let records: Vec<OutboxRecord> = prepared.iter().map(|p| p.record.clone()).collect();
+        let Some(claimed) = self.store.claim_outbox_all(&records, replies).await? else {
+            return Ok(None);
+        };
+        let mut results = Vec::with_capacity(prepared.len());
+        let mut marks = Vec::new();
+        for (p, claimed) in prepared.into_iter().zip(claimed) {
+            // In order: after a failure the rest wait (claimed, pending)
+            // for the caller's retry, so nothing overtakes it.
+            if results.iter().any(Result::is_err) {
+                let key = p.record.key.clone();
+                results.push(Err(OutboxError::Transient(format!(
+                    "{key} waits for an earlier message"
+                ))));
+                continue;
+            }
+            match self.send_claimed(p, claimed).await {
+                Ok(f) => {
+                    results.push(Ok(f.delivery()));
+                    marks.push((f.record, f.history));
+                }
+                Err(e) => results.push(Err(e)),
+            }
+        }
+        self.store.mark_outbox_all(&marks).await?;
+        results.iter().for_each(counted);
+        Ok(Some(results))
+    }
+
     async fn deliver_once(&self, out: Outgoing<'_>) -> Result<Delivery, OutboxError> {
-        let looked_up;
-        let conversation = match (out.conversation, out.kind, out.org_id) {
-            (Some(c), _, _) => Some(c),
+        let p = self.prepare(out).await?;
+        let claimed = match self.store.claim_outbox(&p.record).await? {
+            Claim::Send(r) => r,
+            Claim::AlreadySent(r) => {
+                return Ok(match r.status {
+                    DeliveryStatus::NotSendable => Delivery::NotSendable(r),
+                    DeliveryStatus::Failed => Delivery::Refused(r),
+                    _ => Delivery::AlreadySent(r),
+                })
+            }
+            Claim::InFlight(r) => return Ok(Delivery::InFlight(r)),
+        };
+        let f = self.send_claimed(p, claimed).await?;
+        match &f.history {
+            Some(m) => {
+                self.store
+                    .mark_outbox_sent_with_history(&f.record, m)
+                    .await?
+            }
+            None => self.store.mark_outbox_sent(&f.record).await?,
+        }
+        Ok(f.delivery())
+    }
+
+    /// The record to claim for `out`: the path the policy chose, the text
+    /// as stored (secrets redacted) and as the provider gets it.
+    async fn prepare<'a>(&self, out: Outgoing<'a>) -> Result<Prepared<'a>, OutboxError> {
+        let looked_up = match (out.conversation, out.kind, out.org_id) {
+            (Some(_), _, _) => None,
             (None, MessageKind::Reply, _) | (None, _, None) => None,
             (None, _, Some(_)) if out.conversation_read => None,
-            (None, _, Some(org)) => {
-                looked_up = self.store.get_conversation(org, &out.to).await?;
-                looked_up.as_ref()
-            }
+            (None, _, Some(org)) => self.store.get_conversation(org, &out.to).await?,
         };
-        let in_window = policy::window_open(conversation.map(|c| c.last_message_at), out.now);
+        let conversation = out.conversation.cloned().or(looked_up);
+        let in_window =
+            policy::window_open(conversation.as_ref().map(|c| c.last_message_at), out.now);
         let locale = out
             .locale
             .unwrap_or_else(|| Locale::for_timezone(out.timezone));
@@ -227,14 +299,14 @@ impl Outbox {
                 Some(variables.clone()),
             ),
         };
-        let mut record = OutboxRecord {
+        let record = OutboxRecord {
             key: out.key.clone(),
             org_id: out.org_id,
-            conversation_id: out.history.and(conversation.map(|c| c.id)),
+            conversation_id: out.history.and(conversation.as_ref().map(|c| c.id)),
             to: out.to.clone(),
             from: out.from.clone(),
             body: Some(redact(&body)),
-            content_sid: content_sid.clone(),
+            content_sid,
             content_variables: content_variables.as_deref().map(redact),
             status: DeliveryStatus::Pending,
             provider_sid: None,
@@ -248,17 +320,31 @@ impl Outbox {
             lease_until_ms: 0,
             correlation_id: parlo_telemetry::correlation_id(),
         };
-        let claimed = match self.store.claim_outbox(&record).await? {
-            Claim::Send(r) => r,
-            Claim::AlreadySent(r) => {
-                return Ok(match r.status {
-                    DeliveryStatus::NotSendable => Delivery::NotSendable(r),
-                    DeliveryStatus::Failed => Delivery::Refused(r),
-                    _ => Delivery::AlreadySent(r),
-                })
-            }
-            Claim::InFlight(r) => return Ok(Delivery::InFlight(r)),
-        };
+        Ok(Prepared {
+            out,
+            conversation,
+            path,
+            body,
+            content_variables,
+            record,
+        })
+    }
+
+    /// Hands a claimed message to the provider and says what to mark (the
+    /// caller marks, alone or with the turn's other messages).
+    async fn send_claimed(
+        &self,
+        p: Prepared<'_>,
+        claimed: OutboxRecord,
+    ) -> Result<Finish, OutboxError> {
+        let Prepared {
+            out,
+            conversation,
+            path,
+            body,
+            content_variables,
+            mut record,
+        } = p;
         record.seq = claimed.seq;
         record.created_at = claimed.created_at;
         record.lease_until_ms = claimed.lease_until_ms;
@@ -266,8 +352,12 @@ impl Outbox {
             tracing::warn!(key = %record.key, kind = out.kind.as_str(), reason, "message not sendable");
             record.status = DeliveryStatus::NotSendable;
             record.error_code = Some(reason.to_string());
-            self.store.mark_outbox_sent(&record).await?;
-            return Ok(Delivery::NotSendable(record));
+            return Ok(Finish {
+                record,
+                history: None,
+                refused: false,
+                not_sendable: true,
+            });
         }
         // The provider gets the real text and variables.
         let outgoing = OutboxRecord {
@@ -302,7 +392,7 @@ impl Outbox {
                 conversation_id: conv.id,
                 direction: Direction::Outbound,
                 sender_type: sender,
-                content_type: if content_sid.is_some() {
+                content_type: if record.content_sid.is_some() {
                     ContentType::Template
                 } else {
                     ContentType::Text
@@ -315,13 +405,65 @@ impl Outbox {
             }),
             _ => None,
         };
-        match &history {
-            Some(m) => self.store.mark_outbox_sent_with_history(&record, m).await?,
-            None => self.store.mark_outbox_sent(&record).await?,
+        Ok(Finish {
+            record,
+            history,
+            refused,
+            not_sendable: false,
+        })
+    }
+}
+
+/// One message ready to claim.
+struct Prepared<'a> {
+    out: Outgoing<'a>,
+    conversation: Option<Conversation>,
+    path: Path,
+    /// The text as the provider gets it (unredacted).
+    body: String,
+    content_variables: Option<String>,
+    record: OutboxRecord,
+}
+
+/// What a sent (or unsendable) message leaves to mark.
+struct Finish {
+    record: OutboxRecord,
+    history: Option<Message>,
+    refused: bool,
+    not_sendable: bool,
+}
+
+impl Finish {
+    fn delivery(&self) -> Delivery {
+        let r = self.record.clone();
+        if self.not_sendable {
+            Delivery::NotSendable(r)
+        } else if self.refused {
+            Delivery::Refused(r)
+        } else {
+            Delivery::Sent(r)
         }
-        if refused {
-            return Ok(Delivery::Refused(record));
+    }
+}
+
+/// Counts one delivery's result and the policy's path.
+fn counted(result: &Result<Delivery, OutboxError>) {
+    count(
+        match result {
+            Ok(Delivery::Sent(_)) => names::SENDS_SENT,
+            Ok(Delivery::AlreadySent(_)) => names::SENDS_ALREADY_SENT,
+            Ok(Delivery::InFlight(_)) => names::SENDS_IN_FLIGHT,
+            Ok(Delivery::NotSendable(_)) => names::SEND_PATH_NOT_SENDABLE,
+            Ok(Delivery::Refused(_)) => names::SENDS_REFUSED,
+            Err(OutboxError::Transient(_)) => names::SENDS_FAILED_TRANSIENT,
+            Err(OutboxError::Store(_)) => return,
+        },
+        1,
+    );
+    if let Ok(Delivery::Sent(r) | Delivery::Refused(r)) = result {
+        match r.path.as_deref() {
+            Some("template") => count(names::SEND_PATH_TEMPLATE, 1),
+            _ => count(names::SEND_PATH_TEXT, 1),
         }
-        Ok(Delivery::Sent(record))
     }
 }

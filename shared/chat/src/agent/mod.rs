@@ -51,6 +51,10 @@ pub struct TurnContext {
     /// Up to [`HISTORY_WINDOW`] earlier messages, oldest first, without
     /// this turn's inbound message.
     pub history: Vec<Message>,
+    /// Where the services leave the notices of this turn's changes, for
+    /// the turn to send with its replies; `None`: each change sends its
+    /// own (an agent driven outside the turn processor).
+    pub notices: Option<parlo_app::services::Notices>,
 }
 
 impl TurnContext {

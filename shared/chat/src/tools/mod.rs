@@ -657,6 +657,14 @@ impl Tools {
         self
     }
 
+    /// The turn's notice sink: the services leave their notices there.
+    pub fn with_notices(mut self, notices: Option<parlo_app::services::Notices>) -> Self {
+        if let Some(n) = notices {
+            self.services = self.services.deferring_notices(n);
+        }
+        self
+    }
+
     /// The act of `actor` in this turn, for the services layer.
     pub(crate) fn act(&self, actor: &Actor) -> Act {
         let by = match *actor {

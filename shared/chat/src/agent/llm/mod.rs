@@ -344,7 +344,8 @@ impl LlmAgent {
             .with_services(self.services.clone())
             .with_business(turn.business.clone())
             .with_catalogue(turn.catalogue.clone())
-            .with_customer(turn.customer.clone());
+            .with_customer(turn.customer.clone())
+            .with_notices(turn.notices.clone());
         let client = within(deadline, budget, self.client()).await??;
 
         for _ in 0..self.max_steps {

@@ -7,6 +7,7 @@ use chrono::Duration;
 use parlo_core::{FlowSession, FlowType};
 use parlo_store::Store;
 use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
 
 use crate::agent::{AgentError, TurnContext};
 
@@ -83,6 +84,55 @@ pub async fn save<T: Serialize>(
     store.put_flow(&session).await.map_err(err)
 }
 
+/// Saves the conversation's flow at `step`: a flow's steps are an enum
+/// tagged `#[serde(tag = "state", content = "data")]`, so the variant's
+/// name is the session's `state` and its fields the `collected_data` (the
+/// shape sessions had when every flow shared one all-optional struct).
+pub async fn save_step<T: Serialize>(
+    store: &Store,
+    turn: &TurnContext,
+    previous: Option<&FlowSession>,
+    flow_type: FlowType,
+    step: &T,
+) -> Result<(), AgentError> {
+    let (state, data) = step_parts(step)?;
+    save(store, turn, previous, flow_type, &state, &data).await
+}
+
+fn step_parts<T: Serialize>(step: &T) -> Result<(String, Value), AgentError> {
+    let mut v = serde_json::to_value(step).map_err(err)?;
+    let state = v
+        .get("state")
+        .and_then(Value::as_str)
+        .ok_or_else(|| err("a flow step is tagged by its state"))?
+        .to_string();
+    let data = v
+        .get_mut("data")
+        .map(Value::take)
+        .unwrap_or_else(|| Value::Object(Default::default()));
+    Ok((state, data))
+}
+
+/// The flow's step with its data, typed (see [`save_step`]); `None` when
+/// the stored data does not fit the step its state names (an unknown
+/// step, or a field the step needs missing): the caller ends the flow.
+pub fn step<T: DeserializeOwned>(f: &FlowSession) -> Option<T> {
+    let step = step_from(&f.state, &f.collected_data);
+    if step.is_none() {
+        tracing::warn!(flow = ?f.flow_type, state = %f.state, "flow data does not fit its step");
+    }
+    step
+}
+
+/// [`step`] from a session's `state` and `collected_data`.
+pub fn step_from<T: DeserializeOwned>(state: &str, data: &Value) -> Option<T> {
+    let data = match data {
+        Value::Null => Value::Object(Default::default()),
+        d => d.clone(),
+    };
+    serde_json::from_value(serde_json::json!({ "state": state, "data": data })).ok()
+}
+
 /// Ends the conversation's flow (completed, cancelled or replaced).
 pub async fn clear(store: &Store, turn: &TurnContext) -> Result<(), AgentError> {
     if let Some(conv) = &turn.conversation {
@@ -94,6 +144,17 @@ pub async fn clear(store: &Store, turn: &TurnContext) -> Result<(), AgentError> 
 /// The flow's collected data, typed (default when missing or outdated).
 pub fn data<T: DeserializeOwned + Default>(f: &FlowSession) -> T {
     serde_json::from_value(f.collected_data.clone()).unwrap_or_default()
+}
+
+/// Options `(id, label)` as the numbered list [`pick`] reads the answer to
+/// ("1. La cita de Juan…"), one a line.
+pub fn numbered(options: &[(String, String)]) -> String {
+    options
+        .iter()
+        .enumerate()
+        .map(|(n, (_, l))| format!("{}. {}", n + 1, parlo_core::es::format::capitalize(l)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The option of a numbered list the person picked, by its number ("2")
@@ -109,4 +170,38 @@ pub fn pick<'a>(text: &str, options: &'a [(String, String)]) -> Option<&'a (Stri
         Some(Match::Found(s)) => Some(s.item),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(tag = "state", content = "data", rename_all = "snake_case")]
+    enum Step {
+        Start {},
+        AskPhone { name: String },
+    }
+
+    /// A typed step is stored as the session's state and data, and read
+    /// back from them.
+    #[test]
+    fn steps_round_trip() {
+        let (state, data) = step_parts(&Step::AskPhone { name: "Ana".into() }).unwrap();
+        assert_eq!(state, "ask_phone");
+        assert_eq!(data, serde_json::json!({ "name": "Ana" }));
+        assert_eq!(
+            step_from::<Step>(&state, &data),
+            Some(Step::AskPhone { name: "Ana".into() })
+        );
+        let (state, data) = step_parts(&Step::Start {}).unwrap();
+        assert_eq!((state.as_str(), &data), ("start", &serde_json::json!({})));
+        // A session without data (the field defaults to null) still reads.
+        assert_eq!(
+            step_from::<Step>("start", &Value::Null),
+            Some(Step::Start {})
+        );
+        assert_eq!(step_from::<Step>("ask_phone", &Value::Null), None);
+    }
 }

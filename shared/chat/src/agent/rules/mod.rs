@@ -20,6 +20,7 @@ use parlo_app::services::Services;
 
 pub mod customer;
 pub mod dashboard_link;
+pub mod extract;
 pub mod flow;
 pub mod onboarding;
 pub mod staff;
@@ -27,6 +28,7 @@ pub mod staff_appointments;
 pub mod staff_booking;
 pub mod staff_business;
 pub mod staff_flows;
+pub mod staff_messages;
 pub mod staff_onboarding;
 pub mod staff_relay;
 
@@ -94,6 +96,7 @@ impl RuleAgent {
             .with_business(turn.business.clone())
             .with_catalogue(turn.catalogue.clone())
             .with_customer(turn.customer.clone())
+            .with_notices(turn.notices.clone())
     }
 }
 

@@ -22,9 +22,9 @@ use parlo_core::es::hours::{describe, parse_weekly_hours};
 use parlo_core::phone::{self, Region, Zone};
 use parlo_core::*;
 
+use super::extract::{duration_in, price_in, WEEKDAYS};
 use super::flow::ABANDON_AFTER;
 use super::staff::{is_no, is_yes};
-use super::staff_flows::{duration_in, price_in, WEEKDAYS};
 use super::RuleAgent;
 use crate::agent::{Agent, AgentError, AgentReply, GreetingAgent, TurnContext};
 

@@ -8,9 +8,9 @@
 use proptest::prelude::*;
 
 use super::customer::{name_in, rating_in};
+use super::extract::{clean_name, duration_in, price_in, weekdays_in};
 use super::staff::{after_keyword, appointment_change, command_intent, phone_in};
 use super::staff_appointments::split_target;
-use super::staff_flows::{clean_name, duration_in, price_in, weekdays_in};
 
 const PIECES: &[&str] = &[
     "İ",

@@ -24,7 +24,8 @@ use parlo_core::{FlowSession, FlowType, Location, Organization, Staff};
 
 use super::flow::{self, Loaded};
 use super::{
-    staff_appointments, staff_booking, staff_business, staff_flows, staff_onboarding, RuleAgent,
+    staff_appointments, staff_booking, staff_business, staff_flows, staff_messages,
+    staff_onboarding, RuleAgent,
 };
 use crate::agent::{AgentError, AgentReply, TurnContext};
 use crate::tools::*;
@@ -75,6 +76,16 @@ impl StaffTurn<'_> {
             data,
         )
         .await
+    }
+
+    /// Saves the flow at a typed step (see [`flow::save_step`]).
+    pub async fn save_step<T: serde::Serialize>(
+        &self,
+        previous: Option<&FlowSession>,
+        flow_type: FlowType,
+        step: &T,
+    ) -> Result<(), AgentError> {
+        flow::save_step(&self.agent.store, self.turn, previous, flow_type, step).await
     }
 
     pub async fn clear(&self) -> Result<(), AgentError> {
@@ -192,18 +203,18 @@ async fn continue_flow(
         FlowType::StaffOnboarding => boxed(|| staff_onboarding::step(st, f, text))
             .await
             .map(Some),
-        FlowType::BlockTime => boxed(|| staff_flows::block_step(st, f, text)).await,
-        FlowType::MarkAttendance => boxed(|| staff_flows::attendance_step(st, f, text)).await,
-        FlowType::WalkIn => boxed(|| staff_flows::walk_in_step(st, f, text)).await,
+        FlowType::BlockTime => boxed(|| staff_flows::block::step(st, f, text)).await,
+        FlowType::MarkAttendance => boxed(|| staff_flows::attendance::step(st, f, text)).await,
+        FlowType::WalkIn => boxed(|| staff_flows::walk_in::step(st, f, text)).await,
         FlowType::Cancel | FlowType::Modify => staff_appointments::step(st, f, text).await,
-        FlowType::AddStaff => boxed(|| staff_flows::add_staff_step(st, f, text)).await,
+        FlowType::AddStaff => boxed(|| staff_flows::add_staff::step(st, f, text)).await,
         FlowType::StaffBooking => boxed(|| staff_booking::step(st, f, text)).await,
         FlowType::CloseBusiness => boxed(|| staff_business::close_step(st, f, text)).await,
         FlowType::EditCatalogue => boxed(|| staff_business::catalogue_step(st, f, text)).await,
         FlowType::RemoveStaff
         | FlowType::ChangePermissions
         | FlowType::ChangeHours
-        | FlowType::ChangeServiceDuration => boxed(|| staff_flows::owner_step(st, f, text)).await,
+        | FlowType::ChangeServiceDuration => boxed(|| staff_flows::owner::step(st, f, text)).await,
         _ => {
             st.clear().await?;
             Ok(None)
@@ -275,12 +286,14 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
     let day = r.when.date.map(|d| d.first());
     match r.intent {
         Intent::CustomerHistory => return boxed(|| customer_history(st, text)).await,
-        Intent::MessageCustomer => return boxed(|| staff_flows::message_customer(st, text)).await,
+        Intent::MessageCustomer => {
+            return boxed(|| staff_messages::message_customer(st, text)).await
+        }
         Intent::ReleaseHandoff if r.phone.is_some() => {
-            return boxed(|| staff_flows::conversation(st, text, false)).await
+            return boxed(|| staff_messages::conversation(st, text, false)).await
         }
         Intent::TakeOver if r.phone.is_some() => {
-            return boxed(|| staff_flows::conversation(st, text, true)).await
+            return boxed(|| staff_messages::conversation(st, text, true)).await
         }
         _ => {}
     }
@@ -308,27 +321,27 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
             boxed(|| schedule(st, day, audience)).await
         }
         Intent::NextAppointment => boxed(|| next_appointment(st)).await,
-        Intent::BlockTime => boxed(|| staff_flows::block_start(st, text)).await,
+        Intent::BlockTime => boxed(|| staff_flows::block::start(st, text)).await,
         Intent::Unblock => staff_appointments::unblock(st, text).await,
         Intent::MarkNoShow => {
-            boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::NoShow)).await
+            boxed(|| staff_flows::attendance::start(st, text, AttendanceStatus::NoShow)).await
         }
         Intent::MarkCompleted => {
-            boxed(|| staff_flows::attendance_start(st, text, AttendanceStatus::Completed)).await
+            boxed(|| staff_flows::attendance::start(st, text, AttendanceStatus::Completed)).await
         }
-        Intent::WalkIn => boxed(|| staff_flows::walk_in_start(st, text)).await,
-        Intent::AddStaff => boxed(|| staff_flows::add_staff_start(st, text)).await,
+        Intent::WalkIn => boxed(|| staff_flows::walk_in::start(st, text)).await,
+        Intent::AddStaff => boxed(|| staff_flows::add_staff::start(st, text)).await,
         Intent::RemoveStaff => {
-            boxed(|| staff_flows::owner_start(st, FlowType::RemoveStaff, text)).await
+            boxed(|| staff_flows::owner::start(st, FlowType::RemoveStaff, text)).await
         }
         Intent::ChangePermissions => {
-            boxed(|| staff_flows::owner_start(st, FlowType::ChangePermissions, text)).await
+            boxed(|| staff_flows::owner::start(st, FlowType::ChangePermissions, text)).await
         }
         Intent::ChangeHours => {
-            boxed(|| staff_flows::owner_start(st, FlowType::ChangeHours, text)).await
+            boxed(|| staff_flows::owner::start(st, FlowType::ChangeHours, text)).await
         }
         Intent::ChangeServiceDuration | Intent::ChangePrice => {
-            boxed(|| staff_flows::owner_start(st, FlowType::ChangeServiceDuration, text)).await
+            boxed(|| staff_flows::owner::start(st, FlowType::ChangeServiceDuration, text)).await
         }
         Intent::AddService => {
             boxed(|| staff_business::start(st, staff_business::Command::AddService, text)).await
@@ -337,8 +350,8 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
             boxed(|| staff_business::start(st, staff_business::Command::RetireService, text)).await
         }
         Intent::Stats => boxed(|| stats(st, text)).await,
-        Intent::TakeOver => boxed(|| staff_flows::conversation(st, text, true)).await,
-        Intent::ReleaseHandoff => boxed(|| staff_flows::conversation(st, text, false)).await,
+        Intent::TakeOver => boxed(|| staff_messages::conversation(st, text, true)).await,
+        Intent::ReleaseHandoff => boxed(|| staff_messages::conversation(st, text, false)).await,
         Intent::Greeting => Ok(AgentReply::text(format!(
             "¡Hola {}! Soy el asistente de {}. ¿En qué te ayudo hoy?",
             first_name(&st.me.name),

@@ -9,46 +9,64 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use parlo_core::es::format;
 use parlo_core::es::fuzzy::{find_in_text, Match};
 use parlo_core::es::when::parse_when;
 use parlo_core::permissions::Action;
 use parlo_core::time::utc_to_local;
-use parlo_core::{AppointmentStatus, FlowSession, FlowType};
+use parlo_core::{FlowSession, FlowType};
 use serde::{Deserialize, Serialize};
 
 use super::flow;
 use super::staff::*;
+use super::staff_flows::{open_appointments, resume, starts_at};
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::*;
 
-/// What the flow has collected so far.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct FlowData {
-    #[serde(default)]
-    appointment_id: Option<String>,
-    #[serde(default)]
-    customer_name: Option<String>,
-    /// Candidates to choose from: (appointment id, label).
-    #[serde(default)]
-    options: Vec<(String, String)>,
-    /// The new local start, once known.
+/// Where the flow stands, with what it collected (the JSON field names
+/// are those of the sessions saved before the steps were typed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", content = "data", rename_all = "snake_case")]
+enum Step {
+    /// Several appointments fit: (appointment id, label) to pick from.
+    Choose {
+        options: Vec<(String, String)>,
+        #[serde(flatten)]
+        target: Target,
+    },
+    /// Move: the appointment is known, its new time not yet (or the one
+    /// asked was taken).
+    AskNewTime(Picked),
+    /// Waits for a yes to cancel or move it.
+    Confirm(Picked),
+}
+
+/// What a move asked for, read from the first message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Target {
+    /// The new local start, day and time.
     #[serde(default)]
     new_start: Option<NaiveDateTime>,
     /// A new time named without a day ("a las 5"): on the appointment's day.
     #[serde(default)]
     new_time: Option<NaiveTime>,
-    /// The appointment's own day.
-    #[serde(default)]
-    appointment_date: Option<NaiveDate>,
-    /// Move: who attends after the move (id, name); none keeps them.
+    /// Who attends after the move (id, name); none keeps them.
     #[serde(default)]
     new_staff: Option<(String, String)>,
-    /// Who attends the appointment now, as the message named them ("la
-    /// de las 3 con Ana"): narrows the search.
+}
+
+/// The appointment chosen, and where a move takes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Picked {
+    appointment_id: String,
+    /// The appointment's own day (a new time without a day falls on it).
+    appointment_date: NaiveDate,
+    /// The new local start, once known (always for a move's confirm).
     #[serde(default)]
-    from_staff: Option<String>,
+    new_start: Option<NaiveDateTime>,
+    #[serde(default)]
+    new_staff: Option<(String, String)>,
 }
 
 /// A teammate named after "con" in `text` ("la de las 3 con Ana",
@@ -78,7 +96,7 @@ const MAX_OPTIONS: usize = 5;
 /// the (large) future is never a temporary in the caller's poll frame:
 /// the staff dispatch matches many flows, and each such temporary adds to
 /// its stack frame.
-pub(crate) type Step<'a, T> = Pin<Box<dyn Future<Output = Result<T, AgentError>> + Send + 'a>>;
+pub(crate) type Boxed<'a, T> = Pin<Box<dyn Future<Output = Result<T, AgentError>> + Send + 'a>>;
 
 /// Cancel ([`FlowType::Cancel`]) or move ([`FlowType::Modify`]).
 fn is_move(flow_type: FlowType) -> bool {
@@ -115,7 +133,7 @@ pub(crate) fn start<'a>(
     st: &'a StaffTurn<'a>,
     text: &'a str,
     flow_type: FlowType,
-) -> Step<'a, AgentReply> {
+) -> Boxed<'a, AgentReply> {
     Box::pin(start_flow(st, text, flow_type))
 }
 
@@ -142,11 +160,12 @@ async fn start_flow(
         .as_deref()
         .and_then(|t| staff_after_con(st, &team, t))
         .map(|s| (s.id.to_string(), s.name.clone()));
+    // Who attends it now, as the message named them ("la de las 3 con
+    // Ana"): narrows the search.
     let from_staff = staff_after_con(st, &team, &origin).map(|s| s.name.clone());
     let target = target.map(|t| parse_when(&t, st.turn.now, st.tz));
-    let data = FlowData {
+    let target = Target {
         new_staff,
-        from_staff,
         new_start: target.as_ref().and_then(|w| {
             let time = w.time?.exact()?;
             Some(w.date.map(|d| d.first())?.and_time(time))
@@ -156,28 +175,39 @@ async fn start_flow(
         new_time: target
             .as_ref()
             .and_then(|w| w.time?.exact().filter(|_| w.date.is_none())),
-        ..FlowData::default()
     };
-    find(st, None, flow_type, &origin, data).await
+    let search = Search {
+        text: &origin,
+        from_staff: from_staff.as_deref(),
+    };
+    find(st, None, flow_type, search, target).await
+}
+
+/// What the first message says about the appointment to change.
+struct Search<'a> {
+    text: &'a str,
+    /// Who attends it now, when named.
+    from_staff: Option<&'a str>,
 }
 
 fn find<'a>(
     st: &'a StaffTurn<'a>,
     previous: Option<&'a FlowSession>,
     flow_type: FlowType,
-    text: &'a str,
-    data: FlowData,
-) -> Step<'a, AgentReply> {
-    Box::pin(find_appointment(st, previous, flow_type, text, data))
+    search: Search<'a>,
+    target: Target,
+) -> Boxed<'a, AgentReply> {
+    Box::pin(find_appointment(st, previous, flow_type, search, target))
 }
 
 async fn find_appointment(
     st: &StaffTurn<'_>,
     previous: Option<&FlowSession>,
     flow_type: FlowType,
-    text: &str,
-    data: FlowData,
+    search: Search<'_>,
+    target: Target,
 ) -> Result<AgentReply, AgentError> {
+    let text = search.text;
     let w = parse_when(text, st.turn.now, st.tz);
     let items = match w.date {
         Some(d) => st
@@ -203,28 +233,16 @@ async fn find_appointment(
             return Ok(refused(&e));
         }
     };
-    let mut candidates: Vec<&ScheduleItem> = items
-        .iter()
-        .filter(|i| i.kind == ScheduleItemKind::Appointment)
-        .filter(|i| {
-            matches!(
-                i.status,
-                Some(AppointmentStatus::Pending | AppointmentStatus::Confirmed)
-            )
-        })
-        .collect();
+    let mut candidates = open_appointments(&items);
     if let Some(t) = w.time.and_then(|t| t.exact()) {
-        candidates.retain(|i| {
-            let local = utc_to_local(st.tz, i.start).time();
-            local.hour() == t.hour() && (t.minute() == 0 || local.minute() == t.minute())
-        });
+        candidates.retain(|i| starts_at(st, i, t));
     }
     // Who attends it now, when named ("la de las 3 con Ana").
-    if let Some(name) = &data.from_staff {
+    if let Some(name) = search.from_staff {
         let theirs: Vec<&ScheduleItem> = candidates
             .iter()
             .copied()
-            .filter(|i| &i.staff == name)
+            .filter(|i| i.staff == name)
             .collect();
         if !theirs.is_empty() {
             candidates = theirs;
@@ -232,7 +250,7 @@ async fn find_appointment(
     }
     // A customer named in the message narrows the list (not when the
     // name was the staff member's).
-    let named: Vec<&ScheduleItem> = if data.from_staff.is_some() {
+    let named: Vec<&ScheduleItem> = if search.from_staff.is_some() {
         Vec::new()
     } else {
         let with_names: Vec<&ScheduleItem> = candidates
@@ -266,7 +284,7 @@ async fn find_appointment(
                 "No encontré esa cita. Dime el nombre del cliente y el día, por ejemplo «la cita de Juan de mañana».",
             ))
         }
-        [one] => chosen(st, previous, flow_type, one, data).await,
+        [one] => chosen(st, previous, flow_type, one, target).await,
         many if many.len() > MAX_OPTIONS => {
             st.clear().await?;
             Ok(AgentReply::text(format!(
@@ -279,13 +297,8 @@ async fn find_appointment(
                 .iter()
                 .map(|i| (i.id.to_string(), label(st, i)))
                 .collect();
-            let list = options
-                .iter()
-                .enumerate()
-                .map(|(n, (_, l))| format!("{}. {}", n + 1, format::capitalize(l)))
-                .collect::<Vec<_>>()
-                .join("\n");
-            st.save(previous, flow_type, "choose", &FlowData { options, ..data })
+            let list = flow::numbered(&options);
+            st.save_step(previous, flow_type, &Step::Choose { options, target })
                 .await?;
             Ok(AgentReply::text(format!("¿Cuál quieres {verb}?\n{list}")))
         }
@@ -320,9 +333,9 @@ fn chosen<'a>(
     previous: Option<&'a FlowSession>,
     flow_type: FlowType,
     item: &'a ScheduleItem,
-    data: FlowData,
-) -> Step<'a, AgentReply> {
-    Box::pin(confirm_chosen(st, previous, flow_type, item, data))
+    target: Target,
+) -> Boxed<'a, AgentReply> {
+    Box::pin(confirm_chosen(st, previous, flow_type, item, target))
 }
 
 async fn confirm_chosen(
@@ -330,30 +343,27 @@ async fn confirm_chosen(
     previous: Option<&FlowSession>,
     flow_type: FlowType,
     item: &ScheduleItem,
-    data: FlowData,
+    target: Target,
 ) -> Result<AgentReply, AgentError> {
     let day = utc_to_local(st.tz, item.start).date();
-    let new_start = data
+    let new_start = target
         .new_start
-        .or_else(|| data.new_time.map(|t| day.and_time(t)));
+        .or_else(|| target.new_time.map(|t| day.and_time(t)));
     let label = label(st, item);
-    let with = data
+    let with = target
         .new_staff
         .as_ref()
         .map(|(_, n)| format!(" con {n}"))
         .unwrap_or_default();
-    let data = FlowData {
-        appointment_id: Some(item.id.to_string()),
-        customer_name: item.customer.clone(),
-        appointment_date: Some(day),
+    let picked = Picked {
+        appointment_id: item.id.to_string(),
+        appointment_date: day,
         new_start,
-        new_time: None,
-        options: Vec::new(),
-        new_staff: data.new_staff,
-        from_staff: None,
+        new_staff: target.new_staff,
     };
     if !is_move(flow_type) {
-        st.save(previous, flow_type, "confirm", &data).await?;
+        st.save_step(previous, flow_type, &Step::Confirm(picked))
+            .await?;
         return Ok(AgentReply::text(format!(
             "¿Cancelo {label}? Le aviso al cliente."
         )));
@@ -361,13 +371,15 @@ async fn confirm_chosen(
     match new_start {
         Some(at) => {
             let to = new_label(st, at);
-            st.save(previous, flow_type, "confirm", &data).await?;
+            st.save_step(previous, flow_type, &Step::Confirm(picked))
+                .await?;
             Ok(AgentReply::text(format!(
                 "¿Muevo {label} {to}{with}? Le aviso al cliente."
             )))
         }
         None => {
-            st.save(previous, flow_type, "ask_new_time", &data).await?;
+            st.save_step(previous, flow_type, &Step::AskNewTime(picked))
+                .await?;
             Ok(AgentReply::text(format!("¿A qué día y hora paso {label}?")))
         }
     }
@@ -377,7 +389,7 @@ pub(crate) fn step<'a>(
     st: &'a StaffTurn<'a>,
     f: &'a FlowSession,
     text: &'a str,
-) -> Step<'a, Option<AgentReply>> {
+) -> Boxed<'a, Option<AgentReply>> {
     Box::pin(next_step(st, f, text))
 }
 
@@ -386,10 +398,13 @@ async fn next_step(
     f: &FlowSession,
     text: &str,
 ) -> Result<Option<AgentReply>, AgentError> {
-    let data: FlowData = flow::data(f);
-    match f.state.as_str() {
-        "choose" => {
-            let Some((id, _)) = flow::pick(text, &data.options).cloned() else {
+    let step = match resume::<Step>(st, f, false).await? {
+        Ok(step) => step,
+        Err(reply) => return Ok(reply),
+    };
+    match step {
+        Step::Choose { options, target } => {
+            let Some((id, _)) = flow::pick(text, &options).cloned() else {
                 return Ok(Some(AgentReply::text(
                     "¿Cuál? Respóndeme con el número de la lista.",
                 )));
@@ -409,9 +424,11 @@ async fn next_step(
                     "Esa cita ya no está pendiente. Revisa la agenda con «agenda de hoy».",
                 )));
             };
-            chosen(st, Some(f), f.flow_type, item, data).await.map(Some)
+            chosen(st, Some(f), f.flow_type, item, target)
+                .await
+                .map(Some)
         }
-        "ask_new_time" => {
+        Step::AskNewTime(picked) => {
             let w = parse_when(text, st.turn.now, st.tz);
             let Some(time) = w.time.and_then(|t| t.exact()) else {
                 return Ok(Some(AgentReply::text(
@@ -421,52 +438,39 @@ async fn next_step(
             let day = w
                 .date
                 .map(|d| d.first())
-                .or(data.new_start.map(|d| d.date()))
-                .or(data.appointment_date)
-                .unwrap_or_else(|| st.today());
-            move_now(
-                st,
-                f,
-                FlowData {
-                    new_start: Some(day.and_time(time)),
-                    ..data
-                },
-            )
-            .await
-            .map(Some)
+                .or(picked.new_start.map(|d| d.date()))
+                .unwrap_or(picked.appointment_date);
+            let picked = Picked {
+                new_start: Some(day.and_time(time)),
+                ..picked
+            };
+            move_now(st, f, picked).await.map(Some)
         }
-        "confirm" if is_yes(text) => {
+        Step::Confirm(picked) if is_yes(text) => {
             if is_move(f.flow_type) {
-                move_now(st, f, data).await.map(Some)
+                move_now(st, f, picked).await.map(Some)
             } else {
-                cancel_now(st, data).await.map(Some)
+                cancel_now(st, picked.appointment_id).await.map(Some)
             }
         }
-        "confirm" if is_no(text) => {
+        Step::Confirm(_) if is_no(text) => {
             st.clear().await?;
             Ok(Some(AgentReply::text(
                 "Entendido, no cambié nada. ¿Algo más?",
             )))
         }
-        "confirm" => Ok(Some(AgentReply::text(
+        Step::Confirm(_) => Ok(Some(AgentReply::text(
             "¿Sí o no? (Escribe «olvídalo» para dejarlo.)",
         ))),
-        _ => {
-            st.clear().await?;
-            Ok(None)
-        }
     }
 }
 
-fn cancel_now<'a>(st: &'a StaffTurn<'a>, data: FlowData) -> Step<'a, AgentReply> {
-    Box::pin(cancel_appointment(st, data))
+fn cancel_now<'a>(st: &'a StaffTurn<'a>, appointment_id: String) -> Boxed<'a, AgentReply> {
+    Box::pin(cancel_appointment(st, appointment_id))
 }
 
-async fn cancel_appointment(st: &StaffTurn<'_>, data: FlowData) -> Result<AgentReply, AgentError> {
+async fn cancel_appointment(st: &StaffTurn<'_>, id: String) -> Result<AgentReply, AgentError> {
     st.clear().await?;
-    let Some(id) = data.appointment_id else {
-        return Ok(AgentReply::text("¿De qué cita hablamos?"));
-    };
     let args = CancelAppointmentArgs {
         appointment_id: id,
         reason: Some(format!("Cancelada por {}", first_name(&st.me.name))),
@@ -486,24 +490,32 @@ async fn cancel_appointment(st: &StaffTurn<'_>, data: FlowData) -> Result<AgentR
     }
 }
 
-fn move_now<'a>(st: &'a StaffTurn<'a>, f: &'a FlowSession, data: FlowData) -> Step<'a, AgentReply> {
-    Box::pin(move_appointment(st, f, data))
+fn move_now<'a>(
+    st: &'a StaffTurn<'a>,
+    f: &'a FlowSession,
+    picked: Picked,
+) -> Boxed<'a, AgentReply> {
+    Box::pin(move_appointment(st, f, picked))
 }
 
 async fn move_appointment(
     st: &StaffTurn<'_>,
     f: &FlowSession,
-    data: FlowData,
+    picked: Picked,
 ) -> Result<AgentReply, AgentError> {
-    let (Some(id), Some(at)) = (data.appointment_id.clone(), data.new_start) else {
-        st.clear().await?;
-        return Ok(AgentReply::text("¿De qué cita hablamos?"));
+    // A move's confirm always has its new time; without one, ask it.
+    let Some(at) = picked.new_start else {
+        st.save_step(Some(f), f.flow_type, &Step::AskNewTime(picked))
+            .await?;
+        return Ok(AgentReply::text(
+            "¿A qué hora? Por ejemplo «el sábado a las 11».",
+        ));
     };
     let args = RescheduleAppointmentArgs {
-        appointment_id: id,
+        appointment_id: picked.appointment_id.clone(),
         new_start: at.format("%Y-%m-%dT%H:%M").to_string(),
         // One atomic move: the time and the staff member together.
-        staff: data.new_staff.as_ref().map(|(id, _)| id.clone()),
+        staff: picked.new_staff.as_ref().map(|(id, _)| id.clone()),
     };
     match st
         .tools
@@ -527,7 +539,8 @@ async fn move_appointment(
         // Taken or outside hours: the nearest free times, and the flow
         // waits for the new time.
         Err(e @ (ToolError::SlotTaken { .. } | ToolError::Unavailable { .. })) => {
-            st.save(Some(f), f.flow_type, "ask_new_time", &data).await?;
+            st.save_step(Some(f), f.flow_type, &Step::AskNewTime(picked))
+                .await?;
             Ok(AgentReply::text(format!(
                 "{} ¿A qué hora la paso?",
                 e.user_message()
@@ -551,7 +564,7 @@ fn notified(change: &BusinessChange) -> &'static str {
 /// "Quita el bloqueo de las 4", "desbloquea mañana de 2 a 3": removes the
 /// block at that time with the remove_block tool (which checks whose block
 /// it is).
-pub(crate) fn unblock<'a>(st: &'a StaffTurn<'a>, text: &'a str) -> Step<'a, AgentReply> {
+pub(crate) fn unblock<'a>(st: &'a StaffTurn<'a>, text: &'a str) -> Boxed<'a, AgentReply> {
     Box::pin(remove_block(st, text))
 }
 
@@ -615,6 +628,68 @@ async fn remove_block(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, Agen
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// The data a cancel or move session held before its steps were
+    /// typed (one all-optional struct, all fields written), with `fields`.
+    fn old(fields: serde_json::Value) -> serde_json::Value {
+        let mut all = json!({
+            "appointment_id": null, "customer_name": null, "options": [],
+            "new_start": null, "new_time": null, "appointment_date": null,
+            "new_staff": null, "from_staff": null
+        });
+        if let (Some(all), Some(fields)) = (all.as_object_mut(), fields.as_object()) {
+            all.extend(fields.clone());
+        }
+        all
+    }
+
+    /// Sessions saved before the steps were typed still load.
+    #[test]
+    fn old_sessions_load() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+        let five = NaiveTime::from_hms_opt(17, 0, 0).unwrap();
+        assert_eq!(
+            flow::step_from::<Step>(
+                "choose",
+                &old(json!({
+                    "options": [["a1", "la cita de Juan"], ["a2", "la cita de Ana"]],
+                    "new_time": "17:00:00", "new_staff": ["s2", "Pedro"], "from_staff": "Ana"
+                }))
+            ),
+            Some(Step::Choose {
+                options: vec![
+                    ("a1".into(), "la cita de Juan".into()),
+                    ("a2".into(), "la cita de Ana".into())
+                ],
+                target: Target {
+                    new_start: None,
+                    new_time: Some(five),
+                    new_staff: Some(("s2".into(), "Pedro".into()))
+                }
+            })
+        );
+        let picked = old(json!({
+            "appointment_id": "a1", "customer_name": "Juan",
+            "appointment_date": "2026-12-08", "new_start": "2026-12-08T17:00:00"
+        }));
+        let expected = Picked {
+            appointment_id: "a1".into(),
+            appointment_date: day,
+            new_start: Some(day.and_time(five)),
+            new_staff: None,
+        };
+        assert_eq!(
+            flow::step_from::<Step>("confirm", &picked),
+            Some(Step::Confirm(expected.clone()))
+        );
+        assert_eq!(
+            flow::step_from::<Step>("ask_new_time", &picked),
+            Some(Step::AskNewTime(expected))
+        );
+        // A confirm without its appointment: the flow ends.
+        assert_eq!(flow::step_from::<Step>("confirm", &old(json!({}))), None);
+    }
 
     #[test]
     fn targets() {

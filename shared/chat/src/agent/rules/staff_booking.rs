@@ -288,10 +288,10 @@ pub(crate) async fn step(
         }
         // A name answered (a phone is read below).
         "customer" if phone_in(text).is_none() => {
-            data.query = Some(super::staff_flows::clean_name(text)).filter(|n| !n.is_empty());
+            data.query = Some(super::extract::clean_name(text)).filter(|n| !n.is_empty());
         }
         "name" => {
-            let name = super::staff_flows::clean_name(text);
+            let name = super::extract::clean_name(text);
             if name.is_empty() {
                 return Ok(Some(AgentReply::text("¿Cómo se llama?")));
             }

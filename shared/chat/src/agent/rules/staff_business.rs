@@ -14,9 +14,9 @@ use parlo_core::permissions::Action;
 use parlo_core::{FlowSession, FlowType, ServiceType};
 use serde::{Deserialize, Serialize};
 
+use super::extract::{duration_in, price_in};
 use super::flow;
 use super::staff::*;
-use super::staff_flows::{duration_in, price_in};
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::*;
 

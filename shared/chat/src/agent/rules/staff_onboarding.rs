@@ -8,9 +8,9 @@ use parlo_core::es::hours::{describe_in, parse_weekly_hours};
 use parlo_core::{FlowSession, FlowType, PermissionLevel};
 use serde::{Deserialize, Serialize};
 
+use super::extract::clean_name;
 use super::flow;
 use super::staff::{command, command_intent, first_name, is_yes, StaffTurn};
-use super::staff_flows::clean_name;
 use crate::agent::{AgentError, AgentReply};
 use crate::tools::Notification;
 
