@@ -330,4 +330,43 @@ async fn examples(gw: &str) {
         vec!["Si, el tinte para caballero sale en 350. - Barbería Don Carlos"],
         "{got:?}"
     );
+
+    // ---- Issue 12, item 4: a request nobody takes lapses by itself ----
+    let waiting = random_phone();
+    let mut w = Person::new(gw, &waiting);
+    let r = w
+        .say("buenas, me pasas con alguien? quiero hablar con una persona")
+        .await;
+    assert!(r.contains("Ya le avisé"), "{r}");
+    // Nobody answers: 15 open minutes later the stack's Scheduler fires
+    // the lapse and the customer hears it without writing again.
+    parlo_local::clock::set(&file, example_now() + chrono::Duration::minutes(20))
+        .expect("advance the clock");
+    let lapsed = "nadie del equipo de Barbería Don Carlos pudo contestarte";
+    let mut told = vec![];
+    for _ in 0..100 {
+        told = w
+            .sim
+            .outbox(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.body)
+            .filter(|b| b.contains(lapsed))
+            .collect::<Vec<_>>();
+        if !told.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(told.len(), 1, "{told:?}");
+    // Back with the assistant; the owner answered the curious customer,
+    // so their lapse did nothing.
+    for (phone, status) in [
+        (&waiting, ConversationStatus::Active),
+        (&curious, ConversationStatus::HandedOff),
+    ] {
+        let conv = store.get_conversation(demo::ORG_ID, phone).await.unwrap();
+        assert_eq!(conv.map(|c| c.status), Some(status), "{phone}");
+    }
 }

@@ -25,7 +25,7 @@ use crate::clock::Clock;
 use crate::day::Schedule;
 use crate::messenger::Messenger;
 use crate::schedules::{business_zone, AppointmentJob, Job, Schedules};
-use crate::services::conversations::{self, Opening, Peer};
+use crate::services::conversations::{self, Lapse, Opening, Peer};
 use crate::services::{Biz, Delivery, MessageKind, Outbox, OutboxError, Outgoing, Templates};
 
 /// The state the review request leaves the rating flow in.
@@ -156,6 +156,11 @@ impl Reminders {
             }
             Job::MissedCall { org_id, call_sid } => self.missed_call(org_id, &call_sid).await,
             Job::HandoffRelay { org_id, phone } => self.handoff_relay(org_id, &phone).await,
+            Job::HandoffLapse {
+                org_id,
+                phone,
+                until,
+            } => self.handoff_lapse(org_id, &phone, until).await,
             Job::Provision { org_id } => {
                 let Some(runner) = &self.provisioning else {
                     return Ok(Outcome::skipped("provision", "provisioning not configured"));
@@ -451,10 +456,9 @@ impl Reminders {
         }
     }
 
-    /// What a handed-off customer wrote, relayed to the team in one
-    /// message (services' `flush_relay`; once per last message).
-    async fn handoff_relay(&self, org_id: OrgId, phone: &str) -> Result<Outcome, ReminderError> {
-        let now = self.clock.now();
+    /// The services layer on this function's store, outbox and schedules,
+    /// and a job's act at this instant under `key`.
+    fn services(&self, key: String) -> (crate::services::Services, crate::services::Act) {
         let services = crate::services::Services::new(
             self.store.clone(),
             self.schedules.clone(),
@@ -468,9 +472,16 @@ impl Reminders {
         let act = crate::services::Act::new(
             crate::services::By::System,
             crate::services::Door::Job,
-            format!("relay:{org_id}:{phone}"),
-            now,
+            key,
+            self.clock.now(),
         );
+        (services, act)
+    }
+
+    /// What a handed-off customer wrote, relayed to the team in one
+    /// message (services' `flush_relay`; once per last message).
+    async fn handoff_relay(&self, org_id: OrgId, phone: &str) -> Result<Outcome, ReminderError> {
+        let (services, act) = self.services(format!("relay:{org_id}:{phone}"));
         let carried = services
             .flush_relay(&act, org_id, phone)
             .await
@@ -480,6 +491,40 @@ impl Reminders {
             status: if carried > 0 { "sent" } else { "skipped" },
             sent: carried,
             detail: None,
+        })
+    }
+
+    /// A request for a person nobody took: the chat goes back to the
+    /// assistant and the customer is told (services' `lapse_handoff`;
+    /// once per request).
+    async fn handoff_lapse(
+        &self,
+        org_id: OrgId,
+        phone: &str,
+        until: DateTime<Utc>,
+    ) -> Result<Outcome, ReminderError> {
+        let job = "handoff_lapse";
+        let (services, act) = self.services(format!(
+            "lapse:{org_id}:{phone}:{}",
+            until.timestamp_millis()
+        ));
+        let lapse = services
+            .lapse_handoff(&act, org_id, phone, until)
+            .await
+            .map_err(|e| ReminderError::Send(e.to_string()))?;
+        Ok(match lapse {
+            Lapse::Unchanged(why) => Outcome::skipped(job, why),
+            Lapse::Returned(delivery) => Outcome {
+                job: job.into(),
+                status: match *delivery {
+                    Delivery::Sent(_) | Delivery::AlreadySent(_) => "sent",
+                    // A concurrent invocation is sending it.
+                    Delivery::InFlight(_) => "already_done",
+                    Delivery::NotSendable(_) | Delivery::Refused(_) => "failed",
+                },
+                sent: usize::from(matches!(*delivery, Delivery::Sent(_))),
+                detail: None,
+            },
         })
     }
 

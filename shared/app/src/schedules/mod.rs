@@ -154,6 +154,17 @@ pub enum Job {
         /// The customer's E.164 number (the conversation's key).
         phone: String,
     },
+    /// A customer's request for a person that nobody took: the chat goes
+    /// back to the assistant, which tells the customer.
+    HandoffLapse {
+        org_id: OrgId,
+        /// The customer's E.164 number (the conversation's key).
+        phone: String,
+        /// The request's `handed_off_until` the schedule was made for: a
+        /// newer request, a take-over or a release no longer matches, and
+        /// the job does nothing.
+        until: DateTime<Utc>,
+    },
 }
 
 /// Schedule names share one group across every business, so each names
@@ -199,6 +210,12 @@ pub fn provision_schedule_name(org: OrgId) -> String {
 /// shares it.
 pub fn relay_schedule_name(org: OrgId, phone: &str) -> String {
     format!("relay-{}", scoped(org, phone))
+}
+
+/// One pending lapse per customer conversation: a newer request for a
+/// person replaces it.
+pub fn lapse_schedule_name(org: OrgId, phone: &str) -> String {
+    format!("lapse-{}", scoped(org, phone))
 }
 
 /// A one-time `at()` expression and its `ScheduleExpressionTimezone`.
@@ -413,81 +430,73 @@ impl Schedules {
         }
     }
 
-    /// Enqueues a missed-call follow-up at `send_at` (a one-time schedule
-    /// written in UTC).
+    /// Enqueues a missed-call follow-up at `send_at`.
     pub async fn schedule_missed_call(
         &self,
         org: OrgId,
         call_sid: &str,
         send_at: DateTime<Utc>,
     ) -> Result<(), ScheduleError> {
-        let Schedules::Aws(aws) = self else {
-            return Err(ScheduleError("no scheduler configured".into()));
-        };
         let job = Job::MissedCall {
             org_id: org,
             call_sid: call_sid.to_string(),
         };
-        let at = at_expression(send_at, Tz::UTC);
-        aws.upsert(
-            &missed_call_schedule_name(org, call_sid),
-            &at.expression,
-            &at.timezone,
-            &job,
-            true,
-        )
-        .await
+        self.once(&missed_call_schedule_name(org, call_sid), send_at, &job)
+            .await
     }
-}
 
-impl Schedules {
-    /// Runs the business's next provisioning step at `at` (one-time,
-    /// written in UTC; replaces the pending one).
+    /// Runs the business's next provisioning step at `at` (replaces the
+    /// pending one).
     pub async fn schedule_provision(
         &self,
         org: OrgId,
         at: DateTime<Utc>,
     ) -> Result<(), ScheduleError> {
-        let Schedules::Aws(aws) = self else {
-            return Err(ScheduleError("no scheduler configured".into()));
-        };
-        let at = at_expression(at, Tz::UTC);
-        aws.upsert(
-            &provision_schedule_name(org),
-            &at.expression,
-            &at.timezone,
-            &Job::Provision { org_id: org },
-            true,
-        )
-        .await
+        let job = Job::Provision { org_id: org };
+        self.once(&provision_schedule_name(org), at, &job).await
     }
-}
 
-impl Schedules {
-    /// Relays what a handed-off customer wrote at `at` (one-time, written
-    /// in UTC; an existing one for the conversation is replaced).
+    /// Relays what a handed-off customer wrote at `at` (an existing one for
+    /// the conversation is replaced).
     pub async fn schedule_relay(
         &self,
         org: OrgId,
         phone: &str,
         at: DateTime<Utc>,
     ) -> Result<(), ScheduleError> {
-        let Schedules::Aws(aws) = self else {
-            return Err(ScheduleError("no scheduler configured".into()));
-        };
         let job = Job::HandoffRelay {
             org_id: org,
             phone: phone.to_string(),
         };
+        self.once(&relay_schedule_name(org, phone), at, &job).await
+    }
+
+    /// Returns the chat to the assistant at `until`, when the request for a
+    /// person made then is still untaken (an existing one for the
+    /// conversation is replaced).
+    pub async fn schedule_lapse(
+        &self,
+        org: OrgId,
+        phone: &str,
+        until: DateTime<Utc>,
+    ) -> Result<(), ScheduleError> {
+        let job = Job::HandoffLapse {
+            org_id: org,
+            phone: phone.to_string(),
+            until,
+        };
+        self.once(&lapse_schedule_name(org, phone), until, &job)
+            .await
+    }
+
+    /// A one-time schedule at `at` (written in UTC), created or replaced.
+    async fn once(&self, name: &str, at: DateTime<Utc>, job: &Job) -> Result<(), ScheduleError> {
+        let Schedules::Aws(aws) = self else {
+            return Err(ScheduleError("no scheduler configured".into()));
+        };
         let at = at_expression(at, Tz::UTC);
-        aws.upsert(
-            &relay_schedule_name(org, phone),
-            &at.expression,
-            &at.timezone,
-            &job,
-            true,
-        )
-        .await
+        aws.upsert(name, &at.expression, &at.timezone, job, true)
+            .await
     }
 }
 
@@ -722,6 +731,10 @@ mod tests {
             missed_call_schedule_name(b, sid)
         );
         assert!(missed_call_schedule_name(a, &"x".repeat(500)).len() <= 64);
+        let phone = "+5215512345678";
+        assert_ne!(lapse_schedule_name(a, phone), lapse_schedule_name(b, phone));
+        assert_ne!(lapse_schedule_name(a, phone), relay_schedule_name(a, phone));
+        assert!(lapse_schedule_name(a, phone).len() <= 64);
     }
 
     #[test]
@@ -733,6 +746,14 @@ mod tests {
         let s = serde_json::to_string(&job).unwrap();
         assert!(s.contains(r#""job":"daily_summary""#), "{s}");
         assert_eq!(serde_json::from_str::<Job>(&s).unwrap(), job);
+        let lapse = Job::HandoffLapse {
+            org_id: uuid::Uuid::nil(),
+            phone: "+5215512345678".into(),
+            until: t("2030-01-08T16:15:00.123Z"),
+        };
+        let s = serde_json::to_string(&lapse).unwrap();
+        assert!(s.contains(r#""job":"handoff_lapse""#), "{s}");
+        assert_eq!(serde_json::from_str::<Job>(&s).unwrap(), lapse);
         // Deterministic (retries hit the same schedule) and scoped to the
         // business (issue 11, item 3: no longer the bare CallSid).
         let sid = "CA0123456789abcdef0123456789abcdef";

@@ -9,7 +9,7 @@ use parlo_core::*;
 use parlo_store::{ActivityKind, InboundCount, InboundWrite, Store, StoreError};
 
 use super::outbox::{Delivery, OutboxError, Outgoing};
-use super::policy::MessageKind;
+use super::policy::{self, MessageKind};
 use super::{Act, Biz, Services};
 
 /// How long a take-over (a person answering) silences the assistant.
@@ -65,6 +65,16 @@ fn mark_taken(c: &mut Conversation, now: DateTime<Utc>, by: Option<StaffId>) {
     c.updated_at = now;
     set_context(c, HANDOFF_KEY, serde_json::json!({"taken": true, "by": by}));
     start_relaying(c, now);
+}
+
+/// The assistant answers the customer again: no handoff, nothing left to
+/// relay.
+fn back_to_assistant(c: &mut Conversation, now: DateTime<Utc>) {
+    c.status = ConversationStatus::Active;
+    c.handed_off_until = None;
+    c.updated_at = now;
+    set_context(c, HANDOFF_KEY, serde_json::Value::Null);
+    set_context(c, RELAY_KEY, serde_json::Value::Null);
 }
 
 /// The staff member who took the handed-off conversation, if one did.
@@ -183,6 +193,24 @@ fn relay_line(m: &Message) -> String {
         line.push('…');
     }
     format!("«{line}»")
+}
+
+/// What a fired lapse did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lapse {
+    /// The chat is back with the assistant; the customer's notice.
+    Returned(Box<Delivery>),
+    /// Nothing to do, and why.
+    Unchanged(&'static str),
+}
+
+/// What the customer reads when nobody took their request for a person:
+/// the catalogue's `handoff_lapsed` body, inside the window too (one
+/// wording; the catalogue test keeps it there in both languages).
+fn lapse_text(locale: Locale, business: &str) -> String {
+    policy::template(MessageKind::HandoffLapsed, locale.template_language())
+        .map(|t| policy::render(t, &[business.to_string()]))
+        .unwrap_or_default()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -400,6 +428,7 @@ impl Services {
         set_context(&mut conversation, RELAY_KEY, serde_json::Value::Null);
         start_relaying(&mut conversation, act.now);
         self.store.put_conversation(&conversation).await?;
+        self.schedule_lapse(biz.org.id, &conversation).await;
         let phone = format::phone(&customer.phone);
         let who = customer
             .name
@@ -441,6 +470,100 @@ impl Services {
         Ok(conversation)
     }
 
+    /// The request's lapse (Scheduler job `handoff_lapse`, which calls
+    /// [`Services::lapse_handoff`]) at its `handed_off_until`; it replaces
+    /// the conversation's earlier one. Without a scheduler, or when the
+    /// call fails, the customer's next message returns the chat instead.
+    async fn schedule_lapse(&self, org: OrgId, conversation: &Conversation) {
+        let Some(until) = conversation.handed_off_until else {
+            return;
+        };
+        if !self.schedules.is_enabled() {
+            return;
+        }
+        if let Err(e) = self
+            .schedules
+            .schedule_lapse(org, &conversation.peer_phone, until)
+            .await
+        {
+            tracing::error!(error = %e, "handoff lapse not scheduled; the customer's next message returns the chat");
+        }
+    }
+
+    /// Nobody took the request for a person made for `until` (the
+    /// `handed_off_until` its job was scheduled with): the customer is told,
+    /// once per request, that the team has their message and the assistant
+    /// is back, and the chat returns to the assistant. A newer request, a
+    /// take-over, a staff message or a release since then changes nothing.
+    pub async fn lapse_handoff(
+        &self,
+        act: &Act,
+        org_id: OrgId,
+        phone: &str,
+        until: DateTime<Utc>,
+    ) -> Result<Lapse, ConversationError> {
+        let (org, conversation) = tokio::try_join!(
+            self.store.get_organization(org_id),
+            self.store.get_conversation(org_id, phone)
+        )?;
+        let (Some(org), Some(mut conversation)) = (org, conversation) else {
+            return Ok(Lapse::Unchanged("conversation not found"));
+        };
+        if conversation.status != ConversationStatus::HandedOff {
+            return Ok(Lapse::Unchanged("back with the assistant already"));
+        }
+        if handoff_taken(&conversation) {
+            return Ok(Lapse::Unchanged("a person took it"));
+        }
+        if conversation.handed_off_until.map(|u| u.timestamp_millis())
+            != Some(until.timestamp_millis())
+        {
+            return Ok(Lapse::Unchanged("another request"));
+        }
+        if !relay_state(&conversation).pending.is_empty() {
+            // What they wrote just before reaches the team before the chat
+            // returns (the notice says the team has it).
+            self.flush_relay(act, org_id, phone).await?;
+            if let Some(c) = self.store.get_conversation(org_id, phone).await? {
+                conversation = c;
+            }
+        }
+        let biz = Biz::new(&org, &[], &[]);
+        let locale = biz.locale();
+        // Sent before the chat is returned: a failed send leaves the
+        // request as it was, so the job's retry tells them (once: the key).
+        let out = Outgoing {
+            org_id: Some(org.id),
+            timezone: &org.timezone,
+            locale: Some(locale),
+            vars: vec![org.name.clone()],
+            conversation: Some(&conversation),
+            history: Some(SenderType::Ai),
+            ..Outgoing::new(
+                format!("lapse:{}:{}", conversation.id, until.timestamp_millis()),
+                MessageKind::HandoffLapsed,
+                biz.number(&self.outbox.central_number),
+                phone,
+                lapse_text(locale, &org.name),
+                act.now,
+            )
+        };
+        let delivery = self.outbox.deliver(out).await?;
+        back_to_assistant(&mut conversation, act.now);
+        self.store.put_conversation(&conversation).await?;
+        self.activity(
+            act,
+            biz,
+            "handoff_lapsed",
+            format!(
+                "{}: nadie contestó a tiempo a un cliente que pidió una persona; el asistente retomó la conversación",
+                org.name
+            ),
+        )
+        .await;
+        Ok(Lapse::Returned(Box::new(delivery)))
+    }
+
     /// A staff member answers a customer personally.
     pub async fn take_over(
         &self,
@@ -459,11 +582,7 @@ impl Services {
         mut conversation: Conversation,
     ) -> Result<Conversation, ConversationError> {
         if conversation.status == ConversationStatus::HandedOff {
-            conversation.status = ConversationStatus::Active;
-            conversation.handed_off_until = None;
-            conversation.updated_at = act.now;
-            set_context(&mut conversation, HANDOFF_KEY, serde_json::Value::Null);
-            set_context(&mut conversation, RELAY_KEY, serde_json::Value::Null);
+            back_to_assistant(&mut conversation, act.now);
             self.store.put_conversation(&conversation).await?;
         }
         Ok(conversation)
@@ -615,8 +734,9 @@ impl Services {
             })
             .collect();
         let carried: Vec<MessageId> = new.iter().map(|m| m.id).collect();
-        let handed_off = conversation.status == ConversationStatus::HandedOff
-            && conversation.handed_off_until.is_some_and(|u| u > act.now);
+        // Written while the chat was handed off (the assistant stayed
+        // quiet): the team hears it even when the wait ran out since.
+        let handed_off = conversation.status == ConversationStatus::HandedOff;
         let Some(last) = new.last().copied() else {
             self.relay_done(org_id, phone, state.after, &carried)
                 .await?;

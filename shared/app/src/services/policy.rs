@@ -40,6 +40,9 @@ pub enum MessageKind {
     NoShowCheck,
     StaffRelay,
     HandoffNotice,
+    /// A customer's request for a person that nobody took: the assistant
+    /// is back.
+    HandoffLapsed,
     StaffActivated,
     /// The business's own number is live (end of onboarding).
     BusinessLive,
@@ -49,7 +52,7 @@ pub enum MessageKind {
 
 impl MessageKind {
     /// Every business-initiated kind (all but [`MessageKind::Reply`]).
-    pub const BUSINESS_INITIATED: [MessageKind; 18] = [
+    pub const BUSINESS_INITIATED: [MessageKind; 19] = [
         MessageKind::AppointmentConfirmation,
         MessageKind::AppointmentReminder,
         MessageKind::AppointmentCancelled,
@@ -65,6 +68,7 @@ impl MessageKind {
         MessageKind::NoShowCheck,
         MessageKind::StaffRelay,
         MessageKind::HandoffNotice,
+        MessageKind::HandoffLapsed,
         MessageKind::StaffActivated,
         MessageKind::BusinessLive,
         MessageKind::ProvisioningNotice,
@@ -88,6 +92,7 @@ impl MessageKind {
             MessageKind::NoShowCheck => "no_show_check",
             MessageKind::StaffRelay => "staff_relay",
             MessageKind::HandoffNotice => "handoff_notice",
+            MessageKind::HandoffLapsed => "handoff_lapsed",
             MessageKind::StaffActivated => "staff_activated",
             MessageKind::BusinessLive => "business_live",
             MessageKind::ProvisioningNotice => "provisioning_notice",
