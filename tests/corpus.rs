@@ -230,7 +230,7 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // Thresholds: what the reader achieved when they were set (2026-12-06),
 // rounded down. The targets for the held-out part are 97 %
 // intents and 95 % slots: the customer part meets the intent target but
-// not the slot one (93.0 %), the staff part meets neither (96.4 %, 86.7 %)
+// not the slot one (93.7 %), the staff part meets neither (96.4 %, 88.3 %)
 // — reported as such in the closing note, not hidden by a lower target.
 
 #[test]
@@ -250,7 +250,7 @@ fn customer_heldout() {
 
 #[test]
 fn staff_heldout() {
-    check("staff_heldout.jsonl", true, 96.0, 86.5, false);
+    check("staff_heldout.jsonl", true, 96.0, 88.0, false);
 }
 
 #[test]

@@ -200,6 +200,26 @@ fn on_the_way(words: &[String]) -> bool {
     arriving && minutes
 }
 
+enum CatalogueNumber {
+    Price,
+    Minutes,
+}
+
+/// A number said of a service: minutes when «min»/«hora» follows it, a
+/// price otherwise (only amounts a price can be: 20 and up).
+fn catalogue_number(words: &[String]) -> Option<CatalogueNumber> {
+    let at = words
+        .iter()
+        .position(|w| w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty())?;
+    let next = words.get(at + 1).map(String::as_str).unwrap_or("");
+    if next.starts_with("min") || next.starts_with("hora") {
+        return Some(CatalogueNumber::Minutes);
+    }
+    let n: u32 = words[at].parse().ok()?;
+    (n >= 20 && (at == 0 || ["a", "en", "de"].contains(&words[at - 1].as_str())))
+        .then_some(CatalogueNumber::Price)
+}
+
 /// «de lunes a sábado», «lunes a viernes»: a span of weekdays.
 fn weekday_span(words: &[String]) -> bool {
     const DAYS: &[&str] = &[
@@ -278,10 +298,37 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             }
         }
         Intent::Yes if words.len() <= 3 && words.iter().any(|w| w == "gracias") => Intent::Thanks,
+        // «quita a Ana», «saca a Pedro»: a teammate named after the verb.
+        Intent::Unknown
+            if r.staff.is_some()
+                && ["quita", "quitale", "saca", "corre", "despide"]
+                    .iter()
+                    .any(|v| words.first().is_some_and(|w| w == v)) =>
+        {
+            Intent::RemoveStaff
+        }
+        // «cambia el corte a 180», «el tinte a 500», «ponle 30 min a la
+        // barba»: a service and a new price or duration.
+        Intent::Unknown if r.service.is_some() => match catalogue_number(&words) {
+            Some(CatalogueNumber::Minutes) => Intent::ChangeServiceDuration,
+            Some(CatalogueNumber::Price) => Intent::ChangePrice,
+            None => Intent::Unknown,
+        },
         i => i,
     };
     if r.intent == Intent::Reschedule {
         move_target(&mut r, text, now);
+    }
+    // «hoy salgo a las 6»: blocked from 6 on; «mañana entro a las 11»:
+    // until 11.
+    if r.intent == Intent::BlockTime {
+        if let Some(super::when::TimeSpec::At(t)) = r.when.time {
+            if text_has(&words, "salgo a") || text_has(&words, "me voy a") {
+                r.when.time = Some(super::when::TimeSpec::After(t));
+            } else if text_has(&words, "entro a") || text_has(&words, "llego a") {
+                r.when.time = Some(super::when::TimeSpec::Before(t));
+            }
+        }
     }
     // «gracias por hoy», «buenos días, equipo»: nothing to act on, so no
     // slots either.
@@ -355,6 +402,13 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "contrate a ",
         "contraté a ",
         "listo con ",
+        "ya quedo ",
+        "ya quedó ",
+        "contesto a ",
+        "historial de ",
+        "veces vino ",
+        "llego ",
+        "llegó ",
         "agrega a ",
         "alta a ",
         "ha venido ",
@@ -376,6 +430,28 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "que",
         "cliente",
         "clienta",
+        "alguien",
+        "tarde",
+        "temprano",
+        "nadie",
+        "otro",
+        "otra",
+        "a",
+        "con",
+        "para",
+        "sin",
+        "atendido",
+        "atendida",
+        "listo",
+        "lista",
+        "bien",
+        "ya",
+        "su",
+        "mi",
+        "tu",
+        "de",
+        "del",
+        "al",
     ];
     for lead in LEADS {
         if let Some(at) = super::find_ci(text, lead) {
@@ -624,7 +700,7 @@ const NOT_NAME: &[&str] = &[
     "ok", "gracias", "hola", "manana", "hoy", "pasado", "tambien", "ya", "este", "esta", "otra",
     "otro", "yo", "muy", "puedo", "puedes", "podrias", "agendame", "apuntame", "ponme", "ponla",
     "ponlo", "buenas", "buenos", "tardes", "dias", "noches", "cita", "corte", "barba", "al", "a",
-    "que",
+    "que", "sin",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
@@ -786,6 +862,11 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     if matches!(first, Intent::NextAppointment | Intent::Unblock) {
         return first;
     }
+    // «que Ana pueda cancelar» gives a permission, it cancels nothing
+    // (a mere mention of «permiso» or «administrador» decides nothing).
+    if first == Intent::ChangePermissions && any(&["pueda"]) {
+        return first;
+    }
     if n.contains("historial")
         || n.starts_with("quien es")
         || n.contains("cuantas veces ha venido")
@@ -795,7 +876,9 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     }
     if n.contains("mensaje a")
         || n.starts_with("dile a ")
+        || n.starts_with("dile al ")
         || n.starts_with("avisale a ")
+        || n.starts_with("avisale al ")
         || n.starts_with("mandale mensaje")
     {
         return Intent::MessageCustomer;
