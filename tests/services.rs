@@ -583,16 +583,33 @@ async fn a_turns_messages_are_claimed_and_marked_together_and_retried_one_by_one
     );
     let saved: Option<Vec<String>> = store.turn_replies(&sid).await.unwrap();
     assert_eq!(saved, Some(replies.clone()), "saved with the claims");
-    // A retried run: the joint claim writes nothing, each key is found.
+    // A retried run: the joint claim writes nothing, each key is found;
+    // the run's activity entry is recorded all the same, once.
+    let entry = parlo_store::Activity {
+        id: Uuid::new_v4(),
+        kind: parlo_store::ActivityKind::Booking,
+        org_id: Some(biz.id()),
+        summary: format!("cita agendada {sid}"),
+        at: t0,
+    };
     let again = outbox
         .deliver_all(
             vec![out(keys[0].clone(), &customer, t0)],
             Some((sid.as_str(), &replies)),
-            &[],
+            std::slice::from_ref(&entry),
         )
         .await
         .unwrap();
     assert!(again.is_none(), "{again:?}");
+    let feed = store
+        .activity_since(t0 - Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        feed.iter().filter(|a| a.id == entry.id).count(),
+        1,
+        "the entry is recorded when the joint claim does not go through"
+    );
     let one = outbox
         .deliver(out(keys[0].clone(), &customer, t0))
         .await

@@ -851,11 +851,6 @@ impl<A: Agent> TurnProcessor<A> {
                 }
                 return Ok((sent, skipped));
             }
-            for a in &planned.activity {
-                if let Err(e) = self.store.record_activity(a).await {
-                    tracing::warn!(error = %e, "activity feed entry not recorded");
-                }
-            }
             self.store
                 .save_turn_replies(&message.message_sid, &planned.replies)
                 .await?

@@ -197,7 +197,8 @@ impl Outbox {
     /// two writes for the whole turn instead of one claim and one mark per
     /// message plus the save. `None` when the joint claim did not go
     /// through (a retried turn, a concurrent run, too many): nothing was
-    /// written, and the caller saves and delivers one by one as before.
+    /// written but the activity entries (each alone), and the caller saves
+    /// and delivers one by one as before.
     /// Each message's result, in order, otherwise.
     pub async fn deliver_all<T: serde::Serialize>(
         &self,
@@ -215,6 +216,13 @@ impl Outbox {
             .claim_outbox_all(&records, replies, activity)
             .await?
         else {
+            // The entries are the turn's record whatever path its messages
+            // take: each alone (idempotent on its id).
+            for a in activity {
+                if let Err(e) = self.store.record_activity(a).await {
+                    tracing::warn!(error = %e, "activity feed entry not recorded");
+                }
+            }
             return Ok(None);
         };
         let mut results = Vec::with_capacity(prepared.len());
