@@ -1086,6 +1086,66 @@ async fn a_model_booking_a_time_nobody_asked_for_commits_nothing() {
     assert_eq!(reply.replies.len(), 1);
 }
 
+/// Found with a real small model (Qwen2.5-Coder 1.5B): a plain booking
+/// request handed to the team, and the chat then waited for a person
+/// nobody had asked for. The handoff tool is refused unless the customer
+/// asked for a person (or complained); asked, it goes through.
+#[tokio::test]
+async fn a_model_handing_off_a_plain_request_hands_nothing_off() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let ana = biz.customer(&store, "Ana").await;
+    let handoff = || tool_call("handoff_to_human", r#"{"reason": "cita de barba"}"#);
+    let server = model(vec![
+        handoff(),
+        answer("¿A qué hora del sábado te queda?"),
+        handoff(),
+        answer("Le avisé al equipo."),
+    ])
+    .await;
+    let agent = agent(&store, &server, 10_000);
+    let turn = with_conversation(
+        &store,
+        &biz,
+        &ana,
+        customer_turn(&biz.org, &ana, "barba el sábado en la mañana porfa"),
+    )
+    .await;
+    let reply = agent.respond(&turn).await.expect("reply");
+    assert_eq!(reply.replies, vec!["¿A qué hora del sábado te queda?"]);
+    let conv = store
+        .get_conversation(biz.id(), &ana.phone)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(conv.status, ConversationStatus::Active);
+    let owner = &biz.staff[0].phone;
+    assert!(store.outbox_to(owner, None, 10).await.unwrap().is_empty());
+    let sent = bodies(&server).await;
+    let result: Value = serde_json::from_str(
+        sent[1]["messages"].as_array().unwrap().last().unwrap()["content"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(result["error"], "not_asked");
+    // Asked in so many words, the same call hands the chat over.
+    let asked = with_conversation(
+        &store,
+        &biz,
+        &ana,
+        customer_turn(&biz.org, &ana, "mejor pásame con alguien del negocio"),
+    )
+    .await;
+    agent.respond(&asked).await.expect("reply");
+    let conv = store
+        .get_conversation(biz.id(), &ana.phone)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(conv.status, ConversationStatus::HandedOff);
+}
+
 #[tokio::test]
 async fn a_model_booking_without_the_customers_yes_books_nothing() {
     let store = store().await;

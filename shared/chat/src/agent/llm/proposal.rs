@@ -11,7 +11,8 @@
 
 use chrono::NaiveDateTime;
 use parlo_core::es::format;
-use parlo_core::es::fuzzy::find_in_text;
+use parlo_core::es::fuzzy::{find_in_text, normalize};
+use parlo_core::es::intent::{classify_customer, Intent};
 use parlo_core::es::read::{read_customer, Catalogue};
 use parlo_core::es::when::parse_when_local;
 use parlo_core::time::utc_to_local;
@@ -46,6 +47,33 @@ pub struct Pending {
 
 fn refuse(code: &str, message: &str) -> Gate {
     Gate::Refuse(serde_json::json!({"error": code, "message": message}).to_string())
+}
+
+/// The customer asked for a person, complained or asked for what only the
+/// business decides, in this message or an earlier one of the window.
+fn wants_a_person(turn: &TurnContext) -> bool {
+    const ONLY_A_PERSON: &[&str] = &[
+        "queja",
+        "quejarme",
+        "reclam",
+        "horrible",
+        "pesimo",
+        "mal servicio",
+        "quedo mal",
+        "enojad",
+        "molest",
+        "reembolso",
+        "devolucion",
+        "descuento",
+        "precio especial",
+        "cotiza",
+    ];
+    customer_texts(turn).iter().any(|t| {
+        classify_customer(t) == Intent::TalkToHuman || {
+            let n = normalize(t);
+            ONLY_A_PERSON.iter().any(|w| n.contains(w))
+        }
+    })
 }
 
 /// The customer's own words of this conversation: this message and the
@@ -110,6 +138,21 @@ pub async fn gate(
 ) -> Result<Gate, String> {
     if !matches!(actor, Actor::Customer { .. }) {
         return Ok(Gate::Commit);
+    }
+    // A handoff happens when the customer asks for a person, or for what
+    // only a person can give (a complaint, a special price): never on the
+    // model's own account (a small model handed «barba el sábado en la
+    // mañana» to the team, and the chat then waited for nobody).
+    if let Call::HandoffToHuman(_) = call {
+        return Ok(if wants_a_person(turn) {
+            Gate::Commit
+        } else {
+            refuse(
+                "not_asked",
+                "El cliente no pidió hablar con una persona ni tiene una queja: atiéndelo tú \
+                 (check_availability para horarios, get_customer_appointments para sus citas).",
+            )
+        });
     }
     let (tool, start_arg, service_arg, appointment_id) = match call {
         Call::BookAppointment(a) => ("book_appointment", Some(&a.start), Some(&a.service), None),
