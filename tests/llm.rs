@@ -1146,6 +1146,127 @@ async fn a_model_handing_off_a_plain_request_hands_nothing_off() {
     assert_eq!(conv.status, ConversationStatus::HandedOff);
 }
 
+/// Also found with the small model: it lost the thread and asked the same
+/// two questions in turn while the customer had answered both. An answer
+/// that repeats one of its last two is not sent; the fallback answers.
+#[tokio::test]
+async fn a_model_asking_its_own_question_again_is_replaced_by_the_fallback() {
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let ana = biz.customer(&store, "Ana").await;
+    let asked = |content: &str, minutes: i64| Message {
+        id: Uuid::new_v4(),
+        org_id: biz.id(),
+        conversation_id: Uuid::new_v4(),
+        direction: Direction::Outbound,
+        sender_type: SenderType::Ai,
+        content_type: ContentType::Text,
+        content: content.into(),
+        media_url: None,
+        provider_id: None,
+        delivery_status: None,
+        created_at: now() - chrono::Duration::minutes(minutes),
+    };
+    let server = model(vec![
+        answer("¿Para qué día te gustaría agendar tu corte de cabello?"),
+        answer("¿A qué hora del martes te queda mejor?"),
+    ])
+    .await;
+    let agent = agent(&store, &server, 10_000);
+    let mut turn = customer_turn(&biz.org, &ana, "sí, a nombre de Luis Ortega");
+    turn.history = vec![
+        asked("¿Para qué día te gustaría agendar tu corte de cabello?", 3),
+        asked("¡Perfecto! ¿En qué servicio te gustaría hacerlo?", 2),
+    ];
+    let reply = agent.respond(&turn).await.expect("reply");
+    assert_eq!(reply.replies, vec![CANNED], "the loop is not sent");
+    // A new question goes out as the model wrote it.
+    let reply = agent.respond(&turn).await.expect("reply");
+    assert_eq!(
+        reply.replies,
+        vec!["¿A qué hora del martes te queda mejor?"]
+    );
+}
+
+/// The small model's last two slips: the «sí» to a booking summary the
+/// rule agent (as the fallback) had asked went to the model, which knew
+/// nothing of it and answered «¡Perfecto!…» without booking; then it wrote
+/// «Cancelé tu cita» having cancelled nothing. The rule agent finishes the
+/// flow it opened, and prose telling of a change not made is not sent.
+#[tokio::test]
+async fn a_rule_flow_is_finished_by_the_rule_agent_and_claimed_changes_are_not_sent() {
+    use parlo_app::clock::Clock;
+    use parlo_app::messenger::Messenger;
+    use parlo_chat::turn::{QueuedInbound, TurnProcessor};
+
+    let store = store().await;
+    let biz = create_business(&store, &BizSpec::default()).await;
+    let number = biz.org.whatsapp_number.clone().unwrap();
+    let phone = random_phone();
+    let processor = |agent| TurnProcessor {
+        store: store.clone(),
+        messenger: Messenger::Mock,
+        agent,
+        clock: Clock::Fixed(now()),
+        central_number: random_phone(),
+    };
+    async fn say(p: &TurnProcessor<TurnAgent>, from: &str, to: &str, body: &str) {
+        let sid = format!("SM{}", Uuid::new_v4().simple());
+        p.process(&QueuedInbound {
+            message: inbound(&sid, from, to, body),
+            received_at: now(),
+        })
+        .await
+        .expect("turn");
+    }
+    // The rule agent's summary (as the LLM's fallback had answered).
+    let rules = processor(TurnAgent::from_config(
+        RuleAgent::new(store.clone()),
+        LlmConfig::from_vars(|_| None),
+    ));
+    say(
+        &rules,
+        &phone,
+        &number,
+        "Corte mañana a las 11 porfa, soy Rosa Díaz",
+    )
+    .await;
+    assert!(replies_to(&store, &phone, 1).await[0].contains("¿Lo confirmo?"));
+    // The «sí» with the LLM on: the rule agent books; the model is not asked.
+    let server = model(vec![answer("¡Perfecto! Corte de cabello mañana a las 11.")]).await;
+    let llm = processor(TurnAgent::from_config(
+        RuleAgent::new(store.clone()),
+        config(&server, 10_000),
+    ));
+    say(&llm, &phone, &number, "sí").await;
+    assert!(bodies(&server).await.is_empty(), "the model was asked");
+    let rosa = store
+        .customer_by_phone(biz.id(), &phone)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(open_appointments(&store, &biz, &rosa).await.len(), 1);
+    // A model claiming a cancellation it did not make: the fallback answers.
+    let claims = model(vec![answer(
+        "¡Por supuesto! Cancelé tu cita de corte de mañana. ¿Algo más?",
+    )])
+    .await;
+    let agent = agent(&store, &claims, 10_000);
+    let turn = customer_turn(&biz.org, &rosa, "cancela mi cita porfa");
+    let reply = agent.respond(&turn).await.expect("reply");
+    assert_eq!(reply.replies, vec![CANNED]);
+    assert_eq!(open_appointments(&store, &biz, &rosa).await.len(), 1);
+    // Asking whether to do it is not a claim.
+    let asks = model(vec![answer("¿Quieres que te agende el martes a las 4?")]).await;
+    let agent = self::agent(&store, &asks, 10_000);
+    let turn = customer_turn(&biz.org, &rosa, "y el martes?");
+    let reply = agent.respond(&turn).await.expect("reply");
+    assert_eq!(
+        reply.replies,
+        vec!["¿Quieres que te agende el martes a las 4?"]
+    );
+}
+
 #[tokio::test]
 async fn a_model_booking_without_the_customers_yes_books_nothing() {
     let store = store().await;

@@ -39,8 +39,9 @@ use async_openai::types::chat::{
     ChatCompletionTools, CreateChatCompletionRequestArgs, FunctionObject,
 };
 use async_openai::Client;
+use parlo_core::es::fuzzy::normalize;
 use parlo_core::routing::Route;
-use parlo_core::Direction;
+use parlo_core::{Direction, SenderType};
 use parlo_store::Store;
 use parlo_telemetry::{count, names};
 use tokio::sync::OnceCell;
@@ -250,7 +251,10 @@ impl LlmAgent {
                 replies: progress.proposal.take().into_iter().collect(),
                 notifications: progress.notifications,
             }),
-            Ok(text) => match not_a_message(&text) {
+            Ok(text) => match not_a_message(&text)
+                .or_else(|| repeats_itself(turn, &text))
+                .or_else(|| claims_a_change(&text))
+            {
                 // Tool-call JSON, another language, an essay: never sent;
                 // the rule agent answers the turn instead (fallback).
                 Some(why) => Err(LlmError::NotAMessage(why)),
@@ -542,6 +546,63 @@ fn refused_by_turn_guards(progress: &Progress, call: &Call) -> Option<String> {
     }
 }
 
+/// The model asking again what it asked in one of its last two answers:
+/// a small model that loses the thread loops («¿Para qué día…?», «¿En qué
+/// servicio…?», again) while the customer already said both. The rule
+/// agent answers that turn instead.
+fn repeats_itself(turn: &TurnContext, text: &str) -> Option<&'static str> {
+    let said = normalize(text);
+    turn.history
+        .iter()
+        .rev()
+        .filter(|m| m.direction == Direction::Outbound && m.sender_type == SenderType::Ai)
+        .take(2)
+        .any(|m| normalize(&m.content) == said)
+        .then_some("repeats its own question")
+}
+
+/// Model prose telling of a change when none was committed this turn
+/// (a committed one is told by Parlo's own sentence instead): «Cancelé tu
+/// cita…», «ha sido cancelada», «quedó agendada».
+fn claims_a_change(text: &str) -> Option<&'static str> {
+    const CLAIMS: &[&str] = &[
+        "cancele",
+        "he cancelado",
+        "ha sido cancelada",
+        "quedo cancelada",
+        "esta cancelada",
+        "agende tu",
+        "te agende",
+        "he agendado",
+        "ha sido agendada",
+        "quedo agendada",
+        "esta agendada",
+        "quedo confirmada",
+        "ha sido confirmada",
+        "reserve tu",
+        "he reservado",
+        "ha sido reservada",
+        "reagende",
+        "he movido",
+        "ha sido movida",
+        "quedo movida",
+        "cambie tu cita",
+    ];
+    let n = format!(" {}", normalize(text));
+    // «¿Quieres que te agende…?», «¿que la cancele?» ask; they claim nothing.
+    let asks = |before: &str| {
+        let b = before.trim_end();
+        b.ends_with(" que") || b.ends_with(" que la") || b.ends_with(" que lo")
+    };
+    CLAIMS
+        .iter()
+        .any(|c| {
+            let pat = format!(" {c}");
+            n.match_indices(&pat).any(|(at, _)| !asks(&n[..at]))
+        })
+        .then_some("tells of a change not made")
+}
+
 /// Why the model's final text must not go to a person, if it must not:
 /// a tool call written as text, code, an essay, or not Spanish.
 pub fn not_a_message(text: &str) -> Option<&'static str> {
@@ -697,9 +758,12 @@ async fn job_flow_waiting(store: &parlo_store::Store, turn: &TurnContext) -> boo
     if !matches!(turn.route, parlo_core::routing::Route::Customer { .. }) {
         return false;
     }
+    // Any flow but the LLM's own proposal: one the rule agent opened (as
+    // the fallback of an earlier turn, e.g. a booking summary waiting for
+    // its «sí») is finished by the rule agent, which knows its state.
     matches!(
         super::rules::flow::load(store, turn).await,
-        Ok(super::rules::flow::Loaded::Active(f)) if f.flow_type == parlo_core::FlowType::Rating
+        Ok(super::rules::flow::Loaded::Active(f)) if f.flow_type != parlo_core::FlowType::Proposal
     )
 }
 
