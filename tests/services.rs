@@ -475,6 +475,36 @@ async fn two_concurrent_dashboard_sends_with_one_client_id_send_once() {
     assert_eq!(history.len(), 1, "{history:?}");
 }
 
+/// A reply «hola» as a claim would record it (mock mode), not yet sent.
+fn pending_reply(
+    org: OrgId,
+    key: &str,
+    to: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> OutboxRecord {
+    OutboxRecord {
+        key: key.to_string(),
+        org_id: Some(org),
+        conversation_id: None,
+        to: to.to_string(),
+        from: "+1".into(),
+        body: Some("hola".into()),
+        content_sid: None,
+        content_variables: None,
+        status: DeliveryStatus::Pending,
+        provider_sid: None,
+        error_code: None,
+        mock: true,
+        created_at: at,
+        updated_at: at,
+        seq: String::new(),
+        kind: Some("reply".into()),
+        path: Some("text".into()),
+        lease_until_ms: 0,
+        correlation_id: None,
+    }
+}
+
 /// A crash between the provider call and the mark leaves the claim
 /// pending: within the lease a retry sends nothing (in flight); after it,
 /// the retry sends again — documented at-least-once for that one window.
@@ -486,27 +516,7 @@ async fn a_crash_between_send_and_mark_is_retried_after_the_lease() {
     let key = format!("crash:{}", Uuid::new_v4());
     // The crashed attempt: claimed, never marked.
     let t0 = now();
-    let claim = OutboxRecord {
-        key: key.clone(),
-        org_id: Some(biz.id()),
-        conversation_id: None,
-        to: to.clone(),
-        from: biz.org.whatsapp_number.clone().unwrap(),
-        body: Some("hola".into()),
-        content_sid: None,
-        content_variables: None,
-        status: DeliveryStatus::Pending,
-        provider_sid: None,
-        error_code: None,
-        mock: true,
-        created_at: t0,
-        updated_at: t0,
-        seq: String::new(),
-        kind: Some("reply".into()),
-        path: Some("text".into()),
-        lease_until_ms: 0,
-        correlation_id: None,
-    };
+    let claim = pending_reply(biz.id(), &key, &to, t0);
     assert!(matches!(
         store.claim_outbox(&claim).await.unwrap(),
         parlo_store::Claim::Send(_)
@@ -620,27 +630,12 @@ async fn a_turns_messages_are_claimed_and_marked_together_and_retried_one_by_one
     let crashed_sid = format!("SM{}", Uuid::new_v4().simple());
     let crashed = store
         .claim_outbox_all(
-            &[OutboxRecord {
-                key: format!("{crashed_sid}#0"),
-                org_id: Some(biz.id()),
-                conversation_id: None,
-                to: customer.clone(),
-                from: "+1".into(),
-                body: Some("hola".into()),
-                content_sid: None,
-                content_variables: None,
-                status: DeliveryStatus::Pending,
-                provider_sid: None,
-                error_code: None,
-                mock: true,
-                created_at: t0,
-                updated_at: t0,
-                seq: String::new(),
-                kind: Some("reply".into()),
-                path: Some("text".into()),
-                lease_until_ms: 0,
-                correlation_id: None,
-            }],
+            &[pending_reply(
+                biz.id(),
+                &format!("{crashed_sid}#0"),
+                &customer,
+                t0,
+            )],
             Some((crashed_sid.as_str(), &replies)),
             &[],
         )
