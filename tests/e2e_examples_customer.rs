@@ -361,12 +361,22 @@ async fn examples(gw: &str) {
     }
     assert_eq!(told.len(), 1, "{told:?}");
     // Back with the assistant; the owner answered the curious customer,
-    // so their lapse did nothing.
+    // so their lapse did nothing. The notice goes out before the chat is
+    // returned (a failed send leaves the request as it was), so the status
+    // may follow the message by a moment.
     for (phone, status) in [
         (&waiting, ConversationStatus::Active),
         (&curious, ConversationStatus::HandedOff),
     ] {
-        let conv = store.get_conversation(demo::ORG_ID, phone).await.unwrap();
-        assert_eq!(conv.map(|c| c.status), Some(status), "{phone}");
+        let mut seen = None;
+        for _ in 0..50 {
+            let conv = store.get_conversation(demo::ORG_ID, phone).await.unwrap();
+            seen = conv.map(|c| c.status);
+            if seen == Some(status) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert_eq!(seen, Some(status), "{phone}");
     }
 }
