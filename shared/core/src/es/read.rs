@@ -222,18 +222,10 @@ fn catalogue_number(words: &[String]) -> Option<CatalogueNumber> {
 
 /// «de lunes a sábado», «lunes a viernes»: a span of weekdays.
 fn weekday_span(words: &[String]) -> bool {
-    const DAYS: &[&str] = &[
-        "lunes",
-        "martes",
-        "miercoles",
-        "jueves",
-        "viernes",
-        "sabado",
-        "domingo",
-    ];
+    let day = |w: &String| super::when::WEEKDAYS.iter().any(|(n, _)| n == w);
     words
         .windows(3)
-        .any(|w| DAYS.contains(&w[0].as_str()) && w[1] == "a" && DAYS.contains(&w[2].as_str()))
+        .any(|w| day(&w[0]) && w[1] == "a" && day(&w[2]))
 }
 
 /// What is asked for after a refusal in the same message: «a las 4 no

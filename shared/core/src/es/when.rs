@@ -470,7 +470,7 @@ struct Parser {
     matched: Vec<Range<usize>>,
 }
 
-const WEEKDAYS: [(&str, Weekday); 7] = [
+pub(crate) const WEEKDAYS: [(&str, Weekday); 7] = [
     ("lunes", Weekday::Mon),
     ("martes", Weekday::Tue),
     ("miercoles", Weekday::Wed),
