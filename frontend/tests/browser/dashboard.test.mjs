@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { api, BASE, futureWeekday, hhmm12, launch, randomPhone, RESULTS, signIn } from "./support.mjs";
+import { api, BASE, boxOf, futureWeekday, hhmm12, launch, randomPhone, RESULTS, signIn } from "./support.mjs";
 
 let browser;
 let context;
@@ -76,8 +76,8 @@ describe("dashboard", () => {
     const text = await ev.innerText();
     assert.ok(text.includes(hhmm12(appt.start)), `event «${text}» shows ${hhmm12(appt.start)}`);
     // …in its staff member's column.
-    const col = await page.locator(".ec-col-head", { hasText: staff[0].name }).first().boundingBox();
-    const box = await ev.boundingBox();
+    const col = await boxOf(page.locator(".ec-col-head", { hasText: staff[0].name }).first());
+    const box = await boxOf(ev);
     assert.ok(box.x >= col.x - 1 && box.x + box.width <= col.x + col.width + 1, "in the staff member's column");
     await page.screenshot({ path: join(RESULTS, "agenda-day-1440.png") });
   });
@@ -118,9 +118,9 @@ describe("dashboard", () => {
     const ev = page.locator(`.appt-${appt.id}`);
     await ev.waitFor();
     await ev.scrollIntoViewIfNeeded();
-    const box = await ev.boundingBox();
+    const box = await boxOf(ev);
     const target = page.locator(".ec-col-head", { hasText: staff[1].name }).first();
-    const head = await target.boundingBox();
+    const head = await boxOf(target);
     const from = { x: box.x + box.width / 2, y: box.y + 6 };
     const to = { x: head.x + head.width / 2, y: from.y };
     await page.mouse.move(from.x, from.y);
@@ -150,8 +150,8 @@ describe("dashboard", () => {
     await ev.waitFor();
     await other.waitFor();
     await other.scrollIntoViewIfNeeded();
-    const a = await ev.boundingBox();
-    const b = await other.boundingBox();
+    const a = await boxOf(ev);
+    const b = await boxOf(other);
     await page.mouse.move(a.x + a.width / 2, a.y + 6);
     await page.mouse.down();
     await page.mouse.move(a.x + a.width / 2 + 10, a.y + 6, { steps: 3 });
@@ -162,7 +162,7 @@ describe("dashboard", () => {
     assert.equal(still.staff_id, staff[0].id);
     assert.equal(still.start, mine.start);
     // Snapped back: the event is again in its own column.
-    const back = await ev.boundingBox();
+    const back = await boxOf(ev);
     assert.ok(Math.abs(back.x - a.x) < 2 && Math.abs(back.y - a.y) < 2, "snapped back");
   });
 

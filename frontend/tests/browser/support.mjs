@@ -84,3 +84,19 @@ export function hhmm12(instant) {
 export function randomPhone() {
   return `+52155${String(Math.floor(10_000_000 + Math.random() * 89_999_999))}`;
 }
+
+/**
+ * The element's box once it is laid out. The calendar re-renders when its
+ * data arrives, so a node found by `waitFor` can be replaced before
+ * `boundingBox` reads it (which then returns null); ask again until it has one.
+ */
+export async function boxOf(locator, timeout = 10_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    await locator.waitFor();
+    const box = await locator.boundingBox();
+    if (box) return box;
+    if (Date.now() > until) throw new Error(`no bounding box for ${locator}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
