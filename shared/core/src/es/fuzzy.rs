@@ -73,6 +73,8 @@ const STOPWORDS: &[&str] = &[
     "va", "ir", "sr", "sra", "don", "dona", "tambien", "pero", "si", "no", "bien", "pues", "oye",
     "buenas", "buenos", "tardes", "dias", "noches", "tarde", "noche", "puedo", "puedes", "puede",
     "tienes", "tienen", "hay", "necesito", "gustaria", "seria", "sin",
+    // «se me cortó la llamada», «lo quiero corto»: not the service.
+    "corto",
 ];
 
 /// Candidate words that describe rather than name a service: a query may
@@ -121,6 +123,19 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("cortas", "corte"),
     ("cortecito", "corte"),
     ("cortesito", "corte"),
+    ("cortarse", "corte"),
+    // How a cut is named in the shop: «un fade», «desvanecido», «degradado»
+    // (Spain), «rapar».
+    ("fade", "corte"),
+    ("desvanecido", "corte"),
+    ("desvanecida", "corte"),
+    ("degradado", "corte"),
+    ("rapar", "corte"),
+    ("raparme", "corte"),
+    ("rapado", "corte"),
+    ("pintar", "tinte"),
+    ("pintarme", "tinte"),
+    ("pintarse", "tinte"),
     ("barbita", "barba"),
     ("rasurado", "afeitado"),
     ("rasurada", "afeitado"),
@@ -132,7 +147,7 @@ const SYNONYMS: &[(&str, &str)] = &[
 ];
 
 /// Canonical, filtered tokens of a name or query.
-fn tokens(s: &str) -> Vec<String> {
+pub(crate) fn tokens(s: &str) -> Vec<String> {
     s.to_lowercase()
         .split(|c: char| !c.is_alphanumeric() && !('\u{300}'..='\u{36f}').contains(&c))
         .filter(|w| !w.is_empty())
@@ -163,17 +178,23 @@ fn weight(token: &str) -> f64 {
     }
 }
 
-/// "pedrito" → ["pedr", "pedro", "pedra"]: bases to try for a diminutive.
+/// "pedrito" → ["pedr", "pedro", "pedra"], "anita" → ["ana", "ano"]:
+/// bases to try for a diminutive.
 fn diminutive_bases(q: &str) -> Vec<String> {
     for suffix in ["itos", "itas", "ito", "ita", "illo", "illa"] {
         if let Some(base) = q.strip_suffix(suffix) {
-            if base.chars().count() >= 3 {
+            let len = base.chars().count();
+            if len >= 3 {
                 return vec![
                     base.to_string(),
                     format!("{base}o"),
                     format!("{base}a"),
                     format!("{base}os"),
                 ];
+            }
+            // «anita» → «ana»: a short base only with its vowel back.
+            if len == 2 {
+                return vec![format!("{base}a"), format!("{base}o")];
             }
         }
     }

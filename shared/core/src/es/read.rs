@@ -75,7 +75,14 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         Intent::Prices | Intent::Services if r.service.is_some() && r.when.date.is_some() => {
             Intent::Book
         }
-        Intent::Yes if words.len() <= 3 && words[0] == "ok" && has("gracias") => Intent::Thanks,
+        // «ok gracias», «va, gracias», «sale gracias»: thanks, not a yes.
+        Intent::Yes
+            if words.len() <= 3
+                && ["ok", "va", "sale", "vale", "listo", "perfecto"].contains(&words[0].as_str())
+                && has("gracias") =>
+        {
+            Intent::Thanks
+        }
         Intent::No if words == ["no", "se"] || words == ["nose"] => Intent::Unknown,
         _ if words == ["persona"] || words == ["humano"] => Intent::TalkToHuman,
         i => i,
@@ -104,6 +111,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             }
         }
     }
+    prefer_after_mejor(&mut r, text, now);
     if r.intent == Intent::Book && r.when.date.is_none() {
         // "ahorita", "al rato": today.
         if has("ahorita") || has("ahora") || text_has(&words, "al rato") {
@@ -159,15 +167,18 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         return;
     };
     let mut tail = words[at + 1..].join(" ");
-    // «la cita del jueves pal viernes»: the day after "pal"/"al"/"para"
-    // is where it goes; the one before points at the appointment.
-    if let Some(k) = words[at + 1..]
+    // «la cita del jueves pal viernes», «mi cita de hoy a mañana»: the day
+    // after "pal"/"al"/"para"/"a" is where it goes; the one before points
+    // at the appointment.
+    let marks = words[at + 1..]
         .iter()
-        .position(|w| ["pal", "al", "para"].contains(w))
-    {
+        .enumerate()
+        .filter(|(k, w)| *k > 0 && ["pal", "al", "para", "a"].contains(*w));
+    for (k, _) in marks {
         let rest = words[at + 1 + k..].join(" ");
-        if k > 0 && parse_when_local(&rest, now).date.is_some() {
+        if !parse_when_local(&rest, now).is_empty() {
             tail = rest;
+            break;
         }
     }
     let target = parse_when_local(&tail, now);
@@ -182,6 +193,24 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         if plain.contains("de las ") && plain.contains(" a las ") {
             r.when.time = Some(super::when::TimeSpec::At(to));
         }
+    }
+}
+
+/// «el jueves no, mejor el viernes», «mi cita del jueves, mejor el viernes
+/// a las 12»: what follows the last «mejor» replaces the day or time said
+/// before it.
+fn prefer_after_mejor(r: &mut Reading, text: &str, now: NaiveDateTime) {
+    let plain = normalize(&when_spellings(text));
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let Some(at) = words.iter().rposition(|w| *w == "mejor") else {
+        return;
+    };
+    let after = parse_when_local(&words[at + 1..].join(" "), now);
+    if after.date.is_some() {
+        r.when.date = after.date;
+    }
+    if after.time.is_some() {
+        r.when.time = after.time;
     }
 }
 
@@ -274,16 +303,18 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     r.intent = match staff_intent(text, r.phone.is_some()) {
         // A staff member's "¿tengo citas hoy?" is their own agenda.
         Intent::MyAppointments => Intent::MySchedule,
-        // "¿y mañana?", "el viernes, ¿cómo está?": a day's agenda.
-        Intent::Unknown | Intent::Book | Intent::Yes
-            if r.when.date.is_some()
+        // "¿y mañana?", "el viernes, ¿cómo está?", «¿qué onda con
+        // mañana?»: a day's agenda; «¿tengo algo en la tarde?», «¿ando
+        // libre hoy?»: the sender's own.
+        Intent::Unknown | Intent::Book | Intent::Yes | Intent::Greeting
+            if (r.when.date.is_some() || (r.when.time.is_some() && first_person(&words)))
                 && words.len() <= 6
                 && (text.contains('?')
                     || words.iter().any(|w| {
                         ["como", "que", "y", "agenda", "citas"].contains(&w.as_str())
                     })) =>
         {
-            if words.iter().any(|w| w == "tengo") {
+            if first_person(&words) {
                 Intent::MySchedule
             } else {
                 Intent::BusinessSchedule
@@ -304,6 +335,8 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         Intent::Unknown if r.service.is_some() => match catalogue_number(&words) {
             Some(CatalogueNumber::Minutes) => Intent::ChangeServiceDuration,
             Some(CatalogueNumber::Price) => Intent::ChangePrice,
+            // «el tinte dura hora y media»
+            None if words.iter().any(|w| w == "dura") => Intent::ChangeServiceDuration,
             None => Intent::Unknown,
         },
         i => i,
@@ -311,13 +344,16 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     if r.intent == Intent::Reschedule {
         move_target(&mut r, text, now);
     }
-    // «hoy salgo a las 6»: blocked from 6 on; «mañana entro a las 11»:
-    // until 11.
+    prefer_after_mejor(&mut r, text, now);
+    // «hoy salgo a las 6», «salgo temprano, a las 4»: blocked from then
+    // on; «mañana entro a las 11», «el jueves entro tarde, a las 12»:
+    // until then.
     if r.intent == Intent::BlockTime {
         if let Some(super::when::TimeSpec::At(t)) = r.when.time {
-            if text_has(&words, "salgo a") || text_has(&words, "me voy a") {
+            let has = |w: &str| words.iter().any(|x| x == w);
+            if has("salgo") || text_has(&words, "me voy a") {
                 r.when.time = Some(super::when::TimeSpec::After(t));
-            } else if text_has(&words, "entro a") || text_has(&words, "llego a") {
+            } else if has("entro") || has("llego") {
                 r.when.time = Some(super::when::TimeSpec::Before(t));
             }
         }
@@ -334,6 +370,17 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     if r.when.date.is_none() && words.iter().any(|w| w == "ayer") {
         let yesterday = now.date() - chrono::Duration::days(1);
         r.when.date = Some(super::when::DateSpec::Day(yesterday));
+    }
+    // «hoy hace calor»: a day in a message that asks nothing is small
+    // talk, not a day to act on.
+    if r.intent == Intent::Unknown
+        && r.when.time.is_none()
+        && r.service.is_none()
+        && r.staff.is_none()
+        && r.name.is_none()
+        && r.phone.is_none()
+    {
+        r.when.date = None;
     }
     // «cuesta 250 desde hoy»: a catalogue change takes effect now; its
     // day is not a slot.
@@ -367,6 +414,13 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         }
     }
     r
+}
+
+/// «tengo», «ando», «estoy»: the sender asks about their own day.
+fn first_person(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| ["tengo", "ando", "estoy", "yo"].contains(&w.as_str()))
 }
 
 /// The customer a staff member's message is about: "cancela la cita de
@@ -406,6 +460,8 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "ha venido ",
         "cancelale a la señora ",
         "cancelale al señor ",
+        "marca a ",
+        "marcale a ",
     ];
     const NOT_A_NAME: &[&str] = &[
         "las",
@@ -610,19 +666,41 @@ pub fn service_in(text: &str, services: &[String]) -> (Option<String>, Vec<Strin
         None => (None, Vec::new()),
         Some(Match::Found(s)) => (Some(s.item.clone()), Vec::new()),
         Some(Match::Ambiguous(v)) => {
-            let said = message_words(text);
-            let missing = |name: &str| {
+            // The words as written and as the matcher reads them
+            // («cortarme el pelo» says «corte» and «cabello»).
+            let mut said = message_words(text);
+            said.extend(super::fuzzy::tokens(text));
+            let name_words = |name: &str| -> Vec<String> {
                 normalize(name)
                     .split(' ')
-                    .filter(|w| !PLAIN_WORDS.contains(w) && !said.iter().any(|s| s == w))
+                    .filter(|w| !PLAIN_WORDS.contains(w))
+                    .map(str::to_string)
+                    .collect()
+            };
+            let missing = |name: &str| {
+                name_words(name)
+                    .iter()
+                    .filter(|w| !said.contains(w))
                     .count()
             };
-            let best = v.iter().map(|s| missing(s.item)).min().unwrap_or(0);
+            // Words said that name another option and not this one: «el
+            // pelo y la barba» is not only the «Corte de cabello».
+            let vocabulary: Vec<String> = v.iter().flat_map(|s| name_words(s.item)).collect();
+            let left_out = |name: &str| {
+                let own = name_words(name);
+                said.iter()
+                    .filter(|w| vocabulary.contains(w) && !own.contains(w))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+            };
+            let key = |name: &str| (missing(name), left_out(name));
+            let best = v.iter().map(|s| key(s.item)).min().unwrap_or((0, 0));
             let plain: Vec<&String> = v
                 .iter()
-                .filter(|s| missing(s.item) == best)
+                .filter(|s| key(s.item) == best)
                 .map(|s| s.item)
                 .collect();
+            let best = best.0;
             if best == 0 && plain.len() == 1 {
                 (Some(plain[0].clone()), Vec::new())
             } else {
@@ -681,7 +759,13 @@ const NAME_LEADS: &[&str] = &[
     "me llamo ",
     "mi nombre es ",
     "ponla a nombre de ",
+    "de parte de ",
     "soy ",
+    // «habla Jorge Salas», as a call is answered.
+    "habla ",
+    // «para mi hijo Mateo»: only with the relation (see `name_in`).
+    "para mi ",
+    "pa mi ",
 ];
 
 /// Words that end a name ("soy Ana, quiero…", "soy ana gomez quiero…").
@@ -692,7 +776,7 @@ const NOT_NAME: &[&str] = &[
     "ok", "gracias", "hola", "manana", "hoy", "pasado", "tambien", "ya", "este", "esta", "otra",
     "otro", "yo", "muy", "puedo", "puedes", "podrias", "agendame", "apuntame", "ponme", "ponla",
     "ponlo", "buenas", "buenos", "tardes", "dias", "noches", "cita", "corte", "barba", "al", "a",
-    "que", "sin",
+    "que", "sin", "espanol", "ingles", "desde", "aqui", "alla", "usted", "ella", "como",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
@@ -704,7 +788,21 @@ pub fn name_in(text: &str) -> Option<String> {
             let (start, end) = (from + at.start, from + at.end);
             from = end;
             // "soy" must start a clause: "hola soy Ana", "sí, soy Ana".
-            if *lead == "soy " && !starts_clause(&text[..start]) {
+            if matches!(*lead, "soy " | "habla ") && !starts_clause(&text[..start]) {
+                continue;
+            }
+            // «para mi hijo Mateo» names Mateo; «para mi corte» names no one.
+            if matches!(*lead, "para mi " | "pa mi ") {
+                let relation = text[end..]
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| RELATIVES.contains(&normalize(w).as_str()));
+                if !relation {
+                    continue;
+                }
+                if let Some(n) = name_words(&format!("mi {}", &text[end..])) {
+                    return Some(n);
+                }
                 continue;
             }
             if let Some(n) = name_words(&text[end..]) {
@@ -912,7 +1010,11 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
             .iter()
             .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
     };
-    let about_appointment = any(&["cita"]);
+    // «la cita», or one pointed at by its hour: «cambia la de las 11».
+    let about_appointment = any(&["cita"])
+        || ["la de las", "el de las", "la de la", "el de la"]
+            .iter()
+            .any(|p| n.contains(p));
     if any(&["cancel", "anul"]) && (about_appointment || words.len() >= 3) {
         return Some(Intent::Cancel);
     }

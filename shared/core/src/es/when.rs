@@ -422,6 +422,8 @@ impl Clock {
                 Some(Mer::Night) => h + 12,
                 Some(Mer::H24) => h,
                 None => match part {
+                    // «salgo temprano, a las 4»: no shop opens at 4 am.
+                    Some(PartOfDay::Early | PartOfDay::Morning) if (1..=5).contains(&h) => h + 12,
                     Some(PartOfDay::Early | PartOfDay::Morning) => h,
                     Some(PartOfDay::Afternoon) => h % 12 + 12,
                     Some(PartOfDay::Evening) if h == 12 => 0,
@@ -478,6 +480,24 @@ pub(crate) const WEEKDAYS: [(&str, Weekday); 7] = [
     ("viernes", Weekday::Fri),
     ("sabado", Weekday::Sat),
     ("domingo", Weekday::Sun),
+];
+
+/// Weekdays as they get typed on a phone: «biernes», «miercole», «sabdo»,
+/// «juebes», and the short forms «lun», «mie», «jue», «vie», «sab», «dom».
+const WEEKDAY_SPELLINGS: &[(&str, &str)] = &[
+    ("lun", "lunes"),
+    ("marte", "martes"),
+    ("miercole", "miercoles"),
+    ("mie", "miercoles"),
+    ("mier", "miercoles"),
+    ("juebes", "jueves"),
+    ("jue", "jueves"),
+    ("biernes", "viernes"),
+    ("vie", "viernes"),
+    ("sabdo", "sabado"),
+    ("savado", "sabado"),
+    ("sab", "sabado"),
+    ("dom", "domingo"),
 ];
 
 const MONTHS: [&str; 12] = [
@@ -599,6 +619,10 @@ impl Parser {
 
     fn weekday_at(&self, i: usize) -> Option<Weekday> {
         let w = self.w(i);
+        let w = WEEKDAY_SPELLINGS
+            .iter()
+            .find(|(from, _)| *from == w)
+            .map_or(w, |(_, to)| *to);
         WEEKDAYS.iter().find(|(n, _)| *n == w).map(|(_, d)| *d)
     }
 
@@ -711,7 +735,10 @@ impl Parser {
     /// must carry its own evidence (":30", "pm", "y media", ...).
     fn clock(&self, i: usize, ctx: bool, allow_y: bool) -> Option<(usize, Clock)> {
         // "cuarto para las 5", "diez para las 5"
-        let before = minute_word(self.w(i)).or_else(|| self.n2(i).filter(|m| *m <= 30));
+        // A number after «las» is an hour: «la de las 11 para las 12».
+        let after_las = i > 0 && self.is(i - 1, &["las", "la"]);
+        let before = minute_word(self.w(i))
+            .or_else(|| self.n2(i).filter(|m| *m <= 30 && !after_las));
         if let Some(minus) = before {
             if self.is(i + 1, &["para"]) && self.is(i + 2, &["las", "la"]) {
                 if let Some((h, j)) = self.hour_at(i + 3) {
@@ -1048,8 +1075,14 @@ impl Parser {
         let today = self.today;
         let mut j = i;
         let mut this = false;
+        let mut other = false;
         if self.is(j, &["el"]) {
             j += 1;
+            // «el otro sábado»: not the coming one, the one after it.
+            if self.is(j, &["otro"]) && self.weekday_at(j + 1).is_some() {
+                other = true;
+                j += 1;
+            }
         }
         if self.is(j, &["este", "esta"]) {
             this = true;
@@ -1069,7 +1102,11 @@ impl Parser {
             j += 2;
         }
         let offset = Duration::days(wd.num_days_from_monday() as i64);
-        let mut date = next_weekday(today, wd, this);
+        let mut date = if other {
+            next_weekday(today, wd, true) + Duration::days(7)
+        } else {
+            next_weekday(today, wd, this)
+        };
         let mut weekday = Some(wd);
         if self.is(j, &["de"]) {
             if let Some(k) = self.next_week_phrase(j + 1) {
@@ -1209,6 +1246,21 @@ impl Parser {
     }
 
     fn relative(&mut self, i: usize) -> Option<usize> {
+        // «de hoy en ocho», «de mañana en quince»: a week (two) from that
+        // day, the Mexican way of counting both ends.
+        if self.is(i, &["de"]) && self.is(i + 1, &["hoy", "manana"]) && self.is(i + 2, &["en"]) {
+            let weeks = match (self.n(i + 3), self.w(i + 3)) {
+                (Some(8), _) | (_, "ocho") => Some(1),
+                (Some(15), _) | (_, "quince") => Some(2),
+                _ => None,
+            };
+            if let Some(weeks) = weeks {
+                let from = self.today + Duration::days(i64::from(self.is(i + 1, &["manana"])));
+                let d = from + Duration::days(7 * weeks);
+                self.push_date(DateSpec::Day(d), P_EXPLICIT, None);
+                return Some(i + 4);
+            }
+        }
         let j = if self.is(i, &["en"]) {
             i + 1
         } else if self.is(i, &["dentro"]) && self.is(i + 1, &["de"]) {
@@ -1276,6 +1328,11 @@ impl Parser {
             "temprano" | "tempranito" => {
                 self.push_time(TimeSpec::Part(PartOfDay::Early));
                 Some(i + 1)
+            }
+            // «a primera hora»: as early as the day starts.
+            "primera" if self.is(i + 1, &["hora"]) => {
+                self.push_time(TimeSpec::Part(PartOfDay::Early));
+                Some(i + 2)
             }
             _ => None,
         }
