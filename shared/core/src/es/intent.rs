@@ -482,6 +482,9 @@ const RULES: &[Rule] = &[
             "cuanto vendio",
             "cuanto ha vendido",
             "cuanto lleva",
+            "cuanto sacamos",
+            "cuanto saque",
+            "cuanto hice",
             "ingresos",
             "ventas",
             "reporte",
@@ -854,6 +857,12 @@ const RULES: &[Rule] = &[
             "no voy a trabajar",
             "salgo a las",
             "me voy a las",
+            "me voy temprano",
+            "me voy mas temprano",
+            "sale a las",
+            "sale temprano",
+            "entra a las",
+            "entra tarde",
             "entro a las",
             "entro tarde",
             "salgo temprano",
@@ -923,6 +932,9 @@ const RULES: &[Rule] = &[
             "viernes",
             "sabado",
             "domingo",
+            // «¿quién viene a las 5?»: the agenda at an hour.
+            "a las",
+            "a la",
         ],
     },
     Rule {
@@ -1290,6 +1302,7 @@ const RULES: &[Rule] = &[
             "atienden a",
             "depilan",
             "pintan",
+            "incluye",
         ],
         all: &[],
         none: &[],
@@ -1377,6 +1390,9 @@ const YES_LEAD: &[&str] = &[
 const NO_LEAD: &[&str] = &[
     "no",
     "mejor no",
+    // «mejor otro día», «mejor otra hora»
+    "mejor otro",
+    "mejor otra",
     "negativo",
     "para nada",
     "tampoco",
@@ -1418,6 +1434,7 @@ const OVERRIDE_AFTER_YES: &[Intent] = &[
     // «listo, ya puedes seguir tú», «ok, yo me encargo»
     Intent::ReleaseHandoff,
     Intent::TakeOver,
+    Intent::MarkCompleted,
 ];
 const OVERRIDE_AFTER_NO: &[Intent] = &[
     Intent::Cancel,

@@ -51,9 +51,18 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     if on_the_way(&words) {
         r.when = When::default();
     }
-    // «gracias por todo hoy»: the day thanked for is not a booking.
-    if text_has(&words, "gracias por") && r.service.is_none() && r.when.time.is_none() {
+    // «gracias por todo hoy», «gracias, excelente servicio el de hoy»: the
+    // day thanked for is not a booking.
+    let thanked = text_has(&words, "gracias por") || (has("gracias") && praise(&words));
+    if thanked && r.service.is_none() && r.when.time.is_none() {
         r.when.date = None;
+    }
+    // «gracias, nos vemos mañana», «ok, ahí te veo el viernes a las 4»: a
+    // goodbye names the day already booked, it asks for nothing; «mañana
+    // te marco», «luego te confirmo»: an answer put off.
+    let put_off = puts_off(&words) && r.service.is_none();
+    if (farewell(&words) && r.service.is_none()) || put_off {
+        r.when = When::default();
     }
     let says_when = r.when.date.is_some() || r.when.time.is_some();
     r.usual = asks_usual(&words);
@@ -61,6 +70,13 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         // «Quiero lo de siempre para el sábado»: a booking of the usual.
         Intent::Unknown | Intent::Greeting | Intent::Yes | Intent::Services if r.usual => {
             Intent::Book
+        }
+        // «gracias por todo, muy buen corte», «gracias, excelente servicio»:
+        // praise for a service given.
+        Intent::Thanks | Intent::Services | Intent::Unknown
+            if !says_when && has("gracias") && praise(&words) && !text.contains('?') =>
+        {
+            Intent::Thanks
         }
         // "corte el sábado", "mañana a las 4", "corte hoy 🙏": a booking.
         Intent::Unknown | Intent::Greeting | Intent::Thanks
@@ -90,6 +106,14 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     if r.intent == Intent::TalkToHuman {
         // "Quiero hablar con Carlos" asks for a person, not a booking.
         r.staff = None;
+    }
+    // «gracias Pedro, quedó excelente», «gracias por todo, muy buen
+    // corte»: thanks carry no booking.
+    if r.intent == Intent::Thanks {
+        r.service = None;
+        r.service_options.clear();
+        r.staff = None;
+        r.when = When::default();
     }
     // «¿De lunes a sábado abren?»: every week, not next Monday.
     if r.intent == Intent::Hours && weekday_span(&words) {
@@ -196,6 +220,33 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     }
 }
 
+/// «nos vemos mañana», «hasta el sábado», «ahí te veo»: a goodbye.
+fn farewell(words: &[String]) -> bool {
+    ["nos vemos", "hasta manana", "hasta el", "hasta luego", "te veo", "los veo"]
+        .iter()
+        .any(|p| text_has(words, p))
+}
+
+/// «mañana te marco», «luego te confirmo», «te aviso al rato»: the answer
+/// comes later.
+fn puts_off(words: &[String]) -> bool {
+    ["te", "le", "les"].iter().any(|who| {
+        ["marco", "aviso", "confirmo", "escribo", "digo", "llamo"]
+            .iter()
+            .any(|verb| text_has(words, &format!("{who} {verb}")))
+    }) && !words.iter().any(|w| w == "porque" || w == "quiero")
+}
+
+/// «muy buen corte», «quedó excelente», «gracias por todo»: thanks for a
+/// service already given.
+fn praise(words: &[String]) -> bool {
+    text_has(words, "gracias por")
+        || words.iter().any(|w| {
+            ["quedo", "buen", "excelente", "increible", "chido", "padre", "atencion"]
+                .contains(&w.as_str())
+        })
+}
+
 /// «el jueves no, mejor el viernes», «mi cita del jueves, mejor el viernes
 /// a las 12»: what follows the last «mejor» replaces the day or time said
 /// before it.
@@ -217,7 +268,9 @@ fn prefer_after_mejor(r: &mut Reading, text: &str, now: NaiveDateTime) {
 /// «llego en 5 minutos», «en 1 hora llego», «estoy a 10 min»: a customer
 /// on the way, whose minutes are not an appointment time.
 fn on_the_way(words: &[String]) -> bool {
-    let arriving = ["llego", "llegamos", "llegando", "estoy", "estamos"]
+    let arriving = [
+        "llego", "llegamos", "llegando", "estoy", "estamos", "voy", "vamos", "salgo", "paso",
+    ]
         .iter()
         .any(|v| words.iter().any(|w| w == v));
     let minutes = words.windows(3).any(|w| {
@@ -287,6 +340,10 @@ fn text_has(words: &[String], phrase: &str) -> bool {
 pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let mut r = common(text, now, cat);
     let words = message_words(text);
+    // «voy en 5 minutos»: on the way, not a time to act on.
+    if on_the_way(&words) {
+        r.when = When::default();
+    }
     if r.when.date.is_none() {
         // "agenda del 3": the next 3rd.
         if let Some(day) = words
@@ -309,6 +366,7 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         Intent::Unknown | Intent::Book | Intent::Yes | Intent::Greeting
             if (r.when.date.is_some() || (r.when.time.is_some() && first_person(&words)))
                 && words.len() <= 6
+                && only_about_the_day(text, now, cat.staff)
                 && (text.contains('?')
                     || words.iter().any(|w| {
                         ["como", "que", "y", "agenda", "citas"].contains(&w.as_str())
@@ -349,13 +407,23 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     // on; «mañana entro a las 11», «el jueves entro tarde, a las 12»:
     // until then.
     if r.intent == Intent::BlockTime {
-        if let Some(super::when::TimeSpec::At(t)) = r.when.time {
-            let has = |w: &str| words.iter().any(|x| x == w);
-            if has("salgo") || text_has(&words, "me voy a") {
+        let has = |w: &str| words.iter().any(|x| x == w);
+        let leaving = has("salgo") || has("sale") || text_has(&words, "me voy");
+        let arriving = has("entro") || has("entra") || has("llego") || has("llega");
+        match r.when.time {
+            Some(super::when::TimeSpec::At(t)) if leaving => {
                 r.when.time = Some(super::when::TimeSpec::After(t));
-            } else if has("entro") || has("llego") {
+            }
+            Some(super::when::TimeSpec::At(t)) if arriving => {
                 r.when.time = Some(super::when::TimeSpec::Before(t));
             }
+            // «hoy me voy temprano»: when they leave, not a morning.
+            Some(super::when::TimeSpec::Part(super::when::PartOfDay::Early))
+                if leaving || arriving =>
+            {
+                r.when.time = None;
+            }
+            _ => {}
         }
     }
     // «gracias por hoy», «buenos días, equipo»: nothing to act on, so no
@@ -420,7 +488,35 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
 fn first_person(words: &[String]) -> bool {
     words
         .iter()
-        .any(|w| ["tengo", "ando", "estoy", "yo"].contains(&w.as_str()))
+        .any(|w| ["tengo", "ando", "estoy", "yo", "entro", "salgo"].contains(&w.as_str()))
+}
+
+/// «¿y mañana?», «¿qué onda con el jueves?», «lo del viernes, ¿cómo
+/// está?»: besides the day, only the small words of a question about it
+/// (or a teammate's name). «¿Qué calor hace hoy?» says something else.
+fn only_about_the_day(text: &str, now: NaiveDateTime, staff: &[String]) -> bool {
+    const SMALL: &[&str] = &[
+        "y", "que", "como", "onda", "con", "el", "la", "lo", "los", "las", "de", "del", "para", "pa",
+        "a", "en", "al", "hay", "esta", "estamos", "viene", "pinta", "va", "agenda", "citas", "cita",
+        "tengo", "ando", "tenemos", "entro", "salgo", "me", "mi", "mis", "algo", "quien", "quienes",
+        "hora", "dia", "libre", "libres", "todo", "toda", "porfa", "porfavor", "oye", "entonces",
+        "ok", "bueno", "pues", "tal", "cuantas", "cuantos", "ver", "pasame", "mandame", "tiene",
+        "tienen", "anda", "andan", "chamba", "trabajo", "hueco", "huecos", "espacio", "espacios",
+        "lugar", "alguien", "gente", "clientes", "cliente",
+    ];
+    let plain = when_spellings(text);
+    let when = parse_when_local(&plain, now);
+    let mut rest = plain.clone();
+    for span in when.matched.iter().rev() {
+        rest.replace_range(span.clone(), " ");
+    }
+    let names: Vec<String> = staff
+        .iter()
+        .filter_map(|s| normalize(s).split(' ').next().map(str::to_string))
+        .collect();
+    message_words(&rest)
+        .iter()
+        .all(|w| SMALL.contains(&w.as_str()) || names.contains(w))
 }
 
 /// The customer a staff member's message is about: "cancela la cita de
@@ -462,6 +558,7 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "cancelale al señor ",
         "marca a ",
         "marcale a ",
+        "encargo de ",
     ];
     const NOT_A_NAME: &[&str] = &[
         "las",
@@ -500,6 +597,37 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "de",
         "del",
         "al",
+        // «ya quedó todo», «la cita de ayer», «quién es ese?», «pues no
+        // vino el de las 5»: words, not customers.
+        "todo",
+        "todos",
+        "ese",
+        "esa",
+        "este",
+        "esta",
+        "eso",
+        "aquel",
+        "aquella",
+        "ayer",
+        "pues",
+        "parece",
+        "creo",
+        "ahorita",
+        "oye",
+        "mira",
+        "fijate",
+        "tampoco",
+        "nadie",
+        "alguien",
+        "todavia",
+        "siempre",
+        "nunca",
+        "senor",
+        "senora",
+        "bueno",
+        "entonces",
+        "igual",
+        "jefe",
     ];
     for lead in LEADS {
         if let Some(at) = super::find_ci(text, lead) {
@@ -532,7 +660,15 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
             let common = [
                 "no", "ya", "el", "la", "listo", "marca", "marcala", "me", "nos",
             ];
-            if !common.contains(&n.as_str()) && first.chars().all(char::is_alphabetic) {
+            // «Juan no vino», «Pepe ya se fue»: the name leads the verb.
+            let leads_verb = text
+                .split_whitespace()
+                .nth(1)
+                .is_some_and(|w| ["no", "ya", "nunca"].contains(&normalize(w).as_str()));
+            if !common.contains(&n.as_str())
+                && first.chars().all(char::is_alphabetic)
+                && leads_verb
+            {
                 return Some(capitalize(first));
             }
         }
@@ -760,6 +896,9 @@ const NAME_LEADS: &[&str] = &[
     "mi nombre es ",
     "ponla a nombre de ",
     "de parte de ",
+    "les escribe ",
+    "le escribe ",
+    "te escribe ",
     "soy ",
     // «habla Jorge Salas», as a call is answered.
     "habla ",
@@ -776,7 +915,7 @@ const NOT_NAME: &[&str] = &[
     "ok", "gracias", "hola", "manana", "hoy", "pasado", "tambien", "ya", "este", "esta", "otra",
     "otro", "yo", "muy", "puedo", "puedes", "podrias", "agendame", "apuntame", "ponme", "ponla",
     "ponlo", "buenas", "buenos", "tardes", "dias", "noches", "cita", "corte", "barba", "al", "a",
-    "que", "sin", "espanol", "ingles", "desde", "aqui", "alla", "usted", "ella", "como",
+    "que", "sin", "alergico", "alergica", "espanol", "ingles", "desde", "aqui", "alla", "usted", "ella", "como",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
@@ -843,6 +982,12 @@ fn name_words(rest: &str) -> Option<String> {
         && RELATIVES.contains(&normalize(raws[1]).as_str())
     {
         raws.drain(..2);
+    }
+    // «Don Ramón», «la señora Gloria»: the name without the courtesy.
+    if raws.len() > 1
+        && ["don", "dona", "sr", "sra", "senor", "senora"].contains(&normalize(raws[0]).as_str())
+    {
+        raws.remove(0);
     }
     for raw in raws {
         let ends = raw.ends_with([',', '.', '!', '?', ';', ':']);

@@ -574,9 +574,11 @@ fn part_word(w: &str) -> Option<PartOfDay> {
 
 fn rank(t: &TimeSpec) -> u8 {
     match t {
-        TimeSpec::At(_) => 4,
-        TimeSpec::Between(..) => 3,
-        TimeSpec::After(_) | TimeSpec::Before(_) => 2,
+        TimeSpec::At(_) => 5,
+        TimeSpec::Between(..) => 4,
+        TimeSpec::After(_) | TimeSpec::Before(_) => 3,
+        // «en la mañana temprano»: the narrower part says more.
+        TimeSpec::Part(PartOfDay::Early) => 2,
         TimeSpec::Part(_) => 1,
     }
 }
