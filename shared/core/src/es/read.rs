@@ -559,6 +559,14 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "marca a ",
         "marcale a ",
         "encargo de ",
+        "reagenda a ",
+        "agenda a ",
+        "agendale a ",
+        "apartale a ",
+        "anota a ",
+        "atendi a ",
+        "cambia a ",
+        "cuando vino ",
     ];
     const NOT_A_NAME: &[&str] = &[
         "las",
@@ -629,6 +637,46 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "igual",
         "jefe",
     ];
+    // «la señora Lupe no llegó», «termine con el señor Ramírez», «ya
+    // quedó Don Pepe»: a courtesy title names the customer after it.
+    let about_customer = matches!(
+        intent,
+        Intent::MarkNoShow
+            | Intent::MarkCompleted
+            | Intent::Cancel
+            | Intent::Reschedule
+            | Intent::CustomerHistory
+            | Intent::MessageCustomer
+            | Intent::WalkIn
+            | Intent::TakeOver
+    );
+    if about_customer {
+        for title in [
+            "la señora ",
+            "la senora ",
+            "el señor ",
+            "el senor ",
+            "la sra ",
+            "el sr ",
+            "don ",
+            "doña ",
+        ] {
+            let Some(at) = super::find_ci(text, title) else {
+                continue;
+            };
+            // A word of its own: not the end of «perdón».
+            if text[..at.start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphabetic)
+            {
+                continue;
+            }
+            if let Some(n) = name_words(&text[at.end..]) {
+                return Some(n);
+            }
+        }
+    }
     for lead in LEADS {
         if let Some(at) = super::find_ci(text, lead) {
             let rest = &text[at.end..];
@@ -915,7 +963,11 @@ const NOT_NAME: &[&str] = &[
     "ok", "gracias", "hola", "manana", "hoy", "pasado", "tambien", "ya", "este", "esta", "otra",
     "otro", "yo", "muy", "puedo", "puedes", "podrias", "agendame", "apuntame", "ponme", "ponla",
     "ponlo", "buenas", "buenos", "tardes", "dias", "noches", "cita", "corte", "barba", "al", "a",
-    "que", "sin", "alergico", "alergica", "espanol", "ingles", "desde", "aqui", "alla", "usted", "ella", "como",
+    "que", "sin", "alergico", "alergica",
+    // Verbs that follow a name: «la cita de Sofi pásala al viernes».
+    "pasala", "pasalo", "muevela", "muevelo", "cambiala", "cambialo", "cancelala", "cancelalo",
+    "recorrela", "reagendala", "marcala", "marcalo", "avisale", "dile", "quiere", "pidio", "llego",
+    "vino", "viene", "espanol", "ingles", "desde", "aqui", "alla", "usted", "ella", "como",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
@@ -1103,6 +1155,8 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         return first;
     }
     if n.contains("historial")
+        || n.contains("cuando vino")
+        || n.contains("ultima vez que vino")
         || n.starts_with("quien es")
         || n.contains("cuantas veces ha venido")
         || n.contains("cuantas veces vino")
@@ -1133,6 +1187,11 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         return Intent::Unblock;
     }
     if any(&["bloque"]) {
+        return Intent::BlockTime;
+    }
+    // «estoy enfermo, no voy a ir mañana»: a staff member's own absence,
+    // not a customer's cancellation.
+    if first == Intent::Cancel && !any(&["cancel", "cansel", "anul"]) {
         return Intent::BlockTime;
     }
     if any(&["agreg", "anad"]) && any(&["emplead", "estilista", "barber", "personal", "equipo"]) {
@@ -1169,7 +1228,11 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
         .split([',', '.', ';', ':'])
         .filter_map(|c| normalize(c).split_whitespace().next().map(str::to_string))
         .collect();
-    let moving_verb = clause_starts.iter().any(|w| {
+    // «cambia a José para el sábado»: a person moved.
+    let moves_someone = words.windows(2).any(|w| {
+        ["cambia", "cambiale"].contains(&w[0]) && ["a", "al"].contains(&w[1])
+    }) && !words.iter().any(|w| w.starts_with("precio") || w.starts_with("horario"));
+    let moving_verb = moves_someone || clause_starts.iter().any(|w| {
         [
             "mueve",
             "muevele",

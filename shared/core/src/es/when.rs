@@ -422,8 +422,9 @@ impl Clock {
                 Some(Mer::Night) => h + 12,
                 Some(Mer::H24) => h,
                 None => match part {
-                    // «salgo temprano, a las 4»: no shop opens at 4 am.
-                    Some(PartOfDay::Early | PartOfDay::Morning) if (1..=5).contains(&h) => h + 12,
+                    // «salgo temprano, a las 4», «cerramos temprano, a las
+                    // 6»: no shop works at 4 or 6 am.
+                    Some(PartOfDay::Early | PartOfDay::Morning) if (1..=6).contains(&h) => h + 12,
                     Some(PartOfDay::Early | PartOfDay::Morning) => h,
                     Some(PartOfDay::Afternoon) => h % 12 + 12,
                     Some(PartOfDay::Evening) if h == 12 => 0,
@@ -672,6 +673,7 @@ impl Parser {
             .or_else(|| self.range_time(i))
             .or_else(|| self.clock_use(i))
             .or_else(|| self.noon(i))
+            .or_else(|| self.day_span(i))
             .or_else(|| self.month_day(i))
             .or_else(|| self.slash_date(i))
             .or_else(|| self.weekday(i))
@@ -1023,6 +1025,40 @@ impl Parser {
         let (end, year) = self.year(k);
         let date = self.dated(year, m, d)?;
         self.push_date(DateSpec::Day(date), P_EXPLICIT, None);
+        Some(end)
+    }
+
+    /// «del 20 al 25 (de enero)», «del lunes al miércoles»: every day
+    /// between, both included.
+    fn day_span(&mut self, i: usize) -> Option<usize> {
+        if !self.is(i, &["del"]) {
+            return None;
+        }
+        if let (Some(a), Some(b)) = (self.weekday_at(i + 1), self.weekday_at(i + 3)) {
+            if !self.is(i + 2, &["al"]) {
+                return None;
+            }
+            let first = next_weekday(self.today, a, false);
+            let last = next_weekday(first, b, true);
+            self.push_date(DateSpec::Range { first, last }, P_EXPLICIT, None);
+            return Some(i + 4);
+        }
+        let (a, k) = self.day_num(i + 1)?;
+        if !self.is(k, &["al"]) {
+            return None;
+        }
+        let (b, end) = self.day_num(k + 1)?;
+        let km = if self.is(end, &["de"]) { end + 1 } else { end };
+        let (first, end) = match self.month_at(km, true) {
+            Some(m) => (next_month_day(self.today, m, a)?, km + 1),
+            None => (next_day_of_month(self.today, a)?, end),
+        };
+        // The last day is the next `b` from the first: «del 28 al 3».
+        let last = next_day_of_month(first, b)?;
+        if (last - first).num_days() > 62 {
+            return None;
+        }
+        self.push_date(DateSpec::Range { first, last }, P_EXPLICIT, None);
         Some(end)
     }
 
