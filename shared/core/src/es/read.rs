@@ -94,7 +94,8 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         // «ok gracias», «va, gracias», «sale gracias»: thanks, not a yes.
         Intent::Yes
             if words.len() <= 3
-                && ["ok", "va", "sale", "vale", "listo", "perfecto"].contains(&words[0].as_str())
+                && ["ok", "va", "sale", "vale", "listo", "perfecto"]
+                    .contains(&words[0].as_str())
                 && has("gracias") =>
         {
             Intent::Thanks
@@ -222,9 +223,16 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
 
 /// «nos vemos mañana», «hasta el sábado», «ahí te veo»: a goodbye.
 fn farewell(words: &[String]) -> bool {
-    ["nos vemos", "hasta manana", "hasta el", "hasta luego", "te veo", "los veo"]
-        .iter()
-        .any(|p| text_has(words, p))
+    [
+        "nos vemos",
+        "hasta manana",
+        "hasta el",
+        "hasta luego",
+        "te veo",
+        "los veo",
+    ]
+    .iter()
+    .any(|p| text_has(words, p))
 }
 
 /// «mañana te marco», «luego te confirmo», «te aviso al rato»: the answer
@@ -242,8 +250,16 @@ fn puts_off(words: &[String]) -> bool {
 fn praise(words: &[String]) -> bool {
     text_has(words, "gracias por")
         || words.iter().any(|w| {
-            ["quedo", "buen", "excelente", "increible", "chido", "padre", "atencion"]
-                .contains(&w.as_str())
+            [
+                "quedo",
+                "buen",
+                "excelente",
+                "increible",
+                "chido",
+                "padre",
+                "atencion",
+            ]
+            .contains(&w.as_str())
         })
 }
 
@@ -271,15 +287,19 @@ fn on_the_way(words: &[String]) -> bool {
     let arriving = [
         "llego", "llegamos", "llegando", "estoy", "estamos", "voy", "vamos", "salgo", "paso",
     ]
-        .iter()
-        .any(|v| words.iter().any(|w| w == v));
-    let minutes = words.windows(3).any(|w| {
+    .iter()
+    .any(|v| words.iter().any(|w| w == v));
+    arriving && in_minutes(words)
+}
+
+/// «en 10 minutos», «a 5 min», «en media hora»: a moment from now.
+fn in_minutes(words: &[String]) -> bool {
+    words.windows(3).any(|w| {
         ["en", "a"].contains(&w[0].as_str())
             && (w[1].chars().all(|c| c.is_ascii_digit())
                 || ["una", "un", "media"].contains(&w[1].as_str()))
             && (w[2].starts_with("min") || w[2].starts_with("hora"))
-    });
-    arriving && minutes
+    })
 }
 
 enum CatalogueNumber {
@@ -343,6 +363,20 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     // «voy en 5 minutos»: on the way, not a time to act on.
     if on_the_way(&words) {
         r.when = When::default();
+    }
+    // «soy Ana, ¿qué tengo hoy?»: a teammate saying who writes, not a
+    // customer's name.
+    if let Some(n) = &r.name {
+        let own = cat
+            .staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(normalize(n).as_str()));
+        let introduces = ["soy ", "habla "]
+            .iter()
+            .any(|lead| super::find_ci(text, &format!("{lead}{n}")).is_some());
+        if own && introduces {
+            r.name = None;
+        }
     }
     if r.when.date.is_none() {
         // "agenda del 3": the next 3rd.
@@ -439,6 +473,15 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         let yesterday = now.date() - chrono::Duration::days(1);
         r.when.date = Some(super::when::DateSpec::Day(yesterday));
     }
+    // «dile que la atiendo en 10 minutos», «llegó alguien, en 5 min lo
+    // paso»: a moment from now is not an appointment time; «ya terminé por
+    // hoy»: the day is over, not one to act on.
+    if in_minutes(&words) && !matches!(r.intent, Intent::BlockTime | Intent::Unblock) {
+        r.when = When::default();
+    }
+    if text_has(&words, "por hoy") && r.when.time.is_none() {
+        r.when.date = None;
+    }
     // «hoy hace calor»: a day in a message that asks nothing is small
     // talk, not a day to act on.
     if r.intent == Intent::Unknown
@@ -496,13 +539,13 @@ fn first_person(words: &[String]) -> bool {
 /// (or a teammate's name). «¿Qué calor hace hoy?» says something else.
 fn only_about_the_day(text: &str, now: NaiveDateTime, staff: &[String]) -> bool {
     const SMALL: &[&str] = &[
-        "y", "que", "como", "onda", "con", "el", "la", "lo", "los", "las", "de", "del", "para", "pa",
-        "a", "en", "al", "hay", "esta", "estamos", "viene", "pinta", "va", "agenda", "citas", "cita",
-        "tengo", "ando", "tenemos", "entro", "salgo", "me", "mi", "mis", "algo", "quien", "quienes",
-        "hora", "dia", "libre", "libres", "todo", "toda", "porfa", "porfavor", "oye", "entonces",
-        "ok", "bueno", "pues", "tal", "cuantas", "cuantos", "ver", "pasame", "mandame", "tiene",
-        "tienen", "anda", "andan", "chamba", "trabajo", "hueco", "huecos", "espacio", "espacios",
-        "lugar", "alguien", "gente", "clientes", "cliente",
+        "y", "que", "como", "onda", "con", "el", "la", "lo", "los", "las", "de", "del", "para",
+        "pa", "a", "en", "al", "hay", "esta", "estamos", "viene", "pinta", "va", "agenda", "citas",
+        "cita", "tengo", "ando", "tenemos", "entro", "salgo", "me", "mi", "mis", "algo", "quien",
+        "quienes", "hora", "dia", "libre", "libres", "todo", "toda", "porfa", "porfavor", "oye",
+        "entonces", "ok", "bueno", "pues", "tal", "cuantas", "cuantos", "ver", "pasame", "mandame",
+        "tiene", "tienen", "anda", "andan", "chamba", "trabajo", "hueco", "huecos", "espacio",
+        "espacios", "lugar", "alguien", "gente", "clientes", "cliente",
     ];
     let plain = when_spellings(text);
     let when = parse_when_local(&plain, now);
@@ -713,9 +756,7 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
                 .split_whitespace()
                 .nth(1)
                 .is_some_and(|w| ["no", "ya", "nunca"].contains(&normalize(w).as_str()));
-            if !common.contains(&n.as_str())
-                && first.chars().all(char::is_alphabetic)
-                && leads_verb
+            if !common.contains(&n.as_str()) && first.chars().all(char::is_alphabetic) && leads_verb
             {
                 return Some(capitalize(first));
             }
@@ -957,17 +998,105 @@ const NAME_LEADS: &[&str] = &[
 
 /// Words that end a name ("soy Ana, quiero…", "soy ana gomez quiero…").
 const NOT_NAME: &[&str] = &[
-    "quiero", "quisiera", "queria", "y", "para", "pa", "porfa", "porfavor", "por", "favor",
-    "necesito", "me", "mi", "te", "tengo", "de", "del", "el", "la", "los", "las", "un", "una",
-    "cliente", "clienta", "nuevo", "nueva", "dueno", "duena", "con", "a", "en", "que", "si", "no",
-    "ok", "gracias", "hola", "manana", "hoy", "pasado", "tambien", "ya", "este", "esta", "otra",
-    "otro", "yo", "muy", "puedo", "puedes", "podrias", "agendame", "apuntame", "ponme", "ponla",
-    "ponlo", "buenas", "buenos", "tardes", "dias", "noches", "cita", "corte", "barba", "al", "a",
-    "que", "sin", "alergico", "alergica",
+    "quiero",
+    "quisiera",
+    "queria",
+    "y",
+    "para",
+    "pa",
+    "porfa",
+    "porfavor",
+    "por",
+    "favor",
+    "necesito",
+    "me",
+    "mi",
+    "te",
+    "tengo",
+    "de",
+    "del",
+    "el",
+    "la",
+    "los",
+    "las",
+    "un",
+    "una",
+    "cliente",
+    "clienta",
+    "nuevo",
+    "nueva",
+    "dueno",
+    "duena",
+    "con",
+    "a",
+    "en",
+    "que",
+    "si",
+    "no",
+    "ok",
+    "gracias",
+    "hola",
+    "manana",
+    "hoy",
+    "pasado",
+    "tambien",
+    "ya",
+    "este",
+    "esta",
+    "otra",
+    "otro",
+    "yo",
+    "muy",
+    "puedo",
+    "puedes",
+    "podrias",
+    "agendame",
+    "apuntame",
+    "ponme",
+    "ponla",
+    "ponlo",
+    "buenas",
+    "buenos",
+    "tardes",
+    "dias",
+    "noches",
+    "cita",
+    "corte",
+    "barba",
+    "al",
+    "a",
+    "que",
+    "sin",
+    "alergico",
+    "alergica",
     // Verbs that follow a name: «la cita de Sofi pásala al viernes».
-    "pasala", "pasalo", "muevela", "muevelo", "cambiala", "cambialo", "cancelala", "cancelalo",
-    "recorrela", "reagendala", "marcala", "marcalo", "avisale", "dile", "quiere", "pidio", "llego",
-    "vino", "viene", "espanol", "ingles", "desde", "aqui", "alla", "usted", "ella", "como",
+    "pasala",
+    "pasalo",
+    "muevela",
+    "muevelo",
+    "cambiala",
+    "cambialo",
+    "cancelala",
+    "cancelalo",
+    "recorrela",
+    "reagendala",
+    "marcala",
+    "marcalo",
+    "avisale",
+    "dile",
+    "quiere",
+    "pidio",
+    "llego",
+    "vino",
+    "viene",
+    "espanol",
+    "ingles",
+    "desde",
+    "aqui",
+    "alla",
+    "usted",
+    "ella",
+    "como",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
@@ -1229,22 +1358,27 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
         .filter_map(|c| normalize(c).split_whitespace().next().map(str::to_string))
         .collect();
     // «cambia a José para el sábado»: a person moved.
-    let moves_someone = words.windows(2).any(|w| {
-        ["cambia", "cambiale"].contains(&w[0]) && ["a", "al"].contains(&w[1])
-    }) && !words.iter().any(|w| w.starts_with("precio") || w.starts_with("horario"));
-    let moving_verb = moves_someone || clause_starts.iter().any(|w| {
-        [
-            "mueve",
-            "muevele",
-            "muevela",
-            "pasa",
-            "pasale",
-            "pasala",
-            "recorre",
-            "recorrele",
-        ]
-        .contains(&w.as_str())
-    }) || any(&["reagend", "reprogram"]);
+    let moves_someone = words
+        .windows(2)
+        .any(|w| ["cambia", "cambiale"].contains(&w[0]) && ["a", "al"].contains(&w[1]))
+        && !words
+            .iter()
+            .any(|w| w.starts_with("precio") || w.starts_with("horario"));
+    let moving_verb = moves_someone
+        || clause_starts.iter().any(|w| {
+            [
+                "mueve",
+                "muevele",
+                "muevela",
+                "pasa",
+                "pasale",
+                "pasala",
+                "recorre",
+                "recorrele",
+            ]
+            .contains(&w.as_str())
+        })
+        || any(&["reagend", "reprogram"]);
     if moving_verb || (any(&["cambi", "mover"]) && about_appointment) {
         return Some(Intent::Reschedule);
     }

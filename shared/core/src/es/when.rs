@@ -741,8 +741,8 @@ impl Parser {
         // "cuarto para las 5", "diez para las 5"
         // A number after «las» is an hour: «la de las 11 para las 12».
         let after_las = i > 0 && self.is(i - 1, &["las", "la"]);
-        let before = minute_word(self.w(i))
-            .or_else(|| self.n2(i).filter(|m| *m <= 30 && !after_las));
+        let before =
+            minute_word(self.w(i)).or_else(|| self.n2(i).filter(|m| *m <= 30 && !after_las));
         if let Some(minus) = before {
             if self.is(i + 1, &["para"]) && self.is(i + 2, &["las", "la"]) {
                 if let Some((h, j)) = self.hour_at(i + 3) {
