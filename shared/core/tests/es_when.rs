@@ -516,3 +516,45 @@ fn twenty_four_hour_times_and_spain_phrasings() {
     check(rows, at(MADRID, 2026, 11, 25, 10, 0), MADRID);
     check(rows, at(MX, 2026, 11, 25, 10, 0), MX);
 }
+
+/// How people count days and hours on WhatsApp (Wednesday 2026-11-25
+/// 10:00): «el otro sábado», «de hoy en 8», typed weekdays, day spans, a
+/// small hour said «temprano».
+#[test]
+fn days_and_hours_as_people_count_them() {
+    let rows: &[(&str, &str, &str)] = &[
+        // «el otro sábado»: the one after the coming one.
+        ("el otro sabado", "2026-12-05", ""),
+        ("el otro lunes a las 4", "2026-12-07", "16:00"),
+        ("otro sabado", "2026-11-28", ""),
+        // «de hoy en ocho»: a week from that day.
+        ("de hoy en 8", "2026-12-02", ""),
+        ("de mañana en ocho", "2026-12-03", ""),
+        ("de hoy en quince", "2026-12-09", ""),
+        ("a primera hora", "", "~early"),
+        ("mañana a primera hora", "2026-11-26", "~early"),
+        // Typed weekdays.
+        ("corte el biernes", "2026-11-27", ""),
+        ("el miercole a las 5", "2026-12-02", "17:00"),
+        ("sab 10am", "2026-11-28", "10:00"),
+        ("el juebes", "2026-11-26", ""),
+        // A number after «las» is an hour, not minutes before the next.
+        ("cambia la de las 11 para las 12", "", "11:00"),
+        ("cuarto para las 5", "", "16:45"),
+        ("a las cuarto para las 5", "", "16:45"),
+        // «temprano» with a small hour: no shop works at 4 am.
+        ("salgo temprano, a las 4", "", "16:00"),
+        ("cerramos temprano a las 6", "", "18:00"),
+        ("en la mañana a las 7", "", "07:00"),
+        ("a las 6 de la mañana", "", "06:00"),
+        // The narrower part of day wins.
+        ("en la mañana temprano", "", "~early"),
+        // Day spans.
+        ("del 20 al 25", "2026-12-20..2026-12-25", ""),
+        ("del 28 al 3", "2026-11-28..2026-12-03", ""),
+        ("del 1 al 5 de diciembre", "2026-12-01..2026-12-05", ""),
+        ("del lunes al miercoles", "2026-11-30..2026-12-02", ""),
+        ("de 3 a 5", "", "15:00-17:00"),
+    ];
+    check(rows, now(), MX);
+}

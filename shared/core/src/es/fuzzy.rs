@@ -484,6 +484,8 @@ mod tests {
     fn tokens_drop_fillers_and_fold_synonyms() {
         assert_eq!(tokens("Corte de pelo"), vec!["corte", "cabello"]);
         assert_eq!(tokens("uñas"), vec!["manicure"]);
+        assert_eq!(tokens("un fade"), vec!["corte"]);
+        assert_eq!(tokens("se me cortó"), Vec::<String>::new());
         assert!(tokens("unas").is_empty());
         assert_eq!(tokens("Mani + Pedi"), vec!["manicure", "pedicure"]);
     }

@@ -675,6 +675,14 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "nunca",
         "senor",
         "senora",
+        "perdon",
+        "disculpa",
+        "disculpe",
+        "oiga",
+        "chale",
+        "neta",
+        "bro",
+        "wey",
         "bueno",
         "entonces",
         "igual",
@@ -1388,6 +1396,7 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::es::when::{DateSpec, TimeSpec};
     use chrono::NaiveDate;
 
     fn now() -> NaiveDateTime {
@@ -1431,6 +1440,147 @@ mod tests {
         assert_eq!(r.staff.as_deref(), Some("Pedro Ruiz"));
         let r = read_customer("barba el sabado", now(), c);
         assert_eq!(r.service.as_deref(), Some("Arreglo de barba"));
+    }
+
+    fn both<'a>(services: &'a [String], staff: &'a [String]) -> Catalogue<'a> {
+        Catalogue { services, staff }
+    }
+
+    #[test]
+    fn shop_words_name_the_service() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        for text in [
+            "un fade",
+            "un desvanecido",
+            "un degradado",
+            "me pueden rapar",
+        ] {
+            let r = read_customer(text, now(), c);
+            assert_eq!(r.service.as_deref(), Some("Corte de cabello"), "{text}");
+        }
+        let r = read_customer("me quiero pintar el cabello", now(), c);
+        assert_eq!(r.service.as_deref(), Some("Tinte"));
+        // Both words said: the service that has both.
+        let r = read_customer("cortarme el pelo y arreglarme la barba", now(), c);
+        assert_eq!(r.service.as_deref(), Some("Corte y barba"));
+        let r = read_customer("corte y arreglo de barba", now(), c);
+        assert_eq!(r.service.as_deref(), Some("Corte y barba"));
+        // «se me cortó la llamada» is no service.
+        let r = read_customer("se me cortó la llamada", now(), c);
+        assert_eq!(r.service, None);
+        assert_eq!(r.intent, Intent::Unknown);
+        let r = read_customer("con anita el jueves", now(), c);
+        assert_eq!(r.staff.as_deref(), Some("Ana Torres"));
+    }
+
+    #[test]
+    fn names_after_the_ways_people_give_them() {
+        for (text, name) in [
+            ("de parte de mi esposo Raúl, quiere corte", Some("Raúl")),
+            ("hola, habla Jorge Salas", Some("Jorge Salas")),
+            ("para mi hijo Mateo, un corte", Some("Mateo")),
+            ("para mi corte del sabado", None),
+            ("les escribe Laura", Some("Laura")),
+            ("soy alergico a la navaja", None),
+            ("¿habla español?", None),
+        ] {
+            assert_eq!(name_in(text).as_deref(), name, "{text}");
+        }
+    }
+
+    #[test]
+    fn mejor_replaces_what_was_said_before() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let r = read_customer("no, el sabado no, mejor el domingo", now(), c);
+        assert_eq!(r.intent, Intent::No);
+        assert_eq!(
+            r.when.date,
+            Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, 13).unwrap()))
+        );
+        let r = read_customer(
+            "necesito mover mi cita del jueves, mejor el viernes a las 12",
+            now(),
+            c,
+        );
+        assert_eq!(r.intent, Intent::Reschedule);
+        assert_eq!(
+            r.when.date,
+            Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, 11).unwrap()))
+        );
+        // A move's target after «a»: «de hoy a mañana».
+        let r = read_customer("se puede cambiar mi cita de hoy a mañana?", now(), c);
+        assert_eq!(
+            r.when.date,
+            Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, 8).unwrap()))
+        );
+    }
+
+    #[test]
+    fn goodbyes_praise_and_put_off_answers_ask_for_nothing() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        for (text, intent) in [
+            ("gracias, nos vemos mañana", Intent::Thanks),
+            ("ok nos vemos el viernes", Intent::Yes),
+            ("mañana te marco", Intent::Unknown),
+            ("gracias por todo, muy buen corte", Intent::Thanks),
+            ("gracias Pedro, quedo excelente", Intent::Thanks),
+        ] {
+            let r = read_customer(text, now(), c);
+            assert_eq!(r.intent, intent, "{text}");
+            assert!(r.when.is_empty(), "{text}: {:?}", r.when);
+            assert_eq!((r.service, r.staff), (None, None), "{text}");
+        }
+        // A booking with a put-off detail is still a booking.
+        let r = read_customer("corte mañana, te confirmo la hora al rato", now(), c);
+        assert_eq!(r.intent, Intent::Book);
+        assert!(r.when.date.is_some());
+    }
+
+    #[test]
+    fn staff_small_talk_and_moments_are_not_slots() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let r = read_staff("que calor hace hoy", now(), c);
+        assert_eq!(r.intent, Intent::Unknown);
+        assert!(r.when.is_empty());
+        let r = read_staff("qué onda con mañana?", now(), c);
+        assert_eq!(r.intent, Intent::BusinessSchedule);
+        let r = read_staff("ando libre hoy en la tarde?", now(), c);
+        assert_eq!(r.intent, Intent::MySchedule);
+        let r = read_staff("dile a Laura que la atiendo en 15 minutos", now(), c);
+        assert_eq!(r.name.as_deref(), Some("Laura"));
+        assert!(r.when.is_empty());
+        let r = read_staff("soy Ana, que tengo hoy?", now(), c);
+        assert_eq!(r.name, None);
+        let r = read_staff("hoy salgo temprano, a las 4", now(), c);
+        assert_eq!(r.intent, Intent::BlockTime);
+        assert_eq!(
+            r.when.time,
+            Some(TimeSpec::After(
+                chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap()
+            ))
+        );
+    }
+
+    #[test]
+    fn staff_name_the_customer_not_the_words_around() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        for (text, name) in [
+            ("la señora Carmen no llego", Some("Carmen")),
+            ("ya quedó Don Pepe", Some("Pepe")),
+            ("termine con el señor Ramírez", Some("Ramírez")),
+            ("la cita de Sofi pasala al viernes", Some("Sofi")),
+            ("pues no vino el de las 5", None),
+            ("ya quedo todo", None),
+            ("cancela la cita de ayer", None),
+            ("perdon no vino", None),
+        ] {
+            assert_eq!(read_staff(text, now(), c).name.as_deref(), name, "{text}");
+        }
     }
 
     #[test]
