@@ -359,7 +359,7 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
         ))),
         Intent::Thanks => Ok(AgentReply::text("¡Con gusto! 👍")),
         Intent::Yes | Intent::No => Ok(AgentReply::text("Perfecto. ¿Algo más?")),
-        _ => Ok(AgentReply::text(help(st, &r))),
+        _ => Ok(AgentReply::text(help(st, text))),
     }
 }
 
@@ -449,9 +449,11 @@ pub(crate) fn appointment_change(text: &str) -> Option<FlowType> {
 }
 
 /// Only when nothing at all was understood; the examples start from what
-/// they wrote (the day or the hour they named).
-fn help(st: &StaffTurn<'_>, r: &Reading) -> String {
-    let day = r.when.date.map(|d| {
+/// they wrote (the day or the hour they named — read from the words, as
+/// the reading keeps no day for a message it could not act on).
+fn help(st: &StaffTurn<'_>, text: &str) -> String {
+    let when = parlo_core::es::when::parse_when_local(text, st.local_now());
+    let day = when.date.map(|d| {
         let d = d.first();
         if d == st.today() {
             "hoy".to_string()
@@ -461,7 +463,7 @@ fn help(st: &StaffTurn<'_>, r: &Reading) -> String {
             format!("el {}", format::weekday_name(chrono::Datelike::weekday(&d)))
         }
     });
-    let hour = r.when.time.and_then(|t| t.exact()).map(|t| {
+    let hour = when.time.and_then(|t| t.exact()).map(|t| {
         let (_, h) = t.hour12();
         h.to_string()
     });
