@@ -555,6 +555,14 @@ fn days_and_hours_as_people_count_them() {
         ("del 1 al 5 de diciembre", "2026-12-01..2026-12-05", ""),
         ("del lunes al miercoles", "2026-11-30..2026-12-02", ""),
         ("de 3 a 5", "", "15:00-17:00"),
+        // Hour and minutes run together after «a las»/«tipo».
+        ("a las 1130", "", "11:30"),
+        ("a las 930", "", "09:30"),
+        ("tipo 1630", "", "16:30"),
+        ("a las 445 pm", "", "16:45"),
+        ("a las 1575", "", ""),
+        ("de 150 a 200 pesos", "", ""),
+        ("930", "", ""),
     ];
     check(rows, now(), MX);
 }

@@ -759,6 +759,22 @@ impl Parser {
                 }
             }
         }
+        // «a las 1130», «a las 930»: hour and minutes run together, only
+        // after «a las»/«tipo».
+        if ctx && i > 0 && self.is(i - 1, &["las", "tipo"]) && (3..=4).contains(&self.n_len(i)) {
+            let hm = self.n(i)?;
+            let (h, m) = (hm / 100, hm % 100);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let (j, mer) = self.meridiem(i + 1);
+            let mer = mer.filter(|m| *m != Mer::H24).or(if h > 12 {
+                Some(Mer::H24)
+            } else {
+                None
+            });
+            return Some((j, Clock { h, m, minus: 0, mer }));
+        }
         let (h, mut j) = self.hour_at(i)?;
         let digits = self.n(i).is_some();
         let mut explicit = ctx;
