@@ -39,6 +39,8 @@ fn classifies_customer_and_staff_messages() {
         ("no", No),
         ("No gracias", No),
         ("mejor otro dia", No),
+        // A negation does not reach across a comma.
+        ("ya no, cancela todo", Cancel),
         // issue #12 dev lines: phrasings of staff and customers
         ("no estoy el viernes en la tarde", BlockTime),
         ("ana no viene mañana", BlockTime),

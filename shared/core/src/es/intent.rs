@@ -285,10 +285,13 @@ struct Rule {
 }
 
 impl Rule {
-    fn matches(&self, words: &[String]) -> bool {
+    /// `clauses` are the message's words cut at punctuation: a `none`
+    /// phrase must sit inside one («ya no, cancela todo» is not «no
+    /// cancela»).
+    fn matches(&self, words: &[String], clauses: &[Vec<String>]) -> bool {
         let hit = has_any(words, self.any)
             || (!self.all.is_empty() && self.all.iter().all(|g| has_any(words, g)));
-        hit && !has_any(words, self.none)
+        hit && !clauses.iter().any(|c| has_any(c, self.none))
     }
 }
 
@@ -1509,13 +1512,14 @@ fn lead_is_separated(text: &str, n: usize) -> bool {
 
 fn first_rule(
     words: &[String],
+    clauses: &[Vec<String>],
     only: Option<&[Intent]>,
     allowed: fn(Intent) -> bool,
 ) -> Option<Intent> {
     RULES
         .iter()
         .filter(|r| only.is_none_or(|o| o.contains(&r.intent)) && allowed(r.intent))
-        .find(|r| r.matches(words))
+        .find(|r| r.matches(words, clauses))
         .map(|r| r.intent)
 }
 
@@ -1538,6 +1542,10 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
         return Intent::Unknown;
     }
 
+    let clauses: Vec<Vec<String>> = text
+        .split([',', '.', ';', ':', '!', '?', '¡', '¿'])
+        .map(message_words)
+        .collect();
     let yes = lead_len(&words, YES_LEAD);
     let no = lead_len(&words, NO_LEAD);
     // "no" wins over "no…" yes-phrases only by length; "mejor no" vs "mejor".
@@ -1559,11 +1567,11 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
             // After "No," only the rest counts ("No, cancélala"); a bare
             // "no llegó" is read whole.
             let scope = if separated { &words[n..] } else { &words[..] };
-            return first_rule(scope, Some(overrides), allowed).unwrap_or(answer);
+            return first_rule(scope, &clauses, Some(overrides), allowed).unwrap_or(answer);
         }
     }
 
-    if let Some(intent) = first_rule(&words, None, allowed) {
+    if let Some(intent) = first_rule(&words, &clauses, None, allowed) {
         return intent;
     }
     if let Some((answer, _)) = lead {
