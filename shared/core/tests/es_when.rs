@@ -555,6 +555,15 @@ fn days_and_hours_as_people_count_them() {
         ("del 1 al 5 de diciembre", "2026-12-01..2026-12-05", ""),
         ("del lunes al miercoles", "2026-11-30..2026-12-02", ""),
         ("de 3 a 5", "", "15:00-17:00"),
+        // Two days, the month said once.
+        (
+            "cerramos el 24 y 25 de diciembre",
+            "2026-12-24..2026-12-25",
+            "",
+        ),
+        ("bloquea el 24 y el 25", "2026-12-24..2026-12-25", ""),
+        ("el 24 y el 31 de diciembre", "2026-12-24", ""),
+        ("tengo 2 y 3 años", "", ""),
         // Hour and minutes run together after «a las»/«tipo».
         ("a las 1130", "", "11:30"),
         ("a las 930", "", "09:30"),

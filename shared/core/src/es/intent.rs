@@ -1341,6 +1341,8 @@ const RULES: &[Rule] = &[
             "ajend*",
             "reserv*",
             "apart*",
+            "apunta a",
+            "apuntame",
             "turno",
             "me puedes atender",
             "me atiendes",

@@ -513,18 +513,69 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     if r.name.is_none() {
         r.name = customer_named(text, cat.staff, r.intent);
     }
+    if r.name.is_none() && r.intent == Intent::Book {
+        r.name = booked_for(text, now, cat);
+    }
     if r.name.is_some() && r.intent != Intent::RemoveStaff && r.intent != Intent::ChangePermissions
     {
-        // "La cita de Pedro Gómez" names a customer, not the barber.
-        if r.name.as_deref().is_some_and(|n| {
-            r.staff
-                .as_deref()
-                .is_some_and(|s| normalize(s) != normalize(n))
-        }) {
+        // "La cita de Pedro Gómez" names a customer, not the barber; «con
+        // Pedro» still does («apunta a Luis el sábado con Pedro»).
+        let with_staff = r.staff.as_deref().is_some_and(|s| {
+            let first = normalize(s).split(' ').next().unwrap_or("").to_string();
+            text_has(&words, &format!("con {first}"))
+        });
+        if !with_staff
+            && r.name.as_deref().is_some_and(|n| {
+                r.staff
+                    .as_deref()
+                    .is_some_and(|s| normalize(s) != normalize(n))
+            })
+        {
             r.staff = None;
         }
     }
     r
+}
+
+/// The customer a staff member books for: «agenda un corte para Jorge el
+/// viernes», «cita para Ana López mañana», «agéndale un tinte a Paty» —
+/// the word after «para»/«a» when it is no day, hour, service nor small
+/// word.
+fn booked_for(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Option<String> {
+    ["para ", "a "]
+        .iter()
+        .find_map(|lead| booked_after(text, lead, now, cat))
+}
+
+fn booked_after(text: &str, lead: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Option<String> {
+    let mut from = 0;
+    while let Some(at) = super::find_ci(&text[from..], lead) {
+        let (start, end) = (from + at.start, from + at.end);
+        from = end;
+        if text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+        {
+            continue;
+        }
+        let Some(first) = text[end..].split_whitespace().next() else {
+            break;
+        };
+        let word = normalize(first);
+        let plain = !word.is_empty()
+            && word.chars().all(|c| c.is_ascii_alphabetic())
+            && !NOT_NAME.contains(&word.as_str())
+            && parse_when_local(first, now).is_empty()
+            && service_in(first, cat.services) == (None, Vec::new())
+            && super::fuzzy::tokens(first).len() == 1;
+        if plain {
+            if let Some(n) = name_words(&text[end..]) {
+                return Some(n);
+            }
+        }
+    }
+    None
 }
 
 /// «tengo», «ando», «estoy»: the sender asks about their own day.
@@ -610,6 +661,14 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "atendi a ",
         "cambia a ",
         "cuando vino ",
+        "agendame a ",
+        "apunta a ",
+        "mete a ",
+        "ponle cita a ",
+        "hazle cita a ",
+        "reserva para ",
+        "busca a ",
+        "buscame a ",
     ];
     const NOT_A_NAME: &[&str] = &[
         "las",
@@ -700,6 +759,7 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
             | Intent::MessageCustomer
             | Intent::WalkIn
             | Intent::TakeOver
+            | Intent::Book
     );
     if about_customer {
         for title in [
@@ -1295,6 +1355,8 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         || n.contains("cuando vino")
         || n.contains("ultima vez que vino")
         || n.starts_with("quien es")
+        || n.starts_with("busca a ")
+        || n.starts_with("buscame a ")
         || n.contains("cuantas veces ha venido")
         || n.contains("cuantas veces vino")
     {
@@ -1580,6 +1642,37 @@ mod tests {
             ("perdon no vino", None),
         ] {
             assert_eq!(read_staff(text, now(), c).name.as_deref(), name, "{text}");
+        }
+    }
+
+    #[test]
+    fn staff_book_for_the_customer_they_name() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        for (text, name, staff) in [
+            (
+                "agenda un corte para Jorge el viernes a las 5",
+                Some("Jorge"),
+                None,
+            ),
+            (
+                "agendale un tinte a Paty el jueves con ana",
+                Some("Paty"),
+                Some("Ana Torres"),
+            ),
+            (
+                "apunta a Luis el sabado a las 10 con pedro",
+                Some("Luis"),
+                Some("Pedro Ruiz"),
+            ),
+            ("hazle cita a la señora Lupe el jueves", Some("Lupe"), None),
+            ("agendame un corte para mañana a las 4", None, None),
+            ("agendame para tinte el viernes", None, None),
+        ] {
+            let r = read_staff(text, now(), c);
+            assert_eq!(r.intent, Intent::Book, "{text}");
+            assert_eq!(r.name.as_deref(), name, "{text}");
+            assert_eq!(r.staff.as_deref(), staff, "{text}");
         }
     }
 

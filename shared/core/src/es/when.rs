@@ -674,6 +674,7 @@ impl Parser {
             .or_else(|| self.clock_use(i))
             .or_else(|| self.noon(i))
             .or_else(|| self.day_span(i))
+            .or_else(|| self.day_pair(i))
             .or_else(|| self.month_day(i))
             .or_else(|| self.slash_date(i))
             .or_else(|| self.weekday(i))
@@ -768,12 +769,18 @@ impl Parser {
                 return None;
             }
             let (j, mer) = self.meridiem(i + 1);
-            let mer = mer.filter(|m| *m != Mer::H24).or(if h > 12 {
-                Some(Mer::H24)
-            } else {
-                None
-            });
-            return Some((j, Clock { h, m, minus: 0, mer }));
+            let mer = mer
+                .filter(|m| *m != Mer::H24)
+                .or(if h > 12 { Some(Mer::H24) } else { None });
+            return Some((
+                j,
+                Clock {
+                    h,
+                    m,
+                    minus: 0,
+                    mer,
+                },
+            ));
         }
         let (h, mut j) = self.hour_at(i)?;
         let digits = self.n(i).is_some();
@@ -1075,6 +1082,45 @@ impl Parser {
             return None;
         }
         self.push_date(DateSpec::Range { first, last }, P_EXPLICIT, None);
+        Some(end)
+    }
+
+    /// «el 24 y 25 de diciembre», «el 24 y el 25»: the month said once
+    /// is both days'; two days in a row are a span, others the first day.
+    fn day_pair(&mut self, i: usize) -> Option<usize> {
+        let lead = self.is(i, &["el"]);
+        let j = if lead { i + 1 } else { i };
+        let (a, k) = self.day_num(j)?;
+        if !self.is(k, &["y"]) {
+            return None;
+        }
+        let k2 = if self.is(k + 1, &["el"]) {
+            k + 2
+        } else {
+            k + 1
+        };
+        let (b, end) = self.day_num(k2)?;
+        if self.clock(j, false, true).is_some() || self.sym(end, '/') {
+            return None;
+        }
+        let km = if self.is(end, &["de"]) { end + 1 } else { end };
+        let (first, end) = match self.month_at(km, true) {
+            Some(m) => {
+                let (end, year) = self.year(km + 1);
+                (self.dated(year, m, a)?, end)
+            }
+            None if lead => (next_day_of_month(self.today, a)?, end),
+            None => return None,
+        };
+        let spec = if b == a + 1 {
+            DateSpec::Range {
+                first,
+                last: first + Duration::days(1),
+            }
+        } else {
+            DateSpec::Day(first)
+        };
+        self.push_date(spec, P_EXPLICIT, None);
         Some(end)
     }
 
