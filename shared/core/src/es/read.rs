@@ -667,8 +667,6 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "ponle cita a ",
         "hazle cita a ",
         "reserva para ",
-        "busca a ",
-        "buscame a ",
     ];
     const NOT_A_NAME: &[&str] = &[
         "las",
@@ -1355,8 +1353,6 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         || n.contains("cuando vino")
         || n.contains("ultima vez que vino")
         || n.starts_with("quien es")
-        || n.starts_with("busca a ")
-        || n.starts_with("buscame a ")
         || n.contains("cuantas veces ha venido")
         || n.contains("cuantas veces vino")
     {
