@@ -555,6 +555,10 @@ fn days_and_hours_as_people_count_them() {
         ("del 1 al 5 de diciembre", "2026-12-01..2026-12-05", ""),
         ("del lunes al miercoles", "2026-11-30..2026-12-02", ""),
         ("de 3 a 5", "", "15:00-17:00"),
+        // A weekday gone by.
+        ("el sabado pasado", "2026-11-21", ""),
+        ("el miercoles pasado", "2026-11-18", ""),
+        ("el lunes pasado mañana", "2026-11-30", ""),
         // Two days, the month said once.
         (
             "cerramos el 24 y 25 de diciembre",

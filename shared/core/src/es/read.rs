@@ -61,8 +61,13 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     // goodbye names the day already booked, it asks for nothing; «mañana
     // te marco», «luego te confirmo»: an answer put off.
     let put_off = puts_off(&words) && r.service.is_none();
-    if (farewell(&words) && r.service.is_none()) || put_off {
+    let says_nothing = (farewell(&words) && r.service.is_none()) || put_off;
+    if says_nothing {
         r.when = When::default();
+    }
+    // «el sábado pasado fui y no había nadie»: a day gone by is no booking.
+    if r.when.date.is_some_and(|d| d.last() < now.date()) {
+        r.when.date = None;
     }
     let says_when = r.when.date.is_some() || r.when.time.is_some();
     r.usual = asks_usual(&words);
@@ -136,7 +141,9 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             }
         }
     }
-    prefer_after_mejor(&mut r, text, now);
+    if !says_nothing {
+        prefer_after_mejor(&mut r, text, now);
+    }
     if r.intent == Intent::Book && r.when.date.is_none() {
         // "ahorita", "al rato": today.
         if has("ahorita") || has("ahora") || text_has(&words, "al rato") {
@@ -230,6 +237,9 @@ fn farewell(words: &[String]) -> bool {
         "hasta luego",
         "te veo",
         "los veo",
+        "ahi estare",
+        "ahi estamos",
+        "alla nos vemos",
     ]
     .iter()
     .any(|p| text_has(words, p))
@@ -661,6 +671,8 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "atendi a ",
         "cambia a ",
         "cuando vino ",
+        "no vino ",
+        "no se presento ",
         "agendame a ",
         "apunta a ",
         "mete a ",
@@ -1591,6 +1603,15 @@ mod tests {
             assert!(r.when.is_empty(), "{text}: {:?}", r.when);
             assert_eq!((r.service, r.staff), (None, None), "{text}");
         }
+        // A day gone by, a promise to be there: nothing to book.
+        for text in [
+            "el sabado pasado fui y no habia nadie",
+            "sii, ahi estare a las 4",
+        ] {
+            assert!(read_customer(text, now(), c).when.is_empty(), "{text}");
+        }
+        let r = read_customer("mejor la proxima semana te escribo", now(), c);
+        assert!(r.when.is_empty());
         // A booking with a put-off detail is still a booking.
         let r = read_customer("corte mañana, te confirmo la hora al rato", now(), c);
         assert_eq!(r.intent, Intent::Book);

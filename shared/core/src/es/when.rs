@@ -1194,6 +1194,12 @@ impl Parser {
         }
         let wd = self.weekday_at(j)?;
         j += 1;
+        // «el sábado pasado»: the last one before today.
+        if self.is(j, &["pasado"]) && !self.is(j + 1, &["manana"]) {
+            let date = next_weekday(today, wd, true) - Duration::days(7);
+            self.push_date(DateSpec::Day(date), P_WEEKDAY, None);
+            return Some(j + 1);
+        }
         if self.is(j, &["proximo", "siguiente"]) {
             this = false;
             j += 1;
