@@ -227,11 +227,13 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
     );
 }
 
-// Thresholds: what the reader achieved when they were set (2026-12-06),
-// rounded down. The targets for the held-out part are 97 %
-// intents and 95 % slots: the customer part meets the intent target but
-// not the slot one (93.7 %), the staff part meets neither (96.4 %, 88.3 %)
-// — reported as such in the closing note, not hidden by a lower target.
+// Thresholds: what the reader achieved when they were last raised
+// (2026-12-06, after the second round of dev lines), rounded down. The
+// issue's targets for the held-out part are 97 % intents and 95 % slots:
+// both parts meet the intent target (customer 99.4 %, staff 98.8 %), neither
+// the slot one (customer 94.3 %, staff 88.3 %: slots read that the labels
+// do not have) — reported as such in the closing note, not hidden by a
+// lower target.
 
 #[test]
 fn customer_dev() {
@@ -240,17 +242,17 @@ fn customer_dev() {
 
 #[test]
 fn staff_dev() {
-    check("staff_dev.jsonl", true, 99.5, 99.0, true);
+    check("staff_dev.jsonl", true, 99.5, 99.5, true);
 }
 
 #[test]
 fn customer_heldout() {
-    check("customer_heldout.jsonl", false, 98.0, 93.5, false);
+    check("customer_heldout.jsonl", false, 99.0, 94.0, false);
 }
 
 #[test]
 fn staff_heldout() {
-    check("staff_heldout.jsonl", true, 96.0, 88.0, false);
+    check("staff_heldout.jsonl", true, 98.5, 88.0, false);
 }
 
 #[test]
