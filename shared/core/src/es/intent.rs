@@ -731,6 +731,8 @@ const RULES: &[Rule] = &[
             "se fue del equipo",
             "dalo de baja",
             "dala de baja",
+            "dale de baja",
+            "de baja a",
         ],
         all: &[
             &[

@@ -503,6 +503,16 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     {
         r.when.date = None;
     }
+    // «agrega corte de niño», «vamos a ofrecer tinte de barba»: a new
+    // service is not the catalogue's look-alike; «agrega a mi hermano
+    // Pedro como barbero»: a new teammate is not the Pedro already there.
+    if r.intent == Intent::AddService {
+        r.service = None;
+        r.service_options.clear();
+    }
+    if r.intent == Intent::AddStaff {
+        r.staff = None;
+    }
     // «cuesta 250 desde hoy»: a catalogue change takes effect now; its
     // day is not a slot.
     if matches!(
@@ -673,6 +683,9 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "cuando vino ",
         "no vino ",
         "no se presento ",
+        "agregar a ",
+        "contratar a ",
+        "chat de ",
         "agendame a ",
         "apunta a ",
         "mete a ",
@@ -1358,7 +1371,8 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     }
     // «que Ana pueda cancelar» gives a permission, it cancels nothing
     // (a mere mention of «permiso» or «administrador» decides nothing).
-    if first == Intent::ChangePermissions && any(&["pueda"]) {
+    // «quítale el permiso a Pedro de cancelar» changes a permission too.
+    if first == Intent::ChangePermissions && any(&["pueda", "permiso", "acceso", "admin"]) {
         return first;
     }
     if n.contains("historial")
