@@ -1371,8 +1371,10 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     }
     // «que Ana pueda cancelar» gives a permission, it cancels nothing
     // (a mere mention of «permiso» or «administrador» decides nothing).
-    // «quítale el permiso a Pedro de cancelar» changes a permission too.
-    if first == Intent::ChangePermissions && any(&["pueda", "permiso", "acceso", "admin"]) {
+    // «quítale el permiso a Pedro de cancelar» changes a permission too
+    // (not «bloquea…, él me dio permiso»).
+    let permission_verb = any(&["permiso"]) && any(&["quita", "dale", "cambia"]);
+    if first == Intent::ChangePermissions && (any(&["pueda"]) || permission_verb) {
         return first;
     }
     if n.contains("historial")
@@ -1705,6 +1707,21 @@ mod tests {
             assert_eq!(r.name.as_deref(), name, "{text}");
             assert_eq!(r.staff.as_deref(), staff, "{text}");
         }
+    }
+
+    #[test]
+    fn permissions_only_when_one_is_changed() {
+        assert_eq!(
+            staff_intent("quitale el permiso a pedro de cancelar", false),
+            Intent::ChangePermissions
+        );
+        assert_eq!(
+            staff_intent(
+                "Soy el dueño, bloquea la agenda de Beto de 4 a 5, él me dio permiso",
+                false
+            ),
+            Intent::BlockTime
+        );
     }
 
     #[test]
