@@ -99,7 +99,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         // «ok gracias», «va, gracias», «sale gracias»: thanks, not a yes.
         Intent::Yes
             if words.len() <= 3
-                && ["ok", "va", "sale", "vale", "listo", "perfecto"]
+                && ["ok", "va", "sale", "vale", "listo", "perfecto", "genial"]
                     .contains(&words[0].as_str())
                 && has("gracias") =>
         {
@@ -344,7 +344,14 @@ fn weekday_span(words: &[String]) -> bool {
 /// puedo, ¿a las 6?», «mañana no me queda, el jueves». `None` when nothing
 /// about a day or a time follows the refusal.
 fn instead_of_refused(text: &str, now: NaiveDateTime) -> Option<When> {
-    const REFUSALS: &[&str] = &["no puedo", "no me queda", "no alcanzo", "no me late"];
+    const REFUSALS: &[&str] = &[
+        "no puedo",
+        "no me queda",
+        "no alcanzo",
+        "no me late",
+        "no me va bien",
+        "no me viene bien",
+    ];
     let plain = normalize(&when_spellings(text));
     let (at, len) = REFUSALS
         .iter()
@@ -353,10 +360,26 @@ fn instead_of_refused(text: &str, now: NaiveDateTime) -> Option<When> {
     // Something refused must come first: «no puedo ir» alone is not this.
     let before = parse_when_local(&plain[..at], now);
     if before.date.is_none() && before.time.is_none() {
-        return None;
+        return refused_clause_then_other(text, REFUSALS, now);
     }
     let after = parse_when_local(&plain[at + len..], now);
     (after.date.is_some() || after.time.is_some()).then_some(after)
+}
+
+/// «no me va bien el jueves, ¿lo podemos pasar al viernes?»: the refusal's
+/// own clause names what is refused, a later clause what is asked instead.
+fn refused_clause_then_other(text: &str, refusals: &[&str], now: NaiveDateTime) -> Option<When> {
+    let clauses: Vec<&str> = text.split([',', ';', '.', '?', '¿', '!', '¡']).collect();
+    let k = clauses.iter().position(|c| {
+        let n = normalize(c);
+        refusals.iter().any(|r| n.contains(r))
+    })?;
+    let refused = parse_when_local(&when_spellings(clauses[k]), now);
+    if refused.is_empty() {
+        return None;
+    }
+    let rest = parse_when_local(&when_spellings(&clauses[k + 1..].join(" ")), now);
+    (!rest.is_empty()).then_some(rest)
 }
 
 fn text_has(words: &[String], phrase: &str) -> bool {
@@ -453,7 +476,13 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     if r.intent == Intent::BlockTime {
         let has = |w: &str| words.iter().any(|x| x == w);
         let leaving = has("salgo") || has("sale") || text_has(&words, "me voy");
-        let arriving = has("entro") || has("entra") || has("llego") || has("llega");
+        // «mañana no vengo hasta las 12»: away until then.
+        let arriving = has("entro")
+            || has("entra")
+            || has("llego")
+            || has("llega")
+            || text_has(&words, "hasta las")
+            || text_has(&words, "hasta la");
         match r.when.time {
             Some(super::when::TimeSpec::At(t)) if leaving => {
                 r.when.time = Some(super::when::TimeSpec::After(t));
@@ -683,6 +712,10 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "cuando vino ",
         "no vino ",
         "no se presento ",
+        "terminado con ",
+        "acabado con ",
+        "pasa la de ",
+        "mueve la de ",
         "agregar a ",
         "contratar a ",
         "chat de ",
@@ -1591,6 +1624,17 @@ mod tests {
             c,
         );
         assert_eq!(r.intent, Intent::Reschedule);
+        assert_eq!(
+            r.when.date,
+            Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, 11).unwrap()))
+        );
+        // The refusal's own clause names what is refused.
+        let r = read_customer(
+            "no me va bien el jueves, ¿lo podemos pasar al viernes?",
+            now(),
+            c,
+        );
+        assert_eq!(r.intent, Intent::No);
         assert_eq!(
             r.when.date,
             Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, 11).unwrap()))
