@@ -1107,6 +1107,7 @@ const NAME_LEADS: &[&str] = &[
     "se llama ",
     "me llamo ",
     "mi nombre es ",
+    "mi nombre: ",
     "ponla a nombre de ",
     "de parte de ",
     "les escribe ",
@@ -1289,28 +1290,61 @@ fn name_words(rest: &str) -> Option<String> {
         raws.drain(..2);
     }
     // «Don Ramón», «la señora Gloria»: the name without the courtesy.
+    if raws.len() > 2
+        && ["la", "el"].contains(&normalize(raws[0]).as_str())
+        && ["sr", "sra", "senor", "senora"].contains(&normalize(raws[1]).as_str())
+    {
+        raws.remove(0);
+    }
     if raws.len() > 1
         && ["don", "dona", "sr", "sra", "senor", "senora"].contains(&normalize(raws[0]).as_str())
     {
         raws.remove(0);
     }
-    for raw in raws {
-        let ends = raw.ends_with([',', '.', '!', '?', ';', ':']);
+    let clean = |raw: &str| -> Option<String> {
         let word: String = raw
             .chars()
             .filter(|c| c.is_alphabetic() || *c == '\'' || *c == '-')
             .collect();
-        if word.is_empty() || word.chars().count() < 2 {
-            break;
-        }
-        if !raw
+        let plain = raw
             .trim_end_matches([',', '.', '!', '?', ';', ':'])
             .chars()
-            .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
-        {
+            .all(|c| c.is_alphabetic() || c == '\'' || c == '-');
+        (plain && word.chars().count() >= 2).then_some(word)
+    };
+    let mut i = 0;
+    while i < raws.len() {
+        let raw = raws[i];
+        let ends = raw.ends_with([',', '.', '!', '?', ';', ':']);
+        let Some(word) = clean(raw) else {
             break;
-        }
+        };
         let n = normalize(&word);
+        // «José Luis de la Torre»: «de», «del», «de la» inside a name
+        // when a capitalised surname follows.
+        if !out.is_empty() && ["de", "del"].contains(&n.as_str()) && !ends {
+            let mut k = i + 1;
+            if raws
+                .get(k)
+                .is_some_and(|w| ["la", "los", "las"].contains(&normalize(w).as_str()))
+            {
+                k += 1;
+            }
+            let surname = raws.get(k).and_then(|w| clean(w)).filter(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && !NOT_NAME.contains(&normalize(w).as_str())
+            });
+            if let Some(surname) = surname {
+                out.extend(raws[i..k].iter().map(|w| w.to_lowercase()));
+                out.push(capitalize(&surname));
+                let ends = raws[k].ends_with([',', '.', '!', '?', ';', ':']);
+                i = k + 1;
+                if ends || out.len() >= 4 {
+                    break;
+                }
+                continue;
+            }
+        }
         if NOT_NAME.contains(&n.as_str()) {
             break;
         }
@@ -1318,6 +1352,7 @@ fn name_words(rest: &str) -> Option<String> {
         if ends || out.len() == 4 {
             break;
         }
+        i += 1;
     }
     (!out.is_empty()).then(|| out.join(" "))
 }
@@ -1603,6 +1638,13 @@ mod tests {
             ("les escribe Laura", Some("Laura")),
             ("soy alergico a la navaja", None),
             ("¿habla español?", None),
+            (
+                "me llamo José Luis de la Torre",
+                Some("José Luis de la Torre"),
+            ),
+            ("a nombre de luis de mañana", Some("Luis")),
+            ("soy la señora Gómez, quiero tinte", Some("Gómez")),
+            ("mi nombre: Rodrigo Téllez", Some("Rodrigo Téllez")),
         ] {
             assert_eq!(name_in(text).as_deref(), name, "{text}");
         }
