@@ -129,6 +129,9 @@ struct Planned {
     /// The activity entries of this turn's changes, written with the
     /// joint claim.
     activity: Vec<parlo_store::Activity>,
+    /// The turn's flow and the customer's own name, written with the
+    /// joint claim (or alone before the one-by-one path).
+    state: parlo_store::TurnState,
 }
 
 impl<A: Agent> TurnProcessor<A> {
@@ -577,6 +580,7 @@ impl<A: Agent> TurnProcessor<A> {
                 saved: true,
                 windows: Vec::new(),
                 activity: Vec::new(),
+                state: Default::default(),
             },
             None => {
                 if let (Some(org), Some(conv)) = (&org, conversation) {
@@ -691,6 +695,7 @@ impl<A: Agent> TurnProcessor<A> {
                     saved: false,
                     windows,
                     activity: deferred.activity,
+                    state: deferred.state,
                 }
             }
         };
@@ -839,6 +844,7 @@ impl<A: Agent> TurnProcessor<A> {
                     outs,
                     Some((message.message_sid.as_str(), &planned.replies)),
                     &planned.activity,
+                    &planned.state,
                 )
                 .await
                 .map_err(|e| match e {
@@ -851,6 +857,10 @@ impl<A: Agent> TurnProcessor<A> {
                 }
                 return Ok((sent, skipped));
             }
+            // Before the replies are saved: a retried turn that finds
+            // them does not decide again, so the state they speak of must
+            // be in place first.
+            self.write_state(turn, &planned.state, now).await?;
             self.store
                 .save_turn_replies(&message.message_sid, &planned.replies)
                 .await?
@@ -859,6 +869,37 @@ impl<A: Agent> TurnProcessor<A> {
             tally(outbox.deliver(outgoing(position, reply)).await)?;
         }
         Ok((sent, skipped))
+    }
+
+    /// The turn's own state written alone (its joint claim did not carry
+    /// it): through the services, which keep a name someone else set
+    /// meanwhile.
+    async fn write_state(
+        &self,
+        turn: &Identified,
+        state: &parlo_store::TurnState,
+        now: DateTime<Utc>,
+    ) -> Result<(), TurnError> {
+        if state.is_empty() {
+            return Ok(());
+        }
+        match self.agent.services() {
+            Some(services) => {
+                let by = turn
+                    .ctx
+                    .customer
+                    .as_ref()
+                    .map_or(By::System, |c| By::Customer(c.id));
+                let act = Act::new(by, Door::Chat, turn.ctx.message_sid.clone(), now);
+                services.write_turn_state(&act, state).await?;
+            }
+            None => {
+                if let Some(flow) = &state.flow {
+                    self.store.write_flow(flow).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A customer who writes more than [`INBOUND_PER_MINUTE`] messages a

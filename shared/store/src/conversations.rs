@@ -38,6 +38,26 @@ pub(crate) fn message_item(m: &Message) -> Result<Item> {
     )
 }
 
+/// A change of a conversation's flow: its step saved, or the flow ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FlowWrite {
+    Save(FlowSession),
+    End {
+        org: OrgId,
+        conversation: ConversationId,
+    },
+}
+
+impl FlowWrite {
+    /// The flow as it is after this write.
+    pub fn after(&self) -> Option<&FlowSession> {
+        match self {
+            FlowWrite::Save(f) => Some(f),
+            FlowWrite::End { .. } => None,
+        }
+    }
+}
+
 fn flow_item(f: &FlowSession) -> Result<Item> {
     item(
         f,
@@ -203,6 +223,29 @@ impl Store {
     pub async fn put_flow(&self, f: &FlowSession) -> Result<()> {
         self.put_if(flow_item(f)?, None, StoreError::Conflict(String::new()))
             .await
+    }
+
+    /// A turn's change of its conversation's flow, alone (the turn's joint
+    /// claim carries it otherwise: [`crate::TurnState`]).
+    pub async fn write_flow(&self, w: &FlowWrite) -> Result<()> {
+        match w {
+            FlowWrite::Save(f) => self.put_flow(f).await,
+            FlowWrite::End { org, conversation } => {
+                self.delete_flow(*org, *conversation).await.map(|_| ())
+            }
+        }
+    }
+
+    pub(crate) fn tx_flow(
+        &self,
+        w: &FlowWrite,
+    ) -> Result<aws_sdk_dynamodb::types::TransactWriteItem> {
+        match w {
+            FlowWrite::Save(f) => self.tx_put(flow_item(f)?, None),
+            FlowWrite::End { org, conversation } => {
+                self.tx_delete(keys::org_pk(*org), keys::flow_sk(*conversation), None)
+            }
+        }
     }
 
     pub async fn delete_flow(&self, org: OrgId, conversation: ConversationId) -> Result<bool> {

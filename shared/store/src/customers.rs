@@ -214,6 +214,30 @@ impl Store {
         expected: chrono::DateTime<chrono::Utc>,
         c: &Customer,
     ) -> Result<()> {
+        let tx = self.tx_customer(old_phone, expected, c)?;
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(TxError::Cancelled(codes)) if code_failed(&codes, 2) => {
+                Err(StoreError::AlreadyExists {
+                    what: "customer phone",
+                })
+            }
+            Err(TxError::Cancelled(_)) => {
+                Err(StoreError::Conflict("customer changed concurrently".into()))
+            }
+            Err(e) => Err(e.into_store("update customer")),
+        }
+    }
+
+    /// The writes of a customer's replacement: the customer conditioned on
+    /// `expected` (its version as read), and its phone's sentinel (moved
+    /// when the phone changed).
+    fn tx_customer(
+        &self,
+        old_phone: &str,
+        expected: chrono::DateTime<chrono::Utc>,
+        c: &Customer,
+    ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>> {
         let unchanged = Cond::equals("updated_at", db::to_av(&expected)?);
         let mut tx = vec![self.tx_put(customer_item(c)?, Some(unchanged))?];
         let mine = Cond::equals("customer_id", db::s(c.id.to_string()));
@@ -229,18 +253,17 @@ impl Store {
             // of a walk-in has a sentinel too).
             tx.push(self.tx_put(customer_phone_item(c)?, Some(mine))?);
         }
-        match self.transact(tx).await {
-            Ok(()) => Ok(()),
-            Err(TxError::Cancelled(codes)) if code_failed(&codes, 2) => {
-                Err(StoreError::AlreadyExists {
-                    what: "customer phone",
-                })
-            }
-            Err(TxError::Cancelled(_)) => {
-                Err(StoreError::Conflict("customer changed concurrently".into()))
-            }
-            Err(e) => Err(e.into_store("update customer")),
-        }
+        Ok(tx)
+    }
+
+    /// [`Store::update_customer_from`]'s writes, for a transaction of the
+    /// caller's (a turn's joint claim).
+    pub(crate) fn tx_customer_from(
+        &self,
+        before: &Customer,
+        after: &Customer,
+    ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>> {
+        self.tx_customer(&before.phone, before.updated_at, after)
     }
 
     /// Customers whose E.164 phone starts with `prefix` (A11), by phone,
