@@ -431,6 +431,12 @@ impl<A: Agent> TurnProcessor<A> {
             }
         };
 
+        if let (Some(start), Some(deferred)) = (&turn_start, &ctx.deferred) {
+            deferred
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .conversations = start.peers.clone();
+        }
         if let (None, Some(org)) = (&turn_start, &org) {
             let start = match prefetched.take().filter(|s| same_org(s, org.id)) {
                 // Not a customer's turn: the customer reads are not its own.
@@ -994,7 +1000,14 @@ impl<A: Agent> TurnProcessor<A> {
         now: DateTime<Utc>,
         with_org: bool,
     ) -> Result<TurnStart, StoreError> {
-        // A customer's inbound counter is read too (the rate limit).
+        // A customer's inbound counter is read too (the rate limit), and
+        // the team's conversations as this process knows the team: the
+        // windows of the notices a booking sends.
+        let team = if customer {
+            parlo_app::catalogue::team_phones(org)
+        } else {
+            Vec::new()
+        };
         self.store
             .turn_start(
                 org,
@@ -1005,6 +1018,7 @@ impl<A: Agent> TurnProcessor<A> {
                     customer,
                     rate_at: customer.then_some(now),
                     org: with_org,
+                    peers: &team,
                 },
             )
             .await

@@ -447,18 +447,23 @@ pub struct TurnStart {
     pub rate: Option<crate::InboundCount>,
     /// The organization item and its catalogue version (when asked for).
     pub org: Option<(parlo_core::Organization, Option<String>)>,
+    /// The conversations of the phones asked for (`None`: none yet).
+    pub peers: Vec<(String, Option<Conversation>)>,
 }
 
 /// What [`Store::turn_start`] reads besides the conversation, its flow
 /// and the saved replies.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TurnWants {
+pub struct TurnWants<'a> {
     /// The phone's customer sentinel (a customer's turn).
     pub customer: bool,
     /// The sender's inbound counter, counted as of this time.
     pub rate_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The organization item (the caller knows the business's id).
     pub org: bool,
+    /// Other phones whose conversations with the business the turn may
+    /// need (the team's, whom a booking tells): their windows.
+    pub peers: &'a [String],
 }
 
 /// How [`Store::write_inbound`] went.
@@ -483,7 +488,7 @@ impl Store {
         peer_e164: &str,
         conversation: ConversationId,
         message_sid: &str,
-        wants: TurnWants,
+        wants: TurnWants<'_>,
     ) -> Result<TurnStart> {
         let pk = keys::org_pk(org);
         let (conv_sk, flow_sk, phone_sk) = (
@@ -501,7 +506,14 @@ impl Store {
             customer,
             rate_at,
             org: with_org,
+            peers,
         } = wants;
+        let peer_sks: Vec<(String, &String)> = peers
+            .iter()
+            .filter(|p| p.as_str() != peer_e164)
+            .map(|p| (keys::conversation_sk(p), p))
+            .collect();
+        wanted.extend(peer_sks.iter().map(|(sk, _)| (pk.clone(), sk.clone())));
         if customer {
             wanted.push((pk.clone(), phone_sk.clone()));
         }
@@ -533,6 +545,15 @@ impl Store {
             } else if with_org && s == keys::ORG_SK {
                 let version = db::str_attr(&it, crate::org::CATALOGUE_VERSION).map(str::to_string);
                 start.org = Some((db::decode(it)?, version));
+            } else if let Some((_, phone)) = peer_sks.iter().find(|(sk, _)| sk == s) {
+                let phone = (*phone).clone();
+                start.peers.push((phone, Some(db::decode(it)?)));
+            }
+        }
+        // Asked for and not there: no conversation yet (a window closed).
+        for (_, phone) in &peer_sks {
+            if !start.peers.iter().any(|(p, _)| p == *phone) {
+                start.peers.push(((*phone).clone(), None));
             }
         }
         start.rate = rate_at.map(|at| crate::rate::counts_in(rate_item.as_ref(), at));

@@ -61,14 +61,32 @@ pub(crate) fn sentinel_customer(it: &Item) -> Option<Customer> {
     (Some(c.id) == sentinel_customer_id(it)).then_some(c)
 }
 
+/// A first contact's record (no email, no notes, the name unconfirmed).
+fn new_customer(org: OrgId, e164: &str, name: Option<&str>, now: DateTime<Utc>) -> Customer {
+    Customer {
+        id: keys::new_id(),
+        org_id: org,
+        phone: e164.to_string(),
+        name: name.map(str::to_string),
+        name_verified_at: None,
+        email: None,
+        notes: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 impl Store {
     /// Adds a customer with the phone's sentinel in one transaction
     /// (`AlreadyExists { what: "customer phone" }` when the business
     /// already has a customer with that phone).
     pub async fn create_customer(&self, c: &Customer) -> Result<()> {
+        // A new customer's open-appointments index starts complete (and
+        // empty): their first booking needs no query for the cap.
         let tx = vec![
             self.tx_put(customer_phone_item(c)?, Some(Cond::not_exists()))?,
             self.tx_put(customer_item(c)?, Some(Cond::not_exists()))?,
+            self.tx_put(self.new_open_index(c.org_id, c.id), None)?,
         ];
         match self.transact(tx).await {
             Ok(()) => Ok(()),
@@ -99,17 +117,7 @@ impl Store {
             if let Some(c) = self.customer_by_phone(org, e164).await? {
                 return Ok((c, false));
             }
-            let c = Customer {
-                id: keys::new_id(),
-                org_id: org,
-                phone: e164.to_string(),
-                name: name.map(str::to_string),
-                name_verified_at: None,
-                email: None,
-                notes: None,
-                created_at: now,
-                updated_at: now,
-            };
+            let c = new_customer(org, e164, name, now);
             match self.create_customer(&c).await {
                 Ok(()) => return Ok((c, true)),
                 Err(StoreError::AlreadyExists {
@@ -133,9 +141,24 @@ impl Store {
         name: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(Customer, bool)> {
-        if let Some(id) = known {
-            if let Some(c) = self.get_customer(org, id).await? {
-                return Ok((c, false));
+        match known {
+            Some(id) => {
+                if let Some(c) = self.get_customer(org, id).await? {
+                    return Ok((c, false));
+                }
+            }
+            // The batch found no sentinel: create straight away; one
+            // written since makes this an `AlreadyExists`, and the loop
+            // below reads it.
+            None => {
+                let c = new_customer(org, e164, name, now);
+                match self.create_customer(&c).await {
+                    Ok(()) => return Ok((c, true)),
+                    Err(StoreError::AlreadyExists {
+                        what: "customer phone",
+                    }) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
         self.get_or_create_customer(org, e164, name, now).await

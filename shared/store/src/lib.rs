@@ -26,6 +26,7 @@ mod db;
 mod delivery;
 mod error;
 pub mod keys;
+mod open_index;
 mod org;
 mod outbox;
 mod rate;

@@ -123,6 +123,9 @@ pub struct Deferred {
     pub activity: Vec<parlo_store::Activity>,
     /// The turn's flow and the customer's own name, written with them.
     pub state: parlo_store::TurnState,
+    /// The team's conversations as the turn's first batch read them
+    /// (`None`: none yet): the windows of its notices, not read again.
+    pub conversations: Vec<(String, Option<parlo_core::Conversation>)>,
 }
 
 /// A turn's [`Deferred`] writes, shared by the use cases it runs.
