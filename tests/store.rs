@@ -1405,6 +1405,188 @@ async fn walk_in_starts_now_without_notice() {
     ));
 }
 
+/// A warm process keeps whole-business closures with its cached catalogue
+/// (a booking then reads no blocks): a closure, and its removal, change the
+/// business's catalogue version in the same write, so the next turn, which
+/// reads the version in its first batch, sees it at once.
+#[tokio::test]
+async fn a_closure_reaches_a_warm_process_at_once() {
+    let store = store().await;
+    let b = biz(&store).await;
+    let org = b.id();
+    let c = b.customer(&store, "Chayo").await;
+    let tz = b.tz;
+    let corte = b.service("Corte").clone();
+    // The version as a turn's first batch reads it.
+    let version = |store: Store| async move {
+        let start = store
+            .turn_start(
+                org,
+                "+5215500000000",
+                Uuid::now_v7(),
+                &format!("SM{}", Uuid::new_v4().simple()),
+                parlo_store::TurnWants {
+                    customer: false,
+                    rate_at: None,
+                    org: true,
+                    peers: &[],
+                },
+            )
+            .await
+            .unwrap();
+        start.org.expect("the organization").1.expect("a version")
+    };
+    let v1 = version(store.clone()).await;
+    let warm = store.at_catalogue_version(org, &v1);
+    let (from, to) = (local(tz, "2030-02-04", 0, 0), local(tz, "2030-02-09", 0, 0));
+    warm.load_calendar(org, b.location.id, from, to)
+        .await
+        .unwrap();
+    // Cached: a booking reads its ledgers and writes, nothing else.
+    let before = store.requests();
+    let mut first = b.booking(&corte, c.id, local(tz, "2030-02-04", 11, 0));
+    first.now = local(tz, "2030-02-03", 9, 0);
+    warm.book(&first).await.unwrap();
+    assert_eq!(
+        store.requests() - before,
+        2,
+        "ledgers and the booking's write"
+    );
+
+    let closure = TimeBlock {
+        id: Uuid::now_v7(),
+        org_id: org,
+        staff_id: None,
+        start: local(tz, "2030-02-05", 0, 0),
+        end: local(tz, "2030-02-06", 0, 0),
+        reason: Some("inventario".into()),
+        created_by: None,
+        created_at: now(),
+    };
+    store.create_block(&closure).await.unwrap();
+    let v2 = version(store.clone()).await;
+    assert_ne!(v1, v2, "the closure gave the business a new version");
+    let mut in_closure = b.booking(&corte, c.id, local(tz, "2030-02-05", 12, 0));
+    in_closure.now = first.now;
+    let refused = store.at_catalogue_version(org, &v2).book(&in_closure).await;
+    assert!(
+        matches!(refused, Err(StoreError::Unavailable(Unavailable::Closed))),
+        "{refused:?}"
+    );
+    // The closure is honoured from the cache too (no blocks query).
+    let cached = store.at_catalogue_version(org, &v2);
+    let before = store.requests();
+    let again = cached.book(&in_closure).await;
+    assert!(matches!(
+        again,
+        Err(StoreError::Unavailable(Unavailable::Closed))
+    ));
+    assert!(
+        store.requests() - before <= 2,
+        "{} requests",
+        store.requests() - before
+    );
+
+    assert!(store
+        .delete_block(org, closure.end, closure.id)
+        .await
+        .unwrap());
+    let v3 = version(store.clone()).await;
+    assert_ne!(v2, v3, "its removal too");
+    store
+        .at_catalogue_version(org, &v3)
+        .book(&in_closure)
+        .await
+        .expect("open again");
+}
+
+/// A customer's cap on open appointments is checked from the index read
+/// in the same request as the booking's ledgers (no query of the
+/// customer's appointments); cancelling frees a place; an entry the index
+/// still holds for an appointment that is no longer open never refuses
+/// anyone: at the cap, the appointments themselves decide.
+#[tokio::test]
+async fn a_customers_cap_costs_no_request_and_a_stale_entry_never_refuses() {
+    let store = store().await;
+    let b = biz(&store).await;
+    let org = b.id();
+    let tz = b.tz;
+    let corte = b.service("Corte").clone();
+    let c = b.customer(&store, "Mago").await;
+    let other = b.customer(&store, "Lalo").await;
+    let now = local(tz, "2030-03-01", 9, 0);
+    let req = |customer: CustomerId, day: &str, h| {
+        let mut r = b.booking(&corte, customer, local(tz, day, h, 0));
+        r.now = now;
+        r
+    };
+    // The same booking uncapped and capped costs the same requests.
+    let before = store.requests();
+    store.book(&req(other.id, "2030-03-04", 10)).await.unwrap();
+    let plain = store.requests() - before;
+    let first = req(c.id, "2030-03-04", 11);
+    let before = store.requests();
+    store.book_capped(&first, 2).await.unwrap();
+    assert_eq!(
+        store.requests() - before,
+        plain,
+        "the cap reads nothing more"
+    );
+    store
+        .book_capped(&req(c.id, "2030-03-05", 11), 2)
+        .await
+        .unwrap();
+    let third = req(c.id, "2030-03-06", 11);
+    let refused = store.book_capped(&third, 2).await;
+    assert!(
+        matches!(refused, Err(StoreError::TooManyOpen { max: 2 })),
+        "{refused:?}"
+    );
+    // A retried booking is not refused by the cap.
+    let again = store.book_capped(&first, 2).await.unwrap();
+    assert_eq!(again.id, first.id);
+    // Cancelling frees a place.
+    store.cancel(org, first.id, None, now).await.unwrap();
+    let third = store.book_capped(&third, 2).await.unwrap();
+    // Marked as a no-show before its time (a mistake): no longer open,
+    // still in the index. At the cap the appointments decide: not refused.
+    store.no_show(org, third.id, now).await.unwrap();
+    store
+        .book_capped(&req(c.id, "2030-03-07", 11), 2)
+        .await
+        .expect("a stale entry does not refuse");
+    let fourth = store.book_capped(&req(c.id, "2030-03-08", 11), 2).await;
+    assert!(
+        matches!(fourth, Err(StoreError::TooManyOpen { max: 2 })),
+        "two open again: {fourth:?}"
+    );
+    // Moving one keeps it counted once.
+    let open = store
+        .customer_appointments(org, c.id, Some(now))
+        .await
+        .unwrap();
+    let moved = open
+        .iter()
+        .find(|a| a.status == AppointmentStatus::Confirmed)
+        .unwrap();
+    store
+        .reschedule(&RescheduleRequest {
+            org_id: org,
+            appointment_id: moved.id,
+            service: None,
+            new_start: local(tz, "2030-03-11", 12, 0),
+            staff: StaffChoice::Keep,
+            spot_pref: None,
+            now,
+        })
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.book_capped(&req(c.id, "2030-03-12", 11), 2).await,
+        Err(StoreError::TooManyOpen { max: 2 })
+    ));
+}
+
 #[tokio::test]
 async fn staff_blocks_share_the_ledger_with_bookings() {
     let store = store().await;

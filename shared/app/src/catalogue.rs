@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use parlo_core::{Location, OrgId, ServiceType, Staff};
+use parlo_core::{Location, OrgId, PermissionLevel, ServiceType, Staff};
 use parlo_store::{Store, StoreError};
 
 /// A cached catalogue is re-read after this long whatever its version.
@@ -99,6 +99,30 @@ pub async fn catalogue(
     }
     Ok(catalogue)
 }
+
+/// The phones of the team a change is told to (active owners and bookable
+/// staff, at most [`TEAM_HINT_MAX`]) as this process last read the
+/// business: only a hint of which conversations a turn reads ahead (the
+/// use case reads any it lacks).
+pub fn team_phones(org: OrgId) -> Vec<String> {
+    let Ok(cache) = cache().lock() else {
+        return Vec::new();
+    };
+    let Some(entry) = cache.get(&org) else {
+        return Vec::new();
+    };
+    entry
+        .catalogue
+        .staff
+        .iter()
+        .filter(|s| s.is_active && (s.bookable || s.permission_level == PermissionLevel::Owner))
+        .map(|s| s.phone.clone())
+        .take(TEAM_HINT_MAX)
+        .collect()
+}
+
+/// Past this many, a team's conversations are not read ahead.
+pub const TEAM_HINT_MAX: usize = 12;
 
 /// Which business a WhatsApp number belongs to, as this process last
 /// found it. Only a hint: the turn reads that organization item by id in

@@ -129,6 +129,9 @@ struct Planned {
     /// The activity entries of this turn's changes, written with the
     /// joint claim.
     activity: Vec<parlo_store::Activity>,
+    /// The turn's flow and the customer's own name, written with the
+    /// joint claim (or alone before the one-by-one path).
+    state: parlo_store::TurnState,
 }
 
 impl<A: Agent> TurnProcessor<A> {
@@ -428,6 +431,12 @@ impl<A: Agent> TurnProcessor<A> {
             }
         };
 
+        if let (Some(start), Some(deferred)) = (&turn_start, &ctx.deferred) {
+            deferred
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .conversations = start.peers.clone();
+        }
         if let (None, Some(org)) = (&turn_start, &org) {
             let start = match prefetched.take().filter(|s| same_org(s, org.id)) {
                 // Not a customer's turn: the customer reads are not its own.
@@ -577,6 +586,7 @@ impl<A: Agent> TurnProcessor<A> {
                 saved: true,
                 windows: Vec::new(),
                 activity: Vec::new(),
+                state: Default::default(),
             },
             None => {
                 if let (Some(org), Some(conv)) = (&org, conversation) {
@@ -691,6 +701,7 @@ impl<A: Agent> TurnProcessor<A> {
                     saved: false,
                     windows,
                     activity: deferred.activity,
+                    state: deferred.state,
                 }
             }
         };
@@ -839,6 +850,7 @@ impl<A: Agent> TurnProcessor<A> {
                     outs,
                     Some((message.message_sid.as_str(), &planned.replies)),
                     &planned.activity,
+                    &planned.state,
                 )
                 .await
                 .map_err(|e| match e {
@@ -851,6 +863,10 @@ impl<A: Agent> TurnProcessor<A> {
                 }
                 return Ok((sent, skipped));
             }
+            // Before the replies are saved: a retried turn that finds
+            // them does not decide again, so the state they speak of must
+            // be in place first.
+            self.write_state(turn, &planned.state, now).await?;
             self.store
                 .save_turn_replies(&message.message_sid, &planned.replies)
                 .await?
@@ -859,6 +875,37 @@ impl<A: Agent> TurnProcessor<A> {
             tally(outbox.deliver(outgoing(position, reply)).await)?;
         }
         Ok((sent, skipped))
+    }
+
+    /// The turn's own state written alone (its joint claim did not carry
+    /// it): through the services, which keep a name someone else set
+    /// meanwhile.
+    async fn write_state(
+        &self,
+        turn: &Identified,
+        state: &parlo_store::TurnState,
+        now: DateTime<Utc>,
+    ) -> Result<(), TurnError> {
+        if state.is_empty() {
+            return Ok(());
+        }
+        match self.agent.services() {
+            Some(services) => {
+                let by = turn
+                    .ctx
+                    .customer
+                    .as_ref()
+                    .map_or(By::System, |c| By::Customer(c.id));
+                let act = Act::new(by, Door::Chat, turn.ctx.message_sid.clone(), now);
+                services.write_turn_state(&act, state).await?;
+            }
+            None => {
+                if let Some(flow) = &state.flow {
+                    self.store.write_flow(flow).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A customer who writes more than [`INBOUND_PER_MINUTE`] messages a
@@ -953,7 +1000,14 @@ impl<A: Agent> TurnProcessor<A> {
         now: DateTime<Utc>,
         with_org: bool,
     ) -> Result<TurnStart, StoreError> {
-        // A customer's inbound counter is read too (the rate limit).
+        // A customer's inbound counter is read too (the rate limit), and
+        // the team's conversations as this process knows the team: the
+        // windows of the notices a booking sends.
+        let team = if customer {
+            parlo_app::catalogue::team_phones(org)
+        } else {
+            Vec::new()
+        };
         self.store
             .turn_start(
                 org,
@@ -964,6 +1018,7 @@ impl<A: Agent> TurnProcessor<A> {
                     customer,
                     rate_at: customer.then_some(now),
                     org: with_org,
+                    peers: &team,
                 },
             )
             .await

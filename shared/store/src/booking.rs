@@ -26,6 +26,7 @@ use crate::db::{
 };
 use crate::error::{Result, StoreError};
 use crate::keys::{self, kind, GSI1, GSI2, GSI3};
+use crate::open_index::{self, IndexChange, OpenIndex};
 use crate::Store;
 
 /// How far before a range `load_calendar` looks for appointments that
@@ -113,13 +114,33 @@ fn cached_catalogue(org: OrgId, location: LocationId, version: &str) -> Option<C
     (&**v == version && at.elapsed() < CATALOGUE_MAX_AGE).then(|| cat.clone())
 }
 
+/// The whole-business blocks of a cached catalogue in force in
+/// `[from, to)`, when its read covered `from` (it holds those ending at
+/// or after the `from` it was read for).
+fn closures_of(cat: &Catalogue, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<Vec<TimeBlock>> {
+    (cat.blocks_from <= from).then(|| {
+        cat.blocks
+            .iter()
+            .filter(|b| b.staff_id.is_none() && b.end >= from && b.start < to)
+            .cloned()
+            .collect()
+    })
+}
+
 fn keep_catalogue(org: OrgId, location: LocationId, version: &Arc<str>, cat: &Catalogue) {
     if let Ok(mut cache) = catalogue_cache().lock() {
         if cache.len() >= CATALOGUE_CACHE_MAX && !cache.contains_key(&(org, location)) {
             cache.clear();
         }
+        // Whole-business closures only: a staff member's blocks are in
+        // their day ledgers, which every booking reads.
         let kept = Catalogue {
-            blocks: Vec::new(),
+            blocks: cat
+                .blocks
+                .iter()
+                .filter(|b| b.staff_id.is_none())
+                .cloned()
+                .collect(),
             ..cat.clone()
         };
         cache.insert((org, location), (version.clone(), Instant::now(), kept));
@@ -138,6 +159,8 @@ struct Catalogue {
     recurring: Vec<RecurringAvailability>,
     exceptions: Vec<AvailabilityException>,
     blocks: Vec<TimeBlock>,
+    /// The blocks above are every one ending at or after this instant.
+    blocks_from: DateTime<Utc>,
 }
 
 impl Catalogue {
@@ -381,6 +404,12 @@ impl Store {
             .as_deref()
             .and_then(|v| cached_catalogue(org, location, v))
         {
+            // The version changes with every whole-business closure, so the
+            // cached ones are current; a staff member's blocks come with
+            // their ledgers.
+            if let Some(blocks) = closures_of(&hit, from, to) {
+                return Ok(Catalogue { blocks, ..hit });
+            }
             let q_blocks = Query::table(
                 keys::org_pk(org),
                 Range::Between(keys::block_from(from), keys::BLOCK_TO.into()),
@@ -394,21 +423,32 @@ impl Store {
                 ..hit
             });
         }
+        // The blocks are read from a day before now at the latest, so the
+        // cached closures serve the bookings and slot searches that follow
+        // (a booking looks from a day before its start).
+        let blocks_from = from.min(Utc::now() - Duration::days(1));
         // Boxed: a booking's future holds this one; debug builds run it
         // on 2 MiB stacks.
-        let cat = Box::pin(self.read_catalogue(org, location, from, to)).await?;
+        let cat = Box::pin(self.read_catalogue(org, location, blocks_from)).await?;
         if let Some(version) = known {
             keep_catalogue(org, location, &version, &cat);
         }
-        Ok(cat)
+        Ok(Catalogue {
+            blocks: cat
+                .blocks
+                .iter()
+                .filter(|b| b.end >= from && b.start < to)
+                .cloned()
+                .collect(),
+            ..cat
+        })
     }
 
     async fn read_catalogue(
         &self,
         org: OrgId,
         location: LocationId,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        blocks_from: DateTime<Utc>,
     ) -> Result<Catalogue> {
         let pk = keys::org_pk(org);
         let q_catalogue = Query::table(
@@ -421,7 +461,7 @@ impl Store {
         );
         let q_blocks = Query::table(
             pk,
-            Range::Between(keys::block_from(from), keys::BLOCK_TO.into()),
+            Range::Between(keys::block_from(blocks_from), keys::BLOCK_TO.into()),
         );
         let (catalogue, loc, availability, blocks) = tokio::try_join!(
             self.query_all(&q_catalogue, None),
@@ -448,10 +488,7 @@ impl Store {
             .into_iter()
             .filter(|s| s.location_id == location.id)
             .collect();
-        let blocks = of_kind::<TimeBlock>(&blocks, kind::BLOCK)?
-            .into_iter()
-            .filter(|b| b.start < to)
-            .collect();
+        let blocks = of_kind::<TimeBlock>(&blocks, kind::BLOCK)?;
         Ok(Catalogue {
             tz,
             location,
@@ -461,6 +498,7 @@ impl Store {
             recurring: of_kind(&availability, kind::RECURRING)?,
             exceptions: of_kind(&availability, kind::EXCEPTION)?,
             blocks,
+            blocks_from,
             org: org_item,
         })
     }
@@ -492,8 +530,10 @@ impl Store {
         // of a local day it touches inside [from, to) (parlo_core::ledger).
         let ledger_keys = parlo_core::ledger::keys_for(cat.tz, &resources, from, to);
         let ledgers = self.read_ledgers(org, &ledger_keys).await?;
-        let (busy, _blocks_already_in_catalogue) = from_ledgers(org, &ledgers, None);
-        Ok(cat.calendar(busy, Vec::new()))
+        // A staff member's blocks: from their ledgers (a cached catalogue
+        // holds only whole-business closures).
+        let (busy, blocks) = from_ledgers(org, &ledgers, None);
+        Ok(cat.calendar(busy, blocks))
     }
 
     /// The same calendar with the busy intervals read from every
@@ -549,6 +589,87 @@ impl Store {
             .into_iter()
             .map(|it| db::decode::<DayLedger>(it).map(|l| (l.key(), l)))
             .collect()
+    }
+
+    /// [`Store::read_ledgers`] and one more item in the same request.
+    async fn read_ledgers_and(
+        &self,
+        org: OrgId,
+        keys: &[LedgerKey],
+        also: &(String, String),
+    ) -> Result<(BTreeMap<LedgerKey, DayLedger>, Option<Item>)> {
+        let pk = keys::org_pk(org);
+        let mut wanted: Vec<(String, String)> = keys
+            .iter()
+            .map(|k| (pk.clone(), keys::ledger_sk(k)))
+            .collect();
+        wanted.push(also.clone());
+        let mut other = None;
+        let mut ledgers = BTreeMap::new();
+        for it in self.batch_get(wanted, true).await? {
+            if db::str_attr(&it, keys::SK) == Some(also.1.as_str()) {
+                other = Some(it);
+            } else {
+                let l = db::decode::<DayLedger>(it)?;
+                ledgers.insert(l.key(), l);
+            }
+        }
+        Ok((ledgers, other))
+    }
+
+    /// Whether a customer's booking stays within `max` open appointments,
+    /// and the index's change that goes with it (`None`: over the cap).
+    /// The index decides when it is complete and under the cap; otherwise
+    /// the customer's appointments themselves do (one query), and the
+    /// index is rebuilt from them.
+    async fn within_cap(
+        &self,
+        req: &BookRequest,
+        max: u32,
+        index: &OpenIndex,
+    ) -> Result<Option<IndexChange>> {
+        let max = max.max(1) as usize;
+        // A retried booking finds itself: the booking replays it.
+        if index.holds(req.id) {
+            return Ok(Some(IndexChange::default()));
+        }
+        if index.trusted && index.upcoming(req.now, req.id) < max {
+            // Past entries go; the version guards against a second capped
+            // booking of the same customer at the same moment.
+            return Ok(Some(IndexChange {
+                remove: index
+                    .entries
+                    .iter()
+                    .filter(|(_, start)| *start < req.now)
+                    .map(|(id, _)| *id)
+                    .collect(),
+                seen: Some(index.version),
+                ..IndexChange::default()
+            }));
+        }
+        let open: Vec<Appointment> = self
+            .customer_appointments(req.org_id, req.customer_id, Some(req.now))
+            .await?
+            .into_iter()
+            .filter(|a| is_open(a.status) && a.start >= req.now)
+            .collect();
+        if open.iter().any(|a| a.id == req.id) {
+            return Ok(Some(IndexChange::default()));
+        }
+        if open.len() >= max {
+            return Ok(None);
+        }
+        Ok(Some(IndexChange {
+            set: open.iter().map(|a| (a.id, a.start)).collect(),
+            remove: index
+                .entries
+                .iter()
+                .filter(|(id, _)| !open.iter().any(|a| a.id == *id))
+                .map(|(id, _)| *id)
+                .collect(),
+            complete: true,
+            seen: Some(index.version),
+        }))
     }
 
     /// The day ledgers of a business with these keys (absent: never
@@ -613,7 +734,15 @@ impl Store {
     /// (including after the retries), `Unavailable(reason)`, `NotFound`
     /// (business or location). Idempotent on `req.id`.
     pub async fn book(&self, req: &BookRequest) -> Result<Appointment> {
-        self.book_inner(req, false).await
+        self.book_inner(req, false, None).await
+    }
+
+    /// [`Store::book`] for a customer who may hold at most `max_open`
+    /// open appointments from now on (`TooManyOpen` past it). Checked from
+    /// the customer's open-appointments index, read with the ledgers
+    /// (`open_index.rs`); a retried booking finds itself and is replayed.
+    pub async fn book_capped(&self, req: &BookRequest, max_open: u32) -> Result<Appointment> {
+        self.book_inner(req, false, Some(max_open)).await
     }
 
     /// Books a walk-in starting now (truncated to the minute), with no
@@ -637,10 +766,15 @@ impl Store {
             notes: req.notes.clone(),
             now: start,
         };
-        self.book_inner(&book, true).await
+        self.book_inner(&book, true, None).await
     }
 
-    async fn book_inner(&self, req: &BookRequest, walk_in: bool) -> Result<Appointment> {
+    async fn book_inner(
+        &self,
+        req: &BookRequest,
+        walk_in: bool,
+        max_open: Option<u32>,
+    ) -> Result<Appointment> {
         // No read for a replay up front: the appointment's put is
         // conditioned on its absence, and a replay whose own entry fills
         // the slot is told apart on the way out (`or_replayed`).
@@ -664,8 +798,19 @@ impl Store {
             req.start,
             cat.span(req.service_id, req.start),
         );
+        let index_key = (keys::org_pk(req.org_id), open_index::sk(req.customer_id));
         for attempt in 0..self.booking_attempts {
-            let mut ledgers = self.read_ledgers(req.org_id, &read_keys).await?;
+            let (mut ledgers, index) = self
+                .read_ledgers_and(req.org_id, &read_keys, &index_key)
+                .await?;
+            let index = OpenIndex::decode(index.as_ref());
+            let index_change = match max_open {
+                Some(max) => match self.within_cap(req, max, &index).await? {
+                    Some(change) => change,
+                    None => return Err(StoreError::TooManyOpen { max }),
+                },
+                None => IndexChange::default(),
+            };
             let (busy, blocks) = from_ledgers(req.org_id, &ledgers, None);
             let mut cal = cat.calendar(busy, blocks);
             if walk_in {
@@ -737,6 +882,10 @@ impl Store {
             if mark {
                 tx.push(self.tx_put(service_use_item(req.org_id, req.service_id), None)?);
             }
+            // The customer's open appointments gain this one.
+            let mut index_change = index_change;
+            index_change.set.push((appt.id, appt.start));
+            tx.push(self.tx_open_index(req.org_id, req.customer_id, &index_change)?);
             match self.transact_counted(tx).await {
                 Ok(()) => return Ok(appt),
                 Err(TxError::Cancelled(codes)) if code_failed(&codes, appt_at) => {
@@ -904,6 +1053,11 @@ impl Store {
                 appointment_item(&appt, stored.version + 1, &keys)?,
                 Some(Cond::version(stored.version)),
             )?);
+            let moved = IndexChange {
+                set: vec![(appt.id, appt.start)],
+                ..IndexChange::default()
+            };
+            tx.push(self.tx_open_index(req.org_id, appt.customer_id, &moved)?);
             match self.transact_counted(tx).await {
                 Ok(()) => return Ok(appt),
                 Err(TxError::Cancelled(codes)) if contended(&codes) => self.backoff(attempt).await,
@@ -955,6 +1109,11 @@ impl Store {
                 appointment_item(&appt, stored.version + 1, &[])?,
                 Some(Cond::version(stored.version)),
             )?);
+            let gone = IndexChange {
+                remove: vec![appt.id],
+                ..IndexChange::default()
+            };
+            tx.push(self.tx_open_index(org, appt.customer_id, &gone)?);
             match self.transact_counted(tx).await {
                 Ok(()) => return Ok(appt),
                 Err(TxError::Cancelled(codes)) if contended(&codes) => self.backoff(attempt).await,
@@ -1214,13 +1373,25 @@ impl Store {
             }) {
                 return Err(self.slot_taken(b.start));
             }
-            return self
-                .put_if(
-                    block_item(b, &[])?,
-                    Some(Cond::not_exists()),
-                    StoreError::AlreadyExists { what: "block" },
-                )
-                .await;
+            // With a new catalogue version in the same write: warm
+            // processes keep whole-business closures with the catalogue
+            // (one query fewer per booking) and must see this one at once.
+            let tx = vec![
+                self.tx_put(block_item(b, &[])?, Some(Cond::not_exists()))?,
+                self.tx_new_catalogue_version(b.org_id)?,
+            ];
+            return match self.transact_counted(tx).await {
+                Ok(()) => Ok(()),
+                Err(TxError::Cancelled(codes)) if code_failed(&codes, 0) => {
+                    Err(StoreError::AlreadyExists { what: "block" })
+                }
+                Err(TxError::Cancelled(codes)) if code_failed(&codes, 1) => {
+                    Err(StoreError::NotFound {
+                        what: "organization",
+                    })
+                }
+                Err(e) => Err(e.into_store("create block")),
+            };
         };
         if b.end <= b.start {
             return Err(StoreError::Conflict(
@@ -1297,6 +1468,13 @@ impl Store {
                 keys::block_sk(end, id),
                 Some(Cond::exists()),
             )?);
+            // A whole-business closure lives in the cached catalogue.
+            let whole_business = db::decode::<TimeBlock>(it)
+                .map(|b| b.staff_id.is_none())
+                .unwrap_or(false);
+            if whole_business {
+                tx.push(self.tx_new_catalogue_version(org)?);
+            }
             match self.transact_counted(tx).await {
                 Ok(()) => return Ok(true),
                 Err(TxError::Cancelled(codes)) if contended(&codes) => self.backoff(attempt).await,

@@ -38,6 +38,26 @@ pub(crate) fn message_item(m: &Message) -> Result<Item> {
     )
 }
 
+/// A change of a conversation's flow: its step saved, or the flow ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FlowWrite {
+    Save(FlowSession),
+    End {
+        org: OrgId,
+        conversation: ConversationId,
+    },
+}
+
+impl FlowWrite {
+    /// The flow as it is after this write.
+    pub fn after(&self) -> Option<&FlowSession> {
+        match self {
+            FlowWrite::Save(f) => Some(f),
+            FlowWrite::End { .. } => None,
+        }
+    }
+}
+
 fn flow_item(f: &FlowSession) -> Result<Item> {
     item(
         f,
@@ -203,6 +223,29 @@ impl Store {
     pub async fn put_flow(&self, f: &FlowSession) -> Result<()> {
         self.put_if(flow_item(f)?, None, StoreError::Conflict(String::new()))
             .await
+    }
+
+    /// A turn's change of its conversation's flow, alone (the turn's joint
+    /// claim carries it otherwise: [`crate::TurnState`]).
+    pub async fn write_flow(&self, w: &FlowWrite) -> Result<()> {
+        match w {
+            FlowWrite::Save(f) => self.put_flow(f).await,
+            FlowWrite::End { org, conversation } => {
+                self.delete_flow(*org, *conversation).await.map(|_| ())
+            }
+        }
+    }
+
+    pub(crate) fn tx_flow(
+        &self,
+        w: &FlowWrite,
+    ) -> Result<aws_sdk_dynamodb::types::TransactWriteItem> {
+        match w {
+            FlowWrite::Save(f) => self.tx_put(flow_item(f)?, None),
+            FlowWrite::End { org, conversation } => {
+                self.tx_delete(keys::org_pk(*org), keys::flow_sk(*conversation), None)
+            }
+        }
     }
 
     pub async fn delete_flow(&self, org: OrgId, conversation: ConversationId) -> Result<bool> {
@@ -404,18 +447,23 @@ pub struct TurnStart {
     pub rate: Option<crate::InboundCount>,
     /// The organization item and its catalogue version (when asked for).
     pub org: Option<(parlo_core::Organization, Option<String>)>,
+    /// The conversations of the phones asked for (`None`: none yet).
+    pub peers: Vec<(String, Option<Conversation>)>,
 }
 
 /// What [`Store::turn_start`] reads besides the conversation, its flow
 /// and the saved replies.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct TurnWants {
+pub struct TurnWants<'a> {
     /// The phone's customer sentinel (a customer's turn).
     pub customer: bool,
     /// The sender's inbound counter, counted as of this time.
     pub rate_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The organization item (the caller knows the business's id).
     pub org: bool,
+    /// Other phones whose conversations with the business the turn may
+    /// need (the team's, whom a booking tells): their windows.
+    pub peers: &'a [String],
 }
 
 /// How [`Store::write_inbound`] went.
@@ -440,7 +488,7 @@ impl Store {
         peer_e164: &str,
         conversation: ConversationId,
         message_sid: &str,
-        wants: TurnWants,
+        wants: TurnWants<'_>,
     ) -> Result<TurnStart> {
         let pk = keys::org_pk(org);
         let (conv_sk, flow_sk, phone_sk) = (
@@ -458,7 +506,14 @@ impl Store {
             customer,
             rate_at,
             org: with_org,
+            peers,
         } = wants;
+        let peer_sks: Vec<(String, &String)> = peers
+            .iter()
+            .filter(|p| p.as_str() != peer_e164)
+            .map(|p| (keys::conversation_sk(p), p))
+            .collect();
+        wanted.extend(peer_sks.iter().map(|(sk, _)| (pk.clone(), sk.clone())));
         if customer {
             wanted.push((pk.clone(), phone_sk.clone()));
         }
@@ -490,6 +545,15 @@ impl Store {
             } else if with_org && s == keys::ORG_SK {
                 let version = db::str_attr(&it, crate::org::CATALOGUE_VERSION).map(str::to_string);
                 start.org = Some((db::decode(it)?, version));
+            } else if let Some((_, phone)) = peer_sks.iter().find(|(sk, _)| sk == s) {
+                let phone = (*phone).clone();
+                start.peers.push((phone, Some(db::decode(it)?)));
+            }
+        }
+        // Asked for and not there: no conversation yet (a window closed).
+        for (_, phone) in &peer_sks {
+            if !start.peers.iter().any(|(p, _)| p == *phone) {
+                start.peers.push(((*phone).clone(), None));
             }
         }
         start.rate = rate_at.map(|at| crate::rate::counts_in(rate_item.as_ref(), at));

@@ -61,14 +61,32 @@ pub(crate) fn sentinel_customer(it: &Item) -> Option<Customer> {
     (Some(c.id) == sentinel_customer_id(it)).then_some(c)
 }
 
+/// A first contact's record (no email, no notes, the name unconfirmed).
+fn new_customer(org: OrgId, e164: &str, name: Option<&str>, now: DateTime<Utc>) -> Customer {
+    Customer {
+        id: keys::new_id(),
+        org_id: org,
+        phone: e164.to_string(),
+        name: name.map(str::to_string),
+        name_verified_at: None,
+        email: None,
+        notes: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 impl Store {
     /// Adds a customer with the phone's sentinel in one transaction
     /// (`AlreadyExists { what: "customer phone" }` when the business
     /// already has a customer with that phone).
     pub async fn create_customer(&self, c: &Customer) -> Result<()> {
+        // A new customer's open-appointments index starts complete (and
+        // empty): their first booking needs no query for the cap.
         let tx = vec![
             self.tx_put(customer_phone_item(c)?, Some(Cond::not_exists()))?,
             self.tx_put(customer_item(c)?, Some(Cond::not_exists()))?,
+            self.tx_put(self.new_open_index(c.org_id, c.id), None)?,
         ];
         match self.transact(tx).await {
             Ok(()) => Ok(()),
@@ -99,17 +117,7 @@ impl Store {
             if let Some(c) = self.customer_by_phone(org, e164).await? {
                 return Ok((c, false));
             }
-            let c = Customer {
-                id: keys::new_id(),
-                org_id: org,
-                phone: e164.to_string(),
-                name: name.map(str::to_string),
-                name_verified_at: None,
-                email: None,
-                notes: None,
-                created_at: now,
-                updated_at: now,
-            };
+            let c = new_customer(org, e164, name, now);
             match self.create_customer(&c).await {
                 Ok(()) => return Ok((c, true)),
                 Err(StoreError::AlreadyExists {
@@ -133,9 +141,24 @@ impl Store {
         name: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(Customer, bool)> {
-        if let Some(id) = known {
-            if let Some(c) = self.get_customer(org, id).await? {
-                return Ok((c, false));
+        match known {
+            Some(id) => {
+                if let Some(c) = self.get_customer(org, id).await? {
+                    return Ok((c, false));
+                }
+            }
+            // The batch found no sentinel: create straight away; one
+            // written since makes this an `AlreadyExists`, and the loop
+            // below reads it.
+            None => {
+                let c = new_customer(org, e164, name, now);
+                match self.create_customer(&c).await {
+                    Ok(()) => return Ok((c, true)),
+                    Err(StoreError::AlreadyExists {
+                        what: "customer phone",
+                    }) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
         self.get_or_create_customer(org, e164, name, now).await
@@ -214,6 +237,30 @@ impl Store {
         expected: chrono::DateTime<chrono::Utc>,
         c: &Customer,
     ) -> Result<()> {
+        let tx = self.tx_customer(old_phone, expected, c)?;
+        match self.transact(tx).await {
+            Ok(()) => Ok(()),
+            Err(TxError::Cancelled(codes)) if code_failed(&codes, 2) => {
+                Err(StoreError::AlreadyExists {
+                    what: "customer phone",
+                })
+            }
+            Err(TxError::Cancelled(_)) => {
+                Err(StoreError::Conflict("customer changed concurrently".into()))
+            }
+            Err(e) => Err(e.into_store("update customer")),
+        }
+    }
+
+    /// The writes of a customer's replacement: the customer conditioned on
+    /// `expected` (its version as read), and its phone's sentinel (moved
+    /// when the phone changed).
+    fn tx_customer(
+        &self,
+        old_phone: &str,
+        expected: chrono::DateTime<chrono::Utc>,
+        c: &Customer,
+    ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>> {
         let unchanged = Cond::equals("updated_at", db::to_av(&expected)?);
         let mut tx = vec![self.tx_put(customer_item(c)?, Some(unchanged))?];
         let mine = Cond::equals("customer_id", db::s(c.id.to_string()));
@@ -229,18 +276,17 @@ impl Store {
             // of a walk-in has a sentinel too).
             tx.push(self.tx_put(customer_phone_item(c)?, Some(mine))?);
         }
-        match self.transact(tx).await {
-            Ok(()) => Ok(()),
-            Err(TxError::Cancelled(codes)) if code_failed(&codes, 2) => {
-                Err(StoreError::AlreadyExists {
-                    what: "customer phone",
-                })
-            }
-            Err(TxError::Cancelled(_)) => {
-                Err(StoreError::Conflict("customer changed concurrently".into()))
-            }
-            Err(e) => Err(e.into_store("update customer")),
-        }
+        Ok(tx)
+    }
+
+    /// [`Store::update_customer_from`]'s writes, for a transaction of the
+    /// caller's (a turn's joint claim).
+    pub(crate) fn tx_customer_from(
+        &self,
+        before: &Customer,
+        after: &Customer,
+    ) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>> {
+        self.tx_customer(&before.phone, before.updated_at, after)
     }
 
     /// Customers whose E.164 phone starts with `prefix` (A11), by phone,

@@ -62,6 +62,7 @@ pub mod kind {
     pub const TOKEN: &str = "auth_token";
     pub const OUTBOX: &str = "outbox";
     pub const SERVICE_USE: &str = "service_use";
+    pub const CUSTOMER_OPEN: &str = "customer_open";
 }
 
 /// An instant in a sort key: RFC 3339 UTC, whole seconds, fixed width
@@ -124,6 +125,10 @@ pub fn customer_sk(id: CustomerId) -> String {
     format!("CUST#{id}")
 }
 pub const CUSTOMER_PREFIX: &str = "CUST#";
+/// A customer's open appointments, kept beside them (see `booking.rs`).
+pub fn customer_open_sk(id: CustomerId) -> String {
+    format!("CUSTOPEN#{id}")
+}
 pub fn customer_phone_sk(e164_or_prefix: &str) -> String {
     format!("CUSTPHONE#{e164_or_prefix}")
 }

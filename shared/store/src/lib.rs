@@ -26,6 +26,7 @@ mod db;
 mod delivery;
 mod error;
 pub mod keys;
+mod open_index;
 mod org;
 mod outbox;
 mod rate;
@@ -38,11 +39,13 @@ pub use booking::{
     BookRequest, RescheduleRequest, StaffChoice, WalkInRequest, APPOINTMENT_LOOKBACK,
 };
 pub use catalogue::Availability;
-pub use conversations::{InboundClaim, InboundWrite, TurnStart, TurnWants, INBOUND_DEDUPE_TTL};
+pub use conversations::{
+    FlowWrite, InboundClaim, InboundWrite, TurnStart, TurnWants, INBOUND_DEDUPE_TTL,
+};
 pub use db::Page;
 pub use delivery::PARKED_STATUS_TTL;
 pub use error::{Result, StoreError};
-pub use outbox::{Claim, DeliveryStatus, OutboxRecord, OUTBOX_LEASE_MS};
+pub use outbox::{Claim, DeliveryStatus, OutboxRecord, TurnState, OUTBOX_LEASE_MS};
 pub use rate::InboundCount;
 pub use schedules::{
     FollowupStatus, JobClaim, JobRecord, JobStatus, MissedCallFollowup, ScheduleRepair,
@@ -95,11 +98,22 @@ impl aws_sdk_dynamodb::config::Intercept for RequestCounter {
 
     fn read_before_transmit(
         &self,
-        _context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        context: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
         _components: &aws_sdk_dynamodb::config::RuntimeComponents,
         _cfg: &mut aws_sdk_dynamodb::config::ConfigBag,
     ) -> std::result::Result<(), aws_sdk_dynamodb::error::BoxError> {
-        self.requests.fetch_add(1, Ordering::Relaxed);
+        let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        // Which request (`DynamoDB_20120810.BatchGetItem`): what a turn's
+        // count is made of, at trace level.
+        if tracing::enabled!(target: "parlo_store::requests", tracing::Level::TRACE) {
+            let op = context
+                .request()
+                .headers()
+                .get("x-amz-target")
+                .and_then(|t| t.rsplit('.').next())
+                .unwrap_or("?");
+            tracing::trace!(target: "parlo_store::requests", n, op, "dynamodb request");
+        }
         Ok(())
     }
 

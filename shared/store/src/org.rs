@@ -199,6 +199,27 @@ impl Store {
         }
     }
 
+    /// [`Store::new_catalogue_version`] inside a transaction of the
+    /// caller's (the business must exist): for a change every warm process
+    /// must see at once, such as a whole-business closure.
+    pub(crate) fn tx_new_catalogue_version(
+        &self,
+        org: OrgId,
+    ) -> Result<aws_sdk_dynamodb::types::TransactWriteItem> {
+        let update = aws_sdk_dynamodb::types::Update::builder()
+            .table_name(self.table.as_ref())
+            .set_key(Some(db::key(keys::org_pk(org), keys::ORG_SK)))
+            .update_expression("SET #v = :v")
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#v", CATALOGUE_VERSION)
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_values(":v", new_version())
+            .build()?;
+        Ok(aws_sdk_dynamodb::types::TransactWriteItem::builder()
+            .update(update)
+            .build())
+    }
+
     /// Businesses for the admin, newest first, optionally of one status
     /// (A20, GSI2 `ORGS`).
     pub async fn list_organizations(

@@ -18,6 +18,31 @@ use crate::error::{Result, StoreError};
 use crate::keys::{self, kind, GSI1, GSI2};
 use crate::Store;
 
+/// What a turn changed of its own state (its conversation's flow, the
+/// customer's record as the customer gave it): written with the turn's
+/// joint claim, so the replies and the state they speak of land together.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TurnState {
+    pub flow: Option<crate::FlowWrite>,
+    /// (as read, as written).
+    pub customer: Option<(parlo_core::Customer, parlo_core::Customer)>,
+}
+
+impl TurnState {
+    /// Transaction items it takes.
+    fn len(&self) -> usize {
+        let customer = self
+            .customer
+            .as_ref()
+            .map_or(0, |(b, a)| if b.phone == a.phone { 2 } else { 3 });
+        usize::from(self.flow.is_some()) + customer
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.flow.is_none() && self.customer.is_none()
+    }
+}
+
 /// Lifecycle of an outbound message, in the order Twilio reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -235,8 +260,9 @@ impl Store {
         records: &[OutboxRecord],
         replies: Option<(&str, &T)>,
         activity: &[crate::Activity],
+        state: &TurnState,
     ) -> Result<Option<Vec<OutboxRecord>>> {
-        if records.is_empty() || records.len() + activity.len() + 1 > MAX_TX_ITEMS {
+        if records.is_empty() || records.len() + activity.len() + 1 + state.len() > MAX_TX_ITEMS {
             return Ok(None);
         }
         let mut claimed = Vec::with_capacity(records.len());
@@ -271,6 +297,12 @@ impl Store {
         }
         for a in activity {
             items.push(self.tx_put(crate::activity::activity_item(a)?, Some(Cond::not_exists()))?);
+        }
+        if let Some(flow) = &state.flow {
+            items.push(self.tx_flow(flow)?);
+        }
+        if let Some((before, after)) = &state.customer {
+            items.extend(self.tx_customer_from(before, after)?);
         }
         match self.transact(items).await {
             Ok(()) => Ok(Some(claimed)),

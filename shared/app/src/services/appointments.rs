@@ -74,10 +74,15 @@ impl Services {
     /// business's `max_open_per_customer` open appointments (staff and the
     /// panel may book past it).
     pub async fn book(&self, act: &Act, biz: Biz<'_>, req: &BookRequest) -> Result<Appointment> {
-        if let By::Customer(customer) = act.by {
-            self.check_open_limit(biz, customer, req).await?;
-        }
-        let appt = self.store.book(req).await.inspect_err(count_conflict)?;
+        let booked = match act.by {
+            // The cap is checked by the booking's own read and write.
+            By::Customer(_) => {
+                let max = biz.org.settings.booking.max_open_per_customer.max(1);
+                self.store.book_capped(req, max).await
+            }
+            _ => self.store.book(req).await,
+        };
+        let appt = booked.inspect_err(count_conflict)?;
         self.after(act, biz, Change::Booked, None, &appt).await;
         Ok(appt)
     }
@@ -147,37 +152,6 @@ impl Services {
         Ok(appt)
     }
 
-    async fn check_open_limit(
-        &self,
-        biz: Biz<'_>,
-        customer: CustomerId,
-        req: &BookRequest,
-    ) -> Result<()> {
-        let max = biz.org.settings.booking.max_open_per_customer.max(1);
-        let open = self
-            .store
-            .customer_appointments(biz.org.id, customer, Some(req.now))
-            .await?;
-        // A retried booking finds itself: the store replays it.
-        if open.iter().any(|a| a.id == req.id) {
-            return Ok(());
-        }
-        let count = open
-            .iter()
-            .filter(|a| a.start >= req.now)
-            .filter(|a| {
-                matches!(
-                    a.status,
-                    AppointmentStatus::Pending | AppointmentStatus::Confirmed
-                )
-            })
-            .count();
-        if count >= max as usize {
-            return Err(StoreError::TooManyOpen { max });
-        }
-        Ok(())
-    }
-
     /// Every consequence of a committed change. Never fails the change:
     /// what cannot be done now is logged (schedules leave a repair marker;
     /// a message whose provider call failed stays pending in the outbox).
@@ -203,10 +177,24 @@ impl Services {
         let words = Words::new(biz, appt, before, customer.as_ref(), act.now);
         self.record(act, biz, change, appt, &words).await;
         let notices = notices(act, biz, change, appt, before, customer.as_ref(), &words);
-        // Each recipient's window, from one read of their conversations.
-        let recipients: Vec<&str> = notices.iter().map(|n| n.0.as_str()).collect();
-        let conversations = match self.store.get_conversations(biz.org.id, &recipients).await {
-            Ok(c) => Some(c),
+        // Each recipient's window: from the turn's first batch, else one
+        // read of the missing conversations.
+        let known = self.known_conversations();
+        let recipients: Vec<&str> = notices
+            .iter()
+            .map(|n| n.0.as_str())
+            .filter(|to| !known.iter().any(|(p, _)| p == to))
+            .collect();
+        let read = if recipients.is_empty() {
+            Ok(Vec::new())
+        } else {
+            self.store.get_conversations(biz.org.id, &recipients).await
+        };
+        let conversations = match read {
+            Ok(mut c) => {
+                c.extend(known.into_iter().filter_map(|(_, c)| c));
+                Some(c)
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "recipients' conversations not read; each is looked up");
                 None

@@ -319,6 +319,18 @@ impl Services {
             c.name = Some(name.clone());
             c.name_verified_at = Some(act.now);
             c.updated_at = act.now;
+            // In a chat turn the name is written with the turn's replies
+            // (a conflict there lands in `write_turn_state`).
+            if let Some(deferred) = &self.deferred {
+                let mut d = deferred
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let first = d.state.customer.take().map_or(seen, |(b, _)| b);
+                d.state.customer = Some((first, c.clone()));
+                drop(d);
+                self.saw(&c);
+                return Ok(c);
+            }
             match self.store.update_customer_from(&seen, &c).await {
                 Ok(()) => {
                     self.saw(&c);
@@ -336,6 +348,33 @@ impl Services {
             seen = fresh;
         }
         Ok(seen)
+    }
+
+    /// A turn's own state when its joint claim did not carry it: the
+    /// customer's name as [`Services::confirm_own_name`] writes it (a name
+    /// someone else set meanwhile wins), then the flow.
+    pub async fn write_turn_state(
+        &self,
+        act: &Act,
+        state: &parlo_store::TurnState,
+    ) -> Result<(), StoreError> {
+        if let Some((before, after)) = &state.customer {
+            let name = after.name.clone().unwrap_or_default();
+            let plain = Services {
+                deferred: None,
+                ..self.clone()
+            };
+            match plain.confirm_own_name(act, before, &name).await {
+                Ok(_) => {}
+                Err(CatalogueError::Store(e)) => return Err(e),
+                // Checked when it was deferred.
+                Err(e) => tracing::warn!(error = ?e, "name not kept"),
+            }
+        }
+        if let Some(flow) = &state.flow {
+            self.store.write_flow(flow).await?;
+        }
+        Ok(())
     }
 
     /// Adds a dated note to a customer's notes (what the team wants to

@@ -109,6 +109,16 @@ impl Services {
         }
     }
 
+    /// The conversations the turn read ahead (phone, conversation if any).
+    fn known_conversations(&self) -> Vec<(String, Option<parlo_core::Conversation>)> {
+        self.deferred.as_ref().map_or_else(Vec::new, |d| {
+            d.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .conversations
+                .clone()
+        })
+    }
+
     /// Mock sending (the outbox records), no schedules: tests and tools
     /// built without the rest of the system.
     pub fn mock(store: Store) -> Self {

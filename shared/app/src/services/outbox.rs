@@ -121,6 +121,11 @@ pub struct Notice {
 pub struct Deferred {
     pub notices: Vec<Notice>,
     pub activity: Vec<parlo_store::Activity>,
+    /// The turn's flow and the customer's own name, written with them.
+    pub state: parlo_store::TurnState,
+    /// The team's conversations as the turn's first batch read them
+    /// (`None`: none yet): the windows of its notices, not read again.
+    pub conversations: Vec<(String, Option<parlo_core::Conversation>)>,
 }
 
 /// A turn's [`Deferred`] writes, shared by the use cases it runs.
@@ -205,6 +210,7 @@ impl Outbox {
         outs: Vec<Outgoing<'_>>,
         replies: Option<(&str, &T)>,
         activity: &[parlo_store::Activity],
+        state: &parlo_store::TurnState,
     ) -> Result<Option<Vec<Result<Delivery, OutboxError>>>, OutboxError> {
         let mut prepared = Vec::with_capacity(outs.len());
         for out in outs {
@@ -213,7 +219,7 @@ impl Outbox {
         let records: Vec<OutboxRecord> = prepared.iter().map(|p| p.record.clone()).collect();
         let Some(claimed) = self
             .store
-            .claim_outbox_all(&records, replies, activity)
+            .claim_outbox_all(&records, replies, activity, state)
             .await?
         else {
             // The entries are the turn's record whatever path its messages

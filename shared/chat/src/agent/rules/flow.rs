@@ -5,7 +5,7 @@
 
 use chrono::Duration;
 use parlo_core::{FlowSession, FlowType};
-use parlo_store::Store;
+use parlo_store::{FlowWrite, Store};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
@@ -34,19 +34,51 @@ fn err(e: impl std::fmt::Display) -> AgentError {
 /// did; else read now). Only for the first look of a turn: after a flow
 /// was saved or cleared, [`load_fresh`].
 pub async fn load(store: &Store, turn: &TurnContext) -> Result<Loaded, AgentError> {
+    if let (Some(written), Some(_)) = (pending(turn), &turn.conversation) {
+        return Ok(classify(turn, written.after().cloned()));
+    }
     match &turn.flow_at_start {
         Some(flow) if turn.conversation.is_some() => Ok(classify(turn, flow.clone())),
         _ => load_fresh(store, turn).await,
     }
 }
 
-/// The flow as the store holds it now.
+/// The flow as this turn left it so far: its own last write (kept for
+/// the turn's joint claim), else as the store holds it now.
 pub async fn load_fresh(store: &Store, turn: &TurnContext) -> Result<Loaded, AgentError> {
     let Some(conv) = &turn.conversation else {
         return Ok(Loaded::None);
     };
+    if let Some(written) = pending(turn) {
+        return Ok(classify(turn, written.after().cloned()));
+    }
     let flow = store.get_flow(conv.org_id, conv.id).await.map_err(err)?;
     Ok(classify(turn, flow))
+}
+
+/// This turn's last write of its flow, not yet in the store.
+fn pending(turn: &TurnContext) -> Option<FlowWrite> {
+    let deferred = turn.deferred.as_ref()?;
+    let d = deferred
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    d.state.flow.clone()
+}
+
+/// Writes the flow: inside a turn, with the turn's replies (its joint
+/// claim); elsewhere (jobs, tests without a turn) now.
+async fn write(store: &Store, turn: &TurnContext, w: FlowWrite) -> Result<(), AgentError> {
+    match &turn.deferred {
+        Some(deferred) => {
+            deferred
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .state
+                .flow = Some(w);
+            Ok(())
+        }
+        None => store.write_flow(&w).await.map_err(err),
+    }
 }
 
 fn classify(turn: &TurnContext, flow: Option<FlowSession>) -> Loaded {
@@ -81,7 +113,7 @@ pub async fn save<T: Serialize>(
             .map_or(turn.now, |p| p.created_at),
         updated_at: turn.now,
     };
-    store.put_flow(&session).await.map_err(err)
+    write(store, turn, FlowWrite::Save(session)).await
 }
 
 /// Saves the conversation's flow at `step`: a flow's steps are an enum
@@ -136,7 +168,11 @@ pub fn step_from<T: DeserializeOwned>(state: &str, data: &Value) -> Option<T> {
 /// Ends the conversation's flow (completed, cancelled or replaced).
 pub async fn clear(store: &Store, turn: &TurnContext) -> Result<(), AgentError> {
     if let Some(conv) = &turn.conversation {
-        store.delete_flow(conv.org_id, conv.id).await.map_err(err)?;
+        let end = FlowWrite::End {
+            org: conv.org_id,
+            conversation: conv.id,
+        };
+        write(store, turn, end).await?;
     }
     Ok(())
 }
