@@ -144,6 +144,9 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     if !says_nothing {
         prefer_after_mejor(&mut r, text, now);
     }
+    if r.intent == Intent::Book {
+        occasion_is_context(&mut r, text, now);
+    }
     if r.intent == Intent::Book && r.when.date.is_none() {
         // "ahorita", "al rato": today.
         if has("ahorita") || has("ahora") || text_has(&words, "al rato") {
@@ -288,6 +291,65 @@ fn prefer_after_mejor(r: &mut Reading, text: &str, now: NaiveDateTime) {
     }
     if after.time.is_some() {
         r.when.time = after.time;
+    }
+}
+
+/// Words of an occasion a customer gets ready for: the day said with
+/// them is when it happens, not necessarily the appointment.
+const OCCASIONS: [&str; 12] = [
+    "boda",
+    "bodas",
+    "fiesta",
+    "evento",
+    "graduacion",
+    "xv",
+    "quince",
+    "bautizo",
+    "viaje",
+    "cumple",
+    "cumpleanos",
+    "posada",
+];
+
+/// «tengo boda el sábado, ¿me pueden arreglar el viernes?», «el viernes es
+/// mi graduación, ¿tienen el jueves en la tarde?»: the occasion's day is
+/// context; the day (and time) asked for is in the other clauses. A
+/// message whose only day is the occasion's keeps it («mi boda es el
+/// sábado, ¿me arreglan ese día a las 12?»: Saturday at 12).
+fn occasion_is_context(r: &mut Reading, text: &str, now: NaiveDateTime) {
+    let clauses: Vec<String> = text
+        .split(|c| matches!(c, ',' | '?' | '¿' | '.' | '!' | '¡' | ';' | '\n'))
+        .map(|c| normalize(&when_spellings(c)))
+        .flat_map(|c| {
+            // «me caso el sábado y quiero peinado el viernes»: a day per clause.
+            c.replace(" pero ", " y ")
+                .split(" y ")
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|c| !c.trim().is_empty())
+        .collect();
+    let occasion = |c: &String| {
+        c.split_whitespace().any(|w| OCCASIONS.contains(&w))
+            || ["me caso", "nos casamos", "se casa"]
+                .iter()
+                .any(|p| format!(" {c} ").contains(&format!(" {p} ")))
+    };
+    if !clauses.iter().any(|c| occasion(c)) {
+        return;
+    }
+    // A refused day («el sábado no puedo») is not the one asked for.
+    let asked: Vec<&str> = clauses
+        .iter()
+        .filter(|c| !occasion(c) && !c.split_whitespace().any(|w| w == "no"))
+        .map(String::as_str)
+        .collect();
+    let asked = parse_when_local(&asked.join(" , "), now);
+    if asked.date.is_some() {
+        r.when.date = asked.date;
+        r.when.time = asked.time;
+    } else if asked.time.is_some() {
+        r.when.time = asked.time;
     }
 }
 
@@ -1648,6 +1710,40 @@ mod tests {
         ] {
             assert_eq!(name_in(text).as_deref(), name, "{text}");
         }
+    }
+
+    #[test]
+    fn an_occasions_day_is_context_not_the_appointment() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let day = |n| Some(NaiveDate::from_ymd_opt(2030, 1, n).unwrap());
+        let read = |text: &str| {
+            let r = read_customer(text, now(), c);
+            (r.intent, r.when.date.map(|d| d.first()), r.when.time)
+        };
+        let (i, d, _) = read("tengo boda el sabado, me pueden arreglar el viernes?");
+        assert_eq!((i, d), (Intent::Book, day(11)));
+        let (_, d, t) = read("el viernes es mi graduacion, ¿tienen cita el jueves en la tarde?");
+        assert_eq!(d, day(10));
+        assert!(matches!(t, Some(TimeSpec::Part(_))), "{t:?}");
+        // The occasion's day is the only one: kept, with the time asked.
+        let (_, d, t) = read("mi boda es el sábado, ¿me pueden peinar ese día a las 12?");
+        assert_eq!(d, day(12));
+        assert_eq!(
+            t,
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap()
+            ))
+        );
+        // No day beside the occasion's: the day said stands as before.
+        let (_, d, _) = read("quiero cita el viernes, es para una fiesta");
+        assert_eq!(d, day(11));
+        let (_, d, _) = read("me caso el sabado y quiero peinado el viernes");
+        assert_eq!(d, day(11));
+        let (_, d, _) = read("quiero cita el viernes para mi boda, el sabado no puedo");
+        assert_eq!(d, day(11), "a refused day is not the one asked for");
+        let (_, d, _) = read("me caso el sabado, quiero peinado el viernes");
+        assert_eq!(d, day(11));
     }
 
     #[test]
