@@ -318,7 +318,7 @@ const OCCASIONS: [&str; 12] = [
 /// sábado, ¿me arreglan ese día a las 12?»: Saturday at 12).
 fn occasion_is_context(r: &mut Reading, text: &str, now: NaiveDateTime) {
     let clauses: Vec<String> = text
-        .split(|c| matches!(c, ',' | '?' | '¿' | '.' | '!' | '¡' | ';' | '\n'))
+        .split([',', '?', '¿', '.', '!', '¡', ';', '\n'])
         .map(|c| normalize(&when_spellings(c)))
         .flat_map(|c| {
             // «me caso el sábado y quiero peinado el viernes»: a day per clause.
@@ -335,7 +335,7 @@ fn occasion_is_context(r: &mut Reading, text: &str, now: NaiveDateTime) {
                 .iter()
                 .any(|p| format!(" {c} ").contains(&format!(" {p} ")))
     };
-    if !clauses.iter().any(|c| occasion(c)) {
+    if !clauses.iter().any(&occasion) {
         return;
     }
     // A refused day («el sábado no puedo») is not the one asked for.
