@@ -555,6 +555,11 @@ fn days_and_hours_as_people_count_them() {
         ("del 1 al 5 de diciembre", "2026-12-01..2026-12-05", ""),
         ("del lunes al miercoles", "2026-11-30..2026-12-02", ""),
         ("de 3 a 5", "", "15:00-17:00"),
+        // Either hour: a window.
+        ("a las 4 o 5", "", "16:00-17:00"),
+        ("mañana a las 4 o a las 5", "2026-11-26", "16:00-17:00"),
+        ("a las 10 u 11 de la mañana", "", "10:00-11:00"),
+        ("a las 4 y media o 5", "", "16:30-17:00"),
         // A weekday gone by.
         ("el sabado pasado", "2026-11-21", ""),
         ("el miercoles pasado", "2026-11-18", ""),

@@ -931,6 +931,17 @@ impl Parser {
                 }
                 None
             }
+            // «a las 4 o 5», «a las 4 o a las 5»: either hour, a window.
+            "a" if self.is(i + 1, &["las", "la"]) => {
+                let (j, a) = self.clock_after_prep(i + 1, true)?;
+                if !self.is(j, &["o", "u"]) {
+                    return None;
+                }
+                let k = if self.is(j + 1, &["a"]) { j + 2 } else { j + 1 };
+                let (end, b) = self.clock_after_prep(k, true)?;
+                self.times.push(TimeCand::Clock(ClockUse::Between(a, b)));
+                Some(end)
+            }
             "despues" | "luego" | "antes" | "pasadas" | "tras" | "a" => {
                 let start = match w.as_str() {
                     "pasadas" | "tras" => i + 1,
