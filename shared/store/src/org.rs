@@ -175,16 +175,16 @@ impl Store {
     /// each other's transactions on this one item. A process stopped
     /// between the two leaves caches stale for at most their max age.
     pub(crate) async fn new_catalogue_version(&self, org: OrgId) -> Result<()> {
+        let u = self.catalogue_version_update(org)?;
         let res = self
             .client
             .update_item()
-            .table_name(self.table.as_ref())
-            .set_key(Some(db::key(keys::org_pk(org), keys::ORG_SK)))
-            .update_expression("SET #v = :v")
-            .condition_expression("attribute_exists(#pk)")
-            .expression_attribute_names("#v", CATALOGUE_VERSION)
-            .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_values(":v", new_version())
+            .table_name(u.table_name())
+            .set_key(Some(u.key().clone()))
+            .update_expression(u.update_expression())
+            .set_condition_expression(u.condition_expression().map(str::to_string))
+            .set_expression_attribute_names(u.expression_attribute_names().cloned())
+            .set_expression_attribute_values(u.expression_attribute_values().cloned())
             .send()
             .await;
         match res {
@@ -206,7 +206,15 @@ impl Store {
         &self,
         org: OrgId,
     ) -> Result<aws_sdk_dynamodb::types::TransactWriteItem> {
-        let update = aws_sdk_dynamodb::types::Update::builder()
+        Ok(aws_sdk_dynamodb::types::TransactWriteItem::builder()
+            .update(self.catalogue_version_update(org)?)
+            .build())
+    }
+
+    /// The organization's new catalogue version (it must exist), sent
+    /// alone or inside a transaction.
+    fn catalogue_version_update(&self, org: OrgId) -> Result<aws_sdk_dynamodb::types::Update> {
+        Ok(aws_sdk_dynamodb::types::Update::builder()
             .table_name(self.table.as_ref())
             .set_key(Some(db::key(keys::org_pk(org), keys::ORG_SK)))
             .update_expression("SET #v = :v")
@@ -214,10 +222,7 @@ impl Store {
             .expression_attribute_names("#v", CATALOGUE_VERSION)
             .expression_attribute_names("#pk", keys::PK)
             .expression_attribute_values(":v", new_version())
-            .build()?;
-        Ok(aws_sdk_dynamodb::types::TransactWriteItem::builder()
-            .update(update)
-            .build())
+            .build()?)
     }
 
     /// Businesses for the admin, newest first, optionally of one status
