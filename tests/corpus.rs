@@ -131,27 +131,32 @@ impl Score {
     }
 }
 
+/// The corpus business (tests/corpus/README.md).
+const SERVICES: [&str; 5] = [
+    "Corte de cabello",
+    "Arreglo de barba",
+    "Corte y barba",
+    "Tinte",
+    "Depilación de cejas",
+];
+const TEAM: [&str; 3] = ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"];
+
+/// Monday 2030-01-07 10:00, the corpus's wall clock.
+fn clock() -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(2030, 1, 7)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap()
+}
+
 fn score(file: &str, staff: bool) -> Score {
-    let services: Vec<String> = [
-        "Corte de cabello",
-        "Arreglo de barba",
-        "Corte y barba",
-        "Tinte",
-        "Depilación de cejas",
-    ]
-    .map(String::from)
-    .to_vec();
-    let team: Vec<String> = ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"]
-        .map(String::from)
-        .to_vec();
+    let services: Vec<String> = SERVICES.map(String::from).to_vec();
+    let team: Vec<String> = TEAM.map(String::from).to_vec();
     let cat = Catalogue {
         services: &services,
         staff: &team,
     };
-    let now = NaiveDate::from_ymd_opt(2030, 1, 7)
-        .unwrap()
-        .and_hms_opt(10, 0, 0)
-        .unwrap();
+    let now = clock();
     let mut s = Score {
         lines: 0,
         intents_ok: 0,
@@ -246,6 +251,21 @@ fn staff_dev() {
 }
 
 #[test]
+fn staff_fresh() {
+    check("staff_fresh.jsonl", true, 0.0, 0.0, true);
+}
+
+#[test]
+fn customer_fresh() {
+    check("customer_fresh.jsonl", false, 0.0, 0.0, true);
+}
+
+#[test]
+fn customer_fresh_heldout() {
+    check("customer_fresh_heldout.jsonl", false, 0.0, 0.0, false);
+}
+
+#[test]
 fn customer_heldout() {
     check("customer_heldout.jsonl", false, 99.0, 94.0, false);
 }
@@ -261,4 +281,38 @@ fn corpus_is_big_enough() {
     let staff = load("staff_dev.jsonl").len() + load("staff_heldout.jsonl").len();
     assert!(customer >= 600, "{customer} customer messages");
     assert!(staff >= 300, "{staff} staff messages");
+}
+
+/// A development aid, not a check: reads every line of the file named by
+/// `CORPUS_PROBE` (plain text, one message per line; `CORPUS_PROBE_STAFF=1`
+/// reads them as staff) and prints the intent and slots the reader takes.
+/// `cargo test -p parlo-tests --test corpus probe -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn probe() {
+    let Ok(path) = std::env::var("CORPUS_PROBE") else {
+        return;
+    };
+    let staff = std::env::var("CORPUS_PROBE_STAFF").is_ok_and(|v| v == "1");
+    let services: Vec<String> = SERVICES.map(String::from).to_vec();
+    let team: Vec<String> = TEAM.map(String::from).to_vec();
+    let cat = Catalogue {
+        services: &services,
+        staff: &team,
+    };
+    for text in std::fs::read_to_string(&path).unwrap().lines() {
+        if text.trim().is_empty() {
+            continue;
+        }
+        let r = if staff {
+            read_staff(text, clock(), cat)
+        } else {
+            read_customer(text, clock(), cat)
+        };
+        println!(
+            "«{text}» → {} {:?}",
+            snake(&format!("{:?}", r.intent)),
+            slots(&r)
+        );
+    }
 }

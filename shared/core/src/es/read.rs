@@ -144,8 +144,23 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     if !says_nothing {
         prefer_after_mejor(&mut r, text, now);
     }
-    if r.intent == Intent::Book {
-        occasion_is_context(&mut r, text, now);
+    if !says_nothing
+        && matches!(
+            r.intent,
+            Intent::Book
+                | Intent::No
+                | Intent::Yes
+                | Intent::Hours
+                | Intent::Prices
+                | Intent::Services
+                | Intent::Location
+                | Intent::TalkToHuman
+                | Intent::MyAppointments
+                | Intent::Unknown
+                | Intent::Cancel
+        )
+    {
+        context_is_not_asked(&mut r, text, now);
     }
     if r.intent == Intent::Book && r.when.date.is_none() {
         // "ahorita", "al rato": today.
@@ -192,6 +207,10 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "mueves",
         "muevas",
         "recorres",
+        // «la de las 5 quiere pasarse a las 6»
+        "pasarse",
+        "cambiarse",
+        "moverse",
     ];
     let plain = normalize(&when_spellings(text));
     let words: Vec<&str> = plain.split_whitespace().collect();
@@ -242,6 +261,7 @@ fn farewell(words: &[String]) -> bool {
         "los veo",
         "ahi estare",
         "ahi estamos",
+        "ahi estoy",
         "alla nos vemos",
     ]
     .iter()
@@ -282,7 +302,11 @@ fn praise(words: &[String]) -> bool {
 fn prefer_after_mejor(r: &mut Reading, text: &str, now: NaiveDateTime) {
     let plain = normalize(&when_spellings(text));
     let words: Vec<&str> = plain.split_whitespace().collect();
-    let Some(at) = words.iter().rposition(|w| *w == "mejor") else {
+    // «a las 3, digo, a las 4», «a las 3 no espera a las 4»: a voice
+    // note correcting itself.
+    let Some(at) = words.iter().enumerate().rposition(|(i, w)| {
+        *w == "mejor" || *w == "digo" || (*w == "espera" && i > 0 && words[i - 1] == "no")
+    }) else {
         return;
     };
     let after = parse_when_local(&words[at + 1..].join(" "), now);
@@ -311,46 +335,175 @@ const OCCASIONS: [&str; 12] = [
     "posada",
 ];
 
-/// «tengo boda el sábado, ¿me pueden arreglar el viernes?», «el viernes es
-/// mi graduación, ¿tienen el jueves en la tarde?»: the occasion's day is
-/// context; the day (and time) asked for is in the other clauses. A
-/// message whose only day is the occasion's keeps it («mi boda es el
-/// sábado, ¿me arreglan ese día a las 12?»: Saturday at 12).
-fn occasion_is_context(r: &mut Reading, text: &str, now: NaiveDateTime) {
-    let clauses: Vec<String> = text
-        .split([',', '?', '¿', '.', '!', '¡', ';', '\n'])
+/// What the other things a customer mentions are: an appointment is not
+/// asked for in a clause about their work, school, a flight or another
+/// appointment («salgo de la chamba a las 3», «mi vuelo sale a las 4»),
+/// about the past («el martes pasado vine a las 5», «me dijeron»), nor in
+/// one that refuses («a las 4 no», «con Carlos no»).
+const ACTIVITIES: &[&str] = &[
+    "salgo", "salimos", "chamba", "trabajo", "trabajar", "curro", "escuela", "clase", "clases",
+    "vuelo", "dentista", "doctor", "medico", "futbol", "partido", "junta", "recoger", "turno",
+    "examen", "prepa",
+];
+const PAST: &[&str] = &[
+    "pasado",
+    "pasada",
+    "vine",
+    "fui",
+    "fuimos",
+    "atendio",
+    "atendieron",
+    "pague",
+    "dijeron",
+    "dijo",
+    "enferme",
+    "platicamos",
+    "trasquilo",
+    "estuvo",
+    "hubo",
+];
+
+/// The message cut into clauses: at punctuation, «pero» and «y» (not the
+/// «y» of «las 4 y media»).
+fn clauses_of(text: &str) -> Vec<String> {
+    text.split([',', '?', '¿', '.', '!', '¡', ';', '\n'])
         .map(|c| normalize(&when_spellings(c)))
         .flat_map(|c| {
-            // «me caso el sábado y quiero peinado el viernes»: a day per clause.
-            c.replace(" pero ", " y ")
-                .split(" y ")
-                .map(str::to_string)
-                .collect::<Vec<_>>()
+            let words: Vec<&str> = c.split_whitespace().collect();
+            let mut out = vec![String::new()];
+            for (i, w) in words.iter().enumerate() {
+                let next = words.get(i + 1).copied().unwrap_or("");
+                let joins_time = ["media", "cuarto"].contains(&next)
+                    || next.chars().next().is_some_and(|c| c.is_ascii_digit());
+                if *w == "pero" || (*w == "y" && !joins_time) {
+                    out.push(String::new());
+                    continue;
+                }
+                let last = out.last_mut().expect("one clause at least");
+                if !last.is_empty() {
+                    last.push(' ');
+                }
+                last.push_str(w);
+            }
+            out
         })
         .filter(|c| !c.trim().is_empty())
-        .collect();
-    let occasion = |c: &String| {
-        c.split_whitespace().any(|w| OCCASIONS.contains(&w))
-            || ["me caso", "nos casamos", "se casa"]
-                .iter()
-                .any(|p| format!(" {c} ").contains(&format!(" {p} ")))
+        .collect()
+}
+
+/// Is this clause about something other than the appointment asked for?
+/// A refusal is, unless the message is a cancellation («ya no voy a ir a
+/// la de mañana» names the appointment).
+fn is_context(clause: &str, refusals: bool) -> bool {
+    let padded = format!(" {clause} ");
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    // «¿abren o no?» asks, it refuses nothing.
+    let refuses = words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| *w == "no" && (i == 0 || words[i - 1] != "o"));
+    // «pasado mañana» is ahead.
+    let past = |i: usize, w: &str| {
+        PAST.contains(&w) && !(w == "pasado" && words.get(i + 1) == Some(&"manana"))
     };
-    if !clauses.iter().any(&occasion) {
+    words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| OCCASIONS.contains(w) || ACTIVITIES.contains(w) || past(i, w))
+        || (refusals && refuses)
+        || [
+            "me caso",
+            "nos casamos",
+            "se casa",
+            "son las",
+            "la otra vez",
+            "la vez",
+        ]
+        .iter()
+        .any(|p| padded.contains(&format!(" {p} ")))
+}
+
+/// «tengo boda el sábado, ¿me pueden arreglar el viernes?», «salgo de la
+/// chamba a las 3 pero el corte lo quiero el sábado a las 10», «no, a las 4
+/// no, tengo que recoger a mi hija»: the day and time of a context clause
+/// (see [`is_context`]) are not the ones asked for; the other clauses say
+/// those. A booking whose only day is the context's keeps it («mi boda es
+/// el sábado, ¿me arreglan ese día a las 12?»: Saturday at 12; «mi vuelo
+/// sale el viernes, ¿una barba en la mañana ese día?»: Friday morning);
+/// anything else asks for no day or time it only mentions. A teammate
+/// named only in context («con Pedro no», «me atendió Carlos») is not the
+/// one asked for either.
+fn context_is_not_asked(r: &mut Reading, text: &str, now: NaiveDateTime) {
+    let refusals = r.intent != Intent::Cancel;
+    let clauses = clauses_of(text);
+    if !clauses.iter().any(|c| is_context(c, refusals)) {
         return;
     }
-    // A refused day («el sábado no puedo») is not the one asked for.
     let asked: Vec<&str> = clauses
         .iter()
-        .filter(|c| !occasion(c) && !c.split_whitespace().any(|w| w == "no"))
+        .filter(|c| !is_context(c, refusals))
         .map(String::as_str)
         .collect();
+    if let Some(s) = &r.staff {
+        let first = normalize(s).split(' ').next().unwrap_or("").to_string();
+        let named = |c: &&str| c.split_whitespace().any(|w| w == first);
+        if !asked.iter().any(named) {
+            r.staff = None;
+        }
+    }
     let asked = parse_when_local(&asked.join(" , "), now);
+    // A booking or a cancellation whose only day is the context's keeps it
+    // («no voy a poder ir mañana por el trabajo, cancélala»).
+    let booking = matches!(r.intent, Intent::Book | Intent::Cancel);
     if asked.date.is_some() {
         r.when.date = asked.date;
         r.when.time = asked.time;
     } else if asked.time.is_some() {
         r.when.time = asked.time;
+        if !booking {
+            r.when.date = None;
+        }
+    } else if !booking {
+        r.when = When::default();
     }
+}
+
+/// What a staff member mentions without asking: the past and the present
+/// moment («llegué a las 9», «son las 10 y nadie ha llegado», «el link que
+/// me mandaste a las 9», «el lunes pasado estuvo muerto», «anda enferma
+/// desde el finde»).
+fn staff_context(clause: &str, intent: Intent) -> bool {
+    let padded = format!(" {clause} ");
+    let since = !matches!(
+        intent,
+        Intent::BlockTime | Intent::Unblock | Intent::ChangeHours
+    ) && padded.contains(" desde ");
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    // «llegué a las 9» is past; «avísale que llegue temprano» is not.
+    let past = words.iter().enumerate().any(|(i, w)| {
+        [
+            "llegue", "mande", "mandaste", "hubo", "estuvo", "enferma", "enfermo",
+        ]
+        .contains(w)
+            && (i == 0 || words[i - 1] != "que")
+    });
+    since || past || padded.contains(" son las ")
+}
+
+/// A staff member's message: the day and time of a context clause (see
+/// [`staff_context`]) are not the ones the request is about («llegué a
+/// las 9 y el de las 10 no vino»: 10).
+fn staff_context_is_not_asked(r: &mut Reading, text: &str, now: NaiveDateTime) {
+    let clauses = clauses_of(text);
+    if !clauses.iter().any(|c| staff_context(c, r.intent)) {
+        return;
+    }
+    let asked: Vec<&str> = clauses
+        .iter()
+        .filter(|c| !staff_context(c, r.intent))
+        .map(String::as_str)
+        .collect();
+    r.when = parse_when_local(&asked.join(" , "), now);
 }
 
 /// «llego en 5 minutos», «en 1 hora llego», «estoy a 10 min»: a customer
@@ -389,9 +542,15 @@ fn catalogue_number(words: &[String]) -> Option<CatalogueNumber> {
     if next.starts_with("min") || next.starts_with("hora") {
         return Some(CatalogueNumber::Minutes);
     }
+    // «a 18 euros», «ahora 120 pesos»: money whatever the amount.
+    if ["pesos", "euros", "varos", "baros", "mxn", "eur"].contains(&next) {
+        return Some(CatalogueNumber::Price);
+    }
     let n: u32 = words[at].parse().ok()?;
-    (n >= 20 && (at == 0 || ["a", "en", "de"].contains(&words[at - 1].as_str())))
-        .then_some(CatalogueNumber::Price)
+    let before = at.checked_sub(1).map_or("", |b| words[b].as_str());
+    (n >= 20
+        && (at == 0 || ["a", "en", "de", "cuesta", "vale", "cobra", "cobramos"].contains(&before)))
+    .then_some(CatalogueNumber::Price)
 }
 
 /// «de lunes a sábado», «lunes a viernes»: a span of weekdays.
@@ -473,6 +632,17 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             r.name = None;
         }
     }
+    // «aquí Pedro, ¿qué tengo hoy?», «soy Ana, bloquea mi tarde»: the
+    // teammate writing, not one the request is about.
+    if let Some(s) = &r.staff {
+        let first = normalize(s).split(' ').next().unwrap_or("").to_string();
+        let intro = ["aqui", "soy", "habla"]
+            .iter()
+            .any(|lead| words.len() > 2 && words[0] == *lead && words[1] == first);
+        if intro {
+            r.staff = None;
+        }
+    }
     if r.when.date.is_none() {
         // "agenda del 3": the next 3rd.
         if let Some(day) = words
@@ -486,7 +656,52 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             }
         }
     }
-    r.intent = match staff_intent(text, r.phone.is_some()) {
+    let mut intent = staff_intent(text, r.phone.is_some());
+    // «vale, el corte a 18 euros», «vale tío, el de las 5 ya está»: an
+    // agreement opening a request is the request.
+    if intent == Intent::Yes && words.len() > 2 {
+        if let Some((_, rest)) = text.split_once([',', '.', '!']) {
+            let then = staff_intent(rest, r.phone.is_some());
+            // «vale, el corte a 18 euros»: a catalogue change is read below.
+            let change = then == Intent::Unknown && r.service.is_some();
+            if change || !matches!(then, Intent::Unknown | Intent::Yes | Intent::No) {
+                intent = then;
+            }
+        }
+    }
+    let asks_free = ["espacio", "lugar", "libre", "hueco", "huecos", "disponible"]
+        .iter()
+        .any(|w| words.iter().any(|x| x == w));
+    let books_someone = words.len() > 3
+        && [
+            "ponme", "mete", "metele", "apunta", "apuntame", "anota", "anotame",
+        ]
+        .contains(&words[0].as_str())
+        && words[1] == "a";
+    r.intent = match intent {
+        // «¿hay lugar el jueves entre 3 y 5?», «¿hay algo libre después de
+        // las 5?»: a staff member looks at the agenda, nobody is booked.
+        Intent::Book | Intent::Unknown
+            if asks_free
+                && !first_person(&words)
+                && text.contains('?')
+                && r.name.is_none()
+                && (r.when.date.is_some() || r.when.time.is_some()) =>
+        {
+            Intent::BusinessSchedule
+        }
+        // «ponme a Nuria el martes a las 5 para tinte», «mete a Chuy Reyes
+        // el jueves a las 6»: a customer booked.
+        Intent::Unknown if books_someone && (r.when.date.is_some() || r.when.time.is_some()) => {
+            Intent::Book
+        }
+        // «¿cuánto cobramos por tinte? ponlo en 600»
+        Intent::Prices if r.service.is_some() && catalogue_number(&words).is_some() => {
+            match catalogue_number(&words) {
+                Some(CatalogueNumber::Minutes) => Intent::ChangeServiceDuration,
+                _ => Intent::ChangePrice,
+            }
+        }
         // A staff member's "¿tengo citas hoy?" is their own agenda.
         Intent::MyAppointments => Intent::MySchedule,
         // "¿y mañana?", "el viernes, ¿cómo está?", «¿qué onda con
@@ -519,6 +734,15 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         }
         // «cambia el corte a 180», «el tinte a 500», «ponle 30 min a la
         // barba»: a service and a new price or duration.
+        // «agrega corte infantil, 100 varos, media hora»: a new service.
+        Intent::Unknown
+            if r.service.is_some()
+                && words
+                    .first()
+                    .is_some_and(|w| w.starts_with("agreg") || w.starts_with("anad")) =>
+        {
+            Intent::AddService
+        }
         Intent::Unknown if r.service.is_some() => match catalogue_number(&words) {
             Some(CatalogueNumber::Minutes) => Intent::ChangeServiceDuration,
             Some(CatalogueNumber::Price) => Intent::ChangePrice,
@@ -528,23 +752,39 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         },
         i => i,
     };
+    // «uff hoy no paramos, ¿quién sigue?», «siguiente cliente porfa, ya
+    // van 6 hoy»: a clause asks for the next appointment; the day around
+    // it is talk.
+    if matches!(r.intent, Intent::MySchedule | Intent::Unknown)
+        && text
+            .split([',', '.', ';', '?', '¿', '!', '¡'])
+            .any(|c| classify(c) == Intent::NextAppointment)
+    {
+        r.intent = Intent::NextAppointment;
+    }
     if r.intent == Intent::Reschedule {
         move_target(&mut r, text, now);
     }
     prefer_after_mejor(&mut r, text, now);
+    staff_context_is_not_asked(&mut r, text, now);
     // «hoy salgo a las 6», «salgo temprano, a las 4»: blocked from then
     // on; «mañana entro a las 11», «el jueves entro tarde, a las 12»:
     // until then.
     if r.intent == Intent::BlockTime {
         let has = |w: &str| words.iter().any(|x| x == w);
-        let leaving = has("salgo") || has("sale") || text_has(&words, "me voy");
+        let leaving = has("salgo")
+            || has("sale")
+            || has("piro")
+            || text_has(&words, "me voy")
+            || text_has(&words, "trabajo hasta");
         // «mañana no vengo hasta las 12»: away until then.
-        let arriving = has("entro")
-            || has("entra")
-            || has("llego")
-            || has("llega")
-            || text_has(&words, "hasta las")
-            || text_has(&words, "hasta la");
+        let arriving = !leaving
+            && (has("entro")
+                || has("entra")
+                || has("llego")
+                || has("llega")
+                || text_has(&words, "hasta las")
+                || text_has(&words, "hasta la"));
         match r.when.time {
             Some(super::when::TimeSpec::At(t)) if leaving => {
                 r.when.time = Some(super::when::TimeSpec::After(t));
@@ -615,6 +855,43 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     ) {
         r.when.date = None;
     }
+    // What each request can carry: a link, a teammate's removal or
+    // permissions, the next appointment's day, a walk-in (now) take no
+    // day or time they mention («mándame el link, el de ayer ya no
+    // sirve», «saca a Pedro, lleva 3 faltas esta semana», «sin cita, se
+    // va a las 12»); a report takes no hour («el contador lo quiere pa las
+    // 5»); the weekdays of new opening hours are every week («de lunes a
+    // viernes abrimos de 10 a 8»).
+    match r.intent {
+        Intent::MagicLink => {
+            return Reading {
+                intent: r.intent,
+                ..Reading::default()
+            }
+        }
+        Intent::RemoveStaff | Intent::ChangePermissions | Intent::WalkIn => {
+            r.when = When::default();
+        }
+        Intent::NextAppointment => r.when.date = None,
+        Intent::Stats => r.when.time = None,
+        Intent::ChangeHours if weekday_span(&words) => r.when.date = None,
+        // «de lunes a sábado de 10 a 8»: the opening hours of the week.
+        Intent::Unknown if weekday_span(&words) && r.when.time.is_some() => {
+            r.intent = Intent::ChangeHours;
+            r.when.date = None;
+        }
+        // «el partido es a las 7»: an hour in a message that asks nothing
+        // is talk, unless it points at an appointment («llegó tarde el de
+        // las 4»).
+        Intent::Unknown
+            if !["el de", "la de", "el del", "la del"]
+                .iter()
+                .any(|p| text_has(&words, p)) =>
+        {
+            r.when.time = None;
+        }
+        _ => {}
+    }
     // «ingresos de la semana»: the period is the report's, not a day.
     if r.intent == Intent::Stats {
         if let Some(super::when::DateSpec::Range { .. }) = r.when.date {
@@ -653,7 +930,7 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
 /// the word after «para»/«a» when it is no day, hour, service nor small
 /// word.
 fn booked_for(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Option<String> {
-    ["para ", "a "]
+    ["para ", "pa ", "a "]
         .iter()
         .find_map(|lead| booked_after(text, lead, now, cat))
 }
@@ -787,6 +1064,28 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "ponle cita a ",
         "hazle cita a ",
         "reserva para ",
+        "reserva pa ",
+        "despues de ",
+        "después de ",
+        "no show a ",
+        "cita a ",
+        "bot con ",
+        "hable con ",
+        "hablé con ",
+        "el tinte de ",
+        "la barba de ",
+        "el corte de ",
+        "barbero: ",
+        "barbera: ",
+        "cita del lunes de ",
+        "cita del martes de ",
+        "cita del miercoles de ",
+        "cita del miércoles de ",
+        "cita del jueves de ",
+        "cita del viernes de ",
+        "respondas a ",
+        "contestes a ",
+        "cancela a ",
     ];
     const NOT_A_NAME: &[&str] = &[
         "las",
@@ -864,6 +1163,19 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "entonces",
         "igual",
         "jefe",
+        "verdad",
+        "uno",
+        "una",
+        // «el corte de niño a 8 euros»: a kind of service, not a customer.
+        "nino",
+        "nina",
+        "ninos",
+        "dama",
+        "damas",
+        "caballero",
+        "caballeros",
+        "hombre",
+        "mujer",
     ];
     // «la señora Lupe no llegó», «termine con el señor Ramírez», «ya
     // quedó Don Pepe»: a courtesy title names the customer after it.
@@ -942,7 +1254,11 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
                 .split_whitespace()
                 .nth(1)
                 .is_some_and(|w| ["no", "ya", "nunca"].contains(&normalize(w).as_str()));
-            if !common.contains(&n.as_str()) && first.chars().all(char::is_alphabetic) && leads_verb
+            let laugh = n.starts_with("jaj") || n.starts_with("jej") || n.starts_with("jsj");
+            if !common.contains(&n.as_str())
+                && !laugh
+                && first.chars().all(char::is_alphabetic)
+                && leads_verb
             {
                 return Some(capitalize(first));
             }
@@ -959,7 +1275,7 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         None => text.to_string(),
     };
     let (service, service_options) = service_in(&rest, cat.services);
-    let staff = staff_in(&rest, cat.staff);
+    let staff = staff_in(&rest, cat.staff).filter(|s| !someone_elses(&rest, s));
     let phone = phone_in(text);
     // Digits of a phone number are not a time nor a date.
     let when_text = match &phone {
@@ -1028,6 +1344,11 @@ fn when_spellings(text: &str) -> String {
         ("hoi", "hoy"),
         ("oy", "hoy"),
     ];
+    // «bloquea mi tarde», «me cojo la mañana»: the part of a day.
+    let text = text
+        .replace("mi tarde", "la tarde")
+        .replace("mi mañana", "la mañana")
+        .replace("mi manana", "la mañana");
     text.split(' ')
         .map(|w| {
             let bare = w.trim_end_matches(['?', '!', ',', '.']);
@@ -1163,6 +1484,21 @@ pub fn staff_in(text: &str, staff: &[String]) -> Option<String> {
     }
 }
 
+/// «mi hermano Pedro también quiere ir», «mi compa Carlos»: a relative or
+/// a friend who shares a teammate's first name.
+fn someone_elses(text: &str, staff: &str) -> bool {
+    let first = normalize(staff).split(' ').next().unwrap_or("").to_string();
+    let words: Vec<String> = normalize(text).split(' ').map(str::to_string).collect();
+    words.windows(2).any(|w| {
+        w[1] == first
+            && (RELATIVES.contains(&w[0].as_str())
+                || [
+                    "compa", "amigo", "amiga", "cuate", "carnal", "vecino", "vecina",
+                ]
+                .contains(&w[0].as_str()))
+    })
+}
+
 /// Words that lead a name: "me llamo Juan", "a nombre de Juan".
 const NAME_LEADS: &[&str] = &[
     "a nombre de ",
@@ -1284,6 +1620,12 @@ const NOT_NAME: &[&str] = &[
     "usted",
     "ella",
     "como",
+    "se",
+    "llama",
+    "verdad",
+    "entonces",
+    "ponle",
+    "eh",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
@@ -1329,7 +1671,8 @@ fn starts_clause(before: &str) -> bool {
     words.last().is_some_and(|w| {
         [
             "hola", "si", "buenas", "tardes", "dias", "noches", "ok", "y", "va", "claro", "yo",
-            "que", "tal", "onda", "porfa", "porfavor", "favor", "pues", "bueno", "oye",
+            "que", "tal", "onda", "porfa", "porfavor", "favor", "pues", "bueno", "oye", "mira",
+            "oiga",
         ]
         .contains(&w.as_str())
     })
@@ -1504,6 +1847,14 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     // «quítale el permiso a Pedro de cancelar» changes a permission too
     // (not «bloquea…, él me dio permiso»).
     let permission_verb = any(&["permiso"]) && any(&["quita", "dale", "cambia"]);
+    // «cambia cuánto dura la barba»
+    if n.contains("cuanto dura") && any(&["cambi"]) {
+        return Intent::ChangeServiceDuration;
+    }
+    // «que Ana pueda ver las ventas»: what a teammate may do.
+    if words.first() == Some(&"que") && any(&["pueda"]) {
+        return Intent::ChangePermissions;
+    }
     if first == Intent::ChangePermissions && (any(&["pueda"]) || permission_verb) {
         return first;
     }
@@ -1550,6 +1901,10 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     if any(&["agreg", "anad"]) && any(&["emplead", "estilista", "barber", "personal", "equipo"]) {
         return Intent::AddStaff;
     }
+    // «agrega a Luis, su cel es 33 1234 5678»: a person with a number.
+    if has_phone && words.len() > 2 && words[0].starts_with("agreg") && words[1] == "a" {
+        return Intent::AddStaff;
+    }
     first
 }
 
@@ -1572,7 +1927,9 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
         || ["la de las", "el de las", "la de la", "el de la"]
             .iter()
             .any(|p| n.contains(p));
-    if any(&["cancel", "anul"]) && (about_appointment || words.len() >= 3) {
+    if (any(&["cancel", "anul"]) && (about_appointment || words.len() >= 3))
+        || (any(&["borra"]) && any(&["cita"]))
+    {
         return Some(Intent::Cancel);
     }
     // "Pasa a Roberto…" starts a clause ("soy el dueño, mueve la cita…");
@@ -1602,7 +1959,16 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
             ]
             .contains(&w.as_str())
         })
-        || any(&["reagend", "reprogram"]);
+        || any(&["reagend", "reprogram"])
+        // «el de las 12 del sábado pásalo a las 2»: a pronoun that can
+        // only be an appointment.
+        || words.iter().any(|w| {
+            [
+                "pasalo", "pasala", "muevelo", "muevela", "recorrelo", "recorrela", "pasarse",
+                "cambiarse", "moverse",
+            ]
+            .contains(w)
+        });
     if moving_verb || (any(&["cambi", "mover"]) && about_appointment) {
         return Some(Intent::Reschedule);
     }
@@ -1837,6 +2203,119 @@ mod tests {
         assert_eq!(
             r.when.time,
             Some(TimeSpec::After(
+                chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap()
+            ))
+        );
+    }
+
+    #[test]
+    fn what_is_only_mentioned_is_not_asked_for() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let at = |h| TimeSpec::At(chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap());
+        let day = |d| Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, d).unwrap()));
+        // Work, school, a flight: their hours are not the appointment's.
+        let r = read_customer(
+            "salgo de la chamba a las 3 pero el corte lo quiero el sabado a las 10",
+            now(),
+            c,
+        );
+        assert_eq!((r.when.date, r.when.time), (day(12), Some(at(10))));
+        let r = read_customer(
+            "hasta que hora abren el sabado? salgo de trabajar a las 2",
+            now(),
+            c,
+        );
+        assert_eq!((r.when.date, r.when.time), (day(12), None));
+        // The past and a refusal, with the teammate they name.
+        let r = read_customer(
+            "el martes pasado vine a las 5 y me atendio carlos, ahora quiero barba mañana temprano",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.date, day(8));
+        assert_eq!(r.staff, None);
+        let r = read_customer("no, a las 4 no, tengo que recoger a mi hija", now(), c);
+        assert_eq!(r.intent, Intent::No);
+        assert!(r.when.is_empty());
+        // «¿abren o no?» refuses nothing; a cancellation keeps its day.
+        let r = read_customer("el domingo abren o no?", now(), c);
+        assert_eq!(r.when.date, day(13));
+        let r = read_customer(
+            "no voy a poder ir mañana por el trabajo, cancelala",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.date, day(8));
+        // A relative who shares a teammate's name.
+        let r = read_customer(
+            "soy Fer, mi hermano Pedro tambien quiere corte mañana",
+            now(),
+            c,
+        );
+        assert_eq!(r.staff, None);
+        // Staff: the past and the present moment.
+        let r = read_staff("llegue a las 9 y el de las 10 no vino", now(), c);
+        assert_eq!((r.intent, r.when.time), (Intent::MarkNoShow, Some(at(10))));
+        let r = read_staff("son las 10 y nadie ha llegado, quien me toca?", now(), c);
+        assert_eq!(r.intent, Intent::NextAppointment);
+        assert!(r.when.is_empty());
+        let r = read_staff("el link que me mandaste a las 9 ya caduco", now(), c);
+        assert_eq!(r.intent, Intent::MagicLink);
+        assert!(r.when.is_empty());
+        let r = read_staff("avisale a maria que llegue temprano", now(), c);
+        assert!(r.when.time.is_some());
+    }
+
+    #[test]
+    fn staff_requests_said_the_long_way() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let read = |text: &str| read_staff(text, now(), c).intent;
+        assert_eq!(read("vale, el corte a 18 euros"), Intent::ChangePrice);
+        assert_eq!(read("vale tío, el de las 5 ya está"), Intent::MarkCompleted);
+        assert_eq!(
+            read("hay lugar el jueves entre 3 y 5?"),
+            Intent::BusinessSchedule
+        );
+        assert_eq!(read("ando libre mañana a las 5?"), Intent::MySchedule);
+        assert_eq!(
+            read("ponme a Nuria el martes a las 5 para tinte"),
+            Intent::Book
+        );
+        assert_eq!(
+            read("agrega corte infantil, 100 varos, media hora"),
+            Intent::AddService
+        );
+        assert_eq!(
+            read("agrega a Luis, su cel es 33 1234 5678"),
+            Intent::AddStaff
+        );
+        assert_eq!(
+            read("acaba de entrar Don Pancho sin cita pa su corte"),
+            Intent::WalkIn
+        );
+        assert_eq!(
+            read("el de las 12 del sabado pasalo a las 2"),
+            Intent::Reschedule
+        );
+        assert_eq!(read("de lunes a sabado de 10 a 8"), Intent::ChangeHours);
+        assert_eq!(
+            read("uff hoy no paramos, quien sigue?"),
+            Intent::NextAppointment
+        );
+        let r = read_staff("aqui Pedro, q tengo pa hoy", now(), c);
+        assert_eq!((r.intent, r.staff), (Intent::MySchedule, None));
+        let r = read_staff("el corte de niño a 8 euros", now(), c);
+        assert_eq!(r.name, None);
+        let r = read_staff(
+            "agendame a Sergio el jueves a las 3 no espera a las 4",
+            now(),
+            c,
+        );
+        assert_eq!(
+            r.when.time,
+            Some(TimeSpec::At(
                 chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap()
             ))
         );
