@@ -124,6 +124,12 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("cortecito", "corte"),
     ("cortesito", "corte"),
     ("cortarse", "corte"),
+    // «somos 2 para cortarnos» (not «¿cortan a niños?», a question
+    // about the shop)
+    ("corten", "corte"),
+    ("cortarnos", "corte"),
+    ("cortarle", "corte"),
+    ("cortarte", "corte"),
     // How a cut is named in the shop: «un fade», «desvanecido», «degradado»
     // (Spain), «rapar».
     ("fade", "corte"),

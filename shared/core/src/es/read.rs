@@ -93,8 +93,23 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         Intent::Yes if r.service.is_some() && words.len() > 2 => Intent::Book,
         // "¿cuánto cuesta el corte? y si hay mañana me apartas uno": the
         // booking answers the price too.
-        Intent::Prices | Intent::Services if r.service.is_some() && r.when.date.is_some() => {
+        Intent::Prices | Intent::Services
+            if r.service.is_some()
+                && r.when.date.is_some()
+                && (r.when.time.is_some()
+                    || asks_for_a_place(&words)
+                    || classify_customer(text) == Intent::Services) =>
+        {
             Intent::Book
+        }
+        // «¿150 el corte? o ya subió», «en face dice 120 el corte»: an
+        // amount said of a service asks about its price.
+        Intent::Book | Intent::Unknown
+            if r.service.is_some()
+                && r.when.is_empty()
+                && matches!(catalogue_number(&words), Some(CatalogueNumber::Price)) =>
+        {
+            Intent::Prices
         }
         // «ok gracias», «va, gracias», «sale gracias»: thanks, not a yes.
         Intent::Yes
@@ -112,6 +127,27 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     if r.intent == Intent::TalkToHuman {
         // "Quiero hablar con Carlos" asks for a person, not a booking.
         r.staff = None;
+    }
+    // «¿manejan productos pa la barba?», «pedí el aceite pa barba»: a
+    // product for the beard is not a beard trim.
+    let products = words.iter().any(|w| {
+        w.starts_with("producto")
+            || [
+                "aceite", "cera", "pomada", "shampoo", "champu", "gel", "pedido",
+            ]
+            .contains(&w.as_str())
+    });
+    if products && r.when.is_empty() {
+        r.service = None;
+        r.service_options.clear();
+        if r.intent == Intent::Book {
+            r.intent = Intent::Unknown;
+        }
+    }
+    // «hoy ando bien sacado de onda, ¿cuánto cobran la barba?»: a price
+    // is the same any day.
+    if r.intent == Intent::Prices && r.when.time.is_none() {
+        r.when.date = None;
     }
     // «gracias Pedro, quedó excelente», «gracias por todo, muy buen
     // corte»: thanks carry no booking.
@@ -224,10 +260,14 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     // «la cita del jueves pal viernes», «mi cita de hoy a mañana»: the day
     // after "pal"/"al"/"para"/"a" is where it goes; the one before points
     // at the appointment.
+    // «pásala al sábado a las 11»: right after the verb is already where
+    // it goes.
+    let is_mark = |w: &&str| ["pal", "al", "para", "a"].contains(w);
+    let direct = words.get(at + 1).is_some_and(|w| ["pal", "al"].contains(w));
     let marks = words[at + 1..]
         .iter()
         .enumerate()
-        .filter(|(k, w)| *k > 0 && ["pal", "al", "para", "a"].contains(*w));
+        .filter(|(k, w)| !direct && *k > 0 && is_mark(w));
     for (k, _) in marks {
         let rest = words[at + 1 + k..].join(" ");
         if !parse_when_local(&rest, now).is_empty() {
@@ -248,6 +288,35 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
             r.when.time = Some(super::when::TimeSpec::At(to));
         }
     }
+}
+
+/// «¿y si hay mañana me apartas uno?»: words that ask for a place, not
+/// for a price.
+fn asks_for_a_place(words: &[String]) -> bool {
+    words.iter().any(|w| {
+        [
+            "aparta",
+            "apartas",
+            "apartame",
+            "agenda",
+            "agendame",
+            "agendas",
+            "cita",
+            "lugar",
+            "espacio",
+            "hay",
+            "puedo",
+            "quiero",
+            "reserva",
+            "reservame",
+            "hueco",
+            "apunta",
+            "apuntame",
+            "tienes",
+            "tienen",
+        ]
+        .contains(&w.as_str())
+    })
 }
 
 /// «nos vemos mañana», «hasta el sábado», «ahí te veo»: a goodbye.
@@ -434,7 +503,8 @@ fn is_context(clause: &str, refusals: bool) -> bool {
 /// named only in context («con Pedro no», «me atendió Carlos») is not the
 /// one asked for either.
 fn context_is_not_asked(r: &mut Reading, text: &str, now: NaiveDateTime) {
-    let refusals = r.intent != Intent::Cancel;
+    // «no me acuerdo si era el jueves» refuses nothing.
+    let refusals = matches!(r.intent, Intent::Book | Intent::No | Intent::Yes);
     let clauses = clauses_of(text);
     if !clauses.iter().any(|c| is_context(c, refusals)) {
         return;
