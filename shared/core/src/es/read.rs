@@ -128,6 +128,33 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         // "Quiero hablar con Carlos" asks for a person, not a booking.
         r.staff = None;
     }
+    // «me encantó el corte de Ana», «me cobraron doble el corte», «se me
+    // hizo tarde, llego como a las 5»: praise, a complaint and a delay
+    // carry no booking. A complaint goes to a person.
+    if complains(&words) && r.intent != Intent::Cancel {
+        r.intent = Intent::TalkToHuman;
+    } else if loved(&words) && !text.contains('?') && !text_has(&words, "quiero") {
+        r.intent = Intent::Thanks;
+    }
+    if matches!(r.intent, Intent::Thanks | Intent::TalkToHuman)
+        && (loved(&words) || complains(&words))
+    {
+        r.service = None;
+        r.service_options.clear();
+        r.staff = None;
+        r.when = When::default();
+    }
+    if running_late(&words)
+        && matches!(
+            r.intent,
+            Intent::Book | Intent::Unknown | Intent::MyAppointments
+        )
+    {
+        r.intent = Intent::Unknown;
+        r.service = None;
+        r.service_options.clear();
+        r.when = When::default();
+    }
     // «¿manejan productos pa la barba?», «pedí el aceite pa barba»: a
     // product for the beard is not a beard trim.
     let products = words.iter().any(|w| {
@@ -363,6 +390,58 @@ fn praise(words: &[String]) -> bool {
             ]
             .contains(&w.as_str())
         })
+}
+
+/// «me encantó el corte», «me gustó mucho cómo me dejó Ana».
+fn loved(words: &[String]) -> bool {
+    [
+        "me encanto",
+        "me gusto",
+        "me fascino",
+        "quedo super",
+        "quedo bien",
+        "quedo de lujo",
+    ]
+    .iter()
+    .any(|p| text_has(words, p))
+}
+
+/// «me cobraron doble», «quiero poner una queja», «me trató mal».
+fn complains(words: &[String]) -> bool {
+    [
+        "queja",
+        "me cobraron doble",
+        "me cobraron de mas",
+        "cobraron mal",
+        "me trato mal",
+        "me trataron mal",
+        "me dejo mal",
+        "me dejaron mal",
+        "me quedo mal",
+        "pesima atencion",
+        "mal servicio",
+    ]
+    .iter()
+    .any(|p| text_has(words, p))
+}
+
+/// «se me hizo tarde», «voy tarde», «¿puede llegar 10 min tarde?»: a
+/// customer running late, whose hour is the appointment already made.
+fn running_late(words: &[String]) -> bool {
+    [
+        "se me hizo tarde",
+        "voy tarde",
+        "llego tarde",
+        "voy retrasado",
+        "voy retrasada",
+        "llegar tarde",
+        "min tarde",
+        "minutos tarde",
+        "un poco tarde",
+        "tantito tarde",
+    ]
+    .iter()
+    .any(|p| text_has(words, p))
 }
 
 /// «el jueves no, mejor el viernes», «mi cita del jueves, mejor el viernes
