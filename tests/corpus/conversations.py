@@ -139,6 +139,10 @@ out = [
     conv("y-media", ["corte mañana a las 3 y media", "Nacho"], [a(C, "2030-01-08T15:30")]),
     conv("cuarto-para", ["corte mañana cuarto para las 5", "Nacho"], [a(C, "2030-01-08T16:45")]),
     conv("mediodia", ["barba mañana al mediodia", "Nacho"], [a(B, "2030-01-08T12:00")]),
+    # Either of two days, and what is only mentioned (work, the past).
+    conv("either-day", ["corte el jueves o el viernes en la tarde porfa", "el viernes a las 5", "Nacho"], [a(C, "2030-01-11T17:00")]),
+    conv("work-hour-is-context", ["salgo de la chamba a las 3 pero el corte lo quiero el sabado a las 11", "Nacho"], [a(C, SAT11)]),
+    conv("past-visit-is-context", ["el martes pasado vine a las 5 con Carlos, ahora quiero barba mañana a las 12", "Nacho"], [a(B, "2030-01-08T12:00")]),
 ]
 
 ids = [c["id"] for c in out]

@@ -677,6 +677,7 @@ impl Parser {
             .or_else(|| self.day_pair(i))
             .or_else(|| self.month_day(i))
             .or_else(|| self.slash_date(i))
+            .or_else(|| self.weekday_pair(i))
             .or_else(|| self.weekday(i))
             .or_else(|| self.day_of_month(i))
             .or_else(|| self.week(i))
@@ -1249,6 +1250,35 @@ impl Parser {
         }
         self.push_date(DateSpec::Day(date), P_WEEKDAY, weekday);
         Some(j)
+    }
+
+    /// «el jueves o el viernes», «lunes o martes»: either day. Two days in
+    /// a row are a span to offer times from; others are the first day
+    /// (the reply offers it, and the customer can still say the other).
+    fn weekday_pair(&mut self, i: usize) -> Option<usize> {
+        let j = if self.is(i, &["el"]) { i + 1 } else { i };
+        let a = self.weekday_at(j)?;
+        if !self.is(j + 1, &["o", "u"]) {
+            return None;
+        }
+        let k = if self.is(j + 2, &["el"]) {
+            j + 3
+        } else {
+            j + 2
+        };
+        let b = self.weekday_at(k)?;
+        let first = next_weekday(self.today, a, false);
+        let second = next_weekday(first, b, false);
+        let spec = if second == first + Duration::days(1) {
+            DateSpec::Range {
+                first,
+                last: second,
+            }
+        } else {
+            DateSpec::Day(first)
+        };
+        self.push_date(spec, P_WEEKDAY, None);
+        Some(k + 1)
     }
 
     fn day_of_month(&mut self, i: usize) -> Option<usize> {
