@@ -107,6 +107,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         Intent::Book | Intent::Unknown
             if r.service.is_some()
                 && r.when.is_empty()
+                && r.phone.is_none()
                 && matches!(catalogue_number(&words), Some(CatalogueNumber::Price)) =>
         {
             Intent::Prices
@@ -167,9 +168,51 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     if products && r.when.is_empty() {
         r.service = None;
         r.service_options.clear();
-        if r.intent == Intent::Book {
-            r.intent = Intent::Unknown;
+        if matches!(r.intent, Intent::Book | Intent::Unknown) {
+            // «¿venden cera?» asks what they have; «pedí el aceite, pedido
+            // #48213» is about an order.
+            r.intent = if text.contains('?') && !words.iter().any(|w| w == "pedido") {
+                Intent::Services
+            } else {
+                Intent::Unknown
+            };
         }
+    }
+    // «¿quién corta mejor, Pedro o Ana?»: a question about the team, not
+    // a booking with either.
+    if r.intent == Intent::Services
+        && ["quien corta mejor", "quien es mejor", "quien hace mejor"]
+            .iter()
+            .any(|p| text_has(&words, p))
+    {
+        r.service = None;
+        r.service_options.clear();
+        r.staff = None;
+    }
+    // «con Pedro», «con ana porfa», «cualquiera»: the answer to «¿con
+    // quién?» books.
+    let only_staff = r.staff.is_some()
+        && words.len() <= 4
+        && words.first().is_some_and(|w| w == "con")
+        && r.when.is_empty()
+        && r.service.is_none();
+    let anyone = [
+        "cualquiera",
+        "quien sea",
+        "el que sea",
+        "la que sea",
+        "me da igual",
+    ]
+    .iter()
+    .any(|p| text_has(&words, p))
+        && words.len() <= 5;
+    if r.intent == Intent::Unknown && (only_staff || anyone) {
+        r.intent = Intent::Book;
+    }
+    // «Ramiro Castañeda», «Fernanda»: a bare name answers «¿a nombre de
+    // quién?».
+    if r.name.is_none() && r.intent == Intent::Unknown && r.when.is_empty() && r.service.is_none() {
+        r.name = bare_name(text, cat.staff);
     }
     // «hoy ando bien sacado de onda, ¿cuánto cobran la barba?»: a price
     // is the same any day.
@@ -392,6 +435,35 @@ fn praise(words: &[String]) -> bool {
         })
 }
 
+/// A message that is only a person's name: one to four capitalised words,
+/// none of them a word the reader knows or a teammate's name.
+fn bare_name(text: &str, staff: &[String]) -> Option<String> {
+    let raws: Vec<&str> = text
+        .trim()
+        .trim_end_matches(['.', '!'])
+        .split_whitespace()
+        .collect();
+    if raws.is_empty() || raws.len() > 4 {
+        return None;
+    }
+    let team: Vec<String> = staff
+        .iter()
+        .filter_map(|s| normalize(s).split(' ').next().map(str::to_string))
+        .collect();
+    let name_like = raws.iter().all(|w| {
+        let n = normalize(w);
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+            && w.chars().count() >= 2
+            && !NOT_NAME.contains(&n.as_str())
+            && !team.contains(&n)
+            && classify(w) == Intent::Unknown
+            && super::when::WEEKDAYS.iter().all(|(d, _)| *d != n)
+    });
+    name_like.then(|| raws.join(" "))
+}
+
 /// «me encantó el corte», «me gustó mucho cómo me dejó Ana».
 fn loved(words: &[String]) -> bool {
     [
@@ -401,6 +473,9 @@ fn loved(words: &[String]) -> bool {
         "quedo super",
         "quedo bien",
         "quedo de lujo",
+        "excelente servicio",
+        "los recomiendo",
+        "muy buen servicio",
     ]
     .iter()
     .any(|p| text_has(words, p))
@@ -630,10 +705,7 @@ fn staff_context(clause: &str, intent: Intent) -> bool {
     let words: Vec<&str> = clause.split_whitespace().collect();
     // «llegué a las 9» is past; «avísale que llegue temprano» is not.
     let past = words.iter().enumerate().any(|(i, w)| {
-        [
-            "llegue", "mande", "mandaste", "hubo", "estuvo", "enferma", "enfermo",
-        ]
-        .contains(w)
+        ["llegue", "mande", "mandaste", "hubo", "estuvo"].contains(w)
             && (i == 0 || words[i - 1] != "que")
     });
     since || past || padded.contains(" son las ")
@@ -698,7 +770,8 @@ fn catalogue_number(words: &[String]) -> Option<CatalogueNumber> {
     let n: u32 = words[at].parse().ok()?;
     let before = at.checked_sub(1).map_or("", |b| words[b].as_str());
     (n >= 20
-        && (at == 0 || ["a", "en", "de", "cuesta", "vale", "cobra", "cobramos"].contains(&before)))
+        && (at == 0
+            || ["a", "en", "de", "es", "cuesta", "vale", "cobra", "cobramos"].contains(&before)))
     .then_some(CatalogueNumber::Price)
 }
 
@@ -880,6 +953,16 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
                     .any(|v| words.first().is_some_and(|w| w == v)) =>
         {
             Intent::RemoveStaff
+        }
+        // «mañana llego tarde como a las 11», «el sábado llego hasta las
+        // 12»: the sender arrives late (not «llegó tarde el de las 4»).
+        Intent::Unknown
+            if words.iter().any(|w| w == "llego")
+                && words.iter().any(|w| w == "tarde" || w == "hasta")
+                && r.when.time.is_some()
+                && !["el de", "la de"].iter().any(|p| text_has(&words, p)) =>
+        {
+            Intent::BlockTime
         }
         // «cambia el corte a 180», «el tinte a 500», «ponle 30 min a la
         // barba»: a service and a new price or duration.
@@ -1133,7 +1216,8 @@ fn only_about_the_day(text: &str, now: NaiveDateTime, staff: &[String]) -> bool 
         "quienes", "hora", "dia", "libre", "libres", "todo", "toda", "porfa", "porfavor", "oye",
         "entonces", "ok", "bueno", "pues", "tal", "cuantas", "cuantos", "ver", "pasame", "mandame",
         "tiene", "tienen", "anda", "andan", "chamba", "trabajo", "hueco", "huecos", "espacio",
-        "espacios", "lugar", "alguien", "gente", "clientes", "cliente",
+        "espacios", "lugar", "alguien", "gente", "clientes", "cliente", "tio", "wey", "jefe",
+        "ves",
     ];
     let plain = when_spellings(text);
     let when = parse_when_local(&plain, now);
@@ -1233,6 +1317,9 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "cita del jueves de ",
         "cita del viernes de ",
         "respondas a ",
+        "se fue ",
+        "hablo con ",
+        "seguir con ",
         "contestes a ",
         "cancela a ",
     ];
@@ -1315,6 +1402,8 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "verdad",
         "uno",
         "una",
+        "hasta",
+        "como",
         // «el corte de niño a 8 euros»: a kind of service, not a customer.
         "nino",
         "nina",
@@ -2010,7 +2099,7 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     if n.contains("historial")
         || n.contains("cuando vino")
         || n.contains("ultima vez que vino")
-        || n.starts_with("quien es")
+        || (n.starts_with("quien es") && !n.starts_with("quien es el que"))
         || n.contains("cuantas veces ha venido")
         || n.contains("cuantas veces vino")
     {
@@ -2022,6 +2111,8 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         || n.starts_with("avisale a ")
         || n.starts_with("avisale al ")
         || n.starts_with("mandale mensaje")
+        || n.starts_with("escribele a")
+        || n.starts_with("escribele al")
     {
         return Intent::MessageCustomer;
     }
@@ -2032,6 +2123,24 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         if n.contains("me encargo") {
             return Intent::TakeOver;
         }
+    }
+    // «el miércoles tengo cita en el banco de 12 a 1»: the sender's own
+    // errand blocks their time.
+    if n.contains("tengo cita en")
+        || n.contains("tengo cita con el")
+        || any(&["dentista", "doctor", "medico", "banco"]) && any(&["tengo"])
+    {
+        return Intent::BlockTime;
+    }
+    // «quítale a Pedro lo de cancelar citas»: a permission taken away.
+    if ["quitale", "dale"].contains(&words.first().copied().unwrap_or(""))
+        && n.contains(" lo de ")
+        && any(&["cancelar", "agendar", "ver", "mover"])
+    {
+        return Intent::ChangePermissions;
+    }
+    if words == ["agenda"] {
+        return Intent::BusinessSchedule;
     }
     if let Some(change) = appointment_change(text) {
         return change;

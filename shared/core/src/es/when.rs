@@ -861,6 +861,21 @@ impl Parser {
             ctx = true;
         }
         let (end, c) = self.clock(j, ctx, true)?;
+        // «las dos cosas», «las tres personas»: a count, not an hour.
+        if self.is(
+            end,
+            &[
+                "cosas",
+                "personas",
+                "veces",
+                "citas",
+                "servicios",
+                "opciones",
+                "semanas",
+            ],
+        ) {
+            return None;
+        }
         self.times.push(TimeCand::Clock(ClockUse::At(c)));
         Some(end)
     }
