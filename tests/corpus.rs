@@ -266,6 +266,36 @@ fn customer_fresh_heldout() {
 }
 
 #[test]
+fn staff_natural() {
+    check("staff_natural.jsonl", true, 0.0, 0.0, true);
+}
+
+#[test]
+fn staff_natural_heldout() {
+    check("staff_natural_heldout.jsonl", true, 0.0, 0.0, false);
+}
+
+#[test]
+fn customer_natural() {
+    check("customer_natural.jsonl", false, 0.0, 0.0, true);
+}
+
+#[test]
+fn customer_natural_heldout() {
+    check("customer_natural_heldout.jsonl", false, 0.0, 0.0, false);
+}
+
+#[test]
+fn customer_heldout_relabelled() {
+    check("customer_heldout_relabelled.jsonl", false, 0.0, 0.0, false);
+}
+
+#[test]
+fn staff_heldout_relabelled() {
+    check("staff_heldout_relabelled.jsonl", true, 0.0, 0.0, false);
+}
+
+#[test]
 fn customer_heldout() {
     check("customer_heldout.jsonl", false, 99.0, 94.0, false);
 }
