@@ -13,7 +13,9 @@
 
 use super::fuzzy::normalize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+/// Labelled in snake case in the corpus (`my_schedule`, `talk_to_human`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Intent {
     // ── Customers ──
     Greeting,

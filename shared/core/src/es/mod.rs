@@ -6,6 +6,7 @@ pub mod format;
 pub mod fuzzy;
 pub mod hours;
 pub mod intent;
+pub mod learned;
 pub mod read;
 pub mod when;
 

@@ -274,7 +274,25 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             r.when.date = Some(super::when::DateSpec::Day(now.date()));
         }
     }
+    learned_if_lost(&mut r, text, false);
     r
+}
+
+/// No rule understood a message that carries nothing: the intent learned
+/// from the corpus, when it is sure and harmless (`learned::guess`).
+fn learned_if_lost(r: &mut Reading, text: &str, staff: bool) {
+    let carries_nothing = r.service.is_none()
+        && r.service_options.is_empty()
+        && r.when.is_empty()
+        && r.staff.is_none()
+        && r.name.is_none()
+        && r.phone.is_none()
+        && !r.usual;
+    if r.intent == Intent::Unknown && carries_nothing {
+        if let Some(i) = super::learned::guess(text, staff) {
+            r.intent = i;
+        }
+    }
 }
 
 /// A move names where the appointment goes after its verb: «mi cita del
@@ -1154,6 +1172,7 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             r.staff = None;
         }
     }
+    learned_if_lost(&mut r, text, true);
     r
 }
 

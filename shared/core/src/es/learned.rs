@@ -1,0 +1,210 @@
+//! A naive Bayes reading of the intent, learned from the corpus's dev
+//! messages (tests/corpus/*: never the held-out files): the reader's
+//! fallback when no rule matched and the message carries no slot. Rules
+//! name the phrasings they know; this generalises from everything people
+//! were seen to write («¿tienen tratamiento pa la caspa?» is a question
+//! about services though no rule lists «tratamiento»).
+//!
+//! It only ever answers with intents whose reply changes nothing (prices,
+//! hours, an agenda, the start of a booking conversation that still asks
+//! before it books): a guess never confirms, cancels, hands off or edits.
+//! Trained once per process, on first use (about 2,000 short messages).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::intent::{message_words, Intent};
+
+/// The dev parts of the corpus, compiled in.
+const CUSTOMER: [&str; 3] = [
+    include_str!("../../../../tests/corpus/customer_dev.jsonl"),
+    include_str!("../../../../tests/corpus/customer_fresh.jsonl"),
+    include_str!("../../../../tests/corpus/customer_natural.jsonl"),
+];
+const STAFF: [&str; 3] = [
+    include_str!("../../../../tests/corpus/staff_dev.jsonl"),
+    include_str!("../../../../tests/corpus/staff_fresh.jsonl"),
+    include_str!("../../../../tests/corpus/staff_natural.jsonl"),
+];
+
+/// How sure a guess must be to be taken (posterior probability).
+const CONFIDENT: f64 = 0.7;
+
+/// Intents a guess may give: their replies inform or ask, they commit
+/// nothing.
+const SAFE_CUSTOMER: &[Intent] = &[
+    Intent::Book,
+    Intent::MyAppointments,
+    Intent::Prices,
+    Intent::Services,
+    Intent::Hours,
+    Intent::Location,
+    Intent::Thanks,
+    Intent::Greeting,
+];
+const SAFE_STAFF: &[Intent] = &[
+    Intent::MySchedule,
+    Intent::BusinessSchedule,
+    Intent::NextAppointment,
+    Intent::Stats,
+    Intent::CustomerHistory,
+    Intent::MagicLink,
+    Intent::Thanks,
+    Intent::Greeting,
+];
+
+#[derive(serde::Deserialize)]
+struct Example {
+    text: String,
+    intent: Intent,
+}
+
+struct Class {
+    intent: Intent,
+    log_prior: f64,
+    log_likelihood: HashMap<String, f64>,
+    log_unseen: f64,
+}
+
+struct Model(Vec<Class>);
+
+/// Words (numbers as `#`) and pairs of neighbouring words.
+fn features(text: &str) -> Vec<String> {
+    let words: Vec<String> = message_words(text)
+        .into_iter()
+        .map(|w| {
+            if w.chars().all(|c| c.is_ascii_digit()) {
+                "#".to_string()
+            } else {
+                w
+            }
+        })
+        .collect();
+    let pairs = words.windows(2).map(|p| format!("{} {}", p[0], p[1]));
+    words.iter().cloned().chain(pairs).collect()
+}
+
+impl Model {
+    fn train(files: &[&str]) -> Model {
+        // Additive smoothing: a feature never seen with an intent still
+        // leaves it possible.
+        const ALPHA: f64 = 0.5;
+        let mut docs: HashMap<Intent, usize> = HashMap::new();
+        let mut counts: HashMap<Intent, HashMap<String, usize>> = HashMap::new();
+        let mut vocabulary: std::collections::HashSet<String> = Default::default();
+        let mut total = 0usize;
+        for line in files.iter().flat_map(|f| f.lines()) {
+            let Ok(ex) = serde_json::from_str::<Example>(line) else {
+                continue;
+            };
+            total += 1;
+            *docs.entry(ex.intent).or_default() += 1;
+            let c = counts.entry(ex.intent).or_default();
+            for f in features(&ex.text) {
+                *c.entry(f.clone()).or_default() += 1;
+                vocabulary.insert(f);
+            }
+        }
+        let v = vocabulary.len() as f64;
+        let classes = docs
+            .into_iter()
+            .map(|(intent, n)| {
+                let c = counts.remove(&intent).unwrap_or_default();
+                let sum: usize = c.values().sum();
+                let denominator = sum as f64 + ALPHA * v;
+                Class {
+                    intent,
+                    log_prior: (n as f64 / total as f64).ln(),
+                    log_likelihood: c
+                        .into_iter()
+                        .map(|(f, k)| (f, ((k as f64 + ALPHA) / denominator).ln()))
+                        .collect(),
+                    log_unseen: (ALPHA / denominator).ln(),
+                }
+            })
+            .collect();
+        Model(classes)
+    }
+
+    /// The most likely intent and its posterior probability.
+    fn best(&self, text: &str) -> Option<(Intent, f64)> {
+        let fs = features(text);
+        if fs.is_empty() {
+            return None;
+        }
+        let scores: Vec<(Intent, f64)> = self
+            .0
+            .iter()
+            .map(|c| {
+                let s = c.log_prior
+                    + fs.iter()
+                        .map(|f| *c.log_likelihood.get(f).unwrap_or(&c.log_unseen))
+                        .sum::<f64>();
+                (c.intent, s)
+            })
+            .collect();
+        let (intent, top) = scores.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let z: f64 = scores.iter().map(|(_, s)| (s - top).exp()).sum();
+        Some((intent, 1.0 / z))
+    }
+}
+
+/// The learned guess for a message no rule understood, when it is
+/// confident and harmless (see the module's note).
+pub fn guess(text: &str, staff: bool) -> Option<Intent> {
+    static CUSTOMER_MODEL: OnceLock<Model> = OnceLock::new();
+    static STAFF_MODEL: OnceLock<Model> = OnceLock::new();
+    let (model, safe) = if staff {
+        (STAFF_MODEL.get_or_init(|| Model::train(&STAFF)), SAFE_STAFF)
+    } else {
+        (
+            CUSTOMER_MODEL.get_or_init(|| Model::train(&CUSTOMER)),
+            SAFE_CUSTOMER,
+        )
+    };
+    // One word («¿cómo?», «mmm») is too little to learn from.
+    if message_words(text).len() < 2 {
+        return None;
+    }
+    let (intent, p) = model.best(text)?;
+    (p >= CONFIDENT && safe.contains(&intent)).then_some(intent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phrasing_no_rule_lists_is_still_read() {
+        // No rule lists «tratamiento» nor «zona»: the words around them are
+        // what services and address questions say.
+        assert_eq!(
+            guess(
+                "oigan tienen algun tratamiento pal cabello maltratado?",
+                false
+            ),
+            Some(Intent::Services)
+        );
+        assert_eq!(guess("¿en que zona quedan?", false), Some(Intent::Location));
+    }
+
+    #[test]
+    fn a_guess_never_commits_anything() {
+        for text in [
+            "sí porfa",
+            "cancela",
+            "ya no voy",
+            "quiero hablar con alguien",
+        ] {
+            let g = guess(text, false);
+            assert!(
+                g.is_none_or(|i| SAFE_CUSTOMER.contains(&i)),
+                "{text}: {g:?}"
+            );
+        }
+        for text in ["ya terminé", "no vino", "bloquea", "yo me encargo"] {
+            let g = guess(text, true);
+            assert!(g.is_none_or(|i| SAFE_STAFF.contains(&i)), "{text}: {g:?}");
+        }
+    }
+}
