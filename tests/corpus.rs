@@ -296,6 +296,26 @@ fn staff_heldout_relabelled() {
 }
 
 #[test]
+fn customer_styles() {
+    check("customer_styles.jsonl", false, 0.0, 0.0, true);
+}
+
+#[test]
+fn customer_styles_heldout() {
+    check("customer_styles_heldout.jsonl", false, 0.0, 0.0, false);
+}
+
+#[test]
+fn staff_styles() {
+    check("staff_styles.jsonl", true, 0.0, 0.0, true);
+}
+
+#[test]
+fn staff_styles_heldout() {
+    check("staff_styles_heldout.jsonl", true, 0.0, 0.0, false);
+}
+
+#[test]
 fn customer_heldout() {
     check("customer_heldout.jsonl", false, 99.0, 94.0, false);
 }

@@ -127,6 +127,8 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("cortecito", "corte"),
     ("cortesito", "corte"),
     ("cortarse", "corte"),
+    ("haircut", "corte"),
+    ("beard", "barba"),
     // «somos 2 para cortarnos» (not «¿cortan a niños?», a question
     // about the shop)
     ("corten", "corte"),
@@ -145,6 +147,8 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("pintar", "tinte"),
     ("pintarme", "tinte"),
     ("pintarse", "tinte"),
+    ("pinten", "tinte"),
+    ("pinte", "tinte"),
     ("barbita", "barba"),
     ("rasurado", "afeitado"),
     ("rasurada", "afeitado"),

@@ -16,15 +16,17 @@ use std::sync::OnceLock;
 use super::intent::{message_words, Intent};
 
 /// The dev parts of the corpus, compiled in.
-const CUSTOMER: [&str; 3] = [
+const CUSTOMER: [&str; 4] = [
     include_str!("../../../../tests/corpus/customer_dev.jsonl"),
     include_str!("../../../../tests/corpus/customer_fresh.jsonl"),
     include_str!("../../../../tests/corpus/customer_natural.jsonl"),
+    include_str!("../../../../tests/corpus/customer_styles.jsonl"),
 ];
-const STAFF: [&str; 3] = [
+const STAFF: [&str; 4] = [
     include_str!("../../../../tests/corpus/staff_dev.jsonl"),
     include_str!("../../../../tests/corpus/staff_fresh.jsonl"),
     include_str!("../../../../tests/corpus/staff_natural.jsonl"),
+    include_str!("../../../../tests/corpus/staff_styles.jsonl"),
 ];
 
 /// How sure a guess must be to be taken (posterior probability).

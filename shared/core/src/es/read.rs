@@ -333,6 +333,7 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "recorres",
         // «la de las 5 quiere pasarse a las 6»
         "pasarse",
+        "pasame",
         "cambiarse",
         "moverse",
     ];
@@ -351,7 +352,8 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     // «pásala al sábado a las 11»: right after the verb is already where
     // it goes.
     let is_mark = |w: &&str| ["pal", "al", "para", "a"].contains(w);
-    let direct = words.get(at + 1).is_some_and(|w| ["pal", "al"].contains(w));
+    let direct = words.get(at + 1).is_some_and(|w| ["pal", "al"].contains(w))
+        && words.get(at + 2) != Some(&"de");
     let marks = words[at + 1..]
         .iter()
         .enumerate()
@@ -545,8 +547,22 @@ fn prefer_after_mejor(r: &mut Reading, text: &str, now: NaiveDateTime) {
     let words: Vec<&str> = plain.split_whitespace().collect();
     // «a las 3, digo, a las 4», «a las 3 no espera a las 4»: a voice
     // note correcting itself.
+    // «a las 4, no perdón, a las 5», «mañana, bueno no, pasado mañana»,
+    // «perdón, quise decir el viernes».
     let Some(at) = words.iter().enumerate().rposition(|(i, w)| {
-        *w == "mejor" || *w == "digo" || (*w == "espera" && i > 0 && words[i - 1] == "no")
+        let after = |p: &str| i > 0 && words[i - 1] == p;
+        // «… no, a las 6», «ay no, el del miércoles», «bueno, a las 5 y
+        // media»: a «no» or «bueno» right before another day or hour.
+        let then_when = words
+            .get(i + 1)
+            .is_some_and(|n| ["a", "el", "la", "de", "del", "para", "pal", "mejor"].contains(n));
+        *w == "mejor"
+            || *w == "digo"
+            || *w == "perdon"
+            || *w == "corrijo"
+            || (*w == "espera" && after("no"))
+            || ((*w == "no" || *w == "bueno") && then_when)
+            || (*w == "decir" && after("quise"))
     }) else {
         return;
     };
@@ -616,7 +632,7 @@ fn clauses_of(text: &str) -> Vec<String> {
                 let next = words.get(i + 1).copied().unwrap_or("");
                 let joins_time = ["media", "cuarto"].contains(&next)
                     || next.chars().next().is_some_and(|c| c.is_ascii_digit());
-                if *w == "pero" || (*w == "y" && !joins_time) {
+                if *w == "pero" || *w == "porque" || (*w == "y" && !joins_time) {
                     out.push(String::new());
                     continue;
                 }
@@ -638,11 +654,15 @@ fn clauses_of(text: &str) -> Vec<String> {
 fn is_context(clause: &str, refusals: bool) -> bool {
     let padded = format!(" {clause} ");
     let words: Vec<&str> = clause.split_whitespace().collect();
+    // «no, mejor el jueves» asks for Thursday.
+    if words.contains(&"mejor") {
+        return false;
+    }
     // «¿abren o no?» asks, it refuses nothing.
     let refuses = words
         .iter()
         .enumerate()
-        .any(|(i, w)| *w == "no" && (i == 0 || words[i - 1] != "o"));
+        .any(|(i, w)| (*w == "no" && (i == 0 || words[i - 1] != "o")) || *w == "fatal");
     // «pasado mañana» is ahead.
     let past = |i: usize, w: &str| {
         PAST.contains(&w) && !(w == "pasado" && words.get(i + 1) == Some(&"manana"))
@@ -812,6 +832,8 @@ fn instead_of_refused(text: &str, now: NaiveDateTime) -> Option<When> {
         "no me late",
         "no me va bien",
         "no me viene bien",
+        "me viene fatal",
+        "me va fatal",
     ];
     let plain = normalize(&when_spellings(text));
     let (at, len) = REFUSALS
@@ -1181,7 +1203,7 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
 /// the word after «para»/«a» when it is no day, hour, service nor small
 /// word.
 fn booked_for(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Option<String> {
-    ["para ", "pa ", "a "]
+    ["para ", "pa ", "a ", "al "]
         .iter()
         .find_map(|lead| booked_after(text, lead, now, cat))
 }
@@ -1236,7 +1258,7 @@ fn only_about_the_day(text: &str, now: NaiveDateTime, staff: &[String]) -> bool 
         "entonces", "ok", "bueno", "pues", "tal", "cuantas", "cuantos", "ver", "pasame", "mandame",
         "tiene", "tienen", "anda", "andan", "chamba", "trabajo", "hueco", "huecos", "espacio",
         "espacios", "lugar", "alguien", "gente", "clientes", "cliente", "tio", "wey", "jefe",
-        "ves",
+        "ves", "dime",
     ];
     let plain = when_spellings(text);
     let when = parse_when_local(&plain, now);
@@ -1337,6 +1359,7 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "cita del viernes de ",
         "respondas a ",
         "se fue ",
+        "sabemos de ",
         "hablo con ",
         "seguir con ",
         "contestes a ",
@@ -1423,6 +1446,9 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "una",
         "hasta",
         "como",
+        "lo",
+        "comer",
+        "comida",
         // «el corte de niño a 8 euros»: a kind of service, not a customer.
         "nino",
         "nina",
@@ -1600,7 +1626,47 @@ fn when_spellings(text: &str) -> String {
         ("pa", "para"),
         ("hoi", "hoy"),
         ("oy", "hoy"),
+        // English a customer mixes in: «for tomorrow afternoon».
+        ("tomorrow", "mañana"),
+        ("today", "hoy"),
+        ("tonight", "hoy en la noche"),
+        ("morning", "en la mañana"),
+        ("afternoon", "en la tarde"),
+        ("evening", "en la noche"),
+        ("monday", "lunes"),
+        ("tuesday", "martes"),
+        ("wednesday", "miércoles"),
+        ("thursday", "jueves"),
+        ("friday", "viernes"),
+        ("saturday", "sábado"),
+        ("sunday", "domingo"),
     ];
+    // «bloq 10-12», «desbloq 1-2»: a range of hours, and «no show 11»:
+    // the hour of the appointment.
+    let text = text
+        .split(' ')
+        .map(|w| match w.split_once('-') {
+            Some((a, b))
+                if !a.is_empty()
+                    && a.len() <= 2
+                    && b.len() <= 2
+                    && !b.is_empty()
+                    && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit()) =>
+            {
+                format!("de {a} a {b}")
+            }
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = match text.to_lowercase().strip_prefix("no show ") {
+        Some(rest)
+            if !rest.trim().is_empty() && rest.trim().chars().all(|c| c.is_ascii_digit()) =>
+        {
+            format!("no show a las {}", rest.trim())
+        }
+        _ => text,
+    };
     // «bloquea mi tarde», «me cojo la mañana»: the part of a day.
     let text = text
         .replace("mi tarde", "la tarde")
@@ -1774,6 +1840,12 @@ const NAME_LEADS: &[&str] = &[
     // «para mi hijo Mateo»: only with the relation (see `name_in`).
     "para mi ",
     "pa mi ",
+    "mi hijo ",
+    "mi hija ",
+    "mamá de ",
+    "mama de ",
+    "papá de ",
+    "papa de ",
 ];
 
 /// Words that end a name ("soy Ana, quiero…", "soy ana gomez quiero…").
@@ -1911,6 +1983,13 @@ pub fn name_in(text: &str) -> Option<String> {
                 }
                 continue;
             }
+            // «mi hijo Joaquín quiere un fade», «soy la mamá de Emilia»: the
+            // child's name, written as one.
+            if CHILD_LEADS.contains(lead)
+                && !text[end..].chars().next().is_some_and(char::is_uppercase)
+            {
+                continue;
+            }
             if let Some(n) = name_words(&text[end..]) {
                 return Some(n);
             }
@@ -1918,6 +1997,17 @@ pub fn name_in(text: &str) -> Option<String> {
     }
     None
 }
+
+/// Leads of a child's name, taken only when it is capitalised («mi hijo
+/// necesita corte» names no one).
+const CHILD_LEADS: &[&str] = &[
+    "mi hijo ",
+    "mi hija ",
+    "mamá de ",
+    "mama de ",
+    "papá de ",
+    "papa de ",
+];
 
 fn starts_clause(before: &str) -> bool {
     let b = before.trim_end();
@@ -1951,16 +2041,36 @@ fn name_words(rest: &str) -> Option<String> {
     {
         raws.drain(..2);
     }
-    // «Don Ramón», «la señora Gloria»: the name without the courtesy.
-    if raws.len() > 2
-        && ["la", "el"].contains(&normalize(raws[0]).as_str())
-        && ["sr", "sra", "senor", "senora"].contains(&normalize(raws[1]).as_str())
-    {
+    // «Don Ramón», «la señora Gloria», «el licenciado Arturo Beltrán»: the
+    // name without the courtesy or title.
+    const TITLES: &[&str] = &[
+        "don",
+        "dona",
+        "sr",
+        "sra",
+        "senor",
+        "senora",
+        "licenciado",
+        "licenciada",
+        "lic",
+        "ingeniero",
+        "ingeniera",
+        "ing",
+        "doctor",
+        "doctora",
+        "dr",
+        "dra",
+        "profe",
+        "profesor",
+        "profesora",
+        "maestro",
+        "maestra",
+    ];
+    let title = |w: &str| TITLES.contains(&normalize(w).as_str());
+    if raws.len() > 2 && ["el", "la"].contains(&normalize(raws[0]).as_str()) && title(raws[1]) {
         raws.remove(0);
     }
-    if raws.len() > 1
-        && ["don", "dona", "sr", "sra", "senor", "senora"].contains(&normalize(raws[0]).as_str())
-    {
+    if raws.len() > 1 && title(raws[0]) {
         raws.remove(0);
     }
     let clean = |raw: &str| -> Option<String> {
@@ -2119,6 +2229,8 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         || n.contains("cuando vino")
         || n.contains("ultima vez que vino")
         || (n.starts_with("quien es") && !n.starts_with("quien es el que"))
+        || (has_phone && n.contains("quien es"))
+        || n.contains("que sabemos de")
         || n.contains("cuantas veces ha venido")
         || n.contains("cuantas veces vino")
     {
@@ -2131,6 +2243,8 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         || n.starts_with("avisale al ")
         || n.starts_with("mandale mensaje")
         || n.starts_with("escribele a")
+        || n.starts_with("mandale al")
+        || n.starts_with("mandale a ")
         || n.starts_with("escribele al")
     {
         return Intent::MessageCustomer;
@@ -2158,8 +2272,18 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     {
         return Intent::ChangePermissions;
     }
-    if words == ["agenda"] {
-        return Intent::BusinessSchedule;
+    // One-word shorthand.
+    match words.as_slice() {
+        ["agenda"] => return Intent::BusinessSchedule,
+        ["link"] | ["liga"] | ["panel"] => return Intent::MagicLink,
+        ["prox"] | ["proximo"] | ["proxima"] | ["siguiente"] | ["next"] => {
+            return Intent::NextAppointment
+        }
+        _ => {}
+    }
+    // «pásame la cita de Octavio del miércoles para el jueves»: a move.
+    if n.contains("pasame la cita") && (n.contains(" para ") || n.contains(" al ")) {
+        return Intent::Reschedule;
     }
     if let Some(change) = appointment_change(text) {
         return change;

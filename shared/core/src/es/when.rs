@@ -538,6 +538,45 @@ fn hour_word(w: &str) -> Option<u32> {
     })
 }
 
+/// A day of the month in words: «quince», «veintiuno», «treinta».
+fn day_word(w: &str) -> Option<u32> {
+    const TEENS: [&str; 9] = [
+        "trece",
+        "catorce",
+        "quince",
+        "dieciseis",
+        "diecisiete",
+        "dieciocho",
+        "diecinueve",
+        "veinte",
+        "veintiuno",
+    ];
+    const TWENTIES: [&str; 8] = [
+        "veintidos",
+        "veintitres",
+        "veinticuatro",
+        "veinticinco",
+        "veintiseis",
+        "veintisiete",
+        "veintiocho",
+        "veintinueve",
+    ];
+    if let Some(h) = hour_word(w).filter(|_| w != "una") {
+        return Some(h);
+    }
+    if let Some(k) = TEENS.iter().position(|t| *t == w) {
+        return Some(13 + k as u32);
+    }
+    if let Some(k) = TWENTIES.iter().position(|t| *t == w) {
+        return Some(22 + k as u32);
+    }
+    match w {
+        "primero" => Some(1),
+        "treinta" => Some(30),
+        _ => None,
+    }
+}
+
 fn minute_word(w: &str) -> Option<u32> {
     Some(match w {
         "cinco" => 5,
@@ -987,6 +1026,13 @@ impl Parser {
 
     /// A day of month (1–31, or "primero"), with an optional ordinal mark.
     fn day_num(&self, i: usize) -> Option<(u32, usize)> {
+        // «el quince de enero»: a day in words, only before its month (as a
+        // bare word it is more likely an hour or a count).
+        let spelled = day_word(self.w(i))
+            .filter(|_| self.is(i + 1, &["de"]) && self.month_at(i + 2, false).is_some());
+        if let Some(d) = spelled {
+            return Some((d, i + 1));
+        }
         let d = if self.is(i, &["primero"]) {
             1
         } else {
@@ -1260,6 +1306,16 @@ impl Parser {
                 if let Some(dm) = next_day_of_month(today, d).filter(|x| x.weekday() == wd) {
                     self.push_date(DateSpec::Day(dm), P_EXPLICIT, None);
                     return Some(k);
+                }
+            }
+            // «corte jue 4», «el sábado 10»: not that day of the month, so
+            // the hour.
+            let agrees = next_day_of_month(today, d).is_some_and(|x| x.weekday() == wd);
+            if !month_follows && !agrees && (1..=12).contains(&d) && self.n(j).is_some() {
+                if let Some((end, c)) = self.clock(j, true, true) {
+                    self.times.push(TimeCand::Clock(ClockUse::At(c)));
+                    self.push_date(DateSpec::Day(date), P_WEEKDAY, weekday);
+                    return Some(end);
                 }
             }
         }
