@@ -2087,6 +2087,19 @@ fn name_words(rest: &str) -> Option<String> {
     let mut i = 0;
     while i < raws.len() {
         let raw = raws[i];
+        // «Ma. Elena», «J. Luis»: an abbreviation inside the name when a
+        // capitalised word follows.
+        let abbreviation = raw.ends_with('.')
+            && raw.chars().filter(|c| c.is_alphabetic()).count() <= 2
+            && raws
+                .get(i + 1)
+                .and_then(|w| w.chars().next())
+                .is_some_and(char::is_uppercase);
+        if abbreviation {
+            out.push(raw.to_string());
+            i += 1;
+            continue;
+        }
         let ends = raw.ends_with([',', '.', '!', '?', ';', ':']);
         let Some(word) = clean(raw) else {
             break;
@@ -2465,6 +2478,14 @@ mod tests {
             ("para mi hijo Mateo, un corte", Some("Mateo")),
             ("para mi corte del sabado", None),
             ("les escribe Laura", Some("Laura")),
+            ("a nombre de Ma. Guadalupe Ruiz", Some("Ma. Guadalupe Ruiz")),
+            (
+                "le escribe el licenciado Arturo Beltrán, deseo agendar",
+                Some("Arturo Beltrán"),
+            ),
+            ("mi hijo Joaquín quiere un fade", Some("Joaquín")),
+            ("mi hijo necesita corte", None),
+            ("soy la mamá de Emilia, ¿le hacen corte?", Some("Emilia")),
             ("soy alergico a la navaja", None),
             ("¿habla español?", None),
             (
