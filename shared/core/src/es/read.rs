@@ -132,20 +132,20 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     // «me encantó el corte de Ana», «me cobraron doble el corte», «se me
     // hizo tarde, llego como a las 5»: praise, a complaint and a delay
     // carry no booking. A complaint goes to a person.
-    if complains(&words) && r.intent != Intent::Cancel {
+    if says_any(&words, COMPLAINTS) && r.intent != Intent::Cancel {
         r.intent = Intent::TalkToHuman;
-    } else if loved(&words) && !text.contains('?') && !text_has(&words, "quiero") {
+    } else if says_any(&words, LOVED) && !text.contains('?') && !text_has(&words, "quiero") {
         r.intent = Intent::Thanks;
     }
     if matches!(r.intent, Intent::Thanks | Intent::TalkToHuman)
-        && (loved(&words) || complains(&words))
+        && (says_any(&words, LOVED) || says_any(&words, COMPLAINTS))
     {
         r.service = None;
         r.service_options.clear();
         r.staff = None;
         r.when = When::default();
     }
-    if running_late(&words)
+    if says_any(&words, RUNNING_LATE)
         && matches!(
             r.intent,
             Intent::Book | Intent::Unknown | Intent::MyAppointments
@@ -409,6 +409,11 @@ fn asks_for_a_place(words: &[String]) -> bool {
     })
 }
 
+/// Does the message say one of these phrases (normalised words)?
+fn says_any(words: &[String], phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| text_has(words, p))
+}
+
 /// «nos vemos mañana», «hasta el sábado», «ahí te veo»: a goodbye.
 fn farewell(words: &[String]) -> bool {
     [
@@ -485,59 +490,47 @@ fn bare_name(text: &str, staff: &[String]) -> Option<String> {
 }
 
 /// «me encantó el corte», «me gustó mucho cómo me dejó Ana».
-fn loved(words: &[String]) -> bool {
-    [
-        "me encanto",
-        "me gusto",
-        "me fascino",
-        "quedo super",
-        "quedo bien",
-        "quedo de lujo",
-        "excelente servicio",
-        "los recomiendo",
-        "muy buen servicio",
-    ]
-    .iter()
-    .any(|p| text_has(words, p))
-}
+const LOVED: &[&str] = &[
+    "me encanto",
+    "me gusto",
+    "me fascino",
+    "quedo super",
+    "quedo bien",
+    "quedo de lujo",
+    "excelente servicio",
+    "los recomiendo",
+    "muy buen servicio",
+];
 
 /// «me cobraron doble», «quiero poner una queja», «me trató mal».
-fn complains(words: &[String]) -> bool {
-    [
-        "queja",
-        "me cobraron doble",
-        "me cobraron de mas",
-        "cobraron mal",
-        "me trato mal",
-        "me trataron mal",
-        "me dejo mal",
-        "me dejaron mal",
-        "me quedo mal",
-        "pesima atencion",
-        "mal servicio",
-    ]
-    .iter()
-    .any(|p| text_has(words, p))
-}
+const COMPLAINTS: &[&str] = &[
+    "queja",
+    "me cobraron doble",
+    "me cobraron de mas",
+    "cobraron mal",
+    "me trato mal",
+    "me trataron mal",
+    "me dejo mal",
+    "me dejaron mal",
+    "me quedo mal",
+    "pesima atencion",
+    "mal servicio",
+];
 
 /// «se me hizo tarde», «voy tarde», «¿puede llegar 10 min tarde?»: a
 /// customer running late, whose hour is the appointment already made.
-fn running_late(words: &[String]) -> bool {
-    [
-        "se me hizo tarde",
-        "voy tarde",
-        "llego tarde",
-        "voy retrasado",
-        "voy retrasada",
-        "llegar tarde",
-        "min tarde",
-        "minutos tarde",
-        "un poco tarde",
-        "tantito tarde",
-    ]
-    .iter()
-    .any(|p| text_has(words, p))
-}
+const RUNNING_LATE: &[&str] = &[
+    "se me hizo tarde",
+    "voy tarde",
+    "llego tarde",
+    "voy retrasado",
+    "voy retrasada",
+    "llegar tarde",
+    "min tarde",
+    "minutos tarde",
+    "un poco tarde",
+    "tantito tarde",
+];
 
 /// «el jueves no, mejor el viernes», «mi cita del jueves, mejor el viernes
 /// a las 12»: what follows the last «mejor» replaces the day or time said
@@ -1840,12 +1833,6 @@ const NAME_LEADS: &[&str] = &[
     // «para mi hijo Mateo»: only with the relation (see `name_in`).
     "para mi ",
     "pa mi ",
-    "mi hijo ",
-    "mi hija ",
-    "mamá de ",
-    "mama de ",
-    "papá de ",
-    "papa de ",
 ];
 
 /// Words that end a name ("soy Ana, quiero…", "soy ana gomez quiero…").
@@ -1960,7 +1947,8 @@ const NOT_NAME: &[&str] = &[
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
 /// the message, up to four words, as written (title-cased).
 pub fn name_in(text: &str) -> Option<String> {
-    for lead in NAME_LEADS {
+    // Child leads last: «para mi hijo Mateo» is read by its own lead.
+    for lead in NAME_LEADS.iter().chain(CHILD_LEADS) {
         let mut from = 0;
         while let Some(at) = super::find_ci(&text[from..], lead) {
             let (start, end) = (from + at.start, from + at.end);
