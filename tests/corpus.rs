@@ -316,6 +316,26 @@ fn staff_styles_heldout() {
 }
 
 #[test]
+fn customer_scenarios() {
+    check("customer_scenarios.jsonl", false, 0.0, 0.0, true);
+}
+
+#[test]
+fn customer_scenarios_heldout() {
+    check("customer_scenarios_heldout.jsonl", false, 0.0, 0.0, false);
+}
+
+#[test]
+fn staff_scenarios() {
+    check("staff_scenarios.jsonl", true, 0.0, 0.0, true);
+}
+
+#[test]
+fn staff_scenarios_heldout() {
+    check("staff_scenarios_heldout.jsonl", true, 0.0, 0.0, false);
+}
+
+#[test]
 fn customer_heldout() {
     check("customer_heldout.jsonl", false, 99.0, 94.0, false);
 }

@@ -16,17 +16,19 @@ use std::sync::OnceLock;
 use super::intent::{message_words, Intent};
 
 /// The dev parts of the corpus, compiled in.
-const CUSTOMER: [&str; 4] = [
+const CUSTOMER: [&str; 5] = [
     include_str!("../../../../tests/corpus/customer_dev.jsonl"),
     include_str!("../../../../tests/corpus/customer_fresh.jsonl"),
     include_str!("../../../../tests/corpus/customer_natural.jsonl"),
     include_str!("../../../../tests/corpus/customer_styles.jsonl"),
+    include_str!("../../../../tests/corpus/customer_scenarios.jsonl"),
 ];
-const STAFF: [&str; 4] = [
+const STAFF: [&str; 5] = [
     include_str!("../../../../tests/corpus/staff_dev.jsonl"),
     include_str!("../../../../tests/corpus/staff_fresh.jsonl"),
     include_str!("../../../../tests/corpus/staff_natural.jsonl"),
     include_str!("../../../../tests/corpus/staff_styles.jsonl"),
+    include_str!("../../../../tests/corpus/staff_scenarios.jsonl"),
 ];
 
 /// How sure a guess must be to be taken (posterior probability).
@@ -185,13 +187,11 @@ mod tests {
 
     #[test]
     fn a_phrasing_no_rule_lists_is_still_read() {
-        // No rule lists «tratamiento» nor «zona»: the words around them are
-        // what services and address questions say.
+        // The words around «caspa» and «zona», in no rule, are what
+        // services and address questions say. (Learned from the corpus: a
+        // change of its dev files can move these.)
         assert_eq!(
-            guess(
-                "oigan tienen algun tratamiento pal cabello maltratado?",
-                false
-            ),
+            guess("¿manejan algun tratamiento para la caspa?", false),
             Some(Intent::Services)
         );
         assert_eq!(guess("¿en que zona quedan?", false), Some(Intent::Location));

@@ -134,7 +134,11 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     // carry no booking. A complaint goes to a person.
     if says_any(&words, COMPLAINTS) && r.intent != Intent::Cancel {
         r.intent = Intent::TalkToHuman;
-    } else if says_any(&words, LOVED) && !text.contains('?') && !text_has(&words, "quiero") {
+    } else if says_any(&words, LOVED)
+        && !text.contains('?')
+        && !text_has(&words, "quiero")
+        && !words.iter().any(|w| w == "no")
+    {
         r.intent = Intent::Thanks;
     }
     if matches!(r.intent, Intent::Thanks | Intent::TalkToHuman)
@@ -145,7 +149,9 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         r.staff = None;
         r.when = When::default();
     }
+    // «voy tarde, mejor pásame pa mañana» asks for a move.
     if says_any(&words, RUNNING_LATE)
+        && !has("mejor")
         && matches!(
             r.intent,
             Intent::Book | Intent::Unknown | Intent::MyAppointments
@@ -160,10 +166,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     // product for the beard is not a beard trim.
     let products = words.iter().any(|w| {
         w.starts_with("producto")
-            || [
-                "aceite", "cera", "pomada", "shampoo", "champu", "gel", "pedido",
-            ]
-            .contains(&w.as_str())
+            || ["aceite", "pomada", "shampoo", "champu", "gel", "pedido"].contains(&w.as_str())
     });
     if products && r.when.is_empty() {
         r.service = None;
@@ -266,7 +269,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
                 | Intent::Cancel
         )
     {
-        context_is_not_asked(&mut r, text, now);
+        context_is_not_asked(&mut r, text, now, cat.staff);
     }
     if r.intent == Intent::Book && r.when.date.is_none() {
         // "ahorita", "al rato": today.
@@ -500,6 +503,14 @@ const LOVED: &[&str] = &[
     "excelente servicio",
     "los recomiendo",
     "muy buen servicio",
+    "excelente atencion",
+    "10 de 10",
+    "quede muy contento",
+    "quede muy contenta",
+    "quede contento",
+    "quede contenta",
+    "quedaron perfectas",
+    "quedo perfecto",
 ];
 
 /// «me cobraron doble», «quiero poner una queja», «me trató mal».
@@ -529,6 +540,7 @@ const RUNNING_LATE: &[&str] = &[
     "min tarde",
     "minutos tarde",
     "un poco tarde",
+    "minutitos tarde",
     "tantito tarde",
 ];
 
@@ -687,7 +699,7 @@ fn is_context(clause: &str, refusals: bool) -> bool {
 /// anything else asks for no day or time it only mentions. A teammate
 /// named only in context («con Pedro no», «me atendió Carlos») is not the
 /// one asked for either.
-fn context_is_not_asked(r: &mut Reading, text: &str, now: NaiveDateTime) {
+fn context_is_not_asked(r: &mut Reading, text: &str, now: NaiveDateTime, team: &[String]) {
     // «no me acuerdo si era el jueves» refuses nothing.
     let refusals = matches!(r.intent, Intent::Book | Intent::No | Intent::Yes);
     let clauses = clauses_of(text);
@@ -705,6 +717,11 @@ fn context_is_not_asked(r: &mut Reading, text: &str, now: NaiveDateTime) {
         if !asked.iter().any(named) {
             r.staff = None;
         }
+    }
+    // «la última vez me atendió Pedro, pero ahora quiero con Carlos», «no,
+    // con Pedro no, mejor con Carlos»: the teammate asked for.
+    if r.staff.is_none() && matches!(r.intent, Intent::Book | Intent::No | Intent::Yes) {
+        r.staff = staff_in(&asked.join(" , "), team);
     }
     let asked = parse_when_local(&asked.join(" , "), now);
     // A booking or a cancellation whose only day is the context's keeps it
@@ -891,9 +908,11 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     // teammate writing, not one the request is about.
     if let Some(s) = &r.staff {
         let first = normalize(s).split(' ').next().unwrap_or("").to_string();
+        // «aquí Pedro», «Ana aquí»
         let intro = ["aqui", "soy", "habla"]
             .iter()
-            .any(|lead| words.len() > 2 && words[0] == *lead && words[1] == first);
+            .any(|lead| words.len() > 2 && words[0] == *lead && words[1] == first)
+            || (words.len() > 2 && words[0] == first && words[1] == "aqui");
         if intro {
             r.staff = None;
         }
@@ -1108,6 +1127,9 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     }
     if r.intent == Intent::AddStaff {
         r.staff = None;
+        // «una chava pa las cejas, se llama Fer»: what she will do.
+        r.service = None;
+        r.service_options.clear();
     }
     // «cuesta 250 desde hoy»: a catalogue change takes effect now; its
     // day is not a slot.
@@ -1186,6 +1208,14 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         {
             r.staff = None;
         }
+    }
+    if r.intent == Intent::Unknown
+        && r.name.is_none()
+        && r.when.is_empty()
+        && r.service.is_none()
+        && r.staff.is_none()
+    {
+        r.name = bare_name(text, cat.staff);
     }
     learned_if_lost(&mut r, text, true);
     r
@@ -1351,6 +1381,11 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "cita del jueves de ",
         "cita del viernes de ",
         "respondas a ",
+        "cancela la de ",
+        "pasame a ",
+        "cuándo vino ",
+        "escribele a ",
+        "escríbele a ",
         "se fue ",
         "sabemos de ",
         "hablo con ",
@@ -1442,6 +1477,10 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "lo",
         "comer",
         "comida",
+        "cabello",
+        "pelo",
+        "cejas",
+        "barba",
         // «el corte de niño a 8 euros»: a kind of service, not a customer.
         "nino",
         "nina",
@@ -1465,12 +1504,15 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
             | Intent::MessageCustomer
             | Intent::WalkIn
             | Intent::TakeOver
+            | Intent::ReleaseHandoff
             | Intent::Book
     );
     if about_customer {
         for title in [
             "la señora ",
             "la senora ",
+            "la señorita ",
+            "la senorita ",
             "el señor ",
             "el senor ",
             "la sra ",
@@ -1805,14 +1847,18 @@ pub fn staff_in(text: &str, staff: &[String]) -> Option<String> {
 fn someone_elses(text: &str, staff: &str) -> bool {
     let first = normalize(staff).split(' ').next().unwrap_or("").to_string();
     let words: Vec<String> = normalize(text).split(' ').map(str::to_string).collect();
-    words.windows(2).any(|w| {
-        w[1] == first
-            && (RELATIVES.contains(&w[0].as_str())
-                || [
-                    "compa", "amigo", "amiga", "cuate", "carnal", "vecino", "vecina",
-                ]
-                .contains(&w[0].as_str()))
-    })
+    let relation = |w: &str| {
+        RELATIVES.contains(&w)
+            || [
+                "compa", "amigo", "amiga", "cuate", "carnal", "vecino", "vecina",
+            ]
+            .contains(&w)
+    };
+    // «mi hermano Pedro», «la esposa de Pedro»
+    words.windows(2).any(|w| w[1] == first && relation(&w[0]))
+        || words
+            .windows(3)
+            .any(|w| w[2] == first && w[1] == "de" && relation(&w[0]))
 }
 
 /// Words that lead a name: "me llamo Juan", "a nombre de Juan".
@@ -1973,10 +2019,17 @@ pub fn name_in(text: &str) -> Option<String> {
             }
             // «mi hijo Joaquín quiere un fade», «soy la mamá de Emilia»: the
             // child's name, written as one.
-            if CHILD_LEADS.contains(lead)
-                && !text[end..].chars().next().is_some_and(char::is_uppercase)
-            {
-                continue;
+            if CHILD_LEADS.contains(lead) {
+                // Only the capitalised words: «mi hijo Santiago necesita…».
+                let written: Vec<&str> = text[end..]
+                    .split_whitespace()
+                    .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    .take(4)
+                    .collect();
+                match name_words(&written.join(" ")) {
+                    Some(n) => return Some(n),
+                    None => continue,
+                }
             }
             if let Some(n) = name_words(&text[end..]) {
                 return Some(n);
@@ -2015,9 +2068,9 @@ fn starts_clause(before: &str) -> bool {
 
 /// «a nombre de mi hijo Emiliano»: the relation is not the name.
 const RELATIVES: &[&str] = &[
-    "hijo", "hija", "esposo", "esposa", "mama", "papa", "novio", "novia", "hermano", "hermana",
-    "sobrino", "sobrina", "nieto", "nieta", "primo", "prima", "marido", "mujer", "chavo", "nino",
-    "nina",
+    "compadre", "comadre", "cunado", "cunada", "suegro", "suegra", "tio", "tia", "hijo", "hija",
+    "esposo", "esposa", "mama", "papa", "novio", "novia", "hermano", "hermana", "sobrino",
+    "sobrina", "nieto", "nieta", "primo", "prima", "marido", "mujer", "chavo", "nino", "nina",
 ];
 
 fn name_words(rest: &str) -> Option<String> {
@@ -2053,6 +2106,8 @@ fn name_words(rest: &str) -> Option<String> {
         "profesora",
         "maestro",
         "maestra",
+        "senorita",
+        "srita",
     ];
     let title = |w: &str| TITLES.contains(&normalize(w).as_str());
     if raws.len() > 2 && ["el", "la"].contains(&normalize(raws[0]).as_str()) && title(raws[1]) {
@@ -2232,6 +2287,9 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         || (n.starts_with("quien es") && !n.starts_with("quien es el que"))
         || (has_phone && n.contains("quien es"))
         || n.contains("que sabemos de")
+        || n.contains("habia venido")
+        || n.contains("ha venido antes")
+        || n.contains("vino antes")
         || n.contains("cuantas veces ha venido")
         || n.contains("cuantas veces vino")
     {
@@ -2282,8 +2340,11 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         }
         _ => {}
     }
-    // «pásame la cita de Octavio del miércoles para el jueves»: a move.
-    if n.contains("pasame la cita") && (n.contains(" para ") || n.contains(" al ")) {
+    // «pásame la cita de Octavio del miércoles para el jueves», «pásame a
+    // Álvaro del jueves al viernes»: a move.
+    if (n.contains("pasame la cita") || n.starts_with("pasame a "))
+        && (n.contains(" para ") || n.contains(" al "))
+    {
         return Intent::Reschedule;
     }
     if let Some(change) = appointment_change(text) {

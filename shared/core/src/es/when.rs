@@ -1329,7 +1329,8 @@ impl Parser {
     fn weekday_pair(&mut self, i: usize) -> Option<usize> {
         let j = if self.is(i, &["el"]) { i + 1 } else { i };
         let a = self.weekday_at(j)?;
-        if !self.is(j + 1, &["o", "u"]) {
+        // «el jueves o el viernes»; «bloquea jueves y viernes»: both.
+        if !self.is(j + 1, &["o", "u", "y"]) {
             return None;
         }
         let k = if self.is(j + 2, &["el"]) {
