@@ -142,6 +142,16 @@ out = [
     # Either of two days, and what is only mentioned (work, the past).
     conv("either-day", ["corte el jueves o el viernes en la tarde porfa", "el viernes a las 5", "Nacho"], [a(C, "2030-01-11T17:00")]),
     conv("work-hour-is-context", ["salgo de la chamba a las 3 pero el corte lo quiero el sabado a las 11", "Nacho"], [a(C, SAT11)]),
+    # What the independent batches of 2026-12-07 taught: bare answers,
+    # corrections, a refused teammate, numbers in words, a complaint.
+    conv("answer-con-staff", ["corte mañana a las 4", "con pedro", "Nacho"], [a(C, "2030-01-08T16:00")], staff="Pedro"),
+    conv("answer-bare-name", ["quiero un corte el viernes a las 11", "Ramiro Castañeda"], [a(C, "2030-01-11T11:00")]),
+    conv("self-correction", ["corte el jueves a las 4, no perdón, a las 5", "Nacho"], [a(C, "2030-01-10T17:00")]),
+    conv("refused-teammate", ["la ultima vez me atendio pedro, pero ahora quiero con carlos, corte el viernes a las 12", "Nacho"], [a(C, "2030-01-11T12:00")], staff="Carlos"),
+    conv("dictated-numbers", ["quiero una cita para corte el quince de enero a las diez de la mañana", "Nacho"], [a(C, "2030-01-15T10:00")]),
+    conv("terse", ["corte jue 4", "Nacho"], [a(C, "2030-01-10T16:00")]),
+    conv("child-by-name", ["mi hijo Joaquín quiere un corte el sabado a las 11", "sí"], [a(C, SAT11)]),
+    conv("complaint-goes-to-a-person", ["me cobraron doble el corte de ayer"], [], name="Juan Pérez", handed_off=True),
     conv("past-visit-is-context", ["el martes pasado vine a las 5 con Carlos, ahora quiero barba mañana a las 12", "Nacho"], [a(B, "2030-01-08T12:00")]),
 ]
 

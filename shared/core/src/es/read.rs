@@ -250,9 +250,6 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             }
         }
     }
-    if !says_nothing {
-        prefer_after_mejor(&mut r, text, now);
-    }
     if !says_nothing
         && matches!(
             r.intent,
@@ -270,6 +267,11 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         )
     {
         context_is_not_asked(&mut r, text, now, cat.staff);
+    }
+    // Last: a correction («a las 4, no perdón, a las 5») has the final
+    // word over every clause before it.
+    if !says_nothing {
+        prefer_after_mejor(&mut r, text, now, &|c| is_context(c, true));
     }
     if r.intent == Intent::Book && r.when.date.is_none() {
         // "ahorita", "al rato": today.
@@ -547,31 +549,56 @@ const RUNNING_LATE: &[&str] = &[
 /// «el jueves no, mejor el viernes», «mi cita del jueves, mejor el viernes
 /// a las 12»: what follows the last «mejor» replaces the day or time said
 /// before it.
-fn prefer_after_mejor(r: &mut Reading, text: &str, now: NaiveDateTime) {
-    let plain = normalize(&when_spellings(text));
-    let words: Vec<&str> = plain.split_whitespace().collect();
+fn prefer_after_mejor(
+    r: &mut Reading,
+    text: &str,
+    now: NaiveDateTime,
+    context: &dyn Fn(&str) -> bool,
+) {
+    // The message's words, with «|» where a clause ends.
+    let joined = clauses_of(text).join(" | ");
+    let words: Vec<&str> = joined.split_whitespace().collect();
+    let plain = |ws: &[&str]| {
+        ws.iter()
+            .filter(|w| **w != "|")
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     // «a las 3, digo, a las 4», «a las 3 no espera a las 4»: a voice
-    // note correcting itself.
-    // «a las 4, no perdón, a las 5», «mañana, bueno no, pasado mañana»,
-    // «perdón, quise decir el viernes».
+    // note correcting itself; «a las 4, no perdón, a las 5», «mañana,
+    // bueno no, pasado mañana», «perdón, quise decir el viernes».
     let Some(at) = words.iter().enumerate().rposition(|(i, w)| {
         let after = |p: &str| i > 0 && words[i - 1] == p;
         // «… no, a las 6», «ay no, el del miércoles», «bueno, a las 5 y
-        // media»: a «no» or «bueno» right before another day or hour.
-        let then_when = words
-            .get(i + 1)
+        // media»: a «no» or «bueno» right before another day or hour…
+        let then_when = words[i + 1..]
+            .iter()
+            .find(|n| **n != "|")
             .is_some_and(|n| ["a", "el", "la", "de", "del", "para", "pal", "mejor"].contains(n));
         *w == "mejor"
             || *w == "digo"
             || *w == "perdon"
             || *w == "corrijo"
             || (*w == "espera" && after("no"))
-            || ((*w == "no" || *w == "bueno") && then_when)
+            // …and only after a day or hour it corrects («no, a las 4
+            // no» refuses, it corrects nothing).
+            || ((*w == "no" || *w == "bueno")
+                && then_when
+                && !parse_when_local(&plain(&words[..i]), now).is_empty())
             || (*w == "decir" && after("quise"))
     }) else {
         return;
     };
-    let after = parse_when_local(&words[at + 1..].join(" "), now);
+    // What follows, without the clauses that only mention («mejor otro
+    // día, hoy ya no alcanzo»: no day asked).
+    let tail = words[at + 1..].join(" ");
+    let asked: Vec<&str> = tail
+        .split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !context(c))
+        .collect();
+    let after = parse_when_local(&asked.join(" , "), now);
     if after.date.is_some() {
         r.when.date = after.date;
     }
@@ -1049,7 +1076,8 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     if r.intent == Intent::Reschedule {
         move_target(&mut r, text, now);
     }
-    prefer_after_mejor(&mut r, text, now);
+    let intent = r.intent;
+    prefer_after_mejor(&mut r, text, now, &|c| staff_context(c, intent));
     staff_context_is_not_asked(&mut r, text, now);
     // «hoy salgo a las 6», «salgo temprano, a las 4»: blocked from then
     // on; «mañana entro a las 11», «el jueves entro tarde, a las 12»:

@@ -251,8 +251,10 @@ fn absorb(cx: &Cx<'_>, d: &mut BookingData, state: &str) -> bool {
         }
         progress = true;
     }
-    // A name given for the booking is not a staff preference.
-    if state != COLLECTING_INFO {
+    // A name given for the booking is not a staff preference; «con Pedro»
+    // still is, whatever was asked.
+    let asks_for_someone = cx.words.first().is_some_and(|w| w == "con");
+    if state != COLLECTING_INFO || asks_for_someone {
         if let Some(s) = cx.staff_in_text() {
             if d.staff.as_deref() != Some(s.name.as_str()) || d.staff_assigned {
                 d.staff = Some(s.name.clone());
@@ -417,6 +419,12 @@ pub fn name_in(text: &str) -> Option<String> {
     }
     let words: Vec<&str> = rest.split_whitespace().collect();
     if words.is_empty() || words.len() > 4 {
+        return None;
+    }
+    // «con Pedro», «para mañana»: a preposition starts no name.
+    if ["con", "para", "pa", "de", "en", "a", "el", "la"]
+        .contains(&words[0].to_lowercase().as_str())
+    {
         return None;
     }
     let is_word = |w: &&str| {
