@@ -1017,3 +1017,32 @@ async fn flows_saved_before_the_typed_steps_carry_on() {
         "{text}"
     );
 }
+
+/// What the reader learned from staff's own shorthand reaches the block and
+/// attendance flows: «bloq 2-3» blocks 2 to 3, and «llegué a las 9 y el de
+/// las 3 no vino» is about the 3 o'clock appointment, not 9.
+#[tokio::test]
+async fn shorthand_and_what_is_only_mentioned_reach_the_flows() {
+    let store = store().await;
+    let t = team(&store).await;
+    let (_, appt) = booked(&store, &t.biz, &t.staff, "Roberto García", "Corte", 15, 0).await;
+    let chat = Chat::new(&store, &t.biz, &t.staff.phone, chat_now(&t.biz));
+    let turn = chat.say("bloq 12-1").await;
+    assert!(
+        turn.text().starts_with("Listo, bloqueé de 12"),
+        "{}",
+        turn.text()
+    );
+    let turn = chat.say("llegue a las 9 y el de las 3 no vino").await;
+    assert_eq!(
+        turn.text(),
+        "¿Te refieres a la cita de Roberto García a las 3:00 PM (Corte)?"
+    );
+    chat.say("si").await;
+    let stored = store
+        .get_appointment(t.biz.id(), appt.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.status, AppointmentStatus::NoShow);
+}

@@ -1249,6 +1249,27 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     r
 }
 
+/// The day and time of a staff member's message inside a flow that
+/// already knows what it is `about` (a block, a no-show): the reader's
+/// spellings («bloq 10-12», «no show 11», «mi tarde»), corrections («de 3
+/// a 4, ah no, de 4 a 5») and what is only mentioned («llegué a las 9»),
+/// without the intent's own clearing (an answer like «de 2 a 3» reads as
+/// nothing on its own).
+pub fn staff_when(text: &str, now: NaiveDateTime, about: Intent) -> When {
+    let when_text = match phone_in(text) {
+        Some(_) => strip_phone(text),
+        None => text.to_string(),
+    };
+    let mut r = Reading {
+        intent: about,
+        when: parse_when_local(&when_spellings(&when_text), now),
+        ..Reading::default()
+    };
+    prefer_after_mejor(&mut r, text, now, &|c| staff_context(c, about));
+    staff_context_is_not_asked(&mut r, text, now);
+    r.when
+}
+
 /// The customer a staff member books for: «agenda un corte para Jorge el
 /// viernes», «cita para Ana López mañana», «agéndale un tinte a Paty» —
 /// the word after «para»/«a» when it is no day, hour, service nor small

@@ -730,8 +730,14 @@ pub(crate) fn teammate_in<'a>(
 }
 
 /// The time a message names, as [`TimeSpec`].
-pub(crate) fn time_in(st: &StaffTurn<'_>, text: &str) -> (Option<DateSpec>, Option<TimeSpec>) {
-    let w = parse_when(text, st.turn.now, st.tz);
+/// The day and time a block or an attendance message names, read like
+/// the message's intent was (`staff_when`).
+pub(crate) fn time_in(
+    st: &StaffTurn<'_>,
+    text: &str,
+    about: Intent,
+) -> (Option<DateSpec>, Option<TimeSpec>) {
+    let w = parlo_core::es::read::staff_when(text, st.local_now(), about);
     (w.date, w.time)
 }
 

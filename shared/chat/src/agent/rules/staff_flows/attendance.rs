@@ -73,7 +73,7 @@ async fn find(
     text: &str,
     status: AttendanceStatus,
 ) -> Result<AgentReply, AgentError> {
-    let (date, time) = time_in(st, text);
+    let (date, time) = time_in(st, text, Intent::MarkNoShow);
     let day = date.map_or_else(|| st.today(), |d| d.first());
     let schedule = match st
         .tools

@@ -85,7 +85,7 @@ async fn block_with(
     text: &str,
     staff: Option<String>,
 ) -> Result<AgentReply, AgentError> {
-    let (date, time) = time_in(st, text);
+    let (date, time) = time_in(st, text, Intent::BlockTime);
     let day = date.map_or_else(|| st.today(), |d| d.first());
     let (open, close) = opening(st, day).await?.unwrap_or((hm(9, 0), hm(20, 0)));
     let n = normalize(text);
