@@ -12,7 +12,8 @@ use std::pin::Pin;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use parlo_core::es::format;
 use parlo_core::es::fuzzy::{find_in_text, Match};
-use parlo_core::es::when::parse_when;
+use parlo_core::es::intent::Intent;
+use parlo_core::es::read::staff_when;
 use parlo_core::permissions::Action;
 use parlo_core::time::utc_to_local;
 use parlo_core::{FlowSession, FlowType};
@@ -163,7 +164,7 @@ async fn start_flow(
     // Who attends it now, as the message named them ("la de las 3 con
     // Ana"): narrows the search.
     let from_staff = staff_after_con(st, &team, &origin).map(|s| s.name.clone());
-    let target = target.map(|t| parse_when(&t, st.turn.now, st.tz));
+    let target = target.map(|t| staff_when(&t, st.local_now(), Intent::Reschedule));
     let target = Target {
         new_staff,
         new_start: target.as_ref().and_then(|w| {
@@ -208,7 +209,7 @@ async fn find_appointment(
     target: Target,
 ) -> Result<AgentReply, AgentError> {
     let text = search.text;
-    let w = parse_when(text, st.turn.now, st.tz);
+    let w = staff_when(text, st.local_now(), Intent::Cancel);
     let items = match w.date {
         Some(d) => st
             .tools
@@ -429,7 +430,7 @@ async fn next_step(
                 .map(Some)
         }
         Step::AskNewTime(picked) => {
-            let w = parse_when(text, st.turn.now, st.tz);
+            let w = staff_when(text, st.local_now(), Intent::Reschedule);
             let Some(time) = w.time.and_then(|t| t.exact()) else {
                 return Ok(Some(AgentReply::text(
                     "¿A qué hora? Por ejemplo «el sábado a las 11».",
@@ -569,7 +570,7 @@ pub(crate) fn unblock<'a>(st: &'a StaffTurn<'a>, text: &'a str) -> Boxed<'a, Age
 }
 
 async fn remove_block(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
-    let w = parse_when(text, st.turn.now, st.tz);
+    let w = staff_when(text, st.local_now(), Intent::Unblock);
     let date = w.date.map_or_else(|| st.today(), |d| d.first());
     let args = ScheduleArgs { date: Some(date) };
     let schedule = if st.may(Action::BlockOthersTime) {

@@ -10,7 +10,8 @@ use chrono::{NaiveDate, NaiveTime};
 use parlo_core::es::format;
 use parlo_core::es::fuzzy::{find_in_text, normalize, Match};
 use parlo_core::es::intent::message_words;
-use parlo_core::es::when::parse_when;
+use parlo_core::es::intent::Intent;
+use parlo_core::es::read::staff_when;
 use parlo_core::permissions::Action;
 use parlo_core::{phone, FlowSession, FlowType, ServiceType, Staff};
 use serde::{Deserialize, Serialize};
@@ -330,7 +331,7 @@ async fn advance(
         data.service = Some(s.id.to_string());
         data.service_name = Some(s.name.clone());
     }
-    let w = parse_when(&clean, st.turn.now, st.tz);
+    let w = staff_when(&clean, st.local_now(), Intent::Book);
     if let Some(d) = w.date {
         data.date = Some(d.first());
     }
