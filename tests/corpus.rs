@@ -3,10 +3,10 @@
 //! owners text, each labelled with what it asks and carries. Pure: no
 //! store, a fixed clock (Monday 2030-01-07 10:00, Mexico City wall clock).
 //!
-//! The held-out files were written before the reader was improved and are
-//! never read while improving it; only their totals are looked at. The
-//! thresholds are what the reader achieved when this test was written
-//! (see the issue #12 closing note): a drop fails the test.
+//! The held-out files are never read while improving the reader; only
+//! their totals are looked at. The thresholds are what the reader achieved
+//! when they were last raised (see the issue #12 closing notes): a drop
+//! fails the test.
 
 use std::collections::BTreeMap;
 
@@ -112,6 +112,7 @@ fn same(key: &str, want: &str, got: &str) -> bool {
     }
 }
 
+#[derive(Default)]
 struct Score {
     lines: usize,
     intents_ok: usize,
@@ -122,6 +123,14 @@ struct Score {
 }
 
 impl Score {
+    fn add(&mut self, o: &Score) {
+        self.lines += o.lines;
+        self.intents_ok += o.intents_ok;
+        self.slots_expected += o.slots_expected;
+        self.slots_ok += o.slots_ok;
+        self.slots_spurious += o.slots_spurious;
+    }
+
     fn intents(&self) -> f64 {
         100.0 * self.intents_ok as f64 / self.lines.max(1) as f64
     }
@@ -157,14 +166,7 @@ fn score(file: &str, staff: bool) -> Score {
         staff: &team,
     };
     let now = clock();
-    let mut s = Score {
-        lines: 0,
-        intents_ok: 0,
-        slots_expected: 0,
-        slots_ok: 0,
-        slots_spurious: 0,
-        misses: Vec::new(),
-    };
+    let mut s = Score::default();
     for l in load(file) {
         let r = if staff {
             read_staff(&l.text, now, cat)
@@ -200,15 +202,7 @@ fn score(file: &str, staff: bool) -> Score {
     s
 }
 
-/// Dev files print their misses (that is what they are for); held-out
-/// files print only their totals.
-fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses: bool) {
-    let s = score(file, staff);
-    if show_misses {
-        for m in &s.misses {
-            println!("{file}: {m}");
-        }
-    }
+fn report(file: &str, s: &Score) {
     println!(
         "{file}: {} messages, intents {:.1}% ({}/{}), slots {:.1}% ({}/{} expected, {} spurious)",
         s.lines,
@@ -220,6 +214,9 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
         s.slots_expected,
         s.slots_spurious
     );
+}
+
+fn at_least(file: &str, s: &Score, min_intents: f64, min_slots: f64) {
     assert!(
         s.intents() >= min_intents,
         "{file}: intents {:.1}% < {min_intents}%",
@@ -232,123 +229,102 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
     );
 }
 
+/// Dev files print their misses (that is what they are for); held-out
+/// files print only their totals.
+fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses: bool) {
+    let s = score(file, staff);
+    if show_misses {
+        for m in &s.misses {
+            println!("{file}: {m}");
+        }
+    }
+    report(file, &s);
+    at_least(file, &s, min_intents, min_slots);
+}
+
 // Thresholds: what the reader achieved when they were last raised
-// (2026-12-06, after the second round of dev lines), rounded down. The
-// issue's targets for the held-out part are 97 % intents and 95 % slots:
-// both parts meet the intent target (customer 99.4 %, staff 100 %), neither
-// the slot one (customer 94.3 %, staff 88.3 %: slots read that the labels
-// do not have) — reported as such in the closing note, not hidden by a
-// lower target.
+// (2026-12-07), rounded down; a drop fails. The issue's targets for the
+// held-out part are 97 % intents and 95 % slots. See tests/corpus/README.md
+// for which file is which; the closing note of issue #12 for the figures.
+
+/// Every dev file: (file, staff, intents, slots).
+const DEV: [(&str, bool, f64, f64); 10] = [
+    ("customer_dev.jsonl", false, 99.5, 99.9),
+    ("customer_fresh.jsonl", false, 96.0, 94.5),
+    ("customer_natural.jsonl", false, 97.0, 96.0),
+    ("customer_styles.jsonl", false, 94.0, 96.0),
+    ("customer_scenarios.jsonl", false, 93.5, 95.5),
+    ("staff_dev.jsonl", true, 99.5, 99.5),
+    ("staff_fresh.jsonl", true, 97.5, 98.0),
+    ("staff_natural.jsonl", true, 99.0, 97.0),
+    ("staff_styles.jsonl", true, 97.0, 94.5),
+    ("staff_scenarios.jsonl", true, 98.5, 92.0),
+];
+
+/// The held-out files written by independent writers (helpers who saw
+/// neither the reader nor any held-out file), split off at random before
+/// the reader first read them.
+const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 7] = [
+    ("customer_fresh_heldout.jsonl", false, 88.0, 89.5),
+    ("customer_natural_heldout.jsonl", false, 91.0, 96.0),
+    ("customer_styles_heldout.jsonl", false, 87.5, 93.5),
+    ("customer_scenarios_heldout.jsonl", false, 83.0, 96.0),
+    ("staff_natural_heldout.jsonl", true, 89.0, 92.0),
+    ("staff_styles_heldout.jsonl", true, 83.0, 89.5),
+    ("staff_scenarios_heldout.jsonl", true, 89.0, 86.0),
+];
 
 #[test]
-fn customer_dev() {
-    check("customer_dev.jsonl", false, 99.5, 99.9, true);
+fn dev_files() {
+    for (file, staff, intents, slots) in DEV {
+        check(file, staff, intents, slots, true);
+    }
 }
 
+/// The original held-out files as first labelled, and relabelled to the
+/// documented convention by a helper who saw neither the reader nor its
+/// output (tests/corpus/README.md).
 #[test]
-fn staff_dev() {
-    check("staff_dev.jsonl", true, 99.5, 99.5, true);
-}
-
-#[test]
-fn staff_fresh() {
-    check("staff_fresh.jsonl", true, 0.0, 0.0, true);
-}
-
-#[test]
-fn customer_fresh() {
-    check("customer_fresh.jsonl", false, 0.0, 0.0, true);
-}
-
-#[test]
-fn customer_fresh_heldout() {
-    check("customer_fresh_heldout.jsonl", false, 0.0, 0.0, false);
-}
-
-#[test]
-fn staff_natural() {
-    check("staff_natural.jsonl", true, 0.0, 0.0, true);
-}
-
-#[test]
-fn staff_natural_heldout() {
-    check("staff_natural_heldout.jsonl", true, 0.0, 0.0, false);
-}
-
-#[test]
-fn customer_natural() {
-    check("customer_natural.jsonl", false, 0.0, 0.0, true);
-}
-
-#[test]
-fn customer_natural_heldout() {
-    check("customer_natural_heldout.jsonl", false, 0.0, 0.0, false);
-}
-
-#[test]
-fn customer_heldout_relabelled() {
-    check("customer_heldout_relabelled.jsonl", false, 0.0, 0.0, false);
-}
-
-#[test]
-fn staff_heldout_relabelled() {
-    check("staff_heldout_relabelled.jsonl", true, 0.0, 0.0, false);
-}
-
-#[test]
-fn customer_styles() {
-    check("customer_styles.jsonl", false, 0.0, 0.0, true);
-}
-
-#[test]
-fn customer_styles_heldout() {
-    check("customer_styles_heldout.jsonl", false, 0.0, 0.0, false);
-}
-
-#[test]
-fn staff_styles() {
-    check("staff_styles.jsonl", true, 0.0, 0.0, true);
-}
-
-#[test]
-fn staff_styles_heldout() {
-    check("staff_styles_heldout.jsonl", true, 0.0, 0.0, false);
-}
-
-#[test]
-fn customer_scenarios() {
-    check("customer_scenarios.jsonl", false, 0.0, 0.0, true);
-}
-
-#[test]
-fn customer_scenarios_heldout() {
-    check("customer_scenarios_heldout.jsonl", false, 0.0, 0.0, false);
-}
-
-#[test]
-fn staff_scenarios() {
-    check("staff_scenarios.jsonl", true, 0.0, 0.0, true);
-}
-
-#[test]
-fn staff_scenarios_heldout() {
-    check("staff_scenarios_heldout.jsonl", true, 0.0, 0.0, false);
-}
-
-#[test]
-fn customer_heldout() {
+fn original_heldout() {
     check("customer_heldout.jsonl", false, 99.0, 94.0, false);
+    check("staff_heldout.jsonl", true, 99.5, 88.0, false);
+    check(
+        "customer_heldout_relabelled.jsonl",
+        false,
+        99.0,
+        98.5,
+        false,
+    );
+    check("staff_heldout_relabelled.jsonl", true, 99.5, 98.0, false);
 }
 
 #[test]
-fn staff_heldout() {
-    check("staff_heldout.jsonl", true, 98.5, 88.0, false);
+fn independent_heldout() {
+    let mut totals = [("customer", Score::default()), ("staff", Score::default())];
+    for (file, staff, intents, slots) in INDEPENDENT_HELDOUT {
+        let s = score(file, staff);
+        report(file, &s);
+        at_least(file, &s, intents, slots);
+        totals[usize::from(staff)].1.add(&s);
+    }
+    for (who, s) in &totals {
+        report(&format!("all independent held-out, {who}"), s);
+    }
+    at_least("independent customer", &totals[0].1, 87.5, 93.5);
+    at_least("independent staff", &totals[1].1, 87.0, 89.0);
 }
 
 #[test]
 fn corpus_is_big_enough() {
-    let customer = load("customer_dev.jsonl").len() + load("customer_heldout.jsonl").len();
-    let staff = load("staff_dev.jsonl").len() + load("staff_heldout.jsonl").len();
+    let count = |prefix: &str| -> usize {
+        std::fs::read_dir(format!("{}/corpus", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.starts_with(prefix) && n.ends_with(".jsonl") && !n.contains("relabelled"))
+            .map(|n| load(&n).len())
+            .sum()
+    };
+    let (customer, staff) = (count("customer_"), count("staff_"));
     assert!(customer >= 600, "{customer} customer messages");
     assert!(staff >= 300, "{staff} staff messages");
 }
