@@ -1249,7 +1249,8 @@ impl Parser {
         let mut j = i;
         let mut this = false;
         let mut other = false;
-        if self.is(j, &["el"]) {
+        let with_article = self.is(j, &["el"]);
+        if with_article {
             j += 1;
             // «el otro sábado»: not the coming one, the one after it.
             if self.is(j, &["otro"]) && self.weekday_at(j + 1).is_some() {
@@ -1308,10 +1309,15 @@ impl Parser {
                     return Some(k);
                 }
             }
-            // «corte jue 4», «el sábado 10»: not that day of the month, so
-            // the hour.
+            // «corte jue 4», «sábado 10»: said tersely, not that day of the
+            // month, so the hour («el martes 3» is a date said wrong).
             let agrees = next_day_of_month(today, d).is_some_and(|x| x.weekday() == wd);
-            if !month_follows && !agrees && (1..=12).contains(&d) && self.n(j).is_some() {
+            if !with_article
+                && !month_follows
+                && !agrees
+                && (1..=12).contains(&d)
+                && self.n(j).is_some()
+            {
                 if let Some((end, c)) = self.clock(j, true, true) {
                     self.times.push(TimeCand::Clock(ClockUse::At(c)));
                     self.push_date(DateSpec::Day(date), P_WEEKDAY, weekday);
