@@ -2,8 +2,8 @@
 //! messages (tests/corpus/*: never the held-out files): the reader's
 //! fallback when no rule matched and the message carries no slot. Rules
 //! name the phrasings they know; this generalises from everything people
-//! were seen to write («¿tienen tratamiento pa la caspa?» is a question
-//! about services though no rule lists «tratamiento»).
+//! were seen to write («¿en qué zona quedan?» asks for the address though
+//! no rule lists «zona»).
 //!
 //! It only ever answers with intents whose reply changes nothing (prices,
 //! hours, an agenda, the start of a booking conversation that still asks
@@ -163,6 +163,11 @@ pub fn train_afresh() -> usize {
 /// The learned guess for a message no rule understood, when it is
 /// confident and harmless (see the module's note).
 pub fn guess(text: &str, staff: bool) -> Option<Intent> {
+    // One word («¿cómo?», «mmm») is too little to learn from; and no model
+    // is trained for it.
+    if message_words(text).len() < 2 {
+        return None;
+    }
     static CUSTOMER_MODEL: OnceLock<Model> = OnceLock::new();
     static STAFF_MODEL: OnceLock<Model> = OnceLock::new();
     let (model, safe) = if staff {
@@ -173,10 +178,6 @@ pub fn guess(text: &str, staff: bool) -> Option<Intent> {
             SAFE_CUSTOMER,
         )
     };
-    // One word («¿cómo?», «mmm») is too little to learn from.
-    if message_words(text).len() < 2 {
-        return None;
-    }
     let (intent, p) = model.best(text)?;
     (p >= CONFIDENT && safe.contains(&intent)).then_some(intent)
 }

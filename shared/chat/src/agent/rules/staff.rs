@@ -729,7 +729,6 @@ pub(crate) fn teammate_in<'a>(
     }
 }
 
-/// The time a message names, as [`TimeSpec`].
 /// The day and time a block or an attendance message names, read like
 /// the message's intent was (`staff_when`).
 pub(crate) fn time_in(
