@@ -16,19 +16,22 @@ use std::sync::OnceLock;
 use super::intent::{message_words, Intent};
 
 /// The dev parts of the corpus, compiled in.
-const CUSTOMER: [&str; 5] = [
+const CUSTOMER: [&str; 7] = [
     include_str!("../../../../tests/corpus/customer_dev.jsonl"),
     include_str!("../../../../tests/corpus/customer_fresh.jsonl"),
     include_str!("../../../../tests/corpus/customer_natural.jsonl"),
     include_str!("../../../../tests/corpus/customer_styles.jsonl"),
     include_str!("../../../../tests/corpus/customer_scenarios.jsonl"),
+    include_str!("../../../../tests/corpus/customer_spain.jsonl"),
+    include_str!("../../../../tests/corpus/customer_replies.jsonl"),
 ];
-const STAFF: [&str; 5] = [
+const STAFF: [&str; 6] = [
     include_str!("../../../../tests/corpus/staff_dev.jsonl"),
     include_str!("../../../../tests/corpus/staff_fresh.jsonl"),
     include_str!("../../../../tests/corpus/staff_natural.jsonl"),
     include_str!("../../../../tests/corpus/staff_styles.jsonl"),
     include_str!("../../../../tests/corpus/staff_scenarios.jsonl"),
+    include_str!("../../../../tests/corpus/staff_busy.jsonl"),
 ];
 
 /// How sure a guess must be to be taken (posterior probability).
@@ -85,14 +88,21 @@ fn features(text: &str) -> Vec<String> {
         })
         .collect();
     let pairs = words.windows(2).map(|p| format!("{} {}", p[0], p[1]));
-    words.iter().cloned().chain(pairs).collect()
+    // The first four letters stand for a word's family: «cancelar»,
+    // «cancelame», «cancelación»; «aplazar», «aplázala» (measured by
+    // `lowo`: 83.5 → 86.9 % customer, 83.8 → 88.2 % staff).
+    let stems = words
+        .iter()
+        .filter(|w| w.chars().count() > 4)
+        .map(|w| format!("{}~", w.chars().take(4).collect::<String>()));
+    words.iter().cloned().chain(pairs).chain(stems).collect()
 }
 
 impl Model {
     fn train(files: &[&str]) -> Model {
         // Additive smoothing: a feature never seen with an intent still
         // leaves it possible.
-        const ALPHA: f64 = 0.5;
+        const ALPHA: f64 = 0.2;
         let mut docs: HashMap<Intent, usize> = HashMap::new();
         let mut counts: HashMap<Intent, HashMap<String, usize>> = HashMap::new();
         let mut vocabulary: std::collections::HashSet<String> = Default::default();
@@ -168,15 +178,20 @@ pub fn guess(text: &str, staff: bool) -> Option<Intent> {
     if message_words(text).len() < 2 {
         return None;
     }
+    let safe = if staff { SAFE_STAFF } else { SAFE_CUSTOMER };
+    #[cfg(test)]
+    if let Some(best) =
+        tests::WITHOUT_ONE_WRITER.with(|m| m.borrow().as_ref().map(|m| m.best(text)))
+    {
+        let (intent, p) = best?;
+        return (p >= CONFIDENT && safe.contains(&intent)).then_some(intent);
+    }
     static CUSTOMER_MODEL: OnceLock<Model> = OnceLock::new();
     static STAFF_MODEL: OnceLock<Model> = OnceLock::new();
-    let (model, safe) = if staff {
-        (STAFF_MODEL.get_or_init(|| Model::train(&STAFF)), SAFE_STAFF)
+    let model = if staff {
+        STAFF_MODEL.get_or_init(|| Model::train(&STAFF))
     } else {
-        (
-            CUSTOMER_MODEL.get_or_init(|| Model::train(&CUSTOMER)),
-            SAFE_CUSTOMER,
-        )
+        CUSTOMER_MODEL.get_or_init(|| Model::train(&CUSTOMER))
     };
     let (intent, p) = model.best(text)?;
     (p >= CONFIDENT && safe.contains(&intent)).then_some(intent)
@@ -185,6 +200,135 @@ pub fn guess(text: &str, staff: bool) -> Option<Intent> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::es::read::{read_customer, read_staff, Catalogue};
+
+    thread_local! {
+        /// The model `guess` uses instead, in the leave-one-writer-out
+        /// measure of the whole reader.
+        pub(super) static WITHOUT_ONE_WRITER: std::cell::RefCell<Option<Model>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    /// The whole reader, each writer read with a fallback trained on the
+    /// others only. The rules have seen every dev file, so this measures
+    /// what the fallback adds for a writer it never saw, not the rules.
+    /// `cargo test -p parlo-core lowo_reader -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn lowo_reader() {
+        let services: Vec<String> = [
+            "Corte de cabello",
+            "Arreglo de barba",
+            "Corte y barba",
+            "Tinte",
+            "Depilación de cejas",
+        ]
+        .map(String::from)
+        .to_vec();
+        let team: Vec<String> = ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"]
+            .map(String::from)
+            .to_vec();
+        let cat = Catalogue {
+            services: &services,
+            staff: &team,
+        };
+        let now = chrono::NaiveDate::from_ymd_opt(2030, 1, 7)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        for (who, files, staff) in [
+            ("customer", &CUSTOMER[..], false),
+            ("staff", &STAFF[..], true),
+        ] {
+            let (mut all, mut right) = (0, 0);
+            for (i, held) in files.iter().enumerate() {
+                let others: Vec<&str> = files
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, f)| *f)
+                    .collect();
+                WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = Some(Model::train(&others)));
+                let (mut a, mut r) = (0, 0);
+                for line in held.lines() {
+                    let Ok(ex) = serde_json::from_str::<Example>(line) else {
+                        continue;
+                    };
+                    let got = if staff {
+                        read_staff(&ex.text, now, cat)
+                    } else {
+                        read_customer(&ex.text, now, cat)
+                    };
+                    a += 1;
+                    r += usize::from(got.intent == ex.intent);
+                }
+                println!(
+                    "{who} writer {i}: reader {:.1} % of {a}",
+                    100.0 * r as f64 / a as f64
+                );
+                (all, right) = (all + a, right + r);
+            }
+            println!(
+                "{who} overall: reader {:.1} % of {all}",
+                100.0 * right as f64 / all as f64
+            );
+        }
+        WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = None);
+    }
+
+    /// Leave one writer out: trained on the other writers' dev files,
+    /// how well does the model read the one it never saw? The honest
+    /// measure of how it generalises (no held-out file involved). Run
+    /// with `cargo test -p parlo-core lowo -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn lowo() {
+        for (who, files, safe) in [
+            ("customer", &CUSTOMER[..], SAFE_CUSTOMER),
+            ("staff", &STAFF[..], SAFE_STAFF),
+        ] {
+            let (mut all, mut right, mut taken, mut taken_right) = (0, 0, 0, 0);
+            for (i, held) in files.iter().enumerate() {
+                let others: Vec<&str> = files
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, f)| *f)
+                    .collect();
+                let model = Model::train(&others);
+                let (mut a, mut r, mut t, mut tr) = (0, 0, 0, 0);
+                for line in held.lines() {
+                    let Ok(ex) = serde_json::from_str::<Example>(line) else {
+                        continue;
+                    };
+                    a += 1;
+                    let Some((intent, p)) = model.best(&ex.text) else {
+                        continue;
+                    };
+                    r += usize::from(intent == ex.intent);
+                    if p >= CONFIDENT
+                        && safe.contains(&intent)
+                        && message_words(&ex.text).len() >= 2
+                    {
+                        t += 1;
+                        tr += usize::from(intent == ex.intent);
+                    }
+                }
+                println!(
+                    "{who} writer {i}: accuracy {:.1} % of {a}; confident+safe {t} lines, {:.1} % right",
+                    100.0 * r as f64 / a as f64,
+                    100.0 * tr as f64 / t.max(1) as f64
+                );
+                (all, right, taken, taken_right) =
+                    (all + a, right + r, taken + t, taken_right + tr);
+            }
+            println!(
+                "{who} overall: accuracy {:.1} % of {all}; confident+safe {taken} lines, {:.1} % right",
+                100.0 * right as f64 / all as f64,
+                100.0 * taken_right as f64 / taken.max(1) as f64
+            );
+        }
+    }
 
     #[test]
     fn a_phrasing_no_rule_lists_is_still_read() {
