@@ -157,6 +157,13 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("nel", "no"),
     ("noo", "no"),
     ("nah", "no"),
+    ("naa", "no"),
+    ("abris", "abren"),
+    ("cerrais", "cierran"),
+    ("depilais", "depilan"),
+    ("borrais", "borran"),
+    ("vendeis", "venden"),
+    ("trabajais", "trabajan"),
     ("oki", "ok"),
     ("okey", "ok"),
     ("okay", "ok"),
@@ -1292,6 +1299,30 @@ const RULES: &[Rule] = &[
             "la pueden pasar",
             "pasame al",
             "pasame para el",
+            // Spain and formal: «trasladarla al viernes», «aplazar mi
+            // cita», «retrasadme la cita», «atrasar la de las 12».
+            "traslad*",
+            "aplaz*",
+            "retrasa",
+            "retrasar*",
+            "retrasad*",
+            "retrasame",
+            "retrasala",
+            "atrasar*",
+            "atrasala",
+            "atrasa la",
+            "atrasa mi",
+            "dejar lo del",
+            "dejamos lo del",
+            "pasarme la hora",
+            "pasarme la cita",
+            "cambiar la hora",
+            "la podemos hacer",
+            "lo podemos hacer",
+            "y dame una",
+            "y dame otra",
+            "y ponme otra",
+            "y agendame otra",
         ],
         all: &[
             &["cambi*", "mover", "muev*", "adelant*"],
@@ -1712,6 +1743,11 @@ const YES_LEAD: &[&str] = &[
     "aja",
     "yes",
     "bien",
+    "fierro",
+    "a huevo",
+    "hecho",
+    "ahi nos vemos",
+    "alli nos vemos",
 ];
 
 const NO_LEAD: &[&str] = &[
@@ -1726,6 +1762,9 @@ const NO_LEAD: &[&str] = &[
     "ninguno",
     "ninguna",
     "nunca",
+    "siempre no",
+    "asi dejalo",
+    "dejalo asi",
 ];
 
 const THANKS: &[&str] = &[
@@ -1764,6 +1803,8 @@ const OVERRIDE_AFTER_YES: &[Intent] = &[
     Intent::ReleaseHandoff,
     Intent::TakeOver,
     Intent::MarkCompleted,
+    // «vale, ¿me la podéis pasar al jueves?»
+    Intent::Reschedule,
 ];
 const OVERRIDE_AFTER_NO: &[Intent] = &[
     Intent::Cancel,
@@ -1839,7 +1880,56 @@ pub fn classify_customer(text: &str) -> Intent {
     classify_with(text, |i| !i.is_staff_command())
 }
 
+/// Sounds a voice note or a hesitant reply starts with: «eh sí sí
+/// perfecto», «pues no, no me cuadra» answer like «sí» and «no».
+const FILLERS: &[&str] = &[
+    "eh", "ehh", "em", "ehm", "mm", "mmm", "pues", "ah", "uy", "este",
+];
+
+/// The text after its leading fillers, when it has any and something
+/// follows them.
+fn without_fillers(text: &str) -> Option<&str> {
+    let mut rest = text.trim_start();
+    let mut stripped = false;
+    loop {
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == ',')
+            .unwrap_or(rest.len());
+        let word = message_words(&rest[..end]);
+        if end == rest.len() || word.len() != 1 || !FILLERS.contains(&word[0].as_str()) {
+            break;
+        }
+        rest = rest[end..].trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        stripped = true;
+    }
+    (stripped && !rest.is_empty()).then_some(rest)
+}
+
+/// «vale, gracias», «genial, muchas gracias tío»: thanks, where no «sí»
+/// or «ahí estaré» confirms anything.
+fn thanks_unless_confirmed(words: &[String], answer: Intent, lead: usize) -> Intent {
+    const CONFIRMS: &[&str] = &[
+        "si",
+        "confirmo",
+        "confirmado",
+        "estare",
+        "llego",
+        "acuerdo",
+        "esta bien",
+    ];
+    let thanks =
+        answer == Intent::Yes && has_any(&words[lead..], THANKS) && !has_any(words, CONFIRMS);
+    if thanks {
+        Intent::Thanks
+    } else {
+        answer
+    }
+}
+
 fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
+    if let Some(rest) = without_fillers(text) {
+        return classify_with(rest, allowed);
+    }
     let words = message_words(text);
     if words.is_empty() {
         return Intent::Unknown;
@@ -1870,15 +1960,25 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
             // After "No," only the rest counts ("No, cancélala"); a bare
             // "no llegó" is read whole.
             let scope = if separated { &words[n..] } else { &words[..] };
-            return first_rule(scope, &clauses, Some(overrides), allowed).unwrap_or(answer);
+            // «Sí, dile que nos avise para reagendar» relays a message: it
+            // answers yes.
+            let relays = scope
+                .first()
+                .is_some_and(|w| ["dile", "diles", "avisale", "comentale"].contains(&w.as_str()));
+            if let Some(i) = first_rule(scope, &clauses, Some(overrides), allowed)
+                .filter(|i| !(relays && *i == Intent::Reschedule))
+            {
+                return i;
+            }
+            return thanks_unless_confirmed(&words, answer, n);
         }
     }
 
     if let Some(intent) = first_rule(&words, &clauses, None, allowed) {
         return intent;
     }
-    if let Some((answer, _)) = lead {
-        return answer;
+    if let Some((answer, n)) = lead {
+        return thanks_unless_confirmed(&words, answer, n);
     }
     if has_any(&words, THANKS) {
         return Intent::Thanks;

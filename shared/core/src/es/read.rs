@@ -194,12 +194,25 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     }
     // «con Pedro», «con ana porfa», «cualquiera»: the answer to «¿con
     // quién?» books.
+    // So do «Con Pedro, que es el que me conoce», «con Ana de
+    // preferencia, el día no importa», «lo que quiero es que me atienda
+    // Ana», «cuando tengas libre con Carlos».
+    let first_clause = clauses_of(text).into_iter().next().unwrap_or_default();
     let only_staff = r.staff.is_some()
-        && words.len() <= 4
-        && words.first().is_some_and(|w| w == "con")
         && r.when.is_empty()
-        && r.service.is_none();
-    let anyone = [
+        && r.service.is_none()
+        && ((words.len() <= 4 && words.first().is_some_and(|w| w == "con"))
+            || (first_clause.starts_with("con ") && first_clause.split(' ').count() <= 4)
+            || [
+                "atienda",
+                "preferencia",
+                "libre con",
+                "tienes con",
+                "tienen con",
+            ]
+            .iter()
+            .any(|p| text_has(&words, p)));
+    let anyone = ([
         "cualquiera",
         "quien sea",
         "el que sea",
@@ -208,9 +221,26 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     ]
     .iter()
     .any(|p| text_has(&words, p))
-        && words.len() <= 5;
-    if r.intent == Intent::Unknown && (only_staff || anyone) {
+        && words.len() <= 5)
+        || [
+            "me es indiferente",
+            "el que este libre",
+            "la que este libre",
+            "el que usted considere",
+            "el que tenga",
+            "quien este libre",
+            "con quien sea",
+        ]
+        .iter()
+        .any(|p| text_has(&words, p));
+    if matches!(r.intent, Intent::Unknown | Intent::Greeting) && (only_staff || anyone) {
         r.intent = Intent::Book;
+    }
+    // «me viene bien, vale»: agrees; «me viene bien el lunes» books.
+    let suits = ["me viene bien", "me va bien", "me queda bien"];
+    if r.intent == Intent::Unknown && r.when.is_empty() && suits.iter().any(|p| text_has(&words, p))
+    {
+        r.intent = Intent::Yes;
     }
     // «Ramiro Castañeda», «Fernanda»: a bare name answers «¿a nombre de
     // quién?».
@@ -339,8 +369,42 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         // «la de las 5 quiere pasarse a las 6»
         "pasarse",
         "pasame",
+        "pasarme",
         "cambiarse",
         "moverse",
+        // «adelantar mi cita de las 6 a las 5», «retrasadme la cita a las 7»
+        "adelantar",
+        "adelanta",
+        "adelantala",
+        "adelantarla",
+        "adelantame",
+        "adelantadme",
+        "atrasar",
+        "atrasa",
+        "atrasala",
+        "atrasarla",
+        "retrasar",
+        "retrasa",
+        "retrasala",
+        "retrasarla",
+        "retrasame",
+        "retrasadme",
+        "aplazar",
+        "aplaza",
+        "aplazala",
+        "aplazarla",
+        "trasladar",
+        "trasladarla",
+        "traslada",
+        "trasladala",
+        // «cancela la del jueves y dame una el sábado», «la del sábado la
+        // podemos hacer el viernes», «me la pongáis a las 7»
+        "dame",
+        "hacer",
+        "pongais",
+        "pongas",
+        "ponla",
+        "ponmela",
     ];
     let plain = normalize(&when_spellings(text));
     let words: Vec<&str> = plain.split_whitespace().collect();
@@ -357,7 +421,9 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     // «pásala al sábado a las 11»: right after the verb is already where
     // it goes.
     let is_mark = |w: &&str| ["pal", "al", "para", "a"].contains(w);
-    let direct = words.get(at + 1).is_some_and(|w| ["pal", "al"].contains(w))
+    let direct = words
+        .get(at + 1)
+        .is_some_and(|w| ["pal", "al", "para"].contains(w))
         && words.get(at + 2) != Some(&"de");
     let marks = words[at + 1..]
         .iter()
@@ -585,6 +651,8 @@ fn prefer_after_mejor(
             // no» refuses, it corrects nothing).
             || ((*w == "no" || *w == "bueno")
                 && then_when
+                && !after("y")
+                && !words.get(i + 1).is_some_and(|n| ["pal", "para"].contains(n))
                 && !parse_when_local(&plain(&words[..i]), now).is_empty())
             || (*w == "decir" && after("quise"))
     }) else {
@@ -664,6 +732,15 @@ fn clauses_of(text: &str) -> Vec<String> {
                 let next = words.get(i + 1).copied().unwrap_or("");
                 let joins_time = ["media", "cuarto"].contains(&next)
                     || next.chars().next().is_some_and(|c| c.is_ascii_digit());
+                // «era pal martes no pal lunes», «quería el miércoles y no
+                // el martes»: a refusal starts its own clause (and keeps
+                // the «y» that tells it from a correction).
+                let refusal =
+                    (*w == "no" && ["pal", "para"].contains(&next)) || (*w == "y" && next == "no");
+                if refusal && i > 0 {
+                    out.push(w.to_string());
+                    continue;
+                }
                 if *w == "pero" || *w == "porque" || (*w == "y" && !joins_time) {
                     out.push(String::new());
                     continue;
@@ -728,7 +805,10 @@ fn is_context(clause: &str, refusals: bool) -> bool {
 /// one asked for either.
 fn context_is_not_asked(r: &mut Reading, text: &str, now: NaiveDateTime, team: &[String]) {
     // «no me acuerdo si era el jueves» refuses nothing.
-    let refusals = matches!(r.intent, Intent::Book | Intent::No | Intent::Yes);
+    let refusals = matches!(
+        r.intent,
+        Intent::Book | Intent::No | Intent::Yes | Intent::Reschedule
+    );
     let clauses = clauses_of(text);
     if !clauses.iter().any(|c| is_context(c, refusals)) {
         return;
@@ -753,7 +833,7 @@ fn context_is_not_asked(r: &mut Reading, text: &str, now: NaiveDateTime, team: &
     let asked = parse_when_local(&asked.join(" , "), now);
     // A booking or a cancellation whose only day is the context's keeps it
     // («no voy a poder ir mañana por el trabajo, cancélala»).
-    let booking = matches!(r.intent, Intent::Book | Intent::Cancel);
+    let booking = matches!(r.intent, Intent::Book | Intent::Cancel | Intent::Reschedule);
     if asked.date.is_some() {
         r.when.date = asked.date;
         r.when.time = asked.time;

@@ -1026,10 +1026,18 @@ impl Parser {
 
     /// A day of month (1–31, or "primero"), with an optional ordinal mark.
     fn day_num(&self, i: usize) -> Option<(u32, usize)> {
-        // «el quince de enero»: a day in words, only before its month (as a
-        // bare word it is more likely an hour or a count).
-        let spelled = day_word(self.w(i))
-            .filter(|_| self.is(i + 1, &["de"]) && self.month_at(i + 2, false).is_some());
+        // «el quince de enero»: a day in words before its month, or after
+        // «el día» or a weekday («el viernes dieciocho»), or after «el»
+        // when no hour is spelled that way («para el dieciocho»). A bare
+        // «diez» is more likely an hour or a count.
+        let before = |k: usize, words: &[&str]| i >= k && self.is(i - k, words);
+        let spelled = day_word(self.w(i)).filter(|&d| {
+            (self.is(i + 1, &["de"]) && self.month_at(i + 2, false).is_some())
+                || before(1, &["dia"])
+                || (d >= 13
+                    && (before(1, &["el", "al", "del"])
+                        || (i >= 1 && self.weekday_at(i - 1).is_some())))
+        });
         if let Some(d) = spelled {
             return Some((d, i + 1));
         }
@@ -1527,7 +1535,14 @@ impl Parser {
         match self.w(i) {
             "hoy" => {
                 self.push_date(day(0), P_REL, None);
-                Some(self.bare_hour_after_day(i + 1))
+                // «hoy lunes», «mañana martes»: the weekday names the same
+                // day, not the next one.
+                let j = if self.weekday_at(i + 1) == Some(today.weekday()) {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                Some(self.bare_hour_after_day(j))
             }
             "pasado" if self.is(i + 1, &["manana"]) => {
                 self.push_date(day(2), P_REL, None);
@@ -1535,7 +1550,13 @@ impl Parser {
             }
             "manana" => {
                 self.push_date(day(1), P_REL, None);
-                Some(self.bare_hour_after_day(i + 1))
+                let tomorrow = (today + Duration::days(1)).weekday();
+                let j = if self.weekday_at(i + 1) == Some(tomorrow) {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                Some(self.bare_hour_after_day(j))
             }
             // "¿cómo está mañana?": the verb, not "this morning".
             "esta" if i > 0 && self.is(i - 1, &["como"]) && self.is(i + 1, &["manana"]) => None,
