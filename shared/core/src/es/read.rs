@@ -42,8 +42,26 @@ pub struct Reading {
     pub usual: bool,
 }
 
+/// «dile eh a Marcos que eh ya llegó»: the hesitations of a voice note
+/// say nothing, and stand between words that belong together.
+fn without_hesitations(text: &str) -> std::borrow::Cow<'_, str> {
+    let hesitation = |w: &str| {
+        let w = w.trim_end_matches([',', '.']).to_lowercase();
+        ["eh", "ehh", "ehhh", "em", "ehm", "mmm"].contains(&w.as_str())
+    };
+    if !text.split_whitespace().any(hesitation) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let kept: Vec<&str> = text.split_whitespace().filter(|w| !hesitation(w)).collect();
+    if kept.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(kept.join(" "))
+}
+
 /// A customer's message.
 pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
+    let text = &*without_hesitations(text);
     let mut r = common(text, now, cat);
     let words = message_words(text);
     let has = |w: &str| words.iter().any(|x| x == w);
@@ -991,6 +1009,7 @@ fn text_has(words: &[String], phrase: &str) -> bool {
 
 /// A staff member's or owner's message.
 pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
+    let text = &*without_hesitations(text);
     let mut r = common(text, now, cat);
     let words = message_words(text);
     // «voy en 5 minutos»: on the way, not a time to act on.
@@ -1214,6 +1233,20 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     }
     if text_has(&words, "por hoy") && r.when.time.is_none() {
         r.when.date = None;
+    }
+    // «que tngo el lunes», «cómo voy el jueves?»: a question no rule
+    // read may still be one the learned fallback knows, and its day is
+    // the one asked about (an answer to a flow's question asks nothing).
+    let asks = text.contains('?')
+        || [
+            "que", "como", "cuantas", "cuantos", "cuanto", "quien", "cual",
+        ]
+        .iter()
+        .any(|q| words.iter().any(|w| w == q));
+    if r.intent == Intent::Unknown && asks {
+        if let Some(i) = super::learned::guess(text, true) {
+            r.intent = i;
+        }
     }
     // «hoy hace calor»: a day in a message that asks nothing is small
     // talk, not a day to act on.
@@ -1685,8 +1718,17 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
             }
         }
     }
-    // "Juan no vino": a name opening a no-show or a completion.
-    if matches!(intent, Intent::MarkNoShow | Intent::MarkCompleted) {
+    // «falta para Iker, no ha venido», «cámbiale el día a Sofía», «ya está
+    // Lupita, lista»: a capitalised word inside a message about a
+    // customer, that is no teammate, day or service.
+    if about_customer || intent == Intent::AddStaff {
+        if let Some(n) = capitalised_customer(text, staff, NOT_A_NAME) {
+            return Some(n);
+        }
+    }
+    // "Juan no vino": a name opening a no-show or a completion («Juan dice
+    // que no viene, cancela»: or any request about them).
+    if about_customer {
         let first = text.split_whitespace().next()?;
         let n = normalize(first);
         let is_staff = staff
@@ -1696,12 +1738,24 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
             let common = [
                 "no", "ya", "el", "la", "listo", "marca", "marcala", "me", "nos",
             ];
-            // «Juan no vino», «Pepe ya se fue»: the name leads the verb.
-            let leads_verb = text
-                .split_whitespace()
-                .nth(1)
-                .is_some_and(|w| ["no", "ya", "nunca"].contains(&normalize(w).as_str()));
-            let laugh = n.starts_with("jaj") || n.starts_with("jej") || n.starts_with("jsj");
+            // «Juan no vino», «Karla Mora no se presentó», «Pepe ya se
+            // fue»: the name leads the verb.
+            let named = name_words(text).unwrap_or_default();
+            let k = named.split(' ').count();
+            let verb_at = |k: usize| {
+                text.split_whitespace().nth(k).is_some_and(|w| {
+                    [
+                        "no", "ya", "nunca", "dice", "dijo", "avisa", "aviso", "pregunta",
+                    ]
+                    .contains(&normalize(w).as_str())
+                })
+            };
+            let written_as_name = first.chars().next().is_some_and(char::is_uppercase);
+            if verb_at(k) && k == 2 && written_as_name && !common.contains(&n.as_str()) {
+                return Some(named);
+            }
+            let leads_verb = verb_at(1);
+            let laugh = laugh_at(&n);
             if !common.contains(&n.as_str())
                 && !laugh
                 && first.chars().all(char::is_alphabetic)
@@ -1713,6 +1767,93 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
     }
     None
 }
+
+fn laugh_at(w: &str) -> bool {
+    w.starts_with("jaj") || w.starts_with("jej") || w.starts_with("jsj")
+}
+
+/// The first capitalised word that is not where a sentence starts, nor a
+/// teammate, a day, a month or a word of the trade, with the name words
+/// after it.
+fn capitalised_customer(text: &str, staff: &[String], not_a_name: &[&str]) -> Option<String> {
+    let raws: Vec<&str> = text.split_whitespace().collect();
+    let teammate = |n: &str| {
+        staff
+            .iter()
+            .any(|s| normalize(s).split(' ').any(|p| p == n))
+    };
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    for (i, raw) in raws.iter().enumerate().skip(1) {
+        // («sin cita: Diego» names him after the colon.)
+        let starts_sentence = raws[i - 1].ends_with(['.', '!', '?']);
+        // Inside a name already passed over («Karla Mora», «Ana López»),
+        // or someone's relative («el hermano de Beto»).
+        let continues = capitalised(raws[i - 1]) && !raws[i - 1].ends_with(',');
+        let relative = i >= 2
+            && normalize(raws[i - 1]) == "de"
+            && RELATIVES.contains(&normalize(raws[i - 2]).as_str());
+        if starts_sentence || continues || relative || !capitalised(raw) {
+            continue;
+        }
+        let n = normalize(raw.trim_matches(|c: char| !c.is_alphanumeric()));
+        let trade = super::when::is_day_or_month_word(&n)
+            || not_a_name.contains(&n.as_str())
+            || NOT_NAME.contains(&n.as_str())
+            || TRADE_WORDS.contains(&n.as_str());
+        if n.chars().count() < 2 || teammate(&n) || trade {
+            continue;
+        }
+        if let Some(name) = name_words(&raws[i..].join(" ")) {
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// Capitalised words staff write that name no customer.
+const TRADE_WORDS: &[&str] = &[
+    "corte",
+    "barba",
+    "tinte",
+    "cejas",
+    "depilacion",
+    "arreglo",
+    "cliente",
+    "clienta",
+    "bot",
+    "ok",
+    "vale",
+    "gracias",
+    "porfa",
+    "plis",
+    "oye",
+    "hola",
+    "buenas",
+    "yo",
+    "tu",
+    "el",
+    "ella",
+    "usted",
+    "nuevo",
+    "nueva",
+    "servicio",
+    "precio",
+    "agenda",
+    "cita",
+    "citas",
+    "dile",
+    "pon",
+    "ponle",
+    "cancela",
+    "anula",
+    "marca",
+    "bloquea",
+    "dos",
+    "tres",
+    "cosas",
+    "chicos",
+    "equipo",
+];
 
 fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let name = name_in(text);
@@ -2303,6 +2444,16 @@ fn name_words(rest: &str) -> Option<String> {
             }
         }
         if NOT_NAME.contains(&n.as_str()) {
+            break;
+        }
+        // «la señora Carmen nada»: a name written capitalised ends at the
+        // first word that is not.
+        let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+        if !out.is_empty()
+            && out.iter().all(|w| capitalised(w))
+            && raws[..i].iter().any(|w| capitalised(w))
+            && !capitalised(raw)
+        {
             break;
         }
         out.push(capitalize(&word));

@@ -483,6 +483,15 @@ pub(crate) const WEEKDAYS: [(&str, Weekday); 7] = [
     ("domingo", Weekday::Sun),
 ];
 
+/// Is this normalised word a day of the week or a month («Viernes»,
+/// «Enero» capitalised name nobody)?
+pub(crate) fn is_day_or_month_word(w: &str) -> bool {
+    WEEKDAYS.iter().any(|(d, _)| *d == w)
+        || WEEKDAY_SPELLINGS.iter().any(|(s, _)| *s == w)
+        || MONTHS.contains(&w)
+        || ["hoy", "manana", "ayer"].contains(&w)
+}
+
 /// Weekdays as they get typed on a phone: «biernes», «miercole», «sabdo»,
 /// «juebes», and the short forms «lun», «mie», «jue», «vie», «sab», «dom».
 const WEEKDAY_SPELLINGS: &[(&str, &str)] = &[
