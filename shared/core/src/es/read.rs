@@ -327,8 +327,36 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             r.when.date = Some(super::when::DateSpec::Day(now.date()));
         }
     }
+    if r.name.is_none() {
+        r.name = signed_name(text, cat.staff);
+    }
     learned_if_lost(&mut r, text, false);
     r
+}
+
+/// «… corte y arreglo de barba. Manuel Ortega Ruiz.», «Atentamente,
+/// Ricardo Molina.»: a message signed with the sender's full name.
+fn signed_name(text: &str, staff: &[String]) -> Option<String> {
+    let last = text
+        .trim()
+        .trim_end_matches(['.', '!'])
+        .rsplit(['.', ',', '\n', '!', '?'])
+        .next()?
+        .trim();
+    let words: Vec<&str> = last.split_whitespace().collect();
+    let all_capitalised = words.iter().all(|w| {
+        w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic)
+    });
+    let plain = |w: &&str| !NOT_NAME.contains(&normalize(w).as_str());
+    // «…con el barbero de siempre, Pedro Ruiz.»: a teammate, not a
+    // signature.
+    let teammate = words.first().is_some_and(|w| {
+        staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(normalize(w).as_str()))
+    });
+    ((2..=4).contains(&words.len()) && all_capitalised && !teammate && words.iter().all(plain))
+        .then(|| words.join(" "))
 }
 
 /// No rule understood a message that carries nothing: the intent learned
@@ -1972,11 +2000,22 @@ fn when_spellings(text: &str) -> String {
         }
         _ => text,
     };
-    // «bloquea mi tarde», «me cojo la mañana»: the part of a day.
+    // «bloquea mi tarde», «me cojo la mañana»: the part of a day; «a
+    // última hora», «por las mañanas», «cualquier mañana»: one too;
+    // «next week»: the coming one.
     let text = text
         .replace("mi tarde", "la tarde")
         .replace("mi mañana", "la mañana")
-        .replace("mi manana", "la mañana");
+        .replace("mi manana", "la mañana")
+        .replace("última hora de", "hora de")
+        .replace("ultima hora de", "hora de")
+        .replace("última hora", "en la noche")
+        .replace("ultima hora", "en la noche")
+        .replace("por las mañanas", "en la mañana")
+        .replace("por las tardes", "en la tarde")
+        .replace("cualquier mañana", "en la mañana")
+        .replace("cualquier tarde", "en la tarde")
+        .replace("next week", "la semana que viene");
     text.split(' ')
         .map(|w| {
             let bare = w.trim_end_matches(['?', '!', ',', '.']);
