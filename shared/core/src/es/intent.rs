@@ -266,9 +266,38 @@ pub fn message_words(text: &str) -> Vec<String> {
             SPELLINGS
                 .iter()
                 .find(|(from, _)| *from == w)
-                .map_or(w, |(_, to)| to.to_string())
+                .map_or_else(|| vosotros_as_ustedes(w), |(_, to)| to.to_string())
         })
         .collect()
+}
+
+/// Spain's «vosotros» forms read as the «ustedes» ones the rules know:
+/// «¿cortáis los sábados?» → «cortan», «reservadme» → «reservame»,
+/// «avisad» → «avisen», «os» → «les» (stem changes, «tenéis» →
+/// «tienen», are in [`SPELLINGS`]).
+fn vosotros_as_ustedes(w: String) -> String {
+    const NOT_VERBS: &[&str] = &["seis", "dieciseis", "veintiseis", "pais", "jersais"];
+    if w == "os" {
+        return "les".to_string();
+    }
+    if w.len() < 5 || NOT_VERBS.contains(&w.as_str()) {
+        return w;
+    }
+    for (from, to) in [
+        ("adme", "ame"),
+        ("edme", "eme"),
+        ("idme", "ime"),
+        ("ais", "an"),
+        ("eis", "en"),
+    ] {
+        if let Some(stem) = w.strip_suffix(from) {
+            return format!("{stem}{to}");
+        }
+    }
+    match w.strip_suffix("ad") {
+        Some(stem) if !stem.ends_with('d') && !stem.ends_with('t') => format!("{stem}en"),
+        _ => w,
+    }
 }
 
 /// Does the pattern word match the message word? A trailing `*` makes the
