@@ -239,7 +239,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     ]
     .iter()
     .any(|p| text_has(&words, p))
-        && words.len() <= 5)
+        && words.len() <= 7)
         || [
             "me es indiferente",
             "el que este libre",
@@ -650,6 +650,9 @@ const RUNNING_LATE: &[&str] = &[
     "llego tarde",
     "voy retrasado",
     "voy retrasada",
+    "me voy a retrasar",
+    "voy a retrasarme",
+    "me retraso",
     "llegar tarde",
     "min tarde",
     "minutos tarde",
@@ -1681,6 +1684,11 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "caballeros",
         "hombre",
         "mujer",
+        // «llegó así nomás», «ya quedó arreglado»
+        "asi",
+        "nomas",
+        "arreglado",
+        "arreglada",
     ];
     // «la señora Lupe no llegó», «termine con el señor Ramírez», «ya
     // quedó Don Pepe»: a courtesy title names the customer after it.
@@ -1773,7 +1781,7 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
             let verb_at = |k: usize| {
                 text.split_whitespace().nth(k).is_some_and(|w| {
                     [
-                        "no", "ya", "nunca", "dice", "dijo", "avisa", "aviso", "pregunta",
+                        "no", "ya", "nunca", "dice", "dijo", "avisa", "aviso", "pregunta", "falto",
                     ]
                     .contains(&normalize(w).as_str())
                 })
@@ -2007,6 +2015,7 @@ fn when_spellings(text: &str) -> String {
         .replace("mi tarde", "la tarde")
         .replace("mi mañana", "la mañana")
         .replace("mi manana", "la mañana")
+        .replace("mi semana", "esta semana")
         .replace("última hora de", "hora de")
         .replace("ultima hora de", "hora de")
         .replace("última hora", "en la noche")
