@@ -318,15 +318,19 @@ fn original_heldout() {
 #[test]
 fn independent_heldout() {
     let mut totals = [("customer", Score::default()), ("staff", Score::default())];
+    let mut drops = Vec::new();
     for (file, staff, intents, slots) in INDEPENDENT_HELDOUT {
         let s = score(file, staff);
         report(file, &s);
-        at_least(file, &s, intents, slots);
+        if std::panic::catch_unwind(|| at_least(file, &s, intents, slots)).is_err() {
+            drops.push(file);
+        }
         totals[usize::from(staff)].1.add(&s);
     }
     for (who, s) in &totals {
         report(&format!("all independent held-out, {who}"), s);
     }
+    assert!(drops.is_empty(), "below threshold: {drops:?}");
     at_least("independent customer", &totals[0].1, 87.5, 93.5);
     at_least("independent staff", &totals[1].1, 87.0, 89.0);
 }

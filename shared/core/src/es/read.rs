@@ -416,6 +416,8 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "pasarse",
         "pasame",
         "pasarme",
+        "cambiame",
+        "cambiale",
         "cambiarse",
         "moverse",
         // «adelantar mi cita de las 6 a las 5», «retrasadme la cita a las 7»
@@ -1982,6 +1984,25 @@ fn when_spellings(text: &str) -> String {
         ("saturday", "sábado"),
         ("sunday", "domingo"),
     ];
+    // «bloquea 1 a 2»: from one to the other.
+    let text = {
+        let ws: Vec<&str> = text.split(' ').collect();
+        let mut out: Vec<String> = Vec::with_capacity(ws.len() + 1);
+        for (i, w) in ws.iter().enumerate() {
+            let hour =
+                |x: &str| x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit()) && !x.is_empty();
+            let blocks = i > 0 && normalize(ws[i - 1]).starts_with("bloq");
+            if blocks
+                && hour(w)
+                && ws.get(i + 1) == Some(&"a")
+                && ws.get(i + 2).is_some_and(|x| hour(x))
+            {
+                out.push("de".to_string());
+            }
+            out.push(w.to_string());
+        }
+        out.join(" ")
+    };
     // «bloq 10-12», «desbloq 1-2»: a range of hours, and «no show 11»:
     // the hour of the appointment.
     let text = text
@@ -2016,6 +2037,9 @@ fn when_spellings(text: &str) -> String {
         .replace("mi mañana", "la mañana")
         .replace("mi manana", "la mañana")
         .replace("mi semana", "esta semana")
+        // «el sábado a primera hora»: early.
+        .replace("primera hora de la", "la")
+        .replace("primera hora", "temprano")
         .replace("última hora de", "hora de")
         .replace("ultima hora de", "hora de")
         .replace("última hora", "en la noche")

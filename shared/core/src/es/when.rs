@@ -1407,6 +1407,18 @@ impl Parser {
             self.push_date(DateSpec::Range { first, last }, P_WEEK, None);
             return Some(end);
         }
+        // «la semana del 14»: the week that day is in.
+        let k = if self.is(i, &["la"]) { i + 1 } else { i };
+        if self.is(k, &["semana"]) && self.is(k + 1, &["del"]) {
+            if let Some((d, end)) = self.day_num(k + 2) {
+                if let Some(day) = next_day_of_month(self.today, d) {
+                    let first = week_start(day).max(self.today);
+                    let last = week_start(day) + Duration::days(6);
+                    self.push_date(DateSpec::Range { first, last }, P_EXPLICIT, None);
+                    return Some(end);
+                }
+            }
+        }
         // "esta semana", and "mis citas de la semana" (this one: not "la
         // semana pasada", "a la semana", "fin de semana").
         let this_week = self.is(i, &["esta"])
