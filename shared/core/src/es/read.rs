@@ -642,6 +642,17 @@ const COMPLAINTS: &[&str] = &[
     "me quedo mal",
     "pesima atencion",
     "mal servicio",
+    // What a cut or a colour came out like.
+    "quedo chueco",
+    "quedo disparejo",
+    "medio disparejo",
+    "quedo torcido",
+    "degradado torcido",
+    "corte torcido",
+    "tinte naranja",
+    "no me mola nada",
+    "estoy molesta",
+    "estoy molesto",
 ];
 
 /// «se me hizo tarde», «voy tarde», «¿puede llegar 10 min tarde?»: a
@@ -689,10 +700,12 @@ fn prefer_after_mejor(
         let after = |p: &str| i > 0 && words[i - 1] == p;
         // «… no, a las 6», «ay no, el del miércoles», «bueno, a las 5 y
         // media»: a «no» or «bueno» right before another day or hour…
-        let then_when = words[i + 1..]
-            .iter()
-            .find(|n| **n != "|")
-            .is_some_and(|n| ["a", "el", "la", "de", "del", "para", "pal", "mejor"].contains(n));
+        let then_when = words[i + 1..].iter().find(|n| **n != "|").is_some_and(|n| {
+            [
+                "a", "el", "la", "de", "del", "para", "pal", "mejor", "pasado", "manana", "hoy",
+            ]
+            .contains(n)
+        });
         *w == "mejor"
             || *w == "digo"
             || *w == "perdon"
@@ -2210,6 +2223,8 @@ const NAME_LEADS: &[&str] = &[
     "me llamo ",
     "mi nombre es ",
     "mi nombre: ",
+    "nombre: ",
+    "a nombre d ",
     "ponla a nombre de ",
     "de parte de ",
     "les escribe ",
