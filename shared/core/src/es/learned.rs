@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use super::intent::{message_words, Intent};
 
 /// The dev parts of the corpus, compiled in.
-const CUSTOMER: [&str; 8] = [
+const CUSTOMER: [&str; 9] = [
     include_str!("../../../../tests/corpus/customer_dev.jsonl"),
     include_str!("../../../../tests/corpus/customer_fresh.jsonl"),
     include_str!("../../../../tests/corpus/customer_natural.jsonl"),
@@ -25,8 +25,9 @@ const CUSTOMER: [&str; 8] = [
     include_str!("../../../../tests/corpus/customer_spain.jsonl"),
     include_str!("../../../../tests/corpus/customer_replies.jsonl"),
     include_str!("../../../../tests/corpus/customer_salon.jsonl"),
+    include_str!("../../../../tests/corpus/customer_remind.jsonl"),
 ];
-const STAFF: [&str; 7] = [
+const STAFF: [&str; 8] = [
     include_str!("../../../../tests/corpus/staff_dev.jsonl"),
     include_str!("../../../../tests/corpus/staff_fresh.jsonl"),
     include_str!("../../../../tests/corpus/staff_natural.jsonl"),
@@ -34,6 +35,7 @@ const STAFF: [&str; 7] = [
     include_str!("../../../../tests/corpus/staff_scenarios.jsonl"),
     include_str!("../../../../tests/corpus/staff_busy.jsonl"),
     include_str!("../../../../tests/corpus/staff_week.jsonl"),
+    include_str!("../../../../tests/corpus/staff_newbie.jsonl"),
 ];
 
 /// How sure a guess must be to be taken (posterior probability).

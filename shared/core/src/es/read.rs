@@ -107,8 +107,19 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         {
             Intent::Book
         }
-        // "vale, corte y barba el sábado": agreeing to book a service.
-        Intent::Yes if r.service.is_some() && words.len() > 2 => Intent::Book,
+        // "vale, corte y barba el sábado": agreeing to book a service
+        // (not «sí, confirmo, ¿y cuánto cuesta el tinte?»: a yes, and a
+        // question).
+        Intent::Yes
+            if r.service.is_some()
+                && words.len() > 2
+                && !text.contains('?')
+                && !["confirmo", "confirmado", "estare", "estoy"]
+                    .iter()
+                    .any(|w| has(w)) =>
+        {
+            Intent::Book
+        }
         // "¿cuánto cuesta el corte? y si hay mañana me apartas uno": the
         // booking answers the price too.
         Intent::Prices | Intent::Services
@@ -215,12 +226,14 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     // So do «Con Pedro, que es el que me conoce», «con Ana de
     // preferencia, el día no importa», «lo que quiero es que me atienda
     // Ana», «cuando tengas libre con Carlos».
-    let first_clause = clauses_of(text).into_iter().next().unwrap_or_default();
     let only_staff = r.staff.is_some()
         && r.when.is_empty()
         && r.service.is_none()
         && ((words.len() <= 4 && words.first().is_some_and(|w| w == "con"))
-            || (first_clause.starts_with("con ") && first_clause.split(' ').count() <= 4)
+            || text_has(&words, "que sea con")
+            || clauses_of(text)
+                .first()
+                .is_some_and(|c| c.starts_with("con ") && c.split(' ').count() <= 4)
             || [
                 "atienda",
                 "preferencia",
@@ -248,11 +261,45 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             "el que tenga",
             "quien este libre",
             "con quien sea",
+            "el que se desocupe",
+            "el que este disponible",
         ]
         .iter()
         .any(|p| text_has(&words, p));
     if matches!(r.intent, Intent::Unknown | Intent::Greeting) && (only_staff || anyone) {
         r.intent = Intent::Book;
+    }
+    // «la de las 4», «va, la segunda», «la más tarde que tengas»: one of
+    // the times offered.
+    let offered = [
+        "la de las",
+        "la primera",
+        "la segunda",
+        "la tercera",
+        "la ultima",
+        "la mas",
+    ];
+    let body = words
+        .iter()
+        .skip_while(|w| {
+            ["va", "vale", "si", "ok", "sale", "mmm", "pues", "entonces"].contains(&w.as_str())
+        })
+        .cloned()
+        .collect::<Vec<_>>();
+    if matches!(r.intent, Intent::Unknown | Intent::Yes)
+        && words.len() <= 9
+        && offered
+            .iter()
+            .any(|p| text_has(&body, p) && body.join(" ").starts_with(p))
+    {
+        r.intent = Intent::Book;
+    }
+    // «Sí, confirmo. ¿Y hacen cejas a mujeres?»: the yes confirms what was
+    // asked; the service is the question's.
+    if r.intent == Intent::Yes && text.contains('?') {
+        r.service = None;
+        r.service_options.clear();
+        r.staff = None;
     }
     // «me viene bien, vale»: agrees; «me viene bien el lunes» books.
     let suits = ["me viene bien", "me va bien", "me queda bien"];
@@ -741,9 +788,11 @@ fn prefer_after_mejor(
 
 /// Words of an occasion a customer gets ready for: the day said with
 /// them is when it happens, not necessarily the appointment.
-const OCCASIONS: [&str; 12] = [
+const OCCASIONS: [&str; 14] = [
     "boda",
     "bodas",
+    "comunion",
+    "entrevista",
     "fiesta",
     "evento",
     "graduacion",
@@ -779,6 +828,7 @@ const PAST: &[&str] = &[
     "dijo",
     "enferme",
     "platicamos",
+    "pase",
     "trasquilo",
     "estuvo",
     "hubo",
@@ -2045,23 +2095,31 @@ fn when_spellings(text: &str) -> String {
     // «bloquea mi tarde», «me cojo la mañana»: the part of a day; «a
     // última hora», «por las mañanas», «cualquier mañana»: one too;
     // «next week»: the coming one.
-    let text = text
-        .replace("mi tarde", "la tarde")
-        .replace("mi mañana", "la mañana")
-        .replace("mi manana", "la mañana")
-        .replace("mi semana", "esta semana")
+    const PHRASES: &[(&str, &str)] = &[
+        ("mi tarde", "la tarde"),
+        ("mi mañana", "la mañana"),
+        ("mi manana", "la mañana"),
+        ("mi semana", "esta semana"),
         // «el sábado a primera hora»: early.
-        .replace("primera hora de la", "la")
-        .replace("primera hora", "temprano")
-        .replace("última hora de", "hora de")
-        .replace("ultima hora de", "hora de")
-        .replace("última hora", "en la noche")
-        .replace("ultima hora", "en la noche")
-        .replace("por las mañanas", "en la mañana")
-        .replace("por las tardes", "en la tarde")
-        .replace("cualquier mañana", "en la mañana")
-        .replace("cualquier tarde", "en la tarde")
-        .replace("next week", "la semana que viene");
+        ("primera hora de la", "la"),
+        ("primera hora", "temprano"),
+        ("última hora de", "hora de"),
+        ("ultima hora de", "hora de"),
+        ("última hora", "en la noche"),
+        ("ultima hora", "en la noche"),
+        ("por las mañanas", "en la mañana"),
+        ("por las tardes", "en la tarde"),
+        ("cualquier mañana", "en la mañana"),
+        ("cualquier tarde", "en la tarde"),
+        ("next week", "la semana que viene"),
+    ];
+    let mut text = text;
+    for (from, to) in PHRASES {
+        // Most messages hold none: no copy for them.
+        if text.contains(from) {
+            text = text.replace(from, to);
+        }
+    }
     text.split(' ')
         .map(|w| {
             let bare = w.trim_end_matches(['?', '!', ',', '.']);

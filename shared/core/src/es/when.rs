@@ -1050,7 +1050,8 @@ impl Parser {
         if let Some(d) = spelled {
             return Some((d, i + 1));
         }
-        let d = if self.is(i, &["primero"]) {
+        // «el primero en llegar», «el primero que vea»: first, not the 1st.
+        let d = if self.is(i, &["primero"]) && !self.is(i + 1, &["en", "que", "de"]) {
             1
         } else {
             self.n2(i).filter(|d| (1..=31).contains(d))?
