@@ -755,7 +755,9 @@ fn prefer_after_mejor(
         });
         *w == "mejor"
             || *w == "digo"
-            || *w == "perdon"
+            // «Perdón, el de las 3 me pide…» apologises; «a las 4,
+            // perdón, a las 5» corrects.
+            || (*w == "perdon" && !parse_when_local(&plain(&words[..i]), now).is_empty())
             || *w == "corrijo"
             || (*w == "espera" && after("no"))
             // …and only after a day or hour it corrects («no, a las 4
@@ -2109,6 +2111,8 @@ fn when_spellings(text: &str) -> String {
         ("ultima hora", "en la noche"),
         ("por las mañanas", "en la mañana"),
         ("por las tardes", "en la tarde"),
+        ("en las noches", "en la noche"),
+        ("por las noches", "en la noche"),
         ("cualquier mañana", "en la mañana"),
         ("cualquier tarde", "en la tarde"),
         ("next week", "la semana que viene"),
