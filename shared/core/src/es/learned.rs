@@ -1,6 +1,7 @@
 //! A naive Bayes reading of the intent, learned from the corpus's dev
-//! messages (tests/corpus/*: never the held-out files): the reader's
-//! fallback when no rule matched and the message carries no slot. Rules
+//! messages (shared/core/corpus/; the held-out files stay in
+//! tests/corpus/, out of the product): the reader's fallback when no rule
+//! matched a message that carries no slot, or a staff question. Rules
 //! name the phrasings they know; this generalises from everything people
 //! were seen to write («¿en qué zona quedan?» asks for the address though
 //! no rule lists «zona»).
@@ -8,7 +9,7 @@
 //! It only ever answers with intents whose reply changes nothing (prices,
 //! hours, an agenda, the start of a booking conversation that still asks
 //! before it books): a guess never confirms, cancels, hands off or edits.
-//! Trained once per process, on first use (about 2,000 short messages).
+//! Trained once per process, on first use (about 4,000 short messages).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -17,25 +18,25 @@ use super::intent::{message_words, Intent};
 
 /// The dev parts of the corpus, compiled in.
 const CUSTOMER: [&str; 9] = [
-    include_str!("../../../../tests/corpus/customer_dev.jsonl"),
-    include_str!("../../../../tests/corpus/customer_fresh.jsonl"),
-    include_str!("../../../../tests/corpus/customer_natural.jsonl"),
-    include_str!("../../../../tests/corpus/customer_styles.jsonl"),
-    include_str!("../../../../tests/corpus/customer_scenarios.jsonl"),
-    include_str!("../../../../tests/corpus/customer_spain.jsonl"),
-    include_str!("../../../../tests/corpus/customer_replies.jsonl"),
-    include_str!("../../../../tests/corpus/customer_salon.jsonl"),
-    include_str!("../../../../tests/corpus/customer_remind.jsonl"),
+    include_str!("../../corpus/customer_dev.jsonl"),
+    include_str!("../../corpus/customer_fresh.jsonl"),
+    include_str!("../../corpus/customer_natural.jsonl"),
+    include_str!("../../corpus/customer_styles.jsonl"),
+    include_str!("../../corpus/customer_scenarios.jsonl"),
+    include_str!("../../corpus/customer_spain.jsonl"),
+    include_str!("../../corpus/customer_replies.jsonl"),
+    include_str!("../../corpus/customer_salon.jsonl"),
+    include_str!("../../corpus/customer_remind.jsonl"),
 ];
 const STAFF: [&str; 8] = [
-    include_str!("../../../../tests/corpus/staff_dev.jsonl"),
-    include_str!("../../../../tests/corpus/staff_fresh.jsonl"),
-    include_str!("../../../../tests/corpus/staff_natural.jsonl"),
-    include_str!("../../../../tests/corpus/staff_styles.jsonl"),
-    include_str!("../../../../tests/corpus/staff_scenarios.jsonl"),
-    include_str!("../../../../tests/corpus/staff_busy.jsonl"),
-    include_str!("../../../../tests/corpus/staff_week.jsonl"),
-    include_str!("../../../../tests/corpus/staff_newbie.jsonl"),
+    include_str!("../../corpus/staff_dev.jsonl"),
+    include_str!("../../corpus/staff_fresh.jsonl"),
+    include_str!("../../corpus/staff_natural.jsonl"),
+    include_str!("../../corpus/staff_styles.jsonl"),
+    include_str!("../../corpus/staff_scenarios.jsonl"),
+    include_str!("../../corpus/staff_busy.jsonl"),
+    include_str!("../../corpus/staff_week.jsonl"),
+    include_str!("../../corpus/staff_newbie.jsonl"),
 ];
 
 /// How sure a guess must be to be taken (posterior probability).
