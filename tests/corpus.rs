@@ -262,7 +262,7 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // for which file is which; the closing note of issue #12 for the figures.
 
 /// Every dev file: (file, staff, intents, slots).
-const DEV: [(&str, bool, f64, f64); 17] = [
+const DEV: [(&str, bool, f64, f64); 19] = [
     ("customer_dev.jsonl", false, 99.5, 99.9),
     ("customer_fresh.jsonl", false, 96.0, 94.5),
     ("customer_natural.jsonl", false, 97.0, 96.0),
@@ -272,6 +272,7 @@ const DEV: [(&str, bool, f64, f64); 17] = [
     ("customer_replies.jsonl", false, 0.0, 0.0),
     ("customer_salon.jsonl", false, 0.0, 0.0),
     ("customer_remind.jsonl", false, 0.0, 0.0),
+    ("customer_pieces.jsonl", false, 0.0, 0.0),
     ("staff_dev.jsonl", true, 99.5, 99.5),
     ("staff_fresh.jsonl", true, 97.5, 98.0),
     ("staff_natural.jsonl", true, 99.0, 97.0),
@@ -280,12 +281,13 @@ const DEV: [(&str, bool, f64, f64); 17] = [
     ("staff_busy.jsonl", true, 0.0, 0.0),
     ("staff_week.jsonl", true, 0.0, 0.0),
     ("staff_newbie.jsonl", true, 0.0, 0.0),
+    ("staff_planning.jsonl", true, 0.0, 0.0),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
 /// neither the reader nor any held-out file), split off at random before
 /// the reader first read them.
-const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 14] = [
+const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 16] = [
     ("customer_fresh_heldout.jsonl", false, 88.0, 89.5),
     ("customer_natural_heldout.jsonl", false, 91.0, 96.0),
     ("customer_styles_heldout.jsonl", false, 87.5, 93.5),
@@ -294,12 +296,14 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 14] = [
     ("customer_replies_heldout.jsonl", false, 0.0, 0.0),
     ("customer_salon_heldout.jsonl", false, 0.0, 0.0),
     ("customer_remind_heldout.jsonl", false, 0.0, 0.0),
+    ("customer_pieces_heldout.jsonl", false, 0.0, 0.0),
     ("staff_natural_heldout.jsonl", true, 89.0, 92.0),
     ("staff_styles_heldout.jsonl", true, 83.0, 89.5),
     ("staff_scenarios_heldout.jsonl", true, 89.0, 86.0),
     ("staff_busy_heldout.jsonl", true, 0.0, 0.0),
     ("staff_week_heldout.jsonl", true, 0.0, 0.0),
     ("staff_newbie_heldout.jsonl", true, 0.0, 0.0),
+    ("staff_planning_heldout.jsonl", true, 0.0, 0.0),
 ];
 
 #[test]
