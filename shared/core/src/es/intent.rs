@@ -264,12 +264,26 @@ pub fn message_words(text: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let w = squeeze(w);
-            SPELLINGS
-                .iter()
-                .find(|(from, _)| *from == w)
-                .map_or_else(|| vosotros_as_ustedes(w), |(_, to)| to.to_string())
+            spelling(&w).map_or_else(|| vosotros_as_ustedes(w), str::to_string)
         })
         .collect()
+}
+
+/// The dictionary word for a WhatsApp spelling ([`SPELLINGS`]), looked up
+/// in a map built once: every word of every message goes through here.
+fn spelling(w: &str) -> Option<&'static str> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        // The first spelling listed wins, as a linear search would.
+        let mut m = std::collections::HashMap::new();
+        for (from, to) in SPELLINGS {
+            m.entry(*from).or_insert(*to);
+        }
+        m
+    })
+    .get(w)
+    .copied()
 }
 
 /// Spain's «vosotros» forms read as the «ustedes» ones the rules know:
