@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use super::intent::{message_words, Intent};
 
 /// The dev parts of the corpus, compiled in.
-const CUSTOMER: [&str; 9] = [
+const CUSTOMER: [&str; 10] = [
     include_str!("../../corpus/customer_dev.jsonl"),
     include_str!("../../corpus/customer_fresh.jsonl"),
     include_str!("../../corpus/customer_natural.jsonl"),
@@ -27,8 +27,9 @@ const CUSTOMER: [&str; 9] = [
     include_str!("../../corpus/customer_replies.jsonl"),
     include_str!("../../corpus/customer_salon.jsonl"),
     include_str!("../../corpus/customer_remind.jsonl"),
+    include_str!("../../corpus/customer_pieces.jsonl"),
 ];
-const STAFF: [&str; 8] = [
+const STAFF: [&str; 9] = [
     include_str!("../../corpus/staff_dev.jsonl"),
     include_str!("../../corpus/staff_fresh.jsonl"),
     include_str!("../../corpus/staff_natural.jsonl"),
@@ -37,6 +38,7 @@ const STAFF: [&str; 8] = [
     include_str!("../../corpus/staff_busy.jsonl"),
     include_str!("../../corpus/staff_week.jsonl"),
     include_str!("../../corpus/staff_newbie.jsonl"),
+    include_str!("../../corpus/staff_planning.jsonl"),
 ];
 
 /// How sure a guess must be to be taken (posterior probability).
