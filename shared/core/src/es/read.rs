@@ -231,9 +231,10 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         && r.service.is_none()
         && ((words.len() <= 4 && words.first().is_some_and(|w| w == "con"))
             || text_has(&words, "que sea con")
-            || clauses_of(text)
-                .first()
-                .is_some_and(|c| c.starts_with("con ") && c.split(' ').count() <= 4)
+            || clauses_of(text).first().is_some_and(|c| {
+                let c = c.strip_prefix("y ").unwrap_or(c);
+                c.starts_with("con ") && c.split(' ').count() <= 4
+            })
             || [
                 "atienda",
                 "preferencia",

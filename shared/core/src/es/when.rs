@@ -726,6 +726,7 @@ impl Parser {
             .or_else(|| self.month_day(i))
             .or_else(|| self.slash_date(i))
             .or_else(|| self.weekday_pair(i))
+            .or_else(|| self.relative_pair(i))
             .or_else(|| self.weekday(i))
             .or_else(|| self.day_of_month(i))
             .or_else(|| self.week(i))
@@ -1142,12 +1143,43 @@ impl Parser {
         Some(end)
     }
 
-    /// «del 20 al 25 (de enero)», «del lunes al miércoles»: every day
-    /// between, both included.
+    /// «hoy o mañana», «mañana o pasado», «mañana y pasado mañana»: the
+    /// days in a row, as a span to offer times from.
+    fn relative_pair(&mut self, i: usize) -> Option<usize> {
+        let offset = |p: &Self, k: usize| -> Option<(i64, usize)> {
+            match p.w(k) {
+                "hoy" => Some((0, k + 1)),
+                "pasado" if p.is(k + 1, &["manana"]) => Some((2, k + 2)),
+                "pasado" => Some((2, k + 1)),
+                "manana" => Some((1, k + 1)),
+                _ => None,
+            }
+        };
+        let (a, k) = offset(self, i).filter(|(a, _)| *a < 2)?;
+        if !self.is(k, &["o", "u", "y"]) {
+            return None;
+        }
+        let (b, end) = offset(self, k + 1).filter(|(b, _)| *b == a + 1)?;
+        let first = self.today + Duration::days(a);
+        let last = self.today + Duration::days(b);
+        self.push_date(DateSpec::Range { first, last }, P_REL, None);
+        Some(end)
+    }
+
+    /// «del 20 al 25 (de enero)», «del lunes al miércoles», «del lunes 21
+    /// al miércoles 23»: every day between, both included.
     fn day_span(&mut self, i: usize) -> Option<usize> {
         if !self.is(i, &["del"]) {
             return None;
         }
+        // A weekday before its day number names the same day.
+        let wd_num = |p: &Self, k: usize| {
+            if p.weekday_at(k).is_some() && p.n(k + 1).is_some() {
+                k + 1
+            } else {
+                k
+            }
+        };
         if let (Some(a), Some(b)) = (self.weekday_at(i + 1), self.weekday_at(i + 3)) {
             if !self.is(i + 2, &["al"]) {
                 return None;
@@ -1157,11 +1189,11 @@ impl Parser {
             self.push_date(DateSpec::Range { first, last }, P_EXPLICIT, None);
             return Some(i + 4);
         }
-        let (a, k) = self.day_num(i + 1)?;
+        let (a, k) = self.day_num(wd_num(self, i + 1))?;
         if !self.is(k, &["al"]) {
             return None;
         }
-        let (b, end) = self.day_num(k + 1)?;
+        let (b, end) = self.day_num(wd_num(self, k + 1))?;
         let km = if self.is(end, &["de"]) { end + 1 } else { end };
         let (first, end) = match self.month_at(km, true) {
             Some(m) => (next_month_day(self.today, m, a)?, km + 1),
