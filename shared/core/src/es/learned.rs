@@ -209,6 +209,16 @@ mod tests {
     use super::*;
     use crate::es::read::{read_customer, read_staff, Catalogue};
 
+    /// Every writer's dev file but the `i`-th.
+    fn all_but<'a>(files: &[&'a str], i: usize) -> Vec<&'a str> {
+        files
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, f)| *f)
+            .collect()
+    }
+
     thread_local! {
         /// The model `guess` uses instead, in the leave-one-writer-out
         /// measure of the whole reader.
@@ -249,12 +259,7 @@ mod tests {
         ] {
             let (mut all, mut right) = (0, 0);
             for (i, held) in files.iter().enumerate() {
-                let others: Vec<&str> = files
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, f)| *f)
-                    .collect();
+                let others = all_but(files, i);
                 WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = Some(Model::train(&others)));
                 let (mut a, mut r) = (0, 0);
                 for line in held.lines() {
@@ -296,12 +301,7 @@ mod tests {
         ] {
             let (mut all, mut right, mut taken, mut taken_right) = (0, 0, 0, 0);
             for (i, held) in files.iter().enumerate() {
-                let others: Vec<&str> = files
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != i)
-                    .map(|(_, f)| *f)
-                    .collect();
+                let others = all_but(files, i);
                 let model = Model::train(&others);
                 let (mut a, mut r, mut t, mut tr) = (0, 0, 0, 0);
                 for line in held.lines() {
