@@ -223,7 +223,7 @@ const SPELLINGS: &[(&str, &str)] = &[
 
 /// Collapses runs of three or more identical letters: "holaaa" → "hola",
 /// "siiiii" → "si" (doubles like "ll", "rr", "cc" stay).
-fn squeeze(word: &str) -> String {
+pub(crate) fn squeeze(word: &str) -> String {
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len());
     let mut i = 0;
@@ -2141,11 +2141,13 @@ pub fn classify_customer(text: &str) -> Intent {
     classify_with(text, |i| !i.is_staff_command())
 }
 
-/// Sounds a voice note or a hesitant reply starts with: «eh sí sí
+/// The hesitations of a voice note, said anywhere («dile eh a Marcos»);
+/// words are squeezed first, so «ehhh» is «eh» and «mmm» is «m».
+pub(crate) const HESITATIONS: &[&str] = &["eh", "ehh", "em", "ehm", "m", "mm"];
+
+/// What a hesitant reply may start with besides them: «eh sí sí
 /// perfecto», «pues no, no me cuadra» answer like «sí» and «no».
-const FILLERS: &[&str] = &[
-    "eh", "ehh", "em", "ehm", "mm", "mmm", "pues", "ah", "uy", "este",
-];
+const LEADING_FILLERS: &[&str] = &["pues", "ah", "uy", "este"];
 
 /// The text after its leading fillers, when it has any and something
 /// follows them.
@@ -2157,7 +2159,10 @@ fn without_fillers(text: &str) -> Option<&str> {
             .find(|c: char| c.is_whitespace() || c == ',')
             .unwrap_or(rest.len());
         let word = message_words(&rest[..end]);
-        if end == rest.len() || word.len() != 1 || !FILLERS.contains(&word[0].as_str()) {
+        let filler = word.len() == 1
+            && (HESITATIONS.contains(&word[0].as_str())
+                || LEADING_FILLERS.contains(&word[0].as_str()));
+        if end == rest.len() || !filler {
             break;
         }
         rest = rest[end..].trim_start_matches(|c: char| c.is_whitespace() || c == ',');
