@@ -11,48 +11,7 @@
 
 use strsim::{damerau_levenshtein, jaro_winkler};
 
-/// Lowercases, strips accents and diacritics ("Peluquería" → "peluqueria",
-/// "ñ" → "n", "ü" → "u"), turns punctuation, symbols and emoji into spaces
-/// and collapses whitespace. Digits are kept.
-pub fn normalize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for ch in s.chars().flat_map(char::to_lowercase) {
-        if ('\u{300}'..='\u{36f}').contains(&ch) {
-            // Combining marks (decomposed "e\u{301}") vanish.
-            continue;
-        }
-        let folded = fold_char(ch);
-        match folded {
-            Some(c) => {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                out.push(c);
-            }
-            None => pending_space = true,
-        }
-    }
-    out
-}
-
-/// Maps one lowercase char to its unaccented ASCII letter/digit, or `None`
-/// for anything that separates words.
-fn fold_char(ch: char) -> Option<char> {
-    let c = match ch {
-        'á' | 'à' | 'ä' | 'â' | 'ã' | 'å' => 'a',
-        'é' | 'è' | 'ë' | 'ê' => 'e',
-        'í' | 'ì' | 'ï' | 'î' => 'i',
-        'ó' | 'ò' | 'ö' | 'ô' | 'õ' => 'o',
-        'ú' | 'ù' | 'ü' | 'û' => 'u',
-        'ñ' => 'n',
-        'ç' => 'c',
-        c if c.is_ascii_alphanumeric() => c,
-        _ => return None,
-    };
-    Some(c)
-}
+pub use super::words::normalize;
 
 /// Normalised words of `s` (combining marks removed).
 fn words(s: &str) -> Vec<String> {

@@ -9,37 +9,18 @@
 //! It only ever answers with intents whose reply changes nothing (prices,
 //! hours, an agenda, the start of a booking conversation that still asks
 //! before it books): a guess never confirms, cancels, hands off or edits.
-//! Trained once per process, on first use (about 4,000 short messages).
+//! Trained at build time (`shared/core/build.rs`, over about 4,600 dev
+//! messages); the model is static data.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
+use super::bayes::{Class, Model};
 use super::intent::{message_words, Intent};
 
-/// The dev parts of the corpus, compiled in.
-const CUSTOMER: [&str; 10] = [
-    include_str!("../../corpus/customer_dev.jsonl"),
-    include_str!("../../corpus/customer_fresh.jsonl"),
-    include_str!("../../corpus/customer_natural.jsonl"),
-    include_str!("../../corpus/customer_styles.jsonl"),
-    include_str!("../../corpus/customer_scenarios.jsonl"),
-    include_str!("../../corpus/customer_spain.jsonl"),
-    include_str!("../../corpus/customer_replies.jsonl"),
-    include_str!("../../corpus/customer_salon.jsonl"),
-    include_str!("../../corpus/customer_remind.jsonl"),
-    include_str!("../../corpus/customer_pieces.jsonl"),
-];
-const STAFF: [&str; 9] = [
-    include_str!("../../corpus/staff_dev.jsonl"),
-    include_str!("../../corpus/staff_fresh.jsonl"),
-    include_str!("../../corpus/staff_natural.jsonl"),
-    include_str!("../../corpus/staff_styles.jsonl"),
-    include_str!("../../corpus/staff_scenarios.jsonl"),
-    include_str!("../../corpus/staff_busy.jsonl"),
-    include_str!("../../corpus/staff_week.jsonl"),
-    include_str!("../../corpus/staff_newbie.jsonl"),
-    include_str!("../../corpus/staff_planning.jsonl"),
-];
+/// The models `shared/core/build.rs` trained on the dev files: `CUSTOMER`
+/// and `STAFF` (and, for tests, the files themselves).
+mod trained {
+    use super::{Class, Intent, Model};
+    include!(concat!(env!("OUT_DIR"), "/learned.rs"));
+}
 
 /// How sure a guess must be to be taken (posterior probability).
 const CONFIDENT: f64 = 0.7;
@@ -67,116 +48,6 @@ const SAFE_STAFF: &[Intent] = &[
     Intent::Greeting,
 ];
 
-#[derive(serde::Deserialize)]
-struct Example {
-    text: String,
-    intent: Intent,
-}
-
-struct Class {
-    intent: Intent,
-    log_prior: f64,
-    log_likelihood: HashMap<String, f64>,
-    log_unseen: f64,
-}
-
-struct Model(Vec<Class>);
-
-/// Words (numbers as `#`) and pairs of neighbouring words.
-fn features(text: &str) -> Vec<String> {
-    let words: Vec<String> = message_words(text)
-        .into_iter()
-        .map(|w| {
-            if w.chars().all(|c| c.is_ascii_digit()) {
-                "#".to_string()
-            } else {
-                w
-            }
-        })
-        .collect();
-    let pairs = words.windows(2).map(|p| format!("{} {}", p[0], p[1]));
-    // The first four letters stand for a word's family: «cancelar»,
-    // «cancelame», «cancelación»; «aplazar», «aplázala» (measured by
-    // `lowo`: 83.5 → 86.9 % customer, 83.8 → 88.2 % staff).
-    let stems = words
-        .iter()
-        .filter(|w| w.chars().count() > 4)
-        .map(|w| format!("{}~", w.chars().take(4).collect::<String>()));
-    words.iter().cloned().chain(pairs).chain(stems).collect()
-}
-
-impl Model {
-    fn train(files: &[&str]) -> Model {
-        // Additive smoothing: a feature never seen with an intent still
-        // leaves it possible.
-        const ALPHA: f64 = 0.2;
-        let mut docs: HashMap<Intent, usize> = HashMap::new();
-        let mut counts: HashMap<Intent, HashMap<String, usize>> = HashMap::new();
-        let mut vocabulary: std::collections::HashSet<String> = Default::default();
-        let mut total = 0usize;
-        for line in files.iter().flat_map(|f| f.lines()) {
-            let Ok(ex) = serde_json::from_str::<Example>(line) else {
-                continue;
-            };
-            total += 1;
-            *docs.entry(ex.intent).or_default() += 1;
-            let c = counts.entry(ex.intent).or_default();
-            for f in features(&ex.text) {
-                *c.entry(f.clone()).or_default() += 1;
-                vocabulary.insert(f);
-            }
-        }
-        let v = vocabulary.len() as f64;
-        let classes = docs
-            .into_iter()
-            .map(|(intent, n)| {
-                let c = counts.remove(&intent).unwrap_or_default();
-                let sum: usize = c.values().sum();
-                let denominator = sum as f64 + ALPHA * v;
-                Class {
-                    intent,
-                    log_prior: (n as f64 / total as f64).ln(),
-                    log_likelihood: c
-                        .into_iter()
-                        .map(|(f, k)| (f, ((k as f64 + ALPHA) / denominator).ln()))
-                        .collect(),
-                    log_unseen: (ALPHA / denominator).ln(),
-                }
-            })
-            .collect();
-        Model(classes)
-    }
-
-    /// The most likely intent and its posterior probability.
-    fn best(&self, text: &str) -> Option<(Intent, f64)> {
-        let fs = features(text);
-        if fs.is_empty() {
-            return None;
-        }
-        let scores: Vec<(Intent, f64)> = self
-            .0
-            .iter()
-            .map(|c| {
-                let s = c.log_prior
-                    + fs.iter()
-                        .map(|f| *c.log_likelihood.get(f).unwrap_or(&c.log_unseen))
-                        .sum::<f64>();
-                (c.intent, s)
-            })
-            .collect();
-        let (intent, top) = scores.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1))?;
-        let z: f64 = scores.iter().map(|(_, s)| (s - top).exp()).sum();
-        Some((intent, 1.0 / z))
-    }
-}
-
-/// Trains both models afresh and answers how many intents they know: what
-/// a process pays once, on its first message no rule understood (the
-/// `reader` benchmark measures it).
-pub fn train_afresh() -> usize {
-    Model::train(&CUSTOMER).0.len() + Model::train(&STAFF).0.len()
-}
-
 /// The learned guess for a message no rule understood, when it is
 /// confident and harmless (see the module's note).
 pub fn guess(text: &str, staff: bool) -> Option<Intent> {
@@ -193,12 +64,10 @@ pub fn guess(text: &str, staff: bool) -> Option<Intent> {
         let (intent, p) = best?;
         return (p >= CONFIDENT && safe.contains(&intent)).then_some(intent);
     }
-    static CUSTOMER_MODEL: OnceLock<Model> = OnceLock::new();
-    static STAFF_MODEL: OnceLock<Model> = OnceLock::new();
     let model = if staff {
-        STAFF_MODEL.get_or_init(|| Model::train(&STAFF))
+        &trained::STAFF
     } else {
-        CUSTOMER_MODEL.get_or_init(|| Model::train(&CUSTOMER))
+        &trained::CUSTOMER
     };
     let (intent, p) = model.best(text)?;
     (p >= CONFIDENT && safe.contains(&intent)).then_some(intent)
@@ -206,8 +75,64 @@ pub fn guess(text: &str, staff: bool) -> Option<Intent> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use super::trained::{CUSTOMER_FILES, STAFF_FILES};
     use super::*;
     use crate::es::read::{read_customer, read_staff, Catalogue};
+
+    #[derive(serde::Deserialize)]
+    struct Example {
+        text: String,
+        intent: Intent,
+    }
+
+    fn examples(files: &[&str]) -> Vec<Example> {
+        files
+            .iter()
+            .flat_map(|f| f.lines())
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect()
+    }
+
+    fn train(files: &[&str]) -> Model<Intent> {
+        Model::train(examples(files).iter().map(|e| (e.text.as_str(), e.intent)))
+    }
+
+    #[test]
+    fn the_build_trained_on_the_dev_files() {
+        // The same training, done here on the files the build compiled
+        // in, gives the same model.
+        for (built, files) in [
+            (&trained::CUSTOMER, CUSTOMER_FILES),
+            (&trained::STAFF, STAFF_FILES),
+        ] {
+            let fresh = train(files);
+            // Class order differs (the build sorts labels by name), so
+            // compare in labels.
+            let shape = |m: &Model<Intent>| {
+                let classes: BTreeMap<Intent, (u32, u32)> = m
+                    .classes
+                    .iter()
+                    .map(|c| (c.label, (c.docs, c.features)))
+                    .collect();
+                let counts: Vec<(&str, BTreeMap<Intent, u32>)> = m
+                    .counts
+                    .iter()
+                    .map(|(f, row)| {
+                        let by_label = row
+                            .iter()
+                            .map(|(i, k)| (m.classes[*i as usize].label, *k))
+                            .collect();
+                        (*f, by_label)
+                    })
+                    .collect();
+                (m.vocabulary, classes, counts)
+            };
+            assert!(shape(built) == shape(&fresh), "the build's model differs");
+            assert!(examples(files).len() > 2000);
+        }
+    }
 
     /// Every writer's dev file but the `i`-th.
     fn all_but<'a>(files: &[&'a str], i: usize) -> Vec<&'a str> {
@@ -222,7 +147,7 @@ mod tests {
     thread_local! {
         /// The model `guess` uses instead, in the leave-one-writer-out
         /// measure of the whole reader.
-        pub(super) static WITHOUT_ONE_WRITER: std::cell::RefCell<Option<Model>> =
+        pub(super) static WITHOUT_ONE_WRITER: std::cell::RefCell<Option<Model<Intent>>> =
             const { std::cell::RefCell::new(None) };
     }
 
@@ -254,18 +179,15 @@ mod tests {
             .and_hms_opt(10, 0, 0)
             .unwrap();
         for (who, files, staff) in [
-            ("customer", &CUSTOMER[..], false),
-            ("staff", &STAFF[..], true),
+            ("customer", CUSTOMER_FILES, false),
+            ("staff", STAFF_FILES, true),
         ] {
             let (mut all, mut right) = (0, 0);
             for (i, held) in files.iter().enumerate() {
                 let others = all_but(files, i);
-                WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = Some(Model::train(&others)));
+                WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = Some(train(&others)));
                 let (mut a, mut r) = (0, 0);
-                for line in held.lines() {
-                    let Ok(ex) = serde_json::from_str::<Example>(line) else {
-                        continue;
-                    };
+                for ex in examples(&[held]) {
                     let got = if staff {
                         read_staff(&ex.text, now, cat)
                     } else {
@@ -296,18 +218,15 @@ mod tests {
     #[ignore]
     fn lowo() {
         for (who, files, safe) in [
-            ("customer", &CUSTOMER[..], SAFE_CUSTOMER),
-            ("staff", &STAFF[..], SAFE_STAFF),
+            ("customer", CUSTOMER_FILES, SAFE_CUSTOMER),
+            ("staff", STAFF_FILES, SAFE_STAFF),
         ] {
             let (mut all, mut right, mut taken, mut taken_right) = (0, 0, 0, 0);
             for (i, held) in files.iter().enumerate() {
                 let others = all_but(files, i);
-                let model = Model::train(&others);
+                let model = train(&others);
                 let (mut a, mut r, mut t, mut tr) = (0, 0, 0, 0);
-                for line in held.lines() {
-                    let Ok(ex) = serde_json::from_str::<Example>(line) else {
-                        continue;
-                    };
+                for ex in examples(&[held]) {
                     a += 1;
                     let Some((intent, p)) = model.best(&ex.text) else {
                         continue;

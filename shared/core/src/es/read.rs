@@ -46,7 +46,7 @@ pub struct Reading {
 /// say nothing, and stand between words that belong together.
 fn without_hesitations(text: &str) -> std::borrow::Cow<'_, str> {
     let hesitation = |w: &str| {
-        let w = super::intent::squeeze(&w.trim_end_matches([',', '.']).to_lowercase());
+        let w = super::words::squeeze(&w.trim_end_matches([',', '.']).to_lowercase());
         super::intent::HESITATIONS.contains(&w.as_str())
     };
     if !text.split_whitespace().any(hesitation) {
