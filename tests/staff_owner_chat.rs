@@ -123,6 +123,33 @@ async fn staff_book_a_known_customer_for_thursday_and_the_customer_is_told() {
 }
 
 #[tokio::test]
+async fn a_booking_said_as_the_counter_says_it_is_a_booking() {
+    // No verb of the booking flow's own list («agenda a», «apunta a»):
+    // the reader finds the booking and its customer, and the flow takes
+    // them (it used to answer with the help text).
+    let store = store().await;
+    let t = team(&store).await;
+    let lupita = t.biz.customer(&store, "Lupita Hernández").await;
+    let chat = Chat::new(&store, &t.biz, &t.staff.phone, chat_now(&t.biz));
+
+    let turn = chat.say("ponle a Lupita corte el jueves a las 4:30").await;
+    let text = turn.text();
+    assert!(
+        text.starts_with(&format!(
+            "¿Agendo a Lupita Hernández ({}) para Corte el ",
+            typed(&lupita.phone)
+        )),
+        "{text}"
+    );
+    assert!(text.contains("a las 4:30 PM contigo?"), "{text}");
+    chat.say("va").await;
+    let appts = appointments(&store, &t.biz).await;
+    assert_eq!(appts.len(), 1, "{appts:?}");
+    assert_eq!(appts[0].customer_id, lupita.id);
+    assert_eq!(appts[0].start, local(t.biz.tz, "2030-01-10", 16, 30));
+}
+
+#[tokio::test]
 async fn owner_books_a_new_phone_with_pedro_and_both_are_told() {
     let store = store().await;
     let t = team(&store).await;

@@ -502,7 +502,7 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "ponla",
         "ponmela",
     ];
-    let plain = normalize(&when_spellings(text));
+    let plain = normalize_keeping_clock(&when_spellings(text));
     let words: Vec<&str> = plain.split_whitespace().collect();
     let Some(at) = words
         .iter()
@@ -545,6 +545,49 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
             r.when.time = Some(super::when::TimeSpec::At(to));
         }
     }
+}
+
+/// Verbs a staff member books a customer with: «ponle», «métemelo»,
+/// «apúntale», «agéndale», «apártale».
+const STAFF_BOOKS: &[&str] = &[
+    "pon", "ponle", "ponme", "ponlo", "ponla", "ponmelo", "ponmela", "mete", "metele", "meteme",
+    "metelo", "metela", "metemelo", "metemela", "apunta", "apuntale", "apuntame", "apuntalo",
+    "apuntala", "anota", "anotale", "anotame", "anotalo", "anotala", "agenda", "agendale",
+    "agendalo", "agendala", "aparta", "apartale", "apartalo", "apartala", "reserva", "reservale",
+    "hazle",
+];
+
+/// [`normalize`], but a clock time keeps its colon: «pásala a las 3:30»
+/// must not become «a las 3 30», read as 3:00.
+fn normalize_keeping_clock(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let clock = |i: usize| {
+        chars[i] == ':'
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            && chars.get(i + 2).is_some_and(char::is_ascii_digit)
+    };
+    // A letter survives normalising: «3h30» marks the colon, and reads
+    // back as «3:30» (as Spain writes «15h30»).
+    let marked: String = (0..chars.len())
+        .map(|i| if clock(i) { 'h' } else { chars[i] })
+        .collect();
+    let plain: Vec<char> = normalize(&marked).chars().collect();
+    (0..plain.len())
+        .map(|i| {
+            let between = plain[i] == 'h'
+                && i > 0
+                && plain[i - 1].is_ascii_digit()
+                && plain.get(i + 1).is_some_and(char::is_ascii_digit)
+                && plain.get(i + 2).is_some_and(char::is_ascii_digit);
+            if between {
+                ':'
+            } else {
+                plain[i]
+            }
+        })
+        .collect()
 }
 
 /// «¿y si hay mañana me apartas uno?»: words that ask for a place, not
@@ -1171,12 +1214,31 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     let asks_free = ["espacio", "lugar", "libre", "hueco", "huecos", "disponible"]
         .iter()
         .any(|w| words.iter().any(|x| x == w));
-    let books_someone = words.len() > 3
-        && [
-            "ponme", "mete", "metele", "apunta", "apuntame", "anota", "anotame",
-        ]
-        .contains(&words[0].as_str())
-        && words[1] == "a";
+    // «ponle a Lupita corte el jueves a las 4», «métemelo a las 12:30»,
+    // «otro: Ramiro Luna, sábado 10am, corte», «mañana 10:45 corte a
+    // nombre de Diego», «tengo en la línea a Manuel, pide corte y barba»:
+    // a customer booked (with a day, an hour or a service said).
+    let books_someone = words.len() > 1
+        && (words.iter().take(8).any(|w| STAFF_BOOKS.contains(&w.as_str()))
+            || says_any(
+                &words,
+                &[
+                    "a nombre de",
+                    "quiere cita",
+                    "pide cita",
+                    "en la linea",
+                    "al telefono",
+                ],
+            )
+            || words[0] == "otro"
+            || words[0] == "otra")
+        && catalogue_number(&words).is_none()
+        && !says_any(&words, &["de comer", "pa comer", "para comer", "a partir"])
+        // «llegó el compa de siempre, ponle corte» (a walk-in), «llega
+        // tarde, ponlo a las 5» (a move).
+        && !words
+            .iter()
+            .any(|w| ["llego", "llega", "llegue", "llegando"].contains(&w.as_str()));
     r.intent = match intent {
         // «¿hay lugar el jueves entre 3 y 5?», «¿hay algo libre después de
         // las 5?»: a staff member looks at the agenda, nobody is booked.
@@ -1191,7 +1253,10 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         }
         // «ponme a Nuria el martes a las 5 para tinte», «mete a Chuy Reyes
         // el jueves a las 6»: a customer booked.
-        Intent::Unknown if books_someone && (r.when.date.is_some() || r.when.time.is_some()) => {
+        Intent::Unknown
+            if books_someone
+                && (r.when.date.is_some() || r.when.time.is_some() || r.service.is_some()) =>
+        {
             Intent::Book
         }
         // «¿cuánto cobramos por tinte? ponlo en 600»

@@ -268,8 +268,28 @@ fn is_abort(text: &str) -> bool {
 /// What a staff member's message reads as (parlo_core's reader: intent,
 /// day, service…).
 pub(crate) fn reading(st: &StaffTurn<'_>, text: &str) -> Reading {
-    let services: Vec<String> = Vec::new();
-    let team: Vec<String> = Vec::new();
+    // Read against the business's services and team, as the corpus
+    // measures the reader («el tinte a 500» is a price change only when
+    // «tinte» is a service; «con Ana» names a teammate).
+    let (services, team): (Vec<String>, Vec<String>) = st
+        .turn
+        .catalogue
+        .as_ref()
+        .map(|c| {
+            (
+                c.services
+                    .iter()
+                    .filter(|s| s.is_active)
+                    .map(|s| s.name.clone())
+                    .collect(),
+                c.staff
+                    .iter()
+                    .filter(|s| s.is_active)
+                    .map(|s| s.name.clone())
+                    .collect(),
+            )
+        })
+        .unwrap_or_default();
     read_staff(
         text,
         st.local_now(),
@@ -285,7 +305,11 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
     let r = reading(st, text);
     let day = r.when.date.map(|d| d.first());
     match r.intent {
-        Intent::CustomerHistory => return boxed(|| customer_history(st, text)).await,
+        // «busca a Juan» lists every Juan (below), though the reader may
+        // take it for a history.
+        Intent::CustomerHistory if staff_business::detect(text, st.today()).is_none() => {
+            return boxed(|| customer_history(st, text, &r)).await
+        }
         Intent::MessageCustomer => {
             return boxed(|| staff_messages::message_customer(st, text)).await
         }
@@ -304,7 +328,7 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
         return staff_appointments::start(st, text, flow_type).await;
     }
     if staff_booking::asks(text) {
-        return boxed(|| staff_booking::start(st, text)).await;
+        return boxed(|| staff_booking::start(st, text, r.name.clone())).await;
     }
     if super::dashboard_link::asks(text) {
         return boxed(|| super::dashboard_link::respond(st)).await;
@@ -321,6 +345,10 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
             boxed(|| schedule(st, day, audience)).await
         }
         Intent::NextAppointment => boxed(|| next_appointment(st)).await,
+        // «ponle al güero barba el viernes a las 5», «otro: Ramiro Luna,
+        // sábado 10am, corte»: read as a booking though no booking verb
+        // of the flow's own list opens it.
+        Intent::Book => boxed(|| staff_booking::start(st, text, r.name.clone())).await,
         Intent::BlockTime => boxed(|| staff_flows::block::start(st, text)).await,
         Intent::Unblock => staff_appointments::unblock(st, text).await,
         Intent::MarkNoShow => {
@@ -568,7 +596,11 @@ fn round_up_half_hour(t: NaiveTime) -> NaiveTime {
 }
 
 /// "Historial de Juan Pérez", "¿quién es 55 1234 5678?".
-async fn customer_history(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
+async fn customer_history(
+    st: &StaffTurn<'_>,
+    text: &str,
+    r: &Reading,
+) -> Result<AgentReply, AgentError> {
     let query = after_keyword(
         text,
         &[
@@ -579,6 +611,9 @@ async fn customer_history(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, 
             "quién es",
         ],
     )
+    .filter(|q| !q.is_empty())
+    // «cuándo vino Memo la última vez»: the customer the reader found.
+    .or_else(|| r.phone.clone().or_else(|| r.name.clone()))
     .unwrap_or_default();
     if query.is_empty() {
         return Ok(AgentReply::text(

@@ -250,14 +250,21 @@ fn staff_named<'a>(st: &StaffTurn<'_>, team: &'a [Staff], text: &str) -> Option<
     }
 }
 
-pub(crate) async fn start(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply, AgentError> {
+/// Starts a booking; `read_name` is the customer the reader found, used
+/// when no booking verb of [`MARKERS`] leads to one («pon a doña Mary el
+/// sábado»).
+pub(crate) async fn start(
+    st: &StaffTurn<'_>,
+    text: &str,
+    read_name: Option<String>,
+) -> Result<AgentReply, AgentError> {
     if !st.may(Action::CreateBooking) {
         return Ok(refused(&ToolError::Forbidden {
             action: Action::CreateBooking,
         }));
     }
     let data = BookData {
-        query: customer_words(text),
+        query: customer_words(text).or(read_name),
         ..BookData::default()
     };
     advance(st, None, data, text, "start").await
