@@ -1398,16 +1398,17 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     if text_has(&words, "por hoy") && r.when.time.is_none() {
         r.when.date = None;
     }
-    // «que tngo el lunes», «cómo voy el jueves?»: a question no rule
-    // read may still be one the learned fallback knows, and its day is
-    // the one asked about (an answer to a flow's question asks nothing).
+    // «que tngo el lunes», «cómo voy el jueves?», «a ver el tablero de
+    // hoy»: a question, or a message naming a day, that no rule read may
+    // still be one the learned fallback knows, and its day is the one
+    // asked about (an answer to a flow's question asks nothing).
     let asks = text.contains('?')
         || [
             "que", "como", "cuantas", "cuantos", "cuanto", "quien", "cual",
         ]
         .iter()
         .any(|q| words.iter().any(|w| w == q));
-    if r.intent == Intent::Unknown && asks {
+    if r.intent == Intent::Unknown && (asks || r.when.date.is_some()) {
         if let Some(i) = super::learned::guess(text, true) {
             r.intent = i;
         }
@@ -2039,7 +2040,7 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         Some(_) => strip_phone(text),
         None => text.to_string(),
     };
-    let when_text = when_spellings(&when_text);
+    let when_text = without_replaced_when(&when_spellings(&when_text), now);
     Reading {
         intent: Intent::Unknown,
         service,
@@ -2050,6 +2051,48 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         phone,
         usual: false,
     }
+}
+
+/// `text` without the day or hour it says is replaced: «en vez del
+/// viernes, el sábado» asks for the sábado, «¿y si en lugar de hoy voy
+/// pasado mañana?» for pasado mañana, «a las 2 en lugar de la 1» for 2.
+/// The replaced one is the shortest run of words after the marker that
+/// reads as a day or an hour; unchanged when nothing else is left.
+fn without_replaced_when(text: &str, now: NaiveDateTime) -> String {
+    let Some(at) = ["en vez de", "en lugar de"]
+        .iter()
+        .find_map(|m| super::find_ci(text, m))
+    else {
+        return text.to_string();
+    };
+    let after = &text[at.end..];
+    // Up to the clause's end.
+    let clause = after
+        .find([',', '.', ';', '?', '!'])
+        .map_or(after, |e| &after[..e]);
+    // Where each of the first four words ends.
+    let ends = clause
+        .char_indices()
+        .filter(|(i, c)| {
+            !c.is_whitespace()
+                && clause[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_whitespace)
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .take(4);
+    for end in ends {
+        if !parse_when_local(&clause[..end], now).is_empty() {
+            let rest = format!("{}{}", &text[..at.start], &after[end..]);
+            return if parse_when_local(&rest, now).is_empty() {
+                text.to_string()
+            } else {
+                rest
+            };
+        }
+    }
+    text.to_string()
 }
 
 /// «Lo de siempre», «lo mismo de la otra vez», «lo mismo q la vez
@@ -2488,6 +2531,25 @@ pub fn name_in(text: &str) -> Option<String> {
             if matches!(*lead, "soy " | "habla ") && !starts_clause(&text[..start]) {
                 continue;
             }
+            // «soy su mamá», «soy la señora de Ramiro»: who they are to
+            // someone, not a name (the relation's own lead reads it).
+            let next: Vec<String> = text[end..]
+                .split_whitespace()
+                .take(3)
+                .map(normalize)
+                .collect();
+            let relation = match next.as_slice() {
+                [w, ..] if ["su", "tu", "un", "una"].contains(&w.as_str()) => true,
+                [d, r, rest @ ..] if d == "la" || d == "el" => {
+                    RELATIVES.contains(&r.as_str())
+                        || (["senora", "senor"].contains(&r.as_str())
+                            && rest.first().is_some_and(|w| w == "de"))
+                }
+                _ => false,
+            };
+            if *lead == "soy " && relation {
+                continue;
+            }
             // «para mi hijo Mateo» names Mateo; «para mi corte» names no one.
             if matches!(*lead, "para mi " | "pa mi ") {
                 let relation = text[end..]
@@ -2508,6 +2570,7 @@ pub fn name_in(text: &str) -> Option<String> {
                 // Only the capitalised words: «mi hijo Santiago necesita…».
                 let written: Vec<&str> = text[end..]
                     .split_whitespace()
+                    .skip_while(|w| TITLES.contains(w))
                     .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
                     .take(4)
                     .collect();
@@ -2533,7 +2596,32 @@ const CHILD_LEADS: &[&str] = &[
     "mama de ",
     "papá de ",
     "papa de ",
+    // Booked for a relative: «la cita de mi esposo Raúl», «soy la
+    // esposa de Ramiro Salinas», «my son Diego», «nombre Daniel Ibarra».
+    "mi esposo ",
+    "mi esposa ",
+    "mi marido ",
+    "mi papá ",
+    "mi papa ",
+    "mi mamá ",
+    "mi mama ",
+    "mi abuelo ",
+    "mi abuela ",
+    "esposa de ",
+    "señora de ",
+    "senora de ",
+    "my son ",
+    "my daughter ",
+    "my dad ",
+    "my wife ",
+    "his name is ",
+    "her name is ",
+    "my name is ",
+    "nombre ",
 ];
+
+/// Titles before a name: «mi papá Don Aurelio» is Aurelio.
+const TITLES: &[&str] = &["Don", "Doña", "Dona", "Sr.", "Sra.", "Sr", "Sra"];
 
 fn starts_clause(before: &str) -> bool {
     let b = before.trim_end();
@@ -2853,7 +2941,9 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     }
     // «estoy enfermo, no voy a ir mañana»: a staff member's own absence,
     // not a customer's cancellation.
-    if first == Intent::Cancel && !any(&["cancel", "cansel", "anul"]) {
+    if first == Intent::Cancel
+        && !any(&["cancel", "cansel", "anul", "quit", "borr", "elimin"])
+    {
         return Intent::BlockTime;
     }
     if any(&["agreg", "anad"]) && any(&["emplead", "estilista", "barber", "personal", "equipo"]) {
@@ -2885,8 +2975,14 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
         || ["la de las", "el de las", "la de la", "el de la"]
             .iter()
             .any(|p| n.contains(p));
+    // «quita la cita de Kevin», «bórrame la de las 12:30», «táchale la
+    // cita a Octavio», «tumba la de las 6 de Ana», «se cae la de las 4».
+    let pointed = about_appointment || n.starts_with("la de ") || n.contains(" la de ");
     if (any(&["cancel", "anul"]) && (about_appointment || words.len() >= 3))
-        || (any(&["borra"]) && any(&["cita"]))
+        || (any(&["borra", "quita", "elimina", "tacha", "tumba"]) && pointed)
+        || ["se cae la de", "se cae el de", "ya no va la de", "ya no va el de"]
+            .iter()
+            .any(|p| n.contains(p))
     {
         return Some(Intent::Cancel);
     }

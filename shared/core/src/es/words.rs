@@ -138,6 +138,12 @@ const SPELLINGS: &[(&str, &str)] = &[
     // English a customer mixes in.
     ("thanks", "gracias"),
     ("thx", "gracias"),
+    ("ty", "gracias"),
+    ("yep", "si"),
+    ("yup", "si"),
+    ("yeah", "si"),
+    ("appt", "cita"),
+    ("appointment", "cita"),
     ("please", "porfa"),
     ("pls", "porfa"),
     ("my", "mi"),

@@ -349,6 +349,10 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
         // sábado 10am, corte»: read as a booking though no booking verb
         // of the flow's own list opens it.
         Intent::Book => boxed(|| staff_booking::start(st, text, r.name.clone())).await,
+        // «se cae la de las 4 con Pedro», «tumba la de las 6 de Ana»: the
+        // reader's cancellations and moves the flow's own test missed.
+        Intent::Cancel => staff_appointments::start(st, text, FlowType::Cancel).await,
+        Intent::Reschedule => staff_appointments::start(st, text, FlowType::Modify).await,
         Intent::BlockTime => boxed(|| staff_flows::block::start(st, text)).await,
         Intent::Unblock => staff_appointments::unblock(st, text).await,
         Intent::MarkNoShow => {
