@@ -682,6 +682,25 @@ async fn outbox_bodies(store: &parlo_store::Store, phone: &str) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn a_cancellation_said_at_the_counter_cancels_not_blocks() {
+    // «quita la cita de Juan», «tumba la de las 6»: no «cancela» in them.
+    // They used to block the sender's own time.
+    let store = store().await;
+    let t = team(&store).await;
+    booked(&store, &t.biz, &t.staff, "Juan Pérez", "Corte", 18, 0).await;
+    let chat = Chat::new(&store, &t.biz, &t.owner.phone, chat_now(&t.biz));
+    for said in ["quita la cita de Juan de hoy", "tumba la de las 6"] {
+        let turn = chat.say(said).await;
+        assert_eq!(
+            turn.text(),
+            "¿Cancelo la cita de Juan Pérez (Corte) del lunes 7 de enero a las 6:00 PM con Pedro Gómez? Le aviso al cliente.",
+            "{said}"
+        );
+        chat.say("no").await;
+    }
+}
+
+#[tokio::test]
 async fn owner_cancels_a_customers_appointment_and_both_are_told() {
     let store = store().await;
     let t = team(&store).await;
