@@ -152,6 +152,30 @@ async fn blocking_over_an_appointment_is_refused_with_the_reason() {
 }
 
 #[tokio::test]
+async fn a_reminder_relayed_as_the_counter_says_it_reaches_the_customer() {
+    // «recuérdale a Roberto que…»: no «dile a»/«mensaje a» in it.
+    let store = store().await;
+    let t = team(&store).await;
+    let (roberto, _) = booked(&store, &t.biz, &t.staff, "Roberto García", "Corte", 15, 0).await;
+    let chat = Chat::new(&store, &t.biz, &t.owner.phone, chat_now(&t.biz));
+    let turn = chat
+        .say("recuérdale a Roberto que traiga la foto del corte que quiere")
+        .await;
+    let text = turn.text();
+    assert!(text.starts_with("Enviado ✓ Le mandé: "), "{text}");
+    assert!(
+        text.contains("Traiga la foto del corte que quiere."),
+        "{text}"
+    );
+    let sent = outbox_bodies(&store, &roberto.phone).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        sent[0].contains("Traiga la foto del corte que quiere"),
+        "{sent:?}"
+    );
+}
+
+#[tokio::test]
 async fn no_show_then_a_message_to_the_customer_as_in_example_6() {
     let store = store().await;
     let t = team(&store).await;

@@ -16,9 +16,7 @@ pub use super::words::message_words;
 use super::words::words_for_emoji;
 
 /// Labelled in snake case in the corpus (`my_schedule`, `talk_to_human`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Intent {
     // ── Customers ──

@@ -154,6 +154,33 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         _ if words == ["persona"] || words == ["humano"] => Intent::TalkToHuman,
         i => i,
     };
+    // «Necesito cita para mi papá que va en silla de ruedas, ¿podría ser
+    // hoy a las 4?», «voy en bici, no sé si hay donde dejarla, ¿hay algo
+    // el jueves a las 12?»: a question about the place, the hours or a
+    // service beside a clause that books a day is the booking.
+    if matches!(
+        r.intent,
+        Intent::Location | Intent::Hours | Intent::Services
+    ) && says_when
+        && clauses_of(text).iter().any(|c| {
+            // A clause that asks for a place («quiero ir temprano» only
+            // says when they would come).
+            matches!(classify_customer(c), Intent::Book | Intent::Unknown)
+                && [
+                    "cita",
+                    "agend",
+                    "apart",
+                    "reserv",
+                    "hay algo",
+                    "tienen algo",
+                    "podria ser",
+                ]
+                .iter()
+                .any(|k| c.contains(k))
+        })
+    {
+        r.intent = Intent::Book;
+    }
     if r.intent == Intent::TalkToHuman {
         // "Quiero hablar con Carlos" asks for a person, not a booking.
         r.staff = None;
@@ -547,13 +574,105 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     }
 }
 
+/// The name of a service being added, as written after its verb: «agrega
+/// mascarilla negra, 20 min» → «Mascarilla negra», «mete al catálogo
+/// lavado de cabello de 15 min» → «Lavado de cabello». (The reading
+/// keeps no service for an addition, as most writers label it; the
+/// add-service flow reads the name itself.)
+fn new_service_name(text: &str) -> Option<String> {
+    const VERBS: &[&str] = &[
+        "agrega ",
+        "agregar ",
+        "agregale ",
+        "añade ",
+        "anade ",
+        "da de alta ",
+        "dar de alta ",
+        "mete al catálogo ",
+        "mete al catalogo ",
+    ];
+    const SKIP: &[&str] = &[
+        "el", "la", "servicio", "un", "una", "nuevo", "nueva", "al", "catalogo",
+    ];
+    const END: &[&str] = &[
+        "a", "por", "en", "un", "una", "media", "hora", "horas", "que", "y", "con", "cuesta",
+        "vale", "dura", "desde", "para", "pa",
+    ];
+    let at = VERBS
+        .iter()
+        .filter_map(|v| super::find_ci(text, v))
+        .min_by_key(|r| r.start)?;
+    // Only a message that opens with the verb adds: «¿le agrego la barba?»
+    // does not.
+    if message_words(&text[..at.start]).len() > 2 {
+        return None;
+    }
+    let mut out: Vec<&str> = Vec::new();
+    let words: Vec<&str> = text[at.end..].split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        let bare = normalize(w);
+        if out.is_empty() && SKIP.contains(&bare.as_str()) {
+            continue;
+        }
+        let number_next = words
+            .get(i + 1)
+            .is_some_and(|n| n.chars().next().is_some_and(|c| c.is_ascii_digit()));
+        if bare.is_empty()
+            || bare.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || w.starts_with('$')
+            || END.contains(&bare.as_str())
+            || (bare == "de" && number_next)
+        {
+            break;
+        }
+        out.push(w.trim_matches(|c: char| !c.is_alphanumeric()));
+        if w.ends_with([',', '.', ':', ';']) || out.len() == 5 {
+            break;
+        }
+    }
+    let name = out.join(" ");
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
 /// Verbs a staff member books a customer with: «ponle», «métemelo»,
 /// «apúntale», «agéndale», «apártale».
 const STAFF_BOOKS: &[&str] = &[
-    "pon", "ponle", "ponme", "ponlo", "ponla", "ponmelo", "ponmela", "mete", "metele", "meteme",
-    "metelo", "metela", "metemelo", "metemela", "apunta", "apuntale", "apuntame", "apuntalo",
-    "apuntala", "anota", "anotale", "anotame", "anotalo", "anotala", "agenda", "agendale",
-    "agendalo", "agendala", "aparta", "apartale", "apartalo", "apartala", "reserva", "reservale",
+    "pon",
+    "ponle",
+    "ponme",
+    "ponlo",
+    "ponla",
+    "ponmelo",
+    "ponmela",
+    "mete",
+    "metele",
+    "meteme",
+    "metelo",
+    "metela",
+    "metemelo",
+    "metemela",
+    "apunta",
+    "apuntale",
+    "apuntame",
+    "apuntalo",
+    "apuntala",
+    "anota",
+    "anotale",
+    "anotame",
+    "anotalo",
+    "anotala",
+    "agenda",
+    "agendale",
+    "agendalo",
+    "agendala",
+    "aparta",
+    "apartale",
+    "apartalo",
+    "apartala",
+    "reserva",
+    "reservale",
     "hazle",
 ];
 
@@ -1314,6 +1433,14 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
                 && words
                     .first()
                     .is_some_and(|w| w.starts_with("agreg") || w.starts_with("anad")) =>
+        {
+            Intent::AddService
+        }
+        // «agrega mascarilla negra, 20 min, 120 pesos», «da de alta
+        // permanente, hora y media, 900»: a service the catalogue does not
+        // have yet, with its price or minutes.
+        Intent::Unknown
+            if new_service_name(text).is_some() && catalogue_number(&words).is_some() =>
         {
             Intent::AddService
         }
@@ -2888,6 +3015,24 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
         || n.starts_with("mandale al")
         || n.starts_with("mandale a ")
         || n.starts_with("escribele al")
+        // «recuérdale a Luis lo de mañana», «¿le puedes avisar a Fer que
+        // voy tarde?», «manda un mensajito a Héctor: …», «mándales a
+        // todos los del sábado que cerramos».
+        || [
+            "recuerdale a ",
+            "recordale a ",
+            "le puedes avisar a ",
+            "le avisas a ",
+            "mandale msj",
+            "manda un mensaje",
+            "manda un mensajito",
+            "mandale un mensaje",
+            "mandale un mensajito",
+            "mandales a ",
+            "avisales a ",
+        ]
+        .iter()
+        .any(|p| n.contains(p))
     {
         return Intent::MessageCustomer;
     }
@@ -2941,9 +3086,7 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     }
     // «estoy enfermo, no voy a ir mañana»: a staff member's own absence,
     // not a customer's cancellation.
-    if first == Intent::Cancel
-        && !any(&["cancel", "cansel", "anul", "quit", "borr", "elimin"])
-    {
+    if first == Intent::Cancel && !any(&["cancel", "cansel", "anul", "quit", "borr", "elimin"]) {
         return Intent::BlockTime;
     }
     if any(&["agreg", "anad"]) && any(&["emplead", "estilista", "barber", "personal", "equipo"]) {
@@ -2980,9 +3123,14 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
     let pointed = about_appointment || n.starts_with("la de ") || n.contains(" la de ");
     if (any(&["cancel", "anul"]) && (about_appointment || words.len() >= 3))
         || (any(&["borra", "quita", "elimina", "tacha", "tumba"]) && pointed)
-        || ["se cae la de", "se cae el de", "ya no va la de", "ya no va el de"]
-            .iter()
-            .any(|p| n.contains(p))
+        || [
+            "se cae la de",
+            "se cae el de",
+            "ya no va la de",
+            "ya no va el de",
+        ]
+        .iter()
+        .any(|p| n.contains(p))
     {
         return Some(Intent::Cancel);
     }
@@ -3015,15 +3163,26 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
         })
         || any(&["reagend", "reprogram"])
         // «el de las 12 del sábado pásalo a las 2»: a pronoun that can
-        // only be an appointment.
-        || words.iter().any(|w| {
+        // only be an appointment (not «llegaron 3, pásalos con Pedro»).
+        || !any(&["llegaron"]) && words.iter().any(|w| {
             [
                 "pasalo", "pasala", "muevelo", "muevela", "recorrelo", "recorrela", "pasarse",
-                "cambiarse", "moverse",
+                "cambiarse", "moverse", "pasamelo", "pasamela", "pasaselo", "pasasela",
+                "pasaselas", "pasaselos", "pasalas", "pasalos", "muevelas", "muevelos",
             ]
             .contains(w)
         });
-    if moving_verb || (any(&["cambi", "mover"]) && about_appointment) {
+    // «que Pedro agarre al de las 4», «que Ana se quede con Fer»: handed
+    // to a teammate.
+    let handed = [
+        "agarre al de",
+        "agarre a la de",
+        "se quede con el de",
+        "se quede con la de",
+    ]
+    .iter()
+    .any(|p| n.contains(p));
+    if moving_verb || handed || (any(&["cambi", "mover"]) && about_appointment) {
         return Some(Intent::Reschedule);
     }
     None

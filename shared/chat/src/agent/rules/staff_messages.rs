@@ -10,13 +10,29 @@ use crate::agent::{AgentError, AgentReply};
 use crate::tools::*;
 
 /// "Mándale un mensaje a Roberto: …", "dile a Roberto que …".
+/// What leads the customer's name in a message to relay: «dile a Juan
+/// que…», «recuérdale a Luis lo de mañana», «mándale msj a Lupe que…».
+const TO_CUSTOMER: &[&str] = &[
+    "mensaje a ",
+    "mensajito a ",
+    "msj a ",
+    "dile a ",
+    "avísale a ",
+    "avisale a ",
+    "recuérdale a ",
+    "recuerdale a ",
+    "escríbele a ",
+    "escribele a ",
+    "le puedes avisar a ",
+    "mándale a ",
+    "mandale a ",
+];
+
 pub(crate) async fn message_customer(
     st: &StaffTurn<'_>,
     text: &str,
 ) -> Result<AgentReply, AgentError> {
-    let (who, body) = if let Some(rest) =
-        after_keyword(text, &["mensaje a ", "dile a ", "avísale a ", "avisale a "])
-    {
+    let (who, body) = if let Some(rest) = after_keyword(text, TO_CUSTOMER) {
         match rest.split_once(':').or_else(|| rest.split_once(" que ")) {
             Some((w, b)) => (w.trim().to_string(), format::capitalize(b.trim())),
             None => (rest, String::new()),
