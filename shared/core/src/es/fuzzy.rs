@@ -87,7 +87,12 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("cortesito", "corte"),
     ("cortarse", "corte"),
     ("haircut", "corte"),
+    ("cut", "corte"),
+    ("trim", "corte"),
     ("beard", "barba"),
+    ("eyebrows", "cejas"),
+    ("brows", "cejas"),
+    ("rapas", "corte"),
     // «somos 2 para cortarnos» (not «¿cortan a niños?», a question
     // about the shop)
     ("corten", "corte"),

@@ -1564,6 +1564,8 @@ const RULES: &[Rule] = &[
             "keratina",
             "cuanto se tarda*",
             "cuanto tarda*",
+            "you do",
+            "guys do",
         ],
         all: &[],
         // «¿Cuánto cuesta el tinte y cuánto dura?»: the price first.

@@ -141,6 +141,9 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         {
             Intent::Prices
         }
+        // «si tienen a las 6 me lanzo», «si puedes el jueves en la tarde»:
+        // an «if» (no accent, no comma) asking for a place, not a yes.
+        Intent::Yes if (says_when || r.service.is_some()) && conditional_si(text) => Intent::Book,
         // «ok gracias», «va, gracias», «sale gracias»: thanks, not a yes.
         Intent::Yes
             if words.len() <= 3
@@ -707,6 +710,29 @@ fn normalize_keeping_clock(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// «si tienen…», «si hay…», «si puedes…»: a message opening with an
+/// unaccented «si» and no pause before a verb of having or being able is
+/// a condition («sí, a las 5» and «sí tienen» with its accent agree).
+fn conditional_si(text: &str) -> bool {
+    let t = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let Some(rest) = t.strip_prefix("si ").or_else(|| t.strip_prefix("Si ")) else {
+        return false;
+    };
+    let next: Vec<String> = message_words(rest).into_iter().take(2).collect();
+    let verb = |w: &str| {
+        [
+            "tienen", "tienes", "tiene", "hay", "puedes", "pueden", "puede", "alcanza", "alcanzas",
+            "queda", "cabe", "tenes",
+        ]
+        .contains(&w)
+    };
+    match next.as_slice() {
+        [v, ..] if verb(v) => true,
+        [p, v] if ["se", "me", "nos"].contains(&p.as_str()) && verb(v) => true,
+        _ => false,
+    }
 }
 
 /// «¿y si hay mañana me apartas uno?»: words that ask for a place, not
@@ -2284,7 +2310,19 @@ fn when_spellings(text: &str) -> String {
         ("friday", "viernes"),
         ("saturday", "sábado"),
         ("sunday", "domingo"),
+        // «tomorrow at 2», «around 11», «friday after 5».
+        ("at", "a las"),
+        ("around", "como a las"),
+        ("after", "después de las"),
+        ("before", "antes de las"),
     ];
+    // «Good afternoon, …»: a greeting, not the afternoon.
+    let mut text = text.to_string();
+    for greeting in ["good morning", "good afternoon", "good evening"] {
+        if let Some(r) = super::find_ci(&text, greeting) {
+            text.replace_range(r, "buenas");
+        }
+    }
     // «bloquea 1 a 2»: from one to the other.
     let text = {
         let ws: Vec<&str> = text.split(' ').collect();
