@@ -150,6 +150,41 @@ async fn a_booking_said_as_the_counter_says_it_is_a_booking() {
 }
 
 #[tokio::test]
+async fn is_there_room_is_answered_with_the_free_times() {
+    // With a customer on the phone: the free times, not the day's agenda.
+    let store = store().await;
+    let t = team(&store).await;
+    let (_, _) = booked(&store, &t.biz, &t.staff, "Juan Pérez", "Corte", 18, 0).await;
+    let chat = Chat::new(&store, &t.biz, &t.owner.phone, chat_now(&t.biz));
+    let text = chat.say("¿hay lugar hoy a las 6 con Pedro?").await.text();
+    assert!(
+        text.starts_with(
+            "Hoy a las 6:00 PM no hay lugar con Pedro para corte, 30 min. Lo más cercano: "
+        ),
+        "{text}"
+    );
+    // After 6, anyone: the first free start the calendar has.
+    let free = slots(&store, &t, t.biz.service("Corte").id, "2030-01-07").await;
+    let first = free
+        .iter()
+        .find(|s| s.as_str() >= "18:00")
+        .expect("room after 6");
+    let (h, m) = first.split_once(':').unwrap();
+    let twelve = format!("{}:{m} PM", h.parse::<u32>().unwrap() - 12);
+    let text = chat.say("hay algo hoy despues de las 6??").await.text();
+    assert!(
+        text.starts_with(&format!("Libres hoy para corte, 30 min: {twelve} (")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Para apartarlo: «agenda a Juan hoy a las "),
+        "{text}"
+    );
+    // Nothing was booked.
+    assert_eq!(appointments(&store, &t.biz).await.len(), 1);
+}
+
+#[tokio::test]
 async fn owner_books_a_new_phone_with_pedro_and_both_are_told() {
     let store = store().await;
     let t = team(&store).await;

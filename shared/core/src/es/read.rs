@@ -1358,7 +1358,11 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     }
     let asks_free = ["espacio", "lugar", "libre", "hueco", "huecos", "disponible"]
         .iter()
-        .any(|w| words.iter().any(|x| x == w));
+        .any(|w| words.iter().any(|x| x == w))
+        || says_any(
+            &words,
+            &["hay algo", "tienes algo", "tienen algo", "cabe uno"],
+        );
     // «ponle a Lupita corte el jueves a las 4», «métemelo a las 12:30»,
     // «otro: Ramiro Luna, sábado 10am, corte», «mañana 10:45 corte a
     // nombre de Diego», «tengo en la línea a Manuel, pide corte y barba»:

@@ -28,6 +28,7 @@ pub mod staff_appointments;
 pub mod staff_booking;
 pub mod staff_business;
 pub mod staff_flows;
+pub mod staff_free;
 pub mod staff_messages;
 pub mod staff_onboarding;
 pub mod staff_relay;

@@ -327,6 +327,9 @@ pub(crate) async fn command(st: &StaffTurn<'_>, text: &str) -> Result<AgentReply
     if let Some(flow_type) = appointment_change(text) {
         return staff_appointments::start(st, text, flow_type).await;
     }
+    if super::staff_free::asks(text, &r) {
+        return boxed(|| super::staff_free::answer(st, text, &r)).await;
+    }
     if staff_booking::asks(text) {
         return boxed(|| staff_booking::start(st, text, r.name.clone())).await;
     }
