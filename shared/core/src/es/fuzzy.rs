@@ -89,6 +89,8 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("haircut", "corte"),
     ("cut", "corte"),
     ("trim", "corte"),
+    // Catalan: «tall i barba».
+    ("tall", "corte"),
     ("beard", "barba"),
     ("eyebrows", "cejas"),
     ("brows", "cejas"),

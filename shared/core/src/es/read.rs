@@ -790,10 +790,16 @@ fn farewell(words: &[String]) -> bool {
 /// «mañana te marco», «luego te confirmo», «te aviso al rato»: the answer
 /// comes later.
 fn puts_off(words: &[String]) -> bool {
-    ["te", "le", "les"].iter().any(|who| {
-        ["marco", "aviso", "confirmo", "escribo", "digo", "llamo"]
-            .iter()
-            .any(|verb| text_has(words, &format!("{who} {verb}")))
+    // «les escribo para cancelar…» opens a request; it puts nothing off.
+    let opens = |i: usize| {
+        words
+            .get(i + 2)
+            .is_some_and(|w| ["para", "pa", "por", "porque"].contains(&w.as_str()))
+    };
+    words.windows(2).enumerate().any(|(i, w)| {
+        ["te", "le", "les"].contains(&w[0].as_str())
+            && ["marco", "aviso", "confirmo", "escribo", "digo", "llamo"].contains(&w[1].as_str())
+            && !opens(i)
     }) && !words.iter().any(|w| w == "porque" || w == "quiero")
 }
 
@@ -2317,6 +2323,17 @@ fn when_spellings(text: &str) -> String {
         // «tomorrow at 2», «around 11», «friday after 5».
         ("at", "a las"),
         ("around", "como a las"),
+        // Catalan a Barcelona or Valencia customer mixes in: «per demà»,
+        // «dimarts».
+        ("demà", "mañana"),
+        ("avui", "hoy"),
+        ("dilluns", "lunes"),
+        ("dimarts", "martes"),
+        ("dimecres", "miércoles"),
+        ("dijous", "jueves"),
+        ("divendres", "viernes"),
+        ("dissabte", "sábado"),
+        ("diumenge", "domingo"),
         ("after", "después de las"),
         ("before", "antes de las"),
     ];
@@ -2394,6 +2411,12 @@ fn when_spellings(text: &str) -> String {
         ("cualquier mañana", "en la mañana"),
         ("cualquier tarde", "en la tarde"),
         ("next week", "la semana que viene"),
+        // Catalan: «a les 6», «de vesprada», «a la tarda», «al matí».
+        ("a les ", "a las "),
+        ("de vesprada", "en la tarde"),
+        ("a la tarda", "en la tarde"),
+        ("per la tarda", "en la tarde"),
+        ("al matí", "en la mañana"),
     ];
     let mut text = text;
     for (from, to) in PHRASES {

@@ -1412,7 +1412,8 @@ impl Parser {
     fn day_of_month(&mut self, i: usize) -> Option<usize> {
         let mut j = i;
         let mut ctx = false;
-        if self.is(j, &["el"]) {
+        // «el 16», and «mueve mi cita al 16».
+        if self.is(j, &["el", "al"]) {
             j += 1;
             ctx = true;
         }

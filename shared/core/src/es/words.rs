@@ -139,6 +139,10 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("thanks", "gracias"),
     ("thx", "gracias"),
     ("ty", "gracias"),
+    // Catalan.
+    ("gracies", "gracias"),
+    ("fins", "hasta"),
+    ("vull", "quiero"),
     ("yep", "si"),
     ("yup", "si"),
     ("yeah", "si"),
