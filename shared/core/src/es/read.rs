@@ -2069,7 +2069,8 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
             .any(|s| normalize(s).split(' ').next() == Some(n.as_str()));
         if !is_staff && !NOT_A_NAME.contains(&n.as_str()) && !NOT_NAME.contains(&n.as_str()) {
             let common = [
-                "no", "ya", "el", "la", "listo", "marca", "marcala", "me", "nos",
+                "no", "ya", "el", "la", "listo", "marca", "marcala", "marcale", "marcalo", "me",
+                "nos", "ponle", "ponlo", "ponla", "pon", "oye", "pues",
             ];
             // «Juan no vino», «Karla Mora no se presentó», «Pepe ya se
             // fue»: the name leads the verb.
@@ -3151,7 +3152,9 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     }
     // «estoy enfermo, no voy a ir mañana»: a staff member's own absence,
     // not a customer's cancellation.
-    if first == Intent::Cancel && !any(&["cancel", "cansel", "anul", "quit", "borr", "elimin"]) {
+    if first == Intent::Cancel
+        && !any(&["canc", "cansel", "anul", "quit", "borr", "elimin", "fuera"])
+    {
         return Intent::BlockTime;
     }
     if any(&["agreg", "anad"]) && any(&["emplead", "estilista", "barber", "personal", "equipo"]) {

@@ -139,6 +139,8 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("thanks", "gracias"),
     ("thx", "gracias"),
     ("ty", "gracias"),
+    ("kitame", "quitame"),
+    ("kita", "quita"),
     // Catalan.
     ("gracies", "gracias"),
     ("fins", "hasta"),
