@@ -48,6 +48,52 @@ const SAFE_STAFF: &[Intent] = &[
     Intent::Greeting,
 ];
 
+/// The rules' intent, or the model's where they disagree and the model is
+/// all but certain (posterior ≥ 0.995 for customers, ≥ 0.99 for staff).
+/// Never to or from a yes or a no (they confirm or refuse what is
+/// pending), nor to a handoff: every other intent's reply asks before it
+/// changes anything.
+///
+/// Chosen on two writers the reader had never seen, on their dev parts
+/// (their held-out parts stayed out): customers 91.2 → 92.3 %, staff
+/// 83.0 → 91.8 %; and leave-one-writer-out over every dev file
+/// (`lowo_reader`, which favours the rules: they have seen those lines):
+/// 95.2 → 95.9 % and 95.7 → 96.0 %.
+pub fn second_opinion(rules: Intent, text: &str, staff: bool) -> Intent {
+    #[cfg(test)]
+    if tests::RULES_ONLY.with(std::cell::Cell::get) {
+        return rules;
+    }
+    if matches!(rules, Intent::Yes | Intent::No) || message_words(text).len() < 2 {
+        return rules;
+    }
+    let Some((guess, p)) = best(text, staff) else {
+        return rules;
+    };
+    let sure = p >= if staff { 0.99 } else { 0.995 };
+    let consequential = matches!(guess, Intent::Yes | Intent::No | Intent::TalkToHuman);
+    if sure && !consequential {
+        guess
+    } else {
+        rules
+    }
+}
+
+/// The model's most likely intent and its posterior, whatever it is.
+fn best(text: &str, staff: bool) -> Option<(Intent, f64)> {
+    #[cfg(test)]
+    if let Some(best) =
+        tests::WITHOUT_ONE_WRITER.with(|m| m.borrow().as_ref().map(|m| m.best(text)))
+    {
+        return best;
+    }
+    if staff {
+        trained::STAFF.best(text)
+    } else {
+        trained::CUSTOMER.best(text)
+    }
+}
+
 /// The learned guess for a message no rule understood, when it is
 /// confident and harmless (see the module's note).
 pub fn guess(text: &str, staff: bool) -> Option<Intent> {
@@ -149,6 +195,9 @@ mod tests {
         /// measure of the whole reader.
         pub(super) static WITHOUT_ONE_WRITER: std::cell::RefCell<Option<Model<Intent>>> =
             const { std::cell::RefCell::new(None) };
+        /// The rules alone, without [`second_opinion`], in the measure of
+        /// what it adds.
+        pub(super) static RULES_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
 
     /// The whole reader, each writer read with a fallback trained on the
@@ -182,29 +231,36 @@ mod tests {
             ("customer", CUSTOMER_FILES, false),
             ("staff", STAFF_FILES, true),
         ] {
-            let (mut all, mut right) = (0, 0);
+            let (mut all, mut right, mut rules) = (0, 0, 0);
             for (i, held) in files.iter().enumerate() {
                 let others = all_but(files, i);
                 WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = Some(train(&others)));
-                let (mut a, mut r) = (0, 0);
-                for ex in examples(&[held]) {
-                    let got = if staff {
-                        read_staff(&ex.text, now, cat)
+                let read = |text: &str| {
+                    if staff {
+                        read_staff(text, now, cat).intent
                     } else {
-                        read_customer(&ex.text, now, cat)
-                    };
+                        read_customer(text, now, cat).intent
+                    }
+                };
+                let (mut a, mut r, mut alone) = (0, 0, 0);
+                for ex in examples(&[held]) {
                     a += 1;
-                    r += usize::from(got.intent == ex.intent);
+                    r += usize::from(read(&ex.text) == ex.intent);
+                    RULES_ONLY.with(|o| o.set(true));
+                    alone += usize::from(read(&ex.text) == ex.intent);
+                    RULES_ONLY.with(|o| o.set(false));
                 }
                 println!(
-                    "{who} writer {i}: reader {:.1} % of {a}",
-                    100.0 * r as f64 / a as f64
+                    "{who} writer {i}: reader {:.1} % of {a} (rules alone {:.1} %)",
+                    100.0 * r as f64 / a as f64,
+                    100.0 * alone as f64 / a as f64
                 );
-                (all, right) = (all + a, right + r);
+                (all, right, rules) = (all + a, right + r, rules + alone);
             }
             println!(
-                "{who} overall: reader {:.1} % of {all}",
-                100.0 * right as f64 / all as f64
+                "{who} overall: reader {:.1} % of {all} (rules alone {:.1} %)",
+                100.0 * right as f64 / all as f64,
+                100.0 * rules as f64 / all as f64
             );
         }
         WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = None);
@@ -266,6 +322,26 @@ mod tests {
             Some(Intent::Services)
         );
         assert_eq!(guess("¿en que zona quedan?", false), Some(Intent::Location));
+    }
+
+    #[test]
+    fn a_second_opinion_never_says_yes_no_or_hands_off() {
+        for (files, staff) in [(CUSTOMER_FILES, false), (STAFF_FILES, true)] {
+            for ex in examples(files) {
+                for rules in [Intent::Yes, Intent::No] {
+                    assert_eq!(second_opinion(rules, &ex.text, staff), rules, "{}", ex.text);
+                }
+                for rules in [Intent::Unknown, Intent::Book, Intent::Cancel] {
+                    let got = second_opinion(rules, &ex.text, staff);
+                    assert!(
+                        got == rules
+                            || !matches!(got, Intent::Yes | Intent::No | Intent::TalkToHuman),
+                        "{}: {got:?}",
+                        ex.text
+                    );
+                }
+            }
+        }
     }
 
     #[test]

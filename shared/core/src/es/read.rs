@@ -89,7 +89,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     }
     let says_when = r.when.date.is_some() || r.when.time.is_some();
     r.usual = asks_usual(&words);
-    r.intent = match classify_customer(text) {
+    r.intent = match super::learned::second_opinion(classify_customer(text), text, false) {
         // «Quiero lo de siempre para el sábado»: a booking of the usual.
         Intent::Unknown | Intent::Greeting | Intent::Yes | Intent::Services if r.usual => {
             Intent::Book
@@ -1349,7 +1349,8 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             }
         }
     }
-    let mut intent = staff_intent(text, r.phone.is_some());
+    let mut intent =
+        super::learned::second_opinion(staff_intent(text, r.phone.is_some()), text, true);
     // «vale, el corte a 18 euros», «vale tío, el de las 5 ya está»: an
     // agreement opening a request is the request.
     if intent == Intent::Yes && words.len() > 2 {
