@@ -268,6 +268,9 @@ const RULES: &[Rule] = &[
             "me puede marcar",
             "atender una persona",
             "atienda una persona",
+            "marcame",
+            "que me hable",
+            "carne y hueso",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -1913,6 +1916,7 @@ const YES_LEAD: &[&str] = &[
     "ahi nos vemos",
     "alli nos vemos",
     "jalo",
+    "al chile si",
     "that works",
     "ahi esta bien",
     "me sirve",

@@ -523,6 +523,12 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "trasladarla",
         "traslada",
         "trasladala",
+        // «muévanme la cita de hoy pa mañana», «¿la pasamos pa mañana?»
+        "muevanme",
+        "pasamos",
+        "pasemos",
+        "cambiamos",
+        "movemos",
         // «cancela la del jueves y dame una el sábado», «la del sábado la
         // podemos hacer el viernes», «me la pongáis a las 7»
         "dame",
@@ -1035,7 +1041,7 @@ const PAST: &[&str] = &[
 /// «y» of «las 4 y media»).
 fn clauses_of(text: &str) -> Vec<String> {
     text.split([',', '?', '¿', '.', '!', '¡', ';', '\n'])
-        .map(|c| normalize(&when_spellings(c)))
+        .map(|c| normalize_keeping_clock(&when_spellings(c)))
         .flat_map(|c| {
             let words: Vec<&str> = c.split_whitespace().collect();
             let mut out = vec![String::new()];
@@ -1263,7 +1269,7 @@ fn instead_of_refused(text: &str, now: NaiveDateTime) -> Option<When> {
         "me viene fatal",
         "me va fatal",
     ];
-    let plain = normalize(&when_spellings(text));
+    let plain = normalize_keeping_clock(&when_spellings(text));
     let (at, len) = REFUSALS
         .iter()
         .filter_map(|r| plain.find(r).map(|at| (at, r.len())))

@@ -140,6 +140,7 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("thx", "gracias"),
     ("ty", "gracias"),
     ("kitame", "quitame"),
+    ("wevo", "huevo"),
     ("kita", "quita"),
     // Catalan.
     ("gracies", "gracias"),
