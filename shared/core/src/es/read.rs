@@ -1403,15 +1403,27 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             .any(|w| ["llego", "llega", "llegue", "llegando"].contains(&w.as_str()));
     r.intent = match intent {
         // «¿hay lugar el jueves entre 3 y 5?», «¿hay algo libre después de
-        // las 5?»: a staff member looks at the agenda, nobody is booked.
-        Intent::Book | Intent::Unknown
+        // las 5?»: a staff member looks at the agenda, nobody is booked;
+        // asked for a customer or a service («¿hay hueco pa unas cejas al
+        // mediodía?», «es pa un cliente»), the start of a booking. (The
+        // staff chat answers both with the free times.)
+        Intent::Book | Intent::Unknown | Intent::BusinessSchedule
             if asks_free
                 && !first_person(&words)
                 && text.contains('?')
                 && r.name.is_none()
                 && (r.when.date.is_some() || r.when.time.is_some()) =>
         {
-            Intent::BusinessSchedule
+            let for_someone = r.service.is_some()
+                || words.iter().any(|w| {
+                    ["cliente", "clienta", "senora", "senor", "chavo", "muchacho"]
+                        .contains(&w.as_str())
+                });
+            if for_someone {
+                Intent::Book
+            } else {
+                Intent::BusinessSchedule
+            }
         }
         // «ponme a Nuria el martes a las 5 para tinte», «mete a Chuy Reyes
         // el jueves a las 6»: a customer booked.
@@ -1664,7 +1676,9 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     if r.name.is_none() {
         r.name = customer_named(text, cat.staff, r.intent);
     }
-    if r.name.is_none() && r.intent == Intent::Book {
+    // «¿hay hueco pa unas cejas al mediodía?» asks for room, for nobody
+    // named.
+    if r.name.is_none() && r.intent == Intent::Book && !asks_free {
         r.name = booked_for(text, now, cat);
     }
     if r.name.is_some() && r.intent != Intent::RemoveStaff && r.intent != Intent::ChangePermissions
