@@ -645,6 +645,33 @@ fn new_service_name(text: &str) -> Option<String> {
     Some(first.to_uppercase().chain(chars).collect())
 }
 
+/// A customer called by a nickname after its article: «el güero»,
+/// «al flaco», «la güera» → «Güero», «Flaco», «Güera».
+fn nickname(words: &[String]) -> Option<String> {
+    const NICKNAMES: &[(&str, &str)] = &[
+        ("guero", "Güero"),
+        ("guera", "Güera"),
+        ("guerito", "Güerito"),
+        ("guerita", "Güerita"),
+        ("flaco", "Flaco"),
+        ("flaca", "Flaca"),
+        ("gordo", "Gordo"),
+        ("gordito", "Gordito"),
+        ("chino", "Chino"),
+        ("chato", "Chato"),
+        ("pelon", "Pelón"),
+        ("morenito", "Morenito"),
+        ("guerejo", "Güerejo"),
+    ];
+    words.windows(2).find_map(|w| {
+        ["el", "al", "del", "la"]
+            .contains(&w[0].as_str())
+            .then(|| NICKNAMES.iter().find(|(n, _)| *n == w[1]))
+            .flatten()
+            .map(|(_, written)| written.to_string())
+    })
+}
+
 /// Verbs a staff member books a customer with: «ponle», «métemelo»,
 /// «apúntale», «agéndale», «apártale».
 const STAFF_BOOKS: &[&str] = &[
@@ -1676,6 +1703,23 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     if r.name.is_none() {
         r.name = customer_named(text, cat.staff, r.intent);
     }
+    // «el güero no vino», «dile al güero que…»: a regular by nickname.
+    let about_a_customer = matches!(
+        r.intent,
+        Intent::MarkNoShow
+            | Intent::MarkCompleted
+            | Intent::WalkIn
+            | Intent::Book
+            | Intent::Reschedule
+            | Intent::Cancel
+            | Intent::CustomerHistory
+            | Intent::MessageCustomer
+            | Intent::TakeOver
+            | Intent::ReleaseHandoff
+    );
+    if r.name.is_none() && about_a_customer {
+        r.name = nickname(&words);
+    }
     // «¿hay hueco pa unas cejas al mediodía?» asks for room, for nobody
     // named.
     if r.name.is_none() && r.intent == Intent::Book && !asks_free {
@@ -2108,6 +2152,23 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
             let written_as_name = first.chars().next().is_some_and(char::is_uppercase);
             if verb_at(k) && k == 2 && written_as_name && !common.contains(&n.as_str()) {
                 return Some(named);
+            }
+            // «Chuy me escribió que…», «Rubén pide que su cita pase…»,
+            // «Lalo me dejó plantado»: written as a name, before a verb
+            // about the sender.
+            let told = |k: usize| {
+                text.split_whitespace().nth(k).is_some_and(|w| {
+                    ["me", "pide", "quiere", "escribio", "hablo", "llamo"]
+                        .contains(&normalize(w).as_str())
+                })
+            };
+            if written_as_name && !common.contains(&n.as_str()) {
+                if k == 2 && told(2) {
+                    return Some(named);
+                }
+                if told(1) && first.chars().all(char::is_alphabetic) {
+                    return Some(capitalize(first));
+                }
             }
             let leads_verb = verb_at(1);
             let laugh = laugh_at(&n);
