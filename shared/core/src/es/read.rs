@@ -2278,6 +2278,23 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         Some(n) => remove_ci(text, n),
         None => text.to_string(),
     };
+    // «ya me corté en otro lado», «el que me corta siempre», «me cortó
+    // chueco»: a cut had or habitual, not one asked for.
+    let mut rest = rest;
+    for had in [
+        "ya me corté",
+        "ya me corte",
+        "me corté",
+        "me cortó",
+        "me corto",
+        "que me corta",
+        "me corta siempre",
+        "me lo corté",
+    ] {
+        while let Some(r) = super::find_ci(&rest, had) {
+            rest.replace_range(r, " ");
+        }
+    }
     let (service, service_options) = service_in(&rest, cat.services);
     let staff = staff_in(&rest, cat.staff).filter(|s| !someone_elses(&rest, s));
     let phone = phone_in(text);
