@@ -257,53 +257,75 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 }
 
 // Thresholds: what the reader achieved when they were last raised
-// (2026-12-07), rounded down; a drop fails. The issue's targets for the
+// (2026-12-07, third session), rounded down; a drop fails. Two were
+// lowered that session, by the learned second opinion that raised the
+// held-out totals by 2–6 points: staff_dev intents 99.5 → 99.0 (three of
+// 598 lines) and customer_spain_heldout intents 78.0 → 76.5 (two of 78).
+// The issue's targets for the
 // held-out part are 97 % intents and 95 % slots. See tests/corpus/README.md
 // for which file is which; the closing note of issue #12 for the figures.
 
 /// Every dev file: (file, staff, intents, slots).
-const DEV: [(&str, bool, f64, f64); 19] = [
+const DEV: [(&str, bool, f64, f64); 29] = [
     ("customer_dev.jsonl", false, 99.5, 99.9),
-    ("customer_fresh.jsonl", false, 97.0, 94.5),
-    ("customer_natural.jsonl", false, 98.0, 96.5),
-    ("customer_styles.jsonl", false, 96.0, 97.0),
-    ("customer_scenarios.jsonl", false, 95.0, 96.5),
-    ("customer_spain.jsonl", false, 90.5, 93.5),
-    ("customer_replies.jsonl", false, 92.0, 91.5),
-    ("customer_salon.jsonl", false, 94.5, 94.0),
-    ("customer_remind.jsonl", false, 86.5, 83.0),
-    ("customer_pieces.jsonl", false, 93.5, 96.5),
-    ("staff_dev.jsonl", true, 99.5, 99.5),
-    ("staff_fresh.jsonl", true, 98.0, 98.5),
-    ("staff_natural.jsonl", true, 99.0, 97.5),
-    ("staff_styles.jsonl", true, 98.5, 97.5),
-    ("staff_scenarios.jsonl", true, 98.5, 94.5),
-    ("staff_busy.jsonl", true, 93.5, 90.0),
-    ("staff_week.jsonl", true, 97.0, 96.0),
-    ("staff_newbie.jsonl", true, 92.5, 94.0),
-    ("staff_planning.jsonl", true, 91.0, 91.5),
+    ("customer_fresh.jsonl", false, 97.5, 94.5),
+    ("customer_natural.jsonl", false, 99.5, 96.5),
+    ("customer_styles.jsonl", false, 98.0, 97.0),
+    ("customer_scenarios.jsonl", false, 97.0, 97.5),
+    ("customer_spain.jsonl", false, 96.5, 93.5),
+    ("customer_replies.jsonl", false, 94.5, 92.5),
+    ("customer_salon.jsonl", false, 96.5, 95.5),
+    ("customer_remind.jsonl", false, 96.0, 83.5),
+    ("customer_pieces.jsonl", false, 95.0, 97.5),
+    ("customer_border.jsonl", false, 98.5, 95.5),
+    ("customer_asking.jsonl", false, 98.0, 97.0),
+    ("customer_madrid.jsonl", false, 93.5, 91.0),
+    ("customer_norte.jsonl", false, 98.0, 93.0),
+    ("customer_promo.jsonl", false, 95.0, 95.5),
+    ("staff_dev.jsonl", true, 99.0, 99.5),
+    ("staff_fresh.jsonl", true, 99.0, 98.5),
+    ("staff_natural.jsonl", true, 100.0, 99.0),
+    ("staff_styles.jsonl", true, 100.0, 97.5),
+    ("staff_scenarios.jsonl", true, 99.0, 95.5),
+    ("staff_busy.jsonl", true, 99.0, 94.0),
+    ("staff_week.jsonl", true, 99.0, 97.0),
+    ("staff_newbie.jsonl", true, 98.5, 95.5),
+    ("staff_planning.jsonl", true, 98.5, 93.0),
+    ("staff_desk.jsonl", true, 98.0, 90.5),
+    ("staff_phone.jsonl", true, 97.5, 94.0),
+    ("staff_madrid.jsonl", true, 100.0, 96.5),
+    ("staff_manager.jsonl", true, 96.5, 92.0),
+    ("staff_junior.jsonl", true, 98.5, 96.5),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
 /// neither the reader nor any held-out file), split off at random before
 /// the reader first read them.
-const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 16] = [
-    ("customer_fresh_heldout.jsonl", false, 91.5, 91.5),
-    ("customer_natural_heldout.jsonl", false, 94.0, 96.0),
-    ("customer_styles_heldout.jsonl", false, 88.0, 94.5),
-    ("customer_scenarios_heldout.jsonl", false, 85.5, 97.0),
-    ("customer_spain_heldout.jsonl", false, 78.0, 87.0),
-    ("customer_replies_heldout.jsonl", false, 93.5, 97.0),
-    ("customer_salon_heldout.jsonl", false, 94.5, 93.0),
-    ("customer_remind_heldout.jsonl", false, 94.5, 88.5),
+const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 24] = [
+    ("customer_fresh_heldout.jsonl", false, 93.0, 92.5),
+    ("customer_natural_heldout.jsonl", false, 97.5, 96.0),
+    ("customer_styles_heldout.jsonl", false, 96.0, 94.5),
+    ("customer_scenarios_heldout.jsonl", false, 87.5, 97.0),
+    ("customer_spain_heldout.jsonl", false, 76.5, 88.0),
+    ("customer_replies_heldout.jsonl", false, 94.5, 97.0),
+    ("customer_salon_heldout.jsonl", false, 97.0, 93.0),
+    ("customer_remind_heldout.jsonl", false, 97.0, 88.5),
     ("customer_pieces_heldout.jsonl", false, 92.0, 89.0),
-    ("staff_natural_heldout.jsonl", true, 89.0, 94.0),
-    ("staff_styles_heldout.jsonl", true, 86.5, 93.0),
-    ("staff_scenarios_heldout.jsonl", true, 93.0, 88.5),
-    ("staff_busy_heldout.jsonl", true, 82.0, 88.5),
-    ("staff_week_heldout.jsonl", true, 80.5, 90.5),
-    ("staff_newbie_heldout.jsonl", true, 89.5, 91.5),
-    ("staff_planning_heldout.jsonl", true, 87.0, 91.5),
+    ("customer_asking_heldout.jsonl", false, 88.0, 90.0),
+    ("customer_madrid_heldout.jsonl", false, 91.0, 91.0),
+    ("customer_norte_heldout.jsonl", false, 91.0, 91.5),
+    ("customer_promo_heldout.jsonl", false, 96.0, 98.5),
+    ("staff_natural_heldout.jsonl", true, 93.0, 95.0),
+    ("staff_styles_heldout.jsonl", true, 95.0, 96.5),
+    ("staff_scenarios_heldout.jsonl", true, 98.5, 89.5),
+    ("staff_busy_heldout.jsonl", true, 94.5, 96.0),
+    ("staff_week_heldout.jsonl", true, 92.0, 96.0),
+    ("staff_newbie_heldout.jsonl", true, 94.5, 91.5),
+    ("staff_planning_heldout.jsonl", true, 89.5, 95.0),
+    ("staff_phone_heldout.jsonl", true, 89.5, 94.5),
+    ("staff_madrid_heldout.jsonl", true, 91.0, 89.0),
+    ("staff_manager_heldout.jsonl", true, 93.5, 87.5),
+    ("staff_junior_heldout.jsonl", true, 89.5, 91.5),
 ];
 
 #[test]
@@ -353,8 +375,8 @@ fn independent_heldout() {
         report(&format!("all independent held-out, {who}"), s);
     }
     assert!(drops.is_empty(), "below threshold: {drops:?}");
-    at_least("independent customer", &totals[0].1, 90.0, 92.5);
-    at_least("independent staff", &totals[1].1, 86.5, 91.0);
+    at_least("independent customer", &totals[0].1, 92.0, 93.0);
+    at_least("independent staff", &totals[1].1, 92.5, 93.0);
 }
 
 #[test]
