@@ -365,9 +365,16 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     }
     // «a las 4 no puedo, ¿a las 6?»: the time offered is refused and
     // another asked for.
-    if matches!(r.intent, Intent::Book | Intent::Unknown | Intent::No) {
+    // «ya no alcanzo a las 4, ¿se puede a las 5:30?» moving an
+    // appointment: the new time is the one asked for.
+    if matches!(
+        r.intent,
+        Intent::Book | Intent::Unknown | Intent::No | Intent::Reschedule
+    ) {
         if let Some(instead) = instead_of_refused(text, now) {
-            r.intent = Intent::No;
+            if r.intent != Intent::Reschedule {
+                r.intent = Intent::No;
+            }
             if instead.date.is_some() {
                 r.when.date = instead.date;
             }
@@ -2318,15 +2325,35 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
 
 /// `text` without the day or hour it says is replaced: «en vez del
 /// viernes, el sábado» asks for the sábado, «¿y si en lugar de hoy voy
-/// pasado mañana?» for pasado mañana, «a las 2 en lugar de la 1» for 2.
-/// The replaced one is the shortest run of words after the marker that
-/// reads as a day or an hour; unchanged when nothing else is left.
+/// pasado mañana?» for pasado mañana, «a las 2 en lugar de la 1» for 2
+/// (unchanged when nothing else is left); nor the one it excludes:
+/// «cualquier día menos el sábado» asks for no sábado at all.
 fn without_replaced_when(text: &str, now: NaiveDateTime) -> String {
-    let Some(at) = ["en vez de", "en lugar de"]
-        .iter()
-        .find_map(|m| super::find_ci(text, m))
-    else {
+    let text = without_when_after(text, &["en vez de", "en lugar de"], true, now);
+    without_when_after(
+        &text,
+        &["menos el ", "salvo el ", "excepto el ", "menos los ", "except "],
+        false,
+        now,
+    )
+}
+
+/// `text` without the shortest run of words after a marker that reads as
+/// a day or an hour; when `keep_if_alone`, unchanged if nothing else is
+/// left.
+fn without_when_after(
+    text: &str,
+    markers: &[&str],
+    keep_if_alone: bool,
+    now: NaiveDateTime,
+) -> String {
+    let Some(at) = markers.iter().find_map(|m| super::find_ci(text, m)) else {
         return text.to_string();
+    };
+    // «menos el sábado»: the article belongs to the day.
+    let at = match text[..at.end].trim_end().rsplit_once(' ') {
+        Some((head, last)) if ["el", "los"].contains(&last) => at.start..head.len() + 1,
+        _ => at,
     };
     let after = &text[at.end..];
     // Up to the clause's end.
@@ -2348,7 +2375,7 @@ fn without_replaced_when(text: &str, now: NaiveDateTime) -> String {
     for end in ends {
         if !parse_when_local(&clause[..end], now).is_empty() {
             let rest = format!("{}{}", &text[..at.start], &after[end..]);
-            return if parse_when_local(&rest, now).is_empty() {
+            return if keep_if_alone && parse_when_local(&rest, now).is_empty() {
                 text.to_string()
             } else {
                 rest
