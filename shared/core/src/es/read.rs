@@ -356,6 +356,14 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         r.staff = None;
         r.when = When::default();
     }
+    // «¿tienen algo ahorita?», «¿están abiertos ahorita?», «¿tenéis algo
+    // ya mismo?»: today.
+    if matches!(r.intent, Intent::Book | Intent::Hours)
+        && r.when.date.is_none()
+        && (has("ahorita") || text_has(&words, "ya mismo") || text_has(&words, "ahora mismo"))
+    {
+        r.when.date = Some(super::when::DateSpec::Day(now.date()));
+    }
     // «¿De lunes a sábado abren?»: every week, not next Monday.
     if r.intent == Intent::Hours && weekday_span(&words) {
         r.when.date = None;
@@ -2332,7 +2340,13 @@ fn without_replaced_when(text: &str, now: NaiveDateTime) -> String {
     let text = without_when_after(text, &["en vez de", "en lugar de"], true, now);
     without_when_after(
         &text,
-        &["menos el ", "salvo el ", "excepto el ", "menos los ", "except "],
+        &[
+            "menos el ",
+            "salvo el ",
+            "excepto el ",
+            "menos los ",
+            "except ",
+        ],
         false,
         now,
     )
