@@ -2464,6 +2464,11 @@ fn when_spellings(text: &str) -> String {
         // «tomorrow at 2», «around 11», «friday after 5».
         ("at", "a las"),
         ("around", "como a las"),
+        // Shorthand: «sem q viene», «dsps de las 6».
+        ("q", "que"),
+        ("sem", "semana"),
+        ("dsps", "después"),
+        ("desp", "después"),
         // Catalan a Barcelona or Valencia customer mixes in: «per demà»,
         // «dimarts».
         ("demà", "mañana"),
@@ -2492,6 +2497,32 @@ fn when_spellings(text: &str) -> String {
         for (i, w) in ws.iter().enumerate() {
             let hour =
                 |x: &str| x.len() <= 2 && x.chars().all(|c| c.is_ascii_digit()) && !x.is_empty();
+            // «sab tarde», «mñn tarde», «hoy noche»: the part of that day.
+            let day_before = i > 0
+                && [
+                    "hoy",
+                    "mañana",
+                    "manana",
+                    "mñn",
+                    "lunes",
+                    "martes",
+                    "miércoles",
+                    "miercoles",
+                    "jueves",
+                    "viernes",
+                    "sábado",
+                    "sabado",
+                    "lun",
+                    "mar",
+                    "mie",
+                    "jue",
+                    "vie",
+                    "sab",
+                ]
+                .contains(&ws[i - 1].to_lowercase().as_str());
+            if day_before && ["tarde", "noche"].contains(&w.to_lowercase().as_str()) {
+                out.push("en la".to_string());
+            }
             let blocks = i > 0 && normalize(ws[i - 1]).starts_with("bloq");
             if blocks
                 && hour(w)
@@ -2522,11 +2553,20 @@ fn when_spellings(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let text = match text.to_lowercase().strip_prefix("no show ") {
-        Some(rest)
-            if !rest.trim().is_empty() && rest.trim().chars().all(|c| c.is_ascii_digit()) =>
+    // «ns 11», «done 11», «block 11»: a command and the hour it is about.
+    let lower = text.to_lowercase();
+    let command = [
+        "no show ", "ns ", "done ", "block ", "bloq ", "unblock ", "desbloq ",
+    ]
+    .iter()
+    .find_map(|c| lower.strip_prefix(c).map(|rest| (c, rest)));
+    let text = match command {
+        Some((c, rest))
+            if !rest.trim().is_empty()
+                && rest.trim().len() <= 2
+                && rest.trim().chars().all(|c| c.is_ascii_digit()) =>
         {
-            format!("no show a las {}", rest.trim())
+            format!("{c}a las {}", rest.trim())
         }
         _ => text,
     };
@@ -3323,9 +3363,16 @@ pub fn appointment_change(text: &str) -> Option<Intent> {
     };
     // «la cita», or one pointed at by its hour: «cambia la de las 11».
     let about_appointment = any(&["cita"])
-        || ["la de las", "el de las", "la de la", "el de la"]
-            .iter()
-            .any(|p| n.contains(p));
+        || [
+            "la de las",
+            "el de las",
+            "la de la",
+            "el de la",
+            "mi de las",
+            "mi de la",
+        ]
+        .iter()
+        .any(|p| n.contains(p));
     // «quita la cita de Kevin», «bórrame la de las 12:30», «táchale la
     // cita a Octavio», «tumba la de las 6 de Ana», «se cae la de las 4».
     let pointed = about_appointment || n.starts_with("la de ") || n.contains(" la de ");

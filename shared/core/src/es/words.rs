@@ -140,6 +140,12 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("thx", "gracias"),
     ("ty", "gracias"),
     ("kitame", "quitame"),
+    // Staff shorthand and English: «bloq 2-3», «unblock 4pm», «sig?».
+    ("bloq", "bloquea"),
+    ("desbloq", "desbloquea"),
+    ("block", "bloquea"),
+    ("unblock", "desbloquea"),
+    ("sig", "siguiente"),
     ("wevo", "huevo"),
     ("kita", "quita"),
     // Catalan.
