@@ -827,6 +827,8 @@ fn farewell(words: &[String]) -> bool {
         "te veo",
         "los veo",
         "ahi estare",
+        "alli estare",
+        "alla estare",
         "ahi estamos",
         "ahi estoy",
         "alla nos vemos",
@@ -2345,6 +2347,8 @@ fn without_replaced_when(text: &str, now: NaiveDateTime) -> String {
             "salvo el ",
             "excepto el ",
             "menos los ",
+            "menos a ",
+            "salvo a ",
             "except ",
         ],
         false,
@@ -2467,6 +2471,9 @@ fn when_spellings(text: &str) -> String {
         // Shorthand: «sem q viene», «dsps de las 6».
         ("q", "que"),
         ("sem", "semana"),
+        // A voice note's transcription: «a las sinco», «en la tardé».
+        ("sinco", "cinco"),
+        ("tardé", "tarde"),
         ("dsps", "después"),
         ("desp", "después"),
         // Catalan a Barcelona or Valencia customer mixes in: «per demà»,
