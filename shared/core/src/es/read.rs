@@ -1571,6 +1571,23 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     // «hoy salgo a las 6», «salgo temprano, a las 4»: blocked from then
     // on; «mañana entro a las 11», «el jueves entro tarde, a las 12»:
     // until then.
+    // «mañana tengo doctor a las 12, bloquéame de 11:30 a 1:30»: the
+    // errand's hour explains; the span asked is the block.
+    if r.intent == Intent::BlockTime && matches!(r.when.time, Some(super::when::TimeSpec::At(_))) {
+        let span = clauses_of(text).iter().find_map(|c| {
+            parse_when_local(c, now).time.filter(|t| {
+                matches!(
+                    t,
+                    super::when::TimeSpec::Between(..)
+                        | super::when::TimeSpec::After(_)
+                        | super::when::TimeSpec::Before(_)
+                )
+            })
+        });
+        if span.is_some() {
+            r.when.time = span;
+        }
+    }
     if r.intent == Intent::BlockTime {
         let has = |w: &str| words.iter().any(|x| x == w);
         let leaving = has("salgo")
