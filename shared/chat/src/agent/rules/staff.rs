@@ -56,6 +56,15 @@ impl StaffTurn<'_> {
         self.org.locale()
     }
 
+    /// The business's active services, as the turn loaded them.
+    pub fn active_services(&self) -> Vec<parlo_core::ServiceType> {
+        self.turn
+            .catalogue
+            .as_ref()
+            .map(|c| c.services.iter().filter(|s| s.is_active).cloned().collect())
+            .unwrap_or_default()
+    }
+
     pub fn may(&self, action: Action) -> bool {
         allows(self.me.permission_level, action)
     }
@@ -271,23 +280,17 @@ pub(crate) fn reading(st: &StaffTurn<'_>, text: &str) -> Reading {
     // Read against the business's services and team, as the corpus
     // measures the reader («el tinte a 500» is a price change only when
     // «tinte» is a service; «con Ana» names a teammate).
-    let (services, team): (Vec<String>, Vec<String>) = st
+    let services: Vec<String> = st.active_services().into_iter().map(|s| s.name).collect();
+    let team: Vec<String> = st
         .turn
         .catalogue
         .as_ref()
         .map(|c| {
-            (
-                c.services
-                    .iter()
-                    .filter(|s| s.is_active)
-                    .map(|s| s.name.clone())
-                    .collect(),
-                c.staff
-                    .iter()
-                    .filter(|s| s.is_active)
-                    .map(|s| s.name.clone())
-                    .collect(),
-            )
+            c.staff
+                .iter()
+                .filter(|s| s.is_active)
+                .map(|s| s.name.clone())
+                .collect()
         })
         .unwrap_or_default();
     read_staff(

@@ -57,18 +57,7 @@ pub(crate) async fn answer(
 ) -> Result<AgentReply, AgentError> {
     let today = st.today();
     let day: NaiveDate = r.when.date.map_or(today, |d| d.first());
-    let services = st
-        .turn
-        .catalogue
-        .as_ref()
-        .map(|c| {
-            c.services
-                .iter()
-                .filter(|s| s.is_active)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
+    let services = st.active_services();
     // The service asked about, else the shortest: room for it is the
     // least there is.
     let named = r
