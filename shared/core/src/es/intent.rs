@@ -271,6 +271,9 @@ const RULES: &[Rule] = &[
             "marcame",
             "que me hable",
             "carne y hueso",
+            "me devuelva la llamada",
+            "me devuelvan la llamada",
+            "me regrese la llamada",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -1946,6 +1949,7 @@ const NO_LEAD: &[&str] = &[
     "asi dejalo",
     "dejalo asi",
     "que va",
+    "me temo que no",
 ];
 
 const THANKS: &[&str] = &[

@@ -147,6 +147,7 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("unblock", "desbloquea"),
     ("sig", "siguiente"),
     ("wevo", "huevo"),
+    ("andele", "andale"),
     ("kita", "quita"),
     // Catalan.
     ("gracies", "gracias"),
