@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { api, BASE, boxOf, futureWeekday, hhmm12, launch, randomPhone, RESULTS, signIn } from "./support.mjs";
+import { api, BASE, boxOf, futureWeekday, hhmm12, launch, randomPhone, RESULTS, scrollTo, signIn } from "./support.mjs";
 
 let browser;
 let context;
@@ -117,7 +117,7 @@ describe("dashboard", () => {
     await openDay(date);
     const ev = page.locator(`.appt-${appt.id}`);
     await ev.waitFor();
-    await ev.scrollIntoViewIfNeeded();
+    await scrollTo(ev);
     const box = await boxOf(ev);
     const target = page.locator(".ec-col-head", { hasText: staff[1].name }).first();
     const head = await boxOf(target);
@@ -149,7 +149,7 @@ describe("dashboard", () => {
     const other = page.locator(`.appt-${theirs.id}`);
     await ev.waitFor();
     await other.waitFor();
-    await other.scrollIntoViewIfNeeded();
+    await scrollTo(other);
     const a = await boxOf(ev);
     const b = await boxOf(other);
     await page.mouse.move(a.x + a.width / 2, a.y + 6);

@@ -90,6 +90,23 @@ export function randomPhone() {
  * data arrives, so a node found by `waitFor` can be replaced before
  * `boundingBox` reads it (which then returns null); ask again until it has one.
  */
+/** Scrolls to `locator`, again if the agenda re-rendered it meanwhile
+ * (its 5-second poll can replace the element between finding and
+ * scrolling: «Element is not attached to the DOM»). */
+export async function scrollTo(locator, timeout = 10_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    try {
+      await locator.waitFor();
+      await locator.scrollIntoViewIfNeeded({ timeout: 2_000 });
+      return;
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export async function boxOf(locator, timeout = 10_000) {
   const until = Date.now() + timeout;
   for (;;) {
