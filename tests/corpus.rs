@@ -269,7 +269,7 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // for which file is which; the closing note of issue #12 for the figures.
 
 /// Every dev file: (file, staff, intents, slots).
-const DEV: [(&str, bool, f64, f64); 35] = [
+const DEV: [(&str, bool, f64, f64); 39] = [
     ("customer_dev.jsonl", false, 99.5, 99.9),
     ("customer_fresh.jsonl", false, 97.5, 94.5),
     ("customer_natural.jsonl", false, 99.5, 96.5),
@@ -278,7 +278,7 @@ const DEV: [(&str, bool, f64, f64); 35] = [
     ("customer_spain.jsonl", false, 96.5, 94.0),
     ("customer_replies.jsonl", false, 94.5, 92.5),
     ("customer_salon.jsonl", false, 96.5, 95.5),
-    ("customer_remind.jsonl", false, 96.5, 83.5),
+    ("customer_remind.jsonl", false, 96.0, 83.5),
     ("customer_pieces.jsonl", false, 95.0, 97.5),
     ("customer_border.jsonl", false, 98.5, 97.0),
     ("customer_asking.jsonl", false, 98.0, 97.0),
@@ -288,11 +288,13 @@ const DEV: [(&str, bool, f64, f64); 35] = [
     ("customer_voice.jsonl", false, 95.5, 90.5),
     ("customer_formal.jsonl", false, 97.5, 93.5),
     ("customer_teens.jsonl", false, 95.5, 97.0),
+    ("customer_latam.jsonl", false, 92.5, 95.5),
+    ("customer_trouble.jsonl", false, 92.5, 87.5),
     ("staff_dev.jsonl", true, 99.0, 99.5),
     ("staff_fresh.jsonl", true, 99.0, 98.5),
     ("staff_natural.jsonl", true, 100.0, 99.0),
     ("staff_styles.jsonl", true, 100.0, 98.0),
-    ("staff_scenarios.jsonl", true, 99.0, 95.5),
+    ("staff_scenarios.jsonl", true, 98.0, 95.5),
     ("staff_busy.jsonl", true, 100.0, 94.0),
     ("staff_week.jsonl", true, 99.0, 97.0),
     ("staff_newbie.jsonl", true, 98.5, 95.5),
@@ -305,12 +307,14 @@ const DEV: [(&str, bool, f64, f64); 35] = [
     ("staff_driving.jsonl", true, 98.0, 94.0),
     ("staff_terse.jsonl", true, 96.5, 91.5),
     ("staff_evening.jsonl", true, 99.0, 96.5),
+    ("staff_abroad.jsonl", true, 98.0, 96.5),
+    ("staff_admin.jsonl", true, 99.0, 91.0),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
 /// neither the reader nor any held-out file), split off at random before
 /// the reader first read them.
-const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 30] = [
+const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 34] = [
     ("customer_fresh_heldout.jsonl", false, 93.0, 92.5),
     ("customer_natural_heldout.jsonl", false, 97.5, 97.0),
     ("customer_styles_heldout.jsonl", false, 94.5, 95.5),
@@ -327,6 +331,8 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 30] = [
     ("customer_voice_heldout.jsonl", false, 94.5, 90.0),
     ("customer_formal_heldout.jsonl", false, 84.5, 88.5),
     ("customer_teens_heldout.jsonl", false, 92.0, 90.0),
+    ("customer_latam_heldout.jsonl", false, 96.0, 91.0),
+    ("customer_trouble_heldout.jsonl", false, 94.5, 95.5),
     ("staff_natural_heldout.jsonl", true, 94.5, 95.0),
     ("staff_styles_heldout.jsonl", true, 95.0, 96.5),
     ("staff_scenarios_heldout.jsonl", true, 98.5, 89.5),
@@ -341,6 +347,8 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 30] = [
     ("staff_driving_heldout.jsonl", true, 97.0, 91.5),
     ("staff_terse_heldout.jsonl", true, 80.5, 75.5),
     ("staff_evening_heldout.jsonl", true, 96.0, 93.5),
+    ("staff_abroad_heldout.jsonl", true, 96.0, 97.0),
+    ("staff_admin_heldout.jsonl", true, 91.0, 84.0),
 ];
 
 #[test]

@@ -1,17 +1,11 @@
-//! Trains the reader's learned fallback on the corpus's dev files
-//! (`corpus/*.jsonl`) at build time and writes the model out as static
-//! data (`$OUT_DIR/learned.rs`), so no process pays for training: it was
-//! 25–38 ms on the first unusual message after a cold start.
+//! Trains the reader's learned model on the corpus's dev files
+//! (`corpus/*.jsonl`) at build time (`parlo_learn::linear`) and writes it
+//! out (`$OUT_DIR/learned.rs` and one weights file per model), so no
+//! process pays for training.
 
 use std::path::Path;
 
-#[allow(dead_code)]
-#[path = "src/es/words.rs"]
-mod words;
-
-#[allow(dead_code)]
-#[path = "src/es/bayes.rs"]
-mod bayes;
+use parlo_learn::{bayes, linear};
 
 /// `talk_to_human` → `Intent::TalkToHuman`.
 fn variant(label: &str) -> String {
@@ -29,7 +23,8 @@ fn variant(label: &str) -> String {
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    for f in ["corpus", "src/es/words.rs", "src/es/bayes.rs", "build.rs"] {
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    for f in ["corpus", "build.rs"] {
         println!("cargo::rerun-if-changed={f}");
     }
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -44,13 +39,9 @@ fn main() {
             .iter()
             .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
             .collect();
-        let texts: Vec<String> = mine
-            .iter()
-            .map(|p| std::fs::read_to_string(p).expect("a corpus file"))
-            .collect();
-        // Labels live as long as the model, which is leaked (see `train`).
-        let mut examples: Vec<(String, &'static str)> = Vec::new();
-        for (path, text) in mine.iter().zip(&texts) {
+        let mut examples: Vec<(String, String)> = Vec::new();
+        for path in &mine {
+            let text = std::fs::read_to_string(path).expect("a corpus file");
             for (n, line) in text.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
@@ -62,11 +53,31 @@ fn main() {
                         .unwrap_or_else(|| panic!("{}:{}: no {k}", path.display(), n + 1))
                         .to_string()
                 };
-                examples.push((field("text"), field("intent").leak()));
+                examples.push((field("text"), field("intent")));
             }
         }
-        let model = bayes::Model::train(examples.iter().map(|(t, l)| (t.as_str(), *l)));
-        out += &model.to_rust(who, "Intent", |l| variant(l));
+        let examples: Vec<(&str, &str)> = examples
+            .iter()
+            .map(|(t, l)| (t.as_str(), l.as_str()))
+            .collect();
+        let model = linear::train(&examples);
+        let weights = Path::new(&out_dir).join(format!("{}.weights", who.to_lowercase()));
+        std::fs::write(&weights, &model.weights).expect("writing the weights");
+        let labels: Vec<String> = model.labels.iter().map(|l| variant(l)).collect();
+        out += &format!(
+            "pub static {who}: Linear = Linear {{\n    labels: &[{}],\n    \
+             weights: include_bytes!({:?}),\n    bias: &{:?},\n    scale: {:?},\n}};\n",
+            labels.join(", "),
+            weights.display().to_string(),
+            model.bias,
+            model.scale,
+        );
+        let leaked: Vec<(&str, &'static str)> = examples
+            .iter()
+            .map(|(t, l)| (*t, &*l.to_string().leak()))
+            .collect();
+        let nb = bayes::Model::train(leaked.iter().copied());
+        out += &nb.to_rust(&format!("{who}_NB"), "Intent", |l| variant(l));
         // The files themselves, for the leave-one-writer-out tests.
         out += &format!("#[cfg(test)]\npub const {who}_FILES: &[&str] = &[\n");
         for p in &mine {
@@ -74,6 +85,6 @@ fn main() {
         }
         out += "];\n";
     }
-    let target = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("learned.rs");
+    let target = Path::new(&out_dir).join("learned.rs");
     std::fs::write(target, out).expect("writing learned.rs");
 }

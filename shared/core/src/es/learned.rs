@@ -1,29 +1,101 @@
-//! A naive Bayes reading of the intent, learned from the corpus's dev
-//! messages (shared/core/corpus/; the held-out files stay in
-//! tests/corpus/, out of the product): the reader's fallback when no rule
-//! matched a message that carries no slot, or a staff question. Rules
-//! name the phrasings they know; this generalises from everything people
-//! were seen to write («¿en qué zona quedan?» asks for the address though
-//! no rule lists «zona»).
+//! What the reader learned from the corpus's dev messages
+//! (shared/core/corpus/; the held-out files stay in tests/corpus/, out of
+//! the product): two models of a message's intent, naive Bayes over its
+//! words (`parlo_learn::bayes`) and logistic regression over its words
+//! and the letters inside them (`parlo_learn::linear`). Rules name the
+//! phrasings they know; these generalise from everything people were seen
+//! to write («¿en qué zona quedan?» asks for the address though no rule
+//! lists «zona»).
 //!
-//! It only ever answers with intents whose reply changes nothing (prices,
-//! hours, an agenda, the start of a booking conversation that still asks
-//! before it books): a guess never confirms, cancels, hands off or edits.
-//! Trained at build time (`shared/core/build.rs`, over about 4,600 dev
-//! messages); the model is static data.
+//! They serve twice: as the reader's fallback when no rule matched a
+//! message that carries no slot, or a staff question ([`guess`]); and as
+//! a second opinion where the rules read one thing and the models, sure,
+//! another ([`second_opinion`]). A guess only ever answers with intents
+//! whose reply changes nothing (prices, hours, an agenda, the start of a
+//! booking conversation that still asks before it books); a second
+//! opinion never says yes, no or hand off. Trained at build time
+//! (`shared/core/build.rs`, over about 8,000 dev messages); the models
+//! are static data.
 
-use super::bayes::{Class, Model};
+use parlo_learn::bayes::{self, Class};
+use parlo_learn::linear;
+
 use super::intent::{message_words, Intent};
 
-/// The models `shared/core/build.rs` trained on the dev files: `CUSTOMER`
-/// and `STAFF` (and, for tests, the files themselves).
+/// The models `shared/core/build.rs` trained on the dev files: naive
+/// Bayes `CUSTOMER_NB` and `STAFF_NB`, linear `CUSTOMER` and `STAFF`
+/// (and, for tests, the files themselves).
 mod trained {
-    use super::{Class, Intent, Model};
+    use super::{bayes::Model, Class, Intent};
+    type Linear = super::linear::Model<'static, Intent>;
     include!(concat!(env!("OUT_DIR"), "/learned.rs"));
 }
 
-/// How sure a guess must be to be taken (posterior probability).
-const CONFIDENT: f64 = 0.7;
+/// How sure the models must be (probabilities).
+#[derive(Debug, Clone, Copy)]
+struct Thresholds {
+    /// Naive Bayes, for a guess.
+    guess: f64,
+    /// Naive Bayes alone, to overrule the rules.
+    sure: f64,
+    /// Both models naming the same intent, to overrule the rules: naive
+    /// Bayes at least this…
+    agree_bayes: f64,
+    /// …and the linear model at least this.
+    agree_linear: f64,
+}
+
+/// Chosen by the whole reader's accuracy, each writer read with models
+/// that never saw it (`lowo_thresholds`): naive Bayes alone, all but
+/// certain, as before; the agreement of both added customers 94.81 →
+/// 95.06 % and staff 96.12 → 96.17 % over all writers, and on the four
+/// writers the rules had not yet read either, 89.6 → 89.8 % and
+/// 94.5 → 95.6 %.
+fn thresholds(staff: bool) -> Thresholds {
+    #[cfg(test)]
+    if let Some(t) = tests::THRESHOLDS.with(std::cell::Cell::get) {
+        return t;
+    }
+    Thresholds {
+        guess: 0.7,
+        sure: if staff { 0.99 } else { 0.995 },
+        agree_bayes: 0.9,
+        agree_linear: 0.3,
+    }
+}
+
+/// A model's most likely intent and its probability.
+type Best = Option<(Intent, f64)>;
+
+/// Naive Bayes's best.
+fn bayes(text: &str, staff: bool) -> Best {
+    #[cfg(test)]
+    if let Some(b) = tests::WITHOUT_ONE_WRITER.with(|m| m.borrow().as_ref().map(|m| m.0.best(text)))
+    {
+        return b;
+    }
+    if staff {
+        trained::STAFF_NB.best(text)
+    } else {
+        trained::CUSTOMER_NB.best(text)
+    }
+}
+
+/// The linear model's best: asked only when naive Bayes leans away from
+/// the rules (its features cost more to compute).
+fn linear(text: &str, staff: bool) -> Best {
+    #[cfg(test)]
+    if let Some(b) =
+        tests::WITHOUT_ONE_WRITER.with(|m| m.borrow().as_ref().map(|m| m.1.model().best(text)))
+    {
+        return b;
+    }
+    if staff {
+        trained::STAFF.best(text)
+    } else {
+        trained::CUSTOMER.best(text)
+    }
+}
 
 /// Intents a guess may give: their replies inform or ask, they commit
 /// nothing.
@@ -48,17 +120,10 @@ const SAFE_STAFF: &[Intent] = &[
     Intent::Greeting,
 ];
 
-/// The rules' intent, or the model's where they disagree and the model is
-/// all but certain (posterior ≥ 0.995 for customers, ≥ 0.99 for staff).
+/// The rules' intent, or the models' where they disagree and are sure.
 /// Never to or from a yes or a no (they confirm or refuse what is
 /// pending), nor to a handoff: every other intent's reply asks before it
 /// changes anything.
-///
-/// Chosen on two writers the reader had never seen, on their dev parts
-/// (their held-out parts stayed out): customers 91.2 → 92.3 %, staff
-/// 83.0 → 91.8 %; and leave-one-writer-out over every dev file
-/// (`lowo_reader`, which favours the rules: they have seen those lines):
-/// 95.2 → 95.9 % and 95.7 → 96.0 %.
 pub fn second_opinion(rules: Intent, text: &str, staff: bool) -> Intent {
     #[cfg(test)]
     if tests::RULES_ONLY.with(std::cell::Cell::get) {
@@ -67,30 +132,19 @@ pub fn second_opinion(rules: Intent, text: &str, staff: bool) -> Intent {
     if matches!(rules, Intent::Yes | Intent::No) || message_words(text).len() < 2 {
         return rules;
     }
-    let Some((guess, p)) = best(text, staff) else {
-        return rules;
+    let t = thresholds(staff);
+    let candidate = match bayes(text, staff) {
+        Some((nb, p)) if nb != rules && p >= t.sure => nb,
+        Some((nb, p)) if nb != rules && p >= t.agree_bayes => match linear(text, staff) {
+            Some((lr, q)) if lr == nb && q >= t.agree_linear => nb,
+            _ => return rules,
+        },
+        _ => return rules,
     };
-    let sure = p >= if staff { 0.99 } else { 0.995 };
-    let consequential = matches!(guess, Intent::Yes | Intent::No | Intent::TalkToHuman);
-    if sure && !consequential {
-        guess
-    } else {
+    if matches!(candidate, Intent::Yes | Intent::No | Intent::TalkToHuman) {
         rules
-    }
-}
-
-/// The model's most likely intent and its posterior, whatever it is.
-fn best(text: &str, staff: bool) -> Option<(Intent, f64)> {
-    #[cfg(test)]
-    if let Some(best) =
-        tests::WITHOUT_ONE_WRITER.with(|m| m.borrow().as_ref().map(|m| m.best(text)))
-    {
-        return best;
-    }
-    if staff {
-        trained::STAFF.best(text)
     } else {
-        trained::CUSTOMER.best(text)
+        candidate
     }
 }
 
@@ -103,25 +157,13 @@ pub fn guess(text: &str, staff: bool) -> Option<Intent> {
         return None;
     }
     let safe = if staff { SAFE_STAFF } else { SAFE_CUSTOMER };
-    #[cfg(test)]
-    if let Some(best) =
-        tests::WITHOUT_ONE_WRITER.with(|m| m.borrow().as_ref().map(|m| m.best(text)))
-    {
-        let (intent, p) = best?;
-        return (p >= CONFIDENT && safe.contains(&intent)).then_some(intent);
-    }
-    let model = if staff {
-        &trained::STAFF
-    } else {
-        &trained::CUSTOMER
-    };
-    let (intent, p) = model.best(text)?;
-    (p >= CONFIDENT && safe.contains(&intent)).then_some(intent)
+    let (intent, p) = bayes(text, staff)?;
+    (p >= thresholds(staff).guess && safe.contains(&intent)).then_some(intent)
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use parlo_learn::linear::{self, Trained};
 
     use super::trained::{CUSTOMER_FILES, STAFF_FILES};
     use super::*;
@@ -141,42 +183,51 @@ mod tests {
             .collect()
     }
 
-    fn train(files: &[&str]) -> Model<Intent> {
-        Model::train(examples(files).iter().map(|e| (e.text.as_str(), e.intent)))
+    fn train(files: &[&str]) -> Trained<Intent> {
+        let examples = examples(files);
+        let pairs: Vec<(&str, Intent)> = examples
+            .iter()
+            .map(|e| (e.text.as_str(), e.intent))
+            .collect();
+        linear::train(&pairs)
+    }
+
+    fn train_both(files: &[&str]) -> (bayes::Model<Intent>, Trained<Intent>) {
+        let examples = examples(files);
+        let nb = bayes::Model::train(examples.iter().map(|e| (e.text.as_str(), e.intent)));
+        (nb, train(files))
     }
 
     #[test]
     fn the_build_trained_on_the_dev_files() {
         // The same training, done here on the files the build compiled
-        // in, gives the same model.
+        // in, gives the same model. The build orders labels by name, as
+        // here; `Intent`'s own order would permute the table.
         for (built, files) in [
-            (&trained::CUSTOMER, CUSTOMER_FILES),
-            (&trained::STAFF, STAFF_FILES),
+            (trained::CUSTOMER, CUSTOMER_FILES),
+            (trained::STAFF, STAFF_FILES),
         ] {
-            let fresh = train(files);
-            // Class order differs (the build sorts labels by name), so
-            // compare in labels.
-            let shape = |m: &Model<Intent>| {
-                let classes: BTreeMap<Intent, (u32, u32)> = m
-                    .classes
-                    .iter()
-                    .map(|c| (c.label, (c.docs, c.features)))
-                    .collect();
-                let counts: Vec<(&str, BTreeMap<Intent, u32>)> = m
-                    .counts
-                    .iter()
-                    .map(|(f, row)| {
-                        let by_label = row
-                            .iter()
-                            .map(|(i, k)| (m.classes[*i as usize].label, *k))
-                            .collect();
-                        (*f, by_label)
-                    })
-                    .collect();
-                (m.vocabulary, classes, counts)
-            };
-            assert!(shape(built) == shape(&fresh), "the build's model differs");
-            assert!(examples(files).len() > 2000);
+            let names: Vec<(String, String)> = files
+                .iter()
+                .flat_map(|f| f.lines())
+                .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+                .map(|v| {
+                    (
+                        v["text"].as_str().unwrap().into(),
+                        v["intent"].as_str().unwrap().into(),
+                    )
+                })
+                .collect();
+            let pairs: Vec<(&str, &str)> = names
+                .iter()
+                .map(|(t, l)| (t.as_str(), l.as_str()))
+                .collect();
+            let fresh = linear::train(&pairs);
+            assert!(fresh.weights == built.weights, "the build's weights differ");
+            assert_eq!(fresh.bias, built.bias);
+            assert_eq!(fresh.scale, built.scale);
+            assert_eq!(fresh.labels.len(), built.labels.len());
+            assert!(pairs.len() > 2000);
         }
     }
 
@@ -193,11 +244,14 @@ mod tests {
     thread_local! {
         /// The model `guess` uses instead, in the leave-one-writer-out
         /// measure of the whole reader.
-        pub(super) static WITHOUT_ONE_WRITER: std::cell::RefCell<Option<Model<Intent>>> =
+        pub(super) static WITHOUT_ONE_WRITER: std::cell::RefCell<Option<(bayes::Model<Intent>, Trained<Intent>)>> =
             const { std::cell::RefCell::new(None) };
         /// The rules alone, without [`second_opinion`], in the measure of
         /// what it adds.
         pub(super) static RULES_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        /// Thresholds tried instead of the chosen ones (`lowo_thresholds`).
+        pub(super) static THRESHOLDS: std::cell::Cell<Option<Thresholds>> =
+            const { std::cell::Cell::new(None) };
     }
 
     /// The whole reader, each writer read with a fallback trained on the
@@ -234,7 +288,7 @@ mod tests {
             let (mut all, mut right, mut rules) = (0, 0, 0);
             for (i, held) in files.iter().enumerate() {
                 let others = all_but(files, i);
-                WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = Some(train(&others)));
+                WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = Some(train_both(&others)));
                 let read = |text: &str| {
                     if staff {
                         read_staff(text, now, cat).intent
@@ -266,6 +320,101 @@ mod tests {
         WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = None);
     }
 
+    /// The thresholds of [`guess`] and [`second_opinion`], chosen by the
+    /// whole reader's accuracy on each writer with a model that never saw
+    /// it (as `lowo_reader`). Prints one line per pair tried.
+    /// `cargo test -p parlo-core lowo_thresholds -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn lowo_thresholds() {
+        let services: Vec<String> = [
+            "Corte de cabello",
+            "Arreglo de barba",
+            "Corte y barba",
+            "Tinte",
+            "Depilación de cejas",
+        ]
+        .map(String::from)
+        .to_vec();
+        let team: Vec<String> = ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"]
+            .map(String::from)
+            .to_vec();
+        let cat = Catalogue {
+            services: &services,
+            staff: &team,
+        };
+        let now = chrono::NaiveDate::from_ymd_opt(2030, 1, 7)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        let variants = |staff: bool| -> Vec<(String, Thresholds)> {
+            let chosen = thresholds(staff);
+            let mut v = vec![
+                ("chosen".to_string(), chosen),
+                (
+                    "naive Bayes alone".to_string(),
+                    Thresholds {
+                        agree_bayes: 1.1,
+                        ..chosen
+                    },
+                ),
+            ];
+            for guess in [0.5, 0.9] {
+                v.push((format!("guess {guess}"), Thresholds { guess, ..chosen }));
+            }
+            for sure in [0.99, 0.995, 0.999] {
+                v.push((format!("sure {sure}"), Thresholds { sure, ..chosen }));
+            }
+            for (a, b) in [(0.5, 0.3), (0.5, 0.5), (0.7, 0.5), (0.7, 0.7), (0.9, 0.5)] {
+                v.push((
+                    format!("agree {a}/{b}"),
+                    Thresholds {
+                        agree_bayes: a,
+                        agree_linear: b,
+                        ..chosen
+                    },
+                ));
+            }
+            v
+        };
+        for (who, files, staff) in [
+            ("customer", CUSTOMER_FILES, false),
+            ("staff", STAFF_FILES, true),
+        ] {
+            let variants = variants(staff);
+            let mut right = vec![0usize; variants.len()];
+            let mut all = 0;
+            let only: Vec<usize> =
+                std::env::var(if staff { "LOWO_STAFF" } else { "LOWO_CUSTOMER" })
+                    .map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect())
+                    .unwrap_or_else(|_| (0..files.len()).collect());
+            for i in only {
+                WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = Some(train_both(&all_but(files, i))));
+                let lines = examples(&[files[i]]);
+                all += lines.len();
+                for (k, (_, t)) in variants.iter().enumerate() {
+                    THRESHOLDS.with(|c| c.set(Some(*t)));
+                    for ex in &lines {
+                        let got = if staff {
+                            read_staff(&ex.text, now, cat).intent
+                        } else {
+                            read_customer(&ex.text, now, cat).intent
+                        };
+                        right[k] += usize::from(got == ex.intent);
+                    }
+                }
+            }
+            for (k, (name, _)) in variants.iter().enumerate() {
+                println!(
+                    "{who}: {name}: {:.2} % of {all}",
+                    100.0 * right[k] as f64 / all as f64
+                );
+            }
+        }
+        THRESHOLDS.with(|t| t.set(None));
+        WITHOUT_ONE_WRITER.with(|m| *m.borrow_mut() = None);
+    }
+
     /// Leave one writer out: trained on the other writers' dev files,
     /// how well does the model read the one it never saw? The honest
     /// measure of how it generalises (no held-out file involved). Run
@@ -277,37 +426,35 @@ mod tests {
             ("customer", CUSTOMER_FILES, SAFE_CUSTOMER),
             ("staff", STAFF_FILES, SAFE_STAFF),
         ] {
-            let (mut all, mut right, mut taken, mut taken_right) = (0, 0, 0, 0);
-            for (i, held) in files.iter().enumerate() {
-                let others = all_but(files, i);
-                let model = train(&others);
-                let (mut a, mut r, mut t, mut tr) = (0, 0, 0, 0);
-                for ex in examples(&[held]) {
-                    a += 1;
-                    let Some((intent, p)) = model.best(&ex.text) else {
+            // Naive Bayes right, linear right, Bayes confident and safe,
+            // and right then.
+            let (mut all, mut nb, mut lr, mut taken, mut taken_right) = (0, 0, 0, 0, 0);
+            for i in 0..files.len() {
+                let (bayes, linear) = train_both(&all_but(files, i));
+                for ex in examples(&[files[i]]) {
+                    all += 1;
+                    lr +=
+                        usize::from(linear.model().best(&ex.text).map(|b| b.0) == Some(ex.intent));
+                    let Some((intent, p)) = bayes.best(&ex.text) else {
                         continue;
                     };
-                    r += usize::from(intent == ex.intent);
-                    if p >= CONFIDENT
+                    nb += usize::from(intent == ex.intent);
+                    if p >= thresholds(who == "staff").guess
                         && safe.contains(&intent)
                         && message_words(&ex.text).len() >= 2
                     {
-                        t += 1;
-                        tr += usize::from(intent == ex.intent);
+                        taken += 1;
+                        taken_right += usize::from(intent == ex.intent);
                     }
                 }
-                println!(
-                    "{who} writer {i}: accuracy {:.1} % of {a}; confident+safe {t} lines, {:.1} % right",
-                    100.0 * r as f64 / a as f64,
-                    100.0 * tr as f64 / t.max(1) as f64
-                );
-                (all, right, taken, taken_right) =
-                    (all + a, right + r, taken + t, taken_right + tr);
             }
+            let pc = |k: usize, of: usize| 100.0 * k as f64 / of.max(1) as f64;
             println!(
-                "{who} overall: accuracy {:.1} % of {all}; confident+safe {taken} lines, {:.1} % right",
-                100.0 * right as f64 / all as f64,
-                100.0 * taken_right as f64 / taken.max(1) as f64
+                "{who}: naive Bayes {:.1} %, linear {:.1} % of {all}; \
+                 Bayes confident and safe on {taken} lines, {:.1} % right",
+                pc(nb, all),
+                pc(lr, all),
+                pc(taken_right, taken)
             );
         }
     }

@@ -2,7 +2,6 @@
 //! write on WhatsApp. Pure functions only; `now` and the business's zone are
 //! always parameters.
 
-mod bayes;
 pub mod format;
 pub mod fuzzy;
 pub mod hours;
@@ -10,7 +9,7 @@ pub mod intent;
 pub mod learned;
 pub mod read;
 pub mod when;
-pub mod words;
+pub use parlo_learn::words;
 
 /// Case-insensitive search that answers with byte offsets **in `text`**:
 /// the start and end of the first match of `needle` (compared in

@@ -1,15 +1,13 @@
 //! Multinomial naive Bayes over a message's words, word pairs and word
-//! stems: trained by the build script on the corpus's dev files (and by
-//! the leave-one-writer-out tests on part of them), read by
-//! [`super::learned`]. The trained model is plain static data, sorted for
-//! binary search, so a process pays nothing to load it.
-//!
-//! Self-contained but for [`super::words`]: the build script includes
-//! this file too.
+//! stems: trained by `parlo-core`'s build script on the corpus's dev files
+//! (and by the leave-one-writer-out tests on part of them), read by the
+//! reader's learned second opinion and fallback. The trained model is
+//! plain static data, sorted for binary search, so a process pays nothing
+//! to load it.
 
 use std::collections::BTreeMap;
 
-use super::words::message_words;
+use crate::words::message_words;
 
 /// Additive smoothing: a feature never seen with a label still leaves it
 /// possible.

@@ -1,8 +1,7 @@
 //! The words of a message as the reader compares them: lowercase, no
 //! accents or punctuation, WhatsApp spellings folded («q» → «que»,
-//! «kiero» → «quiero»), Spain's vosotros read as ustedes. Self-contained
-//! (std only): the build script includes this file too, to train the
-//! learned fallback on the same words the product reads.
+//! «kiero» → «quiero»), Spain's vosotros read as ustedes. The rules read
+//! these words, and the learned model is trained on them.
 
 /// Lowercases, strips accents and diacritics ("Peluquería" → "peluqueria",
 /// "ñ" → "n", "ü" → "u"), turns punctuation, symbols and emoji into spaces
@@ -169,7 +168,7 @@ const SPELLINGS: &[(&str, &str)] = &[
 
 /// Collapses runs of three or more identical letters: "holaaa" → "hola",
 /// "siiiii" → "si" (doubles like "ll", "rr", "cc" stay).
-pub(crate) fn squeeze(word: &str) -> String {
+pub fn squeeze(word: &str) -> String {
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len());
     let mut i = 0;
@@ -189,7 +188,7 @@ pub(crate) fn squeeze(word: &str) -> String {
 }
 
 /// Emoji that carry an answer, turned into words before normalising.
-pub(crate) fn words_for_emoji(text: &str) -> String {
+pub fn words_for_emoji(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
