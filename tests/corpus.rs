@@ -257,39 +257,39 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 }
 
 // Thresholds: what the reader achieved when they were last raised
-// (2026-12-07, third session), rounded down; a drop fails. Some were
-// lowered that session, below what the session started with or had
-// reached earlier in it, by the learned second opinion and the retraining
-// on new writers that raised the held-out totals (on the sixteen files
-// held out when it began: customers 90.4 → 92.9 %, staff 87.0 → 95.0 %
-// intents): staff_dev intents 99.5 → 99.0
-// (three of 598 lines); one line each of the styles, replies, remind and
-// madrid customer held-out files. The issue's targets for the
-// held-out part are 97 % intents and 95 % slots. See tests/corpus/README.md
-// for which file is which; the closing note of issue #12 for the figures.
+// (2026-12-07, fourth session), rounded down; a drop fails. Some were
+// lowered, below what an earlier session had reached, by the retraining
+// of the learned models on new writers and the linear model's second
+// voice, which raised the held-out totals: staff_evening_heldout 96.0 →
+// 94.5 % intents (one line of 78), 93.5 → 92.5 % slots; and, in the third
+// session, staff_dev intents 99.5 → 99.0 and one line each of the styles,
+// replies, remind and madrid customer held-out files. The issue's targets
+// for the held-out part are 97 % intents and 95 % slots. See
+// tests/corpus/README.md for which file is which; the closing note of
+// issue #12 for the figures.
 
 /// Every dev file: (file, staff, intents, slots).
 const DEV: [(&str, bool, f64, f64); 39] = [
     ("customer_dev.jsonl", false, 99.5, 99.9),
     ("customer_fresh.jsonl", false, 97.5, 94.5),
     ("customer_natural.jsonl", false, 99.5, 96.5),
-    ("customer_styles.jsonl", false, 98.0, 97.0),
+    ("customer_styles.jsonl", false, 98.5, 97.0),
     ("customer_scenarios.jsonl", false, 97.0, 97.5),
     ("customer_spain.jsonl", false, 96.5, 94.0),
-    ("customer_replies.jsonl", false, 94.5, 92.5),
+    ("customer_replies.jsonl", false, 95.0, 92.5),
     ("customer_salon.jsonl", false, 96.5, 95.5),
     ("customer_remind.jsonl", false, 96.0, 83.5),
-    ("customer_pieces.jsonl", false, 95.0, 97.5),
+    ("customer_pieces.jsonl", false, 96.0, 97.5),
     ("customer_border.jsonl", false, 98.5, 97.0),
-    ("customer_asking.jsonl", false, 98.0, 97.0),
-    ("customer_madrid.jsonl", false, 93.5, 91.5),
-    ("customer_norte.jsonl", false, 98.0, 94.0),
-    ("customer_promo.jsonl", false, 95.0, 95.5),
-    ("customer_voice.jsonl", false, 95.5, 90.5),
-    ("customer_formal.jsonl", false, 97.5, 93.5),
-    ("customer_teens.jsonl", false, 95.5, 97.0),
-    ("customer_latam.jsonl", false, 92.5, 95.5),
-    ("customer_trouble.jsonl", false, 92.5, 87.5),
+    ("customer_asking.jsonl", false, 98.0, 97.5),
+    ("customer_madrid.jsonl", false, 94.0, 92.0),
+    ("customer_norte.jsonl", false, 98.0, 94.5),
+    ("customer_promo.jsonl", false, 95.5, 95.5),
+    ("customer_voice.jsonl", false, 96.5, 91.0),
+    ("customer_formal.jsonl", false, 99.0, 94.0),
+    ("customer_teens.jsonl", false, 96.0, 97.5),
+    ("customer_latam.jsonl", false, 97.5, 97.5),
+    ("customer_trouble.jsonl", false, 96.0, 88.0),
     ("staff_dev.jsonl", true, 99.0, 99.5),
     ("staff_fresh.jsonl", true, 99.0, 98.5),
     ("staff_natural.jsonl", true, 100.0, 99.0),
@@ -298,16 +298,16 @@ const DEV: [(&str, bool, f64, f64); 39] = [
     ("staff_busy.jsonl", true, 100.0, 94.0),
     ("staff_week.jsonl", true, 99.0, 97.0),
     ("staff_newbie.jsonl", true, 98.5, 95.5),
-    ("staff_planning.jsonl", true, 98.5, 93.0),
+    ("staff_planning.jsonl", true, 99.0, 93.0),
     ("staff_desk.jsonl", true, 98.0, 90.5),
     ("staff_phone.jsonl", true, 97.5, 94.0),
     ("staff_madrid.jsonl", true, 100.0, 96.5),
     ("staff_manager.jsonl", true, 96.5, 92.0),
     ("staff_junior.jsonl", true, 98.5, 96.5),
     ("staff_driving.jsonl", true, 98.0, 94.0),
-    ("staff_terse.jsonl", true, 96.5, 91.5),
+    ("staff_terse.jsonl", true, 97.0, 92.0),
     ("staff_evening.jsonl", true, 99.0, 96.5),
-    ("staff_abroad.jsonl", true, 98.0, 96.5),
+    ("staff_abroad.jsonl", true, 98.5, 96.5),
     ("staff_admin.jsonl", true, 99.0, 91.0),
 ];
 
@@ -317,36 +317,36 @@ const DEV: [(&str, bool, f64, f64); 39] = [
 const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 34] = [
     ("customer_fresh_heldout.jsonl", false, 93.0, 92.5),
     ("customer_natural_heldout.jsonl", false, 97.5, 97.0),
-    ("customer_styles_heldout.jsonl", false, 94.5, 95.5),
+    ("customer_styles_heldout.jsonl", false, 95.5, 95.5),
     ("customer_scenarios_heldout.jsonl", false, 88.5, 97.0),
-    ("customer_spain_heldout.jsonl", false, 82.0, 89.0),
-    ("customer_replies_heldout.jsonl", false, 93.5, 97.0),
-    ("customer_salon_heldout.jsonl", false, 97.0, 93.0),
+    ("customer_spain_heldout.jsonl", false, 84.5, 89.0),
+    ("customer_replies_heldout.jsonl", false, 94.5, 98.0),
+    ("customer_salon_heldout.jsonl", false, 97.0, 94.0),
     ("customer_remind_heldout.jsonl", false, 96.0, 88.5),
-    ("customer_pieces_heldout.jsonl", false, 92.0, 89.0),
+    ("customer_pieces_heldout.jsonl", false, 93.5, 89.0),
     ("customer_asking_heldout.jsonl", false, 89.5, 90.0),
     ("customer_madrid_heldout.jsonl", false, 89.5, 92.5),
     ("customer_norte_heldout.jsonl", false, 91.0, 91.5),
     ("customer_promo_heldout.jsonl", false, 96.0, 98.5),
     ("customer_voice_heldout.jsonl", false, 94.5, 90.0),
-    ("customer_formal_heldout.jsonl", false, 84.5, 88.5),
+    ("customer_formal_heldout.jsonl", false, 85.5, 88.5),
     ("customer_teens_heldout.jsonl", false, 92.0, 90.0),
-    ("customer_latam_heldout.jsonl", false, 96.0, 91.0),
+    ("customer_latam_heldout.jsonl", false, 96.0, 92.5),
     ("customer_trouble_heldout.jsonl", false, 94.5, 95.5),
     ("staff_natural_heldout.jsonl", true, 94.5, 95.0),
     ("staff_styles_heldout.jsonl", true, 95.0, 96.5),
     ("staff_scenarios_heldout.jsonl", true, 98.5, 89.5),
     ("staff_busy_heldout.jsonl", true, 94.5, 96.0),
-    ("staff_week_heldout.jsonl", true, 93.5, 98.0),
-    ("staff_newbie_heldout.jsonl", true, 97.0, 93.5),
-    ("staff_planning_heldout.jsonl", true, 91.0, 95.0),
-    ("staff_phone_heldout.jsonl", true, 89.5, 94.5),
+    ("staff_week_heldout.jsonl", true, 94.5, 98.0),
+    ("staff_newbie_heldout.jsonl", true, 98.5, 94.5),
+    ("staff_planning_heldout.jsonl", true, 92.0, 95.0),
+    ("staff_phone_heldout.jsonl", true, 92.0, 95.5),
     ("staff_madrid_heldout.jsonl", true, 94.5, 91.5),
     ("staff_manager_heldout.jsonl", true, 96.0, 89.5),
-    ("staff_junior_heldout.jsonl", true, 92.0, 93.0),
+    ("staff_junior_heldout.jsonl", true, 93.5, 93.0),
     ("staff_driving_heldout.jsonl", true, 97.0, 91.5),
     ("staff_terse_heldout.jsonl", true, 80.5, 75.5),
-    ("staff_evening_heldout.jsonl", true, 96.0, 93.5),
+    ("staff_evening_heldout.jsonl", true, 94.5, 92.5),
     ("staff_abroad_heldout.jsonl", true, 96.0, 97.0),
     ("staff_admin_heldout.jsonl", true, 91.0, 84.0),
 ];
@@ -398,8 +398,8 @@ fn independent_heldout() {
         report(&format!("all independent held-out, {who}"), s);
     }
     assert!(drops.is_empty(), "below threshold: {drops:?}");
-    at_least("independent customer", &totals[0].1, 92.0, 92.5);
-    at_least("independent staff", &totals[1].1, 93.5, 92.5);
+    at_least("independent customer", &totals[0].1, 92.5, 92.5);
+    at_least("independent staff", &totals[1].1, 94.0, 92.5);
 }
 
 #[test]

@@ -64,6 +64,7 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("grasias", "gracias"),
     ("gracia", "gracias"),
     ("graciaz", "gracias"),
+    ("graciaas", "gracias"),
     ("thx", "gracias"),
     // A staff member's shorthand: «bloq 2-3», «hist 33…».
     ("bloq", "bloquea"),
@@ -148,6 +149,11 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("wevo", "huevo"),
     ("andele", "andale"),
     ("kita", "quita"),
+    // Rioplatense voseo read as tuteo: «ya podés seguir vos».
+    ("podes", "puedes"),
+    ("tenes", "tienes"),
+    ("queres", "quieres"),
+    ("vos", "tu"),
     // Catalan.
     ("gracies", "gracias"),
     ("fins", "hasta"),
@@ -188,12 +194,16 @@ pub fn squeeze(word: &str) -> String {
 }
 
 /// Emoji that carry an answer, turned into words before normalising.
+/// «🙏» alone thanks; after a request it asks nicely («con Ana, porfa
+/// 🙏», «corte hoy 🙏🙏»).
 pub fn words_for_emoji(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let words = text.chars().any(char::is_alphanumeric);
     for ch in text.chars() {
         match ch {
             '👍' | '👌' | '✅' | '🆗' | '✔' => out.push_str(" si "),
             '👎' | '❌' => out.push_str(" no "),
+            '🙏' if words => out.push_str(" porfa "),
             '🙏' => out.push_str(" gracias "),
             '👋' => out.push_str(" hola "),
             c => out.push(c),

@@ -109,6 +109,9 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("degradado", "corte"),
     ("rapar", "corte"),
     ("raparme", "corte"),
+    // Cuba and Central America: «pelarme».
+    ("pelarme", "corte"),
+    ("pelar", "corte"),
     ("rapado", "corte"),
     ("pintar", "tinte"),
     ("pintarme", "tinte"),

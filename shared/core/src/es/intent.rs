@@ -274,6 +274,11 @@ const RULES: &[Rule] = &[
             "me devuelva la llamada",
             "me devuelvan la llamada",
             "me regrese la llamada",
+            "con quien puedo hablar",
+            "comuniqueme con",
+            "comuniquenme con",
+            "que una persona",
+            "alguien que me atienda",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -1424,6 +1429,12 @@ const RULES: &[Rule] = &[
             "en lugar de hoy",
             "en vez de manana",
             "en lugar de manana",
+            "me mueven a",
+            "me mueves a",
+            "me pasas para",
+            "me pasan para",
+            "me pasas a las",
+            "me pasan a las",
         ],
         all: &[
             &["cambi*", "mover", "muev*", "adelant*"],
@@ -1603,6 +1614,9 @@ const RULES: &[Rule] = &[
             "cuanto tarda*",
             "you do",
             "guys do",
+            "cuanto demora",
+            "cuanto se demora",
+            "cuanto demoran",
         ],
         all: &[],
         // «¿Cuánto cuesta el tinte y cuánto dura?»: the price first.
@@ -1931,6 +1945,8 @@ const YES_LEAD: &[&str] = &[
     "that works",
     "ahi esta bien",
     "me sirve",
+    "sisi",
+    "ya po",
 ];
 
 const NO_LEAD: &[&str] = &[
@@ -1978,6 +1994,8 @@ const GREETINGS: &[&str] = &[
     "quiubo",
     "quibo",
     "quiubo",
+    "wena",
+    "wenas",
 ];
 
 /// Rules that may override an answer that starts with "sí," / "no,".

@@ -59,6 +59,17 @@ fn without_hesitations(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(kept.join(" "))
 }
 
+/// «… no puedo, pero el jueves sí»: after its last «pero», the message
+/// says what does suit.
+fn suits_instead(words: &[String]) -> bool {
+    words.iter().rposition(|w| w == "pero").is_some_and(|at| {
+        let rest = &words[at + 1..];
+        rest.iter()
+            .any(|w| ["si", "podria", "puedo", "queda"].contains(&w.as_str()))
+            && !rest.iter().any(|w| w == "no")
+    })
+}
+
 /// A customer's message.
 pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let text = &*without_hesitations(text);
@@ -380,8 +391,14 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         Intent::Book | Intent::Unknown | Intent::No | Intent::Reschedule
     ) {
         if let Some(instead) = instead_of_refused(text, now) {
+            // «mañana no puedo pero pasado mañana a las 10 sí»: said as
+            // what suits, a booking.
             if r.intent != Intent::Reschedule {
-                r.intent = Intent::No;
+                r.intent = if suits_instead(&words) {
+                    Intent::Book
+                } else {
+                    Intent::No
+                };
             }
             if instead.date.is_some() {
                 r.when.date = instead.date;
@@ -2913,6 +2930,31 @@ const NOT_NAME: &[&str] = &[
     "entonces",
     "ponle",
     "eh",
+    // «¿a nombre de quién quedó?» asks; «… a mi nombre? Es Sofía».
+    "quien",
+    "es",
+    // Where someone is from, not who: «soy brasileño».
+    "brasileno",
+    "brasilena",
+    "argentino",
+    "argentina",
+    "colombiano",
+    "colombiana",
+    "venezolano",
+    "venezolana",
+    "cubano",
+    "cubana",
+    "chileno",
+    "chilena",
+    "peruano",
+    "peruana",
+    "mexicano",
+    "mexicana",
+    "espanola",
+    "extranjero",
+    "extranjera",
+    "gringo",
+    "gringa",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
