@@ -87,6 +87,7 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("cortesito", "corte"),
     ("cortarse", "corte"),
     ("haircut", "corte"),
+    ("haircuts", "corte"),
     ("cut", "corte"),
     ("trim", "corte"),
     // Catalan: «tall i barba».

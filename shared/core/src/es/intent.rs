@@ -279,6 +279,9 @@ const RULES: &[Rule] = &[
             "comuniquenme con",
             "que una persona",
             "alguien que me atienda",
+            "comunicar con alguien",
+            "hablar con un barbero",
+            "hablar con el barbero",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -587,6 +590,7 @@ const RULES: &[Rule] = &[
             "no presentado",
             "no presentada",
             "ns #",
+            "nou chou",
         ],
         all: &[],
         none: &[
@@ -1947,6 +1951,7 @@ const YES_LEAD: &[&str] = &[
     "me sirve",
     "sisi",
     "ya po",
+    "es correcto",
 ];
 
 const NO_LEAD: &[&str] = &[

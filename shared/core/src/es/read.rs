@@ -440,8 +440,129 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     if r.name.is_none() {
         r.name = signed_name(text, cat.staff);
     }
+    // «cancela la cita de Mateo», «agéndale al Lic. Mauricio Leal»: the
+    // person the appointment is for, as staff name customers.
+    if r.name.is_none()
+        && matches!(
+            r.intent,
+            Intent::Book | Intent::Cancel | Intent::Reschedule | Intent::MyAppointments
+        )
+    {
+        r.name = appointment_for(text, cat.staff);
+    }
     learned_if_lost(&mut r, text, false);
     r
+}
+
+/// Whom a customer's appointment is for, when they name someone: «cancela
+/// la cita de Mateo», «¿a qué hora le toca a Mateo?», «Cita para Tomás,
+/// corte…», «agéndale al Lic. Mauricio Leal…», «mi padre, don Rogelio
+/// Salinas». Only capitalised words after a lead or a title, and not a
+/// teammate.
+fn appointment_for(text: &str, staff: &[String]) -> Option<String> {
+    const LEADS: &[&str] = &[
+        "cita de ",
+        "la de ",
+        "le toca a ",
+        "cita para ",
+        "agendarle a ",
+        "agendale a ",
+        "agéndale a ",
+        "agenden a ",
+        "apunten a ",
+    ];
+    const TITLES: &[&str] = &[
+        "lic.",
+        "lic",
+        "licenciado",
+        "licenciada",
+        "mtro.",
+        "mtro",
+        "dr.",
+        "dr",
+        "dra.",
+        "dra",
+        "doctor",
+        "doctora",
+        "ing.",
+        "ing",
+        "ingeniero",
+        "sr.",
+        "sra.",
+        "don",
+        "doña",
+    ];
+    const NOT_FIRST: &[&str] = &[
+        "lunes",
+        "martes",
+        "miercoles",
+        "jueves",
+        "viernes",
+        "sabado",
+        "domingo",
+        "enero",
+        "febrero",
+        "hoy",
+        "manana",
+        "las",
+    ];
+    // Shouted, every word looks like a name.
+    if !text.chars().any(char::is_lowercase) {
+        return None;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let lowered: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let mut starts: Vec<usize> = Vec::new();
+    for lead in LEADS {
+        let lead: Vec<&str> = lead.split_whitespace().collect();
+        for i in 0..words.len().saturating_sub(lead.len()) {
+            if lead
+                .iter()
+                .enumerate()
+                .all(|(k, l)| normalize(&lowered[i + k]) == normalize(l))
+            {
+                starts.push(i + lead.len());
+            }
+        }
+    }
+    if words
+        .first()
+        .is_some_and(|w| w.trim_end_matches(',') == "Para")
+    {
+        starts.push(1);
+    }
+    for (i, w) in lowered.iter().enumerate() {
+        if TITLES.contains(&w.trim_end_matches(',')) {
+            starts.push(i);
+        }
+    }
+    starts.sort_unstable();
+    starts.into_iter().find_map(|mut i| {
+        while lowered
+            .get(i)
+            .is_some_and(|w| TITLES.contains(&w.as_str()) || w == "al" || w == "el")
+        {
+            i += 1;
+        }
+        // Up to three capitalised words, the last one ending a clause.
+        let mut name: Vec<&str> = Vec::new();
+        for raw in words[i.min(words.len())..].iter().take(3) {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            if !w.chars().next().is_some_and(char::is_uppercase) {
+                break;
+            }
+            name.push(w);
+            if raw.ends_with(|c: char| ",.;:?!)".contains(c)) {
+                break;
+            }
+        }
+        let first = normalize(name.first()?);
+        let teammate = staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(first.as_str()));
+        (!teammate && !NOT_FIRST.contains(&first.as_str()) && !NOT_NAME.contains(&first.as_str()))
+            .then(|| name.join(" "))
+    })
 }
 
 /// «… corte y arreglo de barba. Manuel Ortega Ruiz.», «Atentamente,
@@ -1780,9 +1901,16 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     {
         // "La cita de Pedro Gómez" names a customer, not the barber; «con
         // Pedro» still does («apunta a Luis el sábado con Pedro»).
+        // Nor a list's item of its own (not the first, which may call
+        // out to someone): «Cita: Tomás Herrera, corte, lunes 14, 11am,
+        // Pedro».
         let with_staff = r.staff.as_deref().is_some_and(|s| {
             let first = normalize(s).split(' ').next().unwrap_or("").to_string();
             text_has(&words, &format!("con {first}"))
+                || text
+                    .split([',', ';'])
+                    .skip(1)
+                    .any(|item| normalize(item) == first)
         });
         if !with_staff
             && r.name.as_deref().is_some_and(|n| {
@@ -1998,6 +2126,9 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "seguir con ",
         "contestes a ",
         "cancela a ",
+        // «Cita: Lalo, martes 15, 12:30, corte»
+        "cita: ",
+        "cita para ",
     ];
     const NOT_A_NAME: &[&str] = &[
         "las",
@@ -2087,6 +2218,9 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "pelo",
         "cejas",
         "barba",
+        "tinte",
+        "corte",
+        "fade",
         // «el corte de niño a 8 euros»: a kind of service, not a customer.
         "nino",
         "nina",
@@ -3560,6 +3694,62 @@ mod tests {
 
     fn both<'a>(services: &'a [String], staff: &'a [String]) -> Catalogue<'a> {
         Catalogue { services, staff }
+    }
+
+    #[test]
+    fn what_the_fourth_sessions_writers_said() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        // Whom a customer's appointment is for; not a teammate, not a
+        // shouted message.
+        for (text, name) in [
+            ("cancela la cita de Mateo porfa, está malito", Some("Mateo")),
+            (
+                "agéndale al Lic. Mauricio Leal el 24 a las 5, corte",
+                Some("Mauricio Leal"),
+            ),
+            (
+                "Buen día, le saluda el Lic. Arturo Benítez. Quiero cita mañana",
+                Some("Arturo Benítez"),
+            ),
+            ("cámbiame la cita de Pedro a las 6", None),
+            ("CITA PARA CEJAS EL MIÉRCOLES EN LA TARDE", None),
+        ] {
+            assert_eq!(
+                read_customer(text, now(), c).name.as_deref(),
+                name,
+                "{text}"
+            );
+        }
+        // What suits, said after what does not, books it.
+        let r = read_customer("mañana no puedo pero pasado mañana a las 10 sí", now(), c);
+        assert_eq!(r.intent, Intent::Book);
+        assert_eq!(
+            read_customer("a las 4 no puedo, ¿a las 6?", now(), c).intent,
+            Intent::No
+        );
+        // «🙏» after a request asks nicely; alone it thanks.
+        let r = read_customer("con Ana, porfa 🙏", now(), c);
+        assert_eq!(
+            (r.intent, r.staff.as_deref()),
+            (Intent::Book, Some("Ana Torres"))
+        );
+        assert_eq!(read_customer("🙏", now(), c).intent, Intent::Thanks);
+        // A dictated clock; a teammate as a list's last item.
+        let r = read_staff("el de las 4 30 no llegó nunca márcalo", now(), c);
+        assert_eq!(
+            r.when.time,
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(16, 30, 0).unwrap()
+            ))
+        );
+        let r = read_staff(
+            "Cita: Tomás Herrera, corte, lunes 14, 11am, Pedro",
+            now(),
+            c,
+        );
+        assert_eq!(r.staff.as_deref(), Some("Pedro Ruiz"));
+        assert_eq!(r.name.as_deref(), Some("Tomás Herrera"));
     }
 
     #[test]

@@ -844,6 +844,17 @@ impl Parser {
             j += 2;
             explicit = true;
             colon = true;
+        } else if after_las
+            && digits
+            && self.n_len(j) == 2
+            && self.n(j).is_some_and(|x| x <= 55 && x % 5 == 0)
+            && !self.is(j + 1, &["min", "mins", "minutos", "pesos"])
+        {
+            // «a las 4 30»: a dictated clock, the colon not written.
+            m = self.n(j)?;
+            j += 1;
+            explicit = true;
+            colon = true;
         } else if self.is(j, &["y"]) {
             if self.is(j + 1, &["media", "cuarto"]) {
                 m = minute_word(self.w(j + 1))?;
