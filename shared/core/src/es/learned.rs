@@ -123,13 +123,19 @@ const SAFE_STAFF: &[Intent] = &[
 /// The rules' intent, or the models' where they disagree and are sure.
 /// Never to or from a yes or a no (they confirm or refuse what is
 /// pending), nor to a handoff: every other intent's reply asks before it
-/// changes anything.
+/// changes anything. Nor from a staff member taking a customer's chat or
+/// handing it back, which the rules read from the phone number it names
+/// («ya atendí a 33…» gives it back, though its words are a finished
+/// cut's).
 pub fn second_opinion(rules: Intent, text: &str, staff: bool) -> Intent {
     #[cfg(test)]
     if tests::RULES_ONLY.with(std::cell::Cell::get) {
         return rules;
     }
-    if matches!(rules, Intent::Yes | Intent::No) || message_words(text).len() < 2 {
+    if held(rules)
+        || matches!(rules, Intent::TakeOver | Intent::ReleaseHandoff)
+        || message_words(text).len() < 2
+    {
         return rules;
     }
     let t = thresholds(staff);
@@ -141,11 +147,16 @@ pub fn second_opinion(rules: Intent, text: &str, staff: bool) -> Intent {
         },
         _ => return rules,
     };
-    if matches!(candidate, Intent::Yes | Intent::No | Intent::TalkToHuman) {
+    if held(candidate) || candidate == Intent::TalkToHuman {
         rules
     } else {
         candidate
     }
+}
+
+/// Readings the models never take over nor give (see [`second_opinion`]).
+fn held(i: Intent) -> bool {
+    matches!(i, Intent::Yes | Intent::No)
 }
 
 /// The learned guess for a message no rule understood, when it is
@@ -475,7 +486,12 @@ mod tests {
     fn a_second_opinion_never_says_yes_no_or_hands_off() {
         for (files, staff) in [(CUSTOMER_FILES, false), (STAFF_FILES, true)] {
             for ex in examples(files) {
-                for rules in [Intent::Yes, Intent::No] {
+                for rules in [
+                    Intent::Yes,
+                    Intent::No,
+                    Intent::TakeOver,
+                    Intent::ReleaseHandoff,
+                ] {
                     assert_eq!(second_opinion(rules, &ex.text, staff), rules, "{}", ex.text);
                 }
                 for rules in [Intent::Unknown, Intent::Book, Intent::Cancel] {
