@@ -242,6 +242,27 @@ mod tests {
         }
     }
 
+    /// The corpus's world: its catalogue, its team, its clock.
+    fn world() -> (Vec<String>, Vec<String>, chrono::NaiveDateTime) {
+        let services = [
+            "Corte de cabello",
+            "Arreglo de barba",
+            "Corte y barba",
+            "Tinte",
+            "Depilación de cejas",
+        ]
+        .map(String::from)
+        .to_vec();
+        let team = ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"]
+            .map(String::from)
+            .to_vec();
+        let now = chrono::NaiveDate::from_ymd_opt(2030, 1, 7)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        (services, team, now)
+    }
+
     /// Every writer's dev file but the `i`-th.
     fn all_but<'a>(files: &[&'a str], i: usize) -> Vec<&'a str> {
         files
@@ -272,26 +293,11 @@ mod tests {
     #[test]
     #[ignore]
     fn lowo_reader() {
-        let services: Vec<String> = [
-            "Corte de cabello",
-            "Arreglo de barba",
-            "Corte y barba",
-            "Tinte",
-            "Depilación de cejas",
-        ]
-        .map(String::from)
-        .to_vec();
-        let team: Vec<String> = ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"]
-            .map(String::from)
-            .to_vec();
+        let (services, team, now) = world();
         let cat = Catalogue {
             services: &services,
             staff: &team,
         };
-        let now = chrono::NaiveDate::from_ymd_opt(2030, 1, 7)
-            .unwrap()
-            .and_hms_opt(10, 0, 0)
-            .unwrap();
         for (who, files, staff) in [
             ("customer", CUSTOMER_FILES, false),
             ("staff", STAFF_FILES, true),
@@ -338,26 +344,11 @@ mod tests {
     #[test]
     #[ignore]
     fn lowo_thresholds() {
-        let services: Vec<String> = [
-            "Corte de cabello",
-            "Arreglo de barba",
-            "Corte y barba",
-            "Tinte",
-            "Depilación de cejas",
-        ]
-        .map(String::from)
-        .to_vec();
-        let team: Vec<String> = ["Carlos Méndez", "Pedro Ruiz", "Ana Torres"]
-            .map(String::from)
-            .to_vec();
+        let (services, team, now) = world();
         let cat = Catalogue {
             services: &services,
             staff: &team,
         };
-        let now = chrono::NaiveDate::from_ymd_opt(2030, 1, 7)
-            .unwrap()
-            .and_hms_opt(10, 0, 0)
-            .unwrap();
         let variants = |staff: bool| -> Vec<(String, Thresholds)> {
             let chosen = thresholds(staff);
             let mut v = vec![

@@ -492,20 +492,6 @@ fn appointment_for(text: &str, staff: &[String]) -> Option<String> {
         "don",
         "doña",
     ];
-    const NOT_FIRST: &[&str] = &[
-        "lunes",
-        "martes",
-        "miercoles",
-        "jueves",
-        "viernes",
-        "sabado",
-        "domingo",
-        "enero",
-        "febrero",
-        "hoy",
-        "manana",
-        "las",
-    ];
     // Shouted, every word looks like a name.
     if !text.chars().any(char::is_lowercase) {
         return None;
@@ -560,8 +546,9 @@ fn appointment_for(text: &str, staff: &[String]) -> Option<String> {
         let teammate = staff
             .iter()
             .any(|s| normalize(s).split(' ').next() == Some(first.as_str()));
-        (!teammate && !NOT_FIRST.contains(&first.as_str()) && !NOT_NAME.contains(&first.as_str()))
-            .then(|| name.join(" "))
+        // «la de Mañana», «Para el Sábado»: a day, not a name.
+        let day = super::when::is_day_or_month_word(&first);
+        (!teammate && !day && !NOT_NAME.contains(&first.as_str())).then(|| name.join(" "))
     })
 }
 
