@@ -14,7 +14,7 @@
 //! whose reply changes nothing (prices, hours, an agenda, the start of a
 //! booking conversation that still asks before it books); a second
 //! opinion never says yes, no or hand off. Trained at build time
-//! (`shared/core/build.rs`, over about 8,000 dev messages); the models
+//! (`shared/core/build.rs`, over about 9,000 dev messages); the models
 //! are static data.
 
 use parlo_learn::bayes::{self, Class};
@@ -340,7 +340,9 @@ mod tests {
     /// The thresholds of [`guess`] and [`second_opinion`], chosen by the
     /// whole reader's accuracy on each writer with a model that never saw
     /// it (as `lowo_reader`). Prints one line per pair tried.
-    /// `cargo test -p parlo-core lowo_thresholds -- --ignored --nocapture`
+    /// `LOWO_CUSTOMER=5,18 LOWO_STAFF=0,1` reads only those writers (their
+    /// index in the sorted dev files), e.g. the ones the rules have not read.
+    /// `cargo test -p parlo-core --release lowo_thresholds -- --ignored --nocapture`
     #[test]
     #[ignore]
     fn lowo_thresholds() {
