@@ -527,6 +527,19 @@ fn days_and_hours_as_people_count_them() {
         ("el otro sabado", "2026-12-05", ""),
         ("el otro lunes a las 4", "2026-12-07", "16:00"),
         ("otro sabado", "2026-11-28", ""),
+        // Said on the day itself: not today, nor the coming one.
+        ("el otro miercoles", "2026-12-09", ""),
+        // A weekday counted in a month, and the month's end.
+        ("el primer sabado de diciembre", "2026-12-05", ""),
+        ("el ultimo viernes de diciembre", "2026-12-25", ""),
+        ("fin de mes cerramos", "2026-11-30", ""),
+        // A move's new day with its month; a span across two months.
+        ("pasala al 16 de diciembre", "2026-12-16", ""),
+        ("del 25 de diciembre al 3 de enero", "2026-12-25..2027-01-03", ""),
+        ("no viene ni jueves ni viernes", "2026-11-26..2026-11-27", ""),
+        // A shop closes in the evening.
+        ("cerramos a las 8", "", "20:00"),
+        ("hoy cerramos temprano, a las 7", "2026-11-25", "19:00"),
         // «de hoy en ocho»: a week from that day.
         ("de hoy en 8", "2026-12-02", ""),
         ("de mañana en ocho", "2026-12-03", ""),

@@ -96,9 +96,14 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("eyebrows", "cejas"),
     ("brows", "cejas"),
     ("rapas", "corte"),
-    // «somos 2 para cortarnos» (not «¿cortan a niños?», a question
-    // about the shop)
+    // «somos 2 para cortarnos», «¿le cortan el pelo a niños?» (writers
+    // name the cut a question about it asks for), «le estoy cortando».
     ("corten", "corte"),
+    ("cortan", "corte"),
+    ("cortais", "corte"),
+    ("cortáis", "corte"),
+    ("cortando", "corte"),
+    ("pelando", "corte"),
     ("cortarnos", "corte"),
     ("cortarle", "corte"),
     ("cortarte", "corte"),

@@ -450,6 +450,14 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     {
         r.name = appointment_for(text, cat.staff);
     }
+    if r.staff.is_none()
+        && matches!(
+            r.intent,
+            Intent::Book | Intent::Reschedule | Intent::No | Intent::Yes
+        )
+    {
+        r.staff = staff_of_two(text, cat.staff);
+    }
     learned_if_lost(&mut r, text, false);
     r
 }
@@ -1113,17 +1121,19 @@ fn prefer_after_mejor(
     // «a las 3, digo, a las 4», «a las 3 no espera a las 4»: a voice
     // note correcting itself; «a las 4, no perdón, a las 5», «mañana,
     // bueno no, pasado mañana», «perdón, quise decir el viernes».
-    let Some(at) = words.iter().enumerate().rposition(|(i, w)| {
-        let after = |p: &str| i > 0 && words[i - 1] == p;
-        // «… no, a las 6», «ay no, el del miércoles», «bueno, a las 5 y
-        // media»: a «no» or «bueno» right before another day or hour…
-        let then_when = words[i + 1..].iter().find(|n| **n != "|").is_some_and(|n| {
-            [
-                "a", "el", "la", "de", "del", "para", "pal", "mejor", "pasado", "manana", "hoy",
-            ]
-            .contains(n)
-        });
-        *w == "mejor"
+    let marks: Vec<usize> = (0..words.len())
+        .filter(|&i| {
+            let w = &words[i];
+            let after = |p: &str| i > 0 && words[i - 1] == p;
+            // «… no, a las 6», «ay no, el del miércoles», «bueno, a las 5 y
+            // media»: a «no» or «bueno» right before another day or hour…
+            let then_when = words[i + 1..].iter().find(|n| **n != "|").is_some_and(|n| {
+                [
+                    "a", "el", "la", "de", "del", "para", "pal", "mejor", "pasado", "manana", "hoy",
+                ]
+                .contains(n)
+            });
+            *w == "mejor"
             || *w == "digo"
             // «Perdón, el de las 3 me pide…» apologises; «a las 4,
             // perdón, a las 5» corrects.
@@ -1138,23 +1148,29 @@ fn prefer_after_mejor(
                 && !words.get(i + 1).is_some_and(|n| ["pal", "para"].contains(n))
                 && !parse_when_local(&plain(&words[..i]), now).is_empty())
             || (*w == "decir" && after("quise"))
-    }) else {
-        return;
-    };
-    // What follows, without the clauses that only mention («mejor otro
-    // día, hoy ya no alcanzo»: no day asked).
-    let tail = words[at + 1..].join(" ");
-    let asked: Vec<&str> = tail
-        .split('|')
-        .map(str::trim)
-        .filter(|c| !c.is_empty() && !context(c))
+        })
         .collect();
-    let after = parse_when_local(&asked.join(" , "), now);
-    if after.date.is_some() {
-        r.when.date = after.date;
-    }
-    if after.time.is_some() {
-        r.when.time = after.time;
+    // What follows the last correction that says a day or hour («a las
+    // 8 no espera a las 7 mejor»: the «mejor» closing it says none),
+    // without the clauses that only mention («mejor otro día, hoy ya no
+    // alcanzo»: no day asked).
+    for &at in marks.iter().rev() {
+        let tail = words[at + 1..].join(" ");
+        let asked: Vec<&str> = tail
+            .split('|')
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && !context(c))
+            .collect();
+        let after = parse_when_local(&asked.join(" , "), now);
+        if after.date.is_some() {
+            r.when.date = after.date;
+        }
+        if after.time.is_some() {
+            r.when.time = after.time;
+        }
+        if !after.is_empty() || words[at] != "mejor" || !tail.split_whitespace().all(|w| w == "|") {
+            return;
+        }
     }
 }
 
@@ -1916,6 +1932,21 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         && r.staff.is_none()
     {
         r.name = bare_name(text, cat.staff);
+    }
+    // «cambia a Memo de Ana a Pedro»: the customer is Memo; Ana is whose
+    // agenda he is on.
+    if let Some((who, whose)) = r.name.as_deref().and_then(|n| n.rsplit_once(" de ")) {
+        let whose = normalize(whose);
+        if cat
+            .staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(whose.as_str()))
+        {
+            r.name = Some(who.to_string());
+        }
+    }
+    if r.staff.is_none() && matches!(r.intent, Intent::Book | Intent::Reschedule | Intent::WalkIn) {
+        r.staff = staff_of_two(text, cat.staff);
     }
     learned_if_lost(&mut r, text, true);
     r
@@ -2901,6 +2932,83 @@ pub fn staff_in(text: &str, staff: &[String]) -> Option<String> {
         Match::Found(s) => Some(s.item.clone()),
         Match::Ambiguous(_) => None,
     }
+}
+
+/// «mejor con Ana en vez de Pedro», «cambia a Memo de Ana a Pedro», «las
+/// de Ana pásaselas a Pedro», «con Pedro no, con Carlos», «Pedro no
+/// viene, pásale sus citas a Carlos»: a message that names two teammates
+/// asks for the one it does not move away from or refuse.
+fn staff_of_two(text: &str, staff: &[String]) -> Option<String> {
+    let words: Vec<String> = normalize(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let first = |s: &String| normalize(s).split(' ').next().unwrap_or("").to_string();
+    let firsts: Vec<String> = staff.iter().map(first).collect();
+    let said: Vec<(usize, usize)> = words
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| firsts.iter().position(|f| f == w).map(|t| (i, t)))
+        .collect();
+    let mut who: Vec<usize> = said.iter().map(|&(_, t)| t).collect();
+    who.sort_unstable();
+    who.dedup();
+    // «con Pedro o Carlos, me da igual»: either.
+    let either = said
+        .windows(2)
+        .any(|w| w[1].0 == w[0].0 + 2 && ["o", "y", "u"].contains(&words[w[0].0 + 1].as_str()));
+    if who.len() != 2 || either {
+        return None;
+    }
+    let at = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
+    let before = |i: usize, phrase: &str| {
+        let n = phrase.split(' ').count();
+        i >= n && words[i - n..i].join(" ") == phrase
+    };
+    let is_teammate = |w: &str| firsts.iter().any(|f| f == w);
+    // Where each mention points: away (-1), to (+1 after «a», «mejor»),
+    // or nowhere said (0).
+    let weight = |i: usize| -> i32 {
+        let away = [
+            "vez de",
+            "lugar de",
+            "vez de con",
+            "lugar de con",
+            "menos con",
+            "no con",
+            "quiero con",
+            "no",
+        ]
+        .iter()
+        .any(|p| before(i, p))
+            || before(i, "de")
+            || words[i.saturating_sub(3)..i]
+                .iter()
+                .any(|w| ["tenia", "tengo", "tenias"].contains(&w.as_str()))
+            || (at(i + 1) == "no" && !is_teammate(at(i + 2)))
+            || (at(i + 1) == "a" && is_teammate(at(i + 2)));
+        if away {
+            -1
+        } else if before(i, "a") || before(i, "mejor con") || before(i, "mejor") {
+            2
+        } else if before(i, "con") {
+            1
+        } else {
+            0
+        }
+    };
+    let mut scores = [i32::MAX; 2];
+    for &(i, t) in &said {
+        let k = who.iter().position(|&w| w == t).unwrap_or(0);
+        scores[k] = scores[k].min(weight(i));
+    }
+    let pick = match scores {
+        [a, b] if a > b && a >= 0 => 0,
+        [a, b] if b > a && b >= 0 => 1,
+        _ => return None,
+    };
+    Some(staff[who[pick]].clone())
 }
 
 /// «mi hermano Pedro también quiere ir», «mi compa Carlos»: a relative or

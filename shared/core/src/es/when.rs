@@ -425,6 +425,7 @@ impl Clock {
                     // «salgo temprano, a las 4», «cerramos temprano, a las
                     // 6»: no shop works at 4 or 6 am.
                     Some(PartOfDay::Early | PartOfDay::Morning) if (1..=6).contains(&h) => h + 12,
+                    Some(PartOfDay::Early) if h == 7 => h + 12,
                     Some(PartOfDay::Early | PartOfDay::Morning) => h,
                     Some(PartOfDay::Afternoon) => h % 12 + 12,
                     Some(PartOfDay::Evening) if h == 12 => 0,
@@ -727,6 +728,7 @@ impl Parser {
             .or_else(|| self.slash_date(i))
             .or_else(|| self.weekday_pair(i))
             .or_else(|| self.relative_pair(i))
+            .or_else(|| self.nth_weekday(i))
             .or_else(|| self.weekday(i))
             .or_else(|| self.day_of_month(i))
             .or_else(|| self.week(i))
@@ -920,7 +922,18 @@ impl Parser {
             j += 1;
             ctx = true;
         }
-        let (end, c) = self.clock(j, ctx, true)?;
+        let (end, mut c) = self.clock(j, ctx, true)?;
+        // «cerramos a las 8», «cierra a las 9»: a shop closes in the
+        // evening.
+        let closing = (i.saturating_sub(2)..i).any(|k| {
+            [
+                "cerramos", "cierra", "cierran", "cerrar", "cerrando", "cierro", "cerrado",
+            ]
+            .contains(&self.w(k))
+        });
+        if closing && c.mer.is_none() && (8..=11).contains(&c.h) {
+            c.mer = Some(Mer::Pm);
+        }
         // «las dos cosas», «las tres personas»: a count, not an hour.
         if self.is(
             end,
@@ -1102,7 +1115,8 @@ impl Parser {
 
     fn month_day(&mut self, i: usize) -> Option<usize> {
         let mut j = i;
-        if self.is(j, &["el"]) {
+        // «el 16 de febrero», «pásala al 16 de febrero».
+        if self.is(j, &["el", "al"]) {
             j += 1;
         }
         if self.is(j, &["dia"]) {
@@ -1200,15 +1214,27 @@ impl Parser {
             self.push_date(DateSpec::Range { first, last }, P_EXPLICIT, None);
             return Some(i + 4);
         }
-        let (a, k) = self.day_num(wd_num(self, i + 1))?;
+        let (a, mut k) = self.day_num(wd_num(self, i + 1))?;
+        // «del 25 de marzo al 5 de abril»: the first day's own month.
+        let first_month = if self.is(k, &["de"]) && self.is(k + 2, &["al"]) {
+            let m = self.month_at(k + 1, true)?;
+            k += 2;
+            Some(m)
+        } else {
+            None
+        };
         if !self.is(k, &["al"]) {
             return None;
         }
         let (b, end) = self.day_num(wd_num(self, k + 1))?;
         let km = if self.is(end, &["de"]) { end + 1 } else { end };
-        let (first, end) = match self.month_at(km, true) {
-            Some(m) => (next_month_day(self.today, m, a)?, km + 1),
-            None => (next_day_of_month(self.today, a)?, end),
+        let (first, end) = match (first_month, self.month_at(km, true)) {
+            (Some(m), last_month) => (
+                next_month_day(self.today, m, a)?,
+                if last_month.is_some() { km + 1 } else { end },
+            ),
+            (None, Some(m)) => (next_month_day(self.today, m, a)?, km + 1),
+            (None, None) => (next_day_of_month(self.today, a)?, end),
         };
         // The last day is the next `b` from the first: «del 28 al 3».
         let last = next_day_of_month(first, b)?;
@@ -1344,7 +1370,7 @@ impl Parser {
         }
         let offset = Duration::days(wd.num_days_from_monday() as i64);
         let mut date = if other {
-            next_weekday(today, wd, true) + Duration::days(7)
+            next_weekday(today, wd, false) + Duration::days(7)
         } else {
             next_weekday(today, wd, this)
         };
@@ -1390,14 +1416,66 @@ impl Parser {
         Some(j)
     }
 
+    /// «el primer sábado de febrero», «el último viernes del mes»: a
+    /// weekday counted within a month; «fin de mes», «a fin de mes»: the
+    /// month's last day.
+    fn nth_weekday(&mut self, i: usize) -> Option<usize> {
+        let j = if self.is(i, &["el", "a"]) { i + 1 } else { i };
+        if self.is(j, &["fin"]) && self.is(j + 1, &["de"]) && self.is(j + 2, &["mes"]) {
+            let (y, m) = add_months(self.today.year(), self.today.month(), 1);
+            let last = NaiveDate::from_ymd_opt(y, m, 1)? - Duration::days(1);
+            self.push_date(DateSpec::Day(last), P_EXPLICIT, None);
+            return Some(j + 3);
+        }
+        let nth: i64 = match self.w(j) {
+            "primer" | "primero" => 1,
+            "segundo" => 2,
+            "tercer" | "tercero" => 3,
+            "cuarto" => 4,
+            "ultimo" => -1,
+            _ => return None,
+        };
+        let wd = self.weekday_at(j + 1)?;
+        if !self.is(j + 2, &["de", "del"]) {
+            return None;
+        }
+        let (month, end) = if self.is(j + 3, &["mes"]) {
+            (self.today.month(), j + 4)
+        } else {
+            (self.month_at(j + 3, true)?, j + 4)
+        };
+        let year = if month < self.today.month() {
+            self.today.year() + 1
+        } else {
+            self.today.year()
+        };
+        let start = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let date = if nth > 0 {
+            next_weekday(start, wd, true) + Duration::days(7 * (nth - 1))
+        } else {
+            let (y, m) = add_months(year, month, 1);
+            let last = NaiveDate::from_ymd_opt(y, m, 1)? - Duration::days(1);
+            last - Duration::days(
+                (last.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64)
+                    .rem_euclid(7),
+            )
+        };
+        if date.month() != month || date < self.today {
+            return None;
+        }
+        self.push_date(DateSpec::Day(date), P_EXPLICIT, None);
+        Some(end)
+    }
+
     /// «el jueves o el viernes», «lunes o martes»: either day. Two days in
     /// a row are a span to offer times from; others are the first day
     /// (the reply offers it, and the customer can still say the other).
     fn weekday_pair(&mut self, i: usize) -> Option<usize> {
-        let j = if self.is(i, &["el"]) { i + 1 } else { i };
+        // «no viene ni jueves ni viernes»: both too.
+        let j = if self.is(i, &["el", "ni"]) { i + 1 } else { i };
         let a = self.weekday_at(j)?;
         // «el jueves o el viernes»; «bloquea jueves y viernes»: both.
-        if !self.is(j + 1, &["o", "u", "y"]) {
+        if !self.is(j + 1, &["o", "u", "y", "ni"]) {
             return None;
         }
         let k = if self.is(j + 2, &["el"]) {
