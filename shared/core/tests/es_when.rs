@@ -535,8 +535,16 @@ fn days_and_hours_as_people_count_them() {
         ("fin de mes cerramos", "2026-11-30", ""),
         // A move's new day with its month; a span across two months.
         ("pasala al 16 de diciembre", "2026-12-16", ""),
-        ("del 25 de diciembre al 3 de enero", "2026-12-25..2027-01-03", ""),
-        ("no viene ni jueves ni viernes", "2026-11-26..2026-11-27", ""),
+        (
+            "del 25 de diciembre al 3 de enero",
+            "2026-12-25..2027-01-03",
+            "",
+        ),
+        (
+            "no viene ni jueves ni viernes",
+            "2026-11-26..2026-11-27",
+            "",
+        ),
         // A shop closes in the evening.
         ("cerramos a las 8", "", "20:00"),
         ("hoy cerramos temprano, a las 7", "2026-11-25", "19:00"),

@@ -685,6 +685,26 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "pongas",
         "ponla",
         "ponmela",
+        // «cámbiamela a la 1», «muévelas todas al 5», «pásaselo a Ana»,
+        // «¿me la pasan para mañana?»
+        "cambiamela",
+        "cambiamelo",
+        "pasamela",
+        "pasamelo",
+        "muevemela",
+        "muevelas",
+        "muevelos",
+        "pasalas",
+        "pasalos",
+        "cambialas",
+        "cambialos",
+        "pasasela",
+        "pasaselo",
+        "pasaselas",
+        "pasaselos",
+        "pasan",
+        "cambian",
+        "mueven",
     ];
     let plain = normalize_keeping_clock(&when_spellings(text));
     let words: Vec<&str> = plain.split_whitespace().collect();
@@ -725,7 +745,7 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     }
     // «de las 3 a las 5»: from 3, to 5.
     if let Some(super::when::TimeSpec::Between(_, to)) = r.when.time {
-        if plain.contains("de las ") && plain.contains(" a las ") {
+        if plain.contains("de las ") && (plain.contains(" a las ") || plain.contains(" a la ")) {
             r.when.time = Some(super::when::TimeSpec::At(to));
         }
     }
@@ -1821,16 +1841,41 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         r.service = None;
         r.service_options.clear();
     }
-    // «cuesta 250 desde hoy»: a catalogue change takes effect now; its
-    // day is not a slot.
+    // «cuesta 250 desde hoy»: a catalogue or team change takes effect
+    // now, and its day is not a slot; «desde el lunes», «a partir del 1
+    // de febrero» say the day it starts. Its hours and minutes are
+    // durations, not times.
+    let future_day = match r.when.date {
+        Some(super::when::DateSpec::Day(d)) => d > now.date(),
+        _ => false,
+    };
     if matches!(
         r.intent,
         Intent::ChangePrice
             | Intent::ChangeServiceDuration
             | Intent::AddService
             | Intent::DeactivateService
+            | Intent::RemoveStaff
+            | Intent::ChangePermissions
     ) {
-        r.when.date = None;
+        if !future_day {
+            r.when.date = None;
+        }
+        r.when.time = None;
+    }
+    // «quita el tinte, Ana es la única que lo hace», «cambia la duración
+    // del corte, Pedro se tarda»: the catalogue, the shop's hours and a
+    // customer's history are nobody's on the team.
+    if matches!(
+        r.intent,
+        Intent::ChangePrice
+            | Intent::ChangeServiceDuration
+            | Intent::AddService
+            | Intent::DeactivateService
+            | Intent::ChangeHours
+            | Intent::CustomerHistory
+    ) {
+        r.staff = None;
     }
     // What each request can carry: a link, a teammate's removal or
     // permissions, the next appointment's day, a walk-in (now) take no
@@ -1846,7 +1891,7 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
                 ..Reading::default()
             }
         }
-        Intent::RemoveStaff | Intent::ChangePermissions | Intent::WalkIn => {
+        Intent::WalkIn => {
             r.when = When::default();
         }
         Intent::NextAppointment => r.when.date = None,
@@ -2783,6 +2828,21 @@ fn when_spellings(text: &str) -> String {
         ("en las noches", "en la noche"),
         ("por las noches", "en la noche"),
         ("cualquier mañana", "en la mañana"),
+        // «el último de la tarde», «lo último que tengas»: the evening;
+        // «lo primero que tengas», «el primero del día»: early; «después
+        // de comer»: the afternoon.
+        ("el último de la tarde", "en la noche"),
+        ("el ultimo de la tarde", "en la noche"),
+        ("último que tengas", "en la noche"),
+        ("ultimo que tengas", "en la noche"),
+        ("último del día", "en la noche"),
+        ("ultimo del dia", "en la noche"),
+        ("primero que tengas", "temprano"),
+        ("primero del día", "temprano"),
+        ("primero del dia", "temprano"),
+        ("después de comer", "en la tarde"),
+        ("despues de comer", "en la tarde"),
+        ("ya noche", "en la noche"),
         ("cualquier tarde", "en la tarde"),
         ("next week", "la semana que viene"),
         // Catalan: «a les 6», «de vesprada», «a la tarda», «al matí».

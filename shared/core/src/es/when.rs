@@ -1076,7 +1076,14 @@ impl Parser {
             return Some((d, i + 1));
         }
         // «el primero en llegar», «el primero que vea»: first, not the 1st.
-        let d = if self.is(i, &["primero"]) && !self.is(i + 1, &["en", "que", "de"]) {
+        // «quiero ser el primero», «el primero del día»: first in line.
+        let first_in_line = (i >= 2 && self.is(i - 2, &["ser", "soy", "sea", "seria"]))
+            || self.is(i + 1, &["del", "dia"])
+            || (i + 1 == self.t.len() && !(i >= 1 && self.is(i - 1, &["el", "al", "del"])));
+        let d = if self.is(i, &["primero"])
+            && !self.is(i + 1, &["en", "que", "de"])
+            && !first_in_line
+        {
             1
         } else {
             self.n2(i).filter(|d| (1..=31).contains(d))?
