@@ -478,6 +478,14 @@ fn appointment_for(text: &str, staff: &[String]) -> Option<String> {
         "agéndale a ",
         "agenden a ",
         "apunten a ",
+        // «agenda a Diego Herrera, mi sobrino», «Agéndame a mí, Rubén
+        // Castañeda, …», «lo de Emilio cámbialo»
+        "agenda a ",
+        "apunta a ",
+        "anota a ",
+        "agéndame a mí, ",
+        "agendame a mi, ",
+        "lo de ",
     ];
     const TITLES: &[&str] = &[
         "lic.",
@@ -1914,6 +1922,49 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         }
         _ => {}
     }
+    use super::when::TimeSpec;
+    // «abrimos a las 12 y cerramos a las 8»: the new hours, from one to
+    // the other.
+    if r.intent == Intent::ChangeHours && !matches!(r.when.time, Some(TimeSpec::Between(..))) {
+        let at = |verbs: &[&str]| {
+            clauses_of(text).iter().find_map(|c| {
+                let ws = message_words(c);
+                if !ws.iter().any(|w| verbs.contains(&w.as_str())) {
+                    return None;
+                }
+                match parse_when_local(c, now).time {
+                    Some(TimeSpec::At(t)) => Some(t),
+                    _ => None,
+                }
+            })
+        };
+        let opens = at(&["abrimos", "abre", "abren", "abrir", "abro"]);
+        let closes = at(&["cerramos", "cierra", "cierran", "cerrar", "cierro"]);
+        if let (Some(a), Some(b)) = (opens, closes) {
+            if a < b {
+                r.when.time = Some(TimeSpec::Between(a, b));
+            }
+        }
+    }
+    // «me voy a las 4, cierra mi agenda de ahí pa delante», «salgo como
+    // a las 6, ya no me pongas nada»: from that hour on.
+    if r.intent == Intent::BlockTime {
+        if let Some(TimeSpec::At(t)) = r.when.time {
+            if [
+                "de ahi pa delante",
+                "de ahi para adelante",
+                "de ahi en adelante",
+                "en adelante",
+                "ya no me pongas nada",
+                "ya no me agendes",
+            ]
+            .iter()
+            .any(|p| text_has(&words, p))
+            {
+                r.when.time = Some(TimeSpec::After(t));
+            }
+        }
+    }
     // «ingresos de la semana»: the period is the report's, not a day.
     if r.intent == Intent::Stats {
         if let Some(super::when::DateSpec::Range { .. }) = r.when.date {
@@ -3222,6 +3273,32 @@ const NOT_NAME: &[&str] = &[
     // «¿a nombre de quién quedó?» asks; «… a mi nombre? Es Sofía».
     "quien",
     "es",
+    // What someone does, not who: «soy mesera y descanso los martes».
+    "mesera",
+    "mesero",
+    "guardia",
+    "enfermera",
+    "enfermero",
+    "taxista",
+    "chofer",
+    "estudiante",
+    "repartidor",
+    "repartidora",
+    "abogado",
+    "abogada",
+    "vendedor",
+    "vendedora",
+    "policia",
+    "medico",
+    "medica",
+    "contador",
+    "contadora",
+    "mecanico",
+    "albanil",
+    "cocinero",
+    "cocinera",
+    "velador",
+    "uber",
     // Where someone is from, not who: «soy brasileño».
     "brasileno",
     "brasilena",
@@ -3372,6 +3449,7 @@ const RELATIVES: &[&str] = &[
     "compadre", "comadre", "cunado", "cunada", "suegro", "suegra", "tio", "tia", "hijo", "hija",
     "esposo", "esposa", "mama", "papa", "novio", "novia", "hermano", "hermana", "sobrino",
     "sobrina", "nieto", "nieta", "primo", "prima", "marido", "mujer", "chavo", "nino", "nina",
+    "ahijado", "ahijada",
 ];
 
 fn name_words(rest: &str) -> Option<String> {
