@@ -7,6 +7,7 @@ pub mod fuzzy;
 pub mod hours;
 pub mod intent;
 pub mod learned;
+pub mod names;
 pub mod read;
 pub mod when;
 pub use parlo_learn::words;

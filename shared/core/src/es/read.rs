@@ -438,7 +438,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         }
     }
     if r.name.is_none() {
-        r.name = signed_name(text, cat.staff);
+        r.name = signed_name(text, cat.staff).or_else(|| leading_name(text, cat.staff));
     }
     // «cancela la cita de Mateo», «agéndale al Lic. Mauricio Leal»: the
     // person the appointment is for, as staff name customers.
@@ -591,6 +591,29 @@ fn signed_name(text: &str, staff: &[String]) -> Option<String> {
     });
     ((2..=4).contains(&words.len()) && all_capitalised && !teammate && words.iter().all(plain))
         .then(|| words.join(" "))
+}
+
+/// «Regina Lozano, y es pa cejas», «Karla Ibarra, 614 555 2398»: an
+/// answer that opens with a given name and its surname.
+fn leading_name(text: &str, staff: &[String]) -> Option<String> {
+    let head = text.trim().split([',', '.', '\n', '!', '?']).next()?.trim();
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let capitalised = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic)
+    };
+    let teammate = |w: &str| {
+        staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(normalize(w).as_str()))
+    };
+    ((2..=4).contains(&words.len())
+        && words.iter().all(capitalised)
+        && super::names::is_given_name(words[0])
+        && !words.iter().any(|w| teammate(w))
+        && !words
+            .iter()
+            .any(|w| super::when::is_day_or_month_word(&normalize(w))))
+    .then(|| words.join(" "))
 }
 
 /// No rule understood a message that carries nothing: the intent learned
@@ -1885,6 +1908,27 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     ) {
         r.staff = None;
     }
+    // «avísale a la señora Carmen que ya llegó su tinte», «bloquea que
+    // me llega el proveedor de tintes», «el que sigue, ¿corte o barba?»:
+    // a service these requests mention is not what they act on.
+    if !matches!(
+        r.intent,
+        Intent::Book
+            | Intent::WalkIn
+            | Intent::Reschedule
+            | Intent::Cancel
+            | Intent::MarkNoShow
+            | Intent::MarkCompleted
+            | Intent::Stats
+            | Intent::ChangePrice
+            | Intent::ChangeServiceDuration
+            | Intent::DeactivateService
+            | Intent::AddService
+            | Intent::Unknown
+    ) {
+        r.service = None;
+        r.service_options.clear();
+    }
     // What each request can carry: a link, a teammate's removal or
     // permissions, the next appointment's day, a walk-in (now) take no
     // day or time they mention («mándame el link, el de ayer ya no
@@ -2006,6 +2050,9 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         let with_staff = r.staff.as_deref().is_some_and(|s| {
             let first = normalize(s).split(' ').next().unwrap_or("").to_string();
             text_has(&words, &format!("con {first}"))
+                // «book juan sab 10 c/ pedro»
+                || text.to_lowercase().contains(&format!("c/ {first}"))
+                || text.to_lowercase().contains(&format!("c/{first}"))
                 || text
                     .split([',', ';'])
                     .skip(1)
@@ -2480,7 +2527,57 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
             }
         }
     }
+    // «listo juan», «falta beto», «Octavio canceló lo de hoy», «saca a
+    // Rubén del sistema»: a given name anywhere, with its surname.
+    if about_customer
+        || matches!(
+            intent,
+            Intent::RemoveStaff | Intent::ChangePermissions | Intent::Stats
+        )
+    {
+        return given_name_in(text, staff);
+    }
     None
+}
+
+/// The first given name in `text` that is no teammate's, nor a relative's
+/// («mi hermano Juan»), with the capitalised surname written after it.
+fn given_name_in(text: &str, staff: &[String]) -> Option<String> {
+    let raws: Vec<&str> = text.split_whitespace().collect();
+    let teammate = |n: &str| {
+        staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(n))
+    };
+    let i = raws.iter().enumerate().position(|(i, w)| {
+        let n = normalize(w);
+        super::names::is_given_name(w)
+            && !teammate(&n)
+            && !(i > 0 && RELATIVES.contains(&normalize(raws[i - 1]).as_str()))
+            // «el hermano de Beto»
+            && !(i > 1
+                && normalize(raws[i - 1]) == "de"
+                && RELATIVES.contains(&normalize(raws[i - 2]).as_str()))
+    })?;
+    let first = raws[i].trim_matches(|c: char| !c.is_alphanumeric());
+    let mut name = vec![capitalize(first)];
+    if !raws[i].ends_with([',', '.', ':', ';', '?', '!']) {
+        for w in &raws[i + 1..] {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+            let surname = bare.chars().next().is_some_and(char::is_uppercase)
+                && bare.chars().all(char::is_alphabetic)
+                && !super::when::is_day_or_month_word(&normalize(bare))
+                && !teammate(&normalize(bare));
+            if !surname || name.len() == 3 {
+                break;
+            }
+            name.push(bare.to_string());
+            if w.ends_with([',', '.', ':', ';', '?', '!']) {
+                break;
+            }
+        }
+    }
+    Some(name.join(" "))
 }
 
 fn laugh_at(w: &str) -> bool {
