@@ -736,6 +736,11 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "pasan",
         "cambian",
         "mueven",
+        "recorreme",
+        "recorremelo",
+        "recorremela",
+        "recorrele",
+        "muevele",
     ];
     let plain = normalize_keeping_clock(&when_spellings(text));
     let words: Vec<&str> = plain.split_whitespace().collect();
@@ -776,7 +781,9 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     }
     // «de las 3 a las 5»: from 3, to 5.
     if let Some(super::when::TimeSpec::Between(_, to)) = r.when.time {
-        if plain.contains("de las ") && (plain.contains(" a las ") || plain.contains(" a la ")) {
+        if (plain.contains("de las ") || plain.contains("de la "))
+            && (plain.contains(" a las ") || plain.contains(" a la "))
+        {
             r.when.time = Some(super::when::TimeSpec::At(to));
         }
     }
@@ -1908,6 +1915,30 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     ) {
         r.staff = None;
     }
+    // «listo Beto», «Listo el señor de las 11», «listo las cejas de
+    // Karen»: done with a customer, not a yes.
+    if matches!(r.intent, Intent::Yes | Intent::Unknown)
+        && words
+            .first()
+            .is_some_and(|w| ["listo", "lista"].contains(&w.as_str()))
+    {
+        let customer = given_name_in(text, cat.staff);
+        let pointed = [
+            "el de",
+            "la de",
+            "el del",
+            "la del",
+            "el senor",
+            "la senora",
+            "don",
+            "dona",
+        ]
+        .iter()
+        .any(|p| text_has(&words, p));
+        if customer.is_some() || pointed || r.service.is_some() {
+            r.intent = Intent::MarkCompleted;
+        }
+    }
     // «avísale a la señora Carmen que ya llegó su tinte», «bloquea que
     // me llega el proveedor de tintes», «el que sigue, ¿corte o barba?»:
     // a service these requests mention is not what they act on.
@@ -2001,6 +2032,8 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
                 "en adelante",
                 "ya no me pongas nada",
                 "ya no me agendes",
+                "cierrale despues",
+                "cierrame despues",
             ]
             .iter()
             .any(|p| text_has(&words, p))
@@ -2392,6 +2425,17 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "caballeros",
         "hombre",
         "mujer",
+        // «no llegó pls», «se fue contento», «ponle cita al chavo»
+        "pls",
+        "plis",
+        "contento",
+        "contenta",
+        "chavo",
+        "chava",
+        "chavito",
+        "chavita",
+        "morro",
+        "morra",
         // «llegó así nomás», «ya quedó arreglado»
         "asi",
         "nomas",
@@ -2452,6 +2496,10 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
                     .split_whitespace()
                     .nth(1)
                     .is_some_and(|w| RELATIVES.contains(&normalize(w).as_str()));
+            // «agenda al primo de Rubén»: a relative, named by whose.
+            if RELATIVES.contains(&first.as_str()) {
+                continue;
+            }
             if (NOT_A_NAME.contains(&first.as_str()) && !relation)
                 || first.chars().any(|c| c.is_ascii_digit())
             {
