@@ -76,11 +76,32 @@ pub fn normalize(raw: &str, default_region: Region) -> Result<String, PhoneError
         digits.clone()
     };
 
-    let parsed = phonenumber::parse(Some(default_region.country()), &candidate)
-        .map_err(|_| PhoneError::Invalid(raw.trim().to_string()))?;
-    if !phonenumber::is_valid(&parsed) {
-        return Err(PhoneError::Invalid(raw.trim().to_string()));
-    }
+    let valid = |country: Country, candidate: &str| {
+        phonenumber::parse(Some(country), candidate)
+            .ok()
+            .filter(phonenumber::is_valid)
+    };
+    // A number that cannot be the business's country's, typed without a
+    // code, is tried as the other's: a Madrid customer's «612 45 78 90»
+    // at a shop in Guadalajara (Mexican numbers have 10 digits, Spanish
+    // ones 9).
+    let other = match default_region {
+        Region::Mexico => Region::Spain,
+        Region::Spain => Region::Mexico,
+    };
+    let parsed = valid(default_region.country(), &candidate)
+        .or_else(|| {
+            (!international)
+                .then(|| {
+                    let theirs = match other {
+                        Region::Mexico => national_mexican(&digits),
+                        Region::Spain => digits.clone(),
+                    };
+                    valid(other.country(), &theirs)
+                })
+                .flatten()
+        })
+        .ok_or_else(|| PhoneError::Invalid(raw.trim().to_string()))?;
     Ok(parsed.format().mode(Mode::E164).to_string())
 }
 
@@ -337,6 +358,16 @@ mod tests {
         assert_eq!(
             normalize("+34 612 34 56 78", Region::Mexico).unwrap(),
             "+34612345678"
+        );
+        // Typed without it, nine digits cannot be Mexican; ten cannot be
+        // Spanish.
+        assert_eq!(
+            normalize("612 45 78 90", Region::Mexico).unwrap(),
+            "+34612457890"
+        );
+        assert_eq!(
+            normalize("33 1234 5678", Region::Spain).unwrap(),
+            "+523312345678"
         );
     }
 

@@ -290,6 +290,8 @@ const RULES: &[Rule] = &[
             "me puedes contestar",
             "una persona me conteste",
             "contestar una persona",
+            "hay alguien ahi",
+            "alguien ahi",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.

@@ -59,6 +59,70 @@ fn without_hesitations(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(kept.join(" "))
 }
 
+/// Words typed fast on a phone, as the words they are: «kiero», «qiero»,
+/// «mejro», «cualqiera», «alas 5», «mañna», «d las 6», «nesesito»,
+/// «sita». Only whole words, and only spellings that are no other word.
+fn with_common_typos(text: &str) -> std::borrow::Cow<'_, str> {
+    const TYPOS: &[(&str, &str)] = &[
+        ("kiero", "quiero"),
+        ("qiero", "quiero"),
+        ("qero", "quiero"),
+        ("kisiera", "quisiera"),
+        ("qisiera", "quisiera"),
+        ("mejro", "mejor"),
+        ("mjor", "mejor"),
+        ("mejr", "mejor"),
+        ("cualqiera", "cualquiera"),
+        ("cualkiera", "cualquiera"),
+        ("qualquiera", "cualquiera"),
+        ("kualquiera", "cualquiera"),
+        ("mañna", "mañana"),
+        ("mañanaa", "mañana"),
+        ("mañaan", "mañana"),
+        ("manaña", "mañana"),
+        ("mañan", "mañana"),
+        ("dmingo", "domingo"),
+        ("nesesito", "necesito"),
+        ("nececito", "necesito"),
+        ("nesecito", "necesito"),
+        ("sita", "cita"),
+        ("sitas", "citas"),
+        ("aser", "hacer"),
+        ("cortr", "cortar"),
+        ("cortede", "corte de"),
+        ("cancleo", "cancelo"),
+        ("cancelr", "cancelar"),
+        ("cancelme", "cancélame"),
+        ("porfavor", "por favor"),
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let fixed = |i: usize| -> Option<String> {
+        let w = words[i];
+        let bare = w.trim_end_matches([',', '.', '?', '!']);
+        let tail = &w[bare.len()..];
+        let lower = bare.to_lowercase();
+        // «alas 5», «d las 6»: only before the hour they lead.
+        let next = words.get(i + 1).copied().unwrap_or("");
+        if lower == "alas" && next.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(format!("a las{tail}"));
+        }
+        if lower == "d" && ["las", "la"].contains(&next) {
+            return Some(format!("de{tail}"));
+        }
+        TYPOS
+            .iter()
+            .find(|(from, _)| *from == lower)
+            .map(|(_, to)| format!("{to}{tail}"))
+    };
+    if !(0..words.len()).any(|i| fixed(i).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let out: Vec<String> = (0..words.len())
+        .map(|i| fixed(i).unwrap_or_else(|| words[i].to_string()))
+        .collect();
+    std::borrow::Cow::Owned(out.join(" "))
+}
+
 /// «… no puedo, pero el jueves sí»: after its last «pero», the message
 /// says what does suit.
 fn suits_instead(words: &[String]) -> bool {
@@ -73,6 +137,7 @@ fn suits_instead(words: &[String]) -> bool {
 /// A customer's message.
 pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let text = &*without_hesitations(text);
+    let text = &*with_common_typos(text);
     let mut r = common(text, now, cat);
     let words = message_words(text);
     let has = |w: &str| words.iter().any(|x| x == w);
@@ -1552,6 +1617,7 @@ fn text_has(words: &[String], phrase: &str) -> bool {
 /// A staff member's or owner's message.
 pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let text = &*without_hesitations(text);
+    let text = &*with_common_typos(text);
     let mut r = common(text, now, cat);
     let words = message_words(text);
     // «voy en 5 minutos»: on the way, not a time to act on.
