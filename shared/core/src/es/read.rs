@@ -523,6 +523,22 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     {
         r.staff = staff_of_two(text, cat.staff);
     }
+    // «¿cierran a mediodía pa comer?», «¿el sábado cierran temprano?»,
+    // «¿qué es lo más tarde que atienden?»: a question about the hours,
+    // not a time asked for.
+    if r.intent == Intent::Hours {
+        use super::when::{PartOfDay, TimeSpec};
+        let closing = words
+            .iter()
+            .any(|w| w.starts_with("cierr") || w.starts_with("cerr"));
+        let about_hours = has("comer")
+            || (closing && r.when.time == Some(TimeSpec::Part(PartOfDay::Early)))
+            || (text_has(&words, "mas tarde que")
+                && r.when.time == Some(TimeSpec::Part(PartOfDay::Evening)));
+        if about_hours {
+            r.when.time = None;
+        }
+    }
     learned_if_lost(&mut r, text, false);
     r
 }
@@ -1322,9 +1338,37 @@ const OCCASIONS: [&str; 14] = [
 /// about the past («el martes pasado vine a las 5», «me dijeron»), nor in
 /// one that refuses («a las 4 no», «con Carlos no»).
 const ACTIVITIES: &[&str] = &[
-    "salgo", "salimos", "chamba", "trabajo", "trabajar", "curro", "escuela", "clase", "clases",
-    "vuelo", "dentista", "doctor", "medico", "futbol", "partido", "junta", "recoger", "turno",
-    "examen", "prepa",
+    "salgo",
+    "salimos",
+    "chamba",
+    "trabajo",
+    "trabajar",
+    "curro",
+    "escuela",
+    "clase",
+    "clases",
+    "vuelo",
+    "dentista",
+    "doctor",
+    "medico",
+    "futbol",
+    "partido",
+    "junta",
+    "recoger",
+    "turno",
+    "examen",
+    "prepa",
+    // «aterrizo a la 1», «entro a la oficina a las 12», «tengo audiencia
+    // a la 1», «salgo de guardia a las 7», «cruzo la línea a las 11»
+    "aterrizo",
+    "aterriza",
+    "aeropuerto",
+    "oficina",
+    "audiencia",
+    "juzgado",
+    "entro",
+    "guardia",
+    "cruzo",
 ];
 const PAST: &[&str] = &[
     "pasado",
@@ -2086,6 +2130,29 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
                 r.when.time = Some(TimeSpec::Between(a, b));
             }
         }
+    }
+    // «a ver si puedo salir temprano», «quiero ver si cierro temprano»,
+    // «que si puede venir más temprano»: leaving or coming early is the
+    // reason for the question, not its time.
+    if matches!(
+        r.intent,
+        Intent::MySchedule | Intent::BusinessSchedule | Intent::MessageCustomer
+    ) && r.when.time == Some(TimeSpec::Part(super::when::PartOfDay::Early))
+        && words.windows(2).any(|w| {
+            w[1] == "temprano"
+                && [
+                    "salir", "ir", "irme", "cierro", "cerrar", "escapo", "venir", "mas", "llegar",
+                ]
+                .contains(&w[0].as_str())
+        })
+    {
+        // What the rest says («… me quiero ir temprano; ¿tengo algo en
+        // la tarde?»).
+        let rest: Vec<&str> = text
+            .split_whitespace()
+            .filter(|w| normalize(w) != "temprano")
+            .collect();
+        r.when.time = parse_when_local(&rest.join(" "), now).time;
     }
     // «me voy a las 4, cierra mi agenda de ahí pa delante», «salgo como
     // a las 6, ya no me pongas nada»: from that hour on.
@@ -3102,6 +3169,12 @@ fn when_spellings(text: &str) -> String {
         ("primero que tengas", "temprano"),
         ("primero del día", "temprano"),
         ("primero del dia", "temprano"),
+        ("lo más tarde que", "en la noche"),
+        ("lo mas tarde que", "en la noche"),
+        ("el último turno", "en la noche"),
+        ("el ultimo turno", "en la noche"),
+        ("el último de hoy", "hoy en la noche"),
+        ("el ultimo de hoy", "hoy en la noche"),
         ("después de comer", "en la tarde"),
         ("despues de comer", "en la tarde"),
         ("ya noche", "en la noche"),

@@ -1052,7 +1052,20 @@ impl Parser {
                 }
                 Some(end)
             }
-            _ => None,
+            // «bloquear 11:30 a 12:15», «jueves 5pm a 7pm»: two hours
+            // written as hours, without «de».
+            _ => {
+                let (j, a) = self.clock(i, false, false)?;
+                if a.m == 0 && a.mer.is_none() || !self.is(j, &["a"]) {
+                    return None;
+                }
+                let (k, b) = self.clock(j + 1, false, false)?;
+                if b.m == 0 && b.mer.is_none() {
+                    return None;
+                }
+                self.times.push(TimeCand::Clock(ClockUse::Between(a, b)));
+                Some(k)
+            }
         }
     }
 
