@@ -523,6 +523,17 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     {
         r.staff = staff_of_two(text, cat.staff);
     }
+    // «el primero», «la segunda»: one of the options offered, taken.
+    if r.intent == Intent::Unknown
+        && words.len() == 2
+        && ["el", "la"].contains(&words[0].as_str())
+        && [
+            "primero", "primera", "segundo", "segunda", "tercero", "tercera", "ultimo", "ultima",
+        ]
+        .contains(&words[1].as_str())
+    {
+        r.intent = Intent::Yes;
+    }
     // «¿cierran a mediodía pa comer?», «¿el sábado cierran temprano?»,
     // «¿qué es lo más tarde que atienden?»: a question about the hours,
     // not a time asked for.
@@ -1965,9 +1976,13 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             r.intent = i;
         }
     }
+    // «mañana», «a las 11 y media», «de 2 a 4»: an answer to the
+    // assistant's question, nothing but its day or hour.
+    let bare_when = r.intent == Intent::Unknown && just_when(text, now);
     // «hoy hace calor»: a day in a message that asks nothing is small
     // talk, not a day to act on.
     if r.intent == Intent::Unknown
+        && !bare_when
         && r.when.time.is_none()
         && r.service.is_none()
         && r.staff.is_none()
@@ -2099,9 +2114,10 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         // is talk, unless it points at an appointment («llegó tarde el de
         // las 4»).
         Intent::Unknown
-            if !["el de", "la de", "el del", "la del"]
-                .iter()
-                .any(|p| text_has(&words, p)) =>
+            if !bare_when
+                && !["el de", "la de", "el del", "la del"]
+                    .iter()
+                    .any(|p| text_has(&words, p)) =>
         {
             r.when.time = None;
         }
@@ -2172,6 +2188,45 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             .any(|p| text_has(&words, p))
             {
                 r.when.time = Some(TimeSpec::After(t));
+            }
+        }
+    }
+    // «¿cuánto sacamos el sábado?», «¿cuánto se facturó el 31 de
+    // diciembre?»: a report on what happened asks about the day gone by.
+    if r.intent == Intent::Stats {
+        const PAST: &[&str] = &[
+            "sacamos",
+            "saco",
+            "fue",
+            "entro",
+            "faltaron",
+            "vendimos",
+            "vendio",
+            "facturo",
+            "facturamos",
+            "hicimos",
+            "hizo",
+            "ganamos",
+            "gano",
+            "estuvo",
+            "vinieron",
+            "atendimos",
+            "atendio",
+            "tuvimos",
+            "tuvo",
+            "cobramos",
+            "cobro",
+            "hubo",
+            "cerramos",
+        ];
+        if let Some(super::when::DateSpec::Day(d)) = r.when.date {
+            if d > now.date() && words.iter().any(|w| PAST.contains(&w.as_str())) {
+                let gone = if (d - now.date()).num_days() <= 7 {
+                    d - chrono::Duration::days(7)
+                } else {
+                    chrono::Datelike::with_year(&d, chrono::Datelike::year(&d) - 1).unwrap_or(d)
+                };
+                r.when.date = Some(super::when::DateSpec::Day(gone));
             }
         }
     }
@@ -2333,6 +2388,27 @@ fn first_person(words: &[String]) -> bool {
 /// «¿y mañana?», «¿qué onda con el jueves?», «lo del viernes, ¿cómo
 /// está?»: besides the day, only the small words of a question about it
 /// (or a teammate's name). «¿Qué calor hace hoy?» says something else.
+/// Nothing but a day or an hour, as an answer: «mañana», «como a las
+/// 6», «el sábado en la mañana», «de 2 a 4».
+fn just_when(text: &str, now: NaiveDateTime) -> bool {
+    const FILLER: &[&str] = &[
+        "como", "a", "el", "la", "las", "de", "porfa", "pues", "ok", "entonces", "tipo", "eh",
+        "mejor", "ya", "mmm", "este",
+    ];
+    let plain = when_spellings(text);
+    let when = parse_when_local(&plain, now);
+    if when.is_empty() {
+        return false;
+    }
+    let mut rest = plain.clone();
+    for span in when.matched.iter().rev() {
+        rest.replace_range(span.clone(), " ");
+    }
+    message_words(&rest)
+        .iter()
+        .all(|w| FILLER.contains(&w.as_str()))
+}
+
 fn only_about_the_day(text: &str, now: NaiveDateTime, staff: &[String]) -> bool {
     const SMALL: &[&str] = &[
         "y", "que", "como", "onda", "con", "el", "la", "lo", "los", "las", "de", "del", "para",

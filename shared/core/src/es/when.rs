@@ -1092,7 +1092,9 @@ impl Parser {
         // «quiero ser el primero», «el primero del día»: first in line.
         let first_in_line = (i >= 2 && self.is(i - 2, &["ser", "soy", "sea", "seria"]))
             || self.is(i + 1, &["del", "dia"])
-            || (i + 1 == self.t.len() && !(i >= 1 && self.is(i - 1, &["el", "al", "del"])));
+            || (i + 1 == self.t.len() && !(i >= 1 && self.is(i - 1, &["el", "al", "del"])))
+            // «el primero», alone: the first one offered.
+            || (i + 1 == self.t.len() && i <= 1);
         let d = if self.is(i, &["primero"])
             && !self.is(i + 1, &["en", "que", "de"])
             && !first_in_line
