@@ -545,6 +545,13 @@ fn days_and_hours_as_people_count_them() {
             "2026-11-26..2026-11-27",
             "",
         ),
+        // Holidays, their next time (Easter 2027 is 28 March).
+        ("el viernes santo", "2027-03-26", ""),
+        ("en semana santa", "2027-03-22..2027-03-28", ""),
+        ("para navidad", "2026-12-25", ""),
+        ("para san valentin", "2027-02-14", ""),
+        ("la cita del 16 sigue en pie?", "2026-12-16", ""),
+        ("cancela la cita del 14 de febrero", "2027-02-14", ""),
         // A shop closes in the evening.
         ("cerramos a las 8", "", "20:00"),
         ("hoy cerramos temprano, a las 7", "2026-11-25", "19:00"),

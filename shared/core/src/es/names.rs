@@ -38,7 +38,6 @@ const NAMES: &[&str] = &[
     "bryan",
     "carlitos",
     "cesar",
-    "chava",
     "chema",
     "chucho",
     "chuy",
@@ -113,7 +112,6 @@ const NAMES: &[&str] = &[
     "manolo",
     "manuel",
     "marcelo",
-    "marco",
     "marcos",
     "mario",
     "martin",
@@ -133,7 +131,6 @@ const NAMES: &[&str] = &[
     "paco",
     "pancho",
     "pepe",
-    "poncho",
     "quique",
     "rafael",
     "rafa",
@@ -306,6 +303,10 @@ const ALSO_WORDS: &[&str] = &[
     "alba",
     "max",
     "concha",
+    // «¿lo marco como falta?», «la chava», «se le ponchó una llanta».
+    "marco",
+    "chava",
+    "poncho",
 ];
 
 /// Is `word` (as written) a given name? Words that are also everyday

@@ -524,14 +524,33 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         r.staff = staff_of_two(text, cat.staff);
     }
     // «el primero», «la segunda»: one of the options offered, taken.
-    if r.intent == Intent::Unknown
-        && words.len() == 2
+    // «la tercera opción», «el segundo mejor»; «la de las 4 está bien»,
+    // «sí, la de las 11 me viene genial»: the offered one, accepted.
+    let ordinal = words.len() >= 2
         && ["el", "la"].contains(&words[0].as_str())
         && [
             "primero", "primera", "segundo", "segunda", "tercero", "tercera", "ultimo", "ultima",
         ]
         .contains(&words[1].as_str())
-    {
+        && words[2..]
+            .iter()
+            .all(|w| ["mejor", "opcion", "porfa", "please", "pls", "va"].contains(&w.as_str()));
+    let offered_one = words.len() >= 3
+        && words
+            .iter()
+            .position(|w| w == "la" || w == "el")
+            .is_some_and(|i| i <= 1 && words.get(i + 1).is_some_and(|w| w == "de"))
+        && [
+            "esta bien",
+            "me viene",
+            "me late",
+            "me queda",
+            "me sirve",
+            "perfecto",
+        ]
+        .iter()
+        .any(|p| text_has(&words, p));
+    if (ordinal && r.intent == Intent::Unknown) || (offered_one && r.intent == Intent::Book) {
         r.intent = Intent::Yes;
     }
     // «¿cierran a mediodía pa comer?», «¿el sábado cierran temprano?»,
@@ -828,6 +847,16 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "pasan",
         "cambian",
         "mueven",
+        "reprogramame",
+        "reprograma",
+        "reprogramala",
+        "reprogramar",
+        "reprogramarla",
+        "reagendame",
+        "reagenda",
+        "reagendala",
+        "reagendar",
+        "reagendarla",
         "recorreme",
         "recorremelo",
         "recorremela",
@@ -1326,7 +1355,8 @@ fn prefer_after_mejor(
 
 /// Words of an occasion a customer gets ready for: the day said with
 /// them is when it happens, not necessarily the appointment.
-const OCCASIONS: [&str; 14] = [
+const OCCASIONS: [&str; 15] = [
+    "valentin",
     "boda",
     "bodas",
     "comunion",
@@ -2698,6 +2728,13 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
     for lead in LEADS {
         if let Some(at) = super::find_ci(text, lead) {
             let rest = &text[at.end..];
+            // «no vino, ¿lo marco?»: the lead's clause ended.
+            if rest
+                .trim_start()
+                .starts_with([',', '.', '?', '¿', '!', ';'])
+            {
+                continue;
+            }
             let first = rest.split_whitespace().next().map(normalize)?;
             // «da de alta a mi sobrino Kevin»: name_words skips the relation.
             let relation = first == "mi"
@@ -2924,6 +2961,34 @@ const TRADE_WORDS: &[&str] = &[
     "equipo",
 ];
 
+/// `text` without the service named right after «en vez de» / «en lugar
+/// de», when another service is named too.
+fn without_replaced_service(text: &str, services: &[String]) -> Option<String> {
+    let at = ["en vez de", "en lugar de"]
+        .iter()
+        .filter_map(|p| super::find_ci(text, p).map(|r| r.end))
+        .min()?;
+    // The replaced service: the next few words, up to a comma or «mejor».
+    let tail = &text[at..];
+    let mut end = 0;
+    for (k, w) in tail.split_inclusive(' ').enumerate() {
+        let bare = normalize(w);
+        if k > 0 && (bare == "mejor" || bare == "nomas" || bare == "solo") {
+            break;
+        }
+        end += w.len();
+        if k >= 3 || w.trim_end().ends_with([',', '.', '?', ';']) {
+            break;
+        }
+    }
+    let replaced = &tail[..end];
+    let (gone, _) = service_in(replaced, services);
+    let gone = gone?;
+    let kept = format!("{} {}", &text[..at], &tail[end..]);
+    let (asked, _) = service_in(&kept, services);
+    (asked.is_some() && asked.as_ref() != Some(&gone)).then_some(kept)
+}
+
 fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let name = name_in(text);
     // The name given is not a staff preference nor a service.
@@ -2948,6 +3013,12 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
             rest.replace_range(r, " ");
         }
     }
+    // «en vez de corte, las cejas», «en lugar del tinte mejor nomás
+    // corte»: the service replaced is not the one asked for.
+    let rest = match without_replaced_service(&rest, cat.services) {
+        Some(r) => r,
+        None => rest,
+    };
     let (service, service_options) = service_in(&rest, cat.services);
     let staff = staff_in(&rest, cat.staff).filter(|s| !someone_elses(&rest, s));
     let phone = phone_in(text);
@@ -3448,7 +3519,7 @@ fn staff_of_two(text: &str, staff: &[String]) -> Option<String> {
             "lugar de con",
             "menos con",
             "no con",
-            "quiero con",
+            "no quiero con",
             "no",
         ]
         .iter()
@@ -4263,6 +4334,50 @@ mod tests {
                 .map(String::from)
                 .to_vec(),
         )
+    }
+
+    /// Two teammates in one message: the one it moves to, not the one it
+    /// moves from or refuses.
+    #[test]
+    fn the_teammate_asked_for_among_two() {
+        let (s, t) = cat();
+        let c = Catalogue {
+            services: &s,
+            staff: &t,
+        };
+        let customer = |text: &str| read_customer(text, now(), c).staff;
+        let staff = |text: &str| read_staff(text, now(), c).staff;
+        let pedro = Some("Pedro Ruiz".to_string());
+        let ana = Some("Ana Torres".to_string());
+        assert_eq!(customer("reagendame con ana en vez de pedro"), ana);
+        assert_eq!(
+            customer("no, con pedro no, mejor con carlos"),
+            Some("Carlos Méndez".to_string())
+        );
+        assert_eq!(customer("me cambias a Pedro? Carlos anda muy lleno"), pedro);
+        assert_eq!(customer("con Pedro o Carlos, me da igual, el lunes"), None);
+        assert_eq!(staff("el de las 11 de Pedro pásaselo a Ana porfa"), ana);
+        assert_eq!(staff("cambia a Memo de Ana a Pedro, misma hora"), pedro);
+        let r = read_staff("cambia a Memo de Ana a Pedro, misma hora", now(), c);
+        assert_eq!(r.name.as_deref(), Some("Memo"));
+    }
+
+    /// Staff name customers without a lead, often in lowercase.
+    #[test]
+    fn customers_named_by_their_given_name() {
+        let (s, t) = cat();
+        let c = Catalogue {
+            services: &s,
+            staff: &t,
+        };
+        let r = read_staff("listo juan", now(), c);
+        assert_eq!(r.intent, Intent::MarkCompleted);
+        assert_eq!(r.name.as_deref(), Some("Juan"));
+        let r = read_staff("Octavio canceló lo de hoy, bórralo", now(), c);
+        assert_eq!(r.name.as_deref(), Some("Octavio"));
+        // A verb that looks like a name is not one.
+        let r = read_staff("creo que el de las 4 no vino, ¿lo marco?", now(), c);
+        assert_eq!(r.name, None);
     }
 
     #[test]

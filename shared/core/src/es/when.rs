@@ -255,6 +255,25 @@ pub fn next_weekday(today: NaiveDate, wd: Weekday, include_today: bool) -> Naive
     today + Duration::days(ahead)
 }
 
+/// Easter Sunday of `year` (the Gregorian computus, Meeus/Jones/Butcher).
+fn easter(year: i32) -> Option<NaiveDate> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
+}
+
 /// The Monday of `d`'s week.
 pub fn week_start(d: NaiveDate) -> NaiveDate {
     d - Duration::days(d.weekday().num_days_from_monday() as i64)
@@ -491,6 +510,8 @@ pub(crate) fn is_day_or_month_word(w: &str) -> bool {
         || WEEKDAY_SPELLINGS.iter().any(|(s, _)| *s == w)
         || MONTHS.contains(&w)
         || ["hoy", "manana", "ayer"].contains(&w)
+        // «Para San Valentín», «en Navidad»: a day, nobody's name.
+        || ["valentin", "navidad", "nochebuena", "nochevieja", "pascua"].contains(&w)
 }
 
 /// Weekdays as they get typed on a phone: «biernes», «miercole», «sabdo»,
@@ -728,6 +749,7 @@ impl Parser {
             .or_else(|| self.slash_date(i))
             .or_else(|| self.weekday_pair(i))
             .or_else(|| self.relative_pair(i))
+            .or_else(|| self.holiday(i))
             .or_else(|| self.nth_weekday(i))
             .or_else(|| self.weekday(i))
             .or_else(|| self.day_of_month(i))
@@ -1137,8 +1159,9 @@ impl Parser {
 
     fn month_day(&mut self, i: usize) -> Option<usize> {
         let mut j = i;
-        // «el 16 de febrero», «pásala al 16 de febrero».
-        if self.is(j, &["el", "al"]) {
+        // «el 16 de febrero», «pásala al 16 de febrero», «la cita del 14
+        // de febrero».
+        if self.is(j, &["el", "al", "del"]) {
             j += 1;
         }
         if self.is(j, &["dia"]) {
@@ -1438,6 +1461,56 @@ impl Parser {
         Some(j)
     }
 
+    /// The holidays people book around, their next time: «el viernes
+    /// santo», «semana santa» (its Monday to Sunday), «navidad», «año
+    /// nuevo», «día de reyes», «san valentín», «día de muertos».
+    fn holiday(&mut self, i: usize) -> Option<usize> {
+        let i = if self.is(i, &["el", "la"]) { i + 1 } else { i };
+        let today = self.today;
+        let next_fixed = |m: u32, d: u32| next_month_day(today, m, d);
+        let easter_after = |offset: i64| {
+            (today.year()..=today.year() + 1)
+                .filter_map(easter)
+                .map(|e| e + Duration::days(offset))
+                .find(|d| *d >= today)
+        };
+        let two = |a: &str, b: &str| self.is(i, &[a]) && self.is(i + 1, &[b]);
+        let (spec, end) = if two("viernes", "santo") {
+            (DateSpec::Day(easter_after(-2)?), i + 2)
+        } else if two("jueves", "santo") {
+            (DateSpec::Day(easter_after(-3)?), i + 2)
+        } else if two("semana", "santa") {
+            let sunday = easter_after(0)?;
+            (
+                DateSpec::Range {
+                    first: sunday - Duration::days(6),
+                    last: sunday,
+                },
+                i + 2,
+            )
+        } else if self.is(i, &["navidad"]) {
+            (DateSpec::Day(next_fixed(12, 25)?), i + 1)
+        } else if self.is(i, &["nochebuena"]) {
+            (DateSpec::Day(next_fixed(12, 24)?), i + 1)
+        } else if self.is(i, &["nochevieja"]) {
+            (DateSpec::Day(next_fixed(12, 31)?), i + 1)
+        } else if two("ano", "nuevo") {
+            (DateSpec::Day(next_fixed(1, 1)?), i + 2)
+        } else if two("dia", "de") && self.is(i + 2, &["reyes"]) {
+            (DateSpec::Day(next_fixed(1, 6)?), i + 3)
+        } else if two("san", "valentin") {
+            (DateSpec::Day(next_fixed(2, 14)?), i + 2)
+        } else if two("dia", "de") && self.is(i + 2, &["muertos"]) {
+            (DateSpec::Day(next_fixed(11, 2)?), i + 3)
+        } else {
+            return None;
+        };
+        // Days said with their number («del 15 al 20 de abril») say it
+        // more precisely.
+        self.push_date(spec, P_WEEKDAY, None);
+        Some(end)
+    }
+
     /// «el primer sábado de febrero», «el último viernes del mes»: a
     /// weekday counted within a month; «fin de mes», «a fin de mes»: the
     /// month's last day.
@@ -1523,8 +1596,8 @@ impl Parser {
     fn day_of_month(&mut self, i: usize) -> Option<usize> {
         let mut j = i;
         let mut ctx = false;
-        // «el 16», and «mueve mi cita al 16».
-        if self.is(j, &["el", "al"]) {
+        // «el 16», «mueve mi cita al 16», «¿la cita del 16 sigue?».
+        if self.is(j, &["el", "al", "del"]) {
             j += 1;
             ctx = true;
         }
