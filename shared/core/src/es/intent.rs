@@ -1977,6 +1977,12 @@ const YES_LEAD: &[&str] = &[
     "sisi",
     "ya po",
     "es correcto",
+    "sipi",
+    "sipo",
+    "hagale",
+    "ya estas",
+    "camara",
+    "sobres",
 ];
 
 const NO_LEAD: &[&str] = &[
@@ -1988,6 +1994,12 @@ const NO_LEAD: &[&str] = &[
     "negativo",
     "para nada",
     "tampoco",
+    "ni madres",
+    "ni de chiste",
+    "ni loco",
+    "nomas no",
+    "todavia no",
+    "nones",
     "ninguno",
     "ninguna",
     "nunca",

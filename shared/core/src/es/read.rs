@@ -523,6 +523,59 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     {
         r.staff = staff_of_two(text, cat.staff);
     }
+    // «pedro», «ana si puede», «pues Pedro mismo»: a teammate, as the
+    // answer to who.
+    if r.intent == Intent::Unknown
+        && r.staff.is_some()
+        && words.len() <= 5
+        && r.when.is_empty()
+        && r.name.is_none()
+        && r.phone.is_none()
+    {
+        // «me pasas con Carlos», «pásame a Carlos»: the person, not a
+        // booking with him.
+        r.intent = if ["pasas", "pasame", "comunicas", "comunicame", "hablar"]
+            .iter()
+            .any(|w| has(w))
+        {
+            Intent::TalkToHuman
+        } else {
+            Intent::Book
+        };
+    }
+    // «se me olvidó mi gorra el sábado», «el corte que me hicieron el
+    // sábado quedó horrible», «perdón por no haber ido el sábado»: only
+    // about what happened, no appointment asked for.
+    if r.intent == Intent::Book
+        && clauses_of(text).iter().all(|c| {
+            let ws = message_words(c);
+            ws.iter().any(|w| {
+                [
+                    "olvido",
+                    "olvide",
+                    "deje",
+                    "hicieron",
+                    "quedo",
+                    "ido",
+                    "dormido",
+                    "cobraron",
+                    "dejasteis",
+                ]
+                .contains(&w.as_str())
+            }) || ws.is_empty()
+        })
+        && ![
+            "quiero", "quisiera", "puedo", "puedes", "pueden", "tienen", "tienes", "hay", "agenda",
+            "agendame", "apartame", "reserva", "otra", "otro", "cita",
+        ]
+        .iter()
+        .any(|w| has(w))
+    {
+        r.intent = Intent::Unknown;
+        r.when = When::default();
+        r.service = None;
+        r.service_options.clear();
+    }
     // «el primero», «la segunda»: one of the options offered, taken.
     // «la tercera opción», «el segundo mejor»; «la de las 4 está bien»,
     // «sí, la de las 11 me viene genial»: the offered one, accepted.
