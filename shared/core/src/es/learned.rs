@@ -14,7 +14,7 @@
 //! whose reply changes nothing (prices, hours, an agenda, the start of a
 //! booking conversation that still asks before it books); a second
 //! opinion never says yes, no or hand off. Trained at build time
-//! (`shared/core/build.rs`, over about 9,000 dev messages); the models
+//! (`shared/core/build.rs`, over about 11,000 dev messages); the models
 //! are static data.
 
 use parlo_learn::bayes::{self, Class};
