@@ -1616,9 +1616,19 @@ fn context_is_not_asked(r: &mut Reading, text: &str, now: NaiveDateTime, team: &
 /// desde el finde»).
 fn staff_context(clause: &str, intent: Intent) -> bool {
     let padded = format!(" {clause} ");
+    // «desde ayer no viene»: since is context; «bloquéame desde las 4»,
+    // «cuesta 250 desde el lunes»: it starts what the request changes.
     let since = !matches!(
         intent,
-        Intent::BlockTime | Intent::Unblock | Intent::ChangeHours
+        Intent::BlockTime
+            | Intent::Unblock
+            | Intent::ChangeHours
+            | Intent::ChangePrice
+            | Intent::ChangeServiceDuration
+            | Intent::AddService
+            | Intent::DeactivateService
+            | Intent::RemoveStaff
+            | Intent::ChangePermissions
     ) && padded.contains(" desde ");
     let words: Vec<&str> = clause.split_whitespace().collect();
     // «llegué a las 9» is past; «avísale que llegue temprano» is not.
@@ -2122,6 +2132,37 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             | Intent::CustomerHistory
     ) {
         r.staff = None;
+    }
+    // «no, mejor dime qué tengo el sábado», «no, en vez de eso ciérrame
+    // el miércoles»: the answer refuses and asks for something else.
+    if r.intent == Intent::No {
+        let lead = [
+            "no", "nel", "mejor", "en", "vez", "de", "eso", "pues", "entonces",
+        ];
+        let rest: Vec<&str> = text
+            .split_whitespace()
+            .skip_while(|w| lead.contains(&normalize(w).as_str()))
+            .collect();
+        if rest.len() >= 2 {
+            let then = staff_intent(&rest.join(" "), r.phone.is_some());
+            if !matches!(
+                then,
+                Intent::Unknown
+                    | Intent::Yes
+                    | Intent::No
+                    | Intent::Greeting
+                    | Intent::Thanks
+                    | Intent::Cancel
+                    | Intent::Prices
+                    | Intent::Services
+                    | Intent::Hours
+                    | Intent::Location
+                    | Intent::TalkToHuman
+                    | Intent::MyAppointments
+            ) {
+                r.intent = then;
+            }
+        }
     }
     // «listo Beto», «Listo el señor de las 11», «listo las cejas de
     // Karen»: done with a customer, not a yes.

@@ -1381,7 +1381,8 @@ impl Parser {
         let mut j = i;
         let mut this = false;
         let mut other = false;
-        let with_article = self.is(j, &["el"]);
+        // «el lunes», «a partir del lunes», «pásala al lunes».
+        let with_article = self.is(j, &["el", "del", "al"]);
         if with_article {
             j += 1;
             // «el otro sábado»: not the coming one, the one after it.
@@ -1567,7 +1568,11 @@ impl Parser {
     /// (the reply offers it, and the customer can still say the other).
     fn weekday_pair(&mut self, i: usize) -> Option<usize> {
         // «no viene ni jueves ni viernes»: both too.
-        let j = if self.is(i, &["el", "ni"]) { i + 1 } else { i };
+        let j = if self.is(i, &["el", "ni", "del"]) {
+            i + 1
+        } else {
+            i
+        };
         let a = self.weekday_at(j)?;
         // «el jueves o el viernes»; «bloquea jueves y viernes»: both.
         if !self.is(j + 1, &["o", "u", "y", "ni"]) {
@@ -1786,6 +1791,15 @@ impl Parser {
             "pasado" if self.is(i + 1, &["manana"]) => {
                 self.push_date(day(2), P_REL, None);
                 Some(self.bare_hour_after_day(i + 2))
+            }
+            // «mañana no, pasado», «pasado»: the day after tomorrow, said
+            // short.
+            "pasado"
+                if self.t.len() == 1
+                    || (i > 0 && self.is(i - 1, &["no", "mejor"]) && i + 1 == self.t.len()) =>
+            {
+                self.push_date(day(2), P_REL, None);
+                Some(i + 1)
             }
             "manana" => {
                 self.push_date(day(1), P_REL, None);
