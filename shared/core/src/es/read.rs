@@ -2133,6 +2133,20 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     ) {
         r.staff = None;
     }
+    // «4 ✅», «hecho ✅ el de las 12»: a cut ticked off.
+    if matches!(r.intent, Intent::Yes | Intent::Unknown) && text.contains(['✅', '✔']) {
+        let hour = words
+            .iter()
+            .find_map(|w| w.parse::<u32>().ok().filter(|h| (1..=12).contains(h)));
+        if r.when.time.is_none() {
+            if let Some(h) = hour {
+                r.when.time = parse_when_local(&format!("a las {h}"), now).time;
+            }
+        }
+        if r.when.time.is_some() || r.name.is_some() {
+            r.intent = Intent::MarkCompleted;
+        }
+    }
     // «no, mejor dime qué tengo el sábado», «no, en vez de eso ciérrame
     // el miércoles»: the answer refuses and asks for something else.
     if r.intent == Intent::No {
@@ -2758,6 +2772,9 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "caballeros",
         "hombre",
         "mujer",
+        // «la cita de mñn de Raúl»
+        "mnn",
+        "mñn",
         // «no llegó pls», «se fue contento», «ponle cita al chavo»
         "pls",
         "plis",
@@ -3385,6 +3402,8 @@ fn when_spellings(text: &str) -> String {
         ("mi tarde", "la tarde"),
         ("mi mañana", "la mañana"),
         ("mi manana", "la mañana"),
+        ("mi semana q viene", "la semana que viene"),
+        ("mi semana que viene", "la semana que viene"),
         ("mi semana", "esta semana"),
         // «el sábado a primera hora»: early.
         ("primera hora de la", "la"),
