@@ -292,6 +292,22 @@ const RULES: &[Rule] = &[
             "contestar una persona",
             "hay alguien ahi",
             "alguien ahi",
+            "me podria llamar alguien",
+            "puede alguien llamarme",
+            "alguien me puede llamar",
+            "alguien me llame",
+            "call me",
+            "someone call",
+            "habla ingles",
+            "speaks english",
+            "speak english",
+            "persona que me pueda atender",
+            "persona que me atienda",
+            "me pasas con el encargado",
+            "me pasas con la encargada",
+            "me pasas con el dueno",
+            "platicar con el",
+            "platicar con ella",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -1987,6 +2003,7 @@ const YES_LEAD: &[&str] = &[
     "ya estas",
     "camara",
     "sobres",
+    "exactamente",
 ];
 
 const NO_LEAD: &[&str] = &[
@@ -2004,6 +2021,9 @@ const NO_LEAD: &[&str] = &[
     "nomas no",
     "todavia no",
     "nones",
+    "nope",
+    "mejor lo dejamos",
+    "lo dejamos para otra",
     "ninguno",
     "ninguna",
     "nunca",
@@ -2194,7 +2214,23 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
         .map(message_words)
         .collect();
     let yes = lead_len(&words, YES_LEAD);
-    let no = lead_len(&words, NO_LEAD);
+    // «no sé, ¿después de las 6 se podrá?», «no quiero dar lata pero…»,
+    // «no tengo mucha prisa»: a hedge before the request, not a no.
+    let hedge = [
+        &["no", "se"][..],
+        &["no", "quiero", "dar"],
+        &["no", "quiero", "molestar"],
+        &["no", "quisiera", "molestar"],
+        &["no", "tengo", "prisa"],
+        &["no", "tengo", "mucha", "prisa"],
+        &["no", "hay", "prisa"],
+    ]
+    .iter()
+    .any(|h| {
+        words.len() > h.len()
+            && words.starts_with(&h.iter().map(|w| w.to_string()).collect::<Vec<_>>())
+    });
+    let no = lead_len(&words, NO_LEAD).filter(|_| !hedge);
     // "no" wins over "no…" yes-phrases only by length; "mejor no" vs "mejor".
     let lead = match (yes, no) {
         (Some(y), Some(n)) if n >= y => Some((Intent::No, n)),

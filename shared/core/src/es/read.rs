@@ -1361,7 +1361,8 @@ fn prefer_after_mejor(
             // media»: a «no» or «bueno» right before another day or hour…
             let then_when = words[i + 1..].iter().find(|n| **n != "|").is_some_and(|n| {
                 [
-                    "a", "el", "la", "de", "del", "para", "pal", "mejor", "pasado", "manana", "hoy",
+                    "a", "el", "la", "las", "de", "del", "para", "pal", "mejor", "pasado",
+                    "manana", "hoy",
                 ]
                 .contains(n)
             });
@@ -3130,6 +3131,12 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         Some(r) => r,
         None => rest,
     };
+    // «a beard trim» is the beard's, not a cut's.
+    let rest = if super::find_ci(&rest, "beard").is_some() {
+        remove_ci(&rest, "trim")
+    } else {
+        rest
+    };
     let (service, service_options) = service_in(&rest, cat.services);
     let staff = staff_in(&rest, cat.staff).filter(|s| !someone_elses(&rest, s));
     let phone = phone_in(text);
@@ -3440,6 +3447,10 @@ fn when_spellings(text: &str) -> String {
         ("ya noche", "en la noche"),
         ("cualquier tarde", "en la tarde"),
         ("next week", "la semana que viene"),
+        ("this afternoon", "hoy en la tarde"),
+        ("this morning", "hoy en la mañana"),
+        ("this evening", "hoy en la noche"),
+        ("at noon", "al mediodía"),
         // Catalan: «a les 6», «de vesprada», «a la tarda», «al matí».
         ("a les ", "a las "),
         ("de vesprada", "en la tarde"),
