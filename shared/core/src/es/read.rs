@@ -2309,6 +2309,22 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             .collect();
         r.when.time = parse_when_local(&rest.join(" "), now).time;
     }
+    // «bloquéame de 11 a 1, y si alguien pide que se la den con Pedro»:
+    // the sender's own block; the teammate is where others go.
+    if r.intent == Intent::BlockTime
+        && words.iter().any(|w| {
+            [
+                "bloqueame",
+                "cierrame",
+                "bloquearme",
+                "bloqueas",
+                "apartame",
+            ]
+            .contains(&w.as_str())
+        })
+    {
+        r.staff = None;
+    }
     // «me voy a las 4, cierra mi agenda de ahí pa delante», «salgo como
     // a las 6, ya no me pongas nada»: from that hour on.
     if r.intent == Intent::BlockTime {
