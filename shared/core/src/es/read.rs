@@ -963,12 +963,57 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     }
 }
 
-/// The name of a service being added, as written after its verb: «agrega
-/// mascarilla negra, 20 min» → «Mascarilla negra», «mete al catálogo
-/// lavado de cabello de 15 min» → «Lavado de cabello». (The reading
-/// keeps no service for an addition, as most writers label it; the
-/// add-service flow reads the name itself.)
-fn new_service_name(text: &str) -> Option<String> {
+/// The name of a service being added: after «servicio» («agrega el
+/// servicio de barba a $150» → «Barba», «nuevo servicio: ceja 80 pesos» →
+/// «Ceja») or else after the verb («agrega mascarilla negra, 20 min» →
+/// «Mascarilla negra», «mete al catálogo lavado de cabello de 15 min» →
+/// «Lavado de cabello»). The reading keeps no service for an addition, as
+/// the corpus convention labels it; the add-service flow asks this.
+pub fn new_service_name(text: &str) -> Option<String> {
+    named_after_servicio(text).or_else(|| named_after_verb(text))
+}
+
+fn named_after_servicio(text: &str) -> Option<String> {
+    let at = super::find_ci(text, "servicio")?;
+    let rest = text[at.end..].trim_start_matches(|c: char| !c.is_alphanumeric() && c != '$');
+    const SKIP: &[&str] = &[
+        "de", "del", "nuevo", "nueva", "llamado", "que", "se", "llama",
+    ];
+    const STOP: &[&str] = &[
+        "a", "de", "por", "en", "que", "cuesta", "vale", "dura", "con", "y", "precio", "una", "un",
+        "media",
+    ];
+    let mut out: Vec<&str> = Vec::new();
+    for (i, w) in rest.split_whitespace().enumerate() {
+        let bare = normalize(w);
+        if (i == 0 && SKIP.contains(&bare.as_str()))
+            || (out.is_empty() && ["llamado", "llama", "se"].contains(&bare.as_str()))
+        {
+            continue;
+        }
+        let stop = w.starts_with('$')
+            || bare.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || STOP.contains(&bare.as_str());
+        match (stop, out.is_empty()) {
+            (true, false) => break,
+            (true, true) => continue,
+            _ => {}
+        }
+        out.push(w.trim_matches(|c: char| !c.is_alphanumeric()));
+        if w.ends_with([',', '.', ':', ';']) {
+            break;
+        }
+    }
+    capitalized(&out.join(" "))
+}
+
+fn capitalized(name: &str) -> Option<String> {
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+fn named_after_verb(text: &str) -> Option<String> {
     const VERBS: &[&str] = &[
         "agrega ",
         "agregar ",
@@ -1019,10 +1064,7 @@ fn new_service_name(text: &str) -> Option<String> {
             break;
         }
     }
-    let name = out.join(" ");
-    let mut chars = name.chars();
-    let first = chars.next()?;
-    Some(first.to_uppercase().chain(chars).collect())
+    capitalized(&out.join(" "))
 }
 
 /// A customer called by a nickname after its article: «el güero»,
@@ -4474,6 +4516,35 @@ mod tests {
                 .map(String::from)
                 .to_vec(),
         )
+    }
+
+    /// The add-service flow names the service from either way of saying
+    /// it (it used to read only «servicio …» and asked again for a name
+    /// the owner had given: «agrega mascarilla negra, 20 min, 120 pesos»).
+    #[test]
+    fn new_service_names_either_way() {
+        for (text, want) in [
+            (
+                "agrega el servicio de barba a $150 de 30 minutos",
+                Some("Barba"),
+            ),
+            ("nuevo servicio: ceja 80 pesos 15 min", Some("Ceja")),
+            (
+                "agrega un servicio nuevo, keratina, 1500 pesos, 2 horas",
+                Some("Keratina"),
+            ),
+            (
+                "agrega mascarilla negra, 20 min, 120 pesos",
+                Some("Mascarilla negra"),
+            ),
+            (
+                "mete al catálogo lavado de cabello de 15 min",
+                Some("Lavado de cabello"),
+            ),
+            ("¿cuánto cuesta el corte?", None),
+        ] {
+            assert_eq!(new_service_name(text).as_deref(), want, "{text}");
+        }
     }
 
     /// Two teammates in one message: the one it moves to, not the one it

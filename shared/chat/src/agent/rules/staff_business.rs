@@ -568,50 +568,6 @@ fn names(services: &[ServiceType]) -> String {
     format::join_or(&n)
 }
 
-/// The new service's name: what follows "servicio (de)" up to its price
-/// or duration ("agrega el servicio de barba a $150 de 30 minutos" →
-/// "Barba").
-pub(crate) fn new_service_name(text: &str) -> Option<String> {
-    let at = parlo_core::es::find_ci(text, "servicio")?;
-    let rest = &text[at.end..];
-    let rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '$');
-    let mut out: Vec<&str> = Vec::new();
-    for (i, w) in rest.split_whitespace().enumerate() {
-        let bare = normalize(w);
-        if i == 0
-            && [
-                "de", "del", "nuevo", "nueva", "llamado", "que", "se", "llama",
-            ]
-            .contains(&bare.as_str())
-        {
-            continue;
-        }
-        if out.is_empty() && ["llamado", "llama", "se"].contains(&bare.as_str()) {
-            continue;
-        }
-        let stop = w.starts_with('$')
-            || bare.chars().next().is_some_and(|c| c.is_ascii_digit())
-            || [
-                "a", "de", "por", "en", "que", "cuesta", "vale", "dura", "con", "y", "precio",
-                "una", "un", "media",
-            ]
-            .contains(&bare.as_str());
-        if stop && !out.is_empty() {
-            break;
-        }
-        if stop {
-            continue;
-        }
-        let ends = w.ends_with([',', '.', ':', ';']);
-        out.push(w.trim_matches(|c: char| !c.is_alphanumeric()));
-        if ends {
-            break;
-        }
-    }
-    let name = out.join(" ");
-    (!name.is_empty()).then(|| format::capitalize(&name))
-}
-
 /// The text after the first of `markers` (case- and accent-insensitive),
 /// cleaned of quotes and end punctuation.
 fn after_any(text: &str, markers: &[&str]) -> Option<(usize, String)> {
@@ -654,7 +610,7 @@ async fn catalogue_run(
     match command {
         Command::AddService => {
             if data.name.is_none() {
-                data.name = new_service_name(&text);
+                data.name = parlo_core::es::read::new_service_name(&text);
             }
             let Some(name) = data.name.clone() else {
                 return ask("¿Cómo se llama el servicio nuevo?".into(), data).await;
@@ -1179,21 +1135,5 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(detect(text, today), want, "{text}");
         }
-    }
-
-    #[test]
-    fn new_service_names() {
-        assert_eq!(
-            new_service_name("agrega el servicio de barba a $150 de 30 minutos").as_deref(),
-            Some("Barba")
-        );
-        assert_eq!(
-            new_service_name("nuevo servicio: ceja 80 pesos 15 min").as_deref(),
-            Some("Ceja")
-        );
-        assert_eq!(
-            new_service_name("agrega un servicio nuevo, keratina, 1500 pesos, 2 horas").as_deref(),
-            Some("Keratina")
-        );
     }
 }
