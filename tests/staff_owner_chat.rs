@@ -572,6 +572,13 @@ async fn the_owner_adds_renames_describes_and_retires_a_service_by_chat() {
     }
     assert!(!slots(&store, &t, barba.id, "2030-01-08").await.is_empty());
 
+    // Named without the word «servicio»: the name is not asked again.
+    let turn = chat.say("agrega mascarilla negra, 20 min, 120 pesos").await;
+    assert_eq!(
+        turn.text(),
+        "Listo ✓ Agregué Mascarilla negra: $120, 20 min. Ya se puede agendar."
+    );
+
     // Missing price and duration: asked, then read from the answer.
     let turn = chat.say("nuevo servicio ceja").await;
     assert_eq!(
