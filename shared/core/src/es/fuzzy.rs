@@ -110,6 +110,10 @@ const SYNONYMS: &[(&str, &str)] = &[
     // How a cut is named in the shop: «un fade», «desvanecido», «degradado»
     // (Spain), «rapar».
     ("fade", "corte"),
+    ("fades", "corte"),
+    // Guadalajara: «casquete corto», a short back and sides.
+    ("casquete", "corte"),
+    ("casquetito", "corte"),
     ("desvanecido", "corte"),
     ("desvanecida", "corte"),
     ("degradado", "corte"),

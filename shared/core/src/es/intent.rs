@@ -193,6 +193,11 @@ const CANCEL_NEGATED: &[&str] = &[
     "no lo cancel*",
     "no me cancel*",
     "sin cancel*",
+    // «si alguien cancela avísame», «por si alguien cancela»: a waiting
+    // list, not a cancellation.
+    "si alguien cancel*",
+    "si cancelan",
+    "si alguien mas cancel*",
     "no vayas a cancel*",
 ];
 
@@ -308,6 +313,10 @@ const RULES: &[Rule] = &[
             "me pasas con el dueno",
             "platicar con el",
             "platicar con ella",
+            "alguien de ahi",
+            "alguien de alli",
+            "el bot no me entiende",
+            "no me entiende*",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -1750,6 +1759,13 @@ const RULES: &[Rule] = &[
             "hazle hueco",
             "apuntalo",
             "apuntala",
+            "lista de espera",
+            "si alguien cancel*",
+            "si cancelan",
+            "si se desocupa*",
+            "si se le desocupa*",
+            "si se libera*",
+            "si se le libera*",
         ],
         all: &[],
         none: &[],

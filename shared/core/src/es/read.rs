@@ -370,6 +370,8 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             "con quien sea",
             "el que se desocupe",
             "el que este disponible",
+            "cualquiera menos",
+            "quien sea menos",
         ]
         .iter()
         .any(|p| text_has(&words, p));
@@ -444,6 +446,22 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     if r.intent == Intent::Hours && weekday_span(&words) {
         r.when.date = None;
     }
+    // «mi hijo tiene cita el viernes pero tiene un festival, ¿se puede
+    // el sábado?»: the appointment named, and another day asked for.
+    if r.intent == Intent::MyAppointments
+        && [
+            "tengo cita",
+            "tiene cita",
+            "tenemos cita",
+            "tengo una cita",
+            "tiene una cita",
+        ]
+        .iter()
+        .any(|p| text_has(&words, p))
+        && asked_instead(text, now).is_some()
+    {
+        r.intent = Intent::Reschedule;
+    }
     if r.intent == Intent::Reschedule {
         move_target(&mut r, text, now);
     }
@@ -496,9 +514,33 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     if !says_nothing {
         prefer_after_mejor(&mut r, text, now, &|c| is_context(c, true));
     }
+    // «ninguna de esas, ¿tienes algo más tarde?», «el domingo… ah no, que
+    // cierran; entonces el sábado»: the offer or the day turned down, and
+    // another asked for.
+    let turned_down = (has("ninguna") || has("ninguno"))
+        && text.contains('?')
+        && (asks_for_a_place(&words) || has("teneis") || has("tendras") || has("tendran"));
+    let retracted = (text_has(&words, "ah no") || text_has(&words, "ay no"))
+        && has("entonces")
+        && r.when.date.is_some();
+    if (r.intent == Intent::No && turned_down) || (r.intent == Intent::Hours && retracted) {
+        r.intent = Intent::Book;
+    }
+    // «cancélame la de ahorita»: today's.
+    if matches!(
+        r.intent,
+        Intent::Cancel | Intent::Reschedule | Intent::MyAppointments
+    ) && r.when.date.is_none()
+        && ["la de ahorita", "la de ahora", "la de hoy ahorita"]
+            .iter()
+            .any(|p| text_has(&words, p))
+    {
+        r.when.date = Some(super::when::DateSpec::Day(now.date()));
+    }
     if r.intent == Intent::Book && r.when.date.is_none() {
-        // "ahorita", "al rato": today.
-        if has("ahorita") || has("ahora") || text_has(&words, "al rato") {
+        // "ahorita", "al rato": today; «llego en 20 min, ¿me esperan pa
+        // un corte?»: today too.
+        if has("ahorita") || has("ahora") || text_has(&words, "al rato") || on_the_way(&words) {
             r.when.date = Some(super::when::DateSpec::Day(now.date()));
         }
     }
@@ -797,6 +839,37 @@ fn learned_if_lost(r: &mut Reading, text: &str, staff: bool) {
     }
 }
 
+/// The day or hour a later clause asks for room at, after an earlier one
+/// named the appointment's: «tengo cita hoy a las 3, ¿hay chance mañana?»
+/// → mañana. `None` when the message has one clause, or no later clause
+/// asks with a day or hour.
+fn asked_instead(text: &str, now: NaiveDateTime) -> Option<When> {
+    const ASKS: &[&str] = &[
+        "hay chance",
+        "se puede",
+        "puede ser",
+        "tienes algo",
+        "tienen algo",
+        "teneis algo",
+        "hay algo",
+        "hay lugar",
+        "hay espacio",
+        "tienes el",
+        "tienen el",
+        "tienes lugar",
+        "tienes espacio",
+    ];
+    let clauses = clauses_of(text);
+    let first_when = clauses
+        .iter()
+        .position(|c| !parse_when_local(c, now).is_empty())?;
+    clauses[first_when + 1..].iter().rev().find_map(|c| {
+        let ws = message_words(c);
+        let when = parse_when_local(c, now);
+        (says_any(&ws, ASKS) && !when.is_empty()).then_some(when)
+    })
+}
+
 /// A move names where the appointment goes after its verb: «mi cita del
 /// martes la puedo pasar al miércoles» goes to Wednesday, «mueve la de las
 /// 3 a las 5» to 5. The date and time said after the last move verb win
@@ -916,6 +989,18 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "recorrele",
         "muevele",
     ];
+    // «tengo cita hoy a las 3 pero me salió algo, ¿hay chance mañana?»,
+    // «quiero mover mi cita del jueves, ¿tienes algo el viernes?»: the
+    // clause that asks for room says where it goes.
+    if let Some(asked) = asked_instead(text, now) {
+        if asked.date.is_some() {
+            r.when.date = asked.date;
+        }
+        if asked.time.is_some() {
+            r.when.time = asked.time;
+        }
+        return;
+    }
     let plain = normalize_keeping_clock(&when_spellings(text));
     let words: Vec<&str> = plain.split_whitespace().collect();
     let Some(at) = words
@@ -1385,6 +1470,10 @@ fn prefer_after_mejor(
     // The message's words, with «|» where a clause ends.
     let joined = clauses_of(text).join(" | ");
     let words: Vec<&str> = joined.split_whitespace().collect();
+    // «¿el 13? ah no, que es domingo… ¿el 14 entonces?»: taken back, and
+    // the reason may name the day again before the one that stands.
+    let retracts =
+        |i: usize| words[i] == "no" && i > 0 && ["ah", "ay", "aa", "ahh"].contains(&words[i - 1]);
     let plain = |ws: &[&str]| {
         ws.iter()
             .filter(|w| **w != "|")
@@ -1423,6 +1512,7 @@ fn prefer_after_mejor(
                 && !words.get(i + 1).is_some_and(|n| ["pal", "para"].contains(n))
                 && !parse_when_local(&plain(&words[..i]), now).is_empty())
             || (*w == "decir" && after("quise"))
+            || (retracts(i) && !parse_when_local(&plain(&words[..i]), now).is_empty())
         })
         .collect();
     // What follows the last correction that says a day or hour («a las
@@ -1436,7 +1526,17 @@ fn prefer_after_mejor(
             .map(str::trim)
             .filter(|c| !c.is_empty() && !context(c))
             .collect();
-        let after = parse_when_local(&asked.join(" , "), now);
+        let after = if retracts(at) {
+            // The last day and the last hour said after it.
+            let each: Vec<When> = asked.iter().map(|c| parse_when_local(c, now)).collect();
+            When {
+                date: each.iter().rev().find_map(|w| w.date),
+                time: each.iter().rev().find_map(|w| w.time),
+                matched: Vec::new(),
+            }
+        } else {
+            parse_when_local(&asked.join(" , "), now)
+        };
         if after.date.is_some() {
             r.when.date = after.date;
         }
@@ -3196,7 +3296,8 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         rest
     };
     let (service, service_options) = service_in(&rest, cat.services);
-    let staff = staff_in(&rest, cat.staff).filter(|s| !someone_elses(&rest, s));
+    let staff =
+        staff_in(&rest, cat.staff).filter(|s| !someone_elses(&rest, s) && !excluded(&rest, s));
     let phone = phone_in(text);
     // Digits of a phone number are not a time nor a date.
     let when_text = match &phone {
@@ -3733,6 +3834,24 @@ fn staff_of_two(text: &str, staff: &[String]) -> Option<String> {
         _ => return None,
     };
     Some(staff[who[pick]].clone())
+}
+
+/// «cualquiera menos Pedro», «con quien sea excepto Ana», «que no sea
+/// Carlos»: the teammate left out is not the one asked for.
+fn excluded(text: &str, staff: &str) -> bool {
+    let first = normalize(staff).split(' ').next().unwrap_or("").to_string();
+    let words: Vec<String> = normalize(text).split(' ').map(str::to_string).collect();
+    let lead = |w: &[String]| {
+        ["menos", "excepto", "salvo", "except"].contains(&w[w.len() - 1].as_str())
+            || w.ends_with(&["no".to_string(), "sea".to_string()])
+    };
+    (1..words.len()).any(|i| {
+        words[i] == first
+            && (lead(&words[..i])
+                || (i >= 2
+                    && ["con", "a", "el", "la"].contains(&words[i - 1].as_str())
+                    && lead(&words[..i - 1])))
+    })
 }
 
 /// «mi hermano Pedro también quiere ir», «mi compa Carlos»: a relative or
