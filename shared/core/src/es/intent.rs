@@ -1213,7 +1213,17 @@ const RULES: &[Rule] = &[
             "no me pongas citas",
         ],
         all: &[],
-        none: &["seguro", "segura", "de acuerdo"],
+        // «anula lo de mañana, tengo que llevar a mi esposa al doctor»:
+        // the appointments go, whatever the errand.
+        none: &[
+            "seguro",
+            "segura",
+            "de acuerdo",
+            "cancel*",
+            "anula",
+            "anulame",
+            "anulalas",
+        ],
     },
     Rule {
         intent: Intent::NextAppointment,
@@ -1308,7 +1318,8 @@ const RULES: &[Rule] = &[
             "agenda mia",
         ],
         all: &[],
-        none: &["que tengo que"],
+        // «cancela lo que tengo mañana» cancels it.
+        none: &["que tengo que", "cancel*", "anula", "anulame", "anulalas"],
     },
     Rule {
         intent: Intent::BusinessSchedule,
@@ -1364,6 +1375,9 @@ const RULES: &[Rule] = &[
             "agendado con",
             "lo de pasado manana",
             "hay mucha gente",
+            "de quien es la cita",
+            "de quien es la de",
+            "quien tiene la cita de",
         ],
         all: &[],
         none: &[],

@@ -2108,6 +2108,33 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         },
         i => i,
     };
+    // «¿Santiago tiene algo agendado?», «el toño tiene cita esta semana?»,
+    // «¿a qué hora viene Beto hoy?»: asked about a customer (not a
+    // teammate's agenda), whose history says their next appointment.
+    let asks_about_someone = [
+        "tiene cita",
+        "tiene citas",
+        "tiene algo",
+        "a que hora viene",
+        "cuando viene",
+        "si confirmo",
+        "ya confirmo",
+    ]
+    .iter()
+    .any(|p| text_has(&words, p));
+    if asks_about_someone
+        && r.staff.is_none()
+        && matches!(
+            r.intent,
+            Intent::BusinessSchedule
+                | Intent::MySchedule
+                | Intent::NextAppointment
+                | Intent::Unknown
+        )
+        && (given_name_in(text, cat.staff).is_some() || nickname(&words).is_some())
+    {
+        r.intent = Intent::CustomerHistory;
+    }
     // «uff hoy no paramos, ¿quién sigue?», «siguiente cliente porfa, ya
     // van 6 hoy»: a clause asks for the next appointment; the day around
     // it is talk.
@@ -2182,6 +2209,19 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             intent: r.intent,
             ..Reading::default()
         };
+    }
+    // «pásame lo que me queda del día», «cancela el resto del día»: today.
+    if r.when.date.is_none()
+        && [
+            "queda del dia",
+            "resta del dia",
+            "resto del dia",
+            "lo que queda de hoy",
+        ]
+        .iter()
+        .any(|p| text_has(&words, p))
+    {
+        r.when.date = Some(super::when::DateSpec::Day(now.date()));
     }
     // «el de las 6 de ayer no vino», «¿cómo nos fue ayer?»
     if r.when.date.is_none() && words.iter().any(|w| w == "ayer") {
@@ -4459,7 +4499,9 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     // errand blocks their time.
     if n.contains("tengo cita en")
         || n.contains("tengo cita con el")
-        || any(&["dentista", "doctor", "medico", "banco"]) && any(&["tengo"])
+        || any(&["dentista", "doctor", "medico", "banco"])
+            && any(&["tengo"])
+            && !any(&["canc", "anul"])
     {
         return Intent::BlockTime;
     }
