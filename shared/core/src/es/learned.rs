@@ -132,12 +132,18 @@ pub fn second_opinion(rules: Intent, text: &str, staff: bool) -> Intent {
     if tests::RULES_ONLY.with(std::cell::Cell::get) {
         return rules;
     }
-    if held(rules)
-        || matches!(rules, Intent::TakeOver | Intent::ReleaseHandoff)
-        || message_words(text).len() < 2
+    let words = message_words(text);
+    if held(rules) || matches!(rules, Intent::TakeOver | Intent::ReleaseHandoff) || words.len() < 2
     {
         return rules;
     }
+    // «cancela lo que tengo mañana»: a request that opens with its verb
+    // is that request, or one that includes it («cancela la del jueves y
+    // dame el viernes» moves); never a look at the agenda.
+    let opens_with_cancel = rules == Intent::Cancel
+        && words
+            .first()
+            .is_some_and(|w| w.starts_with("cancel") || w.starts_with("anul"));
     let t = thresholds(staff);
     let candidate = match bayes(text, staff) {
         Some((nb, p)) if nb != rules && p >= t.sure => nb,
@@ -147,7 +153,10 @@ pub fn second_opinion(rules: Intent, text: &str, staff: bool) -> Intent {
         },
         _ => return rules,
     };
-    if held(candidate) || candidate == Intent::TalkToHuman {
+    if held(candidate)
+        || candidate == Intent::TalkToHuman
+        || (opens_with_cancel && !matches!(candidate, Intent::Reschedule | Intent::Unblock))
+    {
         rules
     } else {
         candidate
@@ -498,6 +507,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Over every dev line: a cancel that opens with its verb stays a
+    /// cancel, or becomes the move or unblock it also is; the models once
+    /// turned «cancela lo que tengo mañana» into the sender's agenda.
+    #[test]
+    fn a_cancel_said_first_is_not_turned_into_a_look() {
+        for (files, staff) in [(CUSTOMER_FILES, false), (STAFF_FILES, true)] {
+            for ex in examples(files) {
+                let opens = message_words(&ex.text)
+                    .first()
+                    .is_some_and(|w| w.starts_with("cancel") || w.starts_with("anul"));
+                if !opens {
+                    continue;
+                }
+                let got = second_opinion(Intent::Cancel, &ex.text, staff);
+                assert!(
+                    matches!(got, Intent::Cancel | Intent::Reschedule | Intent::Unblock),
+                    "{}: {got:?}",
+                    ex.text
+                );
+            }
+        }
+        assert_eq!(
+            second_opinion(Intent::Cancel, "cancela lo que tengo mañana", true),
+            Intent::Cancel
+        );
     }
 
     #[test]

@@ -4531,7 +4531,8 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     if let Some(change) = appointment_change(text) {
         return change;
     }
-    if any(&["desbloq"]) || (any(&["quit", "elimin", "borr"]) && any(&["bloque"])) {
+    if any(&["desbloq"]) || (any(&["quit", "elimin", "borr", "cancel", "anul"]) && any(&["bloque"]))
+    {
         return Intent::Unblock;
     }
     if any(&["bloque"]) {
