@@ -2911,6 +2911,9 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         // vino el de las 5»: words, not customers.
         "todo",
         "todos",
+        "toda",
+        "todas",
+        "esto",
         "ese",
         "esa",
         "este",
