@@ -138,6 +138,7 @@ fn suits_instead(words: &[String]) -> bool {
 pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let text = &*without_hesitations(text);
     let text = &*with_common_typos(text);
+    let text = &*without_refused_after_no(text, now);
     let mut r = common(text, now, cat);
     let words = message_words(text);
     let has = |w: &str| words.iter().any(|x| x == w);
@@ -1506,6 +1507,10 @@ fn prefer_after_mejor(
             || (*w == "espera" && after("no"))
             // …and only after a day or hour it corrects («no, a las 4
             // no» refuses, it corrects nothing).
+            // «no era a las 4, era a las 5»: the second «era».
+            || (*w == "era"
+                && words[..i].contains(&"era")
+                && !parse_when_local(&plain(&words[..i]), now).is_empty())
             || ((*w == "no" || *w == "bueno")
                 && then_when
                 && !after("y")
@@ -1909,6 +1914,7 @@ fn text_has(words: &[String], phrase: &str) -> bool {
 pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let text = &*without_hesitations(text);
     let text = &*with_common_typos(text);
+    let text = &*without_refused_after_no(text, now);
     let mut r = common(text, now, cat);
     let words = message_words(text);
     // «voy en 5 minutos»: on the way, not a time to act on.
@@ -2660,6 +2666,7 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
 /// without the intent's own clearing (an answer like «de 2 a 3» reads as
 /// nothing on its own).
 pub fn staff_when(text: &str, now: NaiveDateTime, about: Intent) -> When {
+    let text = &*without_refused_after_no(text, now);
     let when_text = match phone_in(text) {
         Some(_) => strip_phone(text),
         None => text.to_string(),
@@ -3358,6 +3365,89 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         phone,
         usual: false,
     }
+}
+
+/// «el viernes 18 no el 11», «a las 5 no a las 4», «de 10 a 8 no de 9 a
+/// 8», «la de las 4 no la de las 3»: the day or hour said right before
+/// «no» is meant, the one right after it is refused. Every writer reads
+/// them so; «a las 4, no, a las 5» (a pause before the «no») corrects
+/// instead, and is left to [`prefer_after_mejor`].
+fn without_refused_after_no(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'_, str> {
+    const PUNCTUATION: &[char] = &[',', '.', ';', '?', '!', '¿', '¡'];
+    // What may open the refused day or hour («no el 11», «no a las 3»,
+    // «no de 9 a 8», «no pal lunes»), and the words that end it («no a
+    // las 6, mejor a las 7» is a correction of its own).
+    const OPENS: &[&str] = &[
+        "a", "al", "el", "la", "las", "los", "de", "del", "pal", "para", "en", "hoy", "manana",
+        "pasado",
+    ];
+    const ENDS: &[&str] = &[
+        "mejor", "perdon", "espera", "digo", "bueno", "sino", "pero", "que", "q", "porque", "xq",
+        "y",
+    ];
+    let mut out = std::borrow::Cow::Borrowed(text);
+    let mut from = 0;
+    while let Some(at) = super::find_ci(&out[from..], " no ") {
+        let (start, end) = (from + at.start, from + at.end);
+        from = end;
+        // A day or hour in the last four words before «no», in its clause.
+        let before = &out[..start];
+        let clause_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| PUNCTUATION.contains(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let head: Vec<&str> = before[clause_start..].split_whitespace().collect();
+        let said_before = (1..=head.len().min(4))
+            .any(|n| !parse_when_local(&head[head.len() - n..].join(" "), now).is_empty());
+        if !said_before {
+            continue;
+        }
+        // The words after «no», up to the clause's end or a word that
+        // ends the refusal («y» only after the first three: «a las 4 y
+        // media»).
+        let after = &out[end..];
+        let mut words: Vec<(usize, &str)> = Vec::new();
+        let mut offset = 0;
+        for w in after.split_inclusive(char::is_whitespace) {
+            let bare = w.trim();
+            let plain = normalize(bare);
+            let stop = bare.starts_with(PUNCTUATION)
+                || (ENDS.contains(&plain.as_str()) && !(plain == "y" && words.len() >= 2));
+            if stop || words.len() == 6 {
+                break;
+            }
+            offset += w.len();
+            words.push((offset, bare));
+            if bare.ends_with(PUNCTUATION) {
+                break;
+            }
+        }
+        let Some(&(_, first)) = words.first() else {
+            continue;
+        };
+        let first = normalize(first);
+        if !OPENS.contains(&first.as_str()) && parse_when_local(&first, now).is_empty() {
+            continue;
+        }
+        // The longest run that reads as a day or hour.
+        let refused =
+            words.iter().rev().map(|&(e, _)| e).find(|&e| {
+                !parse_when_local(after[..e].trim_end_matches(PUNCTUATION), now).is_empty()
+            });
+        if let Some(e) = refused {
+            let keep_punct = after[..e].trim_end().ends_with(PUNCTUATION);
+            let kept = format!(
+                "{}{} {}",
+                &out[..start],
+                if keep_punct { "," } else { "" },
+                out[end + e..].trim_start()
+            );
+            from = start;
+            out = std::borrow::Cow::Owned(kept);
+        }
+    }
+    out
 }
 
 /// `text` without the day or hour it says is replaced: «en vez del
@@ -4681,6 +4771,51 @@ mod tests {
                 .map(String::from)
                 .to_vec(),
         )
+    }
+
+    /// «A no B» means A; «A, no, B» corrects to B; a «no» before anything
+    /// but a day or hour refuses nothing.
+    #[test]
+    fn the_day_or_hour_before_no_is_meant() {
+        let (services, staff) = cat();
+        let cat = Catalogue {
+            services: &services,
+            staff: &staff,
+        };
+        let time = |t: &str, staff_side: bool| {
+            let r = if staff_side {
+                read_staff(t, now(), cat)
+            } else {
+                read_customer(t, now(), cat)
+            };
+            (r.when.date, r.when.time)
+        };
+        let day = |d: u32| Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, d).unwrap()));
+        let at = |h: u32, m: u32| {
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap(),
+            ))
+        };
+        assert_eq!(
+            time("muévela, la de Saúl es el viernes 18 no el 11", true).0,
+            day(18)
+        );
+        assert_eq!(
+            time("avisale a rocio q su cita es a las 5 no a las 4", true).1,
+            at(17, 0)
+        );
+        assert_eq!(time("perdon el 16 no el 15", false).0, day(16));
+        assert_eq!(time("¿el 13? no, el 14", false).0, day(14));
+        assert_eq!(time("a las 4, no, a las 5", false).1, at(17, 0));
+        assert_eq!(
+            time("el jueves a las 5 no a las 6 mejor a las 7", false).1,
+            at(19, 0)
+        );
+        assert_eq!(
+            time("mañana no puedo pero pasado mañana a las 10 sí", false).0,
+            day(9)
+        );
+        assert_eq!(time("no era a las 4, era a las 5", true).1, at(17, 0));
     }
 
     /// The add-service flow names the service from either way of saying
