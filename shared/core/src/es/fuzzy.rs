@@ -117,6 +117,10 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("desvanecido", "corte"),
     ("desvanecida", "corte"),
     ("degradado", "corte"),
+    ("degradados", "corte"),
+    // Andalusia: «un pelao»; Catalan: «tallar el cabell».
+    ("pelao", "corte"),
+    ("tallar", "corte"),
     ("rapar", "corte"),
     ("raparme", "corte"),
     // Cuba and Central America: «pelarme».

@@ -317,6 +317,10 @@ const RULES: &[Rule] = &[
             "alguien de alli",
             "el bot no me entiende",
             "no me entiende*",
+            "una persona",
+            "me marcan",
+            "marquenme",
+            "me pueden marcar",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.

@@ -232,6 +232,9 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         }
         Intent::No if words == ["no", "se"] || words == ["nose"] => Intent::Unknown,
         _ if words == ["persona"] || words == ["humano"] => Intent::TalkToHuman,
+        // «s», «n»: the shortest answers to a question.
+        _ if words == ["s"] => Intent::Yes,
+        _ if words == ["n"] => Intent::No,
         i => i,
     };
     // «Necesito cita para mi papá que va en silla de ruedas, ¿podría ser
@@ -3558,6 +3561,7 @@ pub fn asks_usual(words: &[String]) -> bool {
 fn when_spellings(text: &str) -> String {
     const SPELLED: &[(&str, &str)] = &[
         ("mñn", "mañana"),
+        ("mñna", "mañana"),
         ("mnn", "mañana"),
         ("mñana", "mañana"),
         ("manana", "mañana"),
