@@ -579,6 +579,15 @@ async fn history_and_stats() {
     assert!(text.starts_with("Hoy: 1 citas — 1 completadas"), "{text}");
     assert!(text.contains("Ingresos: $150."), "{text}");
     assert_eq!(chat.now.date_naive().weekday(), Weekday::Mon);
+    // Asked about by name, a customer's history says when they come
+    // next (it used to answer with the whole agenda).
+    booked(&store, &t.biz, &t.staff, "Santiago Ruiz", "Corte", 17, 0).await;
+    let text = chat.say("¿Santiago tiene algo agendado?").await.text();
+    assert!(text.starts_with("Santiago Ruiz ("), "{text}");
+    assert!(
+        text.contains("Próxima: ") && text.contains("con Pedro"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
