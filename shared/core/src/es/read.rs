@@ -1919,6 +1919,15 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     let text = &*with_common_typos(text);
     let text = &*without_refused_after_no(text, now);
     let mut r = common(text, now, cat);
+    // «no, a Luis no, a Luisa», «perdón, no era Pedro, era Ana»: who the
+    // message is about comes from what the correction means.
+    let meant = without_refused_clauses(text, now);
+    if let std::borrow::Cow::Owned(meant) = &meant {
+        let alt = common(meant, now, cat);
+        r.name = alt.name;
+        r.staff = alt.staff;
+        r.service = alt.service;
+    }
     let words = message_words(text);
     // «voy en 5 minutos»: on the way, not a time to act on.
     if on_the_way(&words) {
@@ -1977,6 +1986,46 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
                 intent = then;
             }
         }
+    }
+    // «no, el corte a 180 no a 200», «no no, no quites el tinte, quita las
+    // cejas»: a «no» opening a correction is the request it corrects to.
+    if intent == Intent::No && words.len() > 3 {
+        if let Some((_, rest)) = meant.split_once([',', '.', '!']) {
+            let rest = rest.trim_start();
+            let rest_words = message_words(rest);
+            // «no, mejor a las 5», «no, el jueves no, el viernes»: a bare
+            // answer stays the «no» it opens with.
+            let yes_said: Vec<&str> = rest_words
+                .iter()
+                .map(String::as_str)
+                .filter(|w| *w != "no")
+                .collect();
+            let bare = yes_said.len() < 3
+                || yes_said.contains(&"mejor")
+                || just_when(&yes_said.join(" "), now);
+            if !bare {
+                let then = read_staff(rest, now, cat).intent;
+                if !matches!(
+                    then,
+                    Intent::Unknown | Intent::Yes | Intent::No | Intent::Prices
+                ) {
+                    intent = then;
+                }
+            }
+        }
+    }
+    // «no, no la canceles», «no le muevas»: a change taken back, nothing
+    // asked instead.
+    if text.split_inclusive([',', '.', ';', '!', '?']).all(|p| {
+        refused_clause(p, now)
+            || message_words(p)
+                .iter()
+                .all(|w| NO_WORDS.contains(&w.as_str()))
+    }) && words
+        .first()
+        .is_some_and(|w| NO_WORDS.contains(&w.as_str()))
+    {
+        intent = Intent::No;
     }
     let asks_free = ["espacio", "lugar", "libre", "hueco", "huecos", "disponible"]
         .iter()
@@ -2583,7 +2632,7 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         }
     }
     if r.name.is_none() {
-        r.name = customer_named(text, cat.staff, r.intent);
+        r.name = customer_named(&meant, cat.staff, r.intent);
     }
     // «el güero no vino», «dile al güero que…»: a regular by nickname.
     let about_a_customer = matches!(
@@ -3451,6 +3500,80 @@ fn without_refused_after_no(text: &str, now: NaiveDateTime) -> std::borrow::Cow<
         }
     }
     out
+}
+
+/// What a bare refusal says: «no, no…», «nel», «perdón».
+const NO_WORDS: &[&str] = &[
+    "no", "nel", "nop", "nope", "perdon", "uy", "ay", "oye", "espera",
+];
+
+/// A clause a correction takes back: «a Luis no», «Juan Pérez no», «no
+/// era Pedro», «no le cambies la barba». Not what is no longer wanted
+/// («el tinte ya no», «siempre no»), a block asked («no me agendes
+/// nada»), nor a day or hour (the day pre-pass and the context reading
+/// see to those).
+fn refused_clause(piece: &str, now: NaiveDateTime) -> bool {
+    // Negative commands a correction takes back («no le cambies…»); not
+    // «no me agendes nada», which asks for a block.
+    const UNDONE: &[&str] = &[
+        "quites", "quite", "canceles", "cancele", "cambies", "cambie", "borres", "muevas",
+        "marques", "cobres", "anules", "era", "es", "fue",
+    ];
+    const CLITICS: &[&str] = &["le", "la", "lo", "las", "los", "les", "me", "se", "te"];
+    const NOT_REFUSING: &[&str] = &[
+        "ya", "siempre", "todavia", "aun", "que", "q", "mejor", "porque", "xq", "como", "o",
+        "ahora", "creo", "nada", "nadie",
+    ];
+    let words = message_words(piece);
+    if !parse_when_local(piece, now).is_empty() || words.iter().any(|w| w == "nada" || w == "nadie")
+    {
+        return false;
+    }
+    let n = words.len();
+    let ends_no = n >= 2
+        && words[n - 1] == "no"
+        && !NOT_REFUSING.contains(&words[n - 2].as_str())
+        && words.iter().any(|w| w.len() > 2);
+    let at = words.iter().position(|w| w == "no");
+    let undoes = at.is_some_and(|i| {
+        let mut j = i + 1;
+        while words.get(j).is_some_and(|w| CLITICS.contains(&w.as_str())) {
+            j += 1;
+        }
+        // Only in the clause's first words: «perdón no era Pedro».
+        i <= 2 && words.get(j).is_some_and(|w| UNDONE.contains(&w.as_str()))
+    });
+    ends_no || undoes
+}
+
+/// `text` without the clauses a correction refuses, when a clause follows
+/// that says what is meant: «no, a Luis no, a Luisa», «Juan Pérez no,
+/// Juan Peña», «no era Pedro, era Ana», «no quites el tinte, quita las
+/// cejas». A refusal said last («no, con Carlos no») is left: nothing
+/// replaces it.
+fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'_, str> {
+    let pieces: Vec<&str> = text.split_inclusive([',', '.', ';', '!', '?']).collect();
+    if pieces.len() < 2 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let refused = |piece: &str| refused_clause(piece, now);
+    let mut kept = String::new();
+    let mut dropped = false;
+    for (i, piece) in pieces.iter().enumerate() {
+        let meant_after = pieces[i + 1..]
+            .iter()
+            .any(|p| !refused(p) && message_words(p).iter().any(|w| w != "no"));
+        if meant_after && refused(piece) {
+            dropped = true;
+            continue;
+        }
+        kept.push_str(piece);
+    }
+    if dropped && !kept.trim().is_empty() {
+        std::borrow::Cow::Owned(kept)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// `text` without the day or hour it says is replaced: «en vez del
@@ -4820,6 +4943,60 @@ mod tests {
             day(9)
         );
         assert_eq!(time("no era a las 4, era a las 5", true).1, at(17, 0));
+    }
+
+    /// A correction means what follows what it refuses: «no, a Luis no, a
+    /// Luisa» is about Luisa; a «no» opening a corrected request is that
+    /// request; a bare correction («no, mejor a las 5») stays a «no».
+    #[test]
+    fn a_correction_means_what_it_corrects_to() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let read = |text: &str| read_staff(text, now(), c);
+        assert_eq!(
+            read("no, Juan Pérez no, Juan Peña. que se ha hecho ese")
+                .name
+                .as_deref(),
+            Some("Juan Peña")
+        );
+        assert_eq!(
+            read("no, Juan Pérez no, Juan Peña. que se ha hecho ese").intent,
+            Intent::CustomerHistory
+        );
+        let r = read("no no, no quites el tinte, quita la barba");
+        assert_eq!(
+            (r.intent, r.service.as_deref()),
+            (Intent::DeactivateService, Some("Arreglo de barba"))
+        );
+        let r = read("no, el corte a 180 no a 200, me equivoque");
+        assert_eq!(
+            (r.intent, r.service.as_deref()),
+            (Intent::ChangePrice, Some("Corte de cabello"))
+        );
+        let r = read("perdon no era Pedro, era Ana la q va a faltar el sabado, bloquea a Ana");
+        assert_eq!(
+            (r.intent, r.staff.as_deref()),
+            (Intent::BlockTime, Some("Ana Torres"))
+        );
+        for bare in [
+            "no, mejor a las 5",
+            "no, el jueves no, el viernes",
+            "no, no la canceles",
+            "no, con Ana mejor",
+        ] {
+            assert_eq!(read(bare).intent, Intent::No, "{bare}");
+        }
+        // Not refusals: what is no longer wanted, and a block asked.
+        assert_eq!(
+            read("el tinte ya no, nadie lo pide desde diciembre")
+                .service
+                .as_deref(),
+            Some("Tinte")
+        );
+        assert_eq!(
+            read("no me agendes nada antes de las 12, llego tarde").intent,
+            Intent::BlockTime
+        );
     }
 
     /// The add-service flow names the service from either way of saying
