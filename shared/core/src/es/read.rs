@@ -165,6 +165,9 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         r.when.date = None;
     }
     let says_when = r.when.date.is_some() || r.when.time.is_some();
+    let opens_with_no = words
+        .first()
+        .is_some_and(|w| ["no", "nel", "nop", "nah", "mmm", "uy", "pues"].contains(&w.as_str()));
     r.usual = asks_usual(&words);
     r.intent = match super::learned::second_opinion(classify_customer(text), text, false) {
         // «Quiero lo de siempre para el sábado»: a booking of the usual.
@@ -218,6 +221,26 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         {
             Intent::Prices
         }
+        // «simón, quiero cita pal sábado a las 11»: an agreement opening a
+        // request is the request.
+        Intent::Yes
+            if says_when
+                && words.len() > 3
+                && text.split_once(',').is_some_and(|(_, rest)| {
+                    matches!(
+                        classify_customer(rest),
+                        Intent::Book | Intent::Reschedule | Intent::Cancel
+                    )
+                }) =>
+        {
+            text.split_once(',')
+                .map_or(Intent::Book, |(_, rest)| classify_customer(rest))
+        }
+        // «a las 4 no puedo, mejor a las 6 el jueves, va?», «yo no puedo
+        // el viernes, ¿tienen el sábado?»: a time turned down beside one
+        // asked for is a booking.
+        // (Opening with «no», it answers an offer: «no, mejor el jueves».)
+        Intent::No if says_when && !opens_with_no && asks_other_time(text, now) => Intent::Book,
         // «si tienen a las 6 me lanzo», «si puedes el jueves en la tarde»:
         // an «if» (no accent, no comma) asking for a place, not a yes.
         Intent::Yes if (says_when || r.service.is_some()) && conditional_si(text) => Intent::Book,
@@ -481,11 +504,12 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             // «mañana no puedo pero pasado mañana a las 10 sí»: said as
             // what suits, a booking.
             if r.intent != Intent::Reschedule {
-                r.intent = if suits_instead(&words) {
-                    Intent::Book
-                } else {
-                    Intent::No
-                };
+                r.intent =
+                    if suits_instead(&words) || (!opens_with_no && asks_other_time(text, now)) {
+                        Intent::Book
+                    } else {
+                        Intent::No
+                    };
             }
             if instead.date.is_some() {
                 r.when.date = instead.date;
@@ -3544,6 +3568,32 @@ fn refused_clause(piece: &str, now: NaiveDateTime) -> bool {
         i <= 2 && words.get(j).is_some_and(|w| UNDONE.contains(&w.as_str()))
     });
     ends_no || undoes
+}
+
+/// A clause without a «no» that asks for a day or hour: «mejor a las 6 el
+/// jueves», «¿tienen el sábado?».
+fn asks_other_time(text: &str, now: NaiveDateTime) -> bool {
+    const ASKING: &[&str] = &[
+        "mejor",
+        "tienen",
+        "tienes",
+        "hay",
+        "puede",
+        "podria",
+        "quiero",
+        "necesito",
+        "necesitamos",
+        "va",
+        "sirve",
+        "queda",
+    ];
+    text.split_inclusive([',', '.', ';', '!', '?', '¿', '¡'])
+        .any(|c| {
+            let words = message_words(c);
+            !words.iter().any(|w| w == "no" || w == "nel")
+                && !parse_when_local(c, now).is_empty()
+                && (c.contains('?') || words.iter().any(|w| ASKING.contains(&w.as_str())))
+        })
 }
 
 /// `text` without the clauses a correction refuses, when a clause follows
