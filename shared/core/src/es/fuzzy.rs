@@ -125,6 +125,10 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("raparme", "corte"),
     // Cuba and Central America: «pelarme».
     ("pelarme", "corte"),
+    // Mexico City: «¿me pelas el 15?»; «cortarles el pelo» to two boys.
+    ("pelas", "corte"),
+    ("pelarles", "corte"),
+    ("cortarles", "corte"),
     ("pelar", "corte"),
     ("rapado", "corte"),
     ("pintar", "tinte"),

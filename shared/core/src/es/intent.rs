@@ -199,7 +199,22 @@ const CANCEL_NEGATED: &[&str] = &[
     "si cancelan",
     "si alguien mas cancel*",
     "no vayas a cancel*",
+    // «cancelé a Memo por error, vuélvelo a agendar»: booked again.
+    "vuelv* a agend*",
+    "vuelv* a apart*",
+    "agendal* de nuevo",
+    "agendal* otra vez",
 ];
+
+/// «cancelé a Memo por error, vuélvelo a agendar»: an appointment booked
+/// again, whatever cancelled it (the last four phrases that keep a message
+/// from reading as a cancellation).
+pub(crate) fn books_again(text: &str) -> bool {
+    has_any(
+        &message_words(text),
+        &CANCEL_NEGATED[CANCEL_NEGATED.len() - 4..],
+    )
+}
 
 /// Rules in priority order: the first match wins.
 const RULES: &[Rule] = &[
@@ -475,6 +490,12 @@ const RULES: &[Rule] = &[
             "tu siguele con",
             "ya no lo atiendo",
             "ya no la atiendo",
+            "modo automatico",
+            "regresalo al bot",
+            "regresala al bot",
+            "regresaselo al bot",
+            "que siga el asistente",
+            "que le siga el asistente",
         ],
         all: &[],
         none: &[],
@@ -1511,6 +1532,16 @@ const RULES: &[Rule] = &[
             "me pasan para",
             "me pasas a las",
             "me pasan a las",
+            "regresala como estaba",
+            "regresalo como estaba",
+            "regresala a las",
+            "regresalo a las",
+            "regresala a la",
+            "regresalo a la",
+            "regresala pal",
+            "regresalo pal",
+            "regresala para el",
+            "regresalo para el",
         ],
         all: &[
             &["cambi*", "mover", "muev*", "adelant*"],
@@ -2333,6 +2364,19 @@ mod tests {
         assert!(has(&w, "dura # min*"));
         assert!(!has(&w, "dura # hora*"));
         assert!(has(&w, "ahora dura"));
+    }
+
+    #[test]
+    fn booked_again_is_not_cancelled() {
+        for text in [
+            "cancelé a Memo por error, vuélvelo a agendar mañana",
+            "la cancelé sin querer, agéndala de nuevo",
+            "vuelve a apartarle su lugar de hoy",
+        ] {
+            assert!(books_again(text), "{text}");
+            assert_ne!(classify(text), Intent::Cancel, "{text}");
+        }
+        assert!(!books_again("cancela la de Memo"));
     }
 
     #[test]

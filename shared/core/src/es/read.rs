@@ -1948,7 +1948,19 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     let meant = without_refused_clauses(text, now);
     if let std::borrow::Cow::Owned(meant) = &meant {
         let alt = common(meant, now, cat);
-        r.name = alt.name;
+        // «no, a Luis no, a Luisa», «no es Gustavo, es Gerardo»: the name
+        // the correction ends on.
+        r.name = alt.name.or_else(|| {
+            let last = meant
+                .rsplit([',', '.', ';'])
+                .find(|c| !c.trim().is_empty())?;
+            let last = last.trim();
+            let bare = ["a ", "es ", "era ", "con "]
+                .iter()
+                .find_map(|lead| last.strip_prefix(lead))
+                .unwrap_or(last);
+            bare_name(bare, cat.staff)
+        });
         r.staff = alt.staff;
         r.service = alt.service;
     }
@@ -2352,7 +2364,14 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     // «agrega corte de niño», «vamos a ofrecer tinte de barba»: a new
     // service is not the catalogue's look-alike; «agrega a mi hermano
     // Pedro como barbero»: a new teammate is not the Pedro already there.
-    if r.intent == Intent::AddService {
+    // («vuelve a poner el tinte», «reactiva las cejas»: a catalogue
+    // service brought back keeps its name.)
+    let brought_back = words
+        .iter()
+        .any(|w| w.starts_with("reactiv") || w == "vuelve" || w == "regresa")
+        || text_has(&words, "de nuevo")
+        || text_has(&words, "otra vez");
+    if r.intent == Intent::AddService && !brought_back {
         r.service = None;
         r.service_options.clear();
     }
@@ -3284,7 +3303,13 @@ fn capitalised_customer(text: &str, staff: &[String], not_a_name: &[&str]) -> Op
             .iter()
             .any(|s| normalize(s).split(' ').any(|p| p == n))
     };
-    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    // «¿Tere Lozano ya había faltado?»: the «¿» is not part of the name.
+    let capitalised = |w: &str| {
+        w.trim_start_matches(['¿', '¡', '(', '"', '«'])
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
     for (i, raw) in raws.iter().enumerate().skip(1) {
         // («sin cita: Diego» names him after the colon.)
         let starts_sentence = raws[i - 1].ends_with(['.', '!', '?']);
@@ -3305,7 +3330,8 @@ fn capitalised_customer(text: &str, staff: &[String], not_a_name: &[&str]) -> Op
         if n.chars().count() < 2 || teammate(&n) || trade {
             continue;
         }
-        if let Some(name) = name_words(&raws[i..].join(" ")) {
+        let from_here = raws[i..].join(" ");
+        if let Some(name) = name_words(from_here.trim_start_matches(['¿', '¡', '(', '"', '«'])) {
             return Some(name);
         }
     }
@@ -4831,7 +4857,7 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
 pub fn appointment_change(text: &str) -> Option<Intent> {
     let n = normalize(text);
     let words: Vec<&str> = n.split_whitespace().collect();
-    if words.len() < 2 {
+    if words.len() < 2 || super::intent::books_again(text) {
         return None;
     }
     let any = |prefixes: &[&str]| {
@@ -5174,8 +5200,14 @@ mod tests {
         // What suits, said after what does not, books it.
         let r = read_customer("mañana no puedo pero pasado mañana a las 10 sí", now(), c);
         assert_eq!(r.intent, Intent::Book);
+        // A time turned down beside another asked for books (the corpus
+        // convention); opened with «no», it answers an offer.
         assert_eq!(
             read_customer("a las 4 no puedo, ¿a las 6?", now(), c).intent,
+            Intent::Book
+        );
+        assert_eq!(
+            read_customer("no, mejor a las 6", now(), c).intent,
             Intent::No
         );
         // «🙏» after a request asks nicely; alone it thanks.
