@@ -3456,6 +3456,7 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         Some(_) => strip_phone(text),
         None => text.to_string(),
     };
+    let when_text = without_counted_appointments(&when_text);
     let when_text = without_replaced_when(&when_spellings(&when_text), now);
     Reading {
         intent: Intent::Unknown,
@@ -3649,6 +3650,76 @@ fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'
         std::borrow::Cow::Owned(kept)
     } else {
         std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// `text` without «las dos» and «las 2» said of appointments, not of an
+/// hour: «cancela las dos porfa», «sí, confírmame las dos», «cancela las 2
+/// de mañana a las 4» (a mother's two boys). Said after a verb or a yes
+/// and not followed by what makes it a clock («las 2 y media», «las dos
+/// de la tarde»).
+fn without_counted_appointments(text: &str) -> std::borrow::Cow<'_, str> {
+    const COUNTS: &[&str] = &["dos", "2", "tres", "3"];
+    const BEFORE: &[&str] = &[
+        "cancela",
+        "cancelame",
+        "cancelen",
+        "cancelalas",
+        "confirma",
+        "confirmame",
+        "confirmalas",
+        "mueve",
+        "muevan",
+        "muevelas",
+        "cambia",
+        "cambialas",
+        "cambiame",
+        "pasalas",
+        "reserva",
+        "reservame",
+        "aparta",
+        "apartame",
+        "si",
+        "ok",
+        "va",
+        "son",
+        "ambas",
+        "anula",
+        "anulame",
+    ];
+    const CLOCK: &[&str] = &[
+        "y", "pm", "am", "p", "en", "de", "con", "menos", "hrs", "horas",
+    ];
+    let raws: Vec<&str> = text.split_whitespace().collect();
+    let plain: Vec<String> = raws
+        .iter()
+        .map(|w| normalize(w.trim_matches(|c: char| !c.is_alphanumeric())))
+        .collect();
+    let hit = (1..plain.len()).find(|&i| {
+        plain[i] == "las"
+            && plain
+                .get(i + 1)
+                .is_some_and(|w| COUNTS.contains(&w.as_str()))
+            && BEFORE.contains(&plain[i - 1].as_str())
+            && !raws[i + 1].contains(':')
+            && match plain.get(i + 2).map(String::as_str) {
+                None => true,
+                // «las 2 de mañana a las 4»: another hour follows.
+                Some("de") => {
+                    plain.get(i + 3).is_some_and(|w| w == "manana")
+                        && plain[i + 4..].iter().any(|w| w == "las")
+                }
+                Some(w) => !CLOCK.contains(&w),
+            }
+    });
+    match hit {
+        Some(i) => {
+            let mut out: Vec<&str> = raws.clone();
+            out[i] = "";
+            out[i + 1] = "ambas";
+            std::borrow::Cow::Owned(out.join(" "))
+        }
+        None => std::borrow::Cow::Borrowed(text),
     }
 }
 
@@ -5073,6 +5144,34 @@ mod tests {
             read("no me agendes nada antes de las 12, llego tarde").intent,
             Intent::BlockTime
         );
+    }
+
+    /// «las dos» said of two appointments is no hour.
+    #[test]
+    fn two_appointments_are_not_two_oclock() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let at = |h: u32| {
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
+            ))
+        };
+        for text in [
+            "cancela las dos porfa",
+            "sí, confírmame las dos",
+            "muévelas las dos al viernes",
+        ] {
+            assert_eq!(read_customer(text, now(), c).when.time, None, "{text}");
+        }
+        let r = read_customer("cancela las 2 de mañana a las 4", now(), c);
+        assert_eq!(r.when.time, at(16));
+        for text in [
+            "sí, las dos de la tarde",
+            "va, las 2 y media",
+            "¿tienen a las dos?",
+        ] {
+            assert!(read_customer(text, now(), c).when.time.is_some(), "{text}");
+        }
     }
 
     /// The add-service flow names the service from either way of saying
