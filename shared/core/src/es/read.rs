@@ -1963,6 +1963,10 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         });
         r.staff = alt.staff;
         r.service = alt.service;
+        // «no era la de mañana, cancela la de hoy»: the day meant.
+        if !alt.when.is_empty() {
+            r.when = alt.when;
+        }
     }
     let words = message_words(text);
     // «voy en 5 minutos»: on the way, not a time to act on.
@@ -2243,8 +2247,8 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         move_target(&mut r, text, now);
     }
     let intent = r.intent;
-    prefer_after_mejor(&mut r, text, now, &|c| staff_context(c, intent));
-    staff_context_is_not_asked(&mut r, text, now);
+    prefer_after_mejor(&mut r, &meant, now, &|c| staff_context(c, intent));
+    staff_context_is_not_asked(&mut r, &meant, now);
     // «hoy salgo a las 6», «salgo temprano, a las 4»: blocked from then
     // on; «mañana entro a las 11», «el jueves entro tarde, a las 12»:
     // until then.
@@ -3568,7 +3572,7 @@ fn refused_clause(piece: &str, now: NaiveDateTime) -> bool {
     // «no me agendes nada», which asks for a block.
     const UNDONE: &[&str] = &[
         "quites", "quite", "canceles", "cancele", "cambies", "cambie", "borres", "muevas",
-        "marques", "cobres", "anules", "era", "es", "fue",
+        "marques", "cobres", "anules", "era", "es", "fue", "dije", "pedi", "pregunte",
     ];
     const CLITICS: &[&str] = &["le", "la", "lo", "las", "los", "les", "me", "se", "te"];
     const NOT_REFUSING: &[&str] = &[
@@ -3576,12 +3580,12 @@ fn refused_clause(piece: &str, now: NaiveDateTime) -> bool {
         "ahora", "creo", "nada", "nadie",
     ];
     let words = message_words(piece);
-    if !parse_when_local(piece, now).is_empty() || words.iter().any(|w| w == "nada" || w == "nadie")
-    {
+    if words.iter().any(|w| w == "nada" || w == "nadie") {
         return false;
     }
     let n = words.len();
-    let ends_no = n >= 2
+    let ends_no = parse_when_local(piece, now).is_empty()
+        && n >= 2
         && words[n - 1] == "no"
         && !NOT_REFUSING.contains(&words[n - 2].as_str())
         && words.iter().any(|w| w.len() > 2);
@@ -3591,10 +3595,34 @@ fn refused_clause(piece: &str, now: NaiveDateTime) -> bool {
         while words.get(j).is_some_and(|w| CLITICS.contains(&w.as_str())) {
             j += 1;
         }
-        // Only in the clause's first words: «perdón no era Pedro».
-        i <= 2 && words.get(j).is_some_and(|w| UNDONE.contains(&w.as_str()))
+        // Only in the clause's first words: «perdón no era Pedro»; not
+        // when the clause says what was meant too («no era a las 4 wey era
+        // a las 4 y media»).
+        i <= 2
+            && words.get(j).is_some_and(|w| {
+                UNDONE.contains(&w.as_str()) && words.iter().filter(|x| *x == w).count() == 1
+            })
     });
-    ends_no || undoes
+    ends_no || undoes || points_away(piece)
+}
+
+/// «desactiva las cejas, no la barba», «mi agenda de mañana, no la de
+/// hoy»: a clause opening with «no» and an article points away from what
+/// it names (not «no la movías pa las 6», a «la» before a verb).
+fn points_away(piece: &str) -> bool {
+    const POINTERS: &[&str] = &[
+        "el", "la", "los", "las", "a", "al", "de", "del", "con", "para", "pal", "en",
+    ];
+    let words = message_words(piece);
+    let article = words.get(1).map(String::as_str);
+    let pronoun_like = matches!(article, Some("la" | "las" | "los"));
+    words.len() <= 6
+        && words.first().is_some_and(|w| w == "no")
+        && article.is_some_and(|w| POINTERS.contains(&w))
+        && (!pronoun_like
+            || words.len() <= 3
+            || words.get(2).is_some_and(|w| w == "de" || w == "del"))
+        && !piece.trim_start().starts_with("no,")
 }
 
 /// A clause without a «no» that asks for a day or hour: «mejor a las 6 el
@@ -3636,11 +3664,12 @@ fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'
     let refused = |piece: &str| refused_clause(piece, now);
     let mut kept = String::new();
     let mut dropped = false;
+    let meant = |p: &&str| !refused(p) && message_words(p).iter().any(|w| w != "no");
     for (i, piece) in pieces.iter().enumerate() {
-        let meant_after = pieces[i + 1..]
-            .iter()
-            .any(|p| !refused(p) && message_words(p).iter().any(|w| w != "no"));
-        if meant_after && refused(piece) {
+        let meant_after = pieces[i + 1..].iter().any(meant);
+        // «mi agenda de mañana, no la de hoy»: said last, after what is meant.
+        let after_meant = points_away(piece) && pieces[..i].iter().any(meant);
+        if (meant_after || after_meant) && refused(piece) {
             dropped = true;
             continue;
         }
@@ -5133,6 +5162,22 @@ mod tests {
         ] {
             assert_eq!(read(bare).intent, Intent::No, "{bare}");
         }
+        // «X, no Y»: X is meant.
+        let r = read("desactiva la barba, no el tinte, me equivoqué");
+        assert_eq!(r.service.as_deref(), Some("Arreglo de barba"));
+        let tomorrow = Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, 8).unwrap()));
+        assert_eq!(
+            read("no, te pregunté mi agenda de mañana, no la de hoy")
+                .when
+                .date,
+            tomorrow
+        );
+        assert_eq!(
+            read("no era la de hoy, cancela la de mañana de Beto")
+                .when
+                .date,
+            tomorrow
+        );
         // Not refusals: what is no longer wanted, and a block asked.
         assert_eq!(
             read("el tinte ya no, nadie lo pide desde diciembre")
