@@ -291,7 +291,7 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // of issue #12 for the figures.
 
 /// Every dev file: (file, staff, intents, slots).
-const DEV: [(&str, bool, f64, f64); 71] = [
+const DEV: [(&str, bool, f64, f64); 75] = [
     ("customer_dev.jsonl", false, 99.5, 99.5),
     ("customer_fresh.jsonl", false, 97.5, 95.5),
     ("customer_natural.jsonl", false, 99.5, 97.5),
@@ -363,12 +363,16 @@ const DEV: [(&str, bool, f64, f64); 71] = [
     ("customer_chilango.jsonl", false, 0.0, 0.0),
     ("staff_undo.jsonl", true, 0.0, 0.0),
     ("staff_inbox.jsonl", true, 0.0, 0.0),
+    ("customer_indirect.jsonl", false, 0.0, 0.0),
+    ("customer_barcelona.jsonl", false, 0.0, 0.0),
+    ("staff_shorthand.jsonl", true, 0.0, 0.0),
+    ("staff_reports.jsonl", true, 0.0, 0.0),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
 /// neither the reader nor any held-out file), split off at random before
 /// the reader first read them.
-const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 66] = [
+const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 70] = [
     ("customer_fresh_heldout.jsonl", false, 93.0, 91.5),
     ("customer_natural_heldout.jsonl", false, 96.5, 96.0),
     ("customer_styles_heldout.jsonl", false, 94.5, 96.0),
@@ -435,6 +439,10 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 66] = [
     ("customer_chilango_heldout.jsonl", false, 0.0, 0.0),
     ("staff_undo_heldout.jsonl", true, 0.0, 0.0),
     ("staff_inbox_heldout.jsonl", true, 0.0, 0.0),
+    ("customer_indirect_heldout.jsonl", false, 0.0, 0.0),
+    ("customer_barcelona_heldout.jsonl", false, 0.0, 0.0),
+    ("staff_shorthand_heldout.jsonl", true, 0.0, 0.0),
+    ("staff_reports_heldout.jsonl", true, 0.0, 0.0),
 ];
 
 #[test]
