@@ -336,6 +336,20 @@ const RULES: &[Rule] = &[
             "me marcan",
             "marquenme",
             "me pueden marcar",
+            "me comunica con",
+            "me podria comunicar con",
+            "me puede comunicar con",
+            "comunicar con",
+            "pueda llamar directo",
+            "llamar directo",
+            "me pueda marcar",
+            "me pueda llamar",
+            "a human",
+            "speak with someone",
+            "speak to someone",
+            "real person",
+            "speak with a",
+            "speak to a",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -2097,6 +2111,8 @@ const NO_LEAD: &[&str] = &[
     "dejalo asi",
     "que va",
     "me temo que no",
+    "la verdad no",
+    "que no",
 ];
 
 const THANKS: &[&str] = &[
@@ -2289,6 +2305,15 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
         &["no", "tengo", "prisa"],
         &["no", "tengo", "mucha", "prisa"],
         &["no", "hay", "prisa"],
+        // «¿no habrá algo para hoy?», «¿no tendrán un huequito?»: a
+        // polite question, asking.
+        &["no", "habra"],
+        &["no", "habria"],
+        &["no", "tendran"],
+        &["no", "tendras"],
+        &["no", "tendra"],
+        &["no", "tendrian"],
+        &["no", "quiero", "ser"],
     ]
     .iter()
     .any(|h| {

@@ -3885,6 +3885,15 @@ fn when_spellings(text: &str) -> String {
         ("friday", "viernes"),
         ("saturday", "sábado"),
         ("sunday", "domingo"),
+        ("tomorrow's", "mañana"),
+        ("today's", "hoy"),
+        ("monday's", "lunes"),
+        ("tuesday's", "martes"),
+        ("wednesday's", "miércoles"),
+        ("thursday's", "jueves"),
+        ("friday's", "viernes"),
+        ("saturday's", "sábado"),
+        ("sunday's", "domingo"),
         // «tomorrow at 2», «around 11», «friday after 5».
         ("at", "a las"),
         ("around", "como a las"),
@@ -4052,12 +4061,47 @@ fn when_spellings(text: &str) -> String {
         ("a la tarda", "en la tarde"),
         ("per la tarda", "en la tarde"),
         ("al matí", "en la mañana"),
+        ("d'avui", "de hoy"),
+        ("d’avui", "de hoy"),
     ];
     let mut text = text;
     for (from, to) in PHRASES {
         // Most messages hold none: no copy for them.
         if text.contains(from) {
             text = text.replace(from, to);
+        }
+    }
+    // Catalan hours: «a les sis», «a les set» (not «set» or «nou» alone).
+    const CATALAN_HOURS: &[(&str, &str)] = &[
+        ("dues", "dos"),
+        ("quatre", "cuatro"),
+        ("cinc", "cinco"),
+        ("sis", "seis"),
+        ("set", "siete"),
+        ("vuit", "ocho"),
+        ("nou", "nueve"),
+        ("deu", "diez"),
+        ("onze", "once"),
+        ("dotze", "doce"),
+    ];
+    if text.contains("las ") {
+        let ws: Vec<&str> = text.split(' ').collect();
+        let catalan = |i: usize| {
+            let bare = ws[i].trim_end_matches(['?', '!', ',', '.']);
+            (i > 0 && ws[i - 1].eq_ignore_ascii_case("las"))
+                .then(|| {
+                    CATALAN_HOURS
+                        .iter()
+                        .find(|(c, _)| bare.eq_ignore_ascii_case(c))
+                })
+                .flatten()
+                .map(|(c, es)| ws[i].replacen(c, es, 1))
+        };
+        if (0..ws.len()).any(|i| catalan(i).is_some()) {
+            text = (0..ws.len())
+                .map(|i| catalan(i).unwrap_or_else(|| ws[i].to_string()))
+                .collect::<Vec<_>>()
+                .join(" ");
         }
     }
     text.split(' ')
