@@ -3905,6 +3905,10 @@ fn when_spellings(text: &str) -> String {
         ("tardé", "tarde"),
         ("dsps", "después"),
         ("desp", "después"),
+        // «prox sem», «la d las 3», «lo d hoy».
+        ("prox", "próxima"),
+        ("próx", "próxima"),
+        ("d", "de"),
         // Catalan a Barcelona or Valencia customer mixes in: «per demà»,
         // «dimarts».
         ("demà", "mañana"),
@@ -3959,7 +3963,9 @@ fn when_spellings(text: &str) -> String {
             if day_before && ["tarde", "noche"].contains(&w.to_lowercase().as_str()) {
                 out.push("en la".to_string());
             }
-            let blocks = i > 0 && normalize(ws[i - 1]).starts_with("bloq");
+            // («bloq hoy 3 a 4»: a day may come between.)
+            let blocks = (i > 0 && normalize(ws[i - 1]).starts_with("bloq"))
+                || (i > 1 && normalize(ws[i - 2]).starts_with("bloq"));
             if blocks
                 && hour(w)
                 && ws.get(i + 1) == Some(&"a")
@@ -4533,6 +4539,32 @@ const NOT_NAME: &[&str] = &[
     "extranjera",
     "gringo",
     "gringa",
+    // A day or hour after a name written in shorthand: «mete a marta sab
+    // 10», «agendame a alex dsps d las 6», «ponle cita a fer entre 3 y 5».
+    "sab",
+    "sabado",
+    "vie",
+    "viernes",
+    "lun",
+    "lunes",
+    "martes",
+    "mie",
+    "miercoles",
+    "jue",
+    "jueves",
+    "dom",
+    "domingo",
+    "mnn",
+    "dsps",
+    "despues",
+    "entre",
+    "antes",
+    "temprano",
+    "tarde",
+    "noche",
+    "prox",
+    "proxima",
+    "finde",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
