@@ -1016,6 +1016,15 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "recorremela",
         "recorrele",
         "muevele",
+        // Spain: «¿me cambiáis lo del jueves para la semana que viene?»,
+        // «¿podríamos dejar lo del miércoles para…?»
+        "cambiais",
+        "pasais",
+        "moveis",
+        "dejar",
+        "dejamos",
+        "dejarla",
+        "dejarlo",
     ];
     // «tengo cita hoy a las 3 pero me salió algo, ¿hay chance mañana?»,
     // «quiero mover mi cita del jueves, ¿tienes algo el viernes?»: the
@@ -4565,6 +4574,10 @@ const NOT_NAME: &[&str] = &[
     "prox",
     "proxima",
     "finde",
+    // «a nombre de rocío fernández vale», «soy persona mayor».
+    "vale",
+    "mayor",
+    "persona",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
