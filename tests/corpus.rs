@@ -291,7 +291,7 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // of issue #12 for the figures.
 
 /// Every dev file: (file, staff, intents, slots).
-const DEV: [(&str, bool, f64, f64); 75] = [
+const DEV: [(&str, bool, f64, f64); 79] = [
     ("customer_dev.jsonl", false, 99.5, 99.5),
     ("customer_fresh.jsonl", false, 97.5, 95.5),
     ("customer_natural.jsonl", false, 99.5, 97.5),
@@ -367,12 +367,16 @@ const DEV: [(&str, bool, f64, f64); 75] = [
     ("customer_barcelona.jsonl", false, 0.0, 0.0),
     ("staff_shorthand.jsonl", true, 0.0, 0.0),
     ("staff_reports.jsonl", true, 0.0, 0.0),
+    ("customer_tronco.jsonl", false, 0.0, 0.0),
+    ("customer_elderly.jsonl", false, 0.0, 0.0),
+    ("staff_voice.jsonl", true, 0.0, 0.0),
+    ("staff_weekend.jsonl", true, 0.0, 0.0),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
 /// neither the reader nor any held-out file), split off at random before
 /// the reader first read them.
-const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 70] = [
+const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 74] = [
     ("customer_fresh_heldout.jsonl", false, 93.0, 91.5),
     ("customer_natural_heldout.jsonl", false, 96.5, 96.0),
     ("customer_styles_heldout.jsonl", false, 94.5, 96.0),
@@ -443,6 +447,10 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 70] = [
     ("customer_barcelona_heldout.jsonl", false, 0.0, 0.0),
     ("staff_shorthand_heldout.jsonl", true, 0.0, 0.0),
     ("staff_reports_heldout.jsonl", true, 0.0, 0.0),
+    ("customer_tronco_heldout.jsonl", false, 0.0, 0.0),
+    ("customer_elderly_heldout.jsonl", false, 0.0, 0.0),
+    ("staff_voice_heldout.jsonl", true, 0.0, 0.0),
+    ("staff_weekend_heldout.jsonl", true, 0.0, 0.0),
 ];
 
 #[test]
