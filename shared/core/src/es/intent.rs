@@ -350,6 +350,12 @@ const RULES: &[Rule] = &[
             "real person",
             "speak with a",
             "speak to a",
+            "paseme con",
+            "les puedo llamar",
+            "puedo llamar",
+            "llameme",
+            "marqueme",
+            "hableme",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -510,6 +516,8 @@ const RULES: &[Rule] = &[
             "regresaselo al bot",
             "que siga el asistente",
             "que le siga el asistente",
+            "suelta el chat",
+            "suelta la conversacion",
         ],
         all: &[],
         none: &[],
@@ -825,6 +833,8 @@ const RULES: &[Rule] = &[
             "se me sento",
             "de la calle",
             "sin apartar",
+            "walk in",
+            "walkin",
         ],
         all: &[],
         none: &[
@@ -2113,6 +2123,7 @@ const NO_LEAD: &[&str] = &[
     "me temo que no",
     "la verdad no",
     "que no",
+    "ahorita no",
 ];
 
 const THANKS: &[&str] = &[

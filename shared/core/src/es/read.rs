@@ -3425,7 +3425,23 @@ fn without_replaced_service(text: &str, services: &[String]) -> Option<String> {
 }
 
 fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
-    let name = name_in(text);
+    // «voy con mi hermano Pedro»: a relative named like a teammate is only
+    // mentioned (the corpus convention), not whom the booking is for.
+    let name = name_in(text).filter(|n| {
+        let first = normalize(n).split(' ').next().unwrap_or("").to_string();
+        let teammate = cat
+            .staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(first.as_str()));
+        let words = message_words(text);
+        let after_relative = words
+            .windows(2)
+            .any(|w| RELATIVES.contains(&w[0].as_str()) && w[1] == first)
+            || words
+                .windows(2)
+                .any(|w| ["compa", "colega"].contains(&w[0].as_str()) && w[1] == first);
+        !(teammate && after_relative)
+    });
     // The name given is not a staff preference nor a service.
     let rest = match &name {
         Some(n) => remove_ci(text, n),
@@ -4669,6 +4685,19 @@ const CHILD_LEADS: &[&str] = &[
     "mi mama ",
     "mi abuelo ",
     "mi abuela ",
+    "mi nieto ",
+    "mi nieta ",
+    "mi sobrino ",
+    "mi sobrina ",
+    "mi hermano ",
+    "mi hermana ",
+    "mi primo ",
+    "mi prima ",
+    "mi colega ",
+    "mi compa ",
+    "mi compadre ",
+    "mi novio ",
+    "mi novia ",
     "esposa de ",
     "señora de ",
     "senora de ",
