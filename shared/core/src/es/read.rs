@@ -2516,6 +2516,9 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             | Intent::DeactivateService
             | Intent::AddService
             | Intent::Unknown
+            // «¿a cuánto tenemos el corte de niño?»: the price asked.
+            | Intent::Prices
+            | Intent::Services
     ) {
         r.service = None;
         r.service_options.clear();
@@ -2764,7 +2767,88 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         r.staff = staff_of_two(text, cat.staff);
     }
     learned_if_lost(&mut r, text, true);
+    first_request_slots(&mut r, text, now, cat);
     r
+}
+
+/// «oye ponle a chuy el viernes a las 5 corte y bloquéame mañana de 2 a 4
+/// y dile a la señora rosa que ya quedó»: several commands in one message,
+/// each opening with its verb. The one read is the first of its kind, and
+/// its slots are its own, not the other commands' (Rosa is not whom Chuy's
+/// booking is for).
+fn first_request_slots(r: &mut Reading, text: &str, now: NaiveDateTime, cat: Catalogue<'_>) {
+    // Verbs that open a command (their beginnings).
+    const COMMANDS: &[&str] = &[
+        "bloque",
+        "desbloque",
+        "dile",
+        "diles",
+        "avisale",
+        "avisales",
+        "mandale",
+        "cancela",
+        "anula",
+        "mueve",
+        "muevele",
+        "pasa",
+        "ponle",
+        "ponme",
+        "ponlo",
+        "ponla",
+        "agenda",
+        "apunta",
+        "marca",
+        "quita",
+        "regresa",
+        "mete",
+        "cambia",
+        "recorre",
+        "registra",
+    ];
+    const FILLERS: &[&str] = &[
+        "oye", "este", "porfa", "bueno", "luego", "tambien", "ya", "pues",
+    ];
+    // The clause's first word past its fillers («y luego bloquéame…»);
+    // not «pasado» nor «mi agenda».
+    let opens = |clause: &str| {
+        message_words(clause)
+            .iter()
+            .find(|w| !FILLERS.contains(&w.as_str()))
+            .is_some_and(|w| {
+                !["pasado", "pasada", "agenda", "agendas"].contains(&w.as_str())
+                    && COMMANDS.iter().any(|c| w.starts_with(c))
+            })
+    };
+    let normalized = text.replace(", y ", " y ");
+    let clauses: Vec<&str> = normalized.split(" y ").collect();
+    if clauses.len() < 2 || !opens(clauses[0]) {
+        return;
+    }
+    // Joined back where the next part opens no command («a las 4 y media»).
+    let mut commands: Vec<String> = vec![clauses[0].to_string()];
+    for c in &clauses[1..] {
+        if opens(c) {
+            commands.push(c.to_string());
+        } else if let Some(last) = commands.last_mut() {
+            last.push_str(" y ");
+            last.push_str(c);
+        }
+    }
+    if commands.len() < 2 {
+        return;
+    }
+    let readings: Vec<Reading> = commands.iter().map(|c| read_staff(c, now, cat)).collect();
+    let kinds: std::collections::HashSet<Intent> = readings.iter().map(|o| o.intent).collect();
+    if kinds.len() < 2 {
+        return;
+    }
+    if let Some(own) = readings.into_iter().find(|o| o.intent == r.intent) {
+        r.name = own.name;
+        r.when = own.when;
+        r.service = own.service;
+        r.service_options = own.service_options;
+        r.staff = own.staff;
+    }
 }
 
 /// The day and time of a staff member's message inside a flow that
