@@ -291,7 +291,7 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // of issue #12 for the figures.
 
 /// Every dev file: (file, staff, intents, slots).
-const DEV: [(&str, bool, f64, f64); 79] = [
+const DEV: [(&str, bool, f64, f64); 83] = [
     ("customer_dev.jsonl", false, 99.5, 99.5),
     ("customer_fresh.jsonl", false, 97.5, 95.5),
     ("customer_natural.jsonl", false, 99.5, 97.5),
@@ -371,12 +371,16 @@ const DEV: [(&str, bool, f64, f64); 79] = [
     ("customer_elderly.jsonl", false, 0.0, 0.0),
     ("staff_voice.jsonl", true, 0.0, 0.0),
     ("staff_weekend.jsonl", true, 0.0, 0.0),
+    ("customer_yucatan.jsonl", false, 0.0, 0.0),
+    ("customer_curious.jsonl", false, 0.0, 0.0),
+    ("staff_venezolano.jsonl", true, 0.0, 0.0),
+    ("staff_emoji.jsonl", true, 0.0, 0.0),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
 /// neither the reader nor any held-out file), split off at random before
 /// the reader first read them.
-const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 74] = [
+const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 78] = [
     ("customer_fresh_heldout.jsonl", false, 93.0, 91.5),
     ("customer_natural_heldout.jsonl", false, 96.5, 96.0),
     ("customer_styles_heldout.jsonl", false, 94.5, 96.0),
@@ -451,6 +455,10 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 74] = [
     ("customer_elderly_heldout.jsonl", false, 0.0, 0.0),
     ("staff_voice_heldout.jsonl", true, 0.0, 0.0),
     ("staff_weekend_heldout.jsonl", true, 0.0, 0.0),
+    ("customer_yucatan_heldout.jsonl", false, 0.0, 0.0),
+    ("customer_curious_heldout.jsonl", false, 0.0, 0.0),
+    ("staff_venezolano_heldout.jsonl", true, 0.0, 0.0),
+    ("staff_emoji_heldout.jsonl", true, 0.0, 0.0),
 ];
 
 #[test]
