@@ -1946,8 +1946,83 @@ fn text_has(words: &[String], phrase: &str) -> bool {
         .any(|w| w.iter().zip(&p).all(|(a, b)| a == b))
 }
 
+/// Staff write commands in emoji between clients: «🚫 2-3», «🔓 mi
+/// tarde», «❌ la de las 4», «4 ➡️ 6», «Ulises ➡️ Pedro», «👻 el de las
+/// 11», «🚶 Lalo barba», «💰 hoy», «🔗?», «👀 mañana?». Each is read as
+/// the words it stands for (a lone «❌» or «✅» stays the answer it is).
+fn with_staff_emojis<'a>(text: &'a str, staff: &[String]) -> std::borrow::Cow<'a, str> {
+    const SAID: &[(char, &str)] = &[
+        ('🚫', " bloquea "),
+        ('🔒', " bloquea "),
+        ('⛔', " bloquea "),
+        ('🔓', " desbloquea "),
+        ('❌', " cancela "),
+        ('🗑', " cancela "),
+        ('👀', " que tengo "),
+        ('💰', " ventas "),
+        ('💵', " ventas "),
+        ('🔗', " link "),
+        ('👻', " no vino "),
+        ('🚶', " llego sin cita "),
+        ('➕', " agenda a "),
+        ('✂', " corte "),
+        ('💈', " corte "),
+        ('🧔', " barba "),
+        ('💬', " dile a "),
+        ('🍽', " comida "),
+        ('⏰', " "),
+        ('\u{FE0F}', ""),
+    ];
+    let arrow = |c: char| c == '➡' || c == '→';
+    let said = |c: char| SAID.iter().any(|(e, _)| *e == c) || arrow(c);
+    if !text.chars().any(said) || !text.chars().any(char::is_alphanumeric) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    // «el de las 5 no llegó ❌» marks, it cancels nothing: a cancel opens
+    // the message. «👀» looks at the sender's agenda, or a teammate's
+    // named, in a short message only («quién está libre a las 12 👀»).
+    let opening = text.trim_start().chars().next();
+    let short = message_words(text).len() <= 3;
+    let names_teammate = staff.iter().any(|s| {
+        let first = normalize(s).split(' ').next().unwrap_or("").to_string();
+        message_words(text).contains(&first)
+    });
+    let mut out = String::with_capacity(text.len() + 16);
+    for ch in text.chars() {
+        match SAID.iter().find(|(e, _)| *e == ch) {
+            Some(('❌' | '🗑', _)) if opening != Some(ch) => out.push(ch),
+            Some(('👀', _)) if !short => out.push(ch),
+            Some(('👀', _)) if names_teammate => out.push_str(" agenda de "),
+            Some((_, words)) => out.push_str(words),
+            None => out.push(ch),
+        }
+    }
+    // «4 ➡️ 6»: the one at 4 moved to 6; «Ulises ➡️ Pedro»: to Pedro;
+    // «Hugo ➡️ vie»: to Friday.
+    if let Some((from, to)) = out.split_once(arrow) {
+        let (from, to) = (from.trim(), to.trim().trim_start_matches(arrow).trim());
+        let hour =
+            |w: &str| !w.is_empty() && w.split(':').all(|p| p.chars().all(|c| c.is_ascii_digit()));
+        let teammate = staff
+            .iter()
+            .any(|s| normalize(s).split(' ').next() == Some(normalize(to).as_str()));
+        let last = from.split_whitespace().last().unwrap_or("");
+        let moved = if hour(last) && hour(to) {
+            let head = &from[..from.len() - last.len()];
+            format!("mueve {head}la de las {last} a las {to}")
+        } else if teammate {
+            format!("pasa {from} con {to}")
+        } else {
+            format!("mueve {from} para {to}")
+        };
+        return std::borrow::Cow::Owned(moved);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A staff member's or owner's message.
 pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
+    let text = &*with_staff_emojis(text, cat.staff);
     let text = &*without_hesitations(text);
     let text = &*with_common_typos(text);
     let text = &*without_refused_after_no(text, now);
@@ -4091,12 +4166,17 @@ fn when_spellings(text: &str) -> String {
     let text = text
         .split(' ')
         .map(|w| match w.split_once('-') {
+            // («🚫 5:30-6:30»: with minutes too.)
             Some((a, b))
                 if !a.is_empty()
-                    && a.len() <= 2
-                    && b.len() <= 2
+                    && a.len() <= 5
+                    && b.len() <= 5
                     && !b.is_empty()
-                    && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit()) =>
+                    && a.chars()
+                        .chain(b.chars())
+                        .all(|c| c.is_ascii_digit() || c == ':')
+                    && a.chars().take_while(char::is_ascii_digit).count() <= 2
+                    && b.chars().take_while(char::is_ascii_digit).count() <= 2 =>
             {
                 format!("de {a} a {b}")
             }
@@ -5391,6 +5471,36 @@ mod tests {
             read("no me agendes nada antes de las 12, llego tarde").intent,
             Intent::BlockTime
         );
+    }
+
+    /// Staff commands in emoji read as the words they stand for; a mark
+    /// after the fact («no llegó ❌») cancels nothing.
+    #[test]
+    fn staff_emoji_commands() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let read = |text: &str| read_staff(text, now(), c);
+        for (text, intent) in [
+            ("🚫 2-3", Intent::BlockTime),
+            ("🔓 sáb", Intent::Unblock),
+            ("❌ la de las 12", Intent::Cancel),
+            ("4 ➡️ 6", Intent::Reschedule),
+            ("Ulises ➡️ Pedro", Intent::Reschedule),
+            ("👻 el de las 11", Intent::MarkNoShow),
+            ("💰 hoy", Intent::Stats),
+            ("🔗 porfa", Intent::MagicLink),
+            ("🚶 Lalo barba", Intent::WalkIn),
+        ] {
+            assert_eq!(read(text).intent, intent, "{text}");
+        }
+        let at = |h: u32| {
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
+            ))
+        };
+        assert_eq!(read("4 ➡️ 6").when.time, at(18));
+        assert_ne!(read("Memo no llegó ❌").intent, Intent::Cancel);
+        assert_eq!(read("❌").intent, Intent::No);
     }
 
     /// «las dos» said of two appointments is no hour.
