@@ -1098,3 +1098,25 @@ async fn shorthand_and_what_is_only_mentioned_reach_the_flows() {
         .unwrap();
     assert_eq!(stored.status, AppointmentStatus::NoShow);
 }
+
+/// Staff write commands in emoji between clients: «🚫 2-3» blocks and
+/// «🔓 2-3» frees it again.
+#[tokio::test]
+async fn staff_commands_in_emoji_block_and_unblock() {
+    let store = store().await;
+    let t = team(&store).await;
+    let chat = Chat::new(&store, &t.biz, &t.staff.phone, chat_now(&t.biz));
+
+    let turn = chat.say("🚫 2-3").await;
+    assert_eq!(
+        turn.text(),
+        "Listo, bloqueé de 2:00 PM a 3:00 PM ✓ ¿Algo más?"
+    );
+    let b = blocks(&store, &t.biz).await;
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0].start, local(t.biz.tz, "2030-01-07", 14, 0));
+    assert_eq!(b[0].end, local(t.biz.tz, "2030-01-07", 15, 0));
+
+    let turn = chat.say("🔓 2-3").await;
+    assert!(blocks(&store, &t.biz).await.is_empty(), "{}", turn.text());
+}
