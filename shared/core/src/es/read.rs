@@ -202,11 +202,14 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         }
         // "¿cuánto cuesta el corte? y si hay mañana me apartas uno": the
         // booking answers the price too.
+        // («¿cuánto sale el corte si vengo mañana temprano?», «¿cuánto
+        // estaría un corte para el viernes en la tarde?» only ask the
+        // price of that day.)
         Intent::Prices | Intent::Services
             if r.service.is_some()
                 && r.when.date.is_some()
-                && (r.when.time.is_some()
-                    || asks_for_a_place(&words)
+                && (asks_for_a_place(&words)
+                    || (r.when.time.is_some() && classify_customer(text) != Intent::Prices)
                     || classify_customer(text) == Intent::Services) =>
         {
             Intent::Book
