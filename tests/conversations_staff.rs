@@ -1105,7 +1105,12 @@ async fn shorthand_and_what_is_only_mentioned_reach_the_flows() {
 async fn staff_commands_in_emoji_block_and_unblock() {
     let store = store().await;
     let t = team(&store).await;
-    let chat = Chat::new(&store, &t.biz, &t.staff.phone, chat_now(&t.biz));
+    let chat = Chat::new(
+        &store,
+        &t.biz,
+        &t.staff.phone,
+        local(t.biz.tz, "2030-01-07", 9, 0),
+    );
 
     let turn = chat.say("🚫 2-3").await;
     assert_eq!(
