@@ -2750,6 +2750,16 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             "cobro",
             "hubo",
             "cerramos",
+            // «ventas sábado», «¿cuánta lana hicimos?»: money made is
+            // money already in.
+            "ventas",
+            "venta",
+            "ingresos",
+            "ganancias",
+            "ganancia",
+            "caja",
+            "faltistas",
+            "faltas",
         ];
         if let Some(super::when::DateSpec::Day(d)) = r.when.date {
             if d > now.date() && words.iter().any(|w| PAST.contains(&w.as_str())) {
