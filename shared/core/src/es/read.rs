@@ -3648,6 +3648,9 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     } else {
         rest
     };
+    // «¿hacen cejas o nomás cortes?», «¿qué más hacen aparte de corte?»:
+    // the service set against another is not the one asked about.
+    let rest = without_contrasted_service(&rest);
     let (service, service_options) = service_in(&rest, cat.services);
     let staff =
         staff_in(&rest, cat.staff).filter(|s| !someone_elses(&rest, s) && !excluded(&rest, s));
@@ -3877,6 +3880,35 @@ fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'
     } else {
         std::borrow::Cow::Borrowed(text)
     }
+}
+
+/// `text` without what follows «o nomás», «o solo», «aparte de», «además
+/// de» to the clause's end: the service set against the one asked about.
+fn without_contrasted_service(text: &str) -> std::borrow::Cow<'_, str> {
+    const MARKERS: &[&str] = &[
+        " o nomas ",
+        " o nomás ",
+        " o namas ",
+        " o solo ",
+        " o sólo ",
+        " o nada mas ",
+        " o nada más ",
+        "aparte de ",
+        "además de ",
+        "ademas de ",
+        "fuera de ",
+    ];
+    let Some(at) = MARKERS
+        .iter()
+        .filter_map(|m| super::find_ci(text, m))
+        .min_by_key(|r| r.start)
+    else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let end = text[at.end..]
+        .find([',', '.', ';', '?', '!'])
+        .map_or(text.len(), |e| at.end + e);
+    std::borrow::Cow::Owned(format!("{} {}", &text[..at.start], &text[end..]))
 }
 
 /// `text` without «las dos» and «las 2» said of appointments, not of an
@@ -5514,6 +5546,21 @@ mod tests {
         assert_eq!(read("4 ➡️ 6").when.time, at(18));
         assert_ne!(read("Memo no llegó ❌").intent, Intent::Cancel);
         assert_eq!(read("❌").intent, Intent::No);
+    }
+
+    /// The service set against another («o nomás cortes», «aparte de
+    /// corte») is not the one asked about.
+    #[test]
+    fn a_contrasted_service_is_not_asked() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let service = |text: &str| read_customer(text, now(), c).service;
+        assert_eq!(service("¿qué más hacen aparte de corte?"), None);
+        assert_eq!(service("hacen permanente o nomás cortes?"), None);
+        assert_eq!(
+            service("¿arreglan barba también o solo cortes?").as_deref(),
+            Some("Arreglo de barba")
+        );
     }
 
     /// «las dos» said of two appointments is no hour.
