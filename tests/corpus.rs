@@ -291,7 +291,7 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // of issue #12 for the figures.
 
 /// Every dev file: (file, staff, intents, slots).
-const DEV: [(&str, bool, f64, f64); 83] = [
+const DEV: [(&str, bool, f64, f64); 87] = [
     ("customer_dev.jsonl", false, 99.5, 99.5),
     ("customer_fresh.jsonl", false, 97.5, 95.5),
     ("customer_natural.jsonl", false, 99.5, 97.5),
@@ -375,12 +375,16 @@ const DEV: [(&str, bool, f64, f64); 83] = [
     ("customer_curious.jsonl", false, 0.0, 0.0),
     ("staff_venezolano.jsonl", true, 0.0, 0.0),
     ("staff_emoji.jsonl", true, 0.0, 0.0),
+    ("customer_rural.jsonl", false, 0.0, 0.0),
+    ("customer_expats.jsonl", false, 0.0, 0.0),
+    ("customer_students.jsonl", false, 0.0, 0.0),
+    ("staff_trainee.jsonl", true, 0.0, 0.0),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
 /// neither the reader nor any held-out file), split off at random before
 /// the reader first read them.
-const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 78] = [
+const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 82] = [
     ("customer_fresh_heldout.jsonl", false, 93.0, 91.5),
     ("customer_natural_heldout.jsonl", false, 96.5, 96.0),
     ("customer_styles_heldout.jsonl", false, 94.5, 96.0),
@@ -459,6 +463,10 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 78] = [
     ("customer_curious_heldout.jsonl", false, 0.0, 0.0),
     ("staff_venezolano_heldout.jsonl", true, 0.0, 0.0),
     ("staff_emoji_heldout.jsonl", true, 0.0, 0.0),
+    ("customer_rural_heldout.jsonl", false, 0.0, 0.0),
+    ("customer_expats_heldout.jsonl", false, 0.0, 0.0),
+    ("customer_students_heldout.jsonl", false, 0.0, 0.0),
+    ("staff_trainee_heldout.jsonl", true, 0.0, 0.0),
 ];
 
 #[test]
