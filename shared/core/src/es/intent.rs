@@ -356,6 +356,9 @@ const RULES: &[Rule] = &[
             "llameme",
             "marqueme",
             "hableme",
+            "call someone",
+            "talk to someone",
+            "can i call",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -2051,6 +2054,13 @@ const RULES: &[Rule] = &[
 /// Opening words that answer a yes/no question.
 const YES_LEAD: &[&str] = &[
     "si",
+    // English: «sure», «sounds good», «perfect, book it».
+    "sure",
+    "correct",
+    "sounds good",
+    "book it",
+    "that works",
+    "works for me",
     "que si",
     "esa mera",
     "esa",
@@ -2139,6 +2149,8 @@ const NO_LEAD: &[&str] = &[
     "la verdad no",
     "que no",
     "ahorita no",
+    "not that one",
+    "no thanks",
 ];
 
 const THANKS: &[&str] = &[

@@ -1019,6 +1019,10 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
         "recorremela",
         "recorrele",
         "muevele",
+        // English: «move my 5pm to 7pm», «can we push it to 7?»
+        "move",
+        "push",
+        "reschedule",
         // Spain: «¿me cambiáis lo del jueves para la semana que viene?»,
         // «¿podríamos dejar lo del miércoles para…?»
         "cambiais",
@@ -4151,6 +4155,37 @@ fn when_spellings(text: &str) -> String {
         ("diumenge", "domingo"),
         ("after", "después de las"),
         ("before", "antes de las"),
+        // English dates and spans: «Jan 17», «February 1st», «the 22nd»,
+        // «between 3 and 5», «this weekend», «move my 5pm to 7pm».
+        ("january", "enero"),
+        ("jan", "enero"),
+        ("february", "febrero"),
+        ("feb", "febrero"),
+        ("march", "marzo"),
+        ("april", "abril"),
+        ("apr", "abril"),
+        ("june", "junio"),
+        ("july", "julio"),
+        ("august", "agosto"),
+        ("aug", "agosto"),
+        ("september", "septiembre"),
+        ("sept", "septiembre"),
+        ("october", "octubre"),
+        ("oct", "octubre"),
+        ("november", "noviembre"),
+        ("nov", "noviembre"),
+        ("december", "diciembre"),
+        ("dec", "diciembre"),
+        ("the", "el"),
+        ("between", "entre"),
+        ("and", "y"),
+        ("to", "a"),
+        ("this", "este"),
+        ("weekend", "fin de semana"),
+        ("tmrw", "mañana"),
+        ("tmr", "mañana"),
+        ("tomorow", "mañana"),
+        ("noon", "mediodía"),
     ];
     // «Good afternoon, …»: a greeting, not the afternoon.
     let mut text = text.to_string();
@@ -4295,6 +4330,8 @@ fn when_spellings(text: &str) -> String {
         ("this morning", "hoy en la mañana"),
         ("this evening", "hoy en la noche"),
         ("at noon", "al mediodía"),
+        ("before noon", "antes de las 12"),
+        ("by noon", "antes de las 12"),
         // Catalan: «a les 6», «de vesprada», «a la tarda», «al matí».
         ("a les ", "a las "),
         ("de vesprada", "en la tarde"),
@@ -4348,6 +4385,16 @@ fn when_spellings(text: &str) -> String {
         .map(|w| {
             let bare = w.trim_end_matches(['?', '!', ',', '.']);
             let tail = &w[bare.len()..];
+            // «the 22nd», «February 1st»: the day's number.
+            let digits = bare.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let ordinal = !digits.is_empty()
+                && digits.len() <= 2
+                && digits.chars().all(|c| c.is_ascii_digit())
+                && ["st", "nd", "rd", "th"]
+                    .contains(&bare[digits.len()..].to_ascii_lowercase().as_str());
+            if ordinal {
+                return format!("{digits}{tail}");
+            }
             match SPELLED
                 .iter()
                 .find(|(from, _)| bare.eq_ignore_ascii_case(from))
