@@ -139,6 +139,8 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("decoloracion", "tinte"),
     ("decolorar", "tinte"),
     ("rapen", "corte"),
+    ("pelada", "corte"),
+    ("pelado", "corte"),
     ("bigote", "barba"),
     ("pinte", "tinte"),
     ("pintarle", "tinte"),

@@ -2298,6 +2298,42 @@ fn without_fillers(text: &str) -> Option<&str> {
     (stripped && !rest.is_empty()).then_some(rest)
 }
 
+/// «órale sí, cancélala», «sí, cancélala, ya me avisó», «va, agéndalo
+/// así»: a yes, then the thing asked about done as asked (one verb with
+/// its pronoun), is a yes; «sí, cámbiala al viernes» says more.
+pub fn yes_to_what_was_asked(text: &str) -> bool {
+    const FILLERS: &[&str] = &["asi", "porfa", "pues", "ya", "orale", "andale", "entonces"];
+    let mut said_yes = false;
+    for clause in text.split([',', '.', ';', '!', '?', '¿', '¡']) {
+        let words = message_words(clause);
+        let mut rest: Vec<&String> = Vec::new();
+        for w in &words {
+            if rest.is_empty() && (YES_LEAD.contains(&w.as_str()) || FILLERS.contains(&w.as_str()))
+            {
+                said_yes |= YES_LEAD.contains(&w.as_str());
+                continue;
+            }
+            if !FILLERS.contains(&w.as_str()) {
+                rest.push(w);
+            }
+        }
+        if rest.is_empty() {
+            continue;
+        }
+        // (Not a request of its own: «vale, suéltalo», «sí, pásamelo».)
+        return said_yes
+            && rest.len() == 1
+            && rest[0].chars().count() > 6
+            && ["la", "lo", "las", "los"]
+                .iter()
+                .any(|p| rest[0].ends_with(p))
+            && !["suelt", "regres", "devuel", "pasam", "tomal", "agarral"]
+                .iter()
+                .any(|v| rest[0].starts_with(v));
+    }
+    false
+}
+
 /// «vale, gracias», «genial, muchas gracias tío»: thanks, where no «sí»
 /// or «ahí estaré» confirms anything.
 fn thanks_unless_confirmed(words: &[String], answer: Intent, lead: usize) -> Intent {
@@ -2383,6 +2419,9 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
             let relays = scope
                 .first()
                 .is_some_and(|w| ["dile", "diles", "avisale", "comentale"].contains(&w.as_str()));
+            if answer == Intent::Yes && yes_to_what_was_asked(text) {
+                return answer;
+            }
             if let Some(i) = first_rule(scope, &clauses, Some(overrides), allowed)
                 .filter(|i| !(relays && *i == Intent::Reschedule))
             {
@@ -2427,6 +2466,25 @@ mod tests {
         assert!(has(&w, "dura # min*"));
         assert!(!has(&w, "dura # hora*"));
         assert!(has(&w, "ahora dura"));
+    }
+
+    #[test]
+    fn a_yes_done_as_asked_is_a_yes() {
+        for text in [
+            "órale sí, cancélala",
+            "sí, cancélala, ya me avisó",
+            "va, agéndalo así",
+        ] {
+            assert!(yes_to_what_was_asked(text), "{text}");
+        }
+        for text in [
+            "sí, cámbiala al viernes",
+            "cancélala",
+            "vale, suéltalo",
+            "sí",
+        ] {
+            assert!(!yes_to_what_was_asked(text), "{text}");
+        }
     }
 
     #[test]

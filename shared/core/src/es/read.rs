@@ -2860,6 +2860,9 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     }
     learned_if_lost(&mut r, text, true);
     first_request_slots(&mut r, text, now, cat);
+    if super::intent::yes_to_what_was_asked(text) {
+        r.intent = Intent::Yes;
+    }
     r
 }
 
@@ -4850,6 +4853,14 @@ const NOT_NAME: &[&str] = &[
     "vale",
     "mayor",
     "persona",
+    // «¿ya quedó agendado Mario?», «una cita de día», «agendar a dos
+    // personas», «agendo a alguien».
+    "agendado",
+    "agendada",
+    "dia",
+    "dos",
+    "personas",
+    "alguien",
 ];
 
 /// A person's name led by "soy", "me llamo", "a nombre de"… anywhere in
@@ -4950,6 +4961,7 @@ const CHILD_LEADS: &[&str] = &[
     "mi primo ",
     "mi prima ",
     "mi colega ",
+    "mi roomie ",
     "mi compa ",
     "mi compadre ",
     "mi novio ",
@@ -4991,7 +5003,7 @@ const RELATIVES: &[&str] = &[
     "compadre", "comadre", "cunado", "cunada", "suegro", "suegra", "tio", "tia", "hijo", "hija",
     "esposo", "esposa", "mama", "papa", "novio", "novia", "hermano", "hermana", "sobrino",
     "sobrina", "nieto", "nieta", "primo", "prima", "marido", "mujer", "chavo", "nino", "nina",
-    "ahijado", "ahijada",
+    "ahijado", "ahijada", "roomie",
 ];
 
 fn name_words(rest: &str) -> Option<String> {
