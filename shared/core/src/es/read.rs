@@ -2087,7 +2087,32 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
             .iter()
             .any(|lead| words.len() > 2 && words[0] == *lead && words[1] == first)
             || (words.len() > 2 && words[0] == first && words[1] == "aqui");
-        if intro {
+        // «Don Carlos quiere hacer junta», «Pedro dijo que me iba a pasar
+        // clientes»: the teammate who asked for it, not whom it is about
+        // (not «la siguiente cita de don Carlos»).
+        const REPORTING: &[&[&str]] = &[
+            &["dijo"],
+            &["me", "dijo"],
+            &["me", "pidio"],
+            &["pregunta"],
+            &["pregunto"],
+            &["quiere", "saber"],
+            &["quiere", "que"],
+            &["quiere", "hacer"],
+        ];
+        let reports = words.iter().enumerate().any(|(i, w)| {
+            *w == first
+                && REPORTING.iter().any(|r| {
+                    r.iter()
+                        .enumerate()
+                        .all(|(k, x)| words.get(i + 1 + k).is_some_and(|y| y == x))
+                })
+                && !(i > 0 && ["de", "con", "a", "al", "para"].contains(&words[i - 1].as_str()))
+                && !(i > 1
+                    && ["don", "dona"].contains(&words[i - 1].as_str())
+                    && ["de", "con", "a", "al", "para"].contains(&words[i - 2].as_str()))
+        });
+        if intro || reports {
             r.staff = None;
         }
     }
