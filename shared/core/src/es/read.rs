@@ -62,6 +62,60 @@ fn without_hesitations(text: &str) -> std::borrow::Cow<'_, str> {
 /// Words typed fast on a phone, as the words they are: «kiero», «qiero»,
 /// «mejro», «cualqiera», «alas 5», «mañna», «d las 6», «nesesito»,
 /// «sita». Only whole words, and only spellings that are no other word.
+/// A teammate's name with two letters swapped or one dropped: «con pedor»,
+/// «a carlso», «con calos» (names of five letters or more only: «Ana»
+/// has too many neighbours).
+fn with_teammate_typos<'a>(text: &'a str, staff: &[String]) -> std::borrow::Cow<'a, str> {
+    let names: Vec<String> = staff
+        .iter()
+        .filter_map(|s| normalize(s).split(' ').next().map(str::to_string))
+        .filter(|n| n.chars().count() >= 5)
+        .collect();
+    let near = |w: &str, name: &str| {
+        let (a, b): (Vec<char>, Vec<char>) = (w.chars().collect(), name.chars().collect());
+        if a == b {
+            return false;
+        }
+        let swapped = a.len() == b.len()
+            && (0..a.len().saturating_sub(1)).any(|i| {
+                let mut c = a.clone();
+                c.swap(i, i + 1);
+                c == b
+            });
+        // (A letter dropped only from a longer name: «pero» is no Pedro.)
+        let dropped = a.len() >= 5
+            && a.len() + 1 == b.len()
+            && (0..b.len()).any(|i| {
+                let mut c = b.clone();
+                c.remove(i);
+                c == a
+            });
+        swapped || dropped
+    };
+    let fixed = |w: &str| -> Option<String> {
+        let bare = w.trim_end_matches([',', '.', '?', '!']);
+        let plain = normalize(bare);
+        if plain.chars().count() < 4 {
+            return None;
+        }
+        names
+            .iter()
+            .find(|n| near(&plain, n))
+            .map(|n| format!("{}{}", capitalize(n), &w[bare.len()..]))
+    };
+    let words: Vec<&str> = text.split(' ').collect();
+    if !words.iter().any(|w| fixed(w).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        words
+            .iter()
+            .map(|w| fixed(w).unwrap_or_else(|| w.to_string()))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
 fn with_common_typos(text: &str) -> std::borrow::Cow<'_, str> {
     const TYPOS: &[(&str, &str)] = &[
         ("kiero", "quiero"),
@@ -94,6 +148,21 @@ fn with_common_typos(text: &str) -> std::borrow::Cow<'_, str> {
         ("cancelr", "cancelar"),
         ("cancelme", "cancélame"),
         ("porfavor", "por favor"),
+        // One thumb against autocorrect: «al viejes», «el juves», «barva»,
+        // «bloqea», «cancla».
+        ("viejes", "viernes"),
+        ("bierne", "viernes"),
+        ("biernes", "viernes"),
+        ("juves", "jueves"),
+        ("jeuves", "jueves"),
+        ("barva", "barba"),
+        ("bloqea", "bloquea"),
+        ("bloqeua", "bloquea"),
+        ("desbloqea", "desbloquea"),
+        ("desbloqeua", "desbloquea"),
+        ("cancla", "cancela"),
+        ("agnda", "agenda"),
+        ("tngo", "tengo"),
     ];
     let words: Vec<&str> = text.split_whitespace().collect();
     let fixed = |i: usize| -> Option<String> {
@@ -108,6 +177,13 @@ fn with_common_typos(text: &str) -> std::borrow::Cow<'_, str> {
         }
         if lower == "d" && ["las", "la"].contains(&next) {
             return Some(format!("de{tail}"));
+        }
+        // «de ls 4», «ala 5».
+        if lower == "ls" && next.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(format!("las{tail}"));
+        }
+        if lower == "ala" && next.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(format!("a la{tail}"));
         }
         TYPOS
             .iter()
@@ -136,6 +212,7 @@ fn suits_instead(words: &[String]) -> bool {
 
 /// A customer's message.
 pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
+    let text = &*with_teammate_typos(text, cat.staff);
     let text = &*without_hesitations(text);
     let text = &*with_common_typos(text);
     let text = &*without_refused_after_no(text, now);
@@ -2030,6 +2107,7 @@ fn with_staff_emojis<'a>(text: &'a str, staff: &[String]) -> std::borrow::Cow<'a
 /// A staff member's or owner's message.
 pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let text = &*with_staff_emojis(text, cat.staff);
+    let text = &*with_teammate_typos(text, cat.staff);
     let text = &*without_hesitations(text);
     let text = &*with_common_typos(text);
     let text = &*without_refused_after_no(text, now);
@@ -5645,6 +5723,39 @@ mod tests {
             service("¿arreglan barba también o solo cortes?").as_deref(),
             Some("Arreglo de barba")
         );
+    }
+
+    /// One thumb against autocorrect: a teammate's name with two letters
+    /// swapped, «ls 4», «al viejes»; «pero» is no Pedro.
+    #[test]
+    fn staff_typos_read_as_meant() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let read = |text: &str| read_staff(text, now(), c);
+        assert_eq!(
+            read("bloquea a pedor el sabado en la mañana")
+                .staff
+                .as_deref(),
+            Some("Pedro Ruiz")
+        );
+        assert_eq!(
+            read("agendale a kike con carlso el martes alas 6 corte")
+                .staff
+                .as_deref(),
+            Some("Carlos Méndez")
+        );
+        let at = |h: u32| {
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
+            ))
+        };
+        assert_eq!(read("el de ls 4 no llego").when.time, at(16));
+        let friday = Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, 11).unwrap()));
+        assert_eq!(
+            read("pasa la cita de Roberto al viejes alas 11").when.date,
+            friday
+        );
+        assert_eq!(read_customer("ok pero con quien sea", now(), c).staff, None);
     }
 
     /// «las dos» said of two appointments is no hour.
