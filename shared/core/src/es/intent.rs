@@ -359,6 +359,14 @@ const RULES: &[Rule] = &[
             "call someone",
             "talk to someone",
             "can i call",
+            "alguien me conteste",
+            "no el bot",
+            "me comunican con",
+            "alguien atendiendo",
+            "puro robot",
+            "alguien de verdad",
+            "comunicarse conmigo",
+            "comuniquese conmigo",
         ],
         all: &[],
         // «cambio de planes, pásame al finde»: a day, not a person.
@@ -393,8 +401,6 @@ const RULES: &[Rule] = &[
             "dejamela a mi",
             "dejamelo",
             "dejamela",
-            "suelta la conversacion",
-            "suelta el chat",
             "suelta la platica",
             "tomo la conversacion",
             "tomo el chat",
@@ -444,8 +450,16 @@ const RULES: &[Rule] = &[
             "yo la tomo",
         ],
         all: &[],
-        // «llegó doña Mary sin avisar, la atiendo yo»: a walk-in.
-        none: &["llego", "sin cita", "sin avisar"],
+        // «llegó doña Mary sin avisar, la atiendo yo»: a walk-in; «ya no
+        // lo atiendo yo, regrésalo al automático»: handed back.
+        none: &[
+            "llego",
+            "sin cita",
+            "sin avisar",
+            "automatico",
+            "ya no lo atiendo",
+            "ya no la atiendo",
+        ],
     },
     Rule {
         intent: Intent::ReleaseHandoff,

@@ -3771,6 +3771,7 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         None => text.to_string(),
     };
     let when_text = without_counted_appointments(&when_text);
+    let when_text = without_clipper_guards(&when_text);
     let when_text = without_replaced_when(&when_spellings(&when_text), now);
     Reading {
         intent: Intent::Unknown,
@@ -3990,6 +3991,45 @@ fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'
     } else {
         std::borrow::Cow::Borrowed(text)
     }
+}
+
+/// `text` without a clipper guard: «rapado al 1 y arriba al 4», «corte
+/// buzz, al 3», «a los lados al 2» are lengths, not the 1st or the 3rd.
+fn without_clipper_guards(text: &str) -> std::borrow::Cow<'_, str> {
+    const CLIPPER: &[&str] = &[
+        "rapado", "rapada", "rapar", "rape", "rapen", "maquina", "buzz", "arriba", "lados",
+        "costados", "todo", "numero", "atras", "nuca",
+    ];
+    let raws: Vec<&str> = text.split(' ').collect();
+    let plain: Vec<String> = raws
+        .iter()
+        .map(|w| normalize(w.trim_matches(|c: char| !c.is_alphanumeric())))
+        .collect();
+    let guard = |i: usize| {
+        plain[i] == "al"
+            && plain
+                .get(i + 1)
+                .is_some_and(|n| n.len() == 1 && n.chars().all(|c| c.is_ascii_digit()))
+            && plain[..i]
+                .iter()
+                .rev()
+                .take(3)
+                .any(|w| CLIPPER.contains(&w.as_str()))
+    };
+    if !(0..raws.len()).any(guard) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out: Vec<&str> = Vec::with_capacity(raws.len());
+    let mut i = 0;
+    while i < raws.len() {
+        if guard(i) {
+            i += 2;
+            continue;
+        }
+        out.push(raws[i]);
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out.join(" "))
 }
 
 /// `text` without what follows «o nomás», «o solo», «aparte de», «además
@@ -5180,6 +5220,18 @@ fn name_words(rest: &str) -> Option<String> {
             continue;
         }
         let ends = raw.ends_with([',', '.', '!', '?', ';', ':']);
+        // «Nombre: Alberto Ruiz Chávez Teléfono: 55…»: the next field's
+        // label is not part of the name.
+        const LABELS: &[&str] = &[
+            "telefono", "tel", "cel", "celular", "servicio", "dia", "fecha", "hora", "cliente",
+            "nombre", "barbero",
+        ];
+        if !out.is_empty()
+            && raw.ends_with(':')
+            && LABELS.contains(&normalize(raw.trim_end_matches(':')).as_str())
+        {
+            break;
+        }
         let Some(word) = clean(raw) else {
             break;
         };
