@@ -5810,6 +5810,23 @@ mod tests {
         assert_eq!(read_customer("ok pero con quien sea", now(), c).staff, None);
     }
 
+    /// A clipper guard («rapado al 1», «corte buzz, al 3») is a length,
+    /// not the 1st or the 3rd of next month.
+    #[test]
+    fn clipper_guards_are_no_dates() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let today = Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, 7).unwrap()));
+        let r = read_customer(
+            "me anotas hoy en la noche? rapado al 1 y arriba al 4",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.date, today);
+        let r = read_customer("del 28 al 3 de febrero no estoy", now(), c);
+        assert!(r.when.date.is_some());
+    }
+
     /// «las dos» said of two appointments is no hour.
     #[test]
     fn two_appointments_are_not_two_oclock() {
