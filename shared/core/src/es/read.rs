@@ -391,6 +391,25 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         r.staff = None;
         r.when = When::default();
     }
+    // «¿alguien encontró unos audífonos? fui el sábado», «REENVÍA ESTE
+    // MENSAJE…», «¿tienen tarjetas de regalo? quiero regalarle un corte»:
+    // nothing for the diary (unless it also asks for an appointment).
+    let books = ["cita", "agend", "apart", "reserv"]
+        .iter()
+        .any(|k| words.iter().any(|w| w.starts_with(k)));
+    if says_any(&words, NOT_FOR_THE_DIARY)
+        && !books
+        && matches!(
+            r.intent,
+            Intent::Book | Intent::Services | Intent::Prices | Intent::Unknown | Intent::Greeting
+        )
+    {
+        r.intent = Intent::Unknown;
+        r.service = None;
+        r.service_options.clear();
+        r.staff = None;
+        r.when = When::default();
+    }
     // «voy tarde, mejor pásame pa mañana» asks for a move.
     if says_any(&words, RUNNING_LATE)
         && !has("mejor")
@@ -1558,6 +1577,50 @@ const COMPLAINTS: &[&str] = &[
     "no me mola nada",
     "estoy molesta",
     "estoy molesto",
+    "quedo fatal",
+    "quedo naranja",
+    "quedo con escalones",
+    "quedo horrible",
+    "quedo feo",
+    "se ve todo disparejo",
+    "me quitaron ceja de mas",
+    "me quitaron de mas",
+    "ni me atendieron",
+];
+
+/// What reaches a business's number that is not for the diary: chains,
+/// lost things, job seekers, suppliers, gift and loyalty cards, goods for
+/// sale. A service or day such messages mention is no booking.
+const NOT_FOR_THE_DIARY: &[&str] = &[
+    "reenvia",
+    "reenviado",
+    "compartelo",
+    "comparte si",
+    "mala suerte",
+    "perdi",
+    "se me olvido",
+    "alguien encontro",
+    "encontraron",
+    "se quedo por ahi",
+    "vacante",
+    "buscan barbero",
+    "buscan estilista",
+    "soy barbero",
+    "soy estilista",
+    "portafolio",
+    "catalogo",
+    "mayoreo",
+    "le ofrezco",
+    "les ofrezco",
+    "ofrecemos",
+    "tarjeta de regalo",
+    "tarjetas de regalo",
+    "tarjeta de lealtad",
+    "venden productos",
+    "venden la pomada",
+    "venden cera",
+    "vendeis cera",
+    "las compras",
 ];
 
 /// «se me hizo tarde», «voy tarde», «¿puede llegar 10 min tarde?»: a
@@ -4921,6 +4984,9 @@ const NOT_NAME: &[&str] = &[
     // What someone does, not who: «soy mesera y descanso los martes».
     "mesera",
     "mesero",
+    "barbero",
+    "barbera",
+    "estilista",
     "guardia",
     "enfermera",
     "enfermero",
@@ -5825,6 +5891,33 @@ mod tests {
         assert_eq!(r.when.date, today);
         let r = read_customer("del 28 al 3 de febrero no estoy", now(), c);
         assert!(r.when.date.is_some());
+    }
+
+    /// What reaches the number that is not for the diary books nothing,
+    /// whatever service or day it mentions.
+    #[test]
+    fn not_for_the_diary() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        for text in [
+            "alguien encontró unos audífonos blancos? fui el sábado en la tarde",
+            "REENVÍA ESTE MENSAJE A 10 CONTACTOS Y MAÑANA TENDRÁS UNA SORPRESA",
+            "hola tendrán vacante? soy barbero",
+        ] {
+            let r = read_customer(text, now(), c);
+            assert_eq!(
+                (r.intent, r.when.date, r.name),
+                (Intent::Unknown, None, None),
+                "{text}"
+            );
+        }
+        // Asking for an appointment still books.
+        let r = read_customer(
+            "perdí mi cita del sábado, ¿me agendan otra vez el lunes?",
+            now(),
+            c,
+        );
+        assert_ne!(r.intent, Intent::Unknown);
     }
 
     /// «las dos» said of two appointments is no hour.
