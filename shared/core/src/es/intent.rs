@@ -2075,6 +2075,7 @@ const YES_LEAD: &[&str] = &[
     "book it",
     "that works",
     "works for me",
+    "ahi le caigo",
     "que si",
     "esa mera",
     "esa",
@@ -2165,6 +2166,7 @@ const NO_LEAD: &[&str] = &[
     "ahorita no",
     "not that one",
     "no thanks",
+    "nambre",
 ];
 
 const THANKS: &[&str] = &[

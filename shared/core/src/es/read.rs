@@ -335,6 +335,19 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         }
         Intent::No if words == ["no", "se"] || words == ["nose"] => Intent::Unknown,
         _ if words == ["persona"] || words == ["humano"] => Intent::TalkToHuman,
+        // «sí pero con Ana», «sí pero a las 4:30»: yes to the rest, and a
+        // detail changed: the booking with it.
+        Intent::Yes if has("pero") && (says_when || r.staff.is_some()) => Intent::Book,
+        // «Confirmo mi cita, gracias», «Sí asistiré a mi cita»: a yes to the
+        // reminder, not a question about it.
+        Intent::MyAppointments
+            if !text.contains('?')
+                && ["confirmo", "asistire", "confirmada", "confirmado"]
+                    .iter()
+                    .any(|w| has(w)) =>
+        {
+            Intent::Yes
+        }
         // «s», «n»: the shortest answers to a question.
         _ if words == ["s"] => Intent::Yes,
         _ if words == ["n"] => Intent::No,
@@ -3835,6 +3848,7 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     };
     let when_text = without_counted_appointments(&when_text);
     let when_text = without_clipper_guards(&when_text);
+    let when_text = without_first_appointment(&when_text);
     let when_text = without_replaced_when(&when_spellings(&when_text), now);
     Reading {
         intent: Intent::Unknown,
@@ -4053,6 +4067,41 @@ fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'
         std::borrow::Cow::Owned(kept)
     } else {
         std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// `text` without «el primero» said of the day's first appointment, with
+/// the day named beside it: «¿a qué hora me toca el primero el lunes?»,
+/// «¿a qué hora llega el primero mañana?» (not «el primero de febrero»).
+fn without_first_appointment(text: &str) -> std::borrow::Cow<'_, str> {
+    const DAYS: &[&str] = &[
+        "hoy",
+        "manana",
+        "lunes",
+        "martes",
+        "miercoles",
+        "jueves",
+        "viernes",
+        "sabado",
+        "domingo",
+    ];
+    let raws: Vec<&str> = text.split(' ').collect();
+    let plain: Vec<String> = raws
+        .iter()
+        .map(|w| normalize(w.trim_matches(|c: char| !c.is_alphanumeric())))
+        .collect();
+    let first = (1..plain.len()).find(|&i| {
+        plain[i] == "primero"
+            && ["el", "al"].contains(&plain[i - 1].as_str())
+            && !plain.get(i + 1).is_some_and(|w| w == "de" || w == "del")
+    });
+    match first {
+        Some(i) if plain.iter().any(|w| DAYS.contains(&w.as_str())) => {
+            let mut out = raws.clone();
+            out[i] = "";
+            std::borrow::Cow::Owned(out.join(" "))
+        }
+        _ => std::borrow::Cow::Borrowed(text),
     }
 }
 
@@ -5918,6 +5967,39 @@ mod tests {
             c,
         );
         assert_ne!(r.intent, Intent::Unknown);
+    }
+
+    /// Replies to the assistant's summaries and reminders: a yes with one
+    /// detail changed books with it; «confirmo mi cita» is a yes; «el
+    /// primero» beside a day is its first appointment.
+    #[test]
+    fn replies_to_the_assistant() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let r = read_customer("sí pero con Ana", now(), c);
+        assert_eq!(
+            (r.intent, r.staff.as_deref()),
+            (Intent::Book, Some("Ana Torres"))
+        );
+        assert_eq!(
+            read_customer("Confirmo mi cita, gracias", now(), c).intent,
+            Intent::Yes
+        );
+        assert_eq!(read_customer("nambre", now(), c).intent, Intent::No);
+        let monday = Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, 14).unwrap()));
+        assert_eq!(
+            read_staff("a que hora me toca el primero el lunes", now(), c)
+                .when
+                .date,
+            monday
+        );
+        let first = Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 2, 1).unwrap()));
+        assert_eq!(
+            read_customer("el primero de febrero a las 5", now(), c)
+                .when
+                .date,
+            first
+        );
     }
 
     /// «las dos» said of two appointments is no hour.
