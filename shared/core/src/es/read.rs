@@ -72,6 +72,11 @@ fn with_teammate_typos<'a>(text: &'a str, staff: &[String]) -> std::borrow::Cow<
         .filter(|n| n.chars().count() >= 5)
         .collect();
     let near = |w: &str, name: &str| {
+        // Most words are far from every name: same first letter and
+        // length within one, before anything is copied.
+        if w.len().abs_diff(name.len()) > 1 || w.as_bytes().first() != name.as_bytes().first() {
+            return false;
+        }
         let (a, b): (Vec<char>, Vec<char>) = (w.chars().collect(), name.chars().collect());
         if a == b {
             return false;
@@ -94,10 +99,10 @@ fn with_teammate_typos<'a>(text: &'a str, staff: &[String]) -> std::borrow::Cow<
     };
     let fixed = |w: &str| -> Option<String> {
         let bare = w.trim_end_matches([',', '.', '?', '!']);
-        let plain = normalize(bare);
-        if plain.chars().count() < 4 {
+        if bare.len() < 4 || names.iter().all(|n| bare.len().abs_diff(n.len()) > 2) {
             return None;
         }
+        let plain = normalize(bare);
         names
             .iter()
             .find(|n| near(&plain, n))
@@ -4049,15 +4054,20 @@ fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'
     if pieces.len() < 2 {
         return std::borrow::Cow::Borrowed(text);
     }
-    let refused = |piece: &str| refused_clause(piece, now);
+    // Each clause read once: refused, and saying something of its own.
+    let refused: Vec<bool> = pieces.iter().map(|p| refused_clause(p, now)).collect();
+    let meant: Vec<bool> = pieces
+        .iter()
+        .zip(&refused)
+        .map(|(p, r)| !r && message_words(p).iter().any(|w| w != "no"))
+        .collect();
     let mut kept = String::new();
     let mut dropped = false;
-    let meant = |p: &&str| !refused(p) && message_words(p).iter().any(|w| w != "no");
     for (i, piece) in pieces.iter().enumerate() {
-        let meant_after = pieces[i + 1..].iter().any(meant);
+        let meant_after = meant[i + 1..].iter().any(|m| *m);
         // «mi agenda de mañana, no la de hoy»: said last, after what is meant.
-        let after_meant = points_away(piece) && pieces[..i].iter().any(meant);
-        if (meant_after || after_meant) && refused(piece) {
+        let after_meant = points_away(piece) && meant[..i].iter().any(|m| *m);
+        if (meant_after || after_meant) && refused[i] {
             dropped = true;
             continue;
         }
@@ -4160,8 +4170,12 @@ fn without_contrasted_service(text: &str) -> std::borrow::Cow<'_, str> {
         "ademas de ",
         "fuera de ",
     ];
+    // (Accented markers only where the text has accents: the ASCII ones
+    // are compared in place, the others would copy the text.)
+    let ascii = text.is_ascii();
     let Some(at) = MARKERS
         .iter()
+        .filter(|m| !ascii || m.is_ascii())
         .filter_map(|m| super::find_ci(text, m))
         .min_by_key(|r| r.start)
     else {
