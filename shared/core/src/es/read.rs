@@ -4084,17 +4084,6 @@ fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'
 /// the day named beside it: «¿a qué hora me toca el primero el lunes?»,
 /// «¿a qué hora llega el primero mañana?» (not «el primero de febrero»).
 fn without_first_appointment(text: &str) -> std::borrow::Cow<'_, str> {
-    const DAYS: &[&str] = &[
-        "hoy",
-        "manana",
-        "lunes",
-        "martes",
-        "miercoles",
-        "jueves",
-        "viernes",
-        "sabado",
-        "domingo",
-    ];
     let raws: Vec<&str> = text.split(' ').collect();
     let plain: Vec<String> = raws
         .iter()
@@ -4106,7 +4095,11 @@ fn without_first_appointment(text: &str) -> std::borrow::Cow<'_, str> {
             && !plain.get(i + 1).is_some_and(|w| w == "de" || w == "del")
     });
     match first {
-        Some(i) if plain.iter().any(|w| DAYS.contains(&w.as_str())) => {
+        Some(i)
+            if plain.iter().any(|w| {
+                w == "hoy" || w == "manana" || super::when::WEEKDAYS.iter().any(|(d, _)| d == w)
+            }) =>
+        {
             let mut out = raws.clone();
             out[i] = "";
             std::borrow::Cow::Owned(out.join(" "))
