@@ -4080,15 +4080,23 @@ fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'
     }
 }
 
+/// `text`'s words as written (split at spaces, so joining them back
+/// keeps the rest of the text), and each one normalised without its
+/// punctuation, for the passes below that rewrite a word or two.
+fn words_and_plain(text: &str) -> (Vec<&str>, Vec<String>) {
+    let raws: Vec<&str> = text.split(' ').collect();
+    let plain = raws
+        .iter()
+        .map(|w| normalize(w.trim_matches(|c: char| !c.is_alphanumeric())))
+        .collect();
+    (raws, plain)
+}
+
 /// `text` without «el primero» said of the day's first appointment, with
 /// the day named beside it: «¿a qué hora me toca el primero el lunes?»,
 /// «¿a qué hora llega el primero mañana?» (not «el primero de febrero»).
 fn without_first_appointment(text: &str) -> std::borrow::Cow<'_, str> {
-    let raws: Vec<&str> = text.split(' ').collect();
-    let plain: Vec<String> = raws
-        .iter()
-        .map(|w| normalize(w.trim_matches(|c: char| !c.is_alphanumeric())))
-        .collect();
+    let (raws, plain) = words_and_plain(text);
     let first = (1..plain.len()).find(|&i| {
         plain[i] == "primero"
             && ["el", "al"].contains(&plain[i - 1].as_str())
@@ -4115,11 +4123,7 @@ fn without_clipper_guards(text: &str) -> std::borrow::Cow<'_, str> {
         "rapado", "rapada", "rapar", "rape", "rapen", "maquina", "buzz", "arriba", "lados",
         "costados", "todo", "numero", "atras", "nuca",
     ];
-    let raws: Vec<&str> = text.split(' ').collect();
-    let plain: Vec<String> = raws
-        .iter()
-        .map(|w| normalize(w.trim_matches(|c: char| !c.is_alphanumeric())))
-        .collect();
+    let (raws, plain) = words_and_plain(text);
     let guard = |i: usize| {
         plain[i] == "al"
             && plain
@@ -4217,11 +4221,7 @@ fn without_counted_appointments(text: &str) -> std::borrow::Cow<'_, str> {
     const CLOCK: &[&str] = &[
         "y", "pm", "am", "p", "en", "de", "con", "menos", "hrs", "horas",
     ];
-    let raws: Vec<&str> = text.split_whitespace().collect();
-    let plain: Vec<String> = raws
-        .iter()
-        .map(|w| normalize(w.trim_matches(|c: char| !c.is_alphanumeric())))
-        .collect();
+    let (raws, plain) = words_and_plain(text);
     let hit = (1..plain.len()).find(|&i| {
         plain[i] == "las"
             && plain
