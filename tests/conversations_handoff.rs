@@ -434,6 +434,37 @@ fn a_request_out_of_hours_says_when_someone_will_answer() {
     });
 }
 
+/// A complaint about a visit asks for nothing the assistant does: it is
+/// not «no te entendí» but an apology, and the owner is told what it says.
+#[test]
+fn a_complaint_is_apologised_for_and_goes_to_the_owner() {
+    on_big_stack(async {
+        let line = Line::open(&spec()).await;
+        let (store, biz) = (line.store.clone(), line.biz.clone());
+        let owner = biz.staff[0].phone.clone();
+        let customer = random_phone();
+        let t0 = local(biz.tz, "2030-01-07", 10, 0);
+        let complaint = "oigan el corte del sabado me quedo bien chueco, no se vale 😡";
+        line.say(&customer, complaint, t0).await;
+        let told = bodies(&sent_to(&store, &customer, 2).await);
+        assert!(
+            told.iter().any(|t| t.starts_with("Lamento mucho"))
+                && told.iter().any(|t| t.contains("Ya le avisé"))
+                && told.iter().all(|t| !t.contains("no te entendí")),
+            "{told:?}"
+        );
+        assert_eq!(
+            line.conversation(&customer).await.status,
+            ConversationStatus::HandedOff
+        );
+        let notice = bodies(&sent_to(&store, &owner, 1).await);
+        assert!(
+            notice.iter().any(|t| t.contains("me quedo bien chueco")),
+            "{notice:?}"
+        );
+    });
+}
+
 #[test]
 fn a_bare_dile_que_without_a_relay_is_not_sent_anywhere() {
     on_big_stack(async {

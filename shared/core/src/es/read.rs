@@ -40,6 +40,10 @@ pub struct Reading {
     /// «Lo de siempre», «lo mismo de la otra vez»: the customer's usual
     /// service with their usual staff member.
     pub usual: bool,
+    /// «el corte me quedó chueco», «me cobraron de más»: a complaint about
+    /// a visit. It asks for nothing the assistant does (its intent is
+    /// `Unknown`, as every writer labels it); the chat puts a person on it.
+    pub complaint: bool,
 }
 
 /// «dile eh a Marcos que eh ya llegó»: the hesitations of a voice note
@@ -406,8 +410,17 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     // «me encantó el corte de Ana», «me cobraron doble el corte», «se me
     // hizo tarde, llego como a las 5»: praise, a complaint and a delay
     // carry no booking. A complaint goes to a person.
-    if says_any(&words, COMPLAINTS) && r.intent != Intent::Cancel {
-        r.intent = Intent::TalkToHuman;
+    // (Asking for a person, a cancellation or another cut beside it, the
+    // request is what it asks.)
+    let asks_beside = matches!(
+        r.intent,
+        Intent::Cancel | Intent::TalkToHuman | Intent::Reschedule
+    ) || (r.intent == Intent::Book
+        && (has("quiero") || asks_for_a_place(&words)))
+        || (has("quiero") && r.service.is_some() && r.when.date.is_some());
+    if says_any(&words, COMPLAINTS) && !asks_beside {
+        r.intent = Intent::Unknown;
+        r.complaint = true;
     } else if says_any(&words, LOVED)
         && !text.contains('?')
         && !text_has(&words, "quiero")
@@ -415,8 +428,9 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     {
         r.intent = Intent::Thanks;
     }
-    if matches!(r.intent, Intent::Thanks | Intent::TalkToHuman)
-        && (says_any(&words, LOVED) || says_any(&words, COMPLAINTS))
+    if r.complaint
+        || (matches!(r.intent, Intent::Thanks | Intent::TalkToHuman)
+            && (says_any(&words, LOVED) || says_any(&words, COMPLAINTS)))
     {
         r.service = None;
         r.service_options.clear();
@@ -824,6 +838,12 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         }
     }
     learned_if_lost(&mut r, text, false);
+    // Whatever a later pass made of its words, a complaint asks for nothing
+    // the assistant does.
+    if r.complaint {
+        r.intent = Intent::Unknown;
+        r.when = When::default();
+    }
     r
 }
 
@@ -990,7 +1010,8 @@ fn learned_if_lost(r: &mut Reading, text: &str, staff: bool) {
         && r.staff.is_none()
         && r.name.is_none()
         && r.phone.is_none()
-        && !r.usual;
+        && !r.usual
+        && !r.complaint;
     if r.intent == Intent::Unknown && carries_nothing {
         if let Some(i) = super::learned::guess(text, staff) {
             r.intent = i;
@@ -1618,6 +1639,17 @@ const COMPLAINTS: &[&str] = &[
     "me quitaron ceja de mas",
     "me quitaron de mas",
     "ni me atendieron",
+    "chueco",
+    "disparejo",
+    "despinto",
+    "pelo naranja",
+    "dejasteis fatal",
+    "no me gusto nada",
+    "mala atencion",
+    "pesimo",
+    "me hicieron esperar",
+    "uneven",
+    "not happy",
 ];
 
 /// What reaches a business's number that is not for the diary: chains,
@@ -1653,6 +1685,7 @@ const NOT_FOR_THE_DIARY: &[&str] = &[
     "venden cera",
     "vendeis cera",
     "las compras",
+    "factura",
 ];
 
 /// «se me hizo tarde», «voy tarde», «¿puede llegar 10 min tarde?»: a
@@ -3878,6 +3911,7 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
         name,
         phone,
         usual: false,
+        complaint: false,
     }
 }
 
@@ -5988,6 +6022,42 @@ mod tests {
             c,
         );
         assert_ne!(r.intent, Intent::Unknown);
+    }
+
+    /// A complaint about a visit asks for nothing the assistant does: it is
+    /// `Unknown` (as writers label it), flagged for a person, and books
+    /// nothing; beside a request, the request is read.
+    #[test]
+    fn a_complaint_is_flagged_and_books_nothing() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        for text in [
+            "el corte me lo dejaron bien chueco wey 😡",
+            "The fade I got on Saturday is uneven on the left side, not happy",
+            "el tinte que me hicieron el sábado pasado ya se me despintó",
+            "la otra vez me cobraron de más",
+        ] {
+            let r = read_customer(text, now(), c);
+            assert_eq!((r.intent, r.complaint), (Intent::Unknown, true), "{text}");
+            assert!(r.when.is_empty() && r.service.is_none(), "{text}: {r:?}");
+        }
+        for (text, intent) in [
+            (
+                "que me marque el dueño, el corte quedo fatal",
+                Intent::TalkToHuman,
+            ),
+            (
+                "quiero otro corte con carlos hoy mismo, el de la otra vez quedo chueco",
+                Intent::Book,
+            ),
+            (
+                "ya no quiero la cita, la otra vez me cobraron de mas",
+                Intent::Cancel,
+            ),
+        ] {
+            let r = read_customer(text, now(), c);
+            assert_eq!((r.intent, r.complaint), (intent, false), "{text}");
+        }
     }
 
     /// Replies to the assistant's summaries and reminders: a yes with one

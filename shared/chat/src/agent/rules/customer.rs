@@ -102,7 +102,7 @@ pub(crate) fn looks_back(turn: &TurnContext) -> bool {
         &cat.services,
         &cat.staff,
     );
-    reading.intent == Intent::Unknown
+    reading.intent == Intent::Unknown && !reading.complaint
 }
 
 /// A customer's message read against the business's active services and
@@ -387,6 +387,15 @@ async fn dispatch(cx: &mut Cx<'_>, loaded: Loaded) -> Result<AgentReply, AgentEr
             cx,
             &format!("Pide hablar con una persona: «{}»", turn.text.trim()),
             None,
+        )
+        .await;
+    }
+    // A complaint about a visit is for a person, not for «no te entendí».
+    if cx.intent == Intent::Unknown && cx.reading.complaint {
+        return handoff(
+            cx,
+            &format!("Queja: «{}»", turn.text.trim()),
+            Some("Lamento mucho lo que pasó. 🙏".to_string()),
         )
         .await;
     }
