@@ -837,6 +837,27 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             r.when.time = None;
         }
     }
+    // «no es corte, es corte y barba», «no era barba era cejas», «no
+    // entendiste, no quiero tinte, quiero que me arreglen la barba»: a
+    // customer correcting what was understood asks for what is meant.
+    if r.intent == Intent::No {
+        if let Some(meant) = corrected_request(text, now) {
+            let alt = common(&meant, now, cat);
+            if alt.service.is_some() || alt.staff.is_some() || !alt.when.is_empty() {
+                r.intent = match classify_customer(&meant) {
+                    i @ (Intent::Reschedule | Intent::Cancel | Intent::Prices) => i,
+                    _ => Intent::Book,
+                };
+                if alt.service.is_some() {
+                    (r.service, r.service_options) = (alt.service, alt.service_options);
+                }
+                r.staff = alt.staff.or(r.staff.take());
+                if !alt.when.is_empty() {
+                    r.when = alt.when;
+                }
+            }
+        }
+    }
     learned_if_lost(&mut r, text, false);
     // Whatever a later pass made of its words, a complaint asks for nothing
     // the assistant does.
@@ -4128,6 +4149,46 @@ fn without_refused_clauses(text: &str, now: NaiveDateTime) -> std::borrow::Cow<'
     }
 }
 
+/// What a customer's correction means, when the message opens with «no»
+/// and corrects (not «no, mejor el jueves», an answer to an offer): the
+/// words after the last «es», «era», «dije» or «quiero» that is not the
+/// refusal itself («no era barba era cejas» → «cejas»; «no, no quiero la
+/// de las 5, quiero la de las 6» → «la de las 6»), else the message
+/// without its refused clauses («no es para el 1 de enero, para el 1 de
+/// febrero»).
+fn corrected_request(text: &str, now: NaiveDateTime) -> Option<String> {
+    const SAYS: &[&str] = &["es", "era", "dije", "quiero", "quise"];
+    let (raws, plain) = words_and_plain(text);
+    let opens_no = plain
+        .first()
+        .is_some_and(|w| ["no", "nel", "nop", "nope"].contains(&w.as_str()));
+    // A correction says so: «no entendiste», «yo dije», or «es»/«era»
+    // right after the opening «no» («no era barba…», «no, es el martes»).
+    // («no, es que ese día trabajo» gives a reason; «no, esa hora no es
+    // buena» turns an offer down.)
+    let lead = plain.iter().take_while(|w| *w == "no").count();
+    let corrects = plain.iter().enumerate().any(|(i, w)| {
+        let is_was =
+            (w == "es" || w == "era") && i <= lead && !plain.get(i + 1).is_some_and(|n| n == "que");
+        is_was || w == "dije" || w == "quise" || w.starts_with("entend")
+    });
+    if !opens_no || !corrects || plain.iter().any(|w| w == "mejor") {
+        return None;
+    }
+    let last_said = (1..plain.len())
+        .rev()
+        .find(|&i| SAYS.contains(&plain[i].as_str()) && plain[i - 1] != "no");
+    if let Some(i) = last_said.filter(|&i| i + 1 < raws.len()) {
+        let tail = raws[i + 1..].join(" ");
+        // («es el martes, no el lunes»: not what it refuses last.)
+        return Some(without_refused_clauses(&tail, now).into_owned());
+    }
+    match without_refused_clauses(text, now) {
+        std::borrow::Cow::Owned(meant) => Some(meant),
+        std::borrow::Cow::Borrowed(_) => Some(text.to_string()),
+    }
+}
+
 /// `text`'s words as written (split at spaces, so joining them back
 /// keeps the rest of the text), and each one normalised without its
 /// punctuation, for the passes below that rewrite a word or two.
@@ -6057,6 +6118,31 @@ mod tests {
         ] {
             let r = read_customer(text, now(), c);
             assert_eq!((r.intent, r.complaint), (intent, false), "{text}");
+        }
+    }
+
+    /// A customer correcting what was understood asks for what is meant;
+    /// a «no» turning an offer down, or giving a reason, stays a no.
+    #[test]
+    fn a_customers_correction_asks_for_what_is_meant() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let day = |d| Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, d).unwrap()));
+        let r = read_customer("no era barba era tinte jaja perdon", now(), c);
+        assert_eq!(
+            (r.intent, r.service.as_deref()),
+            (Intent::Book, Some("Tinte"))
+        );
+        let r = read_customer("no, es el martes, no el lunes", now(), c);
+        assert_eq!((r.intent, r.when.date), (Intent::Book, day(8)));
+        let r = read_customer("no, el 17 es jueves, yo dije el jueves 10", now(), c);
+        assert_eq!((r.intent, r.when.date), (Intent::Book, day(10)));
+        for text in [
+            "no, mejor el jueves",
+            "no, es que ese día trabajo, ¿el viernes?",
+            "No, esa hora no es buena para mí",
+        ] {
+            assert_eq!(read_customer(text, now(), c).intent, Intent::No, "{text}");
         }
     }
 
