@@ -226,6 +226,18 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     let text = &*with_common_typos(text);
     let text = &*without_refused_after_no(text, now);
     let mut r = common(text, now, cat);
+    // «las cejas nada más, no el corte», «la que quiero anular es la de
+    // las 12, no la de la 1»: what a clause refuses is not asked for.
+    if let std::borrow::Cow::Owned(meant) = without_refused_clauses(text, now) {
+        let alt = common(&meant, now, cat);
+        if alt.service.is_some() {
+            (r.service, r.service_options) = (alt.service, alt.service_options);
+        }
+        r.staff = alt.staff.or(r.staff.take());
+        if !alt.when.is_empty() {
+            r.when = alt.when;
+        }
+    }
     let words = message_words(text);
     let has = |w: &str| words.iter().any(|x| x == w);
     // «llego en 5 minutos», «estoy a 10 min»: on the way, not a booking.
@@ -6137,6 +6149,11 @@ mod tests {
         assert_eq!((r.intent, r.when.date), (Intent::Book, day(8)));
         let r = read_customer("no, el 17 es jueves, yo dije el jueves 10", now(), c);
         assert_eq!((r.intent, r.when.date), (Intent::Book, day(10)));
+        // What a clause refuses is not asked for.
+        let r = read_customer("el tinte nada mas, no el corte", now(), c);
+        assert_eq!(r.service.as_deref(), Some("Tinte"));
+        let r = read_customer("Ana no, mejor Pedro", now(), c);
+        assert_eq!(r.staff.as_deref(), Some("Pedro Ruiz"));
         for text in [
             "no, mejor el jueves",
             "no, es que ese día trabajo, ¿el viernes?",
