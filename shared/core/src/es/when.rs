@@ -1887,8 +1887,11 @@ fn resolve_cand(cand: &TimeCand, part: Option<PartOfDay>) -> Option<TimeSpec> {
         TimeCand::Clock(ClockUse::Between(a, b)) => {
             let mut tb = b.resolve(part)?;
             let shared = Clock { mer: b.mer, ..a };
+            // («de 12 a 8 de la noche» opens at noon: «12 de la noche» is
+            // midnight only said of the 12 itself.)
+            let noon = a.h == 12 && b.mer == Some(Mer::Night);
             let ta = match (a.mer, shared.resolve(part)) {
-                (None, Some(t)) if b.mer.is_some() && t < tb => t,
+                (None, Some(t)) if b.mer.is_some() && t < tb && !noon => t,
                 _ => a.resolve(part)?,
             };
             if tb <= ta && tb.hour() < 12 {
