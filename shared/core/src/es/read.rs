@@ -3081,6 +3081,12 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         let with_staff = r.staff.as_deref().is_some_and(|s| {
             let first = normalize(s).split(' ').next().unwrap_or("").to_string();
             text_has(&words, &format!("con {first}"))
+                // «la cita de Hugo pásasela a Pedro»: moved to a teammate.
+                || (r.intent == Intent::Reschedule
+                    && text_has(&words, &format!("a {first}"))
+                    && words
+                        .iter()
+                        .any(|w| w.starts_with("pas") || w.starts_with("muev")))
                 // «book juan sab 10 c/ pedro»
                 || text.to_lowercase().contains(&format!("c/ {first}"))
                 || text.to_lowercase().contains(&format!("c/{first}"))
@@ -6131,6 +6137,18 @@ mod tests {
             let r = read_customer(text, now(), c);
             assert_eq!((r.intent, r.complaint), (intent, false), "{text}");
         }
+    }
+
+    /// A customer's appointment passed «a» a teammate goes to them.
+    #[test]
+    fn an_appointment_passed_to_a_teammate_goes_to_them() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let r = read_staff("la cita de Hugo pásasela a Pedro", now(), c);
+        assert_eq!(
+            (r.intent, r.name.as_deref(), r.staff.as_deref()),
+            (Intent::Reschedule, Some("Hugo"), Some("Pedro Ruiz"))
+        );
     }
 
     /// A customer correcting what was understood asks for what is meant;
