@@ -3928,7 +3928,15 @@ fn common(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     // «¿hacen cejas o nomás cortes?», «¿qué más hacen aparte de corte?»:
     // the service set against another is not the one asked about.
     let rest = without_contrasted_service(&rest);
-    let (service, service_options) = service_in(&rest, cat.services);
+    let (mut service, mut service_options) = service_in(&rest, cat.services);
+    // (A service is still said without the declined word: «sin fade en
+    // los lados» describes the cut.)
+    if let std::borrow::Cow::Owned(kept) = without_declined(&rest) {
+        let (s, o) = service_in(&kept, cat.services);
+        if s.is_some() {
+            (service, service_options) = (s, o);
+        }
+    }
     let staff =
         staff_in(&rest, cat.staff).filter(|s| !someone_elses(&rest, s) && !excluded(&rest, s));
     let phone = phone_in(text);
@@ -4309,6 +4317,25 @@ fn without_contrasted_service(text: &str) -> std::borrow::Cow<'_, str> {
         .find([',', '.', ';', '?', '!'])
         .map_or(text.len(), |e| at.end + e);
     std::borrow::Cow::Owned(format!("{} {}", &text[..at.start], &text[end..]))
+}
+
+/// `text` without «sin» and the word it declines: «solo corte, sin
+/// barba» asks for no beard («sin cita» and «sin prisa» lose nothing).
+fn without_declined(text: &str) -> std::borrow::Cow<'_, str> {
+    if super::find_ci(text, "sin ").is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let (raws, plain) = words_and_plain(text);
+    let Some(at) = plain.iter().position(|w| w == "sin") else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let article = plain
+        .get(at + 1)
+        .is_some_and(|w| ["el", "la", "lo", "los", "las"].contains(&w.as_str()));
+    let end = (at + 2 + usize::from(article)).min(raws.len());
+    let mut out = raws.clone();
+    out.drain(at..end);
+    std::borrow::Cow::Owned(out.join(" "))
 }
 
 /// `text` without «las dos» and «las 2» said of appointments, not of an
@@ -6170,6 +6197,15 @@ mod tests {
         // What a clause refuses is not asked for.
         let r = read_customer("el tinte nada mas, no el corte", now(), c);
         assert_eq!(r.service.as_deref(), Some("Tinte"));
+        // «sin» declines a service.
+        let r = read_customer(
+            "me equivoqué, es solo corte, sin barba, y el jueves",
+            now(),
+            c,
+        );
+        assert_eq!(r.service.as_deref(), Some("Corte de cabello"));
+        let r = read_customer("y barba sola sin corte a como?", now(), c);
+        assert_eq!(r.service.as_deref(), Some("Arreglo de barba"));
         let r = read_customer("Ana no, mejor Pedro", now(), c);
         assert_eq!(r.staff.as_deref(), Some("Pedro Ruiz"));
         for text in [
