@@ -1229,10 +1229,10 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     }
     let plain = normalize_keeping_clock(&when_spellings(text));
     let words: Vec<&str> = plain.split_whitespace().collect();
-    let Some(at) = words
-        .iter()
-        .rposition(|w| VERBS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
-    else {
+    let Some(at) = words.iter().rposition(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        VERBS.contains(&w) || moves_by_stem(w)
+    }) else {
         return;
     };
     let mut tail = words[at + 1..].join(" ");
@@ -1272,6 +1272,31 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
             r.when.time = Some(super::when::TimeSpec::At(to));
         }
     }
+}
+
+/// Any form of a verb that moves an appointment, by its stem: «cámbiela»,
+/// «que se pase al domingo», «cambio de cita del jueves pal viernes»
+/// (not «pasado mañana», «voy atrasado», «me cambiaron el turno»: a
+/// participle or what others did).
+fn moves_by_stem(w: &str) -> bool {
+    const STEMS: &[&str] = &[
+        "pas",
+        "cambi",
+        "muev",
+        "recorr",
+        "adelant",
+        "atras",
+        "retras",
+        "aplaz",
+        "traslad",
+        "reagend",
+        "reprogram",
+    ];
+    STEMS.iter().any(|s| w.starts_with(s))
+        && w != "pasa"
+        && !["ado", "ada", "ados", "adas", "aron"]
+            .iter()
+            .any(|e| w.ends_with(e))
 }
 
 /// The name of a service being added: after «servicio» («agrega el
@@ -6164,6 +6189,22 @@ mod tests {
             let r = read_customer(text, now(), c);
             assert_eq!((r.intent, r.complaint), (intent, false), "{text}");
         }
+    }
+
+    /// Any form of a moving verb points at where the appointment goes.
+    #[test]
+    fn a_move_in_any_form_goes_where_it_says() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let day = |d| Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, d).unwrap()));
+        for text in [
+            "Cambio mi cita del sábado para el domingo si abren",
+            "La señora Lupita me pidió que su cita del sábado se pase al domingo a las 10.",
+        ] {
+            assert_eq!(read_staff(text, now(), c).when.date, day(13), "{text}");
+        }
+        let r = read_customer("la de hoy pasenla para mañana temprano porfa", now(), c);
+        assert_eq!(r.when.date, day(8));
     }
 
     /// A customer's appointment passed «a» a teammate goes to them.
