@@ -270,6 +270,22 @@ const NAMES: &[&str] = &[
     "fer",
     "mari",
     "marifer",
+    // Short forms young customers go by: «el mau», «al santi», «es rodri».
+    "mau",
+    "santi",
+    "rodri",
+    "jair",
+    "richi",
+    "tavo",
+    "gus",
+    "seba",
+    "isra",
+    "dani",
+    "mike",
+    "kike",
+    "sofi",
+    "majo",
+    "pau",
 ];
 
 /// Given names that are also words: «rosa», «luz», «leo» (I read), «tono»
@@ -307,6 +323,9 @@ const ALSO_WORDS: &[&str] = &[
     "marco",
     "chava",
     "poncho",
+    // «está caro», «vale, gracias».
+    "caro",
+    "vale",
 ];
 
 /// Is `word` (as written) a given name? Words that are also everyday
@@ -332,5 +351,7 @@ mod tests {
         assert!(!is_given_name("rosa"));
         assert!(!is_given_name("corte"));
         assert!(!is_given_name("domingo"));
+        assert!(is_given_name("santi"));
+        assert!(!is_given_name("vale"));
     }
 }
