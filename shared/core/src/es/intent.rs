@@ -2133,10 +2133,21 @@ const YES_LEAD: &[&str] = &[
     "camara",
     "sobres",
     "exactamente",
+    // «ya vas», «obvi», «mola», «pos sí», «neta sí», «muy bien, de
+    // acuerdo», «perfect, book it». (Not «me late»: «me late el jueves»
+    // asks for Thursday.)
+    "ya vas",
+    "obvi",
+    "mola",
+    "pos si",
+    "neta si",
+    "muy bien",
+    "perfect",
 ];
 
 const NO_LEAD: &[&str] = &[
     "no",
+    "ni modo no",
     "mejor no",
     // «mejor otro día», «mejor otra hora»
     "mejor otro",

@@ -399,7 +399,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             Intent::Yes
         }
         // «s», «n»: the shortest answers to a question.
-        _ if words == ["s"] => Intent::Yes,
+        _ if words == ["s"] || words == ["k"] || words == ["me", "late"] => Intent::Yes,
         _ if words == ["n"] => Intent::No,
         i => i,
     };
@@ -6329,6 +6329,13 @@ mod tests {
                 Intent::Book,
             ),
             ("ok perfecto nos vemos el viernes", Intent::Yes),
+            ("obvi", Intent::Yes),
+            ("ya vas", Intent::Yes),
+            ("me late", Intent::Yes),
+            ("Muy bien, de acuerdo", Intent::Yes),
+            ("perfect, book it", Intent::Yes),
+            ("me late el viernes en la mañana", Intent::Book),
+            ("ni modo, no", Intent::No),
         ] {
             assert_eq!(read_customer(text, now(), c).intent, intent, "{text}");
         }
