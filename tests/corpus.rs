@@ -301,7 +301,7 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // of issue #12 for the figures.
 
 /// Every dev file: (file, staff, intents, slots).
-const DEV: [(&str, bool, f64, f64); 107] = [
+const DEV: [(&str, bool, f64, f64); 111] = [
     ("customer_dev.jsonl", false, 99.5, 99.5),
     ("customer_fresh.jsonl", false, 97.5, 95.5),
     ("customer_natural.jsonl", false, 99.5, 97.5),
@@ -409,12 +409,16 @@ const DEV: [(&str, bool, f64, f64); 107] = [
     ("customer_direct.jsonl", false, 0.0, 0.0),
     ("staff_elder_owner.jsonl", true, 0.0, 0.0),
     ("staff_young.jsonl", true, 0.0, 0.0),
+    ("customer_north_spain.jsonl", false, 0.0, 0.0),
+    ("customer_parents.jsonl", false, 0.0, 0.0),
+    ("staff_bulk.jsonl", true, 0.0, 0.0),
+    ("staff_holidays.jsonl", true, 0.0, 0.0),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
 /// neither the reader nor any held-out file), split off at random before
 /// the reader first read them.
-const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 102] = [
+const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 106] = [
     ("customer_fresh_heldout.jsonl", false, 93.0, 91.5),
     ("customer_natural_heldout.jsonl", false, 96.5, 96.0),
     ("customer_styles_heldout.jsonl", false, 94.5, 96.0),
@@ -517,6 +521,10 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 102] = [
     ("customer_direct_heldout.jsonl", false, 0.0, 0.0),
     ("staff_elder_owner_heldout.jsonl", true, 0.0, 0.0),
     ("staff_young_heldout.jsonl", true, 0.0, 0.0),
+    ("customer_north_spain_heldout.jsonl", false, 0.0, 0.0),
+    ("customer_parents_heldout.jsonl", false, 0.0, 0.0),
+    ("staff_bulk_heldout.jsonl", true, 0.0, 0.0),
+    ("staff_holidays_heldout.jsonl", true, 0.0, 0.0),
 ];
 
 #[test]
