@@ -322,6 +322,12 @@ const MAIN: &[(&str, &str, &str)] = &[
     ("de 9 a 11 de la mañana", "", "09:00-11:00"),
     ("entre 7 y 9 de la noche", "", "19:00-21:00"),
     ("abro de 12 a 8 de la noche", "", "12:00-20:00"),
+    (
+        "bloquea la semana del 4 al 10 de enero",
+        "2027-01-04..2027-01-10",
+        "",
+    ),
+    ("la semana del 7 de diciembre", "2026-12-07..2026-12-13", ""),
     ("de 4 a 6 de la tarde", "", "16:00-18:00"),
     ("de 11 a 2 de la tarde", "", "11:00-14:00"),
     ("desde las 3 hasta las 5", "", "15:00-17:00"),

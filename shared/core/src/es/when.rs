@@ -1634,7 +1634,20 @@ impl Parser {
         let k = if self.is(i, &["la"]) { i + 1 } else { i };
         if self.is(k, &["semana"]) && self.is(k + 1, &["del"]) {
             if let Some((d, end)) = self.day_num(k + 2) {
-                if let Some(day) = next_day_of_month(self.today, d) {
+                // «la semana del 4 al 10 de marzo» is that span (read as a
+                // range); «la semana del 4 de marzo», that week of March.
+                if self.is(end, &["al", "a", "hasta"]) {
+                    return None;
+                }
+                let month = self
+                    .is(end, &["de"])
+                    .then(|| self.month_at(end + 1, true))
+                    .flatten();
+                let (day, end) = match month {
+                    Some(m) => (next_month_day(self.today, m, d), end + 2),
+                    None => (next_day_of_month(self.today, d), end),
+                };
+                if let Some(day) = day {
                     let first = week_start(day).max(self.today);
                     let last = week_start(day) + Duration::days(6);
                     self.push_date(DateSpec::Range { first, last }, P_EXPLICIT, None);
