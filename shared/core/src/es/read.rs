@@ -4252,7 +4252,7 @@ fn corrected_request(text: &str, now: NaiveDateTime) -> Option<String> {
     let lead = plain.iter().take_while(|w| *w == "no").count();
     let corrects = plain.iter().enumerate().any(|(i, w)| {
         let is_was =
-            (w == "es" || w == "era") && i <= lead && !plain.get(i + 1).is_some_and(|n| n == "que");
+            (w == "es" || w == "era") && i <= lead && plain.get(i + 1).is_none_or(|n| n != "que");
         is_was || w == "dije" || w == "quise" || w.starts_with("entend")
     });
     if !opens_no || !corrects || plain.iter().any(|w| w == "mejor") {
