@@ -1306,6 +1306,31 @@ fn cant_make_it(words: &[String]) -> bool {
     })
 }
 
+/// A staff message opening with news for the customers: «mándales…»,
+/// «avísales…», «manda a todos…», «manda un aviso…».
+fn tells_customers(words: &[String]) -> bool {
+    let at = usize::from(words.first().is_some_and(|w| w == "porfa" || w == "oye"));
+    let (Some(verb), next) = (words.get(at), words.get(at + 1)) else {
+        return false;
+    };
+    let to_them = [
+        "mandales",
+        "avisales",
+        "diles",
+        "escribeles",
+        "notificales",
+        "comunicales",
+    ]
+    .contains(&verb.as_str());
+    let to_all = ["manda", "mandale", "avisa", "avisale", "notifica", "envia"]
+        .contains(&verb.as_str())
+        && next.is_some_and(|n| ["un", "una", "a", "mensaje", "aviso"].contains(&n.as_str()))
+        && words
+            .iter()
+            .any(|w| ["todos", "todas", "aviso", "mensaje", "clientes"].contains(&w.as_str()));
+    to_them || to_all
+}
+
 /// Any form of a verb that moves an appointment, by its stem: «cámbiela»,
 /// «que se pase al domingo», «cambio de cita del jueves pal viernes»
 /// (not «pasado mañana», «voy atrasado», «me cambiaron el turno»: a
@@ -2427,6 +2452,12 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     }
     let mut intent =
         super::learned::second_opinion(staff_intent(text, r.phone.is_some()), text, true);
+    // «mándales a todos que el lunes no abrimos», «manda un aviso general:
+    // …», «avísales a los de mañana que…»: whatever the news is about,
+    // it is a message to customers (28 of 28 dev lines).
+    if tells_customers(&words) {
+        intent = Intent::MessageCustomer;
+    }
     // «vale, el corte a 18 euros», «vale tío, el de las 5 ya está»: an
     // agreement opening a request is the request.
     if intent == Intent::Yes && words.len() > 2 {
@@ -6250,6 +6281,24 @@ mod tests {
             ),
         ] {
             assert_eq!(read_customer(text, now(), c).intent, intent, "{text}");
+        }
+    }
+
+    /// News for all the customers is a message to them, whatever it says.
+    #[test]
+    fn news_for_the_customers_is_a_message_to_them() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        for text in [
+            "mandales a todos que el lunes 18 de marzo no abrimos",
+            "manda un aviso general: el 14 de febrero hay promo pa parejas, 2x1",
+            "avisales a todos mis clientes de la próxima semana q no voy a estar",
+        ] {
+            assert_eq!(
+                read_staff(text, now(), c).intent,
+                Intent::MessageCustomer,
+                "{text}"
+            );
         }
     }
 
