@@ -2349,6 +2349,7 @@ fn with_staff_emojis<'a>(text: &'a str, staff: &[String]) -> std::borrow::Cow<'a
 
 /// A staff member's or owner's message.
 pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
+    let text = &*super::english::with_staff_english(text);
     let text = &*with_staff_emojis(text, cat.staff);
     let text = &*with_teammate_typos(text, cat.staff);
     let text = &*without_hesitations(text);
