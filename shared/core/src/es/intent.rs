@@ -2143,6 +2143,8 @@ const YES_LEAD: &[&str] = &[
     "neta si",
     "muy bien",
     "perfect",
+    // Basque.
+    "bai",
 ];
 
 const NO_LEAD: &[&str] = &[
@@ -2187,6 +2189,10 @@ const THANKS: &[&str] = &[
     "agradecida",
     "muy amable",
     "mil gracias",
+    // Galician and Basque: «grazas», «graciñas», «eskerrik asko».
+    "grazas",
+    "gracinas",
+    "eskerrik asko",
 ];
 
 const GREETINGS: &[&str] = &[
@@ -2208,6 +2214,12 @@ const GREETINGS: &[&str] = &[
     "quiubo",
     "wena",
     "wenas",
+    // Basque and Galician greetings in northern Spain.
+    "kaixo",
+    "aupa",
+    "bo dia",
+    "boas",
+    "ola",
 ];
 
 /// Rules that may override an answer that starts with "sí," / "no,".

@@ -4616,6 +4616,15 @@ fn when_spellings(text: &str) -> String {
         ("pal", "para el"),
         ("pa", "para"),
         ("hoi", "hoy"),
+        // Galician a customer in Galicia mixes in: «mañá», «hoxe», «o
+        // venres», «pola tarde».
+        ("mañá", "mañana"),
+        ("hoxe", "hoy"),
+        ("luns", "lunes"),
+        ("mércores", "miércoles"),
+        ("xoves", "jueves"),
+        ("venres", "viernes"),
+        ("pola", "por la"),
         ("oy", "hoy"),
         // English a customer mixes in: «for tomorrow afternoon».
         ("tomorrow", "mañana"),
@@ -4702,6 +4711,12 @@ fn when_spellings(text: &str) -> String {
     ];
     // «Good afternoon, …»: a greeting, not the afternoon.
     let mut text = text.to_string();
+    // «el miércoles de mañanas», «de tardes»: Spain's «in the mornings».
+    for (habit, part) in [("de mañanas", "en la mañana"), ("de tardes", "en la tarde")] {
+        if let Some(r) = super::find_ci(&text, habit) {
+            text.replace_range(r, part);
+        }
+    }
     for greeting in ["good morning", "good afternoon", "good evening"] {
         if let Some(r) = super::find_ci(&text, greeting) {
             text.replace_range(r, "buenas");
@@ -6312,6 +6327,30 @@ mod tests {
         ] {
             assert_eq!(read_customer(text, now(), c).intent, intent, "{text}");
         }
+    }
+
+    /// Northern Spain: Basque and Galician greetings and days, «de mañanas».
+    #[test]
+    fn northern_spain_words() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let day = |d| Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, d).unwrap()));
+        for (text, intent) in [
+            ("Kaixo!", Intent::Greeting),
+            ("grazas!", Intent::Thanks),
+            ("bai, ondo", Intent::Yes),
+        ] {
+            assert_eq!(read_customer(text, now(), c).intent, intent, "{text}");
+        }
+        let r = read_customer("bo día, teño cita para mañá?", now(), c);
+        assert_eq!(r.when.date, day(8));
+        let r = read_customer("buenas, ¿el miércoles de mañanas tenéis hueco?", now(), c);
+        assert_eq!(
+            r.when.time,
+            Some(super::super::when::TimeSpec::Part(
+                super::super::when::PartOfDay::Morning
+            ))
+        );
     }
 
     /// News for all the customers is a message to them, whatever it says.
