@@ -796,6 +796,15 @@ const RULES: &[Rule] = &[
             "hecho el de",
             "hecha la de",
             "por hecho lo de",
+            // In bulk: «marca todas las de hoy como completadas», «márcame
+            // atendidas las de la mañana», «ponle hecho a lo de Pedro».
+            "completadas",
+            "completados",
+            "marca* atendid*",
+            "marca* * atendid*",
+            "terminadas",
+            "ponle hecho",
+            "ponles hecho",
         ],
         all: &[],
         none: &["mi cita", "conversacion"],

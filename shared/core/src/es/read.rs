@@ -6329,6 +6329,24 @@ mod tests {
         }
     }
 
+    /// Appointments marked done in bulk.
+    #[test]
+    fn appointments_marked_done_in_bulk() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        for text in [
+            "marca todas las de hoy como completadas",
+            "márcame atendidas todas las de hoy de antes de las 2",
+            "ponle hecho a lo de Pedro de hoy en la mañana",
+        ] {
+            assert_eq!(
+                read_staff(text, now(), c).intent,
+                Intent::MarkCompleted,
+                "{text}"
+            );
+        }
+    }
+
     /// Northern Spain: Basque and Galician greetings and days, «de mañanas».
     #[test]
     fn northern_spain_words() {
