@@ -295,7 +295,11 @@ fn check(file: &str, staff: bool, min_intents: f64, min_slots: f64, show_misses:
 // and the rules read a take-over); held-out customer spain, promo and
 // family (slots), staff styles, scenarios (slots), junior, cover
 // (slots), calendar (slots) and answers, and the original staff file
-// with its relabelled copy (one line: 98.8 → 97.6 %). The
+// with its relabelled copy (one line: 98.8 → 97.6 %). In the eighth
+// (batches 28–30, twelve writers, joined the training), by a line or
+// two each: dev customer border (slots), staff week, evening, firstweek,
+// voice, emoji, admin_wife and questions; held-out staff floor (slots),
+// reports and venezolano, and customer offtopic (a line, three slots). The
 // issue's targets for the held-out part are 97 % intents and 95 % slots.
 // See tests/corpus/README.md for which file is which; the closing note
 // of issue #12 for the figures.
@@ -312,7 +316,7 @@ const DEV: [(&str, bool, f64, f64); 111] = [
     ("customer_salon.jsonl", false, 96.0, 96.0),
     ("customer_remind.jsonl", false, 95.5, 84.5),
     ("customer_pieces.jsonl", false, 96.0, 97.5),
-    ("customer_border.jsonl", false, 98.0, 98.0),
+    ("customer_border.jsonl", false, 98.0, 97.5),
     ("customer_asking.jsonl", false, 98.0, 99.0),
     ("customer_madrid.jsonl", false, 95.5, 94.5),
     ("customer_norte.jsonl", false, 98.0, 96.0),
@@ -330,7 +334,7 @@ const DEV: [(&str, bool, f64, f64); 111] = [
     ("staff_styles.jsonl", true, 100.0, 97.5),
     ("staff_scenarios.jsonl", true, 98.0, 98.5),
     ("staff_busy.jsonl", true, 100.0, 97.5),
-    ("staff_week.jsonl", true, 99.5, 98.0),
+    ("staff_week.jsonl", true, 99.0, 97.5),
     ("staff_newbie.jsonl", true, 99.0, 98.0),
     ("staff_planning.jsonl", true, 98.5, 96.5),
     ("staff_desk.jsonl", true, 98.0, 92.5),
@@ -340,7 +344,7 @@ const DEV: [(&str, bool, f64, f64); 111] = [
     ("staff_junior.jsonl", true, 98.5, 98.0),
     ("staff_driving.jsonl", true, 98.0, 97.0),
     ("staff_terse.jsonl", true, 97.5, 98.0),
-    ("staff_evening.jsonl", true, 99.0, 97.5),
+    ("staff_evening.jsonl", true, 98.5, 97.5),
     ("staff_abroad.jsonl", true, 98.5, 98.0),
     ("staff_admin.jsonl", true, 99.0, 97.0),
     ("staff_reception.jsonl", true, 97.5, 96.5),
@@ -360,7 +364,7 @@ const DEV: [(&str, bool, f64, f64); 111] = [
     ("customer_learners.jsonl", false, 98.0, 95.0),
     ("customer_hedging.jsonl", false, 97.0, 97.0),
     ("staff_staffmulti.jsonl", true, 98.5, 91.5),
-    ("staff_firstweek.jsonl", true, 98.0, 93.0),
+    ("staff_firstweek.jsonl", true, 97.5, 93.0),
     ("customer_haggle.jsonl", false, 93.0, 94.0),
     ("customer_barrio.jsonl", false, 98.5, 97.5),
     ("staff_badday.jsonl", true, 98.5, 95.0),
@@ -379,12 +383,12 @@ const DEV: [(&str, bool, f64, f64); 111] = [
     ("staff_reports.jsonl", true, 97.0, 97.0),
     ("customer_tronco.jsonl", false, 97.0, 95.0),
     ("customer_elderly.jsonl", false, 99.0, 92.5),
-    ("staff_voice.jsonl", true, 97.0, 95.0),
+    ("staff_voice.jsonl", true, 96.5, 95.0),
     ("staff_weekend.jsonl", true, 98.0, 94.5),
     ("customer_yucatan.jsonl", false, 98.5, 98.0),
     ("customer_curious.jsonl", false, 93.0, 95.5),
     ("staff_venezolano.jsonl", true, 98.0, 96.5),
-    ("staff_emoji.jsonl", true, 98.0, 96.0),
+    ("staff_emoji.jsonl", true, 97.5, 96.0),
     ("customer_rural.jsonl", false, 96.5, 92.5),
     ("customer_expats.jsonl", false, 96.5, 92.0),
     ("customer_students.jsonl", false, 99.0, 96.5),
@@ -392,7 +396,7 @@ const DEV: [(&str, bool, f64, f64); 111] = [
     ("customer_sports.jsonl", false, 97.0, 92.0),
     ("customer_partner.jsonl", false, 97.0, 94.5),
     ("staff_typos.jsonl", true, 98.5, 98.5),
-    ("staff_admin_wife.jsonl", true, 97.5, 96.0),
+    ("staff_admin_wife.jsonl", true, 97.0, 96.0),
     ("customer_forms.jsonl", false, 96.0, 94.5),
     ("customer_impatient.jsonl", false, 96.0, 97.5),
     ("customer_lookbook.jsonl", false, 96.5, 94.5),
@@ -400,19 +404,19 @@ const DEV: [(&str, bool, f64, f64); 111] = [
     ("customer_confirmations.jsonl", false, 91.5, 92.0),
     ("customer_offtopic.jsonl", false, 90.5, 94.0),
     ("customer_puebla.jsonl", false, 98.5, 93.0),
-    ("staff_questions.jsonl", true, 97.0, 96.0),
-    ("customer_fixers.jsonl", false, 0.0, 0.0),
-    ("customer_nightowl.jsonl", false, 0.0, 0.0),
-    ("staff_border.jsonl", true, 0.0, 0.0),
-    ("staff_solo.jsonl", true, 0.0, 0.0),
-    ("customer_fresa.jsonl", false, 0.0, 0.0),
-    ("customer_direct.jsonl", false, 0.0, 0.0),
-    ("staff_elder_owner.jsonl", true, 0.0, 0.0),
-    ("staff_young.jsonl", true, 0.0, 0.0),
-    ("customer_north_spain.jsonl", false, 0.0, 0.0),
-    ("customer_parents.jsonl", false, 0.0, 0.0),
-    ("staff_bulk.jsonl", true, 0.0, 0.0),
-    ("staff_holidays.jsonl", true, 0.0, 0.0),
+    ("staff_questions.jsonl", true, 96.5, 96.0),
+    ("customer_fixers.jsonl", false, 91.5, 91.5),
+    ("customer_nightowl.jsonl", false, 98.5, 96.5),
+    ("staff_border.jsonl", true, 99.0, 99.0),
+    ("staff_solo.jsonl", true, 98.5, 97.0),
+    ("customer_fresa.jsonl", false, 99.0, 95.5),
+    ("customer_direct.jsonl", false, 98.0, 96.5),
+    ("staff_elder_owner.jsonl", true, 99.0, 98.0),
+    ("staff_young.jsonl", true, 98.5, 97.5),
+    ("customer_north_spain.jsonl", false, 98.0, 95.5),
+    ("customer_parents.jsonl", false, 98.5, 95.0),
+    ("staff_bulk.jsonl", true, 98.5, 90.5),
+    ("staff_holidays.jsonl", true, 99.0, 90.0),
 ];
 
 /// The held-out files written by independent writers (helpers who saw
@@ -463,7 +467,7 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 106] = [
     ("staff_calendar_heldout.jsonl", true, 89.5, 89.5),
     ("customer_typos_heldout.jsonl", false, 96.0, 91.5),
     ("customer_multi_heldout.jsonl", false, 89.5, 92.0),
-    ("staff_floor_heldout.jsonl", true, 96.0, 95.5),
+    ("staff_floor_heldout.jsonl", true, 96.0, 94.5),
     ("staff_relay_heldout.jsonl", true, 87.0, 94.5),
     ("customer_seasonal_heldout.jsonl", false, 87.0, 83.5),
     ("customer_changes_heldout.jsonl", false, 89.5, 84.5),
@@ -488,14 +492,14 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 106] = [
     ("customer_indirect_heldout.jsonl", false, 89.5, 94.5),
     ("customer_barcelona_heldout.jsonl", false, 93.5, 95.0),
     ("staff_shorthand_heldout.jsonl", true, 89.5, 91.0),
-    ("staff_reports_heldout.jsonl", true, 94.5, 92.0),
+    ("staff_reports_heldout.jsonl", true, 93.5, 90.5),
     ("customer_tronco_heldout.jsonl", false, 92.0, 95.5),
     ("customer_elderly_heldout.jsonl", false, 98.5, 93.5),
     ("staff_voice_heldout.jsonl", true, 89.5, 92.0),
     ("staff_weekend_heldout.jsonl", true, 92.0, 93.5),
     ("customer_yucatan_heldout.jsonl", false, 93.5, 94.5),
     ("customer_curious_heldout.jsonl", false, 88.0, 94.5),
-    ("staff_venezolano_heldout.jsonl", true, 97.0, 93.5),
+    ("staff_venezolano_heldout.jsonl", true, 96.0, 93.5),
     ("staff_emoji_heldout.jsonl", true, 91.0, 89.0),
     ("customer_rural_heldout.jsonl", false, 88.0, 86.0),
     ("customer_expats_heldout.jsonl", false, 80.5, 86.0),
@@ -510,21 +514,21 @@ const INDEPENDENT_HELDOUT: [(&str, bool, f64, f64); 106] = [
     ("customer_lookbook_heldout.jsonl", false, 92.0, 91.5),
     ("staff_closing_heldout.jsonl", true, 92.0, 96.0),
     ("customer_confirmations_heldout.jsonl", false, 87.0, 86.0),
-    ("customer_offtopic_heldout.jsonl", false, 74.0, 88.0),
+    ("customer_offtopic_heldout.jsonl", false, 73.0, 85.0),
     ("customer_puebla_heldout.jsonl", false, 91.0, 91.5),
     ("staff_questions_heldout.jsonl", true, 94.5, 96.0),
-    ("customer_fixers_heldout.jsonl", false, 0.0, 0.0),
-    ("customer_nightowl_heldout.jsonl", false, 0.0, 0.0),
-    ("staff_border_heldout.jsonl", true, 0.0, 0.0),
-    ("staff_solo_heldout.jsonl", true, 0.0, 0.0),
-    ("customer_fresa_heldout.jsonl", false, 0.0, 0.0),
-    ("customer_direct_heldout.jsonl", false, 0.0, 0.0),
-    ("staff_elder_owner_heldout.jsonl", true, 0.0, 0.0),
-    ("staff_young_heldout.jsonl", true, 0.0, 0.0),
-    ("customer_north_spain_heldout.jsonl", false, 0.0, 0.0),
-    ("customer_parents_heldout.jsonl", false, 0.0, 0.0),
-    ("staff_bulk_heldout.jsonl", true, 0.0, 0.0),
-    ("staff_holidays_heldout.jsonl", true, 0.0, 0.0),
+    ("customer_fixers_heldout.jsonl", false, 88.0, 95.0),
+    ("customer_nightowl_heldout.jsonl", false, 97.0, 97.0),
+    ("staff_border_heldout.jsonl", true, 96.0, 92.0),
+    ("staff_solo_heldout.jsonl", true, 97.0, 98.5),
+    ("customer_fresa_heldout.jsonl", false, 93.5, 95.5),
+    ("customer_direct_heldout.jsonl", false, 98.5, 97.5),
+    ("staff_elder_owner_heldout.jsonl", true, 91.0, 93.0),
+    ("staff_young_heldout.jsonl", true, 98.5, 94.0),
+    ("customer_north_spain_heldout.jsonl", false, 91.0, 93.5),
+    ("customer_parents_heldout.jsonl", false, 97.0, 95.5),
+    ("staff_bulk_heldout.jsonl", true, 93.5, 93.0),
+    ("staff_holidays_heldout.jsonl", true, 92.0, 89.0),
 ];
 
 #[test]
@@ -574,16 +578,18 @@ fn independent_heldout() {
         report(&format!("all independent held-out, {who}"), s);
     }
     assert!(drops.is_empty(), "below threshold: {drops:?}");
-    // Over all 94 writers' held-out parts. The sixteen writers of the
+    // Over all the writers' held-out parts. The sixteen writers of the
     // fifth session read at 84–99 % of intents on first contact, so the
     // staff floor went down when they joined (94.0 → 93.5 %); the eight of
     // the sixth, at 81–96 %, took it to 93.0 %. The 32 of the seventh
     // read at 74–98 % on first contact (an emoji writer, an English one
     // and one writing what is not for the diary lowest): customers went
     // 93.7 → 93.2 % over all files while the 62 earlier files rose 93.7 →
-    // 94.4 %; staff rose to 94.0 %.
-    at_least("independent customer", &totals[0].1, 93.0, 93.5);
-    at_least("independent staff", &totals[1].1, 93.5, 93.5);
+    // 94.4 %; staff rose to 94.0 %. Over the 106 writers of the eighth
+    // (twelve more, read at 76–98 % on first contact; an English-writing
+    // team lowest), customers 94.1 % and staff 94.4 %.
+    at_least("independent customer", &totals[0].1, 94.0, 94.0);
+    at_least("independent staff", &totals[1].1, 94.0, 93.5);
 }
 
 #[test]
