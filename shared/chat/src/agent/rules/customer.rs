@@ -382,22 +382,22 @@ pub async fn respond(agent: &RuleAgent, turn: &TurnContext) -> Result<AgentReply
 async fn dispatch(cx: &mut Cx<'_>, loaded: Loaded) -> Result<AgentReply, AgentError> {
     let turn = cx.turn;
 
-    if cx.intent == Intent::TalkToHuman {
-        return handoff(
-            cx,
-            &format!("Pide hablar con una persona: «{}»", turn.text.trim()),
-            None,
-        )
-        .await;
-    }
-    // A complaint about a visit is for a person, not for «no te entendí».
-    if cx.intent == Intent::Unknown && cx.reading.complaint {
-        return handoff(
-            cx,
-            &format!("Queja: «{}»", turn.text.trim()),
-            Some("Lamento mucho lo que pasó. 🙏".to_string()),
-        )
-        .await;
+    // A complaint about a visit is for a person too, not for «no te
+    // entendí». (One hand-off call: each await deepens the turn's future.)
+    let complaint = cx.intent == Intent::Unknown && cx.reading.complaint;
+    if cx.intent == Intent::TalkToHuman || complaint {
+        let (reason, prefix) = if complaint {
+            (
+                format!("Queja: «{}»", turn.text.trim()),
+                Some("Lamento mucho lo que pasó. 🙏".to_string()),
+            )
+        } else {
+            (
+                format!("Pide hablar con una persona: «{}»", turn.text.trim()),
+                None,
+            )
+        };
+        return handoff(cx, &reason, prefix).await;
     }
 
     let flow = match loaded {
