@@ -33,7 +33,8 @@ const STOPWORDS: &[&str] = &[
     "buenas", "buenos", "tardes", "dias", "noches", "tarde", "noche", "puedo", "puedes", "puede",
     "tienes", "tienen", "hay", "necesito", "gustaria", "seria", "sin",
     // «se me cortó la llamada», «lo quiero corto»: not the service.
-    "corto",
+    "corto", // «corre la cita de las 11», «córrelo pa las 5»: moving, not a cut.
+    "corra", "correlo", "correla", "corremos", "correr",
 ];
 
 /// Candidate words that describe rather than name a service: a query may
@@ -72,6 +73,9 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("color", "tinte"),
     ("coloracion", "tinte"),
     ("tintes", "tinte"),
+    // River Plate: «una tintura».
+    ("tintura", "tinte"),
+    ("tinturas", "tinte"),
     ("teñido", "tinte"),
     ("teñir", "tinte"),
     ("teñirme", "tinte"),
@@ -195,7 +199,7 @@ fn weight(token: &str) -> f64 {
 
 /// "pedrito" → ["pedr", "pedro", "pedra"], "anita" → ["ana", "ano"]:
 /// bases to try for a diminutive.
-fn diminutive_bases(q: &str) -> Vec<String> {
+pub(crate) fn diminutive_bases(q: &str) -> Vec<String> {
     for suffix in ["itos", "itas", "ito", "ita", "illo", "illa"] {
         if let Some(base) = q.strip_suffix(suffix) {
             let len = base.chars().count();
@@ -205,6 +209,7 @@ fn diminutive_bases(q: &str) -> Vec<String> {
                     format!("{base}o"),
                     format!("{base}a"),
                     format!("{base}os"),
+                    format!("{base}as"),
                 ];
             }
             // «anita» → «ana»: a short base only with its vowel back.

@@ -539,6 +539,13 @@ const RULES: &[Rule] = &[
             "se lo devuelvo",
             "se la devuelvo",
             "regreso al bot",
+            // Colombian usted: «devuélvale el chat al bot», «Camilo es
+            // todo suyo otra vez».
+            "devuelvale el chat",
+            "devuelvale la conversacion",
+            "devuelva el chat",
+            "todo suyo",
+            "toda suya",
         ],
         all: &[],
         none: &[],
@@ -652,6 +659,8 @@ const RULES: &[Rule] = &[
             "mas se vende",
             "cuanto he sacado",
             "cuanto he hecho",
+            // «¿qué servicio se vende más?»
+            "se vende mas",
         ],
         all: &[],
         none: &[],
@@ -805,6 +814,8 @@ const RULES: &[Rule] = &[
             "terminadas",
             "ponle hecho",
             "ponles hecho",
+            // «la cita de las 10 ya se hizo»
+            "ya se hizo",
         ],
         all: &[],
         none: &["mi cita", "conversacion"],
@@ -1144,6 +1155,11 @@ const RULES: &[Rule] = &[
             "cierro a la",
             "abro de",
             "abrimos de",
+            // «¿podemos empezar a las 12?», «abrir más tarde mañana».
+            "abrir mas tarde",
+            "abrir mas temprano",
+            "empezar a las",
+            "empezamos a las",
         ],
         all: &[],
         none: &[],
@@ -1301,6 +1317,11 @@ const RULES: &[Rule] = &[
             "no me pongas nada",
             "ya no me pongas",
             "no me pongas citas",
+            // Colombia: «tranque la agenda de Carlos»; «quisiera no tener
+            // citas después de las 6».
+            "tranque*",
+            "tranca*",
+            "no tener citas",
         ],
         all: &[],
         // «anula lo de mañana, tengo que llevar a mi esposa al doctor»:
@@ -1406,6 +1427,9 @@ const RULES: &[Rule] = &[
             "alguien me agendo",
             "como voy",
             "agenda mia",
+            // «y a mí cómo me quedó el día de hoy?»
+            "como me quedo el dia",
+            "como me queda el dia",
         ],
         all: &[],
         // «cancela lo que tengo mañana» cancels it.
@@ -1609,7 +1633,12 @@ const RULES: &[Rule] = &[
             "regresalo para el",
         ],
         all: &[
-            &["cambi*", "mover", "muev*", "adelant*"],
+            &[
+                "cambi*", "mover", "muev*", "adelant*",
+                // Colombia and the River Plate: «corra la cita de las 11
+                // pa las 12», «¿lo corremos a las 18?».
+                "corra", "corre", "corremos", "correr", "correla", "correlo", "corrala", "corralo",
+            ],
             &[
                 "cita", "citas", "hora", "horario", "dia", "reserv*", "fecha", "turno",
             ],
@@ -1652,6 +1681,14 @@ const RULES: &[Rule] = &[
             "quita la cita",
             "quitar la cita",
             "quitame la cita",
+            // Usted: «quite la cita de Camilo»; the River Plate «me tengo
+            // que bajar del turno».
+            "quite la cita",
+            "quiteme la cita",
+            "quite el turno",
+            "quita el turno",
+            "bajar del turno",
+            "bajo del turno",
             "de baja la cita",
             "de baja mi cita",
             "borra la de",
@@ -1674,6 +1711,9 @@ const RULES: &[Rule] = &[
             "tengo cita",
             "tengo una cita",
             "tengo citas",
+            // The River Plate's «turno» is the appointment.
+            "tengo turno",
+            "mi turno",
             "cuando es mi",
             "a que hora es mi",
             "a que hora era mi",
@@ -1960,6 +2000,8 @@ const RULES: &[Rule] = &[
             "queda lejos",
             "quedan lejos",
             "numero de la calle",
+            // «¿a cuántas cuadras del Ángel quedan?»
+            "cuantas cuadras",
             "escalones",
             "escaleras",
             "rampa",
@@ -2154,6 +2196,9 @@ const YES_LEAD: &[&str] = &[
     "perfect",
     // Basque.
     "bai",
+    // Guadalajara: «no, pos sí», «no pues sí».
+    "no pos si",
+    "no pues si",
 ];
 
 const NO_LEAD: &[&str] = &[
@@ -2189,6 +2234,11 @@ const NO_LEAD: &[&str] = &[
     "not that one",
     "no thanks",
     "nambre",
+    // «nada, no señor»; the River Plate «ni en pedo».
+    "nada no",
+    "ni en pedo",
+    // «nombre, a esa hora ando en la chamba» (not «Nombre: Ricardo»).
+    "nombre",
 ];
 
 const THANKS: &[&str] = &[
@@ -2212,6 +2262,9 @@ const GREETINGS: &[&str] = &[
     "buenas tardes",
     "buenas noches",
     "que tal",
+    // «¿todo bien por ahí?», «cómo va todo por allá».
+    "todo bien por ahi",
+    "como va todo",
     "hey",
     "saludos",
     "que onda",
@@ -2436,13 +2489,22 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
         &["no", "tendra"],
         &["no", "tendrian"],
         &["no", "quiero", "ser"],
+        // «si se puede, quisiera ver las citas…»: if it can be done.
+        &["si", "se", "puede", "quisiera"],
+        &["si", "se", "puede", "quiero"],
+        &["si", "se", "puede", "me"],
     ]
     .iter()
     .any(|h| {
         words.len() > h.len()
             && words.starts_with(&h.iter().map(|w| w.to_string()).collect::<Vec<_>>())
     });
-    let no = lead_len(&words, NO_LEAD).filter(|_| !hedge);
+    let nombre_as_a_label = words[0] == "nombre"
+        && !["nombre,", "nombre!", "nombre ni ", "nombre no "]
+            .iter()
+            .any(|p| text.trim_start().to_lowercase().starts_with(p));
+    let no = lead_len(&words, NO_LEAD).filter(|_| !hedge && !nombre_as_a_label);
+    let yes = yes.filter(|_| !hedge);
     // "no" wins over "no…" yes-phrases only by length; "mejor no" vs "mejor".
     let lead = match (yes, no) {
         (Some(y), Some(n)) if n >= y => Some((Intent::No, n)),
@@ -2462,6 +2524,13 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
             // After "No," only the rest counts ("No, cancélala"); a bare
             // "no llegó" is read whole.
             let scope = if separated { &words[n..] } else { &words[..] };
+            // «listo, y a mí cómo me quedó el día?»: a new question after
+            // the answer is that question.
+            if separated && scope.first().is_some_and(|w| w == "y") && text.contains('?') {
+                if let Some(i) = first_rule(&scope[1..], &clauses, None, allowed) {
+                    return i;
+                }
+            }
             // «Sí, dile que nos avise para reagendar» relays a message: it
             // answers yes.
             let relays = scope

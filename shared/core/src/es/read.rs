@@ -362,14 +362,48 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         Intent::No
             if opens_with_no
                 && cant_make_it(&words)
-                && words.iter().any(|w| {
+                && (words.iter().any(|w| {
                     moves_by_stem(w) || w.starts_with("mover") || w == "tarde" || w == "otro"
-                })
+                }) || words.windows(2).any(|p| p[0] == "cuando" && p[1] == "mas"))
                 && !words.iter().any(|w| {
                     w.starts_with("cancel") || w.starts_with("anul") || w.starts_with("borr")
                 }) =>
         {
             Intent::Reschedule
+        }
+        // «tengo turno con Ana el viernes, ¿puede ser con Pedro mejor?»,
+        // «tengo cita el sábado a las 11 pero mejor a las 12»: the
+        // appointment they have, asked otherwise.
+        Intent::MyAppointments
+            if words
+                .windows(2)
+                .any(|p| p[0] == "tengo" && ["cita", "turno"].contains(&p[1].as_str()))
+                && !text.trim_end().ends_with("verdad?")
+                && [
+                    " mejor",
+                    " prefiero",
+                    "puede ser",
+                    "podria ser",
+                    "en lugar de",
+                    "en vez de",
+                ]
+                .iter()
+                .any(|p| normalize(text).contains(p)) =>
+        {
+            Intent::Reschedule
+        }
+        // «dale, anotame para el lunes a primera hora», «va, apártame el
+        // sábado»: an agreement with a booking's verb books.
+        Intent::Yes
+            if says_when
+                && words.iter().any(|w| {
+                    ["anot", "agend", "apart", "apunt", "reserv"]
+                        .iter()
+                        .any(|v| w.starts_with(v))
+                        && ["me", "ame", "anos", "nos"].iter().any(|e| w.ends_with(e))
+                }) =>
+        {
+            Intent::Book
         }
         // «si tienen a las 6 me lanzo», «si puedes el jueves en la tarde»:
         // an «if» (no accent, no comma) asking for a place, not a yes.
@@ -862,7 +896,7 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
             .iter()
             .any(|w| w.starts_with("cierr") || w.starts_with("cerr"));
         let about_hours = has("comer")
-            || (closing && r.when.time == Some(TimeSpec::Part(PartOfDay::Early)))
+            || (closing && r.when.time == Some(TimeSpec::Part(crate::es::when::PartOfDay::Early)))
             || (text_has(&words, "mas tarde que")
                 && r.when.time == Some(TimeSpec::Part(PartOfDay::Evening)));
         if about_hours {
@@ -924,6 +958,8 @@ fn appointment_for(text: &str, staff: &[String]) -> Option<String> {
         "agéndame a mí, ",
         "agendame a mi, ",
         "lo de ",
+        // The River Plate: «cancelá el turno de Lucas Benítez».
+        "turno de ",
     ];
     const TITLES: &[&str] = &[
         "lic.",
@@ -1091,6 +1127,10 @@ fn asked_instead(text: &str, now: NaiveDateTime) -> Option<When> {
         "tienen el",
         "tienes lugar",
         "tienes espacio",
+        // «¿tenés mañana a la misma hora?»
+        "tienes",
+        "tenes",
+        "tienen",
     ];
     let clauses = clauses_of(text);
     let first_when = clauses
@@ -1103,11 +1143,28 @@ fn asked_instead(text: &str, now: NaiveDateTime) -> Option<When> {
     })
 }
 
+/// The text without what «en vez de» / «en lugar de» turns down, up to
+/// the clause's end («el jueves en vez del miércoles, porfa» → «el jueves
+/// , porfa»).
+fn without_instead_of(text: &str) -> String {
+    let mut out = text.to_string();
+    for lead in ["en vez de", "en lugar de"] {
+        while let Some(r) = super::find_ci(&out, lead) {
+            let end = out[r.end..]
+                .find([',', '?', '.', '!', ';'])
+                .map_or(out.len(), |e| r.end + e);
+            out.replace_range(r.start..end, "");
+        }
+    }
+    out
+}
+
 /// A move names where the appointment goes after its verb: «mi cita del
 /// martes la puedo pasar al miércoles» goes to Wednesday, «mueve la de las
 /// 3 a las 5» to 5. The date and time said after the last move verb win
 /// over the ones that only point at the appointment.
 fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
+    let text = &without_instead_of(text);
     const VERBS: &[&str] = &[
         "pasar",
         "pasa",
@@ -1354,11 +1411,15 @@ fn moves_by_stem(w: &str) -> bool {
         "reagend",
         "reprogram",
     ];
-    STEMS.iter().any(|s| w.starts_with(s))
-        && w != "pasa"
-        && !["ado", "ada", "ados", "adas", "aron"]
-            .iter()
-            .any(|e| w.ends_with(e))
+    const CORRER: &[&str] = &[
+        "corra", "corre", "corremos", "correr", "correla", "correlo", "corrala", "corralo",
+    ];
+    CORRER.contains(&w)
+        || (STEMS.iter().any(|s| w.starts_with(s))
+            && w != "pasa"
+            && !["ado", "ada", "ados", "adas", "aron"]
+                .iter()
+                .any(|e| w.ends_with(e)))
 }
 
 /// The name of a service being added: after «servicio» («agrega el
@@ -1761,6 +1822,7 @@ const COMPLAINTS: &[&str] = &[
     "ni me atendieron",
     "chueco",
     "disparejo",
+    "desparejo",
     "despinto",
     "pelo naranja",
     "dejasteis fatal",
@@ -1965,7 +2027,6 @@ const ACTIVITIES: &[&str] = &[
     "partido",
     "junta",
     "recoger",
-    "turno",
     "examen",
     "prepa",
     // «aterrizo a la 1», «entro a la oficina a las 12», «tengo audiencia
@@ -2020,6 +2081,11 @@ fn clauses_of(text: &str) -> Vec<String> {
                     out.push(w.to_string());
                     continue;
                 }
+                // «el jueves en vez del miércoles»: what is turned down.
+                if *w == "en" && ["vez", "lugar"].contains(&next) && i > 0 {
+                    out.push(w.to_string());
+                    continue;
+                }
                 if *w == "pero" || *w == "porque" || (*w == "y" && !joins_time) {
                     out.push(String::new());
                     continue;
@@ -2046,6 +2112,9 @@ fn is_context(clause: &str, refusals: bool) -> bool {
     if words.contains(&"mejor") {
         return false;
     }
+    if clause.starts_with("en vez de") || clause.starts_with("en lugar de") {
+        return true;
+    }
     // «¿abren o no?» asks, it refuses nothing.
     let refuses = words
         .iter()
@@ -2059,8 +2128,12 @@ fn is_context(clause: &str, refusals: bool) -> bool {
         .iter()
         .enumerate()
         .any(|(i, w)| OCCASIONS.contains(w) || ACTIVITIES.contains(w) || past(i, w))
+        || work_shift(&words)
         || (refusals && refuses)
-        || [
+        // «hoy ando bien ocupado pero mañana sí puedo»
+        || (words.iter().any(|w| ["ocupado", "ocupada"].contains(w))
+            && words.iter().any(|w| ["ando", "estoy", "estare", "voy"].contains(w)))
+        || ([
             "me caso",
             "nos casamos",
             "se casa",
@@ -2070,6 +2143,29 @@ fn is_context(clause: &str, refusals: bool) -> bool {
         ]
         .iter()
         .any(|p| padded.contains(&format!(" {p} ")))
+            // «con Pedro como la otra vez»: the same again.
+            && !padded.contains(" como la otra vez"))
+}
+
+/// «me cambiaron el turno», «me tocó turno en la planta», «doble turno»:
+/// a «turno» at work. Alone, «turno» is the appointment in much of Latin
+/// America («quería un turno con Pedro», «¿mi turno de hoy sigue en pie?»).
+fn work_shift(words: &[&str]) -> bool {
+    const AT_WORK: &[&str] = &[
+        "cambiaron",
+        "cambio",
+        "toca",
+        "toco",
+        "doble",
+        "planta",
+        "hospital",
+        "rolan",
+        "rolar",
+        "nocturno",
+        "pusieron",
+        "jefe",
+    ];
+    words.iter().any(|w| w.starts_with("turno")) && words.iter().any(|w| AT_WORK.contains(w))
 }
 
 /// «tengo boda el sábado, ¿me pueden arreglar el viernes?», «salgo de la
@@ -2413,7 +2509,12 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
         let intro = ["aqui", "soy", "habla"]
             .iter()
             .any(|lead| words.len() > 2 && words[0] == *lead && words[1] == first)
-            || (words.len() > 2 && words[0] == first && words[1] == "aqui");
+            || (words.len() > 2 && words[0] == first && words[1] == "aqui")
+            // «Ana por aquí», «Pedro por acá»
+            || (words.len() > 3
+                && words[0] == first
+                && words[1] == "por"
+                && ["aqui", "aca"].contains(&words[2].as_str()));
         // «Don Carlos quiere hacer junta», «Pedro dijo que me iba a pasar
         // clientes»: the teammate who asked for it, not whom it is about
         // (not «la siguiente cita de don Carlos»).
@@ -4717,6 +4818,19 @@ fn when_spellings(text: &str) -> String {
             text.replace_range(r, part);
         }
     }
+    // Guadalajara's «a la de ya»: right now.
+    if let Some(r) = super::find_ci(&text, "a la de ya") {
+        text.replace_range(r, "hoy");
+    }
+    // The River Plate's «¿lo pasamos para pasado?»: the day after tomorrow.
+    for lead in ["para pasado", "pa pasado", "hasta pasado"] {
+        if let Some(r) = super::find_ci(&text, lead) {
+            let rest = text[r.end..].trim_start().to_lowercase();
+            if !rest.starts_with("mañana") && !rest.starts_with("manana") {
+                text.insert_str(r.end, " mañana");
+            }
+        }
+    }
     for greeting in ["good morning", "good afternoon", "good evening"] {
         if let Some(r) = super::find_ci(&text, greeting) {
             text.replace_range(r, "buenas");
@@ -4961,9 +5075,55 @@ const PLAIN_WORDS: &[&str] = &[
     "la",
 ];
 
+/// «pelo y barba», «turno mañana, pelo, a la tarde», «los dos pelo»: in
+/// the River Plate «pelo» alone is the haircut (and «corre la cita»
+/// moves it, it is no «corte» misspelt). Not «el pelo», «mi pelo»,
+/// «pal pelo», where it is the hair («diseños en el pelo», «el pelo gris»).
+fn pelo_as_the_cut(text: &str) -> String {
+    const HAIR: &[&str] = &[
+        "el", "mi", "su", "tu", "del", "al", "pal", "de", "en", "lo", "le", "pa", "para",
+        "nuestro", "sin", "con", "un", "otro", "ese", "este", "cada", "ningun", "ni",
+    ];
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let bare = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let before = i.checked_sub(1).map(|j| {
+            words[j]
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        });
+        let after_a_comma = i > 0 && words[i - 1].ends_with(',');
+        // «para pelo y barba», «el pelo y la barba»: both services.
+        let with_beard = words
+            .get(i + 1..i + 3)
+            .is_some_and(|n| n[0] == "y" && n[1].to_lowercase().starts_with("barba"))
+            || words.get(i + 1..i + 4).is_some_and(|n| {
+                n[0] == "y" && n[1] == "la" && n[2].to_lowercase().starts_with("barba")
+            });
+        let hair =
+            before.is_some_and(|b| HAIR.contains(&b.as_str())) && !after_a_comma && !with_beard;
+        let moves = bare == "corre"
+            && words.get(i + 1).is_some_and(|n| {
+                ["la", "al", "el", "los", "las", "lo", "prisa"].contains(&n.to_lowercase().as_str())
+            });
+        if moves {
+            out.push("mueve".to_string());
+        } else if (bare == "pelo" || bare == "cabello") && !hair {
+            out.push(w.to_lowercase().replace(&bare, "corte"));
+        } else {
+            out.push(w.to_string());
+        }
+    }
+    out.join(" ")
+}
+
 /// The service the text names; when several tie, the plainest one whose
 /// other words are only "de cabello"-like, else the options.
 pub fn service_in(text: &str, services: &[String]) -> (Option<String>, Vec<String>) {
+    let text = &pelo_as_the_cut(text);
     match find_in_text(text, services, |s| s.as_str()) {
         None => (None, Vec::new()),
         Some(Match::Found(s)) => (Some(s.item.clone()), Vec::new()),
@@ -5028,10 +5188,15 @@ pub fn staff_in(text: &str, staff: &[String]) -> Option<String> {
     let exact: Vec<&String> = staff
         .iter()
         .filter(|s| {
-            normalize(s)
-                .split(' ')
-                .next()
-                .is_some_and(|first| words.iter().any(|w| w == first))
+            normalize(s).split(' ').next().is_some_and(|first| {
+                // «Anita», «Pedrito», «el Carlitos»: what the shop calls them.
+                words.iter().any(|w| {
+                    w == first
+                        || (w.len() > first.len()
+                            && !w.ends_with('s')
+                            && super::fuzzy::diminutive_bases(w).iter().any(|b| b == first))
+                })
+            })
         })
         .collect();
     if let [one] = exact.as_slice() {
@@ -5827,6 +5992,16 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
             "mandale un mensajito",
             "mandales a ",
             "avisales a ",
+            // Usted (Colombia): «avísele a Mateo que confirme», «dígale a
+            // Juan que…», «escríbale a la señora…».
+            "avisele a ",
+            "avisele al ",
+            "digale a ",
+            "digale al ",
+            "escribale a",
+            "mandele un mensaje",
+            "comentele a ",
+            "le puede avisar a ",
         ]
         .iter()
         .any(|p| n.contains(p))
@@ -7067,5 +7242,179 @@ mod tests {
         let r = read_customer("mi cel es 33 1234 5678", now(), c);
         assert_eq!(r.phone.as_deref(), Some("3312345678"));
         assert!(r.when.is_empty(), "{:?}", r.when);
+    }
+
+    /// River Plate, Guadalajara and Colombian ways of asking: «turno» is
+    /// the appointment, «pelo» the cut, «tintura» the dye, «corra la cita»
+    /// moves it, «para pasado» is the day after tomorrow, «Anita» is Ana.
+    #[test]
+    fn regional_ways_of_asking() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let day = |d: u32| Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, d).unwrap()));
+        let at = |h: u32| {
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap(),
+            ))
+        };
+        let r = read_customer(
+            "quería un turno con Pedro para el sábado a la mañana",
+            now(),
+            c,
+        );
+        assert_eq!(
+            (r.intent, r.staff.as_deref()),
+            (Intent::Book, Some("Pedro Ruiz"))
+        );
+        let r = read_customer("¿mi turno de hoy sigue en pie?", now(), c);
+        assert_eq!((r.intent, r.when.date), (Intent::MyAppointments, day(7)));
+        // A shift at work is still no appointment.
+        let r = read_customer(
+            "me cambiaron el turno en la chamba, ¿me pasas la cita al viernes?",
+            now(),
+            c,
+        );
+        assert_eq!((r.intent, r.when.date), (Intent::Reschedule, day(11)));
+        for (text, service) in [
+            (
+                "holaa, para el finde tenés algo? pelo y barba",
+                "Corte y barba",
+            ),
+            (
+                "quería pedirte turno para pelo y barba el 2 de febrero",
+                "Corte y barba",
+            ),
+            (
+                "turno mañana con Carlos, pelo, a la tarde, gracias!!",
+                "Corte de cabello",
+            ),
+            ("¿hacen tintura?", "Tinte"),
+        ] {
+            assert_eq!(
+                read_customer(text, now(), c).service.as_deref(),
+                Some(service),
+                "{text}"
+            );
+        }
+        for text in [
+            "hacen diseños en el pelo? mi hijo quiere una rayita",
+            "que le dijo un pelo a otro pelo?? jaja",
+            "corre la cita de las 11 a las 12",
+        ] {
+            assert_eq!(read_staff(text, now(), c).service, None, "{text}");
+        }
+        let r = read_customer(
+            "che, no llego a las 17, ¿lo corremos a las 18 hs?",
+            now(),
+            c,
+        );
+        assert_eq!((r.intent, r.when.time), (Intent::Reschedule, at(18)));
+        let r = read_staff("corra la cita de las 11 pa las 12", now(), c);
+        assert_eq!((r.intent, r.when.time), (Intent::Reschedule, at(12)));
+        let r = read_customer(
+            "che, el turno de mañana ¿lo podemos pasar para pasado a las 12?",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.date, day(9));
+        let r = read_customer(
+            "quería cambiar el turno, ¿puede ser el jueves a la tarde en vez del miércoles?",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.date, day(10));
+        let r = read_customer(
+            "hola, tengo turno con Ana el viernes, ¿puede ser con Pedro mejor?",
+            now(),
+            c,
+        );
+        assert_eq!(r.intent, Intent::Reschedule);
+        let r = read_customer("dale, anotame para el lunes a primera hora", now(), c);
+        assert_eq!(r.intent, Intent::Book);
+        let r = read_customer(
+            "hoy ando bien ocupado pero mañana a las 6 sí puedo, ¿me apartas?",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.date, day(8));
+        let r = read_customer(
+            "quería cambiar la hora de mi cita de mañana, ¿hay algo más temprano?",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.time, None);
+        let r = read_customer("lo más temprano que tengas mañana", now(), c);
+        assert_eq!(
+            r.when.time,
+            Some(TimeSpec::Part(crate::es::when::PartOfDay::Early))
+        );
+        let r = read_customer("cancelá el turno de Lucas Benítez, es mi hijo", now(), c);
+        assert_eq!(r.name.as_deref(), Some("Lucas Benítez"));
+        assert_eq!(
+            read_customer("¿está libre Anita hoy?", now(), c)
+                .staff
+                .as_deref(),
+            Some("Ana Torres")
+        );
+        let r = read_customer(
+            "es para mi nieto, tiene 8 añitos, corte el sábado",
+            now(),
+            c,
+        );
+        assert_eq!(r.staff, None);
+        for (text, intent) in [
+            ("no, pos sí", Intent::Yes),
+            ("nombre, a esa hora ando en la chamba", Intent::No),
+            ("ni en pedo jaja", Intent::No),
+        ] {
+            assert_eq!(read_customer(text, now(), c).intent, intent, "{text}");
+        }
+        assert_eq!(
+            read_customer("Nombre: Ricardo Salinas Vega", now(), c)
+                .name
+                .as_deref(),
+            Some("Ricardo Salinas Vega")
+        );
+        for (text, intent) in [
+            (
+                "listo, ya hablé con Juan, devuélvale el chat al bot",
+                Intent::ReleaseHandoff,
+            ),
+            ("la cita de las 10 ya se hizo", Intent::MarkCompleted),
+            (
+                "quite la cita de Camilo del sábado a las 11",
+                Intent::Cancel,
+            ),
+            ("nada, no señor", Intent::No),
+            (
+                "si se puede, quisiera ver las citas de todo el equipo",
+                Intent::BusinessSchedule,
+            ),
+            (
+                "no sé si se pueda, pero quisiera no tener citas después de las 6 hoy",
+                Intent::BlockTime,
+            ),
+        ] {
+            assert_eq!(read_staff(text, now(), c).intent, intent, "{text}");
+        }
+        for (text, intent) in [
+            (
+                "avísele a Mateo que confirme la cita del sábado",
+                Intent::MessageCustomer,
+            ),
+            (
+                "tranque la agenda de Carlos mañana después de las 6",
+                Intent::BlockTime,
+            ),
+            (
+                "listo, y a mí cómo me quedó el día de hoy?",
+                Intent::MySchedule,
+            ),
+            ("¿me dices qué servicio se vende más?", Intent::Stats),
+        ] {
+            assert_eq!(staff_intent(text, false), intent, "{text}");
+        }
+        let r = read_staff("Ana por aquí 🙋‍♀️ ¿me dices qué me toca hoy?", now(), c);
+        assert_eq!((r.intent, r.staff), (Intent::MySchedule, None));
     }
 }

@@ -1837,6 +1837,21 @@ impl Parser {
                 self.push_time(TimeSpec::Part(p));
                 Some(i + 2)
             }
+            // «¿hay algo más temprano?», «pásala a más temprano»: earlier
+            // than what they have, not early in the day (unlike «lo más
+            // temprano que tengas»).
+            "temprano"
+                if i > 1
+                    && self.is(i - 1, &["mas"])
+                    && self.is(
+                        i - 2,
+                        &[
+                            "algo", "a", "para", "una", "uno", "poco", "nada", "venir", "llegar",
+                        ],
+                    ) =>
+            {
+                Some(i + 1)
+            }
             "temprano" | "tempranito" => {
                 self.push_time(TimeSpec::Part(PartOfDay::Early));
                 Some(i + 1)
