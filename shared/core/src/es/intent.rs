@@ -1631,6 +1631,15 @@ const RULES: &[Rule] = &[
             "regresalo pal",
             "regresala para el",
             "regresalo para el",
+            // «muévemelo pasado mañana entre 12 y 2», «movelo al 16».
+            "muevemelo",
+            "muevemela",
+            "muevelo a*",
+            "muevela a*",
+            "muevelo pa*",
+            "muevela pa*",
+            "movelo",
+            "movela",
         ],
         all: &[
             &[
