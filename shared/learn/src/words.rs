@@ -62,6 +62,14 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("sitas", "citas"),
     ("grax", "gracias"),
     ("grasias", "gracias"),
+    ("grasia", "gracias"),
+    // Andalusia: «er sábado», «ar domingo», «pasao mañana», «ya me pelo
+    // en otro lao».
+    ("er", "el"),
+    ("ar", "al"),
+    ("der", "del"),
+    ("pasao", "pasado"),
+    ("lao", "lado"),
     ("gracia", "gracias"),
     ("graciaz", "gracias"),
     ("graciaas", "gracias"),

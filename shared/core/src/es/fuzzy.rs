@@ -35,6 +35,8 @@ const STOPWORDS: &[&str] = &[
     // «se me cortó la llamada», «lo quiero corto»: not the service.
     "corto", // «corre la cita de las 11», «córrelo pa las 5»: moving, not a cut.
     "corra", "correlo", "correla", "corremos", "correr",
+    // Veracruz's «con este norte» (the wind), no «corte».
+    "norte",
 ];
 
 /// Candidate words that describe rather than name a service: a query may
@@ -129,6 +131,12 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("raparme", "corte"),
     // Cuba and Central America: «pelarme».
     ("pelarme", "corte"),
+    // Andalusia: «pa pelarlo», «pelarse», «pelarnos».
+    ("pelarlo", "corte"),
+    ("pelarla", "corte"),
+    ("pelarse", "corte"),
+    ("pelarnos", "corte"),
+    ("pelarte", "corte"),
     // Mexico City: «¿me pelas el 15?»; «cortarles el pelo» to two boys.
     ("pelas", "corte"),
     ("pelarles", "corte"),

@@ -222,6 +222,9 @@ const RULES: &[Rule] = &[
         intent: Intent::TalkToHuman,
         any: &[
             "hablar con alguien",
+            // «contéstame tú, no la máquina»
+            "no la maquina",
+            "no una maquina",
             "hablar con una persona",
             "hablar con un humano",
             "hablar con el dueno",
@@ -542,6 +545,10 @@ const RULES: &[Rule] = &[
             // Colombian usted: «devuélvale el chat al bot», «Camilo es
             // todo suyo otra vez».
             "devuelvale el chat",
+            "devolveselo",
+            "devolvesela",
+            "devolvelo al bot",
+            "devolvela al bot",
             "devuelvale la conversacion",
             "devuelva el chat",
             "todo suyo",
@@ -824,6 +831,8 @@ const RULES: &[Rule] = &[
         intent: Intent::WalkIn,
         any: &[
             "sin cita",
+            // The River Plate: «se presentó Gonzalo sin turno».
+            "sin turno",
             "walk in",
             "walkin",
             "walk ins",
@@ -920,6 +929,10 @@ const RULES: &[Rule] = &[
         any: &[
             "ya no hacemos",
             "ya no vamos a hacer",
+            // «que no se ofrezca más corte y barba»
+            "no se ofrezca",
+            "dejar de ofrecer",
+            "dejamos de ofrecer",
             "ya no ofrecemos",
             "ya no damos",
             "lo quitamos",
@@ -1314,6 +1327,9 @@ const RULES: &[Rule] = &[
             "no puedo currar",
             "salgo antes",
             "no me des citas",
+            // The River Plate: «no me des turnos después de las 19».
+            "no me des turnos",
+            "no me den turnos",
             "no me pongas nada",
             "ya no me pongas",
             "no me pongas citas",
@@ -1430,6 +1446,10 @@ const RULES: &[Rule] = &[
             // «y a mí cómo me quedó el día de hoy?»
             "como me quedo el dia",
             "como me queda el dia",
+            // «¿estoy libre el miércoles a las 15?», «¿cómo vengo hoy a la
+            // tarde?»
+            "estoy libre",
+            "como vengo",
         ],
         all: &[],
         // «cancela lo que tengo mañana» cancels it.
@@ -1652,7 +1672,8 @@ const RULES: &[Rule] = &[
                 "cita", "citas", "hora", "horario", "dia", "reserv*", "fecha", "turno",
             ],
         ],
-        none: &[],
+        // «quiero cambiar de look»: a new style, not a new day.
+        none: &["de look", "el look", "de estilo"],
     },
     Rule {
         intent: Intent::Cancel,
@@ -1698,6 +1719,10 @@ const RULES: &[Rule] = &[
             "quita el turno",
             "bajar del turno",
             "bajo del turno",
+            // «volá el turno de Ariel»
+            "vola el turno",
+            "vola la cita",
+            "volale el turno",
             "de baja la cita",
             "de baja mi cita",
             "borra la de",
@@ -2090,6 +2115,9 @@ const RULES: &[Rule] = &[
             "reserv*",
             "apart*",
             "apunta a",
+            // Voseo: «poneme a Leandro a las 18:30».
+            "poneme a",
+            "poneme al",
             "apuntame",
             "turno",
             "me puedes atender",
@@ -2205,6 +2233,8 @@ const YES_LEAD: &[&str] = &[
     "perfect",
     // Basque.
     "bai",
+    // Uruguay: «ta, mandale nomás».
+    "ta",
     // Guadalajara: «no, pos sí», «no pues sí».
     "no pos si",
     "no pues si",

@@ -1014,6 +1014,13 @@ fn appointment_for(text: &str, staff: &[String]) -> Option<String> {
     }
     starts.sort_unstable();
     starts.into_iter().find_map(|mut i| {
+        // «la cita de mi esposo, Raúl», «el turno de mi viejo, Roberto
+        // Sánchez»: the name after the relative.
+        if lowered.get(i).is_some_and(|w| w == "mi" || w == "su")
+            && words.get(i + 1).is_some_and(|w| w.ends_with(','))
+        {
+            i += 2;
+        }
         while lowered
             .get(i)
             .is_some_and(|w| TITLES.contains(&w.as_str()) || w == "al" || w == "el")
@@ -1319,14 +1326,15 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     // «pásala al sábado a las 11»: right after the verb is already where
     // it goes.
     let is_mark = |w: &&str| ["pal", "al", "para", "a"].contains(w);
+    // («cambia mi cita a nombre de Lupita, la de las 12, pa las 3»: «a
+    // nombre» names whose it is.)
     let direct = words
         .get(at + 1)
         .is_some_and(|w| ["pal", "al", "para"].contains(w))
         && words.get(at + 2) != Some(&"de");
-    let marks = words[at + 1..]
-        .iter()
-        .enumerate()
-        .filter(|(k, w)| !direct && *k > 0 && is_mark(w));
+    let marks = words[at + 1..].iter().enumerate().filter(|(k, w)| {
+        !direct && *k > 0 && is_mark(w) && words.get(at + 2 + k) != Some(&"nombre")
+    });
     for (k, _) in marks {
         let rest = words[at + 1 + k..].join(" ");
         if !parse_when_local(&rest, now).is_empty() {
@@ -1792,6 +1800,8 @@ const COMPLAINTS: &[&str] = &[
     "queja",
     "me cobraron doble",
     "me cobraron de mas",
+    "cobrasteis de mas",
+    "me cobrasteis",
     "cobraron mal",
     "me trato mal",
     "me trataron mal",
@@ -2029,6 +2039,8 @@ const ACTIVITIES: &[&str] = &[
     "recoger",
     "examen",
     "prepa",
+    // «que tengo una entrevista de trabajo mañana a las 10»
+    "entrevista",
     // «aterrizo a la 1», «entro a la oficina a las 12», «tengo audiencia
     // a la 1», «salgo de guardia a las 7», «cruzo la línea a las 11»
     "aterrizo",
@@ -2059,6 +2071,37 @@ const PAST: &[&str] = &[
     "estuvo",
     "hubo",
 ];
+
+/// The part before a second request is joined on («… y dime quién
+/// sigue», «… y de paso el link»), if the message has one. (Not at a full
+/// stop: «bloquéame las 4... no, las 5», «Soy Pedro. ¿Tengo algo el
+/// domingo?» go on with the same request.)
+fn first_of_two_requests(text: &str) -> Option<&str> {
+    const JOINS: &[&str] = &[
+        " y de paso ",
+        " y luego ",
+        " y también ",
+        " y tambien ",
+        " y dime ",
+        " y pásame ",
+        " y pasame ",
+        " y mándame ",
+        " y mandame ",
+        " y avísale ",
+        " y avisale ",
+        " y de una vez ",
+        " y después ",
+        " y despues ",
+        " y el link ",
+        " y la liga ",
+    ];
+    let lower = text.to_lowercase();
+    let at = JOINS.iter().filter_map(|j| lower.find(j)).min()?;
+    // (The lowercase text may differ in length only past non-ASCII
+    // capitals; cut where the original still has a boundary.)
+    let first = text.get(..at)?.trim();
+    (first.split_whitespace().count() >= 2).then_some(first)
+}
 
 /// The message cut into clauses: at punctuation, «pero» and «y» (not the
 /// «y» of «las 4 y media»).
@@ -2456,6 +2499,19 @@ pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading
     let text = &*without_hesitations(text);
     let text = &*with_common_typos(text);
     let text = &*without_refused_after_no(text, now);
+    // «bloquéame de 2 a 3 y dime qué tengo mañana», «mándame mis citas de
+    // la semana y de paso el link»: of two requests, the first is acted on first
+    // (with its own day, time and name); a greeting or thanks before it is
+    // not one.
+    if let Some(first) = first_of_two_requests(text) {
+        let r = read_staff(first, now, cat);
+        if !matches!(
+            r.intent,
+            Intent::Unknown | Intent::Greeting | Intent::Thanks | Intent::Yes | Intent::No
+        ) {
+            return r;
+        }
+    }
     let mut r = common(text, now, cat);
     // «no, a Luis no, a Luisa», «perdón, no era Pedro, era Ana»: who the
     // message is about comes from what the correction means.
@@ -3546,6 +3602,16 @@ fn customer_named(text: &str, staff: &[String], intent: Intent) -> Option<String
         "dile a ",
         "avisale a ",
         "avísale a ",
+        // Voseo and usted: «decile a Lucas que…», «avísele a Mateo…»,
+        // «poneme a Leandro a las 18:30», «anotá a Martín».
+        "decile a ",
+        "avisale a ",
+        "avisele a ",
+        "avísele a ",
+        "dígale a ",
+        "digale a ",
+        "poneme a ",
+        "anotá a ",
         "mensaje a ",
         "quien es ",
         "quién es ",
@@ -4727,6 +4793,16 @@ fn when_spellings(text: &str) -> String {
         ("venres", "viernes"),
         ("pola", "por la"),
         ("oy", "hoy"),
+        // Andalusia drops and swaps its consonants: «er sábado», «ar
+        // domingo», «der martes», «pasao mañana», «a las do y media»;
+        // Veracruz too: «a la' 4».
+        ("er", "el"),
+        ("ar", "al"),
+        ("der", "del"),
+        ("pasao", "pasado"),
+        ("do", "dos"),
+        ("tre", "tres"),
+        ("la'", "las"),
         // English a customer mixes in: «for tomorrow afternoon».
         ("tomorrow", "mañana"),
         ("today", "hoy"),
@@ -5082,7 +5158,8 @@ const PLAIN_WORDS: &[&str] = &[
 fn pelo_as_the_cut(text: &str) -> String {
     const HAIR: &[&str] = &[
         "el", "mi", "su", "tu", "del", "al", "pal", "de", "en", "lo", "le", "pa", "para",
-        "nuestro", "sin", "con", "un", "otro", "ese", "este", "cada", "ningun", "ni",
+        "nuestro", "sin", "con", "un", "otro", "ese", "este", "cada", "ningun", "ni", "me", "te",
+        "se",
     ];
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut out = Vec::with_capacity(words.len());
@@ -5272,10 +5349,18 @@ fn staff_of_two(text: &str, staff: &[String]) -> Option<String> {
                 .iter()
                 .any(|w| ["tenia", "tengo", "tenias"].contains(&w.as_str()))
             || (at(i + 1) == "no" && !is_teammate(at(i + 2)))
+            // «con Pedro ya no»
+            || (at(i + 1) == "ya"
+                && at(i + 2) == "no"
+                && at(i + 3) != "con"
+                && !is_teammate(at(i + 3)))
             || (at(i + 1) == "a" && is_teammate(at(i + 2)));
+        // «pásamela con Ana», «¿me lo podés pasar con Ana?»: where a move
+        // sends it.
+        let moved_to = i >= 2 && before(i, "con") && moves_by_stem(at(i - 2));
         if away {
             -1
-        } else if before(i, "a") || before(i, "mejor con") || before(i, "mejor") {
+        } else if before(i, "a") || before(i, "mejor con") || before(i, "mejor") || moved_to {
             2
         } else if before(i, "con") {
             1
@@ -5969,6 +6054,8 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     }
     if n.contains("mensaje a")
         || n.starts_with("dile a ")
+        || n.starts_with("decile a ")
+        || n.starts_with("decile al ")
         || n.starts_with("dile al ")
         || n.starts_with("avisale a ")
         || n.starts_with("avisale al ")
@@ -6062,7 +6149,9 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     // «estoy enfermo, no voy a ir mañana»: a staff member's own absence,
     // not a customer's cancellation.
     if first == Intent::Cancel
-        && !any(&["canc", "cansel", "anul", "quit", "borr", "elimin", "fuera"])
+        && !any(&[
+            "canc", "cansel", "anul", "quit", "borr", "elimin", "fuera", "vola",
+        ])
     {
         return Intent::BlockTime;
     }
@@ -7416,5 +7505,139 @@ mod tests {
         }
         let r = read_staff("Ana por aquí 🙋‍♀️ ¿me dices qué me toca hoy?", now(), c);
         assert_eq!((r.intent, r.staff), (Intent::MySchedule, None));
+    }
+
+    /// Andalusia and Veracruz as they type, the River Plate's staff, and
+    /// two requests in one staff message.
+    #[test]
+    fn southern_spain_the_coast_and_two_requests() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let day = |d: u32| Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, d).unwrap()));
+        let r = read_customer(
+            "a las do y media hoy hay hueco? pa arreglarme la barba",
+            now(),
+            c,
+        );
+        assert_eq!(
+            r.when.time,
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(14, 30, 0).unwrap()
+            ))
+        );
+        let r = read_customer("se puede cambiar pa pasao mañana?", now(), c);
+        assert_eq!(r.when.date, day(9));
+        let r = read_customer(
+            "quería mover lo de pelo y barba ar domingo, ¿abrís?",
+            now(),
+            c,
+        );
+        assert_eq!((r.intent, r.when.date), (Intent::Reschedule, day(13)));
+        let r = read_customer(
+            "illo me la mueves a la semana que viene? er martes o er miércoles, lo que haya",
+            now(),
+            c,
+        );
+        assert_eq!(
+            r.when.date,
+            Some(DateSpec::Range {
+                first: NaiveDate::from_ymd_opt(2030, 1, 15).unwrap(),
+                last: NaiveDate::from_ymd_opt(2030, 1, 16).unwrap(),
+            })
+        );
+        for text in [
+            "kiero pedir cita pa mi hijo, pa pelarlo, mañana sobre las 5",
+            "hay sitio er sábado? somos do, mi niño y yo, pa pelarnos",
+        ] {
+            let r = read_customer(text, now(), c);
+            assert_eq!(r.service.as_deref(), Some("Corte de cabello"), "{text}");
+        }
+        for text in [
+            "venga quillo borra la cita, ya me pelo en otro lao",
+            "ey abren hoy? con este norte no sé si abrieron",
+        ] {
+            assert_eq!(read_customer(text, now(), c).service, None, "{text}");
+        }
+        let r = read_customer(
+            "cancela la cita de mi esposo, Raúl, la del sábado",
+            now(),
+            c,
+        );
+        assert_eq!(r.name.as_deref(), Some("Raúl"));
+        let r = read_customer(
+            "cambia mi cita a nombre de Lupita Ramos, la de las 12, pa las 3",
+            now(),
+            c,
+        );
+        assert_eq!(
+            r.when.time,
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(15, 0, 0).unwrap()
+            ))
+        );
+        for text in [
+            "la cita con Pedro pásamela con Ana si se puede, mismo día",
+            "quiero pasar mi cita con Ana, con Pedro ya no",
+            "mi turno con Pedro, ¿me lo podés pasar con Ana? mismo día y hora",
+        ] {
+            assert_eq!(
+                read_customer(text, now(), c).staff.as_deref(),
+                Some("Ana Torres"),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            read_staff("cambia a Hugo con Ana, ya no con Pedro", now(), c)
+                .staff
+                .as_deref(),
+            Some("Ana Torres")
+        );
+        let r = read_customer("primo contéstame tú, no la máquina", now(), c);
+        assert_eq!(r.intent, Intent::TalkToHuman);
+        for (text, intent) in [
+            (
+                "decile a Nico que el viernes no estoy",
+                Intent::MessageCustomer,
+            ),
+            ("volá el turno de Ariel", Intent::Cancel),
+            (
+                "que no se ofrezca más corte y barba",
+                Intent::DeactivateService,
+            ),
+            (
+                "listo, ya hablé con Juan, devolvéselo al bot",
+                Intent::ReleaseHandoff,
+            ),
+            ("no me des turnos después de las 19 hoy", Intent::BlockTime),
+        ] {
+            assert_eq!(read_staff(text, now(), c).intent, intent, "{text}");
+        }
+        let r = read_staff(
+            "decile a Lucas que ya quedó confirmado lo del sábado",
+            now(),
+            c,
+        );
+        assert_eq!(r.name.as_deref(), Some("Lucas"));
+        // Two requests: the first, with its own day.
+        let r = read_staff(
+            "mándame mis citas de la semana que viene y de paso el link del panel",
+            now(),
+            c,
+        );
+        assert_eq!(r.intent, Intent::MySchedule);
+        assert!(matches!(r.when.date, Some(DateSpec::Range { .. })));
+        let r = read_staff(
+            "pásame las ventas de la semana y el link del panel",
+            now(),
+            c,
+        );
+        assert_eq!(r.intent, Intent::Stats);
+        // A correction after a full stop is the same request.
+        let r = read_staff(
+            "bloquéame el martes... perdón, el miércoles, de 4 a 6",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.date, day(9));
     }
 }

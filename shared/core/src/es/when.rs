@@ -1896,6 +1896,17 @@ impl Parser {
                 }
             }
         }
+        // «a la semana que viene, el martes o el miércoles»: that week's.
+        if let (DateSpec::Range { first, last }, true) = (best.spec, top == P_WEEKDAY) {
+            if let Some(week) = self.dates.iter().find(|c| c.prio == P_WEEK) {
+                let find = |wd: Weekday| week.spec.dates().find(|d| d.weekday() == wd);
+                if let (Some(a), Some(b)) = (find(first.weekday()), find(last.weekday())) {
+                    if a < b {
+                        return Some(DateSpec::Range { first: a, last: b });
+                    }
+                }
+            }
+        }
         Some(best.spec)
     }
 }
