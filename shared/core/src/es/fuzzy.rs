@@ -90,6 +90,9 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("cortame", "corte"),
     ("cortas", "corte"),
     ("cortecito", "corte"),
+    // The Caribbean: «un recorte».
+    ("recorte", "corte"),
+    ("recortico", "corte"),
     ("cortesito", "corte"),
     ("cortarse", "corte"),
     ("haircut", "corte"),

@@ -225,6 +225,10 @@ const RULES: &[Rule] = &[
             // «contéstame tú, no la máquina»
             "no la maquina",
             "no una maquina",
+            // Chile: «¿me comunicai con alguien?»
+            "comunicai con",
+            "me comunica con",
+            "comunicame con",
             "hablar con una persona",
             "hablar con un humano",
             "hablar con el dueno",
@@ -546,6 +550,8 @@ const RULES: &[Rule] = &[
             // todo suyo otra vez».
             "devuelvale el chat",
             "devolveselo",
+            "devuelveselo",
+            "devuelvesela",
             "devolvesela",
             "devolvelo al bot",
             "devolvela al bot",
@@ -1723,6 +1729,13 @@ const RULES: &[Rule] = &[
             "vola el turno",
             "vola la cita",
             "volale el turno",
+            // Chile: «bórreme la hora», «ya no necesito la hora»; the
+            // Caribbean: «tumba lo del sábado».
+            "borreme la",
+            "ya no necesito la",
+            "tumba lo",
+            "tumba la",
+            "tumbame",
             "de baja la cita",
             "de baja mi cita",
             "borra la de",
@@ -2118,6 +2131,10 @@ const RULES: &[Rule] = &[
             // Voseo: «poneme a Leandro a las 18:30».
             "poneme a",
             "poneme al",
+            // Chile: «me guarda una hora pa mañana?»
+            "me guarda una",
+            "guardeme una",
+            "guardame una",
             "apuntame",
             "turno",
             "me puedes atender",
@@ -2235,6 +2252,9 @@ const YES_LEAD: &[&str] = &[
     "bai",
     // Uruguay: «ta, mandale nomás».
     "ta",
+    // The Dominican «tato»; Chile's «ya» (alone or set off: «ya, dale»).
+    "tato",
+    "ya",
     // Guadalajara: «no, pos sí», «no pues sí».
     "no pos si",
     "no pues si",
@@ -2276,6 +2296,7 @@ const NO_LEAD: &[&str] = &[
     // «nada, no señor»; the River Plate «ni en pedo».
     "nada no",
     "ni en pedo",
+    "nopo",
     // «nombre, a esa hora ando en la chamba» (not «Nombre: Ricardo»).
     "nombre",
 ];
@@ -2304,6 +2325,9 @@ const GREETINGS: &[&str] = &[
     // «¿todo bien por ahí?», «cómo va todo por allá».
     "todo bien por ahi",
     "como va todo",
+    // Dominican: «klk», «qué lo qué».
+    "klk",
+    "que lo que",
     "hey",
     "saludos",
     "que onda",
@@ -2543,7 +2567,11 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
             .iter()
             .any(|p| text.trim_start().to_lowercase().starts_with(p));
     let no = lead_len(&words, NO_LEAD).filter(|_| !hedge && !nombre_as_a_label);
-    let yes = yes.filter(|_| !hedge);
+    // A Chilean customer's «ya» says yes alone or set off («ya, dale»), not
+    // in «ya llegué», «ya voy»; staff's «ya, …» reports something done.
+    let staff = allowed(Intent::MySchedule);
+    let bare_ya = words[0] == "ya" && (staff || (words.len() > 1 && !lead_is_separated(text, 1)));
+    let yes = yes.filter(|&n| !hedge && !(n == 1 && bare_ya));
     // "no" wins over "no…" yes-phrases only by length; "mejor no" vs "mejor".
     let lead = match (yes, no) {
         (Some(y), Some(n)) if n >= y => Some((Intent::No, n)),

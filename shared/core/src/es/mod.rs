@@ -2,6 +2,7 @@
 //! write on WhatsApp. Pure functions only; `now` and the business's zone are
 //! always parameters.
 
+pub(crate) mod catalan;
 pub(crate) mod english;
 pub mod format;
 pub mod fuzzy;

@@ -221,6 +221,7 @@ fn suits_instead(words: &[String]) -> bool {
 
 /// A customer's message.
 pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
+    let text = &*super::catalan::with_catalan(text);
     let text = &*with_teammate_typos(text, cat.staff);
     let text = &*without_hesitations(text);
     let text = &*with_common_typos(text);
@@ -1335,7 +1336,10 @@ fn move_target(r: &mut Reading, text: &str, now: NaiveDateTime) {
     let marks = words[at + 1..].iter().enumerate().filter(|(k, w)| {
         !direct && *k > 0 && is_mark(w) && words.get(at + 2 + k) != Some(&"nombre")
     });
-    for (k, _) in marks {
+    // «me cambia la del martes a las 12 pa las 2»: a «para» says where it
+    // goes before an «a» does.
+    let (para, other): (Vec<_>, Vec<_>) = marks.partition(|(_, w)| ["pal", "para"].contains(w));
+    for (k, _) in para.into_iter().chain(other) {
         let rest = words[at + 1 + k..].join(" ");
         if !parse_when_local(&rest, now).is_empty() {
             tail = rest;
@@ -1833,6 +1837,7 @@ const COMPLAINTS: &[&str] = &[
     "chueco",
     "disparejo",
     "desparejo",
+    "dispareja",
     "despinto",
     "pelo naranja",
     "dejasteis fatal",
@@ -1996,9 +2001,11 @@ fn prefer_after_mejor(
 
 /// Words of an occasion a customer gets ready for: the day said with
 /// them is when it happens, not necessarily the appointment.
-const OCCASIONS: [&str; 15] = [
+const OCCASIONS: [&str; 16] = [
     "valentin",
     "boda",
+    // Chile: «un matrimonio que tengo el sábado».
+    "matrimonio",
     "bodas",
     "comunion",
     "entrevista",
@@ -2039,8 +2046,6 @@ const ACTIVITIES: &[&str] = &[
     "recoger",
     "examen",
     "prepa",
-    // «que tengo una entrevista de trabajo mañana a las 10»
-    "entrevista",
     // «aterrizo a la 1», «entro a la oficina a las 12», «tengo audiencia
     // a la 1», «salgo de guardia a las 7», «cruzo la línea a las 11»
     "aterrizo",
@@ -2095,11 +2100,11 @@ fn first_of_two_requests(text: &str) -> Option<&str> {
         " y el link ",
         " y la liga ",
     ];
-    let lower = text.to_lowercase();
-    let at = JOINS.iter().filter_map(|j| lower.find(j)).min()?;
-    // (The lowercase text may differ in length only past non-ASCII
-    // capitals; cut where the original still has a boundary.)
-    let first = text.get(..at)?.trim();
+    let at = JOINS
+        .iter()
+        .filter_map(|j| super::find_ci(text, j).map(|r| r.start))
+        .min()?;
+    let first = text[..at].trim();
     (first.split_whitespace().count() >= 2).then_some(first)
 }
 
@@ -2494,6 +2499,7 @@ fn with_staff_emojis<'a>(text: &'a str, staff: &[String]) -> std::borrow::Cow<'a
 /// A staff member's or owner's message.
 pub fn read_staff(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Reading {
     let text = &*super::english::with_staff_english(text);
+    let text = &*super::catalan::with_catalan(text);
     let text = &*with_staff_emojis(text, cat.staff);
     let text = &*with_teammate_typos(text, cat.staff);
     let text = &*without_hesitations(text);
@@ -4803,6 +4809,8 @@ fn when_spellings(text: &str) -> String {
         ("do", "dos"),
         ("tre", "tres"),
         ("la'", "las"),
+        ("pa'", "para"),
+        ("pa'l", "para el"),
         // English a customer mixes in: «for tomorrow afternoon».
         ("tomorrow", "mañana"),
         ("today", "hoy"),
@@ -5118,6 +5126,10 @@ fn when_spellings(text: &str) -> String {
                 .find(|(from, _)| bare.eq_ignore_ascii_case(from))
             {
                 Some((_, to)) => format!("{to}{tail}"),
+                // The Caribbean's dropped «s»: «a la' do'», «el jueve'».
+                None if bare.len() > 2 && bare.ends_with('\'') => {
+                    format!("{}s{tail}", &bare[..bare.len() - 1])
+                }
                 None => w.to_string(),
             }
         })
@@ -7639,5 +7651,74 @@ mod tests {
             c,
         );
         assert_eq!(r.when.date, day(9));
+    }
+
+    /// A Barcelona team writing Catalan; Chilean and Caribbean customers.
+    #[test]
+    fn catalan_chilean_and_caribbean() {
+        let (s, t) = cat();
+        let c = both(&s, &t);
+        let day = |d: u32| Some(DateSpec::Day(NaiveDate::from_ymd_opt(2030, 1, d).unwrap()));
+        let at = |h: u32, m: u32| {
+            Some(TimeSpec::At(
+                chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap(),
+            ))
+        };
+        let r = read_staff("què té en Pedro demà?", now(), c);
+        assert_eq!(
+            (r.intent, r.staff.as_deref(), r.when.date),
+            (Intent::BusinessSchedule, Some("Pedro Ruiz"), day(8))
+        );
+        let r = read_staff("bloqueja'm demà de 2 a 3 q tinc metge", now(), c);
+        assert_eq!((r.intent, r.when.date), (Intent::BlockTime, day(8)));
+        let r = read_staff(
+            "fes-me una reserva pel Toni a dos quarts de 7 d'avui",
+            now(),
+            c,
+        );
+        assert_eq!((r.intent, r.when.time), (Intent::Book, at(18, 30)));
+        let r = read_staff("passa la cita de la Marta a dijous", now(), c);
+        assert_eq!((r.intent, r.when.date), (Intent::Reschedule, day(10)));
+        assert_eq!(
+            read_staff("avui tanquem a les 7", now(), c).intent,
+            Intent::ChangeHours
+        );
+        // Spanish that looks a little like it is read as written.
+        let r = read_customer("cuánto tarda el tinte?", now(), c);
+        assert_eq!(r.intent, Intent::Services);
+        for (text, intent) in [
+            ("ya", Intent::Yes),
+            ("ya, dale", Intent::Yes),
+            ("nopo", Intent::No),
+            ("tato", Intent::Yes),
+            ("bórreme la hora del sábado con el Pedro", Intent::Cancel),
+            ("hola, me guarda una hora pa mañana?", Intent::Book),
+            ("tumba lo del sábado a la' do' mi hermano", Intent::Cancel),
+        ] {
+            assert_eq!(read_customer(text, now(), c).intent, intent, "{text}");
+        }
+        assert_ne!(read_customer("ya llegué", now(), c).intent, Intent::Yes);
+        assert_ne!(
+            read_staff("ya, ahí muere, devuélveselo al asistente", now(), c).intent,
+            Intent::Yes
+        );
+        let r = read_customer(
+            "asere necesito un fade bajito pa hoy, a la' do' puede ser?",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.time, at(14, 0));
+        let r = read_customer("me cambia la del martes a las 12 pa las 2?", now(), c);
+        assert_eq!(r.when.time, at(14, 0));
+        let r = read_customer("cámbiame la cita de las 5 pa' las 6 porfa", now(), c);
+        assert_eq!(r.when.time, at(18, 0));
+        let r = read_customer("me hace falta un recorte urgente bro, hoy mismo", now(), c);
+        assert_eq!(r.service.as_deref(), Some("Corte de cabello"));
+        let r = read_customer(
+            "necesito arreglarme la barba pa un matrimonio que tengo el sábado, ¿tiene hora el viernes?",
+            now(),
+            c,
+        );
+        assert_eq!(r.when.date, day(11));
     }
 }
