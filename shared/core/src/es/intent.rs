@@ -1333,6 +1333,8 @@ const RULES: &[Rule] = &[
             "no puedo currar",
             "salgo antes",
             "no me des citas",
+            // «no quiero citas temprano mañana»
+            "no quiero citas",
             // The River Plate: «no me des turnos después de las 19».
             "no me des turnos",
             "no me den turnos",
@@ -2255,6 +2257,8 @@ const YES_LEAD: &[&str] = &[
     // The Dominican «tato»; Chile's «ya» (alone or set off: «ya, dale»).
     "tato",
     "ya",
+    // The button «Confirmar asistencia».
+    "confirmar",
     // Guadalajara: «no, pos sí», «no pues sí».
     "no pos si",
     "no pues si",
@@ -2312,6 +2316,8 @@ const THANKS: &[&str] = &[
     "grazas",
     "gracinas",
     "eskerrik asko",
+    // Catalonia (and Spain): «merci!!».
+    "merci",
 ];
 
 const GREETINGS: &[&str] = &[

@@ -630,7 +630,11 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
     let body = words
         .iter()
         .skip_while(|w| {
-            ["va", "vale", "si", "ok", "sale", "mmm", "pues", "entonces"].contains(&w.as_str())
+            [
+                "va", "vale", "si", "ok", "sale", "mmm", "pues", "entonces", "orale", "simon",
+                "dale", "andale", "no",
+            ]
+            .contains(&w.as_str())
         })
         .cloned()
         .collect::<Vec<_>>();
@@ -639,6 +643,16 @@ pub fn read_customer(text: &str, now: NaiveDateTime, cat: Catalogue<'_>) -> Read
         && offered
             .iter()
             .any(|p| text_has(&body, p) && body.join(" ").starts_with(p))
+    {
+        r.intent = Intent::Book;
+    }
+    // The buttons «Ver otras horas», «Ver más horarios»: other times, asked.
+    if ["ver otras", "ver mas", "ver otros"]
+        .iter()
+        .any(|p| text_has(&words, p))
+        && ["horas", "fechas", "horarios", "dias", "opciones"]
+            .iter()
+            .any(|w| words.iter().any(|x| x == w))
     {
         r.intent = Intent::Book;
     }
@@ -6167,7 +6181,19 @@ pub fn staff_intent(text: &str, has_phone: bool) -> Intent {
     {
         return Intent::BlockTime;
     }
-    if any(&["agreg", "anad"]) && any(&["emplead", "estilista", "barber", "personal", "equipo"]) {
+    // «va a entrar a trabajar el Jonathan, agrégalo», «sube a la plataforma
+    // a mi sobrino».
+    if (any(&["agreg", "anad"])
+        && any(&[
+            "emplead",
+            "estilista",
+            "barber",
+            "personal",
+            "equipo",
+            "trabajar",
+        ]))
+        || (any(&["sube"]) && any(&["plataforma", "sistema"]))
+    {
         return Intent::AddStaff;
     }
     // «agrega a Luis, su cel es 33 1234 5678»: a person with a number.
@@ -7714,6 +7740,23 @@ mod tests {
         assert_eq!(r.when.time, at(18, 0));
         let r = read_customer("me hace falta un recorte urgente bro, hoy mismo", now(), c);
         assert_eq!(r.service.as_deref(), Some("Corte de cabello"));
+        // Valencian and Catalan customers.
+        let r = read_staff("què tinc hui?", now(), c);
+        assert_eq!((r.intent, r.when.date), (Intent::MySchedule, day(7)));
+        let r = read_staff("tanca'm esta vesprada", now(), c);
+        assert_eq!(r.when.date, day(7));
+        assert_eq!(
+            read_staff("lleva'm el bloqueig de demà", now(), c).intent,
+            Intent::Unblock
+        );
+        let r = read_customer("em podeu canviar la cita de dijous a divendres?", now(), c);
+        assert_eq!((r.intent, r.when.date), (Intent::Reschedule, day(11)));
+        assert_eq!(read_customer("on sou?", now(), c).intent, Intent::Location);
+        assert_eq!(read_customer("merci!!", now(), c).intent, Intent::Thanks);
+        assert_eq!(
+            read_staff("va a entrar a trabajar el Jonathan, agrégalo", now(), c).intent,
+            Intent::AddStaff
+        );
         let r = read_customer(
             "necesito arreglarme la barba pa un matrimonio que tengo el sábado, ¿tiene hora el viernes?",
             now(),
