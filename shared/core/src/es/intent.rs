@@ -2577,7 +2577,7 @@ fn classify_with(text: &str, allowed: fn(Intent) -> bool) -> Intent {
     // in «ya llegué», «ya voy»; staff's «ya, …» reports something done.
     let staff = allowed(Intent::MySchedule);
     let bare_ya = words[0] == "ya" && (staff || (words.len() > 1 && !lead_is_separated(text, 1)));
-    let yes = yes.filter(|&n| !hedge && !(n == 1 && bare_ya));
+    let yes = yes.filter(|&n| !(hedge || (n == 1 && bare_ya)));
     // "no" wins over "no…" yes-phrases only by length; "mejor no" vs "mejor".
     let lead = match (yes, no) {
         (Some(y), Some(n)) if n >= y => Some((Intent::No, n)),
